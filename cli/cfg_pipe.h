@@ -1,0 +1,28 @@
+/* cfg_pipe — output pipes: `| match RE`, `| except RE`, `| find RE`,
+ * `| count`, `| last N`, `| no-more`, `| save FILE`, `| display ...`
+ * (display is handled by the command, which passes it here as already done).
+ *
+ * Words after the first `|` are given as an array; several pipes chain.
+ * Ownership: cfg_pipe_apply() replaces *OUT's contents in place.
+ */
+#ifndef NFX_CFG_PIPE_H
+#define NFX_CFG_PIPE_H
+
+#include "cfg_buf.h"
+#include "cfg_parse.h"
+
+/* What the command must do before the text pipes run. */
+struct cfg_pipe_display {
+	bool set, relative, xml, json, compare;
+	int compare_rollback; /* -1 = against active */
+};
+
+/* Parse the pipe words [FIRST, END) of W. Fills DISP with the `display`
+ * and `compare` pipes. Returns 0 or -1 with cfg_err set (e.g. "syntax error."). */
+int cfg_pipe_parse(const struct cfg_words *w, size_t first, size_t end, struct cfg_pipe_display *disp);
+/* Apply the text pipes to OUT. SAVE_DIR is where `| save FILE` writes
+ * relative names (NULL = refuse save). Returns 0 or -1 with cfg_err set. */
+int cfg_pipe_apply(const struct cfg_words *w, size_t first, size_t end, struct cfg_buf *out,
+                   const char *save_dir);
+
+#endif

@@ -1,0 +1,42 @@
+/* cfg_render — configuration as text: curly braces, `display set`,
+ * `display set relative`, `show | compare`, `display xml`, `display json`.
+ *
+ * All renderers walk the tree in display order and take their keywords and
+ * formatting from the schema. Output is appended to a cfg_buf owned by the
+ * caller. AT is the node whose contents are shown (the root, or the edit
+ * path / `show PATH` node); renderers print AT's children, not AT itself,
+ * except display set, which always prints full paths (or, with relative,
+ * paths relative to AT).
+ */
+#ifndef NFX_CFG_RENDER_H
+#define NFX_CFG_RENDER_H
+
+#include "cfg_buf.h"
+#include "cfg_tree.h"
+
+#define CFG_R_SECRETS   0x1u /* print SECRET values (store); else still printed, but
+                                curly adds `## SECRET-DATA` as Junos does */
+#define CFG_R_FULL      0x2u /* display set: also `deactivate PATH` and
+                                `annotate PATH "text"` lines, so that the text
+                                loads back into the same tree (store format) */
+#define CFG_R_NOINACTIVE 0x4u /* skip inactive nodes (what commit applies) */
+
+/* Curly format, 4 spaces per level starting at INDENT spaces. */
+void cfg_render_curly(struct cfg_buf *b, const struct cfg_node *at, unsigned indent, unsigned opts);
+/* One statement (the node itself and its subtree) in curly format. */
+void cfg_render_curly_node(struct cfg_buf *b, const struct cfg_node *n, unsigned indent, unsigned opts);
+/* `set ...` lines; RELATIVE: paths relative to AT, else from the root. */
+void cfg_render_set(struct cfg_buf *b, const struct cfg_node *at, bool relative, unsigned opts);
+/* `show | compare`: OLD and NEW are the same place in two trees (either may
+ * be NULL when absent). Prints `[edit ...]` headers and +/- lines as in
+ * docs/CLI.md; nothing when equal. */
+void cfg_render_compare(struct cfg_buf *b, const struct cfg_node *old_at, const struct cfg_node *new_at);
+void cfg_render_xml(struct cfg_buf *b, const struct cfg_node *at);
+void cfg_render_json(struct cfg_buf *b, const struct cfg_node *at);
+
+/* `[edit a b c]` for the path of N (`[edit]` for the root). */
+void cfg_render_edit_path(struct cfg_buf *b, const struct cfg_node *n);
+/* The words of the path of N from the root, space separated, values quoted. */
+void cfg_render_path_words(struct cfg_buf *b, const struct cfg_node *n);
+
+#endif
