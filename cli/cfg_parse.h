@@ -18,14 +18,18 @@
 struct cfg_word {
 	char *s;       /* unquoted text, NUL-terminated; owned by cfg_words */
 	size_t col;    /* 0-based column of the word's first byte in the line */
+	size_t end;    /* column just after the word (closing quote included) */
 	bool quoted;   /* was written in quotes */
 };
 
 struct cfg_words {
 	struct cfg_word *w;
 	size_t n, cap;
-	size_t pipe;   /* index of the first word after the first `|`, or n if none */
+	size_t pipe;   /* index of the first word after the first `|` word, or n if
+	                  none; `|` words are kept as unquoted words "|" */
 	bool trailing_space; /* the line ends with white space (completion) */
+	char *buf;     /* storage of the words (internal) */
+	size_t bufcap;
 };
 
 enum cfg_perr {
@@ -59,6 +63,14 @@ struct cfg_parse {
 	char msg[256];          /* the Junos message line, without the `^` line */
 	const struct cfg_schema *err_at; /* schema where the error happened (for
 	                                    "Possible completions" after ambiguity) */
+	/* Where the words end: the next word would be matched against the
+	 * children of CTX, or, when WANT is set, be the value of WANT (a leaf,
+	 * leaf-list or list key). Used by completion and by the daemon. */
+	const struct cfg_schema *ctx, *want;
+	size_t rest;            /* CFG_F_REST leaf: index of its first word (else 0) */
+	char **arena;           /* strings made by the parser (unit split, enum
+	                           completion); owned, freed by cfg_parse_free */
+	size_t narena;
 };
 
 /* Resolve words [FIRST, END) from schema node START. Returns 0 or -1 with

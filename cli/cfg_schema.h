@@ -30,7 +30,7 @@ enum cfg_type {
 	CFG_T_NONE = 0,  /* containers */
 	CFG_T_FLAG,      /* leaf without value: `no-autostart;` */
 	CFG_T_STRING,    /* any word (quoted if it has spaces) */
-	CFG_T_NAME,      /* identifier: [A-Za-z0-9_.:/*-]+, 1..64 chars, not starting with '-' */
+	CFG_T_NAME,      /* identifier: letters, digits and _.:/-* ; 1..64 chars, not starting with - */
 	CFG_T_INT,       /* decimal integer in [min, max] */
 	CFG_T_ENUM,      /* one of enums[] */
 	CFG_T_IPV4,      /* A.B.C.D */
