@@ -1,1 +1,728 @@
-int main(void) { return 0; }
+/* cli — the nfx command-line frontend.
+ *
+ * A thin client of the management daemon (cfg_proto.h): every command line
+ * goes to the daemon as a LINE frame, and whatever comes back is printed.
+ * Sessions, modes, completion and help all live in the daemon.
+ *
+ *   cli [--socket PATH] [-c COMMAND]
+ *
+ * Three ways to run:
+ *   - interactive (standard input is a terminal): GNU readline, history in
+ *     ~/.nfx_history, TAB completion and `?` help asked from the daemon;
+ *   - scripted (standard input is not a terminal): each input line is
+ *     printed after the prompt, as an interactive session would show it,
+ *     then run; exit status 1 when any command failed;
+ *   - one command (-c): only the command's output, exit status from it.
+ *
+ * Exit status 2 when the daemon cannot be reached or goes away.
+ */
+#include "cfg_buf.h"
+#include "cfg_err.h"
+#include "cfg_proto.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#define CLI_DEFAULT_SOCKET "/run/nfx/jdm.sock"
+#define CLI_HISTORY_FILE ".nfx_history"
+#define CLI_HISTORY_KEEP 1000
+#define CLI_HELP_COL 21
+
+enum cli_mode { CLI_TTY, CLI_SCRIPT, CLI_ONE };
+
+static struct {
+	int fd;              /* socket to the daemon */
+	enum cli_mode mode;
+	int failed;          /* some DONE had status '1' */
+	int stdin_eof;       /* standard input is gone for good */
+	char *prompt;        /* owned; from the last DONE */
+	char *hist_path;     /* owned; NULL without a history file */
+	int in_readline;     /* the readline callback handler is installed */
+	char *rl_line;       /* owned; line handed over by readline */
+	int rl_line_done;
+} cli = { .fd = -1 };
+
+static volatile sig_atomic_t cli_sigint, cli_sigwinch, cli_sigterm;
+
+/* ---- leaving ---------------------------------------------------------- */
+
+static void cli_tty_restore(void)
+{
+	if (cli.mode != CLI_TTY)
+		return;
+	if (cli.in_readline) {
+		rl_callback_handler_remove();
+		cli.in_readline = 0;
+	}
+	if (cli.hist_path) {
+		if (write_history(cli.hist_path) == 0)
+			history_truncate_file(cli.hist_path, CLI_HISTORY_KEEP);
+		free(cli.hist_path);
+		cli.hist_path = NULL;
+	}
+}
+
+static void __attribute__((noreturn)) cli_finish(void)
+{
+	cli_tty_restore();
+	fflush(stdout);
+	if (cli.fd >= 0)
+		close(cli.fd);
+	exit(cli.failed ? 1 : 0);
+}
+
+static void __attribute__((noreturn)) cli_lost(void)
+{
+	cli_tty_restore();
+	fflush(stdout);
+	fputs("error: connection to the management daemon lost\n", stderr);
+	exit(2);
+}
+
+/* ---- frames ----------------------------------------------------------- */
+
+static void cli_send(char type, const void *p, size_t n)
+{
+	if (cfg_proto_send(cli.fd, type, p, n) < 0)
+		cli_lost();
+}
+
+/* One frame; *P is malloc'ed and owned by the caller. */
+static void cli_recv(char *type, char **p, size_t *n)
+{
+	if (cfg_proto_recv(cli.fd, type, p, n) != 0)
+		cli_lost();
+}
+
+/* Read one line of standard input into *BUF (malloc'ed, owned by the
+ * caller), without its "\n" or "\r\n". Returns the length, -1 at end of
+ * input, -2 when interrupted by Ctrl-C. */
+static ssize_t cli_getline(char **buf, size_t *cap)
+{
+	for (;;) {
+		errno = 0;
+		ssize_t n = getline(buf, cap, stdin);
+		if (n >= 0) {
+			if (n > 0 && (*buf)[n - 1] == '\n')
+				(*buf)[--n] = '\0';
+			if (n > 0 && (*buf)[n - 1] == '\r')
+				(*buf)[--n] = '\0';
+			return n;
+		}
+		if (ferror(stdin) && errno == EINTR) {
+			clearerr(stdin);
+			if (cli_sigint) {
+				cli_sigint = 0;
+				return -2;
+			}
+			continue;
+		}
+		if (cli.mode != CLI_SCRIPT && isatty(STDIN_FILENO))
+			clearerr(stdin); /* Ctrl-D: the terminal stays usable */
+		else
+			cli.stdin_eof = 1;
+		return -1;
+	}
+}
+
+/* ASK_LINE / ASK_NOECHO: one line, sent back as INPUT. */
+static void cli_ask_line(int noecho, int quiet)
+{
+	struct termios saved, t;
+	int tty = isatty(STDIN_FILENO);
+	int echo_off = 0;
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (noecho && tty && tcgetattr(STDIN_FILENO, &saved) == 0) {
+		t = saved;
+		t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		echo_off = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
+	}
+	ssize_t n = cli_getline(&line, &cap);
+	if (echo_off)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+	if (n < 0)
+		n = 0;
+	if (!quiet) {
+		/* A script's answer shows in the transcript, a password does not;
+		 * on a terminal the line discipline echoed it already. */
+		if (!noecho && cli.mode == CLI_SCRIPT)
+			fwrite(line ? line : "", 1, (size_t)n, stdout);
+		if (noecho || cli.mode == CLI_SCRIPT)
+			putchar('\n');
+	}
+	fflush(stdout);
+	cli_send(CFG_P_INPUT, line ? line : "", (size_t)n);
+	free(line);
+}
+
+/* ASK_MULTI (load ... terminal): lines up to a line holding just ^D or the
+ * end of standard input, sent as one INPUT: '0' (ended by ^D) or '1'
+ * (standard input ended), then the lines joined with '\n'. */
+static void cli_ask_multi(void)
+{
+	struct cfg_buf b;
+	char *line = NULL;
+	size_t cap = 0;
+	int echo = cli.mode == CLI_SCRIPT;
+	int tty = isatty(STDIN_FILENO);
+	int first = 1;
+	char end = '1';
+
+	cfg_buf_init(&b);
+	cfg_buf_putc(&b, '1');
+	for (;;) {
+		ssize_t n = cli_getline(&line, &cap);
+		if (n == -2) {          /* Ctrl-C: drop what was typed */
+			cfg_buf_reset(&b);
+			cfg_buf_putc(&b, '1');
+			putchar('\n');
+			break;
+		}
+		if (n == -1) {
+			/* On a terminal, end of input is Ctrl-D at a line start. */
+			end = tty && !cli.stdin_eof ? '0' : '1';
+			break;
+		}
+		if (n == 1 && line[0] == '\x04') {
+			end = '0';
+			break;
+		}
+		if (echo) {
+			fwrite(line, 1, (size_t)n, stdout);
+			putchar('\n');
+		}
+		if (!first)
+			cfg_buf_putc(&b, '\n');
+		first = 0;
+		cfg_buf_add(&b, line, (size_t)n);
+	}
+	free(line);
+	b.p[0] = end;
+	fflush(stdout);
+	cli_send(CFG_P_INPUT, b.p, b.len);
+	cfg_buf_free(&b);
+}
+
+static void cli_ask(const char *p, size_t n)
+{
+	unsigned flags = n ? (unsigned char)p[0] : CFG_ASK_LINE;
+	int quiet = cli.mode == CLI_ONE && !isatty(STDIN_FILENO);
+	/* Asked from inside a key handler: give the terminal back its line
+	 * discipline while the answer is read. */
+	int prepped = cli.mode == CLI_TTY && RL_ISSTATE(RL_STATE_TERMPREPPED);
+
+	if (prepped)
+		rl_deprep_terminal();
+	if (!quiet && n > 1)
+		fwrite(p + 1, 1, n - 1, stdout);
+	fflush(stdout);
+	if (flags & CFG_ASK_MULTI)
+		cli_ask_multi();
+	else
+		cli_ask_line((flags & CFG_ASK_NOECHO) != 0, quiet);
+	if (prepped)
+		rl_prep_terminal(1);
+}
+
+/* Handle frames until DONE and return its status ('0' or '1'); status 'x'
+ * (session over) ends the program here. */
+static char cli_run(void)
+{
+	for (;;) {
+		char type;
+		char *p;
+		size_t n;
+
+		cli_recv(&type, &p, &n);
+		switch (type) {
+		case CFG_P_OUT:
+			fwrite(p, 1, n, stdout);
+			break;
+		case CFG_P_ASK:
+			cli_ask(p, n);
+			break;
+		case CFG_P_DONE: {
+			char st = n ? p[0] : '1';
+			if (st == 'x') {
+				free(p);
+				cli_finish();
+			}
+			if (st != '0')
+				cli.failed = 1;
+			/* status, pre-prompt text, NUL, prompt (p is NUL-terminated) */
+			const char *pre = n ? p + 1 : "";
+			size_t prelen = strnlen(pre, n ? n - 1 : 0);
+			const char *prompt = n && prelen + 1 < n ? pre + prelen + 1 : "";
+			if (cli.mode != CLI_ONE)
+				fwrite(pre, 1, prelen, stdout);
+			free(cli.prompt);
+			cli.prompt = strdup(prompt);
+			if (!cli.prompt) {
+				fputs("error: out of memory\n", stderr);
+				exit(2);
+			}
+			free(p);
+			fflush(stdout);
+			return st;
+		}
+		default:
+			break; /* a stray COMPL or an unknown frame: nothing to show */
+		}
+		free(p);
+	}
+}
+
+/* ---- interactive: readline -------------------------------------------- */
+
+/* Is the cursor inside a "quoted string"? (`?` is literal there.) */
+static int cli_in_quotes(void)
+{
+	int in = 0;
+	for (int i = 0; i < rl_point; i++) {
+		if (rl_line_buffer[i] == '\\' && i + 1 < rl_point)
+			i++;
+		else if (rl_line_buffer[i] == '"')
+			in = !in;
+	}
+	return in;
+}
+
+static void cli_show_completions(char **words, char **helps, size_t n)
+{
+	int point = rl_point;
+
+	rl_point = rl_end;
+	rl_redisplay();
+	rl_point = point;
+	fputs("\nPossible completions:\n", rl_outstream);
+	for (size_t i = 0; i < n; i++) {
+		if (!helps[i] || !*helps[i])
+			fprintf(rl_outstream, "  %s\n", words[i]);
+		else if (strlen(words[i]) >= CLI_HELP_COL)
+			fprintf(rl_outstream, "  %s %s\n", words[i], helps[i]);
+		else
+			fprintf(rl_outstream, "  %-*s%s\n", CLI_HELP_COL, words[i], helps[i]);
+	}
+	fflush(rl_outstream);
+	rl_on_new_line();
+	rl_redisplay();
+}
+
+/* TAB: ask the daemon (COMPLETE → COMPL), complete the word or list. */
+static int cli_key_tab(int count, int key)
+{
+	(void)count;
+	(void)key;
+	int second = rl_last_func == cli_key_tab;
+	char type = 0;
+	char *p = NULL;
+	size_t n;
+
+	cli_send(CFG_P_COMPLETE, rl_line_buffer, (size_t)rl_point);
+	for (;;) {
+		cli_recv(&type, &p, &n);
+		if (type == CFG_P_COMPL)
+			break;
+		if (type == CFG_P_OUT)
+			fwrite(p, 1, n, stdout);
+		free(p);
+		p = NULL;
+		if (type == CFG_P_DONE)
+			break; /* no completion from this daemon */
+	}
+
+	/* Split "word\thelp" lines in place. */
+	size_t nc = 0, cap = 16;
+	char **words = malloc(cap * sizeof *words), **helps = malloc(cap * sizeof *helps);
+	const char *replace = NULL;
+	if (!words || !helps) {
+		free(words);
+		free(helps);
+		free(p);
+		return rl_ding();
+	}
+	int first = 1;
+	for (char *s = p; s && *s;) {
+		char *nl = strchr(s, '\n');
+		if (nl)
+			*nl = '\0';
+		if (first && *s == '=') {
+			replace = s + 1;
+		} else if (*s) {
+			if (nc == cap) {
+				cap *= 2;
+				char **w = realloc(words, cap * sizeof *words);
+				if (w)
+					words = w;
+				char **h = realloc(helps, cap * sizeof *helps);
+				if (h)
+					helps = h;
+				if (!w || !h)
+					break;
+			}
+			char *tab = strchr(s, '\t');
+			if (tab)
+				*tab = '\0';
+			words[nc] = s;
+			helps[nc] = tab ? tab + 1 : NULL;
+			nc++;
+		}
+		first = 0;
+		s = nl ? nl + 1 : NULL;
+	}
+
+	int changed = 0;
+	int start = rl_point;
+	while (start > 0 && rl_line_buffer[start - 1] != ' ' && rl_line_buffer[start - 1] != '\t')
+		start--;
+	if (replace) {
+		size_t wl = (size_t)(rl_point - start);
+		if (strlen(replace) != wl || memcmp(rl_line_buffer + start, replace, wl) != 0) {
+			rl_begin_undo_group();
+			rl_delete_text(start, rl_point);
+			rl_point = start;
+			rl_insert_text(replace);
+			rl_end_undo_group();
+			changed = 1;
+		}
+	}
+	if (nc == 1 && words[0][0] != '<') {
+		size_t wl = (size_t)(rl_point - start);
+		int whole = replace || (strlen(words[0]) == wl &&
+		                        memcmp(rl_line_buffer + start, words[0], wl) == 0);
+		if (whole && rl_line_buffer[rl_point] != ' ') {
+			rl_insert_text(" ");
+			changed = 1;
+		}
+	} else if (nc > 0 && !changed) {
+		if (second)
+			cli_show_completions(words, helps, nc);
+		else
+			rl_ding();
+	} else if (nc == 0 && !changed) {
+		rl_ding();
+	}
+	free(words);
+	free(helps);
+	free(p);
+	return 0;
+}
+
+/* `?`: ask the daemon (HELP → OUTPUT, DONE), show it under the line, then
+ * the prompt and the line again, unchanged. */
+static int cli_key_help(int count, int key)
+{
+	if (cli_in_quotes())
+		return rl_insert(count, key);
+	int point = rl_point;
+	cli_send(CFG_P_HELP, rl_line_buffer, (size_t)rl_point);
+	rl_point = rl_end;
+	rl_redisplay();
+	fputs("?\n", rl_outstream);
+	fflush(rl_outstream);
+	cli_run();
+	rl_point = point;
+	rl_set_prompt(cli.prompt);
+	rl_on_new_line();
+	rl_redisplay();
+	return 0;
+}
+
+static void cli_on_line(char *line)
+{
+	cli.rl_line = line;
+	cli.rl_line_done = 1;
+	rl_callback_handler_remove();
+	cli.in_readline = 0;
+}
+
+/* Ctrl-C at the prompt: drop the line, fresh prompt. */
+static void cli_rl_cancel(void)
+{
+	rl_callback_sigcleanup();
+	rl_replace_line("", 0);
+	rl_point = rl_end = rl_mark = 0;
+	fputs("\n", rl_outstream);
+	rl_on_new_line();
+	rl_redisplay();
+}
+
+/* The daemon spoke while we wait for the operator: an EOF means it went
+ * away; output is shown above the line being edited. */
+static void cli_unsolicited(void)
+{
+	char type;
+	char *p;
+	size_t n;
+
+	cli_recv(&type, &p, &n);
+	if (type == CFG_P_OUT && n) {
+		rl_clear_visible_line();
+		fwrite(p, 1, n, rl_outstream);
+		fflush(rl_outstream);
+		rl_on_new_line();
+		rl_redisplay();
+	}
+	free(p);
+}
+
+/* One line from the operator (malloc'ed, caller frees), NULL on Ctrl-D on
+ * an empty line or when the terminal went away (cli.stdin_eof). */
+static char *cli_readline(void)
+{
+	cli.rl_line = NULL;
+	cli.rl_line_done = 0;
+	cli_sigint = 0; /* a Ctrl-C typed while a command ran is spent */
+	rl_callback_handler_install(cli.prompt, cli_on_line);
+	cli.in_readline = 1;
+	while (!cli.rl_line_done) {
+		struct pollfd pf[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
+		                        { .fd = cli.fd, .events = POLLIN } };
+		int r = poll(pf, 2, -1);
+		if (cli_sigterm)
+			cli_finish();
+		if (cli_sigwinch) {
+			cli_sigwinch = 0;
+			rl_resize_terminal();
+		}
+		if (cli_sigint) {
+			cli_sigint = 0;
+			cli_rl_cancel();
+			continue;
+		}
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			cli.stdin_eof = 1;
+			break;
+		}
+		if (pf[1].revents)
+			cli_unsolicited();
+		if (pf[0].revents & POLLIN) {
+			rl_callback_read_char();
+		} else if (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			cli.stdin_eof = 1;
+			break;
+		}
+	}
+	if (cli.in_readline) {
+		rl_callback_handler_remove();
+		cli.in_readline = 0;
+	}
+	return cli.rl_line;
+}
+
+static void cli_on_signal(int sig)
+{
+	if (sig == SIGINT)
+		cli_sigint = 1;
+	else if (sig == SIGWINCH)
+		cli_sigwinch = 1;
+	else
+		cli_sigterm = 1;
+}
+
+static void cli_tty_setup(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cli_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: poll() and reads must see EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGWINCH, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	rl_readline_name = "nfx";
+	rl_instream = stdin;
+	rl_outstream = stdout;
+	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
+	rl_initialize();
+	/* Pasted lines must run one by one, not as one multi-line command. */
+	rl_variable_bind("enable-bracketed-paste", "off");
+	rl_bind_key('\t', cli_key_tab);
+	rl_bind_key('?', cli_key_help);
+
+	const char *home = getenv("HOME");
+	if (!home || !*home) {
+		struct passwd *pw = getpwuid(getuid());
+		home = pw ? pw->pw_dir : NULL;
+	}
+	if (home && asprintf(&cli.hist_path, "%s/%s", home, CLI_HISTORY_FILE) < 0)
+		cli.hist_path = NULL;
+	using_history();
+	stifle_history(CLI_HISTORY_KEEP);
+	if (cli.hist_path)
+		read_history(cli.hist_path);
+}
+
+static void __attribute__((noreturn)) cli_loop_tty(void)
+{
+	int eofs = 0;
+
+	for (;;) {
+		char *line = cli_readline();
+		if (!line) {
+			if (cli.stdin_eof || ++eofs > 20)
+				cli_finish();
+			fputs("exit\n", stdout);
+			fflush(stdout);
+			cli_send(CFG_P_LINE, "exit", 4);
+			cli_run();
+			continue;
+		}
+		eofs = 0;
+		if (*line) {
+			HIST_ENTRY *last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
+			if (!last || strcmp(last->line, line) != 0)
+				add_history(line);
+		}
+		cli_send(CFG_P_LINE, line, strlen(line));
+		free(line);
+		cli_run();
+	}
+}
+
+/* ---- scripted --------------------------------------------------------- */
+
+static void __attribute__((noreturn)) cli_loop_script(void)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	while (!cli.stdin_eof && (n = cli_getline(&line, &cap)) >= 0) {
+		fputs(cli.prompt, stdout);
+		fwrite(line, 1, (size_t)n, stdout);
+		putchar('\n');
+		cli_send(CFG_P_LINE, line, (size_t)n);
+		cli_run();
+	}
+	free(line);
+	cli_finish();
+}
+
+/* ---- start ------------------------------------------------------------ */
+
+static void cli_usage(FILE *f)
+{
+	fputs("usage: cli [--socket PATH] [-c COMMAND]\n", f);
+}
+
+static int cli_connect(const char *path)
+{
+	struct sockaddr_un sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sa.sun_path) {
+		fprintf(stderr, "error: the management daemon is not running (%s: %s)\n", path,
+		        strerror(ENAMETOOLONG));
+		return -1;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fprintf(stderr, "error: the management daemon is not running (%s: %s)\n", path,
+		        strerror(errno));
+		return -1;
+	}
+	int r;
+	do
+		r = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		fprintf(stderr, "error: the management daemon is not running (%s: %s)\n", path,
+		        strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static unsigned cli_columns(void)
+{
+	struct winsize ws;
+	if (cli.mode != CLI_TTY)
+		return 80;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	const char *c = getenv("COLUMNS");
+	if (c && atoi(c) > 0)
+		return (unsigned)atoi(c);
+	return 80;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "command", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = NULL, *command = NULL;
+	int o;
+
+	while ((o = getopt_long(argc, argv, "+c:s:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 's': path = optarg; break;
+		case 'c': command = optarg; break;
+		case 'h': cli_usage(stdout); return 0;
+		default: cli_usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		cli_usage(stderr);
+		return 2;
+	}
+	if (!path) {
+		path = getenv("NFX_SOCKET");
+		if (!path || !*path)
+			path = CLI_DEFAULT_SOCKET;
+	}
+	cli.mode = command ? CLI_ONE : isatty(STDIN_FILENO) ? CLI_TTY : CLI_SCRIPT;
+
+	cli.fd = cli_connect(path);
+	if (cli.fd < 0)
+		return 2;
+
+	char hello[128];
+	int hl = snprintf(hello, sizeof hello, "tty=%d\ncols=%u\nclient=%s\n",
+	                  cli.mode == CLI_TTY ? 1 : 0, cli_columns(),
+	                  getenv("SSH_CONNECTION") ? "ssh" : "cli");
+	cli_send(CFG_P_HELLO, hello, (size_t)hl);
+	cli_run();
+
+	switch (cli.mode) {
+	case CLI_ONE:
+		cli_send(CFG_P_LINE, command, strlen(command));
+		cli_run();
+		cli_finish();
+	case CLI_SCRIPT:
+		cli_loop_script();
+	case CLI_TTY:
+		cli_tty_setup();
+		cli_loop_tty();
+	}
+	return 0;
+}

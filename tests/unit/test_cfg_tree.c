@@ -1,14 +1,207 @@
-/* placeholder: being written */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+/* cfg_tree: set/find/delete, ordering, index, copy/rename/move/merge/dup. */
+#include "test_common.h"
 
-static void placeholder(void **state) { (void)state; }
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cfg_load.h"
+#include "cfg_parse.h"
+#include "cfg_tree.h"
+
+static const char XML[] =
+	"<schema name='t'>"
+	" <container name='sys'><leaf name='host' type='name'/>"
+	"  <container name='svc'><container name='ssh' presence='true'/></container></container>"
+	" <container name='os'><list name='vlans' key-type='name'>"
+	"   <leaf name='id' type='int' min='1' max='4094'/><leaf-list name='tags' type='name'/>"
+	" </list></container>"
+	" <leaf name='flag' type='flag'/>"
+	"</schema>";
+
+struct fx {
+	struct cfg_schema *s;
+	struct cfg_tree *t;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	f->s = cfg_schema_load_mem(XML, sizeof XML - 1, "t");
+	assert_non_null(f->s);
+	f->t = cfg_tree_new(f->s);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	cfg_tree_free(f->t);
+	cfg_schema_free(f->s);
+	free(f);
+	return 0;
+}
+
+static void load(struct fx *f, const char *text)
+{
+	struct cfg_buf e = {0};
+	long bad = cfg_load_set(f->t, NULL, text, strlen(text), "t", 0, &e);
+	if (bad)
+		fail_msg("load: %s", e.p);
+	cfg_buf_free(&e);
+}
+
+static const struct cfg_schema *S(const struct cfg_schema *s, const char *path)
+{
+	char buf[128];
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *save, *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		s = cfg_schema_child(s, t);
+	return s;
+}
+
+static void order_and_find(void **state)
+{
+	struct fx *f = *state;
+	/* set in reverse schema order: display order must follow the schema */
+	load(f, "set flag\nset os vlans b id 2\nset os vlans a id 1\nset sys host r1\n");
+	struct cfg_node *root = cfg_tree_root(f->t);
+	assert_string_equal(root->child->schema->name, "sys");
+	assert_string_equal(root->child->next->schema->name, "os");
+	assert_string_equal(root->last->schema->name, "flag");
+	struct cfg_node *os = root->child->next;
+	/* list entries keep insertion order */
+	assert_string_equal(os->child->value, "b");
+	assert_string_equal(os->child->next->value, "a");
+	struct cfg_step p[] = {{S(f->s, "os"), NULL}, {S(f->s, "os vlans"), "a"}, {S(f->s, "os vlans id"), NULL}};
+	struct cfg_node *id = cfg_tree_find(f->t, NULL, p, 3);
+	assert_non_null(id);
+	assert_string_equal(id->value, "1");
+	/* replace a leaf value with a longer one (own allocation) */
+	load(f, "set os vlans a id 4000\n");
+	assert_string_equal(id->value, "4000");
+	assert_int_equal(cfg_tree_count(f->t), 8);
+}
+
+static void delete_prunes(void **state)
+{
+	struct fx *f = *state;
+	load(f, "set sys host r1\nset sys svc ssh\nset os vlans a id 1\n");
+	load(f, "delete sys host\n");
+	/* sys stays: svc ssh is a presence container */
+	struct cfg_node *root = cfg_tree_root(f->t);
+	assert_string_equal(root->child->schema->name, "sys");
+	load(f, "delete sys svc ssh\n");
+	/* svc and sys are now empty non-presence containers: pruned */
+	assert_string_equal(root->child->schema->name, "os");
+	load(f, "delete os vlans a id\n");
+	/* the list entry itself stays */
+	assert_non_null(root->child->child);
+	assert_string_equal(root->child->child->value, "a");
+	load(f, "delete os vlans\n");
+	assert_null(root->child);
+	assert_int_equal(cfg_tree_count(f->t), 0);
+}
+
+static void many_entries_index(void **state)
+{
+	struct fx *f = *state;
+	char line[64];
+	for (int i = 0; i < 20000; i++) {
+		snprintf(line, sizeof line, "set os vlans v%d id %d\n", i, i % 4094 + 1);
+		load(f, line);
+	}
+	assert_int_equal(cfg_tree_count(f->t), 1 + 20000 * 2);
+	for (int i = 0; i < 20000; i += 2) {
+		snprintf(line, sizeof line, "delete os vlans v%d\n", i);
+		load(f, line);
+	}
+	assert_int_equal(cfg_tree_count(f->t), 1 + 10000 * 2);
+	const struct cfg_schema *vl = S(f->s, "os vlans");
+	struct cfg_node *os = cfg_tree_root(f->t)->child;
+	for (int i = 0; i < 20000; i++) {
+		snprintf(line, sizeof line, "v%d", i);
+		struct cfg_node *n = cfg_tree_child(f->t, os, vl, line);
+		if (i % 2)
+			assert_non_null(n);
+		else
+			assert_null(n);
+	}
+}
+
+static void rename_copy_move(void **state)
+{
+	struct fx *f = *state;
+	load(f, "set os vlans a id 1\nset os vlans a tags [ x y ]\nset os vlans b id 2\n");
+	struct cfg_node *os = cfg_tree_root(f->t)->child;
+	const struct cfg_schema *vl = S(f->s, "os vlans");
+	struct cfg_node *a = cfg_tree_child(f->t, os, vl, "a");
+	assert_int_equal(cfg_tree_rename(f->t, a, "b"), -1);
+	assert_int_equal(cfg_tree_rename(f->t, a, "c"), 0);
+	assert_non_null(cfg_tree_child(f->t, os, vl, "c"));
+	assert_null(cfg_tree_child(f->t, os, vl, "a"));
+	struct cfg_node *d = cfg_tree_copy(f->t, a, "d");
+	assert_non_null(d);
+	assert_string_equal(d->child->value, "1");
+	assert_string_equal(d->last->value, "y");
+	struct cfg_node *b = cfg_tree_child(f->t, os, vl, "b");
+	assert_int_equal(cfg_tree_move(f->t, d, a, true), 0);
+	assert_ptr_equal(os->child, d);
+	assert_ptr_equal(os->last, b);
+	struct cfg_tree *dup = cfg_tree_dup(f->t);
+	assert_true(cfg_tree_equal(cfg_tree_root(dup), cfg_tree_root(f->t)));
+	cfg_tree_set_value(dup, cfg_tree_root(dup)->child->child->child, "7");
+	assert_false(cfg_tree_equal(cfg_tree_root(dup), cfg_tree_root(f->t)));
+	cfg_tree_free(dup);
+}
+
+static void merge_and_path(void **state)
+{
+	struct fx *f = *state;
+	load(f, "set os vlans a id 1\n");
+	struct cfg_tree *o = cfg_tree_new(f->s);
+	struct cfg_buf e = {0};
+	const char *t = "set os vlans a id 3\nset os vlans z id 9\nset flag\n";
+	assert_int_equal(cfg_load_set(o, NULL, t, strlen(t), "t", 0, &e), 0);
+	cfg_tree_merge(f->t, cfg_tree_root(f->t), cfg_tree_root(o));
+	struct cfg_node *os = cfg_tree_root(f->t)->child;
+	assert_string_equal(os->child->child->value, "3");
+	assert_string_equal(os->last->value, "z");
+	struct cfg_step p[8];
+	assert_int_equal(cfg_tree_path(os->last->child, p, 8), 3);
+	assert_string_equal(p[1].value, "z");
+	assert_ptr_equal(cfg_tree_find(f->t, NULL, p, 3), os->last->child);
+	/* iteration visits every node once */
+	size_t n = 0;
+	for (struct cfg_node *it = cfg_tree_next(cfg_tree_root(f->t), cfg_tree_root(f->t)); it;
+	     it = cfg_tree_next(cfg_tree_root(f->t), it))
+		n++;
+	assert_int_equal(n, cfg_tree_count(f->t));
+	cfg_tree_free(o);
+	cfg_buf_free(&e);
+}
+
+static void all_or_nothing(void **state)
+{
+	struct fx *f = *state;
+	load(f, "set sys host r1\n");
+	struct cfg_buf e = {0};
+	const char *t = "set sys host r2\nset os vlans a id 99999\n";
+	assert_int_equal(cfg_load_set(f->t, NULL, t, strlen(t), "terminal", CFG_LOAD_ALL_OR_NOTHING, &e), 1);
+	assert_string_equal(cfg_tree_root(f->t)->child->child->value, "r1");
+	assert_string_equal(e.p, "terminal:2:(19) error: Value 99999 is not within range (1..4094) at '99999'\n");
+	cfg_buf_free(&e);
+}
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = { cmocka_unit_test(placeholder) };
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(order_and_find, setup, teardown),
+		cmocka_unit_test_setup_teardown(delete_prunes, setup, teardown),
+		cmocka_unit_test_setup_teardown(many_entries_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(rename_copy_move, setup, teardown),
+		cmocka_unit_test_setup_teardown(merge_and_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(all_or_nothing, setup, teardown),
+	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
