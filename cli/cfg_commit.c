@@ -1,1 +1,619 @@
-/* placeholder: being written */
+/* cfg_commit — findings, generic validation and the commit pipeline.
+ * See cfg_commit.h.
+ */
+#include "cfg_commit.h"
+
+#include "cfg_err.h"
+#include "cfg_render.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- findings ---------------------------------------------------------- */
+
+static char *xstrdup(const char *s)
+{
+	if (!s)
+		return NULL;
+	char *c = strdup(s);
+	if (!c)
+		abort(); /* as cfg_buf: out of memory is not an operator error */
+	return c;
+}
+
+static char *xvasprintf(const char *fmt, va_list ap)
+{
+	char *s = NULL;
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	return s;
+}
+
+/* Append a finding; takes ownership of EDIT, STMT and MSG (malloc'ed). */
+static struct cfg_finding *findings_push(struct cfg_findings *fs, char *edit, char *stmt, char *msg)
+{
+	if (fs->n == fs->cap) {
+		size_t nc = fs->cap ? fs->cap * 2 : 8;
+		struct cfg_finding *nf = realloc(fs->f, nc * sizeof *nf);
+		if (!nf)
+			abort();
+		fs->f = nf;
+		fs->cap = nc;
+	}
+	struct cfg_finding *f = &fs->f[fs->n++];
+	f->edit = edit;
+	f->stmt = stmt;
+	f->msg = msg;
+	f->mandatory = false;
+	f->warning = false;
+	return f;
+}
+
+static char *edit_path(const struct cfg_node *at)
+{
+	if (!at)
+		return NULL;
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	cfg_render_edit_path(&b, at);
+	return cfg_buf_steal(&b);
+}
+
+static struct cfg_finding *findings_vadd(struct cfg_findings *fs, const struct cfg_node *at,
+                                         const char *stmt, const char *fmt, va_list ap)
+{
+	char *msg = xvasprintf(fmt, ap);
+	return findings_push(fs, edit_path(at), xstrdup(stmt), msg);
+}
+
+void cfg_findings_add(struct cfg_findings *fs, const struct cfg_node *at, const char *stmt,
+                      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	findings_vadd(fs, at, stmt, fmt, ap);
+	va_end(ap);
+}
+
+void cfg_findings_add_line(struct cfg_findings *fs, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	findings_push(fs, NULL, NULL, xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
+void cfg_findings_warn(struct cfg_findings *fs, const struct cfg_node *at, const char *stmt,
+                       const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	findings_vadd(fs, at, stmt, fmt, ap)->warning = true;
+	va_end(ap);
+}
+
+size_t cfg_findings_errors(const struct cfg_findings *fs)
+{
+	size_t n = 0;
+	for (size_t i = 0; fs && i < fs->n; i++)
+		if (!fs->f[i].warning)
+			n++;
+	return n;
+}
+
+void cfg_findings_render(struct cfg_buf *b, const struct cfg_findings *fs)
+{
+	if (!fs)
+		return;
+	bool mandatory = false;
+	size_t errors = 0;
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct cfg_finding *f = &fs->f[i];
+		const char *pfx = f->warning ? "warning: " : "";
+		if (!f->warning) {
+			errors++;
+			mandatory |= f->mandatory;
+		}
+		if (!f->edit && !f->stmt) {
+			cfg_buf_printf(b, "%s%s\n", f->warning ? "warning: " : "error: ", f->msg);
+			continue;
+		}
+		if (f->edit)
+			cfg_buf_printf(b, "%s\n", f->edit);
+		if (f->stmt)
+			cfg_buf_printf(b, "  %s\n    %s%s\n", f->stmt, pfx, f->msg);
+		else
+			cfg_buf_printf(b, "  %s%s\n", pfx, f->msg);
+	}
+	if (errors)
+		cfg_buf_puts(b, mandatory ? "error: commit failed: (missing mandatory statements)\n"
+		                          : "error: configuration check-out failed\n");
+}
+
+void cfg_findings_free(struct cfg_findings *fs)
+{
+	if (!fs)
+		return;
+	for (size_t i = 0; i < fs->n; i++) {
+		free(fs->f[i].edit);
+		free(fs->f[i].stmt);
+		free(fs->f[i].msg);
+	}
+	free(fs->f);
+	fs->f = NULL;
+	fs->n = fs->cap = 0;
+}
+
+/* ---- validation -------------------------------------------------------- */
+
+/* A node counts when it is active and, for a non-presence container, has at
+ * least one child that counts (a container whose contents are all inactive
+ * is absent from the effective configuration). */
+static bool node_exists(const struct cfg_node *n)
+{
+	if (n->flags & CFG_N_INACTIVE)
+		return false;
+	const struct cfg_schema *s = n->schema;
+	if (!s || !n->parent || s->kind != CFG_CONTAINER || (s->flags & CFG_F_PRESENCE))
+		return true;
+	for (const struct cfg_node *c = n->child; c; c = c->next)
+		if (node_exists(c))
+			return true;
+	return false;
+}
+
+/* N and all its ancestors exist (used for the target of a `ref`). */
+static bool node_exists_up(const struct cfg_node *n)
+{
+	if (!node_exists(n))
+		return false;
+	for (const struct cfg_node *p = n->parent; p && p->parent; p = p->parent)
+		if (p->flags & CFG_N_INACTIVE)
+			return false;
+	return true;
+}
+
+/* "'members v999'", "'image'", "'\"a b\"'" — the statement as Junos quotes it. */
+static char *stmt_text(const struct cfg_schema *s, const char *value)
+{
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	cfg_buf_putc(&b, '\'');
+	bool kw = !(s->flags & CFG_F_POSITIONAL) || !value;
+	if (kw)
+		cfg_buf_puts(&b, s->name);
+	if (value) {
+		if (kw)
+			cfg_buf_putc(&b, ' ');
+		bool quote = !*value || strpbrk(value, " \t\";{}[]#'") != NULL;
+		if (quote)
+			cfg_buf_putc(&b, '"');
+		for (const char *p = value; *p; p++) {
+			if (quote && (*p == '"' || *p == '\\'))
+				cfg_buf_putc(&b, '\\');
+			cfg_buf_putc(&b, *p);
+		}
+		if (quote)
+			cfg_buf_putc(&b, '"');
+	}
+	cfg_buf_putc(&b, '\'');
+	return cfg_buf_steal(&b);
+}
+
+struct ref_cache {
+	const struct cfg_schema *leaf;  /* the referring leaf/leaf-list schema */
+	const struct cfg_schema *list;  /* the referenced list, NULL if the path is bad */
+	const struct cfg_node *parent;  /* node holding the list entries, NULL if absent */
+	const char *word;               /* the list's keyword, for messages */
+};
+
+struct unique_rec {
+	const struct cfg_schema *leaf;
+	const struct cfg_node *scope;   /* parent of the enclosing list's entries */
+	const struct cfg_node *node;    /* the leaf node */
+	const struct cfg_node *entry;   /* the enclosing list entry */
+	size_t order;                   /* walk order, for stable output */
+};
+
+struct validate {
+	const struct cfg_tree *tree;
+	struct cfg_findings *fs;
+	struct ref_cache *refs;
+	size_t n_refs, cap_refs;
+	struct unique_rec *uniq;
+	size_t n_uniq, cap_uniq;
+};
+
+/* Resolve the absolute schema path of S->ref ("host-os vlans") once per
+ * validation: the list schema and the tree node whose children are its
+ * entries. Containers on the way must exist (and be active). */
+static const struct ref_cache *ref_resolve(struct validate *v, const struct cfg_schema *s)
+{
+	for (size_t i = 0; i < v->n_refs; i++)
+		if (v->refs[i].leaf == s)
+			return &v->refs[i];
+	if (v->n_refs == v->cap_refs) {
+		size_t nc = v->cap_refs ? v->cap_refs * 2 : 4;
+		struct ref_cache *nr = realloc(v->refs, nc * sizeof *nr);
+		if (!nr)
+			abort();
+		v->refs = nr;
+		v->cap_refs = nc;
+	}
+	struct ref_cache *r = &v->refs[v->n_refs++];
+	r->leaf = s;
+	r->list = NULL;
+	r->parent = NULL;
+	r->word = s->ref;
+
+	const struct cfg_schema *sc = cfg_tree_schema(v->tree);
+	const struct cfg_node *node = cfg_tree_root(v->tree);
+	char *copy = xstrdup(s->ref), *save = NULL;
+	for (char *w = strtok_r(copy, " \t", &save); w && sc; w = strtok_r(NULL, " \t", &save)) {
+		const struct cfg_schema *c = cfg_schema_child(sc, w);
+		if (!c) {
+			sc = NULL;
+			break;
+		}
+		if (c->kind == CFG_LIST) {
+			/* must be the last word */
+			if (strtok_r(NULL, " \t", &save)) {
+				sc = NULL;
+				break;
+			}
+			r->list = c;
+			r->word = c->name;
+			break;
+		}
+		if (c->kind != CFG_CONTAINER) {
+			sc = NULL;
+			break;
+		}
+		sc = c;
+		if (node) {
+			struct cfg_node *n = cfg_tree_child(v->tree, node, c, NULL);
+			node = (n && !(n->flags & CFG_N_INACTIVE)) ? n : NULL;
+		}
+	}
+	free(copy);
+	if (r->list)
+		r->parent = node;
+	return r;
+}
+
+static void check_ref(struct validate *v, const struct cfg_node *n)
+{
+	const struct cfg_schema *s = n->schema;
+	if (!n->value)
+		return;
+	const struct ref_cache *r = ref_resolve(v, s);
+	if (!r->list) {
+		char *st = stmt_text(s, n->value);
+		cfg_findings_add(v->fs, n->parent, st, "Schema error: bad reference path '%s'", s->ref);
+		free(st);
+		return;
+	}
+	if (r->parent) {
+		const struct cfg_node *e = cfg_tree_child(v->tree, r->parent, r->list, n->value);
+		if (e && e->schema == r->list && node_exists_up(e))
+			return;
+	}
+	char *st = stmt_text(s, n->value);
+	cfg_findings_add(v->fs, n->parent, st, "Referenced %s %s does not exist", r->word, n->value);
+	free(st);
+}
+
+static void record_unique(struct validate *v, const struct cfg_node *n)
+{
+	if (!n->value)
+		return;
+	const struct cfg_node *entry = n->parent;
+	while (entry && entry->parent && entry->schema->kind != CFG_LIST)
+		entry = entry->parent;
+	if (!entry || !entry->parent || entry->schema->kind != CFG_LIST)
+		return; /* not inside a list: trivially unique */
+	if (v->n_uniq == v->cap_uniq) {
+		size_t nc = v->cap_uniq ? v->cap_uniq * 2 : 64;
+		struct unique_rec *nu = realloc(v->uniq, nc * sizeof *nu);
+		if (!nu)
+			abort();
+		v->uniq = nu;
+		v->cap_uniq = nc;
+	}
+	v->uniq[v->n_uniq] = (struct unique_rec){
+		.leaf = n->schema, .scope = entry->parent, .node = n, .entry = entry, .order = v->n_uniq,
+	};
+	v->n_uniq++;
+}
+
+static int ptrcmp(const void *a, const void *b) { return a < b ? -1 : a > b; }
+
+static int unique_cmp(const void *pa, const void *pb)
+{
+	const struct unique_rec *a = pa, *b = pb;
+	int c;
+	if ((c = ptrcmp(a->leaf, b->leaf)) || (c = ptrcmp(a->scope, b->scope)))
+		return c;
+	if ((c = strcmp(a->node->value, b->node->value)))
+		return c;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static int group_cmp(const void *pa, const void *pb)
+{
+	const struct unique_rec *const *a = pa, *const *b = pb;
+	return (*a)->order < (*b)->order ? -1 : (*a)->order > (*b)->order;
+}
+
+static void report_unique(struct validate *v)
+{
+	if (v->n_uniq < 2)
+		return;
+	qsort(v->uniq, v->n_uniq, sizeof *v->uniq, unique_cmp);
+	/* the first record of each duplicate group, reported in walk order */
+	const struct unique_rec **groups = malloc(v->n_uniq * sizeof *groups);
+	if (!groups)
+		abort();
+	size_t ng = 0;
+	for (size_t i = 0; i < v->n_uniq;) {
+		size_t j = i + 1;
+		while (j < v->n_uniq && v->uniq[j].leaf == v->uniq[i].leaf &&
+		       v->uniq[j].scope == v->uniq[i].scope &&
+		       !strcmp(v->uniq[j].node->value, v->uniq[i].node->value))
+			j++;
+		if (j - i > 1)
+			groups[ng++] = &v->uniq[i];
+		i = j;
+	}
+	qsort(groups, ng, sizeof *groups, group_cmp);
+	for (size_t g = 0; g < ng; g++) {
+		const struct unique_rec *first = groups[g];
+		const struct unique_rec *end = first + 1;
+		while (end < v->uniq + v->n_uniq && end->leaf == first->leaf &&
+		       end->scope == first->scope && !strcmp(end->node->value, first->node->value))
+			end++;
+		struct cfg_buf names;
+		cfg_buf_init(&names);
+		for (const struct unique_rec *r = first; r < end; r++) {
+			cfg_buf_putc(&names, ' ');
+			cfg_buf_puts(&names, r->entry->value ? r->entry->value : "?");
+		}
+		/* reported at the second user of the value */
+		const struct unique_rec *at = first + 1;
+		char *st = stmt_text(at->leaf, at->node->value);
+		cfg_findings_add(v->fs, at->node->parent, st, "%s %s is used by more than one %s:%s",
+		                 at->leaf->name, at->node->value, first->entry->schema->name, names.p);
+		free(st);
+		cfg_buf_free(&names);
+	}
+	free(groups);
+}
+
+/* N exists (active). Check its mandatory children, then walk them. */
+static void validate_node(struct validate *v, const struct cfg_node *n)
+{
+	const struct cfg_schema *s = n->schema;
+	size_t nc = s ? s->n_children : 0;
+	if (nc) {
+		bool small[64];
+		bool *seen = nc <= 64 ? small : calloc(nc, sizeof *seen);
+		if (!seen)
+			abort();
+		memset(seen, 0, nc * sizeof *seen);
+		bool any_mandatory = false;
+		for (size_t i = 0; i < nc; i++)
+			any_mandatory |= (s->children[i]->flags & CFG_F_MANDATORY) != 0;
+		if (any_mandatory) {
+			const struct cfg_schema *last = NULL;
+			for (const struct cfg_node *c = n->child; c; c = c->next) {
+				if (c->schema == last || !node_exists(c))
+					continue; /* entries of the same list: one is enough */
+				size_t idx = c->schema->index;
+				if (idx >= nc || s->children[idx] != c->schema)
+					for (idx = 0; idx < nc && s->children[idx] != c->schema; idx++)
+						;
+				if (idx < nc) {
+					seen[idx] = true;
+					last = c->schema;
+				}
+			}
+			for (size_t i = 0; i < nc; i++) {
+				const struct cfg_schema *cs = s->children[i];
+				if (!(cs->flags & CFG_F_MANDATORY) || seen[i])
+					continue;
+				char *st = stmt_text(cs, NULL);
+				struct cfg_finding *f = findings_push(v->fs, edit_path(n), st,
+				                                      NULL);
+				if (asprintf(&f->msg, "Missing mandatory statement: %s", st) < 0)
+					abort();
+				f->mandatory = true;
+			}
+		}
+		if (seen != small)
+			free(seen);
+	}
+
+	for (const struct cfg_node *c = n->child; c; c = c->next) {
+		if (!node_exists(c))
+			continue;
+		const struct cfg_schema *cs = c->schema;
+		if (cs->kind == CFG_LEAF || cs->kind == CFG_LEAFLIST) {
+			if (cs->ref)
+				check_ref(v, c);
+			if (cs->flags & CFG_F_UNIQUE)
+				record_unique(v, c);
+		}
+		if (cs->n_children)
+			validate_node(v, c); /* also when empty: mandatory children */
+	}
+}
+
+void cfg_validate(const struct cfg_tree *tree, struct cfg_findings *fs)
+{
+	if (!tree || !fs)
+		return;
+	struct validate v = { .tree = tree, .fs = fs };
+	validate_node(&v, cfg_tree_root(tree));
+	report_unique(&v);
+	free(v.refs);
+	free(v.uniq);
+}
+
+/* ---- commit ------------------------------------------------------------ */
+
+struct cfg_tree *cfg_commit_effective(const struct cfg_tree *t)
+{
+	if (!t) {
+		cfg_err_set("no configuration");
+		return NULL;
+	}
+	struct cfg_tree *e = cfg_tree_dup(t);
+	if (!e) {
+		if (!*cfg_err_msg())
+			cfg_err_set("out of memory");
+		return NULL;
+	}
+	/* Delete what does not count: inactive nodes, and non-presence
+	   containers whose contents are all inactive (as cfg_validate sees it). */
+	struct cfg_node *root = cfg_tree_root(e);
+	struct cfg_node *n = cfg_tree_next(root, root);
+	while (n) {
+		if (node_exists(n)) {
+			n = cfg_tree_next(root, n);
+			continue;
+		}
+		/* the next node outside N's subtree: never N's ancestor, so it
+		   survives the deletion of N and of ancestors left empty */
+		struct cfg_node *next = NULL;
+		for (struct cfg_node *p = n; p && p != root; p = p->parent)
+			if (p->next) {
+				next = p->next;
+				break;
+			}
+		cfg_tree_delete(e, n);
+		n = next;
+	}
+	return e;
+}
+
+/* Generic + daemon validation. EFF is the effective candidate (the hooks see
+ * it); computed here when NULL and a validate hook needs it. */
+static int commit_check(const struct cfg_tree *cand, const struct cfg_tree *eff,
+                        const struct cfg_hooks *h, struct cfg_findings *fs)
+{
+	size_t before = cfg_findings_errors(fs);
+	cfg_validate(cand, fs);
+	if (h && h->validate) {
+		struct cfg_tree *own = NULL;
+		if (!eff) {
+			own = cfg_commit_effective(cand);
+			if (!own)
+				return -1;
+			eff = own;
+		}
+		h->validate(h->ctx, eff, fs);
+		cfg_tree_free(own);
+	}
+	if (cfg_findings_errors(fs) > before)
+		return cfg_err_set("configuration check-out failed");
+	return 0;
+}
+
+int cfg_commit_check(const struct cfg_tree *cand, const struct cfg_hooks *h, struct cfg_findings *fs)
+{
+	if (!cand || !fs)
+		return cfg_err_set("no configuration");
+	return commit_check(cand, NULL, h, fs);
+}
+
+/* Put the world back to OLD after NEW was (partly) applied. */
+static void commit_undo(const struct cfg_hooks *h, const struct cfg_tree *old_eff,
+                        const struct cfg_tree *new_eff, struct cfg_buf *out,
+                        struct cfg_findings *fs)
+{
+	if (!h || !h->apply)
+		return;
+	struct cfg_findings undo = { 0 };
+	if (h->apply(h->ctx, new_eff, old_eff, out, &undo) != 0) {
+		for (size_t i = 0; i < undo.n; i++) {
+			struct cfg_finding *f = &undo.f[i];
+			struct cfg_finding *d = findings_push(fs, f->edit, f->stmt, f->msg);
+			d->mandatory = f->mandatory;
+			d->warning = f->warning;
+		}
+		free(undo.f);
+		cfg_findings_add_line(fs, "could not restore the previous configuration; "
+		                          "the system may be partly configured");
+	} else {
+		cfg_findings_free(&undo);
+	}
+}
+
+int cfg_commit(struct cfg_store *st, const struct cfg_tree *active, const struct cfg_tree *cand,
+               const struct cfg_hooks *h, const char *user, const char *client,
+               const char *comment, struct cfg_buf *out, struct cfg_findings *fs)
+{
+	if (!st || !cand || !fs)
+		return cfg_err_set("commit: no configuration database or candidate");
+
+	/* the effective trees are only needed by hooks */
+	bool need_new = h && (h->validate || h->apply), need_old = h && h->apply;
+	struct cfg_tree *new_eff = NULL, *old_eff = NULL;
+	if (need_new && !(new_eff = cfg_commit_effective(cand)))
+		return -1;
+	if (need_old) {
+		old_eff = active ? cfg_commit_effective(active) : cfg_tree_new(cfg_tree_schema(cand));
+		if (!old_eff) {
+			cfg_tree_free(new_eff);
+			if (!*cfg_err_msg())
+				cfg_err_set("out of memory");
+			return -1;
+		}
+	}
+
+	struct cfg_buf scratch, text;
+	cfg_buf_init(&scratch);
+	cfg_buf_init(&text);
+	if (!out)
+		out = &scratch;
+	int ret = -1;
+
+	if (commit_check(cand, new_eff, h, fs) < 0)
+		goto done;
+
+	/* render first: nothing can fail between a successful apply and the
+	   store except the store itself */
+	cfg_render_set(&text, cfg_tree_root(cand), false, CFG_R_FULL | CFG_R_SECRETS);
+
+	if (h && h->apply) {
+		size_t before = cfg_findings_errors(fs);
+		cfg_err_clear();
+		if (h->apply(h->ctx, old_eff, new_eff, out, fs) != 0) {
+			if (cfg_findings_errors(fs) == before)
+				cfg_findings_add_line(fs, "%s", *cfg_err_msg() ? cfg_err_msg()
+				                                               : "could not apply the configuration");
+			commit_undo(h, old_eff, new_eff, out, fs);
+			cfg_err_set("commit failed");
+			goto done;
+		}
+	}
+
+	if (cfg_store_commit(st, text.p ? text.p : "", text.len, user, client, comment, NULL) < 0) {
+		char *why = xstrdup(cfg_err_msg());
+		cfg_findings_add_line(fs, "%s", why);
+		commit_undo(h, old_eff, new_eff, out, fs);
+		cfg_err_set("%s", why);
+		free(why);
+		goto done;
+	}
+	ret = 0;
+
+done:
+	cfg_buf_free(&text);
+	cfg_buf_free(&scratch);
+	cfg_tree_free(old_eff);
+	cfg_tree_free(new_eff);
+	return ret;
+}

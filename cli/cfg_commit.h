@@ -33,11 +33,18 @@ struct cfg_findings {
 	size_t n, cap;
 };
 
+/* An error under the `[edit ...]` of AT (AT NULL: no [edit] line), with
+ * STMT ("'image'", may be NULL) and the message. Strings are copied. */
 void cfg_findings_add(struct cfg_findings *fs, const struct cfg_node *at, const char *stmt,
                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* A bare `error: MSG` line (no [edit] block). */
 void cfg_findings_add_line(struct cfg_findings *fs, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A warning: printed as "warning: MSG" (under the [edit] block when AT is
+ * given, bare when AT and STMT are NULL); does not fail the commit. */
+void cfg_findings_warn(struct cfg_findings *fs, const struct cfg_node *at, const char *stmt,
+                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Number of findings that are errors (not warnings). */
 size_t cfg_findings_errors(const struct cfg_findings *fs);
 /* Print as Junos does, ending with "error: configuration check-out failed"
  * or "error: commit failed: (missing mandatory statements)" when any error. */

@@ -26,9 +26,10 @@ int cfg_lex(const char *line, struct cfg_words *w, size_t *errcol)
 	w->n = 0;
 	w->pipe = 0;
 	w->trailing_space = false;
-	if (len + 1 > w->bufcap) {
+	/* worst case: every byte a `|`, each stored as "|" plus its NUL */
+	if (2 * len + 2 > w->bufcap) {
 		free(w->buf);
-		w->bufcap = len + 1 < 256 ? 256 : len + 1;
+		w->bufcap = 2 * len + 2 < 256 ? 256 : 2 * len + 2;
 		w->buf = malloc(w->bufcap);
 		if (!w->buf)
 			abort();

@@ -1,1 +1,965 @@
-/* placeholder: being written */
+/* cfg_render — configuration as text (see cfg_render.h).
+ *
+ * Also implements cfg_quote() (declared in cfg_parse.h) so that every
+ * renderer and the parsers agree on one quoting rule.
+ *
+ * Nothing here allocates except the temporary index used by compare for
+ * large lists (freed before returning); all output goes to the caller's
+ * cfg_buf.
+ */
+#include "cfg_render.h"
+#include "cfg_parse.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* quoting                                                             */
+
+static bool quote_needed(const char *v)
+{
+	if (!*v)
+		return true;
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		switch (*p) {
+		case ' ': case '\t': case ';': case '{': case '}': case '[': case ']':
+		case '#': case '"': case '\'':
+			return true;
+		case '/':
+			if (p[1] == '*') /* would start a comment in the curly format */
+				return true;
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				return true;
+		}
+	}
+	return false;
+}
+
+static void quote_always(struct cfg_buf *b, const char *v)
+{
+	cfg_buf_putc(b, '"');
+	const char *run = v;
+	for (const char *p = v; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			cfg_buf_add(b, run, (size_t)(p - run));
+			cfg_buf_putc(b, '\\');
+			run = p;
+		}
+	}
+	cfg_buf_puts(b, run);
+	cfg_buf_putc(b, '"');
+}
+
+void cfg_quote(struct cfg_buf *b, const char *value)
+{
+	if (!value)
+		value = "";
+	if (quote_needed(value))
+		quote_always(b, value);
+	else
+		cfg_buf_puts(b, value);
+}
+
+static bool is_secret(const struct cfg_schema *s) { return s->type == CFG_T_SECRET; }
+
+static void put_value(struct cfg_buf *b, const struct cfg_node *n)
+{
+	if (is_secret(n->schema))
+		quote_always(b, n->value ? n->value : "");
+	else
+		cfg_quote(b, n->value);
+}
+
+static bool is_flag(const struct cfg_schema *s)
+{
+	return s->kind == CFG_LEAF && (s->type == CFG_T_FLAG || s->type == CFG_T_PASSWORD);
+}
+
+static bool positional(const struct cfg_schema *s) { return (s->flags & CFG_F_POSITIONAL) != 0; }
+
+static bool skip_node(const struct cfg_node *n, unsigned opts)
+{
+	return (opts & CFG_R_NOINACTIVE) && (n->flags & CFG_N_INACTIVE);
+}
+
+/* ------------------------------------------------------------------ */
+/* paths                                                               */
+
+/* The words of one path element. LEAFVAL: include a single leaf's value
+ * (positional leaves always show theirs: it is their only word). */
+static void step_words(struct cfg_buf *b, const struct cfg_node *n, bool leafval)
+{
+	const struct cfg_schema *s = n->schema;
+	switch (s->kind) {
+	case CFG_CONTAINER:
+		cfg_buf_puts(b, s->name);
+		break;
+	case CFG_LIST:
+	case CFG_LEAFLIST:
+		if (!positional(s)) {
+			cfg_buf_puts(b, s->name);
+			cfg_buf_putc(b, ' ');
+		}
+		put_value(b, n);
+		break;
+	case CFG_LEAF:
+		if (is_flag(s) || !n->value) {
+			cfg_buf_puts(b, s->name);
+		} else if (positional(s)) {
+			put_value(b, n);
+		} else {
+			cfg_buf_puts(b, s->name);
+			if (leafval) {
+				cfg_buf_putc(b, ' ');
+				put_value(b, n);
+			}
+		}
+		break;
+	}
+}
+
+/* Words from below STOP (exclusive; NULL = the root) down to N. Returns
+ * whether anything was written. */
+static bool path_words(struct cfg_buf *b, const struct cfg_node *n, const struct cfg_node *stop,
+                       bool leafval)
+{
+	if (!n || n == stop || !n->parent)
+		return false;
+	bool any = path_words(b, n->parent, stop, true);
+	if (any)
+		cfg_buf_putc(b, ' ');
+	step_words(b, n, leafval);
+	return true;
+}
+
+void cfg_render_path_words(struct cfg_buf *b, const struct cfg_node *n)
+{
+	cfg_buf_add(b, "", 0);
+	path_words(b, n, NULL, true);
+}
+
+void cfg_render_edit_path(struct cfg_buf *b, const struct cfg_node *n)
+{
+	cfg_buf_puts(b, "[edit");
+	if (n && n->parent) {
+		cfg_buf_putc(b, ' ');
+		path_words(b, n, NULL, true);
+	}
+	cfg_buf_putc(b, ']');
+}
+
+/* ------------------------------------------------------------------ */
+/* curly                                                               */
+
+struct curly {
+	struct cfg_buf *b;
+	unsigned opts;
+	char sign; /* compare: '+' / '-' in front of every line, or 0 */
+};
+
+static void line_start(struct curly *c, unsigned indent)
+{
+	if (c->sign)
+		cfg_buf_putc(c->b, c->sign);
+	cfg_buf_indent(c->b, indent);
+}
+
+static void annotation(struct curly *c, const struct cfg_node *n, unsigned indent)
+{
+	if (!n->annotation)
+		return;
+	line_start(c, indent);
+	cfg_buf_puts(c->b, "/* ");
+	cfg_buf_puts(c->b, n->annotation);
+	cfg_buf_puts(c->b, " */\n");
+}
+
+/* A run of leaf-list items that print as one statement: same schema, same
+ * flags, no annotation after the first. */
+static const struct cfg_node *leaflist_run_end(const struct cfg_node *first)
+{
+	const struct cfg_node *j = first->next;
+	while (j && j->schema == first->schema && (j->flags & CFG_N_INACTIVE) == (first->flags & CFG_N_INACTIVE) && !j->annotation)
+		j = j->next;
+	return j;
+}
+
+/* One leaf-list statement for items [FIRST, END). */
+static void curly_leaflist(struct curly *c, const struct cfg_node *first,
+                           const struct cfg_node *end, unsigned indent)
+{
+	const struct cfg_schema *s = first->schema;
+	annotation(c, first, indent);
+	line_start(c, indent);
+	if (first->flags & CFG_N_INACTIVE)
+		cfg_buf_puts(c->b, "inactive: ");
+	if (!positional(s)) {
+		cfg_buf_puts(c->b, s->name);
+		cfg_buf_putc(c->b, ' ');
+	}
+	if (first->next == end) {
+		put_value(c->b, first);
+	} else {
+		cfg_buf_puts(c->b, "[ ");
+		for (const struct cfg_node *i = first; i != end; i = i->next) {
+			put_value(c->b, i);
+			cfg_buf_putc(c->b, ' ');
+		}
+		cfg_buf_putc(c->b, ']');
+	}
+	cfg_buf_puts(c->b, ";\n");
+}
+
+static void curly_children(struct curly *c, const struct cfg_node *parent, unsigned indent);
+
+static bool has_shown_children(const struct curly *c, const struct cfg_node *n)
+{
+	for (const struct cfg_node *k = n->child; k; k = k->next)
+		if (!skip_node(k, c->opts))
+			return true;
+	return false;
+}
+
+/* One statement (N and its subtree), not a leaf-list. NOKW: a list entry is
+ * printed without its list keyword (compare, under `[edit ... list]`). */
+static void curly_node(struct curly *c, const struct cfg_node *n, unsigned indent, bool nokw)
+{
+	const struct cfg_schema *s = n->schema;
+	annotation(c, n, indent);
+	line_start(c, indent);
+	if (n->flags & CFG_N_INACTIVE)
+		cfg_buf_puts(c->b, "inactive: ");
+	switch (s->kind) {
+	case CFG_LEAF:
+		if (is_flag(s) || !n->value) {
+			cfg_buf_puts(c->b, s->name);
+		} else {
+			if (!positional(s)) {
+				cfg_buf_puts(c->b, s->name);
+				cfg_buf_putc(c->b, ' ');
+			}
+			put_value(c->b, n);
+		}
+		cfg_buf_putc(c->b, ';');
+		if (is_secret(s))
+			cfg_buf_puts(c->b, " ## SECRET-DATA");
+		cfg_buf_putc(c->b, '\n');
+		return;
+	case CFG_LEAFLIST: /* a single item (callers group runs) */
+		if (!positional(s)) {
+			cfg_buf_puts(c->b, s->name);
+			cfg_buf_putc(c->b, ' ');
+		}
+		put_value(c->b, n);
+		cfg_buf_puts(c->b, ";\n");
+		return;
+	case CFG_LIST:
+		if (!positional(s) && !nokw) {
+			cfg_buf_puts(c->b, s->name);
+			cfg_buf_putc(c->b, ' ');
+		}
+		put_value(c->b, n);
+		break;
+	case CFG_CONTAINER:
+		cfg_buf_puts(c->b, s->name);
+		break;
+	}
+	if (!has_shown_children(c, n)) {
+		cfg_buf_puts(c->b, ";\n");
+		return;
+	}
+	cfg_buf_puts(c->b, " {\n");
+	curly_children(c, n, indent + 4);
+	line_start(c, indent);
+	cfg_buf_puts(c->b, "}\n");
+}
+
+static void curly_children(struct curly *c, const struct cfg_node *parent, unsigned indent)
+{
+	const struct cfg_node *k = parent->child;
+	while (k) {
+		if (skip_node(k, c->opts)) {
+			k = k->next;
+			continue;
+		}
+		if (k->schema->kind == CFG_LEAFLIST) {
+			const struct cfg_node *end = leaflist_run_end(k);
+			curly_leaflist(c, k, end, indent);
+			k = end;
+			continue;
+		}
+		curly_node(c, k, indent, false);
+		k = k->next;
+	}
+}
+
+void cfg_render_curly(struct cfg_buf *b, const struct cfg_node *at, unsigned indent, unsigned opts)
+{
+	cfg_buf_add(b, "", 0);
+	if (!at)
+		return;
+	struct curly c = { b, opts, 0 };
+	if (at->parent && (at->schema->kind == CFG_LEAF || at->schema->kind == CFG_LEAFLIST)) {
+		if (!skip_node(at, opts))
+			curly_node(&c, at, indent, false);
+		return;
+	}
+	curly_children(&c, at, indent);
+}
+
+void cfg_render_curly_node(struct cfg_buf *b, const struct cfg_node *n, unsigned indent, unsigned opts)
+{
+	cfg_buf_add(b, "", 0);
+	if (!n || skip_node(n, opts))
+		return;
+	struct curly c = { b, opts, 0 };
+	if (!n->parent) {
+		curly_children(&c, n, indent);
+		return;
+	}
+	curly_node(&c, n, indent, false);
+}
+
+/* ------------------------------------------------------------------ */
+/* display set                                                         */
+
+struct setr {
+	struct cfg_buf *b;
+	const struct cfg_node *stop; /* paths are written below this node */
+	unsigned opts;
+};
+
+static void set_line(struct setr *r, const char *verb, const struct cfg_node *n, bool leafval)
+{
+	cfg_buf_puts(r->b, verb);
+	cfg_buf_putc(r->b, ' ');
+	path_words(r->b, n, r->stop, leafval);
+}
+
+static void set_meta(struct setr *r, const struct cfg_node *n)
+{
+	bool val = positional(n->schema) || n->schema->kind != CFG_LEAF;
+	if (n->flags & CFG_N_INACTIVE) {
+		set_line(r, "deactivate", n, val);
+		cfg_buf_putc(r->b, '\n');
+	}
+	if ((r->opts & CFG_R_FULL) && n->annotation) {
+		set_line(r, "annotate", n, val);
+		cfg_buf_putc(r->b, ' ');
+		quote_always(r->b, n->annotation);
+		cfg_buf_putc(r->b, '\n');
+	}
+}
+
+static void set_node(struct setr *r, const struct cfg_node *n)
+{
+	if (skip_node(n, r->opts))
+		return;
+	if (n->child) {
+		bool any = false;
+		for (const struct cfg_node *k = n->child; k; k = k->next) {
+			if (!skip_node(k, r->opts)) {
+				set_node(r, k);
+				any = true;
+			}
+		}
+		if (!any) { /* every child hidden: the node alone */
+			set_line(r, "set", n, true);
+			cfg_buf_putc(r->b, '\n');
+		}
+	} else {
+		set_line(r, "set", n, true);
+		cfg_buf_putc(r->b, '\n');
+	}
+	set_meta(r, n);
+}
+
+void cfg_render_set(struct cfg_buf *b, const struct cfg_node *at, bool relative, unsigned opts)
+{
+	cfg_buf_add(b, "", 0);
+	if (!at)
+		return;
+	struct setr r = { b, relative ? at : NULL, opts };
+	if (at->parent && !at->child) { /* a leaf or empty statement: itself */
+		if (relative)
+			r.stop = at->parent;
+		set_node(&r, at);
+		return;
+	}
+	if (skip_node(at, opts))
+		return;
+	for (const struct cfg_node *k = at->child; k; k = k->next)
+		set_node(&r, k);
+	if (!relative && at->parent) /* AT's own deactivate / annotate */
+		set_meta(&r, at);
+}
+
+/* ------------------------------------------------------------------ */
+/* compare                                                             */
+
+struct cmp {
+	struct cfg_buf *b;
+	const struct cfg_node *hdr_node;  /* level of the last header printed */
+	const struct cfg_schema *hdr_list;
+	bool hdr_valid;
+};
+
+static void cmp_header(struct cmp *c, const struct cfg_node *level, const struct cfg_schema *list)
+{
+	if (c->hdr_valid && c->hdr_node == level && c->hdr_list == list)
+		return;
+	c->hdr_valid = true;
+	c->hdr_node = level;
+	c->hdr_list = list;
+	cfg_buf_puts(c->b, "[edit");
+	if (level->parent) {
+		cfg_buf_putc(c->b, ' ');
+		path_words(c->b, level, NULL, true);
+	}
+	if (list) {
+		cfg_buf_putc(c->b, ' ');
+		cfg_buf_puts(c->b, list->name);
+	}
+	cfg_buf_puts(c->b, "]\n");
+}
+
+/* Print a whole statement with SIGN under the header of LEVEL. */
+static void cmp_stmt(struct cmp *c, char sign, const struct cfg_node *level, const struct cfg_node *n)
+{
+	const struct cfg_schema *s = n->schema;
+	bool kwlist = s->kind == CFG_LIST && !positional(s);
+	cmp_header(c, level, kwlist ? s : NULL);
+	struct curly cu = { c->b, 0, sign };
+	curly_node(&cu, n, 4, kwlist);
+}
+
+static void cmp_leaflist(struct cmp *c, char sign, const struct cfg_node *level,
+                         const struct cfg_node *first, const struct cfg_node *end)
+{
+	cmp_header(c, level, NULL);
+	struct curly cu = { c->b, 0, sign };
+	const struct cfg_node *k = first;
+	while (k != end) {
+		const struct cfg_node *e = leaflist_run_end(k);
+		/* never run past END */
+		const struct cfg_node *x = k->next;
+		while (x != e && x != end)
+			x = x->next;
+		curly_leaflist(&cu, k, x, 4);
+		k = x;
+	}
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static bool same_head(const struct cfg_node *a, const struct cfg_node *b)
+{
+	return (a->flags & CFG_N_INACTIVE) == (b->flags & CFG_N_INACTIVE) &&
+	       str_eq(a->annotation, b->annotation);
+}
+
+static void cmp_level(struct cmp *c, const struct cfg_node *o, const struct cfg_node *n);
+
+/* small open-addressing index: value -> position, for list matching */
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static void cmp_list(struct cmp *c, const struct cfg_node *level, const struct cfg_node *os,
+                     const struct cfg_node *oe, const struct cfg_node *ns, const struct cfg_node *ne)
+{
+	size_t no = 0;
+	for (const struct cfg_node *k = os; k != oe; k = k->next)
+		no++;
+	const struct cfg_node **ov = malloc((no ? no : 1) * sizeof *ov);
+	bool *matched = calloc(no ? no : 1, sizeof *matched);
+	size_t cap = 16;
+	while (cap < no * 2)
+		cap *= 2;
+	size_t *slot = malloc(cap * sizeof *slot); /* index + 1, 0 = empty */
+	if (!ov || !matched || !slot)
+		abort();
+	memset(slot, 0, cap * sizeof *slot);
+	size_t i = 0;
+	for (const struct cfg_node *k = os; k != oe; k = k->next, i++) {
+		ov[i] = k;
+		size_t h = (size_t)str_hash(k->value ? k->value : "") & (cap - 1);
+		while (slot[h])
+			h = (h + 1) & (cap - 1);
+		slot[h] = i + 1;
+	}
+	size_t op = 0; /* old entries before op are handled */
+	for (const struct cfg_node *e = ns; e != ne; e = e->next) {
+		const char *v = e->value ? e->value : "";
+		size_t h = (size_t)str_hash(v) & (cap - 1);
+		size_t j = SIZE_MAX;
+		while (slot[h]) {
+			size_t cand = slot[h] - 1;
+			if (!matched[cand] && strcmp(ov[cand]->value ? ov[cand]->value : "", v) == 0) {
+				j = cand;
+				break;
+			}
+			h = (h + 1) & (cap - 1);
+		}
+		if (j == SIZE_MAX) {
+			cmp_stmt(c, '+', level, e);
+			continue;
+		}
+		matched[j] = true;
+		for (; op < j; op++)
+			if (!matched[op])
+				cmp_stmt(c, '-', level, ov[op]);
+		if (op == j)
+			op++;
+		if (!same_head(ov[j], e)) {
+			cmp_stmt(c, '-', level, ov[j]);
+			cmp_stmt(c, '+', level, e);
+		} else {
+			cmp_level(c, ov[j], e);
+		}
+	}
+	for (; op < no; op++)
+		if (!matched[op])
+			cmp_stmt(c, '-', level, ov[op]);
+	free(slot);
+	free(matched);
+	free(ov);
+}
+
+static bool leaflist_equal(const struct cfg_node *os, const struct cfg_node *oe,
+                           const struct cfg_node *ns, const struct cfg_node *ne)
+{
+	while (os != oe && ns != ne) {
+		if (!str_eq(os->value, ns->value) || !same_head(os, ns))
+			return false;
+		os = os->next;
+		ns = ns->next;
+	}
+	return os == oe && ns == ne;
+}
+
+static const struct cfg_node *group_end(const struct cfg_node *k)
+{
+	const struct cfg_schema *s = k->schema;
+	while (k && k->schema == s)
+		k = k->next;
+	return k;
+}
+
+/* Compare the children of O and N (the same place; either may be NULL). */
+static void cmp_level(struct cmp *c, const struct cfg_node *o, const struct cfg_node *n)
+{
+	const struct cfg_node *level = n ? n : o;
+	const struct cfg_node *ok = o ? o->child : NULL, *nk = n ? n->child : NULL;
+	while (ok || nk) {
+		const struct cfg_schema *s;
+		if (!ok)
+			s = nk->schema;
+		else if (!nk)
+			s = ok->schema;
+		else
+			s = ok->schema->index <= nk->schema->index ? ok->schema : nk->schema;
+		const struct cfg_node *os = NULL, *oe = NULL, *ns = NULL, *ne = NULL;
+		if (ok && ok->schema == s) {
+			os = ok;
+			oe = ok = group_end(ok);
+		}
+		if (nk && nk->schema == s) {
+			ns = nk;
+			ne = nk = group_end(nk);
+		}
+		switch (s->kind) {
+		case CFG_LIST:
+			cmp_list(c, level, os, oe, ns, ne);
+			break;
+		case CFG_LEAFLIST:
+			if (!leaflist_equal(os, oe, ns, ne)) {
+				if (os)
+					cmp_leaflist(c, '-', level, os, oe);
+				if (ns)
+					cmp_leaflist(c, '+', level, ns, ne);
+			}
+			break;
+		case CFG_LEAF:
+			if (os && ns && str_eq(os->value, ns->value) && same_head(os, ns))
+				break;
+			if (os)
+				cmp_stmt(c, '-', level, os);
+			if (ns)
+				cmp_stmt(c, '+', level, ns);
+			break;
+		case CFG_CONTAINER:
+			if (os && ns && same_head(os, ns)) {
+				cmp_level(c, os, ns);
+				break;
+			}
+			if (os)
+				cmp_stmt(c, '-', level, os);
+			if (ns)
+				cmp_stmt(c, '+', level, ns);
+			break;
+		}
+	}
+}
+
+void cfg_render_compare(struct cfg_buf *b, const struct cfg_node *old_at, const struct cfg_node *new_at)
+{
+	cfg_buf_add(b, "", 0);
+	if (!old_at && !new_at)
+		return;
+	struct cmp c = { b, NULL, NULL, false };
+	cmp_level(&c, old_at, new_at);
+}
+
+/* ------------------------------------------------------------------ */
+/* XML                                                                 */
+
+static void xml_text(struct cfg_buf *b, const char *s)
+{
+	const char *run = s;
+	for (const char *p = s; *p; p++) {
+		const char *rep = NULL;
+		switch (*p) {
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '&': rep = "&amp;"; break;
+		case '"': rep = "&quot;"; break;
+		default: break;
+		}
+		if (rep) {
+			cfg_buf_add(b, run, (size_t)(p - run));
+			cfg_buf_puts(b, rep);
+			run = p + 1;
+		}
+	}
+	cfg_buf_puts(b, run);
+}
+
+static const char *key_elem(const struct cfg_schema *s) { return s->key_name ? s->key_name : "name"; }
+
+static void xml_open(struct cfg_buf *b, const struct cfg_node *n, unsigned indent, bool empty)
+{
+	cfg_buf_indent(b, indent);
+	cfg_buf_putc(b, '<');
+	cfg_buf_puts(b, n->schema->name);
+	if (n->flags & CFG_N_INACTIVE)
+		cfg_buf_puts(b, " inactive=\"inactive\"");
+	cfg_buf_puts(b, empty ? "/>\n" : ">");
+}
+
+static void xml_close(struct cfg_buf *b, const struct cfg_node *n, unsigned indent)
+{
+	cfg_buf_indent(b, indent);
+	cfg_buf_printf(b, "</%s>\n", n->schema->name);
+}
+
+static void xml_key(struct cfg_buf *b, const struct cfg_node *n, unsigned indent)
+{
+	cfg_buf_indent(b, indent);
+	cfg_buf_printf(b, "<%s>", key_elem(n->schema));
+	xml_text(b, n->value ? n->value : "");
+	cfg_buf_printf(b, "</%s>\n", key_elem(n->schema));
+}
+
+static void xml_node(struct cfg_buf *b, const struct cfg_node *n, unsigned indent)
+{
+	const struct cfg_schema *s = n->schema;
+	if (n->annotation) {
+		cfg_buf_indent(b, indent);
+		cfg_buf_puts(b, "<junos:comment>/* ");
+		xml_text(b, n->annotation);
+		cfg_buf_puts(b, " */</junos:comment>\n");
+	}
+	switch (s->kind) {
+	case CFG_LEAF:
+	case CFG_LEAFLIST:
+		if (is_flag(s) || !n->value) {
+			xml_open(b, n, indent, true);
+			return;
+		}
+		xml_open(b, n, indent, false);
+		xml_text(b, n->value);
+		cfg_buf_printf(b, "</%s>\n", s->name);
+		return;
+	case CFG_LIST:
+		xml_open(b, n, indent, false);
+		cfg_buf_putc(b, '\n');
+		xml_key(b, n, indent + 4);
+		break;
+	case CFG_CONTAINER:
+		if (!n->child) {
+			xml_open(b, n, indent, true);
+			return;
+		}
+		xml_open(b, n, indent, false);
+		cfg_buf_putc(b, '\n');
+		break;
+	}
+	for (const struct cfg_node *k = n->child; k; k = k->next)
+		xml_node(b, k, indent + 4);
+	xml_close(b, n, indent);
+}
+
+/* Open the ancestors of AT (below the root); returns the indent inside. */
+static unsigned xml_ancestors(struct cfg_buf *b, const struct cfg_node *n, unsigned indent)
+{
+	if (!n || !n->parent)
+		return indent;
+	indent = xml_ancestors(b, n->parent, indent);
+	xml_open(b, n, indent, false);
+	cfg_buf_putc(b, '\n');
+	if (n->schema->kind == CFG_LIST)
+		xml_key(b, n, indent + 4);
+	return indent + 4;
+}
+
+static void xml_close_ancestors(struct cfg_buf *b, const struct cfg_node *n, unsigned indent)
+{
+	for (; n && n->parent; n = n->parent) {
+		indent -= 4;
+		xml_close(b, n, indent);
+	}
+}
+
+void cfg_render_xml(struct cfg_buf *b, const struct cfg_node *at)
+{
+	cfg_buf_puts(b, "<configuration>\n");
+	if (at) {
+		if (at->parent && (at->schema->kind == CFG_LEAF || at->schema->kind == CFG_LEAFLIST)) {
+			unsigned in = xml_ancestors(b, at->parent, 4);
+			xml_node(b, at, in);
+			xml_close_ancestors(b, at->parent, in);
+		} else {
+			unsigned in = xml_ancestors(b, at, 4);
+			for (const struct cfg_node *k = at->child; k; k = k->next)
+				xml_node(b, k, in);
+			xml_close_ancestors(b, at, in);
+		}
+	}
+	cfg_buf_puts(b, "</configuration>\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON (Junos style: `"name" : value`, flags as [null])               */
+
+static void json_str(struct cfg_buf *b, const char *s)
+{
+	cfg_buf_putc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			cfg_buf_putc(b, '\\');
+			cfg_buf_putc(b, (char)*p);
+		} else if (*p == '\n') {
+			cfg_buf_puts(b, "\\n");
+		} else if (*p == '\t') {
+			cfg_buf_puts(b, "\\t");
+		} else if (*p < 0x20) {
+			cfg_buf_printf(b, "\\u%04x", *p);
+		} else {
+			cfg_buf_putc(b, (char)*p);
+		}
+	}
+	cfg_buf_putc(b, '"');
+}
+
+/* member separator + indentation */
+static void json_member(struct cfg_buf *b, bool *first, unsigned indent)
+{
+	if (!*first)
+		cfg_buf_putc(b, ',');
+	cfg_buf_putc(b, '\n');
+	*first = false;
+	cfg_buf_indent(b, indent);
+}
+
+static void json_meta(struct cfg_buf *b, const struct cfg_node *n, const char *name, bool *first,
+                      unsigned indent)
+{
+	if (!(n->flags & CFG_N_INACTIVE) && !n->annotation)
+		return;
+	json_member(b, first, indent);
+	cfg_buf_puts(b, "\"@");
+	cfg_buf_puts(b, name);
+	cfg_buf_puts(b, "\" : {");
+	bool f = true;
+	if (n->flags & CFG_N_INACTIVE) {
+		f = false;
+		cfg_buf_puts(b, "\"inactive\" : true");
+	}
+	if (n->annotation) {
+		if (!f)
+			cfg_buf_puts(b, ", ");
+		cfg_buf_puts(b, "\"junos:comment\" : ");
+		struct cfg_buf t;
+		cfg_buf_init(&t);
+		cfg_buf_printf(&t, "/* %s */", n->annotation);
+		json_str(b, t.p);
+		cfg_buf_free(&t);
+	}
+	cfg_buf_putc(b, '}');
+}
+
+static void json_members(struct cfg_buf *b, const struct cfg_node *parent, unsigned indent, bool *first);
+
+static void json_object(struct cfg_buf *b, const struct cfg_node *n, unsigned indent)
+{
+	cfg_buf_putc(b, '{');
+	bool first = true;
+	json_meta(b, n, "", &first, indent + 4);
+	if (n->schema->kind == CFG_LIST) {
+		json_member(b, &first, indent + 4);
+		json_str(b, key_elem(n->schema));
+		cfg_buf_puts(b, " : ");
+		json_str(b, n->value ? n->value : "");
+	}
+	json_members(b, n, indent + 4, &first);
+	cfg_buf_putc(b, '\n');
+	cfg_buf_indent(b, indent);
+	cfg_buf_putc(b, '}');
+}
+
+static void json_members(struct cfg_buf *b, const struct cfg_node *parent, unsigned indent, bool *first)
+{
+	const struct cfg_node *k = parent->child;
+	while (k) {
+		const struct cfg_schema *s = k->schema;
+		const struct cfg_node *end = group_end(k);
+		switch (s->kind) {
+		case CFG_LEAF:
+			json_meta(b, k, s->name, first, indent);
+			json_member(b, first, indent);
+			json_str(b, s->name);
+			cfg_buf_puts(b, " : ");
+			if (is_flag(s) || !k->value)
+				cfg_buf_puts(b, "[null]");
+			else
+				json_str(b, k->value);
+			break;
+		case CFG_LEAFLIST:
+			json_member(b, first, indent);
+			json_str(b, s->name);
+			cfg_buf_puts(b, " : [");
+			for (const struct cfg_node *i = k; i != end; i = i->next) {
+				if (i != k)
+					cfg_buf_puts(b, ", ");
+				json_str(b, i->value ? i->value : "");
+			}
+			cfg_buf_putc(b, ']');
+			break;
+		case CFG_CONTAINER:
+			json_member(b, first, indent);
+			json_str(b, s->name);
+			cfg_buf_puts(b, " : ");
+			if (!k->child && !k->annotation && !(k->flags & CFG_N_INACTIVE))
+				cfg_buf_puts(b, "[null]");
+			else
+				json_object(b, k, indent);
+			break;
+		case CFG_LIST:
+			json_member(b, first, indent);
+			json_str(b, s->name);
+			cfg_buf_puts(b, " : [");
+			for (const struct cfg_node *i = k; i != end; i = i->next) {
+				if (i != k)
+					cfg_buf_putc(b, ',');
+				cfg_buf_putc(b, '\n');
+				cfg_buf_indent(b, indent + 4);
+				json_object(b, i, indent + 4);
+			}
+			cfg_buf_putc(b, '\n');
+			cfg_buf_indent(b, indent);
+			cfg_buf_putc(b, ']');
+			break;
+		}
+		k = end;
+	}
+}
+
+/* Open the ancestors of N as nested objects; returns the indent inside. */
+static unsigned json_ancestors(struct cfg_buf *b, const struct cfg_node *n, unsigned indent)
+{
+	if (!n || !n->parent)
+		return indent;
+	indent = json_ancestors(b, n->parent, indent);
+	cfg_buf_putc(b, '\n');
+	cfg_buf_indent(b, indent);
+	json_str(b, n->schema->name);
+	cfg_buf_puts(b, " : ");
+	if (n->schema->kind == CFG_LIST) {
+		cfg_buf_puts(b, "[\n");
+		cfg_buf_indent(b, indent + 4);
+		cfg_buf_puts(b, "{\n");
+		cfg_buf_indent(b, indent + 8);
+		json_str(b, key_elem(n->schema));
+		cfg_buf_puts(b, " : ");
+		json_str(b, n->value ? n->value : "");
+		return indent + 8;
+	}
+	cfg_buf_putc(b, '{');
+	return indent + 4;
+}
+
+static void json_close_ancestors(struct cfg_buf *b, const struct cfg_node *n, unsigned indent)
+{
+	for (; n && n->parent; n = n->parent) {
+		cfg_buf_putc(b, '\n');
+		if (n->schema->kind == CFG_LIST) {
+			indent -= 4;
+			cfg_buf_indent(b, indent);
+			cfg_buf_puts(b, "}\n");
+			indent -= 4;
+			cfg_buf_indent(b, indent);
+			cfg_buf_putc(b, ']');
+		} else {
+			indent -= 4;
+			cfg_buf_indent(b, indent);
+			cfg_buf_putc(b, '}');
+		}
+	}
+}
+
+void cfg_render_json(struct cfg_buf *b, const struct cfg_node *at)
+{
+	cfg_buf_puts(b, "{\n    \"configuration\" : {");
+	if (at) {
+		const struct cfg_node *base = at;
+		bool self = at->parent && (at->schema->kind == CFG_LEAF || at->schema->kind == CFG_LEAFLIST);
+		if (self)
+			base = at->parent;
+		unsigned in = json_ancestors(b, base, 8);
+		/* inside a list entry the key member was written already */
+		bool first = !(base->parent && base->schema->kind == CFG_LIST);
+		if (self) {
+			/* just this statement */
+			const struct cfg_schema *s = at->schema;
+			json_member(b, &first, in);
+			json_str(b, s->name);
+			cfg_buf_puts(b, " : ");
+			if (s->kind == CFG_LEAFLIST) {
+				cfg_buf_putc(b, '[');
+				json_str(b, at->value ? at->value : "");
+				cfg_buf_putc(b, ']');
+			} else if (is_flag(s) || !at->value) {
+				cfg_buf_puts(b, "[null]");
+			} else {
+				json_str(b, at->value);
+			}
+		} else {
+			json_members(b, base, in, &first);
+		}
+		json_close_ancestors(b, base, in);
+	}
+	cfg_buf_puts(b, "\n    }\n}\n");
+}

@@ -38,6 +38,13 @@ void cfg_store_close(struct cfg_store *s);
 int cfg_store_commit(struct cfg_store *s, const char *text, size_t len, const char *user,
                      const char *client, const char *comment, int64_t *seq);
 
+/* Same, and in the same transaction set key-value state: KV holds N_KV
+ * pairs as 2*N_KV strings (key, value; a NULL value deletes the key). Either
+ * the revision and all pairs are stored, or nothing is. KV is borrowed. */
+int cfg_store_commit_kv(struct cfg_store *s, const char *text, size_t len, const char *user,
+                        const char *client, const char *comment, const char *const *kv,
+                        size_t n_kv, int64_t *seq);
+
 /* Revision N (0 = active, up to 49). *TEXT is malloc'ed and NUL-terminated.
  * Returns 0, 1 when there is no such revision (an empty store has none), -1
  * on error. INFO may be NULL. */

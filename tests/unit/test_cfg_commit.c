@@ -1,14 +1,654 @@
-/* placeholder: being written */
+/* Unit tests of cfg_commit: findings rendering, generic validation
+ * (mandatory, ref, unique, inactive), the effective tree and the commit
+ * pipeline with hooks and the store. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
-static void placeholder(void **state) { (void)state; }
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg_commit.h"
+#include "cfg_err.h"
+#include "cfg_render.h"
+#include "cfg_schema.h"
+#include "cfg_store.h"
+#include "cfg_tree.h"
+
+static const char schema_xml[] =
+	"<schema name=\"t\">\n"
+	"  <container name=\"system\" help=\"System\">\n"
+	"    <leaf name=\"host-name\" type=\"name\" help=\"Host name\"/>\n"
+	"    <container name=\"login\" help=\"Login\">\n"
+	"      <leaf name=\"message\" type=\"string\" help=\"Banner\"/>\n"
+	"      <leaf name=\"class\" type=\"name\" mandatory=\"true\" help=\"Class\"/>\n"
+	"    </container>\n"
+	"  </container>\n"
+	"  <container name=\"host-os\" help=\"Host OS\">\n"
+	"    <list name=\"vlans\" key=\"name\" key-type=\"name\" key-help=\"VLAN name\" help=\"VLANs\">\n"
+	"      <leaf name=\"vlan-id\" type=\"int\" min=\"1\" max=\"4094\" unique=\"true\"\n"
+	"            mandatory=\"true\" help=\"VLAN id\"/>\n"
+	"      <leaf name=\"description\" type=\"string\" help=\"Text\"/>\n"
+	"    </list>\n"
+	"  </container>\n"
+	"  <list name=\"vnfs\" key=\"name\" key-type=\"name\" key-help=\"VNF name\" help=\"VNFs\">\n"
+	"    <leaf name=\"image\" type=\"string\" mandatory=\"true\" help=\"Image\"/>\n"
+	"    <leaf name=\"no-autostart\" type=\"flag\" help=\"Do not start\"/>\n"
+	"    <leaf name=\"uplink\" type=\"name\" ref=\"host-os vlans\" help=\"Uplink VLAN\"/>\n"
+	"    <list name=\"interfaces\" key=\"name\" key-type=\"name\" key-help=\"Interface\" help=\"Ifs\">\n"
+	"      <leaf-list name=\"members\" type=\"name\" ref=\"host-os vlans\" help=\"VLANs\"/>\n"
+	"    </list>\n"
+	"  </list>\n"
+	"</schema>\n";
+
+struct fx {
+	struct cfg_schema *schema;
+	struct cfg_tree *t;
+	struct cfg_findings fs;
+	char dir[64];
+	char path[128];
+	struct cfg_store *st;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->schema = cfg_schema_load_mem(schema_xml, sizeof schema_xml - 1, "test.xml");
+	if (!f->schema)
+		fail_msg("schema: %s", cfg_err_msg());
+	f->t = cfg_tree_new(f->schema);
+	assert_non_null(f->t);
+	snprintf(f->dir, sizeof f->dir, "/tmp/nfx-test-commit-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/config.db", f->dir);
+	f->st = cfg_store_open(f->path);
+	if (!f->st)
+		fail_msg("store: %s", cfg_err_msg());
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	cfg_findings_free(&f->fs);
+	cfg_tree_free(f->t);
+	cfg_schema_free(f->schema);
+	cfg_store_close(f->st);
+	char p[256];
+	const char *sfx[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* `set` a path of words: "host-os vlans v100 vlan-id 100". A keyword of a
+ * list, leaf (not flag) or leaf-list takes the next word as its value. */
+static struct cfg_node *tset(struct cfg_tree *t, const char *words)
+{
+	struct cfg_step steps[32];
+	char *copy = strdup(words), *save = NULL;
+	size_t n = 0;
+	const struct cfg_schema *s = cfg_tree_schema(t);
+	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		const struct cfg_schema *c = cfg_schema_child(s, w);
+		if (!c)
+			fail_msg("no keyword '%s' in '%s'", w, words);
+		const char *v = NULL;
+		if (c->kind != CFG_CONTAINER && c->type != CFG_T_FLAG) {
+			v = strtok_r(NULL, " ", &save);
+			if (!v)
+				fail_msg("no value for '%s'", w);
+		}
+		assert_true(n < 32);
+		steps[n++] = (struct cfg_step){ .schema = c, .value = v };
+		s = c;
+	}
+	struct cfg_node *node = cfg_tree_set(t, NULL, steps, n);
+	free(copy);
+	assert_non_null(node);
+	return node;
+}
+
+static struct cfg_node *tfind(struct cfg_tree *t, const char *words)
+{
+	struct cfg_step steps[32];
+	char *copy = strdup(words), *save = NULL;
+	size_t n = 0;
+	const struct cfg_schema *s = cfg_tree_schema(t);
+	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		const struct cfg_schema *c = cfg_schema_child(s, w);
+		assert_non_null(c);
+		const char *v = NULL;
+		if (c->kind != CFG_CONTAINER && c->type != CFG_T_FLAG)
+			v = strtok_r(NULL, " ", &save);
+		steps[n++] = (struct cfg_step){ .schema = c, .value = v };
+		s = c;
+	}
+	struct cfg_node *node = cfg_tree_find(t, NULL, steps, n);
+	free(copy);
+	return node;
+}
+
+/* Render findings and compare with the exact expected text. */
+static void assert_render(const struct cfg_findings *fs, const char *want)
+{
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	cfg_findings_render(&b, fs);
+	const char *got = b.p ? b.p : "";
+	if (strcmp(got, want) != 0)
+		fail_msg("findings differ\n--- want\n%s--- got\n%s---", want, got);
+	cfg_buf_free(&b);
+}
+
+/* A valid base configuration. */
+static void base(struct cfg_tree *t)
+{
+	tset(t, "system host-name jdm");
+	tset(t, "host-os vlans v100 vlan-id 100");
+	tset(t, "host-os vlans v200 vlan-id 200");
+	tset(t, "vnfs vrtr1 image /var/images/vrtr.qcow2");
+	tset(t, "vnfs vrtr1 uplink v100");
+	tset(t, "vnfs vrtr1 interfaces eth2 members v100");
+	tset(t, "vnfs vrtr1 interfaces eth2 members v200");
+}
+
+/* ---- findings ---------------------------------------------------------- */
+
+static void test_findings_render(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_node *vnf = tset(f->t, "vnfs vrtr1 image x");
+	vnf = vnf->parent;
+
+	assert_render(&f->fs, "");
+	cfg_findings_warn(&f->fs, NULL, NULL, "hugepages are not reserved yet");
+	assert_int_equal(cfg_findings_errors(&f->fs), 0);
+	assert_render(&f->fs, "warning: hugepages are not reserved yet\n");
+
+	cfg_findings_add_line(&f->fs, "sxe interfaces (sxe-0/0/0.0 and sxe-0/0/1.0) cannot have same "
+	                              "vlan member (%d)", 1100);
+	assert_int_equal(cfg_findings_errors(&f->fs), 1);
+	assert_render(&f->fs,
+	              "warning: hugepages are not reserved yet\n"
+	              "error: sxe interfaces (sxe-0/0/0.0 and sxe-0/0/1.0) cannot have same vlan "
+	              "member (1100)\n"
+	              "error: configuration check-out failed\n");
+
+	cfg_findings_add(&f->fs, vnf, "'memory'", "Not enough hugepages: %d needed", 4);
+	cfg_findings_warn(&f->fs, vnf, "'no-autostart'", "VNF will not start");
+	assert_int_equal(cfg_findings_errors(&f->fs), 2);
+	assert_render(&f->fs,
+	              "warning: hugepages are not reserved yet\n"
+	              "error: sxe interfaces (sxe-0/0/0.0 and sxe-0/0/1.0) cannot have same vlan "
+	              "member (1100)\n"
+	              "[edit vnfs vrtr1]\n"
+	              "  'memory'\n"
+	              "    Not enough hugepages: 4 needed\n"
+	              "[edit vnfs vrtr1]\n"
+	              "  'no-autostart'\n"
+	              "    warning: VNF will not start\n"
+	              "error: configuration check-out failed\n");
+	cfg_findings_free(&f->fs);
+	assert_int_equal(f->fs.n, 0);
+	cfg_findings_free(&f->fs); /* twice is fine */
+	cfg_findings_free(NULL);
+}
+
+/* ---- validation -------------------------------------------------------- */
+
+static void test_valid(void **state)
+{
+	struct fx *f = *state;
+	base(f->t);
+	cfg_validate(f->t, &f->fs);
+	assert_int_equal(f->fs.n, 0);
+	assert_int_equal(cfg_commit_check(f->t, NULL, &f->fs), 0);
+	assert_int_equal(f->fs.n, 0);
+}
+
+static void test_mandatory_missing(void **state)
+{
+	struct fx *f = *state;
+	base(f->t);
+	tset(f->t, "vnfs vsrx no-autostart");   /* no image */
+	tset(f->t, "host-os vlans v300");        /* no vlan-id */
+	tset(f->t, "system login message hi");   /* no class */
+	assert_int_equal(cfg_commit_check(f->t, NULL, &f->fs), -1);
+	assert_int_equal(cfg_findings_errors(&f->fs), 3);
+	for (size_t i = 0; i < f->fs.n; i++)
+		assert_true(f->fs.f[i].mandatory);
+	assert_render(&f->fs,
+	              "[edit system login]\n"
+	              "  'class'\n"
+	              "    Missing mandatory statement: 'class'\n"
+	              "[edit host-os vlans v300]\n"
+	              "  'vlan-id'\n"
+	              "    Missing mandatory statement: 'vlan-id'\n"
+	              "[edit vnfs vsrx]\n"
+	              "  'image'\n"
+	              "    Missing mandatory statement: 'image'\n"
+	              "error: commit failed: (missing mandatory statements)\n");
+}
+
+static void test_ref_missing(void **state)
+{
+	struct fx *f = *state;
+	base(f->t);
+	tset(f->t, "vnfs vrtr1 interfaces eth3 members v999");
+	tset(f->t, "vnfs vrtr1 uplink v998");
+	assert_int_equal(cfg_commit_check(f->t, NULL, &f->fs), -1);
+	assert_int_equal(cfg_findings_errors(&f->fs), 2);
+	assert_false(f->fs.f[0].mandatory);
+	assert_render(&f->fs,
+	              "[edit vnfs vrtr1]\n"
+	              "  'uplink v998'\n"
+	              "    Referenced vlans v998 does not exist\n"
+	              "[edit vnfs vrtr1 interfaces eth3]\n"
+	              "  'members v999'\n"
+	              "    Referenced vlans v999 does not exist\n"
+	              "error: configuration check-out failed\n");
+
+	/* no vlans at all: every reference fails */
+	cfg_findings_free(&f->fs);
+	cfg_tree_delete(f->t, tfind(f->t, "host-os"));
+	cfg_validate(f->t, &f->fs);
+	assert_int_equal(cfg_findings_errors(&f->fs), 4);
+}
+
+static void test_unique_violated(void **state)
+{
+	struct fx *f = *state;
+	base(f->t);
+	tset(f->t, "host-os vlans v101 vlan-id 100");
+	tset(f->t, "host-os vlans v102 vlan-id 100");
+	tset(f->t, "host-os vlans v201 vlan-id 200");
+	tset(f->t, "host-os vlans v300 vlan-id 300");
+	assert_int_equal(cfg_commit_check(f->t, NULL, &f->fs), -1);
+	assert_int_equal(cfg_findings_errors(&f->fs), 2);
+	assert_render(&f->fs,
+	              "[edit host-os vlans v101]\n"
+	              "  'vlan-id 100'\n"
+	              "    vlan-id 100 is used by more than one vlans: v100 v101 v102\n"
+	              "[edit host-os vlans v201]\n"
+	              "  'vlan-id 200'\n"
+	              "    vlan-id 200 is used by more than one vlans: v200 v201\n"
+	              "error: configuration check-out failed\n");
+}
+
+static void test_inactive_ignored(void **state)
+{
+	struct fx *f = *state;
+	base(f->t);
+	/* an inactive VNF without image, an inactive duplicate vlan-id, an
+	   inactive reference to a missing VLAN, and a container whose only
+	   content is inactive (its mandatory child is then not required) */
+	tset(f->t, "vnfs vsrx no-autostart")->parent->flags |= CFG_N_INACTIVE;
+	struct cfg_node *v101 = tset(f->t, "host-os vlans v101 vlan-id 100")->parent;
+	v101->flags |= CFG_N_INACTIVE;
+	tset(f->t, "vnfs vrtr1 interfaces eth3 members v999")->parent->flags |= CFG_N_INACTIVE;
+	tset(f->t, "system login message hi")->flags |= CFG_N_INACTIVE;
+	cfg_validate(f->t, &f->fs);
+	assert_render(&f->fs, "");
+
+	/* v101 active but its vlan-id inactive: a mandatory statement missing
+	   (and no unique clash with v100) */
+	v101->flags &= ~CFG_N_INACTIVE;
+	tfind(f->t, "host-os vlans v101 vlan-id")->flags |= CFG_N_INACTIVE;
+	cfg_validate(f->t, &f->fs);
+	assert_render(&f->fs,
+	              "[edit host-os vlans v101]\n"
+	              "  'vlan-id'\n"
+	              "    Missing mandatory statement: 'vlan-id'\n"
+	              "error: commit failed: (missing mandatory statements)\n");
+	cfg_findings_free(&f->fs);
+
+	/* a reference to an inactive VLAN does not count */
+	tfind(f->t, "host-os vlans v101 vlan-id")->flags &= ~CFG_N_INACTIVE;
+	v101->flags |= CFG_N_INACTIVE;
+	tset(f->t, "vnfs vrtr1 uplink v101");
+	cfg_validate(f->t, &f->fs);
+	assert_render(&f->fs,
+	              "[edit vnfs vrtr1]\n"
+	              "  'uplink v101'\n"
+	              "    Referenced vlans v101 does not exist\n"
+	              "error: configuration check-out failed\n");
+}
+
+static void test_effective(void **state)
+{
+	struct fx *f = *state;
+	base(f->t);
+	tset(f->t, "vnfs vsrx no-autostart")->parent->flags |= CFG_N_INACTIVE;
+	tset(f->t, "system login message hi")->flags |= CFG_N_INACTIVE;
+	tfind(f->t, "host-os vlans v200")->flags |= CFG_N_INACTIVE;
+	struct cfg_tree *e = cfg_commit_effective(f->t);
+	assert_non_null(e);
+	assert_null(tfind(e, "vnfs vsrx"));
+	assert_null(tfind(e, "system login")); /* emptied container goes too */
+	assert_null(tfind(e, "host-os vlans v200"));
+	assert_non_null(tfind(e, "host-os vlans v100 vlan-id"));
+	assert_non_null(tfind(e, "system host-name"));
+	for (struct cfg_node *n = cfg_tree_next(cfg_tree_root(e), cfg_tree_root(e)); n;
+	     n = cfg_tree_next(cfg_tree_root(e), n))
+		assert_false(n->flags & CFG_N_INACTIVE);
+	/* the original is untouched */
+	assert_non_null(tfind(f->t, "vnfs vsrx"));
+	assert_non_null(tfind(f->t, "host-os vlans v200"));
+	cfg_tree_free(e);
+}
+
+/* ---- commit ------------------------------------------------------------ */
+
+struct hook_log {
+	int validate_calls;
+	int apply_calls;
+	int fail_on; /* apply call number that fails, 0 = none */
+	const struct cfg_tree *old1, *new1, *old2, *new2;
+	size_t inactive_seen;
+	bool sxe_rule; /* validate adds a bare error */
+};
+
+static size_t count_inactive(const struct cfg_tree *t)
+{
+	size_t n = 0;
+	const struct cfg_node *r = cfg_tree_root(t);
+	for (const struct cfg_node *c = cfg_tree_next(r, r); c; c = cfg_tree_next(r, c))
+		n += (c->flags & CFG_N_INACTIVE) != 0;
+	return n;
+}
+
+static void hook_validate(void *ctx, const struct cfg_tree *t, struct cfg_findings *fs)
+{
+	struct hook_log *l = ctx;
+	l->validate_calls++;
+	l->inactive_seen += count_inactive(t);
+	if (l->sxe_rule)
+		cfg_findings_add_line(fs, "sxe interfaces (sxe-0/0/0.0 and sxe-0/0/1.0) cannot have "
+		                          "same vlan member (1100)");
+}
+
+static int hook_apply(void *ctx, const struct cfg_tree *old_tree, const struct cfg_tree *new_tree,
+                      struct cfg_buf *out, struct cfg_findings *fs)
+{
+	struct hook_log *l = ctx;
+	l->apply_calls++;
+	l->inactive_seen += count_inactive(old_tree) + count_inactive(new_tree);
+	if (l->apply_calls == 1) {
+		l->old1 = old_tree;
+		l->new1 = new_tree;
+	} else {
+		l->old2 = old_tree;
+		l->new2 = new_tree;
+	}
+	cfg_buf_printf(out, "apply %d\n", l->apply_calls);
+	if (l->apply_calls == l->fail_on) {
+		cfg_findings_add_line(fs, "vrtr1: could not define domain");
+		return -1;
+	}
+	return 0;
+}
+
+static void stored_text(struct cfg_store *st, unsigned n, char **text, int64_t *seq, int want_rc)
+{
+	struct cfg_rev_info info;
+	*text = NULL;
+	assert_int_equal(cfg_store_get(st, n, text, NULL, &info), want_rc);
+	if (seq)
+		*seq = want_rc == 0 ? info.seq : 0;
+}
+
+static void test_commit_ok(void **state)
+{
+	struct fx *f = *state;
+	base(f->t);
+	tset(f->t, "vnfs vsrx no-autostart")->parent->flags |= CFG_N_INACTIVE;
+	struct hook_log l = { 0 };
+	struct cfg_hooks h = { .ctx = &l, .validate = hook_validate, .apply = hook_apply };
+	struct cfg_buf out;
+	cfg_buf_init(&out);
+	if (cfg_commit(f->st, NULL, f->t, &h, "root", "cli", "first", &out, &f->fs) != 0) {
+		assert_render(&f->fs, "");
+		fail_msg("commit: %s", cfg_err_msg());
+	}
+	assert_int_equal(f->fs.n, 0);
+	assert_int_equal(l.validate_calls, 1);
+	assert_int_equal(l.apply_calls, 1);
+	assert_int_equal(l.inactive_seen, 0); /* hooks see effective trees */
+	assert_string_equal(out.p, "apply 1\n");
+
+	/* the store holds the full set text of the candidate (inactive too) */
+	struct cfg_buf want;
+	cfg_buf_init(&want);
+	cfg_render_set(&want, cfg_tree_root(f->t), false, CFG_R_FULL | CFG_R_SECRETS);
+	char *text;
+	int64_t seq1;
+	stored_text(f->st, 0, &text, &seq1, 0);
+	assert_string_equal(text, want.p ? want.p : "");
+	assert_non_null(strstr(text, "vsrx"));
+	free(text);
+	cfg_buf_free(&want);
+
+	/* second commit with the first as active */
+	struct cfg_tree *active = cfg_tree_dup(f->t);
+	tset(f->t, "system host-name jdm2");
+	cfg_buf_reset(&out);
+	assert_int_equal(cfg_commit(f->st, active, f->t, &h, "admin", "ssh", NULL, &out, &f->fs), 0);
+	int64_t seq2;
+	stored_text(f->st, 0, &text, &seq2, 0);
+	assert_int_equal(seq2, seq1 + 1);
+	assert_non_null(strstr(text, "jdm2"));
+	free(text);
+	cfg_tree_free(active);
+
+	/* no hooks at all */
+	assert_int_equal(cfg_commit(f->st, NULL, f->t, NULL, "root", "cli", NULL, NULL, &f->fs), 0);
+	cfg_buf_free(&out);
+}
+
+static void test_commit_check_fails(void **state)
+{
+	struct fx *f = *state;
+	base(f->t);
+	int64_t seq0;
+	char *text;
+	assert_int_equal(cfg_commit(f->st, NULL, f->t, NULL, "root", "cli", NULL, NULL, &f->fs), 0);
+	stored_text(f->st, 0, &text, &seq0, 0);
+	free(text);
+
+	/* daemon rule: bare error; nothing applied, nothing stored */
+	struct hook_log l = { .sxe_rule = true };
+	struct cfg_hooks h = { .ctx = &l, .validate = hook_validate, .apply = hook_apply };
+	tset(f->t, "system host-name other");
+	assert_int_equal(cfg_commit_check(f->t, &h, &f->fs), -1);
+	assert_render(&f->fs,
+	              "error: sxe interfaces (sxe-0/0/0.0 and sxe-0/0/1.0) cannot have same vlan "
+	              "member (1100)\n"
+	              "error: configuration check-out failed\n");
+	cfg_findings_free(&f->fs);
+	assert_int_equal(cfg_commit(f->st, NULL, f->t, &h, "root", "cli", NULL, NULL, &f->fs), -1);
+	assert_int_equal(l.apply_calls, 0);
+	int64_t seq;
+	stored_text(f->st, 0, &text, &seq, 0);
+	assert_int_equal(seq, seq0);
+	assert_null(strstr(text, "other"));
+	free(text);
+	cfg_findings_free(&f->fs);
+
+	/* mandatory missing: no hook runs apply either */
+	l.sxe_rule = false;
+	tset(f->t, "vnfs vsrx no-autostart");
+	assert_int_equal(cfg_commit(f->st, NULL, f->t, &h, "root", "cli", NULL, NULL, &f->fs), -1);
+	assert_int_equal(l.apply_calls, 0);
+	assert_true(f->fs.n == 1 && f->fs.f[0].mandatory);
+}
+
+static void test_hook_failure_undoes(void **state)
+{
+	struct fx *f = *state;
+	base(f->t);
+	assert_int_equal(cfg_commit(f->st, NULL, f->t, NULL, "root", "cli", "base", NULL, &f->fs), 0);
+	char *before;
+	int64_t seq0;
+	stored_text(f->st, 0, &before, &seq0, 0);
+
+	struct cfg_tree *active = cfg_tree_dup(f->t);
+	tset(f->t, "vnfs vsrx image /var/images/vsrx.qcow2");
+	struct hook_log l = { .fail_on = 1 };
+	struct cfg_hooks h = { .ctx = &l, .validate = hook_validate, .apply = hook_apply };
+	struct cfg_buf out;
+	cfg_buf_init(&out);
+	assert_int_equal(cfg_commit(f->st, active, f->t, &h, "root", "cli", "vsrx", &out, &f->fs), -1);
+	/* applied, failed, applied back: the undo swaps old and new */
+	assert_int_equal(l.apply_calls, 2);
+	assert_ptr_equal(l.old2, l.new1);
+	assert_ptr_equal(l.new2, l.old1);
+	assert_string_equal(out.p, "apply 1\napply 2\n");
+	/* the findings are kept */
+	assert_render(&f->fs, "error: vrtr1: could not define domain\n"
+	                      "error: configuration check-out failed\n");
+	/* the store is unchanged */
+	char *after;
+	int64_t seq;
+	stored_text(f->st, 0, &after, &seq, 0);
+	assert_int_equal(seq, seq0);
+	assert_string_equal(after, before);
+	struct cfg_rev_info *infos;
+	size_t n;
+	assert_int_equal(cfg_store_list(f->st, &infos, &n), 0);
+	assert_int_equal(n, 1);
+	free(infos);
+	free(before);
+	free(after);
+	cfg_tree_free(active);
+	cfg_buf_free(&out);
+}
+
+static int hook_apply_always_fails(void *ctx, const struct cfg_tree *o, const struct cfg_tree *n,
+                                   struct cfg_buf *out, struct cfg_findings *fs)
+{
+	(void)o;
+	(void)n;
+	(void)out;
+	(*(int *)ctx)++;
+	cfg_findings_add_line(fs, "ovs: transaction failed");
+	return -1;
+}
+
+static int hook_apply_silent_fail(void *ctx, const struct cfg_tree *o, const struct cfg_tree *n,
+                                  struct cfg_buf *out, struct cfg_findings *fs)
+{
+	(void)o;
+	(void)n;
+	(void)out;
+	(void)fs;
+	if (++*(int *)ctx == 1)
+		return cfg_err_set("libvirt: connection refused");
+	return 0;
+}
+
+static void test_undo_fails(void **state)
+{
+	struct fx *f = *state;
+	base(f->t);
+	int calls = 0;
+	struct cfg_hooks h = { .ctx = &calls, .apply = hook_apply_always_fails };
+	assert_int_equal(cfg_commit(f->st, NULL, f->t, &h, "root", "cli", NULL, NULL, &f->fs), -1);
+	assert_int_equal(calls, 2);
+	assert_render(&f->fs,
+	              "error: ovs: transaction failed\n"
+	              "error: ovs: transaction failed\n"
+	              "error: could not restore the previous configuration; the system may be "
+	              "partly configured\n"
+	              "error: configuration check-out failed\n");
+	char *text;
+	stored_text(f->st, 0, &text, NULL, 1);
+	cfg_findings_free(&f->fs);
+
+	/* a hook failing without findings still leaves one to print */
+	calls = 0;
+	h.apply = hook_apply_silent_fail;
+	assert_int_equal(cfg_commit(f->st, NULL, f->t, &h, "root", "cli", NULL, NULL, &f->fs), -1);
+	assert_int_equal(calls, 2);
+	assert_render(&f->fs, "error: libvirt: connection refused\n"
+	                      "error: configuration check-out failed\n");
+	stored_text(f->st, 0, &text, NULL, 1);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* 100k statements: validation, the effective copy and commit stay linear. */
+static void test_large(void **state)
+{
+	struct fx *f = *state;
+	char line[128];
+	const int n = 40000;
+	for (int i = 0; i < n; i++) {
+		snprintf(line, sizeof line, "host-os vlans v%d vlan-id %d", i, i);
+		tset(f->t, line);
+		if (i % 2 == 0) {
+			snprintf(line, sizeof line, "vnfs vnf%d interfaces eth2 members v%d", i / 100, i);
+			tset(f->t, line);
+		}
+	}
+	for (int i = 0; i < n / 100; i++) {
+		snprintf(line, sizeof line, "vnfs vnf%d image /i.qcow2", i);
+		tset(f->t, line);
+	}
+	tset(f->t, "host-os vlans dup vlan-id 7");
+	double t0 = now_ms();
+	cfg_validate(f->t, &f->fs);
+	double t1 = now_ms();
+	assert_int_equal(cfg_findings_errors(&f->fs), 1);
+	cfg_findings_free(&f->fs);
+	cfg_tree_delete(f->t, tfind(f->t, "host-os vlans dup"));
+	double t2 = now_ms();
+	struct cfg_tree *e = cfg_commit_effective(f->t);
+	double t3 = now_ms();
+	assert_int_equal(cfg_tree_count(e), cfg_tree_count(f->t));
+	cfg_tree_free(e);
+	if (cfg_commit(f->st, NULL, f->t, NULL, "root", "cli", NULL, NULL, &f->fs) != 0) {
+		assert_render(&f->fs, "");
+		fail_msg("commit: %s", cfg_err_msg());
+	}
+	double t4 = now_ms();
+	print_message("%zu nodes: validate %.0f ms, effective %.0f ms, commit %.0f ms\n",
+	              cfg_tree_count(f->t), t1 - t0, t3 - t2, t4 - t3);
+	assert_true(t4 - t3 < 20000);
+}
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = { cmocka_unit_test(placeholder) };
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_findings_render),
+		T(test_valid),
+		T(test_mandatory_missing),
+		T(test_ref_missing),
+		T(test_unique_violated),
+		T(test_inactive_ignored),
+		T(test_effective),
+		T(test_commit_ok),
+		T(test_commit_check_fails),
+		T(test_hook_failure_undoes),
+		T(test_undo_fails),
+		T(test_large),
+	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
