@@ -276,6 +276,13 @@ static const struct ref_cache *ref_resolve(struct validate *v, const struct cfg_
 			struct cfg_node *n = cfg_tree_child(v->tree, node, c, NULL);
 			node = (n && !(n->flags & CFG_N_INACTIVE)) ? n : NULL;
 		}
+		/* `host-os vlans`: a container whose entries are its positional list */
+		const struct cfg_schema *pos = cfg_schema_positional(c);
+		if (pos && pos->kind == CFG_LIST && !save[strspn(save, " \t")]) {
+			r->list = pos;
+			r->word = c->name;
+			break;
+		}
 	}
 	free(copy);
 	if (r->list)

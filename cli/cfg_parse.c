@@ -527,11 +527,15 @@ static const struct cfg_node *ref_parent(const struct cfg_tree *tree, const char
 		const struct cfg_schema *c = cfg_schema_child(s, tok);
 		if (!c)
 			return NULL;
-		if (!next) {
+		if (!next && c->kind == CFG_LIST) {
 			*list = c;
 			return n;
 		}
 		n = n ? cfg_tree_child(tree, n, c, NULL) : NULL;
+		if (!next) { /* a container holding a positional list */
+			*list = cfg_schema_positional(c);
+			return *list && (*list)->kind == CFG_LIST ? n : NULL;
+		}
 		s = c;
 		tok = next;
 	}

@@ -43,13 +43,13 @@ static void thesis_lines(void **state)
 		"set virtual-network-functions vrtr1 memory features hugepages\n";
 	struct cfg_buf e = {0};
 	assert_int_equal(cfg_load_set(t, NULL, txt, strlen(txt), "terminal", 0, &e), 0);
-	assert_int_equal(cfg_tree_count(t), 12);
+	assert_int_equal(cfg_tree_count(t), 13);
 	/* relative: Figure 35 at [edit virtual-network-functions sdwan] */
 	const char *rel = "set image /var/third-party/images/ECV-8.1.4.5_64465.qcow2\n"
 	                  "set virtual-cpu count 2\nset no-autostart\n";
-	const struct cfg_schema *vnf = cfg_schema_child(s, "virtual-network-functions");
-	struct cfg_step p = {vnf, "sdwan"};
-	struct cfg_node *at = cfg_tree_set(t, NULL, &p, 1);
+	const struct cfg_schema *vnfs = cfg_schema_child(s, "virtual-network-functions");
+	struct cfg_step p[] = {{vnfs, NULL}, {cfg_schema_positional(vnfs), "sdwan"}};
+	struct cfg_node *at = cfg_tree_set(t, NULL, p, 2);
 	assert_int_equal(cfg_load_set(t, at, rel, strlen(rel), "terminal", 0, &e), 0);
 	assert_non_null(at->child);
 	assert_string_equal(at->last->schema->name, "no-autostart");
@@ -115,7 +115,7 @@ static void error_format(void **state)
 	assert_int_equal(cfg_load_set(t, NULL, txt, strlen(txt), "terminal", 0, &e), 1);
 	assert_string_equal(e.p, "terminal:2:(5) syntax error: foo\n");
 	/* good lines around the bad one were applied */
-	assert_int_equal(cfg_tree_count(t), 5);
+	assert_int_equal(cfg_tree_count(t), 6);
 	cfg_buf_free(&e);
 	cfg_tree_free(t);
 	cfg_schema_free(s);
@@ -130,7 +130,7 @@ static void deactivate_annotate_delete(void **state)
 	                  "deactivate host-os vlans v2\nannotate host-os vlans v1 \"lan side\"\n"
 	                  "delete host-os vlans v3\n";
 	assert_int_equal(cfg_load_set(t, NULL, txt, strlen(txt), "terminal", 0, NULL), 0);
-	struct cfg_node *hos = cfg_tree_root(t)->child;
+	struct cfg_node *hos = cfg_tree_root(t)->child->child;
 	assert_string_equal(hos->child->annotation, "lan side");
 	assert_true(hos->last->flags & CFG_N_INACTIVE);
 	const char *t2 = "activate host-os vlans v2\ndelete host-os vlans\n";

@@ -74,20 +74,20 @@ static void paths(void **state)
 	struct cfg_schema *s = test_schema_jdm();
 	struct pr r = parse(s, "interfaces jmgmt0.0 family inet dhcp", CFG_PM_SET);
 	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.path, "interfaces=jmgmt0 unit=0 family inet dhcp");
+	assert_string_equal(r.path, "interfaces interface=jmgmt0 unit=0 family inet dhcp");
 	r = parse(s, "virtual-network-functions vrtr1 image /var/third-party/images/vrtr1.qcow2", CFG_PM_SET);
 	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.path, "virtual-network-functions=vrtr1 image path=/var/third-party/images/vrtr1.qcow2");
+	assert_string_equal(r.path, "virtual-network-functions vnf=vrtr1 image path=/var/third-party/images/vrtr1.qcow2");
 	r = parse(s, "virtual-network-functions vrtr1 virtual-cpu 0 physical-cpu 2", CFG_PM_SET);
-	assert_string_equal(r.path, "virtual-network-functions=vrtr1 virtual-cpu vcpu=0 physical-cpu=2");
+	assert_string_equal(r.path, "virtual-network-functions vnf=vrtr1 virtual-cpu vcpu=0 physical-cpu=2");
 	/* abbreviations of keywords, and of enum values */
 	r = parse(s, "vir vrtr1 ima image-t qc", CFG_PM_SET);
 	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.path, "virtual-network-functions=vrtr1 image image-type=qcow2");
+	assert_string_equal(r.path, "virtual-network-functions vnf=vrtr1 image image-type=qcow2");
 	/* leaf-list in brackets */
 	r = parse(s, "virtual-network-functions a interfaces eth2 mapping vlan members [ v1 v2 ]", CFG_PM_SET);
 	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.path, "virtual-network-functions=a interfaces=eth2 mapping vlan members=v1 members=v2");
+	assert_string_equal(r.path, "virtual-network-functions vnf=a interfaces interface=eth2 mapping vlan members=v1 members=v2");
 	cfg_schema_free(s);
 }
 

@@ -24,8 +24,12 @@ static void structure(void **state)
 {
 	(void)state;
 	struct cfg_schema *s = test_schema_jdm();
-	const struct cfg_schema *vnf = cfg_schema_child(s, "virtual-network-functions");
-	assert_non_null(vnf);
+	const struct cfg_schema *vnfs = cfg_schema_child(s, "virtual-network-functions");
+	assert_non_null(vnfs);
+	assert_int_equal(vnfs->kind, CFG_CONTAINER);
+	/* Junos shows `virtual-network-functions { vrtr1 { ... } }`: the entries
+	   are a positional list inside the container */
+	const struct cfg_schema *vnf = cfg_schema_positional(vnfs);
 	assert_int_equal(vnf->kind, CFG_LIST);
 	const struct cfg_schema *img = cfg_schema_child(vnf, "image");
 	assert_non_null(img);
@@ -33,9 +37,10 @@ static void structure(void **state)
 	const struct cfg_schema *path = cfg_schema_positional(img);
 	assert_non_null(path);
 	assert_int_equal(path->kind, CFG_LEAF);
-	const struct cfg_schema *ifs = cfg_schema_child(s, "interfaces");
+	const struct cfg_schema *ifs = cfg_schema_positional(cfg_schema_child(s, "interfaces"));
 	assert_true(ifs->flags & CFG_F_UNIT);
-	const struct cfg_schema *vl = cfg_schema_child(cfg_schema_child(s, "host-os"), "vlans");
+	const struct cfg_schema *vl =
+		cfg_schema_positional(cfg_schema_child(cfg_schema_child(s, "host-os"), "vlans"));
 	const struct cfg_schema *id = cfg_schema_child(vl, "vlan-id");
 	assert_int_equal(id->min, 1);
 	assert_int_equal(id->max, 4094);
@@ -47,7 +52,8 @@ static void values(void **state)
 {
 	(void)state;
 	struct cfg_schema *s = test_schema_jdm();
-	const struct cfg_schema *vl = cfg_schema_child(cfg_schema_child(s, "host-os"), "vlans");
+	const struct cfg_schema *vl =
+		cfg_schema_positional(cfg_schema_child(cfg_schema_child(s, "host-os"), "vlans"));
 	const struct cfg_schema *id = cfg_schema_child(vl, "vlan-id");
 	assert_int_equal(cfg_schema_check_value(id, "100"), 0);
 	assert_int_equal(cfg_schema_check_value(id, "5000"), -1);
@@ -57,7 +63,7 @@ static void values(void **state)
 	assert_int_equal(cfg_schema_check_value(vl, "v100"), 0);
 	assert_int_equal(cfg_schema_check_value(vl, "-x"), -1);
 	assert_int_equal(cfg_schema_check_value(vl, "bad\001"), -1);
-	const struct cfg_schema *ifs = cfg_schema_child(s, "interfaces");
+	const struct cfg_schema *ifs = cfg_schema_positional(cfg_schema_child(s, "interfaces"));
 	const struct cfg_schema *unit = cfg_schema_child(ifs, "unit");
 	const struct cfg_schema *inet =
 		cfg_schema_child(cfg_schema_child(unit, "family"), "inet");
