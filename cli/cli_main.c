@@ -700,6 +700,11 @@ int main(int argc, char **argv)
 		if (!path || !*path)
 			path = CLI_DEFAULT_SOCKET;
 	}
+	/* `ssh jdm show configuration`: sshd's ForceCommand runs us with the
+	   requested command in SSH_ORIGINAL_COMMAND; it is one CLI command,
+	   never a shell command. */
+	if (!command && getenv("SSH_ORIGINAL_COMMAND") && *getenv("SSH_ORIGINAL_COMMAND"))
+		command = getenv("SSH_ORIGINAL_COMMAND");
 	cli.mode = command ? CLI_ONE : isatty(STDIN_FILENO) ? CLI_TTY : CLI_SCRIPT;
 
 	cli.fd = cli_connect(path);
