@@ -158,7 +158,19 @@ struct curly {
 	struct cfg_buf *b;
 	unsigned opts;
 	char sign; /* compare: '+' / '-' in front of every line, or 0 */
+	const char *prefix; /* keyword of a CFG_F_FLAT parent to print before the
+	                       next statement's own keyword (`family inet`) */
 };
+
+/* Print and consume the flat parent's keyword. */
+static void flat_prefix(struct curly *c)
+{
+	if (!c->prefix)
+		return;
+	cfg_buf_puts(c->b, c->prefix);
+	cfg_buf_putc(c->b, ' ');
+	c->prefix = NULL;
+}
 
 static void line_start(struct curly *c, unsigned indent)
 {
@@ -196,6 +208,7 @@ static void curly_leaflist(struct curly *c, const struct cfg_node *first,
 	line_start(c, indent);
 	if (first->flags & CFG_N_INACTIVE)
 		cfg_buf_puts(c->b, "inactive: ");
+	flat_prefix(c);
 	if (!positional(s)) {
 		cfg_buf_puts(c->b, s->name);
 		cfg_buf_putc(c->b, ' ');
@@ -232,6 +245,7 @@ static void curly_node(struct curly *c, const struct cfg_node *n, unsigned inden
 	line_start(c, indent);
 	if (n->flags & CFG_N_INACTIVE)
 		cfg_buf_puts(c->b, "inactive: ");
+	flat_prefix(c);
 	switch (s->kind) {
 	case CFG_LEAF:
 		if (is_flag(s) || !n->value) {
@@ -289,6 +303,27 @@ static void curly_children(struct curly *c, const struct cfg_node *parent, unsig
 			const struct cfg_node *end = leaflist_run_end(k);
 			curly_leaflist(c, k, end, indent);
 			k = end;
+			continue;
+		}
+		if ((k->schema->flags & CFG_F_FLAT) && !k->annotation && !(k->flags & CFG_N_INACTIVE) &&
+		    has_shown_children(c, k)) {
+			/* `family inet { ... }`: one statement per child */
+			for (const struct cfg_node *ch = k->child; ch;) {
+				if (skip_node(ch, c->opts)) {
+					ch = ch->next;
+					continue;
+				}
+				c->prefix = k->schema->name;
+				if (ch->schema->kind == CFG_LEAFLIST) {
+					const struct cfg_node *end = leaflist_run_end(ch);
+					curly_leaflist(c, ch, end, indent);
+					ch = end;
+				} else {
+					curly_node(c, ch, indent, false);
+					ch = ch->next;
+				}
+			}
+			k = k->next;
 			continue;
 		}
 		curly_node(c, k, indent, false);
@@ -431,8 +466,14 @@ static void cmp_stmt(struct cmp *c, char sign, const struct cfg_node *level, con
 {
 	const struct cfg_schema *s = n->schema;
 	bool kwlist = s->kind == CFG_LIST && !positional(s);
-	cmp_header(c, level, kwlist ? s : NULL);
-	struct curly cu = { c->b, 0, sign };
+	struct curly cu = { c->b, 0, sign, NULL };
+	if ((level->schema->flags & CFG_F_FLAT) && level->parent && !kwlist) {
+		/* under `family`: `[edit ... unit 0]` then `+    family inet {` */
+		cmp_header(c, level->parent, NULL);
+		cu.prefix = level->schema->name;
+	} else {
+		cmp_header(c, level, kwlist ? s : NULL);
+	}
 	curly_node(&cu, n, 4, kwlist);
 }
 
@@ -440,7 +481,7 @@ static void cmp_leaflist(struct cmp *c, char sign, const struct cfg_node *level,
                          const struct cfg_node *first, const struct cfg_node *end)
 {
 	cmp_header(c, level, NULL);
-	struct curly cu = { c->b, 0, sign };
+	struct curly cu = { c->b, 0, sign, NULL };
 	const struct cfg_node *k = first;
 	while (k != end) {
 		const struct cfg_node *e = leaflist_run_end(k);

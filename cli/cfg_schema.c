@@ -233,6 +233,8 @@ static struct cfg_schema *load_node(xmlNode *x, const char *file)
 		s->flags |= CFG_F_MULTI;
 	if (attr_true(x, "rest"))
 		s->flags |= CFG_F_REST;
+	if (attr_true(x, "flat"))
+		s->flags |= CFG_F_FLAT;
 	if (s->unit)
 		s->flags |= CFG_F_UNIT;
 
