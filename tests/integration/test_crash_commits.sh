@@ -13,8 +13,10 @@ ROUNDS="${ROUNDS:-100}"
 state="$(mktemp -d /tmp/nfx-it-crash.XXXXXX)"
 pid=""
 cleanup() {
-	[[ -n "$pid" ]] && kill -9 "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	local rc=$?
+	if [[ -n "$pid" ]]; then kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; fi
 	rm -rf "$state"
+	exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -41,7 +43,8 @@ for i in $(seq "$ROUNDS"); do
 	printf 'configure\nset system host-name h%d\nset host-os vlans v%d vlan-id %d\ncommit comment "round %d"\n' \
 		"$i" "$i" "$i" "$i" | timeout 20 "$CLI" --socket "$state/jdm.sock" >/dev/null 2>&1 &
 	cpid=$!
-	sleep "0.0$((RANDOM % 40))"
+	# odd rounds: 0-9 ms (before or inside the commit), even: 0-39 ms
+	if ((i % 2)); then sleep "0.00$((RANDOM % 10))"; else sleep "0.0$((RANDOM % 40))"; fi
 	kill -9 "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	wait "$cpid" 2>/dev/null || true

@@ -11,8 +11,10 @@ CLI="$BUILD/cli/cli"
 state="$(mktemp -d /tmp/nfx-it-roundtrip.XXXXXX)"
 pid=""
 cleanup() {
-	[[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	local rc=$?
+	if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; fi
 	rm -rf "$state"
+	exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
