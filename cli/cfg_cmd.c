@@ -1,1 +1,1332 @@
-/* placeholder: being written */
+/* cfg_cmd — see cfg_cmd.h. */
+#include "cfg_cmd.h"
+
+#include <crypt.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cfg_curly.h"
+#include "cfg_err.h"
+#include "cfg_load.h"
+#include "cfg_proto.h"
+#include "cfg_render.h"
+#include "cfg_session.h"
+
+#define MAX_PATH_STEPS 256
+#define LOAD_FILE_MAX (64u << 20)
+
+/* ------------------------------------------------------------- helpers */
+
+const struct cfg_step *cfg_cmd_step(const struct cfg_cmd *c, const char *name)
+{
+	for (size_t i = 0; i < c->p->n; i++)
+		if (!strcmp(c->p->steps[i].schema->name, name))
+			return &c->p->steps[i];
+	return NULL;
+}
+
+bool cfg_cmd_has(const struct cfg_cmd *c, const char *name) { return cfg_cmd_step(c, name) != NULL; }
+
+const char *cfg_cmd_value(const struct cfg_cmd *c, const char *name)
+{
+	for (size_t i = 0; i < c->p->n; i++) {
+		const struct cfg_step *st = &c->p->steps[i];
+		if (strcmp(st->schema->name, name))
+			continue;
+		if (st->value)
+			return st->value;
+		if (i + 1 < c->p->n && (c->p->steps[i + 1].schema->flags & CFG_F_POSITIONAL) &&
+		    c->p->steps[i + 1].schema->kind == CFG_LEAF)
+			return c->p->steps[i + 1].value;
+		return NULL;
+	}
+	return NULL;
+}
+
+size_t cfg_cmd_rest(const struct cfg_cmd *c)
+{
+	for (size_t i = 0; i < c->p->n; i++)
+		if ((c->p->steps[i].schema->flags & CFG_F_REST) && c->p->steps[i].value)
+			return c->p->rest;
+	return c->end;
+}
+
+void cfg_cmd_caret(const struct cfg_cmd *c, size_t col, const char *msg)
+{
+	cfg_buf_indent(c->out, (unsigned)(cfg_session_prompt_len(c->s) + col));
+	cfg_buf_puts(c->out, "^\n");
+	cfg_buf_printf(c->out, "%s\n", msg);
+}
+
+void cfg_cmd_help_line(struct cfg_buf *b, char kind, const char *word, const char *help)
+{
+	size_t wl = strlen(word);
+	cfg_buf_putc(b, kind == '>' || kind == '+' ? kind : ' ');
+	cfg_buf_putc(b, ' ');
+	cfg_buf_puts(b, word);
+	if (help && *help) {
+		cfg_buf_indent(b, wl < 21 ? (unsigned)(21 - wl) : 2);
+		cfg_buf_puts(b, help);
+	}
+	cfg_buf_putc(b, '\n');
+}
+
+enum cfg_rest_kind cfg_cmd_rest_kind(const char *h)
+{
+	static const char *const path[] = {"delete", "activate", "deactivate", "annotate", "rename",
+	                                   "copy", "insert", "wildcard_delete", "edit", "show"};
+	if (!h)
+		return CFG_REST_NONE;
+	if (!strcmp(h, "set"))
+		return CFG_REST_SET;
+	for (size_t i = 0; i < sizeof path / sizeof *path; i++)
+		if (!strcmp(h, path[i]))
+			return CFG_REST_PATH;
+	if (!strcmp(h, "show_configuration"))
+		return CFG_REST_ACTIVE;
+	if (!strcmp(h, "run"))
+		return CFG_REST_OPS;
+	if (!strcmp(h, "top"))
+		return CFG_REST_CFGCMD;
+	return CFG_REST_NONE;
+}
+
+static bool is_super(const struct cfg_cmd *c) { return cfg_session_class(c->s) == CFG_CLASS_SUPER; }
+
+/* A parsed configuration path: the edit path followed by the parsed steps. */
+struct cpath {
+	struct cfg_parse p;
+	struct cfg_step full[MAX_PATH_STEPS];
+	size_t n;       /* steps in full */
+	size_t nedit;   /* how many of them come from the edit path */
+};
+
+static void cpath_free(struct cpath *cp) { cfg_parse_free(&cp->p); }
+
+/* Parse words [FIRST, END) of C as a configuration path relative to the edit
+ * level (or the root when ROOT). Reports errors. 0 or -1. */
+static int parse_cpath(struct cfg_cmd *c, size_t first, size_t end, enum cfg_pmode mode,
+                       const struct cfg_tree *t, bool root, struct cpath *cp)
+{
+	memset(cp, 0, sizeof *cp);
+	size_t ne = 0;
+	const struct cfg_step *ed = root ? NULL : cfg_session_edit(c->s, &ne);
+	const struct cfg_schema *start = root ? cfg_daemon_schema(c->d) : cfg_session_edit_schema(c->s);
+	if (cfg_parse_path(start, c->w, first, end, mode, &cp->p) < 0) {
+		struct cfg_node *at = root ? cfg_tree_root(t) : cfg_session_edit_node(c->s, t);
+		cfg_session_parse_error(c->s, c->out, c->w, &cp->p, start, t, at, first, mode);
+		return -1;
+	}
+	if (ne + cp->p.n > MAX_PATH_STEPS) {
+		cfg_buf_puts(c->out, "error: statement too deep\n");
+		return -1;
+	}
+	for (size_t i = 0; i < ne; i++)
+		cp->full[i] = ed[i];
+	for (size_t i = 0; i < cp->p.n; i++)
+		cp->full[ne + i] = cp->p.steps[i];
+	cp->n = ne + cp->p.n;
+	cp->nedit = ne;
+	return 0;
+}
+
+/* The nodes a path names: the node itself, or, when it ends at a list,
+ * leaf-list or leaf without a value, all entries of it. Returns the count
+ * (at most MAX) and fills NODES. */
+static size_t cpath_nodes(const struct cpath *cp, const struct cfg_tree *t, struct cfg_node **nodes,
+                          size_t max)
+{
+	if (cp->n == 0) {
+		nodes[0] = cfg_tree_root(t);
+		return 1;
+	}
+	const struct cfg_step *last = &cp->full[cp->n - 1];
+	if (last->value || last->schema->kind == CFG_CONTAINER ||
+	    (last->schema->kind == CFG_LEAF)) {
+		struct cfg_node *n = cfg_tree_find(t, NULL, cp->full, cp->n);
+		if (!n)
+			return 0;
+		nodes[0] = n;
+		return 1;
+	}
+	struct cfg_node *parent = cp->n > 1 ? cfg_tree_find(t, NULL, cp->full, cp->n - 1) : cfg_tree_root(t);
+	size_t k = 0;
+	for (struct cfg_node *ch = parent ? parent->child : NULL; ch && k < max; ch = ch->next)
+		if (ch->schema == last->schema)
+			nodes[k++] = ch;
+	return k;
+}
+
+/* ------------------------------------------------------------ password */
+
+struct pwctx {
+	struct cfg_step path[MAX_PATH_STEPS]; /* values owned */
+	size_t n;
+	const struct cfg_schema *target;
+	char *first; /* owned, wiped */
+};
+
+static void pwctx_free(void *p)
+{
+	struct pwctx *x = p;
+	if (!x)
+		return;
+	for (size_t i = 0; i < x->n; i++)
+		free((char *)x->path[i].value);
+	if (x->first) {
+		explicit_bzero(x->first, strlen(x->first));
+		free(x->first);
+	}
+	free(x);
+}
+
+static int hash_password(const char *pw, char *out, size_t n)
+{
+	static const char abc[] = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	unsigned char rnd[16];
+	size_t got = 0;
+	while (got < sizeof rnd) {
+		ssize_t r = getrandom(rnd + got, sizeof rnd - got, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return cfg_err_set("getrandom: %s", strerror(errno));
+		}
+		got += (size_t)r;
+	}
+	char setting[3 + 16 + 2] = "$6$";
+	for (size_t i = 0; i < 16; i++)
+		setting[3 + i] = abc[rnd[i] & 63];
+	setting[19] = '$';
+	setting[20] = 0;
+	struct crypt_data cd;
+	memset(&cd, 0, sizeof cd);
+	const char *h = crypt_r(pw, setting, &cd);
+	if (!h || h[0] != '$' || strlen(h) >= n) {
+		explicit_bzero(&cd, sizeof cd);
+		return cfg_err_set("cannot hash the password");
+	}
+	strcpy(out, h);
+	explicit_bzero(&cd, sizeof cd);
+	return 0;
+}
+
+static int pw_second(struct cfg_session *s, void *ctx, const char *in, size_t len, bool eof,
+                     struct cfg_buf *out)
+{
+	(void)eof;
+	struct pwctx *x = ctx;
+	char *pw = strndup(in, len);
+	if (!pw)
+		return cfg_err_set("out of memory");
+	int rc = -1;
+	if (strcmp(pw, x->first)) {
+		cfg_buf_puts(out, "error: Passwords do not match\n");
+		goto done;
+	}
+	if (strlen(pw) < 6) {
+		cfg_buf_puts(out, "error: minimum password length is 6\n");
+		goto done;
+	}
+	char hash[256];
+	if (hash_password(pw, hash, sizeof hash) < 0) {
+		cfg_buf_printf(out, "error: %s\n", cfg_err_msg());
+		goto done;
+	}
+	struct cfg_tree *t = cfg_session_cand_rw(s, out);
+	if (!t)
+		goto done;
+	x->path[x->n].schema = x->target;
+	x->path[x->n].value = hash;
+	struct cfg_node *n = cfg_tree_set(t, NULL, x->path, x->n + 1);
+	x->path[x->n].value = NULL;
+	explicit_bzero(hash, sizeof hash);
+	if (!n) {
+		cfg_buf_printf(out, "error: %s\n", *cfg_err_msg() ? cfg_err_msg() : "cannot set");
+		goto done;
+	}
+	rc = 0;
+done:
+	explicit_bzero(pw, len);
+	free(pw);
+	return rc;
+}
+
+static int pw_first(struct cfg_session *s, void *ctx, const char *in, size_t len, bool eof,
+                    struct cfg_buf *out)
+{
+	(void)eof;
+	struct pwctx *x = ctx;
+	x->first = strndup(in, len);
+	if (!x->first)
+		return cfg_err_set("out of memory");
+	return cfg_session_ask(s, CFG_ASK_NOECHO, "Retype new password:", pw_second, x, pwctx_free, out);
+}
+
+static int start_password(struct cfg_cmd *c, const struct cpath *cp)
+{
+	const struct cfg_schema *pw = cp->full[cp->n - 1].schema;
+	const struct cfg_schema *target = pw->parent && pw->target ? cfg_schema_child(pw->parent, pw->target) : NULL;
+	if (!target) {
+		cfg_buf_puts(c->out, "error: no place to store the password\n");
+		return -1;
+	}
+	if (!cfg_session_cand_rw(c->s, c->out))
+		return -1;
+	struct pwctx *x = calloc(1, sizeof *x);
+	if (!x)
+		return cfg_err_set("out of memory");
+	x->n = cp->n - 1;
+	for (size_t i = 0; i < x->n; i++) {
+		x->path[i].schema = cp->full[i].schema;
+		x->path[i].value = cp->full[i].value ? strdup(cp->full[i].value) : NULL;
+	}
+	x->target = target;
+	return cfg_session_ask(c->s, CFG_ASK_NOECHO, "New password:", pw_first, x, pwctx_free, c->out);
+}
+
+/* -------------------------------------------------------- statements */
+
+static int h_set(struct cfg_cmd *c)
+{
+	struct cfg_tree *t = cfg_session_cand(c->s);
+	struct cpath cp;
+	int rc = -1;
+	if (parse_cpath(c, cfg_cmd_rest(c), c->end, CFG_PM_SET, t, false, &cp) < 0)
+		goto out;
+	if (cp.n && cp.full[cp.n - 1].schema->type == CFG_T_PASSWORD &&
+	    cp.full[cp.n - 1].schema->kind == CFG_LEAF) {
+		rc = start_password(c, &cp);
+		goto out;
+	}
+	t = cfg_session_cand_rw(c->s, c->out);
+	if (!t)
+		goto out;
+	if (!cfg_tree_set(t, NULL, cp.full, cp.n)) {
+		cfg_buf_printf(c->out, "error: %s\n", *cfg_err_msg() ? cfg_err_msg() : "cannot set");
+		goto out;
+	}
+	rc = 0;
+out:
+	cpath_free(&cp);
+	return rc;
+}
+
+struct delctx {
+	struct cfg_step path[MAX_PATH_STEPS];
+	size_t n;
+};
+
+static void delctx_free(void *p)
+{
+	struct delctx *x = p;
+	if (!x)
+		return;
+	for (size_t i = 0; i < x->n; i++)
+		free((char *)x->path[i].value);
+	free(x);
+}
+
+static bool yes(const char *in, size_t len, bool dflt)
+{
+	while (len && (in[len - 1] == ' ' || in[len - 1] == '\r'))
+		len--;
+	while (len && *in == ' ') {
+		in++;
+		len--;
+	}
+	if (!len)
+		return dflt;
+	return !strncasecmp(in, "yes", len) && len <= 3;
+}
+
+static int del_all_answer(struct cfg_session *s, void *ctx, const char *in, size_t len, bool eof,
+                          struct cfg_buf *out)
+{
+	(void)eof;
+	struct delctx *x = ctx;
+	if (!yes(in, len, false))
+		return 0;
+	struct cfg_tree *t = cfg_session_cand_rw(s, out);
+	if (!t)
+		return -1;
+	struct cfg_node *n = x->n ? cfg_tree_find(t, NULL, x->path, x->n) : cfg_tree_root(t);
+	if (n)
+		cfg_tree_clear(t, n);
+	return 0;
+}
+
+static int h_delete(struct cfg_cmd *c)
+{
+	struct cfg_tree *t = cfg_session_cand_rw(c->s, c->out);
+	if (!t)
+		return -1;
+	size_t r = cfg_cmd_rest(c);
+	if (r >= c->end) {
+		/* everything at this level, after asking */
+		size_t ne;
+		const struct cfg_step *ed = cfg_session_edit(c->s, &ne);
+		struct delctx *x = calloc(1, sizeof *x);
+		if (!x)
+			return cfg_err_set("out of memory");
+		for (size_t i = 0; i < ne && i < MAX_PATH_STEPS; i++) {
+			x->path[i].schema = ed[i].schema;
+			x->path[i].value = ed[i].value ? strdup(ed[i].value) : NULL;
+			x->n++;
+		}
+		return cfg_session_ask(c->s, CFG_ASK_LINE, "Delete everything under this level? [yes,no] (no) ",
+		                       del_all_answer, x, delctx_free, c->out);
+	}
+	struct cpath cp;
+	int rc = -1;
+	if (parse_cpath(c, r, c->end, CFG_PM_PATH, t, false, &cp) < 0)
+		goto out;
+	struct cfg_node *nodes[4096];
+	size_t k = cpath_nodes(&cp, t, nodes, 4096);
+	if (!k) {
+		cfg_buf_puts(c->out, "warning: statement not found\n");
+		rc = 0;
+		goto out;
+	}
+	for (size_t i = k; i-- > 0;)
+		cfg_tree_delete(t, nodes[i]);
+	rc = 0;
+out:
+	cpath_free(&cp);
+	return rc;
+}
+
+static int activate(struct cfg_cmd *c, bool on)
+{
+	struct cfg_tree *t = cfg_session_cand_rw(c->s, c->out);
+	if (!t)
+		return -1;
+	struct cpath cp;
+	int rc = -1;
+	if (parse_cpath(c, cfg_cmd_rest(c), c->end, CFG_PM_PATH, t, false, &cp) < 0)
+		goto out;
+	struct cfg_node *nodes[4096];
+	size_t k = cp.n ? cpath_nodes(&cp, t, nodes, 4096) : 0;
+	if (!k) {
+		cfg_buf_puts(c->out, "warning: statement not found\n");
+		rc = 0;
+		goto out;
+	}
+	for (size_t i = 0; i < k; i++) {
+		if (on)
+			nodes[i]->flags &= ~CFG_N_INACTIVE;
+		else
+			nodes[i]->flags |= CFG_N_INACTIVE;
+	}
+	rc = 0;
+out:
+	cpath_free(&cp);
+	return rc;
+}
+
+static int h_activate(struct cfg_cmd *c) { return activate(c, true); }
+static int h_deactivate(struct cfg_cmd *c) { return activate(c, false); }
+
+static int h_annotate(struct cfg_cmd *c)
+{
+	struct cfg_tree *t = cfg_session_cand_rw(c->s, c->out);
+	if (!t)
+		return -1;
+	size_t r = cfg_cmd_rest(c);
+	if (c->end < r + 2) {
+		const struct cfg_word *lw = &c->w->w[c->end - 1];
+		cfg_cmd_caret(c, lw->end + 1, "missing argument.");
+		return -1;
+	}
+	struct cpath cp;
+	int rc = -1;
+	if (parse_cpath(c, r, c->end - 1, CFG_PM_PATH, t, false, &cp) < 0)
+		goto out;
+	struct cfg_node *nodes[1];
+	if (!cp.n || !cpath_nodes(&cp, t, nodes, 1)) {
+		cfg_buf_puts(c->out, "error: statement not found\n");
+		goto out;
+	}
+	const char *text = c->w->w[c->end - 1].s;
+	char *dup = *text ? strdup(text) : NULL;
+	if (*text && !dup)
+		goto out;
+	free(nodes[0]->annotation);
+	nodes[0]->annotation = dup;
+	rc = 0;
+out:
+	cpath_free(&cp);
+	return rc;
+}
+
+/* The index of the last unquoted word among KW in [R, END), or END. */
+static size_t find_kw(const struct cfg_cmd *c, size_t r, const char *const *kw, size_t nkw)
+{
+	for (size_t i = c->end; i-- > r;) {
+		if (c->w->w[i].quoted)
+			continue;
+		for (size_t k = 0; k < nkw; k++)
+			if (!strcmp(c->w->w[i].s, kw[k]))
+				return i;
+	}
+	return c->end;
+}
+
+/* `rename|copy PATH to NEW`: the entry node and the new value. */
+static int entry_and_new(struct cfg_cmd *c, struct cfg_tree *t, struct cpath *cp,
+                         struct cfg_node **node, const char **newval)
+{
+	static const char *const to[] = {"to"};
+	size_t r = cfg_cmd_rest(c);
+	size_t k = find_kw(c, r, to, 1);
+	if (k == c->end || k == r) {
+		const struct cfg_word *lw = &c->w->w[c->end - 1];
+		cfg_cmd_caret(c, lw->end + 1, "syntax error, expecting 'to'.");
+		return -1;
+	}
+	if (k + 1 >= c->end) {
+		cfg_cmd_caret(c, c->w->w[k].end + 1, "missing argument.");
+		return -1;
+	}
+	if (parse_cpath(c, r, k, CFG_PM_PATH, t, false, cp) < 0)
+		return -1;
+	struct cfg_node *nodes[1];
+	if (!cp->n || !cp->full[cp->n - 1].value || !cpath_nodes(cp, t, nodes, 1)) {
+		cfg_buf_puts(c->out, "error: statement not found\n");
+		return -1;
+	}
+	*node = nodes[0];
+	*newval = c->w->w[c->end - 1].s; /* `to NEW` or `to keyword NEW` */
+	if (cfg_schema_check_value(nodes[0]->schema, *newval) < 0) {
+		char m[300];
+		snprintf(m, sizeof m, "%s at '%s'", cfg_err_msg(), *newval);
+		cfg_cmd_caret(c, c->w->w[c->end - 1].col, m);
+		return -1;
+	}
+	return 0;
+}
+
+static bool sibling_exists(const struct cfg_node *n, const char *v)
+{
+	for (const struct cfg_node *s = n->parent ? n->parent->child : NULL; s; s = s->next)
+		if (s != n && s->schema == n->schema && s->value && !strcmp(s->value, v))
+			return true;
+	return false;
+}
+
+static int h_rename(struct cfg_cmd *c)
+{
+	struct cfg_tree *t = cfg_session_cand_rw(c->s, c->out);
+	if (!t)
+		return -1;
+	struct cpath cp;
+	struct cfg_node *n;
+	const char *nv;
+	int rc = -1;
+	if (entry_and_new(c, t, &cp, &n, &nv) == 0) {
+		if (sibling_exists(n, nv))
+			cfg_buf_printf(c->out, "error: statement already exists: %s\n", nv);
+		else if (cfg_tree_rename(t, n, nv) < 0)
+			cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
+		else
+			rc = 0;
+	}
+	cpath_free(&cp);
+	return rc;
+}
+
+static int h_copy(struct cfg_cmd *c)
+{
+	struct cfg_tree *t = cfg_session_cand_rw(c->s, c->out);
+	if (!t)
+		return -1;
+	struct cpath cp;
+	struct cfg_node *n;
+	const char *nv;
+	int rc = -1;
+	if (entry_and_new(c, t, &cp, &n, &nv) == 0) {
+		if (sibling_exists(n, nv))
+			cfg_buf_printf(c->out, "error: statement already exists: %s\n", nv);
+		else if (!cfg_tree_copy(t, n, nv))
+			cfg_buf_printf(c->out, "error: %s\n", *cfg_err_msg() ? cfg_err_msg() : "copy failed");
+		else
+			rc = 0;
+	}
+	cpath_free(&cp);
+	return rc;
+}
+
+static int h_insert(struct cfg_cmd *c)
+{
+	static const char *const ba[] = {"before", "after"};
+	struct cfg_tree *t = cfg_session_cand_rw(c->s, c->out);
+	if (!t)
+		return -1;
+	size_t r = cfg_cmd_rest(c);
+	size_t k = find_kw(c, r, ba, 2);
+	if (k == c->end || k == r) {
+		const struct cfg_word *lw = &c->w->w[c->end - 1];
+		cfg_cmd_caret(c, lw->end + 1, "syntax error, expecting 'before' or 'after'.");
+		return -1;
+	}
+	if (k + 1 >= c->end) {
+		cfg_cmd_caret(c, c->w->w[k].end + 1, "missing argument.");
+		return -1;
+	}
+	bool before = !strcmp(c->w->w[k].s, "before");
+	struct cpath cp;
+	int rc = -1;
+	if (parse_cpath(c, r, k, CFG_PM_PATH, t, false, &cp) < 0)
+		goto out;
+	struct cfg_node *nodes[1];
+	if (!cp.n || !cp.full[cp.n - 1].value || !cpath_nodes(&cp, t, nodes, 1)) {
+		cfg_buf_puts(c->out, "error: statement not found\n");
+		goto out;
+	}
+	struct cfg_node *n = nodes[0];
+	if (!(n->schema->flags & CFG_F_ORDERED)) {
+		cfg_buf_puts(c->out, "error: statement is not an ordered list\n");
+		goto out;
+	}
+	const char *refv = c->w->w[c->end - 1].s;
+	struct cfg_node *ref = NULL;
+	for (struct cfg_node *sb = n->parent ? n->parent->child : NULL; sb; sb = sb->next)
+		if (sb->schema == n->schema && sb->value && !strcmp(sb->value, refv))
+			ref = sb;
+	if (!ref) {
+		cfg_buf_printf(c->out, "error: statement not found: %s\n", refv);
+		goto out;
+	}
+	if (ref != n && cfg_tree_move(t, n, ref, before) < 0) {
+		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
+		goto out;
+	}
+	rc = 0;
+out:
+	cpath_free(&cp);
+	return rc;
+}
+
+struct wildctx {
+	struct cfg_step path[MAX_PATH_STEPS]; /* values owned; the list step has no value */
+	size_t n;
+	char *pattern;
+};
+
+static void wildctx_free(void *p)
+{
+	struct wildctx *x = p;
+	if (!x)
+		return;
+	for (size_t i = 0; i < x->n; i++)
+		free((char *)x->path[i].value);
+	free(x->pattern);
+	free(x);
+}
+
+static size_t wild_match(struct cfg_tree *t, const struct wildctx *x, struct cfg_node **nodes, size_t max)
+{
+	struct cfg_node *parent = x->n > 1 ? cfg_tree_find(t, NULL, x->path, x->n - 1) : cfg_tree_root(t);
+	size_t k = 0;
+	for (struct cfg_node *ch = parent ? parent->child : NULL; ch && k < max; ch = ch->next)
+		if (ch->schema == x->path[x->n - 1].schema && ch->value &&
+		    fnmatch(x->pattern, ch->value, 0) == 0)
+			nodes[k++] = ch;
+	return k;
+}
+
+static int wild_answer(struct cfg_session *s, void *ctx, const char *in, size_t len, bool eof,
+                       struct cfg_buf *out)
+{
+	(void)eof;
+	struct wildctx *x = ctx;
+	if (!yes(in, len, false))
+		return 0;
+	struct cfg_tree *t = cfg_session_cand_rw(s, out);
+	if (!t)
+		return -1;
+	struct cfg_node *nodes[4096];
+	size_t k = wild_match(t, x, nodes, 4096);
+	for (size_t i = k; i-- > 0;)
+		cfg_tree_delete(t, nodes[i]);
+	return 0;
+}
+
+static int h_wildcard_delete(struct cfg_cmd *c)
+{
+	struct cfg_tree *t = cfg_session_cand_rw(c->s, c->out);
+	if (!t)
+		return -1;
+	size_t r = cfg_cmd_rest(c);
+	if (c->end < r + 2) {
+		cfg_cmd_caret(c, c->w->w[c->end - 1].end + 1, "missing argument.");
+		return -1;
+	}
+	struct cpath cp;
+	int rc = -1;
+	if (parse_cpath(c, r, c->end - 1, CFG_PM_PATH, t, false, &cp) < 0)
+		goto out;
+	/* `wildcard delete vlans v*`: a container of a positional list */
+	if (cp.n && cp.n < MAX_PATH_STEPS && cp.full[cp.n - 1].schema->kind == CFG_CONTAINER) {
+		const struct cfg_schema *pl = cfg_schema_positional(cp.full[cp.n - 1].schema);
+		if (pl && (pl->kind == CFG_LIST || pl->kind == CFG_LEAFLIST)) {
+			cp.full[cp.n].schema = pl;
+			cp.full[cp.n].value = NULL;
+			cp.n++;
+		}
+	}
+	const struct cfg_step *last = cp.n ? &cp.full[cp.n - 1] : NULL;
+	if (!last || last->value || (last->schema->kind != CFG_LIST && last->schema->kind != CFG_LEAFLIST)) {
+		cfg_cmd_caret(c, c->w->w[c->end - 1].col, "syntax error, expecting a list of entries.");
+		goto out;
+	}
+	struct wildctx *x = calloc(1, sizeof *x);
+	if (!x)
+		goto out;
+	x->n = cp.n;
+	for (size_t i = 0; i < cp.n; i++) {
+		x->path[i].schema = cp.full[i].schema;
+		x->path[i].value = cp.full[i].value ? strdup(cp.full[i].value) : NULL;
+	}
+	x->pattern = strdup(c->w->w[c->end - 1].s);
+	struct cfg_node *nodes[4096];
+	size_t k = x->pattern ? wild_match(t, x, nodes, 4096) : 0;
+	if (!k) {
+		cfg_buf_puts(c->out, "warning: statement not found\n");
+		wildctx_free(x);
+		rc = 0;
+		goto out;
+	}
+	for (size_t i = 0; i < k; i++)
+		cfg_buf_printf(c->out, "  matched: %s\n", nodes[i]->value);
+	char q[96];
+	snprintf(q, sizeof q, "Delete %zu object%s? [yes,no] (no) ", k, k == 1 ? "" : "s");
+	rc = cfg_session_ask(c->s, CFG_ASK_LINE, q, wild_answer, x, wildctx_free, c->out);
+out:
+	cpath_free(&cp);
+	return rc;
+}
+
+/* ---------------------------------------------------------- navigation */
+
+static int h_edit(struct cfg_cmd *c)
+{
+	struct cfg_tree *t = cfg_session_cand(c->s);
+	size_t r = cfg_cmd_rest(c);
+	if (r >= c->end)
+		return 0;
+	struct cpath cp;
+	int rc = -1;
+	if (parse_cpath(c, r, c->end, CFG_PM_PATH, t, false, &cp) < 0)
+		goto out;
+	if (cp.p.n) {
+		const struct cfg_step *last = &cp.full[cp.n - 1];
+		if (last->schema->kind == CFG_LIST && !last->value) {
+			cfg_cmd_caret(c, c->w->w[c->end - 1].end + 1, "missing argument.");
+			goto out;
+		}
+		if (last->schema->kind == CFG_LEAF || last->schema->kind == CFG_LEAFLIST) {
+			size_t col = c->w->w[c->end - 1].col;
+			for (size_t i = r; i < c->end; i++)
+				if (c->w->w[i].s == last->value || (!last->value && i == c->end - 1))
+					col = c->w->w[i].col;
+			cfg_cmd_caret(c, col, "syntax error.");
+			goto out;
+		}
+	}
+	if (cfg_session_set_edit(c->s, cp.full, cp.n) < 0)
+		goto out;
+	rc = 0;
+out:
+	cpath_free(&cp);
+	return rc;
+}
+
+static void go_up(struct cfg_session *s, size_t levels)
+{
+	size_t n;
+	const struct cfg_step *ed = cfg_session_edit(s, &n);
+	size_t keep = levels >= n ? 0 : n - levels;
+	struct cfg_step tmp[MAX_PATH_STEPS];
+	for (size_t i = 0; i < keep && i < MAX_PATH_STEPS; i++)
+		tmp[i] = ed[i];
+	/* set_edit copies the values before freeing the old path */
+	cfg_session_set_edit(s, tmp, keep);
+}
+
+static int h_up(struct cfg_cmd *c)
+{
+	const char *v = cfg_cmd_value(c, "count");
+	size_t n = v ? strtoul(v, NULL, 10) : 1;
+	go_up(c->s, n ? n : 1);
+	return 0;
+}
+
+static int h_top(struct cfg_cmd *c)
+{
+	size_t r = cfg_cmd_rest(c);
+	if (r >= c->end) {
+		cfg_session_set_edit(c->s, NULL, 0);
+		return 0;
+	}
+	/* run the command at the top level, then come back (unless it moved) */
+	size_t n;
+	const struct cfg_step *ed = cfg_session_edit(c->s, &n);
+	struct cfg_step save[MAX_PATH_STEPS];
+	char *vals[MAX_PATH_STEPS];
+	for (size_t i = 0; i < n && i < MAX_PATH_STEPS; i++) {
+		save[i].schema = ed[i].schema;
+		vals[i] = ed[i].value ? strdup(ed[i].value) : NULL;
+		save[i].value = vals[i];
+	}
+	bool moves = false;
+	const char *w0 = c->w->w[r].s;
+	moves = !strncmp(w0, "edit", strlen(w0)) && strlen(w0) >= 2;
+	cfg_session_set_edit(c->s, NULL, 0);
+	int rc = cfg_session_dispatch(c->s, c->w, r, cfg_daemon_cfgmode_schema(c->d), c->out);
+	if (!moves && cfg_session_in_config(c->s))
+		cfg_session_set_edit(c->s, save, n);
+	for (size_t i = 0; i < n && i < MAX_PATH_STEPS; i++)
+		free(vals[i]);
+	return rc;
+}
+
+static int exit_answer(struct cfg_session *s, void *ctx, const char *in, size_t len, bool eof,
+                       struct cfg_buf *out)
+{
+	(void)ctx;
+	(void)eof;
+	if (!yes(in, len, true))
+		return 0;
+	cfg_session_leave_config(s);
+	cfg_buf_puts(out, "Exiting configuration mode\n");
+	return 0;
+}
+
+static int config_exit(struct cfg_cmd *c, bool whole)
+{
+	size_t depth;
+	cfg_session_edit(c->s, &depth);
+	if (depth && !whole) {
+		go_up(c->s, 1);
+		return 0;
+	}
+	if (cfg_session_cand_changed(c->s)) {
+		cfg_buf_puts(c->out, "The configuration has been changed but not committed\n");
+		return cfg_session_ask(c->s, CFG_ASK_LINE, "Exit with uncommitted changes? [yes,no] (yes) ",
+		                       exit_answer, NULL, NULL, c->out);
+	}
+	cfg_session_leave_config(c->s);
+	cfg_buf_puts(c->out, "Exiting configuration mode\n");
+	return 0;
+}
+
+static int h_exit(struct cfg_cmd *c)
+{
+	if (cfg_session_in_config(c->s))
+		return config_exit(c, cfg_cmd_has(c, "configuration-mode"));
+	cfg_session_end(c->s);
+	return 0;
+}
+
+static int h_run(struct cfg_cmd *c)
+{
+	size_t r = cfg_cmd_rest(c);
+	return cfg_session_dispatch(c->s, c->w, r, cfg_daemon_ops_schema(c->d), c->out);
+}
+
+static int h_status(struct cfg_cmd *c)
+{
+	cfg_buf_puts(c->out, "Users currently editing the configuration:\n");
+	struct cfg_session *s;
+	for (size_t i = 0; (s = cfg_daemon_session_at(c->d, i)); i++) {
+		if (!cfg_session_in_config(s))
+			continue;
+		cfg_session_describe(s, c->out);
+		cfg_buf_puts(c->out, "      ");
+		if (cfg_daemon_lock_owner(c->d) == s)
+			cfg_buf_puts(c->out, "exclusive ");
+		else if (cfg_session_cand_mode(s) == CFG_CAND_PRIVATE)
+			cfg_buf_puts(c->out, "private ");
+		cfg_session_render_edit(s, c->out);
+		cfg_buf_putc(c->out, '\n');
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- show */
+
+/* Render what PATH names in T as `show` does, honouring `| display`. */
+static void render_show(struct cfg_cmd *c, const struct cpath *cp, const struct cfg_tree *t,
+                        bool whole)
+{
+	struct cfg_node *nodes[4096];
+	size_t k = cpath_nodes(cp, t, nodes, 4096);
+	const struct cfg_pipe_display *d = &c->disp;
+	for (size_t i = 0; i < k; i++) {
+		struct cfg_node *n = nodes[i];
+		bool container = n == cfg_tree_root(t) || n->schema->kind == CFG_CONTAINER ||
+		                 (n->schema->kind == CFG_LIST && whole);
+		bool entry = !container && n->schema->kind == CFG_LIST && !whole;
+		if (d->set)
+			cfg_render_set(c->out, n, d->relative, 0);
+		else if (d->xml)
+			cfg_render_xml(c->out, n);
+		else if (d->json)
+			cfg_render_json(c->out, n);
+		else if (container)
+			cfg_render_curly(c->out, n, 0, 0);
+		else if (entry) {
+			/* `show vlans`: the entries of the list, without its keyword */
+			if (n->annotation)
+				cfg_buf_printf(c->out, "/* %s */\n", n->annotation);
+			if (n->flags & CFG_N_INACTIVE)
+				cfg_buf_puts(c->out, "inactive: ");
+			cfg_quote(c->out, n->value);
+			if (n->child) {
+				cfg_buf_puts(c->out, " {\n");
+				cfg_render_curly(c->out, n, 4, 0);
+				cfg_buf_puts(c->out, "}\n");
+			} else {
+				cfg_buf_puts(c->out, ";\n");
+			}
+		} else
+			cfg_render_curly_node(c->out, n, 0, 0);
+	}
+}
+
+static int show_compare(struct cfg_cmd *c, const struct cpath *cp, const struct cfg_tree *old_t,
+                        const struct cfg_tree *new_t)
+{
+	struct cfg_node *o = cp->n ? cfg_tree_find(old_t, NULL, cp->full, cp->n) : cfg_tree_root(old_t);
+	struct cfg_node *n = cp->n ? cfg_tree_find(new_t, NULL, cp->full, cp->n) : cfg_tree_root(new_t);
+	cfg_render_compare(c->out, o, n);
+	return 0;
+}
+
+static int show_tree(struct cfg_cmd *c, const struct cfg_tree *t, bool root, bool active)
+{
+	struct cpath cp;
+	int rc = -1;
+	if (parse_cpath(c, cfg_cmd_rest(c), c->end, CFG_PM_PATH, t, root, &cp) < 0)
+		goto out;
+	if (c->disp.compare) {
+		struct cfg_tree *old = NULL;
+		const struct cfg_tree *oldt;
+		if (c->disp.compare_rollback >= 0) {
+			old = cfg_daemon_load_rev(c->d, (unsigned)c->disp.compare_rollback);
+			if (!old) {
+				cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
+				goto out;
+			}
+			oldt = old;
+		} else {
+			oldt = cfg_daemon_active(c->d);
+		}
+		/* operational `show configuration | compare rollback N`: N against active */
+		rc = show_compare(c, &cp, oldt, active ? cfg_daemon_active(c->d) : t);
+		cfg_tree_free(old);
+		goto out;
+	}
+	bool whole = cp.n == 0 || (cp.p.n == 0) || cp.full[cp.n - 1].value ||
+	             cp.full[cp.n - 1].schema->kind == CFG_CONTAINER;
+	(void)whole;
+	render_show(c, &cp, t, cp.n > 0 && cp.full[cp.n - 1].schema->kind == CFG_LIST &&
+	                           cp.full[cp.n - 1].value);
+	rc = 0;
+out:
+	cpath_free(&cp);
+	return rc;
+}
+
+static int h_show(struct cfg_cmd *c)
+{
+	return show_tree(c, cfg_session_cand(c->s), false, false);
+}
+
+static int h_show_configuration(struct cfg_cmd *c)
+{
+	return show_tree(c, cfg_daemon_active(c->d), true, true);
+}
+
+/* -------------------------------------------------------------- commit */
+
+static int h_commit(struct cfg_cmd *c)
+{
+	struct cfg_session *s = c->s;
+	struct cfg_tree *cand = cfg_session_cand_rw(s, c->out);
+	if (!cand)
+		return -1;
+	bool check = cfg_cmd_has(c, "check");
+	bool confirmed = cfg_cmd_has(c, "confirmed");
+	bool and_quit = cfg_cmd_has(c, "and-quit");
+	const char *comment = cfg_cmd_value(c, "comment");
+	unsigned minutes = 10;
+	const char *mv = cfg_cmd_value(c, "minutes");
+	if (mv)
+		minutes = (unsigned)strtoul(mv, NULL, 10);
+	if (!minutes)
+		minutes = 10;
+
+	if (cfg_session_cand_mode(s) == CFG_CAND_PRIVATE && !check) {
+		struct cfg_rev_info info;
+		char *text = NULL;
+		size_t len;
+		int64_t seq = 0;
+		if (cfg_store_get(cfg_daemon_store(c->d), 0, &text, &len, &info) == 0)
+			seq = info.seq;
+		free(text);
+		if (seq != cfg_session_priv_base(s)) {
+			cfg_buf_puts(c->out, "error: configuration database modified\n"
+			                     "error: commit failed: the active configuration changed since "
+			                     "'configure private'; exit and configure again\n");
+			return -1;
+		}
+	}
+	if (check) {
+		struct cfg_findings fs = {0};
+		int rc = cfg_commit_check(cand, cfg_daemon_hooks(c->d), &fs);
+		cfg_findings_render(c->out, &fs);
+		cfg_findings_free(&fs);
+		if (rc < 0)
+			return -1;
+		cfg_buf_puts(c->out, "configuration check succeeds\n");
+		return 0;
+	}
+	struct cfg_buf res;
+	cfg_buf_init(&res);
+	int rc = cfg_daemon_commit(c->d, cand, cfg_session_user(s), cfg_session_client(s), comment, &res);
+	cfg_buf_add(c->out, res.p ? res.p : "", res.len);
+	cfg_buf_free(&res);
+	if (rc < 0)
+		return -1;
+	if (confirmed) {
+		cfg_daemon_confirm_arm(c->d, minutes);
+		cfg_buf_printf(c->out,
+		               "commit confirmed will be automatically rolled back in %u minutes unless confirmed\n",
+		               minutes);
+	} else {
+		cfg_daemon_confirm_arm(c->d, 0);
+	}
+	cfg_buf_puts(c->out, "commit complete\n");
+	if (cfg_session_cand_mode(s) == CFG_CAND_PRIVATE) {
+		/* the private copy continues from the new active configuration */
+		cfg_session_private_rebase(s);
+	}
+	if (and_quit) {
+		cfg_session_leave_config(s);
+		cfg_buf_puts(c->out, "Exiting configuration mode\n");
+	}
+	return 0;
+}
+
+static int h_rollback(struct cfg_cmd *c)
+{
+	const char *v = cfg_cmd_value(c, "number");
+	unsigned n = v ? (unsigned)strtoul(v, NULL, 10) : 0;
+	if (!cfg_session_cand_rw(c->s, c->out))
+		return -1;
+	struct cfg_tree *t = cfg_daemon_load_rev(c->d, n);
+	if (!t) {
+		if (n == 0) {
+			char *text = NULL;
+			size_t len;
+			if (cfg_store_get(cfg_daemon_store(c->d), 0, &text, &len, NULL) == 1)
+				t = cfg_tree_new(cfg_daemon_schema(c->d));
+			free(text);
+		}
+		if (!t) {
+			cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
+			return -1;
+		}
+	}
+	cfg_session_set_cand(c->s, t);
+	cfg_buf_puts(c->out, "load complete\n");
+	return 0;
+}
+
+/* ---------------------------------------------------------------- load */
+
+enum lmode { LD_SET, LD_MERGE, LD_OVERRIDE, LD_REPLACE, LD_UPDATE };
+
+struct loadctx {
+	enum lmode mode;
+	bool relative;
+};
+
+static int do_load(struct cfg_session *s, enum lmode mode, bool relative, const char *text,
+                   size_t len, const char *source, struct cfg_buf *out)
+{
+	struct cfg_tree *t = cfg_session_cand_rw(s, out);
+	if (!t)
+		return -1;
+	struct cfg_node *at = NULL;
+	if (relative) {
+		size_t ne;
+		const struct cfg_step *ed = cfg_session_edit(s, &ne);
+		if (ne) {
+			at = cfg_tree_find(t, NULL, ed, ne);
+			if (!at)
+				at = cfg_tree_set(t, NULL, ed, ne);
+			if (!at) {
+				cfg_buf_puts(out, "error: cannot create the edit level\n");
+				return -1;
+			}
+		}
+	}
+	struct cfg_buf errs;
+	cfg_buf_init(&errs);
+	long bad;
+	cfg_err_clear();
+	if (mode == LD_SET) {
+		bad = cfg_load_set(t, at, text, len, source, 0, &errs);
+	} else {
+		enum cfg_curly_mode cm = mode == LD_MERGE ? CFG_CURLY_MERGE
+		                       : mode == LD_OVERRIDE ? CFG_CURLY_OVERRIDE
+		                       : mode == LD_REPLACE ? CFG_CURLY_REPLACE : CFG_CURLY_UPDATE;
+		bad = cfg_curly_load(t, at, text, len, source, cm, &errs);
+	}
+	if (errs.len)
+		cfg_buf_add(out, errs.p, errs.len);
+	cfg_buf_free(&errs);
+	if (bad < 0) {
+		cfg_buf_printf(out, "error: %s\n", *cfg_err_msg() ? cfg_err_msg() : "load failed");
+		return -1;
+	}
+	if (bad == 0) {
+		cfg_buf_puts(out, "load complete\n");
+		return 0;
+	}
+	cfg_buf_printf(out, "load complete (%ld errors)\n", bad);
+	return -1;
+}
+
+static int load_terminal_answer(struct cfg_session *s, void *ctx, const char *in, size_t len,
+                                bool eof, struct cfg_buf *out)
+{
+	(void)eof;
+	struct loadctx *x = ctx;
+	return do_load(s, x->mode, x->relative, in, len, "terminal", out);
+}
+
+/* Read FILE for the session's user. Returns malloc'ed text or NULL (error printed). */
+static char *read_user_file(struct cfg_cmd *c, const char *file, size_t *len)
+{
+	char path[4096];
+	if (file[0] == '/')
+		snprintf(path, sizeof path, "%s", file);
+	else
+		snprintf(path, sizeof path, "%s/%s", cfg_daemon_state_dir(c->d), file);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		cfg_buf_printf(c->out, "error: could not open configuration file: %s: %s\n", file,
+		               strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	/* the daemon may run as root: honour the peer's own rights */
+	uid_t uid = cfg_session_uid(c->s);
+	if (uid != 0 && uid != (uid_t)cfg_daemon_owner_uid(c->d) &&
+	    !((st.st_uid == uid && (st.st_mode & S_IRUSR)) || (st.st_mode & S_IROTH))) {
+		cfg_buf_printf(c->out, "error: could not open configuration file: %s: %s\n", file,
+		               strerror(EACCES));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)LOAD_FILE_MAX) {
+		cfg_buf_printf(c->out, "error: could not open configuration file: %s: not a regular file\n", file);
+		close(fd);
+		return NULL;
+	}
+	char *buf = malloc((size_t)st.st_size + 1);
+	size_t got = 0;
+	while (buf && got < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	if (!buf)
+		return NULL;
+	buf[got] = 0;
+	*len = got;
+	return buf;
+}
+
+static int load_cmd(struct cfg_cmd *c, enum lmode mode)
+{
+	if (!cfg_session_cand_rw(c->s, c->out))
+		return -1;
+	bool relative = cfg_cmd_has(c, "relative");
+	const char *file = cfg_cmd_value(c, "filename");
+	if (!file) {
+		cfg_cmd_caret(c, c->w->w[c->end - 1].end + 1, "missing argument.");
+		return -1;
+	}
+	if (!strcmp(file, "terminal")) {
+		struct loadctx *x = calloc(1, sizeof *x);
+		if (!x)
+			return cfg_err_set("out of memory");
+		x->mode = mode;
+		x->relative = relative;
+		cfg_buf_puts(c->out, "[Type ^D at a new line to end input]\n");
+		return cfg_session_ask(c->s, CFG_ASK_MULTI, "", load_terminal_answer, x, free, c->out);
+	}
+	size_t len = 0;
+	char *text = read_user_file(c, file, &len);
+	if (!text)
+		return -1;
+	int rc = do_load(c->s, mode, relative, text, len, file, c->out);
+	free(text);
+	return rc;
+}
+
+static int h_load_set(struct cfg_cmd *c) { return load_cmd(c, LD_SET); }
+static int h_load_merge(struct cfg_cmd *c) { return load_cmd(c, LD_MERGE); }
+static int h_load_override(struct cfg_cmd *c) { return load_cmd(c, LD_OVERRIDE); }
+static int h_load_replace(struct cfg_cmd *c) { return load_cmd(c, LD_REPLACE); }
+static int h_load_update(struct cfg_cmd *c) { return load_cmd(c, LD_UPDATE); }
+
+/* ---------------------------------------------------------- operational */
+
+static int h_configure(struct cfg_cmd *c)
+{
+	struct cfg_session *s = c->s;
+	if (!is_super(c)) {
+		cfg_buf_puts(c->out, "error: permission denied\n");
+		return -1;
+	}
+	if (cfg_session_in_config(s))
+		return 0;
+	bool excl = cfg_cmd_has(c, "exclusive"), priv = cfg_cmd_has(c, "private");
+	struct cfg_session *o = cfg_daemon_lock_owner(c->d);
+	if ((excl || priv) && o && o != s) {
+		cfg_buf_puts(c->out, "error: configuration database locked by:\n");
+		cfg_session_describe(o, c->out);
+		cfg_buf_puts(c->out, "      exclusive ");
+		cfg_session_render_edit(o, c->out);
+		cfg_buf_putc(c->out, '\n');
+		return -1;
+	}
+	bool modified = !cfg_tree_equal(cfg_tree_root(cfg_daemon_candidate(c->d)),
+	                                cfg_tree_root(cfg_daemon_active(c->d)));
+	if ((excl || priv) && modified) {
+		cfg_buf_puts(c->out, priv ? "error: shared configuration database modified\n"
+		                          : "error: configuration database modified\n");
+		return -1;
+	}
+	if (excl || priv)
+		cfg_buf_puts(c->out, "warning: uncommitted changes will be discarded on exit\n");
+	if (cfg_session_enter_config(s, excl ? CFG_CAND_EXCLUSIVE : priv ? CFG_CAND_PRIVATE
+	                                                                 : CFG_CAND_SHARED) < 0)
+		return -1;
+	cfg_buf_puts(c->out, "Entering configuration mode\n");
+	if (!excl && !priv && modified)
+		cfg_buf_puts(c->out, "The configuration has been changed but not committed\n");
+	return 0;
+}
+
+static int h_show_system_commit(struct cfg_cmd *c)
+{
+	struct cfg_rev_info *infos = NULL;
+	size_t n = 0;
+	if (cfg_store_list(cfg_daemon_store(c->d), &infos, &n) < 0)
+		return -1;
+	long left = cfg_daemon_confirm_left(c->d);
+	for (size_t i = 0; i < n; i++) {
+		char tb[64];
+		cfg_buf_printf(c->out, "%-4zu%s by %s via %s\n", i,
+		               cfg_session_fmt_time((time_t)infos[i].time, tb, sizeof tb), infos[i].user,
+		               infos[i].client);
+		if (i == 0 && left >= 0)
+			cfg_buf_printf(c->out, "    commit confirmed, rollback in %ldmins\n", (left + 59) / 60);
+		if (infos[i].comment[0])
+			cfg_buf_printf(c->out, "    %s\n", infos[i].comment);
+	}
+	free(infos);
+	return 0;
+}
+
+static int h_show_cli_history(struct cfg_cmd *c)
+{
+	const char *v = cfg_cmd_value(c, "count");
+	size_t total = 0;
+	while (cfg_session_history(c->s, total, NULL))
+		total++;
+	size_t want = v ? strtoul(v, NULL, 10) : total;
+	size_t from = want < total ? total - want : 0;
+	for (size_t i = from; i < total; i++) {
+		time_t when;
+		const char *l = cfg_session_history(c->s, i, &when);
+		struct tm tm;
+		gmtime_r(&when, &tm);
+		char tb[16];
+		strftime(tb, sizeof tb, "%H:%M:%S", &tm);
+		cfg_buf_printf(c->out, "%s -- %s\n", tb, l);
+	}
+	return 0;
+}
+
+static int h_set_cli(struct cfg_cmd *c)
+{
+	const char *l = cfg_cmd_value(c, "screen-length");
+	const char *w = cfg_cmd_value(c, "screen-width");
+	if (l)
+		cfg_buf_printf(c->out, "Screen length set to %s\n", l);
+	if (w)
+		cfg_buf_printf(c->out, "Screen width set to %s\n", w);
+	return 0;
+}
+
+int cfg_cmd_register_all(struct cfg_daemon *d)
+{
+	static const struct {
+		const char *name;
+		cfg_handler_fn fn;
+	} tab[] = {
+		{"set", h_set},
+		{"delete", h_delete},
+		{"activate", h_activate},
+		{"deactivate", h_deactivate},
+		{"annotate", h_annotate},
+		{"rename", h_rename},
+		{"copy", h_copy},
+		{"insert", h_insert},
+		{"wildcard_delete", h_wildcard_delete},
+		{"edit", h_edit},
+		{"up", h_up},
+		{"top", h_top},
+		{"exit", h_exit},
+		{"show", h_show},
+		{"commit", h_commit},
+		{"rollback", h_rollback},
+		{"load_set", h_load_set},
+		{"load_merge", h_load_merge},
+		{"load_override", h_load_override},
+		{"load_replace", h_load_replace},
+		{"load_update", h_load_update},
+		{"run", h_run},
+		{"status", h_status},
+		{"configure", h_configure},
+		{"show_configuration", h_show_configuration},
+		{"show_system_commit", h_show_system_commit},
+		{"show_cli_history", h_show_cli_history},
+		{"set_cli", h_set_cli},
+	};
+	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
+		if (cfg_daemon_register(d, tab[i].name, tab[i].fn) < 0)
+			return -1;
+	return 0;
+}

@@ -1,1 +1,762 @@
-/* placeholder: being written */
+/* cfg_daemon — see cfg_daemon.h. */
+#include "cfg_daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cfg_cmd.h"
+#include "cfg_err.h"
+#include "cfg_load.h"
+#include "cfg_proto.h"
+#include "cfg_render.h"
+#include "cfg_session.h"
+
+#define KV_CONFIRM "commit-confirmed-deadline"
+#define TXQ_MAX (256u << 20) /* a client that stops reading is dropped */
+
+struct handler_ent {
+	char *name; /* owned */
+	cfg_handler_fn fn;
+};
+
+/* One connection: the session plus the socket state around it. */
+struct conn {
+	struct cfg_session *s; /* owned */
+	struct cfg_proto_rx rx;
+	size_t txoff;          /* bytes of the session's txq already written */
+	bool dead;
+};
+
+struct cfg_daemon {
+	char *name, *state_dir, *sock_path, *pid_path, *db_path, *default_host; /* owned */
+	struct cfg_schema *schema, *ops, *cfgmode;  /* owned */
+	struct cfg_store *store;                     /* owned */
+	struct cfg_tree *active;                     /* owned */
+	struct cfg_tree *cand;                       /* owned, NULL until first use */
+	struct cfg_hooks hooks;
+	bool has_hooks, commit_check;
+	struct handler_ent *h;
+	size_t nh;
+	struct conn **conns;
+	size_t nconn, capconn;
+	struct cfg_session *lock;                    /* borrowed: a session in conns */
+	time_t confirm_deadline;                     /* 0 = none */
+	unsigned confirm_minutes;
+	int lfd, sfd;
+	bool listening, pidfile_written;
+	volatile bool stop;
+	uid_t owner;
+};
+
+static void logmsg(const struct cfg_daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logmsg(const struct cfg_daemon *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%sd: ", d && d->name ? d->name : "cfg");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static char *xstrdup(const char *s)
+{
+	char *r = strdup(s ? s : "");
+	if (!r)
+		abort();
+	return r;
+}
+
+static char *path_join(const char *dir, const char *name, const char *ext)
+{
+	char *r;
+	if (asprintf(&r, "%s/%s%s", dir, name, ext) < 0)
+		abort();
+	return r;
+}
+
+int cfg_daemon_parse_args(int argc, char **argv, struct cfg_daemon_opts *o)
+{
+	static const struct option lo[] = {
+		{"state-dir", required_argument, NULL, 'd'},
+		{"socket", required_argument, NULL, 's'},
+		{"foreground", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:s:fh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->state_dir = optarg; break;
+		case 's': o->socket_path = optarg; break;
+		case 'f': break; /* always in the foreground */
+		default:
+			fprintf(stderr, "usage: %s --state-dir DIR [--socket PATH] [--foreground]\n",
+			        argv[0]);
+			return -1;
+		}
+	}
+	if (optind < argc || !o->state_dir) {
+		fprintf(stderr, "usage: %s --state-dir DIR [--socket PATH] [--foreground]\n", argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+struct cfg_tree *cfg_daemon_load_rev(struct cfg_daemon *d, unsigned n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int r = cfg_store_get(d->store, n, &text, &len, NULL);
+	if (r < 0)
+		return NULL;
+	if (r == 1) {
+		cfg_err_set("rollback %u: no such configuration revision", n);
+		return NULL;
+	}
+	struct cfg_tree *t = cfg_tree_new(d->schema);
+	if (!t) {
+		free(text);
+		cfg_err_set("out of memory");
+		return NULL;
+	}
+	struct cfg_buf errs;
+	cfg_buf_init(&errs);
+	long bad = cfg_load_set(t, NULL, text, len, "revision", 0, &errs);
+	free(text);
+	if (bad < 0) {
+		cfg_buf_free(&errs);
+		cfg_tree_free(t);
+		return NULL;
+	}
+	if (bad > 0)
+		logmsg(d, "revision %u: %ld lines do not load:\n%s", n, bad, errs.p ? errs.p : "");
+	cfg_buf_free(&errs);
+	return t;
+}
+
+struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o)
+{
+	if (!o || !o->name || !o->state_dir || !o->schema_xml) {
+		cfg_err_set("daemon: name, state directory and schema are required");
+		return NULL;
+	}
+	struct cfg_daemon *d = calloc(1, sizeof *d);
+	if (!d) {
+		cfg_err_set("out of memory");
+		return NULL;
+	}
+	d->lfd = d->sfd = -1;
+	d->owner = geteuid();
+	d->name = xstrdup(o->name);
+	d->state_dir = xstrdup(o->state_dir);
+	d->sock_path = o->socket_path ? xstrdup(o->socket_path) : path_join(o->state_dir, o->name, ".sock");
+	d->pid_path = path_join(o->state_dir, o->name, ".pid");
+	d->db_path = path_join(o->state_dir, o->name, ".db");
+	d->default_host = o->default_host ? xstrdup(o->default_host) : NULL;
+	d->commit_check = o->commit_says_check;
+
+	if (mkdir(d->state_dir, 0755) < 0 && errno != EEXIST) {
+		cfg_err_set("cannot create %s: %s", d->state_dir, strerror(errno));
+		goto fail;
+	}
+	d->schema = cfg_schema_load_mem(o->schema_xml, o->schema_len, o->name);
+	if (!d->schema)
+		goto fail;
+	static const char empty[] = "<schema name=\"none\"></schema>";
+	d->ops = o->ops_xml ? cfg_schema_load_mem(o->ops_xml, o->ops_len, "ops")
+	                    : cfg_schema_load_mem(empty, sizeof empty - 1, "ops");
+	if (!d->ops)
+		goto fail;
+	d->cfgmode = o->cfgmode_xml ? cfg_schema_load_mem(o->cfgmode_xml, o->cfgmode_len, "cfgmode")
+	                            : cfg_schema_load_mem(empty, sizeof empty - 1, "cfgmode");
+	if (!d->cfgmode)
+		goto fail;
+	d->store = cfg_store_open(d->db_path);
+	if (!d->store)
+		goto fail;
+	d->active = cfg_daemon_load_rev(d, 0);
+	if (!d->active) {
+		char *text = NULL;
+		size_t len;
+		if (cfg_store_get(d->store, 0, &text, &len, NULL) != 1) {
+			free(text);
+			goto fail; /* a revision exists but does not load */
+		}
+		d->active = cfg_tree_new(d->schema);
+		if (!d->active) {
+			cfg_err_set("out of memory");
+			goto fail;
+		}
+	}
+	char *dl = NULL;
+	if (cfg_store_kv_get(d->store, KV_CONFIRM, &dl) == 0 && dl) {
+		d->confirm_deadline = (time_t)strtoll(dl, NULL, 10);
+		free(dl);
+	}
+	if (cfg_cmd_register_all(d) < 0)
+		goto fail;
+	return d;
+fail:
+	cfg_daemon_free(d);
+	return NULL;
+}
+
+static void conn_free(struct conn *c)
+{
+	if (!c)
+		return;
+	int fd = cfg_session_fd(c->s);
+	cfg_session_free(c->s);
+	if (fd >= 0)
+		close(fd);
+	cfg_proto_rx_free(&c->rx);
+	free(c);
+}
+
+void cfg_daemon_free(struct cfg_daemon *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->nconn; i++)
+		conn_free(d->conns[i]);
+	free(d->conns);
+	if (d->lfd >= 0)
+		close(d->lfd);
+	if (d->sfd >= 0)
+		close(d->sfd);
+	if (d->listening)
+		unlink(d->sock_path);
+	if (d->pidfile_written)
+		unlink(d->pid_path);
+	for (size_t i = 0; i < d->nh; i++)
+		free(d->h[i].name);
+	free(d->h);
+	cfg_tree_free(d->cand);
+	cfg_tree_free(d->active);
+	cfg_store_close(d->store);
+	cfg_schema_free(d->schema);
+	cfg_schema_free(d->ops);
+	cfg_schema_free(d->cfgmode);
+	free(d->name);
+	free(d->state_dir);
+	free(d->sock_path);
+	free(d->pid_path);
+	free(d->db_path);
+	free(d->default_host);
+	free(d);
+}
+
+int cfg_daemon_register(struct cfg_daemon *d, const char *name, cfg_handler_fn fn)
+{
+	for (size_t i = 0; i < d->nh; i++)
+		if (!strcmp(d->h[i].name, name)) {
+			d->h[i].fn = fn;
+			return 0;
+		}
+	struct handler_ent *n = realloc(d->h, (d->nh + 1) * sizeof *n);
+	if (!n)
+		return cfg_err_set("out of memory");
+	d->h = n;
+	d->h[d->nh].name = xstrdup(name);
+	d->h[d->nh].fn = fn;
+	d->nh++;
+	return 0;
+}
+
+cfg_handler_fn cfg_daemon_handler(const struct cfg_daemon *d, const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < d->nh; i++)
+		if (!strcmp(d->h[i].name, name))
+			return d->h[i].fn;
+	return NULL;
+}
+
+void cfg_daemon_set_hooks(struct cfg_daemon *d, const struct cfg_hooks *h)
+{
+	if (h) {
+		d->hooks = *h;
+		d->has_hooks = true;
+	} else {
+		memset(&d->hooks, 0, sizeof d->hooks);
+		d->has_hooks = false;
+	}
+}
+
+const char *cfg_daemon_name(const struct cfg_daemon *d) { return d->name; }
+const char *cfg_daemon_state_dir(const struct cfg_daemon *d) { return d->state_dir; }
+const struct cfg_schema *cfg_daemon_schema(const struct cfg_daemon *d) { return d->schema; }
+const struct cfg_schema *cfg_daemon_ops_schema(const struct cfg_daemon *d) { return d->ops; }
+const struct cfg_schema *cfg_daemon_cfgmode_schema(const struct cfg_daemon *d) { return d->cfgmode; }
+struct cfg_store *cfg_daemon_store(const struct cfg_daemon *d) { return d->store; }
+const struct cfg_tree *cfg_daemon_active(const struct cfg_daemon *d) { return d->active; }
+const struct cfg_hooks *cfg_daemon_hooks(const struct cfg_daemon *d) { return d->has_hooks ? &d->hooks : NULL; }
+bool cfg_daemon_commit_says_check(const struct cfg_daemon *d) { return d->commit_check; }
+unsigned cfg_daemon_owner_uid(const struct cfg_daemon *d) { return (unsigned)d->owner; }
+struct cfg_session *cfg_daemon_lock_owner(const struct cfg_daemon *d) { return d->lock; }
+void cfg_daemon_set_lock_owner(struct cfg_daemon *d, struct cfg_session *s) { d->lock = s; }
+void cfg_daemon_stop(struct cfg_daemon *d) { d->stop = true; }
+
+struct cfg_session *cfg_daemon_session_at(const struct cfg_daemon *d, size_t i)
+{
+	for (size_t k = 0; k < d->nconn; k++) {
+		if (d->conns[k]->dead)
+			continue;
+		if (i-- == 0)
+			return d->conns[k]->s;
+	}
+	return NULL;
+}
+
+static const struct cfg_node *child_named(const struct cfg_node *n, const char *name)
+{
+	for (const struct cfg_node *c = n ? n->child : NULL; c; c = c->next)
+		if (c->schema && c->schema->name && !strcmp(c->schema->name, name))
+			return c;
+	return NULL;
+}
+
+const char *cfg_daemon_host(const struct cfg_daemon *d)
+{
+	const struct cfg_node *n = child_named(cfg_tree_root(d->active), "system");
+	n = child_named(n, "host-name");
+	if (n && n->value && *n->value && !(n->flags & CFG_N_INACTIVE))
+		return n->value;
+	return d->default_host;
+}
+
+struct cfg_tree *cfg_daemon_candidate(struct cfg_daemon *d)
+{
+	if (!d->cand) {
+		d->cand = cfg_tree_dup(d->active);
+		if (!d->cand)
+			abort();
+	}
+	return d->cand;
+}
+
+void cfg_daemon_set_candidate(struct cfg_daemon *d, struct cfg_tree *t)
+{
+	if (t == d->cand && t)
+		return;
+	cfg_tree_free(d->cand);
+	d->cand = t;
+	if (!d->cand)
+		(void)cfg_daemon_candidate(d);
+}
+
+/* Make CAND (a copy of it) the active tree; the shared candidate follows
+ * when it had no changes of its own. */
+static void install_active(struct cfg_daemon *d, const struct cfg_tree *cand)
+{
+	bool cand_clean = !d->cand || cfg_tree_equal(cfg_tree_root(d->cand), cfg_tree_root(d->active));
+	struct cfg_tree *n = cfg_tree_dup(cand);
+	if (!n)
+		abort();
+	cfg_tree_free(d->active);
+	d->active = n;
+	if (d->cand && d->cand != cand && cand_clean) {
+		cfg_tree_free(d->cand);
+		d->cand = NULL;
+	}
+}
+
+int cfg_daemon_commit(struct cfg_daemon *d, const struct cfg_tree *cand, const char *user,
+                      const char *client, const char *comment, struct cfg_buf *out)
+{
+	struct cfg_findings fs = {0};
+	struct cfg_buf aout;
+	cfg_buf_init(&aout);
+	cfg_err_clear();
+	int rc = cfg_commit(d->store, d->active, cand, cfg_daemon_hooks(d), user, client, comment,
+	                    &aout, &fs);
+	if (rc == 0) {
+		if (fs.n)
+			cfg_findings_render(out, &fs); /* warnings only */
+		if (d->commit_check)
+			cfg_buf_puts(out, "configuration check succeeds\n");
+		if (aout.len)
+			cfg_buf_add(out, aout.p, aout.len);
+		install_active(d, cand);
+	} else {
+		if (aout.len)
+			cfg_buf_add(out, aout.p, aout.len);
+		if (cfg_findings_errors(&fs) || fs.n)
+			cfg_findings_render(out, &fs);
+		if (!cfg_findings_errors(&fs)) {
+			const char *m = cfg_err_msg();
+			cfg_buf_printf(out, "error: commit failed: (%s)\n", *m ? m : "unknown error");
+		}
+	}
+	cfg_findings_free(&fs);
+	cfg_buf_free(&aout);
+	return rc;
+}
+
+void cfg_daemon_confirm_arm(struct cfg_daemon *d, unsigned minutes)
+{
+	if (minutes) {
+		d->confirm_deadline = time(NULL) + (time_t)minutes * 60;
+		d->confirm_minutes = minutes;
+		char v[32];
+		snprintf(v, sizeof v, "%lld", (long long)d->confirm_deadline);
+		if (cfg_store_kv_set(d->store, KV_CONFIRM, v) < 0)
+			logmsg(d, "cannot persist the commit confirmed deadline: %s", cfg_err_msg());
+	} else if (d->confirm_deadline) {
+		d->confirm_deadline = 0;
+		if (cfg_store_kv_set(d->store, KV_CONFIRM, NULL) < 0)
+			logmsg(d, "cannot clear the commit confirmed deadline: %s", cfg_err_msg());
+	}
+}
+
+long cfg_daemon_confirm_left(const struct cfg_daemon *d)
+{
+	if (!d->confirm_deadline)
+		return -1;
+	long left = (long)(d->confirm_deadline - time(NULL));
+	return left < 0 ? 0 : left;
+}
+
+/* The commit confirmed deadline passed: revision 1 becomes active again. */
+static void confirm_expired(struct cfg_daemon *d)
+{
+	cfg_daemon_confirm_arm(d, 0);
+	struct cfg_tree *t = cfg_daemon_load_rev(d, 1);
+	if (!t) {
+		logmsg(d, "commit confirmed: cannot roll back: %s", cfg_err_msg());
+		return;
+	}
+	struct cfg_buf out;
+	cfg_buf_init(&out);
+	if (cfg_daemon_commit(d, t, "root", "other", "automatic rollback", &out) < 0)
+		logmsg(d, "commit confirmed: automatic rollback failed:\n%s", out.p ? out.p : "");
+	else
+		logmsg(d, "commit confirmed: not confirmed, rolled back to the previous configuration");
+	cfg_buf_free(&out);
+	cfg_tree_free(t);
+}
+
+/* ------------------------------------------------------------ event loop */
+
+static int write_pidfile(struct cfg_daemon *d)
+{
+	FILE *f = fopen(d->pid_path, "r");
+	if (f) {
+		long pid = 0;
+		if (fscanf(f, "%ld", &pid) == 1 && pid > 0 && pid != (long)getpid() &&
+		    kill((pid_t)pid, 0) == 0) {
+			fclose(f);
+			return cfg_err_set("%sd already running (pid %ld, %s)", d->name, pid, d->pid_path);
+		}
+		fclose(f);
+	}
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", d->pid_path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return cfg_err_set("cannot write %s: %s", tmp, strerror(errno));
+	fprintf(f, "%ld\n", (long)getpid());
+	if (fclose(f) != 0 || rename(tmp, d->pid_path) < 0) {
+		unlink(tmp);
+		return cfg_err_set("cannot write %s: %s", d->pid_path, strerror(errno));
+	}
+	d->pidfile_written = true;
+	return 0;
+}
+
+static int listen_socket(struct cfg_daemon *d)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(d->sock_path) >= sizeof sa.sun_path)
+		return cfg_err_set("socket path too long: %s", d->sock_path);
+	strcpy(sa.sun_path, d->sock_path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return cfg_err_set("socket: %s", strerror(errno));
+	unlink(d->sock_path); /* stale: the pid file check said nobody runs */
+	mode_t old = umask(0);
+	int r = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+	umask(old);
+	if (r < 0) {
+		int e = errno;
+		close(fd);
+		return cfg_err_set("cannot bind %s: %s", d->sock_path, strerror(e));
+	}
+	d->listening = true;
+	chmod(d->sock_path, 0666); /* local users connect; identity via SO_PEERCRED */
+	if (listen(fd, 64) < 0) {
+		int e = errno;
+		close(fd);
+		return cfg_err_set("listen: %s", strerror(e));
+	}
+	d->lfd = fd;
+	return 0;
+}
+
+static void accept_clients(struct cfg_daemon *d)
+{
+	for (;;) {
+		int fd = accept4(d->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				logmsg(d, "accept: %s", strerror(errno));
+			return;
+		}
+		struct ucred cr;
+		socklen_t cl = sizeof cr;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) < 0) {
+			close(fd);
+			continue;
+		}
+		struct conn *c = calloc(1, sizeof *c);
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		c->s = cfg_session_new(d, fd, cr.uid, cr.pid);
+		if (!c->s) {
+			free(c);
+			close(fd);
+			continue;
+		}
+		if (d->nconn == d->capconn) {
+			size_t nc = d->capconn ? d->capconn * 2 : 16;
+			struct conn **n = realloc(d->conns, nc * sizeof *n);
+			if (!n) {
+				conn_free(c);
+				continue;
+			}
+			d->conns = n;
+			d->capconn = nc;
+		}
+		d->conns[d->nconn++] = c;
+	}
+}
+
+/* Write what is queued. Returns -1 when the peer is gone. */
+static int conn_flush(struct conn *c)
+{
+	struct cfg_buf *q = cfg_session_txq(c->s);
+	int fd = cfg_session_fd(c->s);
+	while (c->txoff < q->len) {
+		ssize_t n = send(fd, q->p + c->txoff, q->len - c->txoff, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			return -1;
+		}
+		c->txoff += (size_t)n;
+	}
+	if (c->txoff == q->len) {
+		cfg_buf_reset(q);
+		c->txoff = 0;
+	} else if (q->len - c->txoff > TXQ_MAX) {
+		return -1;
+	}
+	return 0;
+}
+
+static void conn_read(struct cfg_daemon *d, struct conn *c)
+{
+	char buf[65536];
+	int fd = cfg_session_fd(c->s);
+	for (int rounds = 0; rounds < 16; rounds++) {
+		ssize_t n = recv(fd, buf, sizeof buf, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				c->dead = true;
+			break;
+		}
+		if (n == 0) {
+			c->dead = true;
+			break;
+		}
+		if (cfg_proto_rx_feed(&c->rx, buf, (size_t)n) < 0) {
+			c->dead = true;
+			break;
+		}
+		for (;;) {
+			char type;
+			char *payload = NULL;
+			size_t len = 0;
+			int r = cfg_proto_rx_next(&c->rx, &type, &payload, &len);
+			if (r == 0)
+				break;
+			if (r < 0) {
+				logmsg(d, "client pid %ld: malformed frame, disconnected",
+				       (long)cfg_session_pid(c->s));
+				c->dead = true;
+				break;
+			}
+			int fr = cfg_session_frame(c->s, type, payload, len);
+			free(payload);
+			if (fr < 0) {
+				c->dead = true;
+				break;
+			}
+			if (cfg_session_over(c->s))
+				break;
+		}
+		if (c->dead || cfg_session_over(c->s))
+			break;
+		if ((size_t)n < sizeof buf)
+			break;
+	}
+}
+
+static void reap(struct cfg_daemon *d)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < d->nconn; i++) {
+		struct conn *c = d->conns[i];
+		if (c->dead) {
+			if (d->lock == c->s)
+				d->lock = NULL;
+			conn_free(c);
+		} else {
+			d->conns[j++] = c;
+		}
+	}
+	d->nconn = j;
+}
+
+int cfg_daemon_run(struct cfg_daemon *d)
+{
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return cfg_err_set("sigprocmask: %s", strerror(errno));
+	signal(SIGPIPE, SIG_IGN);
+	d->sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->sfd < 0)
+		return cfg_err_set("signalfd: %s", strerror(errno));
+	if (write_pidfile(d) < 0)
+		return -1;
+	if (listen_socket(d) < 0)
+		return -1;
+
+	/* Converge the world to the active configuration (idempotent apply). */
+	if (d->has_hooks && d->hooks.apply) {
+		struct cfg_tree *empty = cfg_tree_new(d->schema);
+		struct cfg_tree *eff = cfg_commit_effective(d->active);
+		struct cfg_findings fs = {0};
+		struct cfg_buf out;
+		cfg_buf_init(&out);
+		if (empty && eff && d->hooks.apply(d->hooks.ctx, empty, eff, &out, &fs) < 0) {
+			cfg_buf_reset(&out);
+			cfg_findings_render(&out, &fs);
+			logmsg(d, "start: applying the active configuration failed:\n%s",
+			       out.p ? out.p : "");
+		} else if (out.len) {
+			logmsg(d, "start:\n%s", out.p);
+		}
+		cfg_findings_free(&fs);
+		cfg_buf_free(&out);
+		cfg_tree_free(empty);
+		cfg_tree_free(eff);
+	}
+	logmsg(d, "listening on %s", d->sock_path);
+
+	struct pollfd *pfd = NULL;
+	size_t cap = 0;
+	while (!d->stop) {
+		if (cap < d->nconn + 2) {
+			cap = (d->nconn + 2) * 2;
+			struct pollfd *n = realloc(pfd, cap * sizeof *n);
+			if (!n)
+				abort();
+			pfd = n;
+		}
+		pfd[0] = (struct pollfd){.fd = d->lfd, .events = POLLIN};
+		pfd[1] = (struct pollfd){.fd = d->sfd, .events = POLLIN};
+		size_t n = d->nconn;
+		for (size_t i = 0; i < n; i++) {
+			struct conn *c = d->conns[i];
+			short ev = cfg_session_over(c->s) ? 0 : POLLIN;
+			if (cfg_session_txq(c->s)->len > c->txoff)
+				ev |= POLLOUT;
+			pfd[i + 2] = (struct pollfd){.fd = cfg_session_fd(c->s), .events = ev};
+		}
+		int timeout = -1;
+		if (d->confirm_deadline) {
+			time_t now = time(NULL);
+			long left = d->confirm_deadline > now ? (long)(d->confirm_deadline - now) : 0;
+			timeout = left > 3600 ? 3600 * 1000 : (int)left * 1000;
+		}
+		int r = poll(pfd, n + 2, timeout);
+		if (r < 0 && errno != EINTR) {
+			logmsg(d, "poll: %s", strerror(errno));
+			break;
+		}
+		if (r > 0 && (pfd[1].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+			while (read(d->sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+				if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+					d->stop = true;
+			}
+		}
+		for (size_t i = 0; r > 0 && i < n; i++) {
+			struct conn *c = d->conns[i];
+			short re = pfd[i + 2].revents;
+			if (re & (POLLERR | POLLNVAL))
+				c->dead = true;
+			if (!c->dead && (re & (POLLIN | POLLHUP)) && !cfg_session_over(c->s))
+				conn_read(d, c);
+			else if (!c->dead && (re & POLLHUP) && cfg_session_over(c->s))
+				c->dead = true;
+		}
+		/* Flush everything queued (commands of one client may produce
+		 * output for others, e.g. a commit confirmed rollback). */
+		for (size_t i = 0; i < d->nconn; i++) {
+			struct conn *c = d->conns[i];
+			if (c->dead)
+				continue;
+			if (conn_flush(c) < 0)
+				c->dead = true;
+			else if (cfg_session_over(c->s) && cfg_session_txq(c->s)->len == 0)
+				c->dead = true;
+		}
+		reap(d);
+		if (r > 0 && (pfd[0].revents & POLLIN))
+			accept_clients(d);
+		if (d->confirm_deadline && time(NULL) >= d->confirm_deadline)
+			confirm_expired(d);
+	}
+	free(pfd);
+	logmsg(d, "exiting");
+	for (size_t i = 0; i < d->nconn; i++)
+		conn_free(d->conns[i]);
+	d->nconn = 0;
+	d->lock = NULL;
+	if (d->listening) {
+		unlink(d->sock_path);
+		d->listening = false;
+	}
+	if (d->pidfile_written) {
+		unlink(d->pid_path);
+		d->pidfile_written = false;
+	}
+	return 0;
+}

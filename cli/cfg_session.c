@@ -1,1 +1,944 @@
-/* placeholder: being written */
+/* cfg_session — see cfg_session.h. */
+#include "cfg_session.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg_cmd.h"
+#include "cfg_err.h"
+#include "cfg_parse.h"
+#include "cfg_pipe.h"
+#include "cfg_proto.h"
+#include "cfg_render.h"
+
+#define HIST_MAX 1000
+
+struct hist {
+	char *line; /* owned */
+	time_t when;
+};
+
+struct cfg_session {
+	struct cfg_daemon *d; /* borrowed */
+	int fd;
+	uid_t uid;
+	pid_t pid;
+	unsigned id;
+	char user[64];
+	enum cfg_class cls;
+	time_t since;
+	bool hello, over, tty;
+	unsigned cols;
+	char client[16];
+	struct cfg_buf txq;
+
+	bool config;
+	enum cfg_cand_mode cmode;
+	struct cfg_tree *priv; /* owned: private candidate */
+	int64_t priv_base;
+
+	struct cfg_step *edit; /* owned, values owned */
+	size_t nedit;
+
+	cfg_ask_fn ask;
+	void *ask_ctx;
+	void (*ask_free)(void *);
+	unsigned ask_flags;
+
+	struct hist *hist;
+	size_t nhist;
+	bool end_after;
+	char prompt[256];
+};
+
+static unsigned next_id;
+
+/* ---------------------------------------------------------------- frames */
+
+static void put_frame(struct cfg_session *s, char type, const void *data, size_t len)
+{
+	unsigned char h[5];
+	h[0] = (unsigned char)type;
+	h[1] = (unsigned char)(len >> 24);
+	h[2] = (unsigned char)(len >> 16);
+	h[3] = (unsigned char)(len >> 8);
+	h[4] = (unsigned char)len;
+	cfg_buf_add(&s->txq, (const char *)h, 5);
+	if (len)
+		cfg_buf_add(&s->txq, data, len);
+}
+
+static void put_out(struct cfg_session *s, struct cfg_buf *out)
+{
+	if (out->len)
+		put_frame(s, CFG_P_OUT, out->p, out->len);
+	cfg_buf_reset(out);
+}
+
+static void clear_edit(struct cfg_session *s)
+{
+	for (size_t i = 0; i < s->nedit; i++)
+		free((char *)s->edit[i].value);
+	free(s->edit);
+	s->edit = NULL;
+	s->nedit = 0;
+}
+
+static void build_prompt(struct cfg_session *s)
+{
+	const char *host = cfg_daemon_host(s->d);
+	snprintf(s->prompt, sizeof s->prompt, "%s%s%s%c ", s->user, host && *host ? "@" : "",
+	         host && *host ? host : "", s->config ? '#' : '>');
+}
+
+/* DONE: status, pre-prompt text, NUL, prompt. LEAD: the blank line before
+ * the banner. */
+static void put_done(struct cfg_session *s, char status, bool lead)
+{
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	cfg_buf_putc(&b, status);
+	if (status != 'x') {
+		if (lead)
+			cfg_buf_putc(&b, '\n');
+		cfg_buf_puts(&b, "{master:0}");
+		if (s->config)
+			cfg_session_render_edit(s, &b);
+		cfg_buf_putc(&b, '\n');
+		build_prompt(s);
+		cfg_buf_add(&b, "", 1);
+		cfg_buf_puts(&b, s->prompt);
+	}
+	put_frame(s, CFG_P_DONE, b.p, b.len);
+	cfg_buf_free(&b);
+	if (status == 'x')
+		s->over = true;
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+static const struct cfg_node *child_named(const struct cfg_node *n, const char *name, const char *v)
+{
+	for (const struct cfg_node *c = n ? n->child : NULL; c; c = c->next)
+		if (c->schema && c->schema->name && !strcmp(c->schema->name, name) &&
+		    (!v || (c->value && !strcmp(c->value, v))))
+			return c;
+	return NULL;
+}
+
+static enum cfg_class lookup_class(struct cfg_session *s)
+{
+	if (s->uid == 0 || s->uid == (uid_t)cfg_daemon_owner_uid(s->d))
+		return CFG_CLASS_SUPER;
+	const struct cfg_node *n = cfg_tree_root(cfg_daemon_active(s->d));
+	n = child_named(n, "system", NULL);
+	n = child_named(n, "login", NULL);
+	n = child_named(n, "user", s->user);
+	if (!n || (n->flags & CFG_N_INACTIVE))
+		return CFG_CLASS_NONE;
+	n = child_named(n, "class", NULL);
+	if (!n || !n->value)
+		return CFG_CLASS_NONE;
+	if (!strcmp(n->value, "super-user"))
+		return CFG_CLASS_SUPER;
+	if (!strcmp(n->value, "operator"))
+		return CFG_CLASS_OPERATOR;
+	if (!strcmp(n->value, "read-only"))
+		return CFG_CLASS_READ_ONLY;
+	return CFG_CLASS_NONE;
+}
+
+struct cfg_session *cfg_session_new(struct cfg_daemon *d, int fd, uid_t uid, pid_t pid)
+{
+	struct cfg_session *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->d = d;
+	s->fd = fd;
+	s->uid = uid;
+	s->pid = pid;
+	s->id = next_id++;
+	s->since = time(NULL);
+	s->cols = 80;
+	strcpy(s->client, "cli");
+	cfg_buf_init(&s->txq);
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	if (uid == 0)
+		strcpy(s->user, "root");
+	else if (getpwuid_r(uid, &pw, buf, sizeof buf, &res) == 0 && res)
+		snprintf(s->user, sizeof s->user, "%s", res->pw_name);
+	else
+		snprintf(s->user, sizeof s->user, "uid%u", (unsigned)uid);
+	s->cls = lookup_class(s);
+	build_prompt(s);
+	return s;
+}
+
+static void drop_ask(struct cfg_session *s)
+{
+	if (s->ask_free && s->ask_ctx)
+		s->ask_free(s->ask_ctx);
+	s->ask = NULL;
+	s->ask_ctx = NULL;
+	s->ask_free = NULL;
+}
+
+void cfg_session_free(struct cfg_session *s)
+{
+	if (!s)
+		return;
+	drop_ask(s);
+	if (s->config)
+		cfg_session_leave_config(s);
+	if (cfg_daemon_lock_owner(s->d) == s)
+		cfg_daemon_set_lock_owner(s->d, NULL);
+	cfg_tree_free(s->priv);
+	clear_edit(s);
+	for (size_t i = 0; i < s->nhist; i++)
+		free(s->hist[i].line);
+	free(s->hist);
+	cfg_buf_free(&s->txq);
+	free(s);
+}
+
+struct cfg_buf *cfg_session_txq(struct cfg_session *s) { return &s->txq; }
+bool cfg_session_over(const struct cfg_session *s) { return s->over; }
+int cfg_session_fd(const struct cfg_session *s) { return s->fd; }
+const char *cfg_session_user(const struct cfg_session *s) { return s->user; }
+enum cfg_class cfg_session_class(const struct cfg_session *s) { return s->cls; }
+pid_t cfg_session_pid(const struct cfg_session *s) { return s->pid; }
+uid_t cfg_session_uid(const struct cfg_session *s) { return s->uid; }
+unsigned cfg_session_id(const struct cfg_session *s) { return s->id; }
+time_t cfg_session_since(const struct cfg_session *s) { return s->since; }
+const char *cfg_session_client(const struct cfg_session *s) { return s->client; }
+bool cfg_session_tty(const struct cfg_session *s) { return s->tty; }
+unsigned cfg_session_cols(const struct cfg_session *s) { return s->cols; }
+bool cfg_session_in_config(const struct cfg_session *s) { return s->config; }
+enum cfg_cand_mode cfg_session_cand_mode(const struct cfg_session *s) { return s->cmode; }
+int64_t cfg_session_priv_base(const struct cfg_session *s) { return s->priv_base; }
+size_t cfg_session_prompt_len(const struct cfg_session *s) { return strlen(s->prompt); }
+void cfg_session_end(struct cfg_session *s) { s->end_after = true; }
+
+const char *cfg_session_fmt_time(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	return buf;
+}
+
+void cfg_session_describe(const struct cfg_session *s, struct cfg_buf *b)
+{
+	char tb[64];
+	cfg_buf_printf(b, "  %s terminal p%u (pid %ld) on since %s\n", s->user, s->id, (long)s->pid,
+	               cfg_session_fmt_time(s->since, tb, sizeof tb));
+}
+
+/* ------------------------------------------------------------ candidates */
+
+static int64_t active_seq(struct cfg_session *s)
+{
+	struct cfg_rev_info info;
+	char *text = NULL;
+	size_t len;
+	int64_t seq = 0;
+	if (cfg_store_get(cfg_daemon_store(s->d), 0, &text, &len, &info) == 0)
+		seq = info.seq;
+	free(text);
+	return seq;
+}
+
+int cfg_session_enter_config(struct cfg_session *s, enum cfg_cand_mode mode)
+{
+	if (mode == CFG_CAND_PRIVATE) {
+		struct cfg_tree *t = cfg_tree_dup(cfg_daemon_active(s->d));
+		if (!t)
+			return cfg_err_set("out of memory");
+		cfg_tree_free(s->priv);
+		s->priv = t;
+		s->priv_base = active_seq(s);
+	} else if (mode == CFG_CAND_EXCLUSIVE) {
+		cfg_daemon_set_lock_owner(s->d, s);
+	}
+	s->cmode = mode;
+	s->config = true;
+	clear_edit(s);
+	return 0;
+}
+
+void cfg_session_private_rebase(struct cfg_session *s)
+{
+	if (s->cmode != CFG_CAND_PRIVATE)
+		return;
+	struct cfg_tree *t = cfg_tree_dup(cfg_daemon_active(s->d));
+	if (!t)
+		abort();
+	cfg_tree_free(s->priv);
+	s->priv = t;
+	s->priv_base = active_seq(s);
+}
+
+void cfg_session_leave_config(struct cfg_session *s)
+{
+	if (s->cmode == CFG_CAND_EXCLUSIVE && cfg_daemon_lock_owner(s->d) == s) {
+		/* uncommitted changes are discarded on exit */
+		cfg_daemon_set_candidate(s->d, NULL);
+		cfg_daemon_set_lock_owner(s->d, NULL);
+	}
+	cfg_tree_free(s->priv);
+	s->priv = NULL;
+	s->cmode = CFG_CAND_SHARED;
+	s->config = false;
+	clear_edit(s);
+}
+
+struct cfg_tree *cfg_session_cand(struct cfg_session *s)
+{
+	if (s->cmode == CFG_CAND_PRIVATE && s->priv)
+		return s->priv;
+	return cfg_daemon_candidate(s->d);
+}
+
+struct cfg_tree *cfg_session_cand_rw(struct cfg_session *s, struct cfg_buf *out)
+{
+	struct cfg_session *o = cfg_daemon_lock_owner(s->d);
+	if (s->cmode != CFG_CAND_PRIVATE && o && o != s) {
+		cfg_buf_puts(out, "error: configuration database locked by:\n");
+		cfg_session_describe(o, out);
+		cfg_buf_puts(out, "      exclusive ");
+		cfg_session_render_edit(o, out);
+		cfg_buf_putc(out, '\n');
+		return NULL;
+	}
+	return cfg_session_cand(s);
+}
+
+void cfg_session_set_cand(struct cfg_session *s, struct cfg_tree *t)
+{
+	if (s->cmode == CFG_CAND_PRIVATE) {
+		if (t != s->priv) {
+			cfg_tree_free(s->priv);
+			s->priv = t;
+		}
+	} else {
+		cfg_daemon_set_candidate(s->d, t);
+	}
+}
+
+bool cfg_session_cand_changed(struct cfg_session *s)
+{
+	return !cfg_tree_equal(cfg_tree_root(cfg_session_cand(s)),
+	                       cfg_tree_root(cfg_daemon_active(s->d)));
+}
+
+/* ------------------------------------------------------------- edit path */
+
+const struct cfg_step *cfg_session_edit(const struct cfg_session *s, size_t *n)
+{
+	*n = s->nedit;
+	return s->edit;
+}
+
+int cfg_session_set_edit(struct cfg_session *s, const struct cfg_step *path, size_t n)
+{
+	struct cfg_step *e = NULL;
+	if (n) {
+		e = calloc(n, sizeof *e);
+		if (!e)
+			return cfg_err_set("out of memory");
+		for (size_t i = 0; i < n; i++) {
+			e[i].schema = path[i].schema;
+			e[i].value = path[i].value ? strdup(path[i].value) : NULL;
+		}
+	}
+	clear_edit(s);
+	s->edit = e;
+	s->nedit = n;
+	return 0;
+}
+
+const struct cfg_schema *cfg_session_edit_schema(const struct cfg_session *s)
+{
+	return s->nedit ? s->edit[s->nedit - 1].schema : cfg_daemon_schema(s->d);
+}
+
+struct cfg_node *cfg_session_edit_node(const struct cfg_session *s, const struct cfg_tree *t)
+{
+	if (!s->nedit)
+		return cfg_tree_root(t);
+	return cfg_tree_find(t, NULL, s->edit, s->nedit);
+}
+
+void cfg_session_render_edit(const struct cfg_session *s, struct cfg_buf *b)
+{
+	cfg_buf_puts(b, "[edit");
+	for (size_t i = 0; i < s->nedit; i++) {
+		const struct cfg_schema *sc = s->edit[i].schema;
+		if (!(sc->flags & CFG_F_POSITIONAL)) {
+			cfg_buf_putc(b, ' ');
+			cfg_buf_puts(b, sc->name);
+		}
+		if (s->edit[i].value) {
+			cfg_buf_putc(b, ' ');
+			cfg_quote(b, s->edit[i].value);
+		}
+	}
+	cfg_buf_putc(b, ']');
+}
+
+/* --------------------------------------------------------------- history */
+
+static void add_history(struct cfg_session *s, const char *line)
+{
+	if (s->nhist == HIST_MAX) {
+		free(s->hist[0].line);
+		memmove(s->hist, s->hist + 1, (HIST_MAX - 1) * sizeof *s->hist);
+		s->nhist--;
+	}
+	struct hist *n = realloc(s->hist, (s->nhist + 1) * sizeof *n);
+	if (!n)
+		return;
+	s->hist = n;
+	s->hist[s->nhist].line = strdup(line);
+	s->hist[s->nhist].when = time(NULL);
+	if (s->hist[s->nhist].line)
+		s->nhist++;
+}
+
+const char *cfg_session_history(const struct cfg_session *s, size_t i, time_t *when)
+{
+	if (i >= s->nhist)
+		return NULL;
+	if (when)
+		*when = s->hist[i].when;
+	return s->hist[i].line;
+}
+
+/* --------------------------------------------------------------- errors */
+
+static void caret(struct cfg_session *s, struct cfg_buf *out, size_t col)
+{
+	cfg_buf_indent(out, (unsigned)(strlen(s->prompt) + col));
+	cfg_buf_puts(out, "^\n");
+}
+
+static char kind_char(const struct cfg_schema *c)
+{
+	if (!c)
+		return ' ';
+	if (c->kind == CFG_CONTAINER || c->kind == CFG_LIST)
+		return (c->kind == CFG_CONTAINER && c->handler && !c->n_children) ? ' ' : '>';
+	if (c->kind == CFG_LEAFLIST)
+		return '+';
+	return ' ';
+}
+
+/* The schema node whose children the word at K is (for `>`/`+` marks). */
+static const struct cfg_schema *level_at(const struct cfg_schema *start, const struct cfg_words *w,
+                                         size_t first, size_t k, enum cfg_pmode mode)
+{
+	if (k <= first)
+		return start;
+	struct cfg_parse p = {0};
+	const struct cfg_schema *r = NULL;
+	if (cfg_parse_path(start, w, first, k, mode == CFG_PM_SET ? CFG_PM_PATH : mode, &p) == 0) {
+		if (!p.n) {
+			r = start;
+		} else {
+			const struct cfg_step *st = &p.steps[p.n - 1];
+			if (st->schema->kind == CFG_CONTAINER ||
+			    (st->schema->kind == CFG_LIST && st->value))
+				r = st->schema;
+			/* in command trees a MULTI container keeps parsing after arguments */
+			if (mode == CFG_PM_COMMAND && !r) {
+				for (size_t i = p.n; i-- > 0;)
+					if (p.steps[i].schema->kind == CFG_CONTAINER) {
+						r = p.steps[i].schema;
+						break;
+					}
+			}
+		}
+	}
+	cfg_parse_free(&p);
+	return r;
+}
+
+static void render_compls(struct cfg_buf *out, const struct cfg_compls *cs, const struct cfg_schema *lvl,
+                          enum cfg_pmode mode)
+{
+	if (mode == CFG_PM_COMMAND)
+		lvl = NULL; /* commands have no `>` marks */
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct cfg_compl *c = &cs->c[i];
+		char k = ' ';
+		if (!c->value && lvl) {
+			const struct cfg_schema *ch = cfg_schema_child(lvl, c->word);
+			k = kind_char(ch);
+		}
+		cfg_cmd_help_line(out, k, c->word, c->help ? c->help : "");
+	}
+}
+
+void cfg_session_parse_error(struct cfg_session *s, struct cfg_buf *out, const struct cfg_words *w,
+                             const struct cfg_parse *p, const struct cfg_schema *start,
+                             const struct cfg_tree *tree, const struct cfg_node *at, size_t first,
+                             enum cfg_pmode mode)
+{
+	caret(s, out, p->err_col);
+	const char *msg = p->msg[0] ? p->msg : "syntax error.";
+	if (p->err == CFG_PE_AMBIGUOUS && strncmp(msg, "error:", 6))
+		cfg_buf_puts(out, "error: ");
+	cfg_buf_puts(out, msg);
+	cfg_buf_putc(out, '\n');
+	if (p->err == CFG_PE_AMBIGUOUS && p->err_word < w->n) {
+		struct cfg_compls cs = {0};
+		struct cfg_words w2 = *w;
+		w2.n = p->err_word + 1;
+		w2.trailing_space = false;
+		if (w2.pipe > w2.n)
+			w2.pipe = w2.n;
+		if (cfg_complete(start, tree, at, &w2, first, p->err_word + 1, mode, &cs) == 0 && cs.n) {
+			cfg_buf_puts(out, "Possible completions:\n");
+			render_compls(out, &cs, level_at(start, &w2, first, p->err_word, mode), mode);
+		}
+		cfg_compls_free(&cs);
+	}
+}
+
+/* ------------------------------------------------------------ dispatch */
+
+/* End of the command words: before the first `|`. */
+static size_t cmd_end(const struct cfg_words *w)
+{
+	size_t e = w->pipe <= w->n ? w->pipe : w->n;
+	if (e > 0 && !w->w[e - 1].quoted && !strcmp(w->w[e - 1].s, "|"))
+		e--;
+	return e;
+}
+
+static bool needs_operator(const struct cfg_parse *p)
+{
+	if (!p->n)
+		return false;
+	const char *k = p->steps[0].schema->name;
+	return !strcmp(k, "request") || !strcmp(k, "clear") || !strcmp(k, "restart") ||
+	       !strcmp(k, "ssh") || !strcmp(k, "start") || !strcmp(k, "file");
+}
+
+static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t first,
+                    const struct cfg_schema *tree, struct cfg_buf *out)
+{
+	size_t end = cmd_end(w);
+	if (first >= end) {
+		if (first < w->n || (w->pipe < w->n && first == 0)) {
+			caret(s, out, first < w->n ? w->w[first].col : 0);
+			cfg_buf_puts(out, "syntax error.\n");
+			return -1;
+		}
+		return 0;
+	}
+	struct cfg_parse p = {0};
+	if (cfg_parse_path(tree, w, first, end, CFG_PM_COMMAND, &p) < 0) {
+		cfg_session_parse_error(s, out, w, &p, tree, NULL, NULL, first, CFG_PM_COMMAND);
+		cfg_parse_free(&p);
+		return -1;
+	}
+	const struct cfg_schema *cmd = NULL;
+	for (size_t i = 0; i < p.n; i++)
+		if (p.steps[i].schema->handler)
+			cmd = p.steps[i].schema;
+	if (!cmd) {
+		const struct cfg_word *lw = &w->w[end - 1];
+		caret(s, out, lw->col + strlen(lw->s) + (lw->quoted ? 2 : 0) + 1);
+		cfg_buf_puts(out, "syntax error, expecting <command>.\n");
+		cfg_parse_free(&p);
+		return -1;
+	}
+	if (s->cls < CFG_CLASS_OPERATOR && needs_operator(&p)) {
+		cfg_buf_puts(out, "error: permission denied\n");
+		cfg_parse_free(&p);
+		return -1;
+	}
+	struct cfg_cmd c = {
+		.s = s, .d = s->d, .w = w, .first = first, .end = end, .p = &p, .cmd = cmd,
+		.out = out, .handler = cmd->handler,
+	};
+	/* `run` and `top <command>` hand the pipes to the command they run */
+	bool nested = !strcmp(cmd->handler, "run") || !strcmp(cmd->handler, "top");
+	if (!nested && (w->pipe < w->n || end < w->n)) {
+		c.has_pipe = true;
+		c.disp.compare_rollback = -1;
+		if (cfg_pipe_parse(w, w->pipe, w->n, &c.disp) < 0) {
+			const char *m = cfg_err_msg();
+			cfg_buf_printf(out, "%s%s\n", strncmp(m, "error", 5) && strncmp(m, "syntax", 6) ? "error: " : "",
+			               *m ? m : "syntax error.");
+			cfg_parse_free(&p);
+			return -1;
+		}
+	}
+	cfg_handler_fn fn = cfg_daemon_handler(s->d, cmd->handler);
+	if (!fn) {
+		cfg_buf_puts(out, "error: command is not available in this release\n");
+		cfg_parse_free(&p);
+		return -1;
+	}
+	size_t before = out->len;
+	cfg_err_clear();
+	int rc = fn(&c);
+	if (rc < 0 && out->len == before) {
+		const char *m = cfg_err_msg();
+		cfg_buf_printf(out, "error: %s\n", *m ? m : "command failed");
+	}
+	if (rc == 0 && c.has_pipe) {
+		const char *sd = s->cls == CFG_CLASS_SUPER ? cfg_daemon_state_dir(s->d) : NULL;
+		if (cfg_pipe_apply(w, w->pipe, w->n, out, sd) < 0) {
+			const char *m = cfg_err_msg();
+			out->len = before; /* the command's output is not shown */
+			if (out->p)
+				out->p[before] = 0;
+			cfg_buf_printf(out, "error: %s\n", *m ? m : "pipe failed");
+			rc = -1;
+		}
+	}
+	cfg_parse_free(&p);
+	return rc;
+}
+
+int cfg_session_dispatch(struct cfg_session *s, const struct cfg_words *w, size_t first,
+                         const struct cfg_schema *tree, struct cfg_buf *out)
+{
+	return dispatch(s, w, first, tree, out);
+}
+
+static void finish(struct cfg_session *s, struct cfg_buf *out, int rc)
+{
+	put_out(s, out);
+	if (rc == CFG_CMD_PENDING)
+		return;
+	if (s->end_after) {
+		put_done(s, 'x', true);
+		return;
+	}
+	put_done(s, rc < 0 ? '1' : '0', true);
+}
+
+static void exec_line(struct cfg_session *s, const char *line)
+{
+	struct cfg_buf out;
+	cfg_buf_init(&out);
+	drop_ask(s);
+	struct cfg_words w = {0};
+	size_t errcol = 0;
+	int rc;
+	if (*line)
+		add_history(s, line);
+	if (cfg_lex(line, &w, &errcol) < 0) {
+		caret(s, &out, errcol);
+		const char *m = cfg_err_msg();
+		cfg_buf_printf(&out, "%s\n", *m ? m : "syntax error.");
+		rc = -1;
+	} else if (w.n == 0) {
+		rc = 0;
+	} else {
+		rc = dispatch(s, &w, 0, s->config ? cfg_daemon_cfgmode_schema(s->d)
+		                                  : cfg_daemon_ops_schema(s->d), &out);
+	}
+	cfg_words_free(&w);
+	finish(s, &out, rc);
+	cfg_buf_free(&out);
+}
+
+int cfg_session_ask(struct cfg_session *s, unsigned flags, const char *prompt, cfg_ask_fn fn,
+                    void *ctx, void (*ctx_free)(void *), struct cfg_buf *out)
+{
+	drop_ask(s);
+	put_out(s, out);
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	cfg_buf_putc(&b, (char)flags);
+	cfg_buf_puts(&b, prompt ? prompt : "");
+	put_frame(s, CFG_P_ASK, b.p, b.len);
+	cfg_buf_free(&b);
+	s->ask = fn;
+	s->ask_ctx = ctx;
+	s->ask_free = ctx_free;
+	s->ask_flags = flags;
+	return CFG_CMD_PENDING;
+}
+
+static void answer(struct cfg_session *s, const char *payload, size_t len)
+{
+	if (!s->ask)
+		return; /* nothing asked: ignore */
+	cfg_ask_fn fn = s->ask;
+	void *ctx = s->ask_ctx;
+	void (*fr)(void *) = s->ask_free;
+	s->ask = NULL;
+	s->ask_ctx = NULL;
+	s->ask_free = NULL;
+	bool eof = false;
+	if ((s->ask_flags & CFG_ASK_MULTI) && len > 0) {
+		eof = payload[0] == '1';
+		payload++;
+		len--;
+	}
+	struct cfg_buf out;
+	cfg_buf_init(&out);
+	/* the continuation may ask again with the same context */
+	int rc = fn(s, ctx, payload, len, eof, &out);
+	if (fr && ctx && s->ask_ctx != ctx)
+		fr(ctx);
+	finish(s, &out, rc);
+	cfg_buf_free(&out);
+}
+
+/* ------------------------------------------------------ completion, help */
+
+/* Where the words at [FIRST, ...) are completed: a command tree, or a
+ * configuration path after a `rest` leaf. 0, or -1 when not completable. */
+struct cctx {
+	const struct cfg_schema *start;
+	const struct cfg_tree *tree;
+	const struct cfg_node *at;
+	size_t first;
+	enum cfg_pmode mode;
+};
+
+static int resolve(struct cfg_session *s, const struct cfg_words *w, size_t first,
+                   const struct cfg_schema *cmdtree, size_t k, struct cctx *cx, int depth)
+{
+	*cx = (struct cctx){cmdtree, NULL, NULL, first, CFG_PM_COMMAND};
+	if (k <= first || depth > 4)
+		return 0;
+	struct cfg_parse p = {0};
+	if (cfg_parse_path(cmdtree, w, first, k, CFG_PM_COMMAND, &p) < 0 &&
+	    !(p.err == CFG_PE_MISSING || p.err == CFG_PE_INCOMPLETE)) {
+		cfg_parse_free(&p);
+		return -1;
+	}
+	size_t r = (size_t)-1;
+	const char *handler = NULL;
+	for (size_t i = 0; i < p.n; i++) {
+		const struct cfg_schema *sc = p.steps[i].schema;
+		if (sc->handler)
+			handler = sc->handler;
+		if ((sc->flags & CFG_F_REST) && p.steps[i].value) {
+			r = p.rest;
+			break;
+		}
+	}
+	if (r == (size_t)-1 && p.n) {
+		const struct cfg_schema *last = p.ctx ? p.ctx : p.steps[p.n - 1].schema;
+		for (size_t i = 0; last->kind == CFG_CONTAINER && i < last->n_children; i++) {
+			const struct cfg_schema *ch = last->children[i];
+			if ((ch->flags & CFG_F_REST) && (ch->flags & CFG_F_POSITIONAL)) {
+				r = k;
+				break;
+			}
+		}
+	}
+	cfg_parse_free(&p);
+	if (r == (size_t)-1)
+		return 0;
+	switch (cfg_cmd_rest_kind(handler)) {
+	case CFG_REST_OPS:
+		return resolve(s, w, r, cfg_daemon_ops_schema(s->d), k, cx, depth + 1);
+	case CFG_REST_CFGCMD:
+		return resolve(s, w, r, cfg_daemon_cfgmode_schema(s->d), k, cx, depth + 1);
+	case CFG_REST_SET:
+	case CFG_REST_PATH: {
+		struct cfg_tree *t = cfg_session_cand(s);
+		*cx = (struct cctx){cfg_session_edit_schema(s), t, cfg_session_edit_node(s, t), r,
+		                    cfg_cmd_rest_kind(handler) == CFG_REST_SET ? CFG_PM_SET : CFG_PM_PATH};
+		return 0;
+	}
+	case CFG_REST_ACTIVE: {
+		const struct cfg_tree *t = cfg_daemon_active(s->d);
+		*cx = (struct cctx){cfg_daemon_schema(s->d), t, cfg_tree_root(t), r, CFG_PM_PATH};
+		return 0;
+	}
+	default:
+		return -1;
+	}
+}
+
+/* Completions of the last word of LINE. *LVL gets the level schema. */
+static int line_compls(struct cfg_session *s, const char *line, struct cfg_words *w,
+                       struct cfg_compls *cs, const struct cfg_schema **lvl, size_t *k,
+                       enum cfg_pmode *mode)
+{
+	size_t errcol;
+	*lvl = NULL;
+	if (cfg_lex(line, w, &errcol) < 0)
+		return -1;
+	if (w->pipe < w->n || cmd_end(w) < w->n)
+		return -1; /* pipes are not completed */
+	*k = (w->n && !w->trailing_space) ? w->n - 1 : w->n;
+	struct cctx cx;
+	const struct cfg_schema *tree = s->config ? cfg_daemon_cfgmode_schema(s->d)
+	                                          : cfg_daemon_ops_schema(s->d);
+	if (resolve(s, w, 0, tree, *k, &cx, 0) < 0)
+		return -1;
+	if (cfg_complete(cx.start, cx.tree, cx.at, w, cx.first, w->n, cx.mode, cs) < 0)
+		return -1;
+	*lvl = level_at(cx.start, w, cx.first, *k, cx.mode);
+	*mode = cx.mode;
+	return 0;
+}
+
+static void do_help(struct cfg_session *s, const char *line)
+{
+	struct cfg_words w = {0};
+	struct cfg_compls cs = {0};
+	const struct cfg_schema *lvl;
+	size_t k;
+	struct cfg_buf out;
+	cfg_buf_init(&out);
+	enum cfg_pmode mode = CFG_PM_COMMAND;
+	if (line_compls(s, line, &w, &cs, &lvl, &k, &mode) == 0 && cs.n) {
+		cfg_buf_puts(&out, "Possible completions:\n");
+		render_compls(&out, &cs, lvl, mode);
+	} else {
+		cfg_buf_puts(&out, "No valid completions\n");
+	}
+	put_out(s, &out);
+	put_done(s, '0', false);
+	cfg_compls_free(&cs);
+	cfg_words_free(&w);
+	cfg_buf_free(&out);
+}
+
+static void do_complete(struct cfg_session *s, const char *line)
+{
+	struct cfg_words w = {0};
+	struct cfg_compls cs = {0};
+	const struct cfg_schema *lvl;
+	size_t k = 0;
+	struct cfg_buf out;
+	cfg_buf_init(&out);
+	enum cfg_pmode mode;
+	if (line_compls(s, line, &w, &cs, &lvl, &k, &mode) == 0 && cs.n) {
+		const char *part = k < w.n ? w.w[k].s : "";
+		size_t pl = strlen(part);
+		const char *one = NULL;
+		size_t nmatch = 0, lcp = 0;
+		for (size_t i = 0; i < cs.n; i++) {
+			const struct cfg_compl *c = &cs.c[i];
+			if (c->value || strncmp(c->word, part, pl))
+				continue;
+			if (!nmatch) {
+				one = c->word;
+				lcp = strlen(c->word);
+			} else {
+				size_t j = 0;
+				while (j < lcp && c->word[j] == one[j])
+					j++;
+				lcp = j;
+			}
+			nmatch++;
+		}
+		if (nmatch == 1)
+			cfg_buf_printf(&out, "=%s \n", one);
+		else if (nmatch > 1 && lcp > pl)
+			cfg_buf_printf(&out, "=%.*s\n", (int)lcp, one);
+		for (size_t i = 0; i < cs.n; i++)
+			cfg_buf_printf(&out, "%s\t%s\n", cs.c[i].word, cs.c[i].help ? cs.c[i].help : "");
+	}
+	put_frame(s, CFG_P_COMPL, out.p, out.len);
+	cfg_compls_free(&cs);
+	cfg_words_free(&w);
+	cfg_buf_free(&out);
+}
+
+/* --------------------------------------------------------------- frames */
+
+static void hello(struct cfg_session *s, const char *payload, size_t len)
+{
+	const char *p = payload, *e = payload + len;
+	while (p < e) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(e - p);
+		char kv[128];
+		if (l < sizeof kv) {
+			memcpy(kv, p, l);
+			kv[l] = 0;
+			char *eq = strchr(kv, '=');
+			if (eq) {
+				*eq++ = 0;
+				if (!strcmp(kv, "tty"))
+					s->tty = *eq == '1';
+				else if (!strcmp(kv, "cols")) {
+					long c = strtol(eq, NULL, 10);
+					if (c >= 20 && c <= 10000)
+						s->cols = (unsigned)c;
+				} else if (!strcmp(kv, "client") &&
+				           (!strcmp(eq, "cli") || !strcmp(eq, "ssh")))
+					snprintf(s->client, sizeof s->client, "%s", eq);
+			}
+		}
+		p += l + 1;
+	}
+	s->hello = true;
+	s->cls = lookup_class(s);
+	if (s->cls == CFG_CLASS_NONE) {
+		struct cfg_buf out;
+		cfg_buf_init(&out);
+		cfg_buf_printf(&out, "error: user %s is not authorized to use this system\n", s->user);
+		put_out(s, &out);
+		cfg_buf_free(&out);
+		put_done(s, 'x', false);
+		return;
+	}
+	put_done(s, '0', false);
+}
+
+int cfg_session_frame(struct cfg_session *s, char type, const char *payload, size_t len)
+{
+	if (s->over)
+		return 0;
+	if (!s->hello && type != CFG_P_HELLO)
+		return -1;
+	char *line = NULL;
+	switch (type) {
+	case CFG_P_HELLO:
+		if (s->hello)
+			return -1;
+		hello(s, payload, len);
+		return 0;
+	case CFG_P_LINE:
+	case CFG_P_COMPLETE:
+	case CFG_P_HELP:
+		if (memchr(payload, 0, len) || memchr(payload, '\n', len)) {
+			if (type != CFG_P_LINE)
+				return -1;
+			struct cfg_buf out;
+			cfg_buf_init(&out);
+			cfg_buf_puts(&out, "error: invalid character in command\n");
+			drop_ask(s);
+			finish(s, &out, -1);
+			cfg_buf_free(&out);
+			return 0;
+		}
+		line = strndup(payload, len);
+		if (!line)
+			return -1;
+		if (type == CFG_P_LINE)
+			exec_line(s, line);
+		else if (type == CFG_P_HELP)
+			do_help(s, line);
+		else
+			do_complete(s, line);
+		free(line);
+		return 0;
+	case CFG_P_INPUT:
+		answer(s, payload, len);
+		return 0;
+	default:
+		return -1;
+	}
+}

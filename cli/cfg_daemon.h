@@ -1,0 +1,144 @@
+/* cfg_daemon — the reusable configuration daemon core of jdmd and jcpd.
+ *
+ * One process owns one configuration database: the schema trees (config,
+ * operational commands, configuration-mode commands, all loaded from the XML
+ * embedded at build time), the store STATE/NAME.db, the active tree (loaded
+ * at start from revision 0), the shared candidate, and the sessions of the
+ * CLI clients connected to its unix socket (framing: cfg_proto.h).
+ *
+ * The event loop is a single-threaded poll() over the listening socket, the
+ * clients (non-blocking), a signalfd (SIGTERM/SIGINT: clean exit, socket and
+ * pid file removed) and the commit-confirmed deadline.
+ *
+ * Commands are dispatched by the `handler` names of the command XML through
+ * a registry: cfg_cmd.c registers the generic ones, the daemons add theirs
+ * with cfg_daemon_register(). A command whose handler is not registered
+ * answers "error: command is not available in this release".
+ *
+ * Ownership: cfg_daemon_new() returns a daemon the caller frees with
+ * cfg_daemon_free() (NULL accepted). Trees and the store returned by the
+ * accessors are owned by the daemon and valid until the next command runs
+ * (a commit replaces the active tree).
+ */
+#ifndef NFX_CFG_DAEMON_H
+#define NFX_CFG_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cfg_buf.h"
+#include "cfg_commit.h"
+#include "cfg_parse.h"
+#include "cfg_pipe.h"
+#include "cfg_store.h"
+#include "cfg_tree.h"
+
+struct cfg_daemon;
+struct cfg_session;
+
+/* One command being run: what a handler gets. Everything is borrowed and
+ * valid only during the call. */
+struct cfg_cmd {
+	struct cfg_session *s;
+	struct cfg_daemon *d;
+	const struct cfg_words *w;    /* the whole line */
+	size_t first;                 /* first word of the command (after `run`) */
+	size_t end;                   /* end of the command words (before `|`) */
+	const struct cfg_parse *p;    /* the command parse against the command tree */
+	const struct cfg_schema *cmd; /* the container whose handler runs */
+	struct cfg_pipe_display disp; /* `| display ...` / `| compare` requested */
+	bool has_pipe;
+	struct cfg_buf *out;          /* append output here */
+	const char *handler;          /* the handler name */
+};
+
+/* A handler returns 0 (status '0'), -1 (failed: status '1'; if it printed
+ * nothing, "error: <cfg_err_msg()>" is printed) or CFG_CMD_PENDING after
+ * cfg_session_ask() (the answer continues the command). */
+#define CFG_CMD_PENDING 1
+typedef int (*cfg_handler_fn)(struct cfg_cmd *c);
+
+struct cfg_daemon_opts {
+	const char *name;          /* "jdm" / "jcp": STATE/NAME.db, NAME.pid, NAME.sock */
+	const char *state_dir;     /* required */
+	const char *socket_path;   /* NULL: STATE/NAME.sock */
+	const char *default_host;  /* host name in prompts when system host-name is
+	                              not configured; NULL = none (`root> `) */
+	const char *schema_xml;     size_t schema_len;     /* configuration schema */
+	const char *ops_xml;        size_t ops_len;        /* operational commands */
+	const char *cfgmode_xml;    size_t cfgmode_len;    /* configuration-mode commands */
+	bool commit_says_check;    /* `commit` prints "configuration check succeeds" first (JCP) */
+};
+
+/* Parse `--state-dir DIR [--socket PATH] [--foreground]` into O (strings
+ * borrowed from ARGV). Returns 0, or -1 with a usage message on stderr. */
+int cfg_daemon_parse_args(int argc, char **argv, struct cfg_daemon_opts *o);
+
+/* Create the daemon: load schemas, open the store, load the active tree,
+ * register the generic handlers. Does not listen yet. NULL with cfg_err set. */
+struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o);
+void cfg_daemon_free(struct cfg_daemon *d);
+
+/* Map handler NAME (as in the command XML) to FN; a later registration of
+ * the same name replaces the earlier one. NAME is copied. 0 or -1. */
+int cfg_daemon_register(struct cfg_daemon *d, const char *name, cfg_handler_fn fn);
+/* The function registered for NAME, or NULL. */
+cfg_handler_fn cfg_daemon_handler(const struct cfg_daemon *d, const char *name);
+/* The daemon's commit hooks (copied). */
+void cfg_daemon_set_hooks(struct cfg_daemon *d, const struct cfg_hooks *h);
+
+/* Listen, write the pid file, converge (apply hook with the active tree),
+ * and run the event loop until SIGTERM/SIGINT. Returns 0 on a clean exit,
+ * -1 if it could not start (cfg_err set). */
+int cfg_daemon_run(struct cfg_daemon *d);
+/* Ask the loop to stop after the current iteration (tests). */
+void cfg_daemon_stop(struct cfg_daemon *d);
+
+/* Accessors (owned by the daemon). */
+const char *cfg_daemon_name(const struct cfg_daemon *d);
+const char *cfg_daemon_state_dir(const struct cfg_daemon *d);
+const struct cfg_schema *cfg_daemon_schema(const struct cfg_daemon *d);
+const struct cfg_schema *cfg_daemon_ops_schema(const struct cfg_daemon *d);
+const struct cfg_schema *cfg_daemon_cfgmode_schema(const struct cfg_daemon *d);
+struct cfg_store *cfg_daemon_store(const struct cfg_daemon *d);
+const struct cfg_tree *cfg_daemon_active(const struct cfg_daemon *d);
+const struct cfg_hooks *cfg_daemon_hooks(const struct cfg_daemon *d);
+bool cfg_daemon_commit_says_check(const struct cfg_daemon *d);
+/* The host name for prompts: `system host-name` of the active config, else
+ * the default (may be NULL). */
+const char *cfg_daemon_host(const struct cfg_daemon *d);
+
+/* ---- used by cfg_session.c / cfg_cmd.c (not by daemons) ---- */
+
+/* The shared candidate (created from the active tree on first use). */
+struct cfg_tree *cfg_daemon_candidate(struct cfg_daemon *d);
+/* Replace the shared candidate by T (takes ownership; NULL resets it to a
+ * copy of the active tree). */
+void cfg_daemon_set_candidate(struct cfg_daemon *d, struct cfg_tree *t);
+/* The session holding the exclusive lock, or NULL. */
+struct cfg_session *cfg_daemon_lock_owner(const struct cfg_daemon *d);
+void cfg_daemon_set_lock_owner(struct cfg_daemon *d, struct cfg_session *s);
+/* Sessions, for `status` and lock messages: the I-th, NULL past the end. */
+struct cfg_session *cfg_daemon_session_at(const struct cfg_daemon *d, size_t i);
+
+/* Commit CAND as the new active configuration (validate, apply, store).
+ * On success the daemon's active tree becomes a copy of CAND, the shared
+ * candidate follows when it had no changes of its own, and the result
+ * lines go to OUT. Returns 0, or -1 with the findings/error text in OUT. */
+int cfg_daemon_commit(struct cfg_daemon *d, const struct cfg_tree *cand, const char *user,
+                      const char *client, const char *comment, struct cfg_buf *out);
+/* Arm (MINUTES > 0) or cancel (0) the commit-confirmed rollback. */
+void cfg_daemon_confirm_arm(struct cfg_daemon *d, unsigned minutes);
+/* Seconds left before the automatic rollback, or -1 when none is pending. */
+long cfg_daemon_confirm_left(const struct cfg_daemon *d);
+
+/* Load the set text of revision N into a new tree (caller owns). NULL with
+ * cfg_err set when there is no such revision or it does not load. */
+struct cfg_tree *cfg_daemon_load_rev(struct cfg_daemon *d, unsigned n);
+
+/* uid of the daemon process (its owner is a super-user). */
+unsigned cfg_daemon_owner_uid(const struct cfg_daemon *d);
+
+#endif

@@ -1,0 +1,138 @@
+/* cfg_session — one CLI connection to a daemon.
+ *
+ * A session knows its user (from the peer's uid, never from frames) and
+ * login class, its mode (operational / configuration), its edit path, which
+ * candidate it edits (the shared one, the shared one under an exclusive
+ * lock, or a private copy), a pending ASK continuation (password prompts,
+ * `load ... terminal`, the exit confirmation) and its command history.
+ *
+ * Frames in: cfg_session_frame(). Frames out are encoded into the session's
+ * transmit queue (cfg_session_txq()), which the daemon writes to the socket;
+ * without a socket (fd -1, unit tests) the caller reads the queue itself.
+ *
+ * Ownership: cfg_session_new() returns a session owned by the caller (the
+ * daemon); cfg_session_free() accepts NULL and releases the lock and private
+ * candidate. It does not close the fd.
+ */
+#ifndef NFX_CFG_SESSION_H
+#define NFX_CFG_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "cfg_buf.h"
+#include "cfg_daemon.h"
+
+enum cfg_class {
+	CFG_CLASS_NONE = 0,   /* not a known user: may not log in */
+	CFG_CLASS_READ_ONLY,  /* show commands only */
+	CFG_CLASS_OPERATOR,   /* show + request/clear, no configuration mode */
+	CFG_CLASS_SUPER,      /* everything */
+};
+
+enum cfg_cand_mode { CFG_CAND_SHARED, CFG_CAND_EXCLUSIVE, CFG_CAND_PRIVATE };
+
+/* Continuation of an ASK: INPUT is the answer (for CFG_ASK_MULTI the first
+ * byte '0'/'1' already removed: *EOF tells), CTX what the asker passed.
+ * Returns like a handler (0, -1, or CFG_CMD_PENDING after asking again). */
+typedef int (*cfg_ask_fn)(struct cfg_session *s, void *ctx, const char *input, size_t len,
+                          bool eof, struct cfg_buf *out);
+
+/* New session for the peer UID/PID on FD (-1: no socket). Returns NULL if
+ * out of memory. */
+struct cfg_session *cfg_session_new(struct cfg_daemon *d, int fd, uid_t uid, pid_t pid);
+void cfg_session_free(struct cfg_session *s);
+
+/* Handle one received frame. Returns 0, or -1 when the peer misbehaved
+ * (the daemon drops the connection). */
+int cfg_session_frame(struct cfg_session *s, char type, const char *payload, size_t len);
+/* Encoded frames waiting to be written (owned by the session). */
+struct cfg_buf *cfg_session_txq(struct cfg_session *s);
+/* A DONE 'x' was queued: close once the queue is written. */
+bool cfg_session_over(const struct cfg_session *s);
+int cfg_session_fd(const struct cfg_session *s);
+
+/* ---- for handlers ---- */
+const char *cfg_session_user(const struct cfg_session *s);
+enum cfg_class cfg_session_class(const struct cfg_session *s);
+pid_t cfg_session_pid(const struct cfg_session *s);
+uid_t cfg_session_uid(const struct cfg_session *s);
+unsigned cfg_session_id(const struct cfg_session *s);  /* p0, p1, ... in `status` */
+time_t cfg_session_since(const struct cfg_session *s);
+const char *cfg_session_client(const struct cfg_session *s); /* "cli", "ssh" */
+bool cfg_session_tty(const struct cfg_session *s);
+unsigned cfg_session_cols(const struct cfg_session *s);
+
+bool cfg_session_in_config(const struct cfg_session *s);
+enum cfg_cand_mode cfg_session_cand_mode(const struct cfg_session *s);
+/* Enter configuration mode with MODE (candidate set up by the caller's
+ * checks); leave it (discarding a private copy, releasing the lock). */
+int cfg_session_enter_config(struct cfg_session *s, enum cfg_cand_mode mode);
+void cfg_session_leave_config(struct cfg_session *s);
+
+/* The candidate this session reads (shared or private). */
+struct cfg_tree *cfg_session_cand(struct cfg_session *s);
+/* The candidate for a change: NULL after printing the Junos lock message to
+ * OUT when another session holds the exclusive lock. */
+struct cfg_tree *cfg_session_cand_rw(struct cfg_session *s, struct cfg_buf *out);
+/* Replace the session's candidate by T (takes ownership). */
+void cfg_session_set_cand(struct cfg_session *s, struct cfg_tree *t);
+/* The candidate differs from the active configuration. */
+bool cfg_session_cand_changed(struct cfg_session *s);
+/* Private candidate: start again from the active configuration (after a
+ * commit), keeping the edit path. */
+void cfg_session_private_rebase(struct cfg_session *s);
+/* Private candidate: seq of the revision it was copied from. */
+int64_t cfg_session_priv_base(const struct cfg_session *s);
+
+/* Edit path: steps from the root (values owned by the session). */
+const struct cfg_step *cfg_session_edit(const struct cfg_session *s, size_t *n);
+/* Replace the edit path by PATH (N steps, values copied). 0 or -1. */
+int cfg_session_set_edit(struct cfg_session *s, const struct cfg_step *path, size_t n);
+/* The schema node the edit path leads to (the config root at [edit]). */
+const struct cfg_schema *cfg_session_edit_schema(const struct cfg_session *s);
+/* The node of the edit path in T, or NULL when it does not exist (yet). */
+struct cfg_node *cfg_session_edit_node(const struct cfg_session *s, const struct cfg_tree *t);
+/* `[edit a b c]`. */
+void cfg_session_render_edit(const struct cfg_session *s, struct cfg_buf *b);
+
+/* One line of `status` / the lock message:
+ * "  root terminal p0 (pid 1234) on since 2026-11-21 06:10:00 UTC\n". */
+void cfg_session_describe(const struct cfg_session *s, struct cfg_buf *b);
+
+/* Length of the current prompt (for the `^` column). */
+size_t cfg_session_prompt_len(const struct cfg_session *s);
+
+/* Report a failed parse P of words [FIRST, ...) of W Junos-style to OUT:
+ * the `^` line, the message, and for an ambiguous word the possible
+ * completions (from START, with TREE/AT for list keys, in MODE). */
+void cfg_session_parse_error(struct cfg_session *s, struct cfg_buf *out, const struct cfg_words *w,
+                             const struct cfg_parse *p, const struct cfg_schema *start,
+                             const struct cfg_tree *tree, const struct cfg_node *at, size_t first,
+                             enum cfg_pmode mode);
+
+/* Ask the client (flags CFG_ASK_*); FN continues with the answer. OUT (the
+ * output so far) is sent before the ASK. CTX is freed with CTX_FREE (may be
+ * NULL) when the session ends or the ask is abandoned. Returns
+ * CFG_CMD_PENDING for the handler to return. */
+int cfg_session_ask(struct cfg_session *s, unsigned flags, const char *prompt, cfg_ask_fn fn,
+                    void *ctx, void (*ctx_free)(void *), struct cfg_buf *out);
+
+/* Run words [FIRST, ...) of W as a command of TREE (the operational tree
+ * for `run`, the configuration-mode tree for `top <command>`), pipes
+ * included. Returns like a handler. */
+int cfg_session_dispatch(struct cfg_session *s, const struct cfg_words *w, size_t first,
+                         const struct cfg_schema *tree, struct cfg_buf *out);
+
+/* Command history (`show cli history`): the I-th entry, NULL past the end;
+ * *WHEN its time. */
+const char *cfg_session_history(const struct cfg_session *s, size_t i, time_t *when);
+
+/* Ask the session to end after this command (exit from operational mode). */
+void cfg_session_end(struct cfg_session *s);
+
+/* Format T as Junos does: "2026-11-21 06:10:00 UTC". BUF >= 32 bytes. */
+const char *cfg_session_fmt_time(time_t t, char *buf, size_t n);
+
+#endif
