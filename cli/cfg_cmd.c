@@ -15,6 +15,7 @@
 #include "cfg_curly.h"
 #include "cfg_err.h"
 #include "cfg_load.h"
+#include "cfg_merge.h"
 #include "cfg_proto.h"
 #include "cfg_render.h"
 #include "cfg_session.h"
@@ -984,10 +985,23 @@ static int h_commit(struct cfg_cmd *c)
 			seq = info.seq;
 		free(text);
 		if (seq != cfg_session_priv_base(s)) {
-			cfg_buf_puts(c->out, "error: configuration database modified\n"
-			                     "error: commit failed: the active configuration changed since "
-			                     "'configure private'; exit and configure again\n");
-			return -1;
+			/* someone committed since `configure private`: merge our
+			   changes into the active configuration, or say what conflicts */
+			struct cfg_buf conf;
+			cfg_buf_init(&conf);
+			size_t nconf = 0;
+			struct cfg_tree *merged = cfg_merge3(cfg_session_priv_base_tree(s), cand,
+			                                     cfg_daemon_active(c->d), &conf, &nconf);
+			if (!merged) {
+				cfg_buf_add(c->out, conf.p ? conf.p : "", conf.len);
+				cfg_buf_puts(c->out, "error: commit failed: (merge conflicts with the active "
+				                     "configuration; resolve them or exit and configure again)\n");
+				cfg_buf_free(&conf);
+				return -1;
+			}
+			cfg_buf_free(&conf);
+			cfg_session_set_cand(s, merged);
+			cand = merged;
 		}
 	}
 	if (check) {

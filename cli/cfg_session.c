@@ -39,6 +39,7 @@ struct cfg_session {
 	bool config;
 	enum cfg_cand_mode cmode;
 	struct cfg_tree *priv; /* owned: private candidate */
+	struct cfg_tree *priv_base_tree; /* owned: the active config priv started from */
 	int64_t priv_base;
 
 	struct cfg_step *edit; /* owned, values owned */
@@ -261,6 +262,8 @@ int cfg_session_enter_config(struct cfg_session *s, enum cfg_cand_mode mode)
 			return cfg_err_set("out of memory");
 		cfg_tree_free(s->priv);
 		s->priv = t;
+		cfg_tree_free(s->priv_base_tree);
+		s->priv_base_tree = cfg_tree_dup(t);
 		s->priv_base = active_seq(s);
 	} else if (mode == CFG_CAND_EXCLUSIVE) {
 		cfg_daemon_set_lock_owner(s->d, s);
@@ -280,7 +283,14 @@ void cfg_session_private_rebase(struct cfg_session *s)
 		abort();
 	cfg_tree_free(s->priv);
 	s->priv = t;
+	cfg_tree_free(s->priv_base_tree);
+	s->priv_base_tree = cfg_tree_dup(t);
 	s->priv_base = active_seq(s);
+}
+
+const struct cfg_tree *cfg_session_priv_base_tree(const struct cfg_session *s)
+{
+	return s->priv_base_tree;
 }
 
 void cfg_session_leave_config(struct cfg_session *s)
@@ -292,6 +302,8 @@ void cfg_session_leave_config(struct cfg_session *s)
 	}
 	cfg_tree_free(s->priv);
 	s->priv = NULL;
+	cfg_tree_free(s->priv_base_tree);
+	s->priv_base_tree = NULL;
 	s->cmode = CFG_CAND_SHARED;
 	s->config = false;
 	clear_edit(s);

@@ -83,6 +83,9 @@ bool cfg_session_cand_changed(struct cfg_session *s);
 /* Private candidate: start again from the active configuration (after a
  * commit), keeping the edit path. */
 void cfg_session_private_rebase(struct cfg_session *s);
+/* The active configuration the private candidate started from (owned by
+ * the session), NULL outside private mode. */
+const struct cfg_tree *cfg_session_priv_base_tree(const struct cfg_session *s);
 /* Private candidate: seq of the revision it was copied from. */
 int64_t cfg_session_priv_base(const struct cfg_session *s);
 
