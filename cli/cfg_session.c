@@ -556,6 +556,13 @@ static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t fir
 	}
 	struct cfg_parse p = {0};
 	if (cfg_parse_path(tree, w, first, end, CFG_PM_COMMAND, &p) < 0) {
+		if (p.err == CFG_PE_SYNTAX && p.err_word == first) {
+			/* Junos: an unknown command word is "unknown command." */
+			caret(s, out, w->w[first].col);
+			cfg_buf_puts(out, "unknown command.\n");
+			cfg_parse_free(&p);
+			return -1;
+		}
 		cfg_session_parse_error(s, out, w, &p, tree, NULL, NULL, first, CFG_PM_COMMAND);
 		cfg_parse_free(&p);
 		return -1;
