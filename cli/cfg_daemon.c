@@ -58,7 +58,67 @@ struct cfg_daemon {
 	bool listening, pidfile_written;
 	volatile bool stop;
 	uid_t owner;
+	struct watch { int fd; short events; cfg_daemon_io_fn fn; void *ctx; } *watches;
+	size_t nwatch;
+	unsigned tick_ms;
+	cfg_daemon_tick_fn tick_fn;
+	void *tick_ctx;
+	struct timespec next_tick;
 };
+
+int cfg_daemon_watch(struct cfg_daemon *d, int fd, short events, cfg_daemon_io_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < d->nwatch; i++)
+		if (d->watches[i].fd == fd) {
+			d->watches[i] = (struct watch){fd, events, fn, ctx};
+			return 0;
+		}
+	struct watch *w = realloc(d->watches, (d->nwatch + 1) * sizeof *w);
+	if (!w)
+		abort();
+	d->watches = w;
+	d->watches[d->nwatch++] = (struct watch){fd, events, fn, ctx};
+	return 0;
+}
+
+void cfg_daemon_unwatch(struct cfg_daemon *d, int fd)
+{
+	for (size_t i = 0; i < d->nwatch; i++)
+		if (d->watches[i].fd == fd) {
+			d->watches[i] = d->watches[--d->nwatch];
+			return;
+		}
+}
+
+static long ms_until(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long ms = (long)(t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000;
+	return ms < 0 ? 0 : ms;
+}
+
+static void tick_schedule(struct cfg_daemon *d)
+{
+	clock_gettime(CLOCK_MONOTONIC, &d->next_tick);
+	d->next_tick.tv_sec += d->tick_ms / 1000;
+	d->next_tick.tv_nsec += (long)(d->tick_ms % 1000) * 1000000;
+	if (d->next_tick.tv_nsec >= 1000000000) {
+		d->next_tick.tv_sec++;
+		d->next_tick.tv_nsec -= 1000000000;
+	}
+}
+
+void cfg_daemon_set_tick(struct cfg_daemon *d, unsigned ms, cfg_daemon_tick_fn fn, void *ctx)
+{
+	d->tick_ms = ms;
+	d->tick_fn = fn;
+	d->tick_ctx = ctx;
+	if (ms)
+		tick_schedule(d);
+}
+
+const char *cfg_daemon_socket_path(const struct cfg_daemon *d) { return d->sock_path; }
 
 static void logmsg(const struct cfg_daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void logmsg(const struct cfg_daemon *d, const char *fmt, ...)
@@ -257,6 +317,7 @@ void cfg_daemon_free(struct cfg_daemon *d)
 	free(d->pid_path);
 	free(d->db_path);
 	free(d->default_host);
+	free(d->watches);
 	free(d);
 }
 
@@ -682,8 +743,8 @@ int cfg_daemon_run(struct cfg_daemon *d)
 	struct pollfd *pfd = NULL;
 	size_t cap = 0;
 	while (!d->stop) {
-		if (cap < d->nconn + 2) {
-			cap = (d->nconn + 2) * 2;
+		if (cap < d->nconn + d->nwatch + 2) {
+			cap = (d->nconn + d->nwatch + 2) * 2;
 			struct pollfd *n = realloc(pfd, cap * sizeof *n);
 			if (!n)
 				abort();
@@ -699,13 +760,21 @@ int cfg_daemon_run(struct cfg_daemon *d)
 				ev |= POLLOUT;
 			pfd[i + 2] = (struct pollfd){.fd = cfg_session_fd(c->s), .events = ev};
 		}
+		size_t nw = d->nwatch;
+		for (size_t i = 0; i < nw; i++)
+			pfd[n + 2 + i] = (struct pollfd){.fd = d->watches[i].fd, .events = d->watches[i].events};
 		int timeout = -1;
 		if (d->confirm_deadline) {
 			time_t now = time(NULL);
 			long left = d->confirm_deadline > now ? (long)(d->confirm_deadline - now) : 0;
 			timeout = left > 3600 ? 3600 * 1000 : (int)left * 1000;
 		}
-		int r = poll(pfd, n + 2, timeout);
+		if (d->tick_ms) {
+			long t = ms_until(&d->next_tick);
+			if (timeout < 0 || t < timeout)
+				timeout = (int)t;
+		}
+		int r = poll(pfd, n + 2 + nw, timeout);
 		if (r < 0 && errno != EINTR) {
 			logmsg(d, "poll: %s", strerror(errno));
 			break;
@@ -739,6 +808,21 @@ int cfg_daemon_run(struct cfg_daemon *d)
 				c->dead = true;
 		}
 		reap(d);
+		/* the daemon's own fds; a callback may (un)watch, so match by fd */
+		for (size_t i = 0; r > 0 && i < nw; i++) {
+			short re = pfd[n + 2 + i].revents;
+			if (!re)
+				continue;
+			for (size_t k = 0; k < d->nwatch; k++)
+				if (d->watches[k].fd == pfd[n + 2 + i].fd) {
+					d->watches[k].fn(d->watches[k].ctx, d->watches[k].fd, re);
+					break;
+				}
+		}
+		if (d->tick_ms && ms_until(&d->next_tick) == 0) {
+			tick_schedule(d);
+			d->tick_fn(d->tick_ctx);
+		}
 		if (r > 0 && (pfd[0].revents & POLLIN))
 			accept_clients(d);
 		if (d->confirm_deadline && time(NULL) >= d->confirm_deadline)

@@ -96,7 +96,19 @@ int cfg_daemon_run(struct cfg_daemon *d);
 /* Ask the loop to stop after the current iteration (tests). */
 void cfg_daemon_stop(struct cfg_daemon *d);
 
+/* Extra file descriptors of the daemon's own work (libvirt events, the
+ * liveliness prober, children's pipes): FN runs from the event loop when FD
+ * has any of EVENTS (poll flags). A second watch of the same FD replaces the
+ * first. The daemon never closes FD. */
+typedef void (*cfg_daemon_io_fn)(void *ctx, int fd, short revents);
+int cfg_daemon_watch(struct cfg_daemon *d, int fd, short events, cfg_daemon_io_fn fn, void *ctx);
+void cfg_daemon_unwatch(struct cfg_daemon *d, int fd);
+/* FN runs from the event loop every MS milliseconds (0 = no tick). */
+typedef void (*cfg_daemon_tick_fn)(void *ctx);
+void cfg_daemon_set_tick(struct cfg_daemon *d, unsigned ms, cfg_daemon_tick_fn fn, void *ctx);
+
 /* Accessors (owned by the daemon). */
+const char *cfg_daemon_socket_path(const struct cfg_daemon *d);
 const char *cfg_daemon_name(const struct cfg_daemon *d);
 const char *cfg_daemon_state_dir(const struct cfg_daemon *d);
 const struct cfg_schema *cfg_daemon_schema(const struct cfg_daemon *d);

@@ -210,3 +210,248 @@ int jdm_net_first_addr(const char *ifname, char *buf, size_t n)
 		return -1;
 	return inet_ntop(AF_INET, &a[0], buf, (socklen_t)n) ? 0 : -1;
 }
+
+/* --- links ------------------------------------------------------------ */
+
+struct linkreq {
+	struct nlmsghdr h;
+	struct ifinfomsg i;
+	char attrs[256];
+};
+
+static struct rtattr *nest_start(struct nlmsghdr *h, unsigned short type)
+{
+	struct rtattr *rta = (struct rtattr *)((char *)h + NLMSG_ALIGN(h->nlmsg_len));
+	rta->rta_type = type;
+	rta->rta_len = (unsigned short)RTA_LENGTH(0);
+	h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+	return rta;
+}
+
+static void nest_end(struct nlmsghdr *h, struct rtattr *rta)
+{
+	rta->rta_len = (unsigned short)((char *)h + h->nlmsg_len - (char *)rta);
+}
+
+static void linkreq_init(struct linkreq *req, unsigned short type, unsigned short flags, int ifindex)
+{
+	memset(req, 0, sizeof *req);
+	req->h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	req->h.nlmsg_type = type;
+	req->h.nlmsg_flags = flags;
+	req->i.ifi_family = AF_UNSPEC;
+	req->i.ifi_index = ifindex;
+}
+
+static int nl_open(void)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		cfg_err_set("netlink: %s", strerror(errno));
+	return fd;
+}
+
+/* RTM_GETLINK for IFINDEX: the reply's kind and master (either may be
+ * NULL). 0, or -errno. */
+static int nl_getlink(int fd, int ifindex, char *kind, size_t nkind, int *master)
+{
+	struct linkreq req;
+	linkreq_init(&req, RTM_GETLINK, NLM_F_REQUEST, ifindex);
+	static unsigned seq = 0x10000;
+	req.h.nlmsg_seq = ++seq;
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+	if (sendto(fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof sa) < 0)
+		return -errno;
+	if (kind && nkind)
+		kind[0] = '\0';
+	if (master)
+		*master = 0;
+	char buf[16384];
+	for (;;) {
+		ssize_t len = recv(fd, buf, sizeof buf, 0);
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		for (struct nlmsghdr *r = (struct nlmsghdr *)buf; NLMSG_OK(r, (unsigned)len);
+		     r = NLMSG_NEXT(r, len)) {
+			if (r->nlmsg_seq != req.h.nlmsg_seq)
+				continue;
+			if (r->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(r);
+				return e->error ? e->error : -EPROTO;
+			}
+			if (r->nlmsg_type != RTM_NEWLINK)
+				continue;
+			struct ifinfomsg *ifi = NLMSG_DATA(r);
+			int alen = (int)IFLA_PAYLOAD(r);
+			for (struct rtattr *rta = IFLA_RTA(ifi); RTA_OK(rta, alen); rta = RTA_NEXT(rta, alen)) {
+				if (rta->rta_type == IFLA_MASTER && master &&
+				    RTA_PAYLOAD(rta) >= sizeof(int)) {
+					memcpy(master, RTA_DATA(rta), sizeof(int));
+				} else if (rta->rta_type == IFLA_LINKINFO && kind && nkind) {
+					int nlen = (int)RTA_PAYLOAD(rta);
+					for (struct rtattr *n = RTA_DATA(rta); RTA_OK(n, nlen); n = RTA_NEXT(n, nlen))
+						if (n->rta_type == IFLA_INFO_KIND) {
+							size_t l = RTA_PAYLOAD(n);
+							const char *s = RTA_DATA(n);
+							while (l > 0 && s[l - 1] == '\0')
+								l--;
+							if (l >= nkind)
+								l = nkind - 1;
+							memcpy(kind, s, l);
+							kind[l] = '\0';
+						}
+				}
+			}
+			return 0;
+		}
+	}
+}
+
+static int set_up(int fd, const char *name, int ifindex)
+{
+	struct linkreq req;
+	linkreq_init(&req, RTM_NEWLINK, 0, ifindex);
+	req.i.ifi_flags = IFF_UP;
+	req.i.ifi_change = IFF_UP;
+	int e = nl_talk(fd, &req.h);
+	if (e < 0)
+		return cfg_err_set("%s: cannot set link up: %s", name, strerror(-e));
+	return 0;
+}
+
+int jdm_net_bridge_add(const char *name)
+{
+	if (!name || !*name || strlen(name) >= IFNAMSIZ)
+		return cfg_err_set("bad bridge name \"%s\"", name ? name : "");
+	int fd = nl_open();
+	if (fd < 0)
+		return -1;
+	int rc = -1;
+	int ifindex = (int)if_nametoindex(name);
+	if (!ifindex) {
+		struct linkreq req;
+		linkreq_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+		add_attr(&req.h, IFLA_IFNAME, name, strlen(name) + 1);
+		struct rtattr *li = nest_start(&req.h, IFLA_LINKINFO);
+		add_attr(&req.h, IFLA_INFO_KIND, "bridge", strlen("bridge"));
+		nest_end(&req.h, li);
+		int e = nl_talk(fd, &req.h);
+		if (e < 0 && e != -EEXIST) {
+			cfg_err_set("%s: cannot create bridge: %s", name, strerror(-e));
+			goto out;
+		}
+		ifindex = (int)if_nametoindex(name);
+		if (!ifindex) {
+			cfg_err_set("%s: bridge vanished after creation", name);
+			goto out;
+		}
+	}
+	char kind[32];
+	int e = nl_getlink(fd, ifindex, kind, sizeof kind, NULL);
+	if (e < 0) {
+		cfg_err_set("%s: cannot read link: %s", name, strerror(-e));
+		goto out;
+	}
+	if (strcmp(kind, "bridge") != 0) {
+		cfg_err_set("%s exists and is not a bridge (%s)", name, *kind ? kind : "device");
+		goto out;
+	}
+	rc = set_up(fd, name, ifindex);
+out:
+	close(fd);
+	return rc;
+}
+
+int jdm_net_link_del(const char *name)
+{
+	int ifindex = (int)if_nametoindex(name);
+	if (!ifindex)
+		return 1;
+	int fd = nl_open();
+	if (fd < 0)
+		return -1;
+	struct linkreq req;
+	linkreq_init(&req, RTM_DELLINK, 0, ifindex);
+	int e = nl_talk(fd, &req.h);
+	close(fd);
+	if (e == -ENODEV)
+		return 1;
+	if (e < 0)
+		return cfg_err_set("%s: cannot delete link: %s", name, strerror(-e));
+	return 0;
+}
+
+int jdm_net_link_up(const char *name)
+{
+	int ifindex = (int)if_nametoindex(name);
+	if (!ifindex)
+		return 1;
+	int fd = nl_open();
+	if (fd < 0)
+		return -1;
+	int rc = set_up(fd, name, ifindex);
+	close(fd);
+	return rc;
+}
+
+int jdm_net_link_set_master(const char *ifname, const char *master)
+{
+	int ifindex = (int)if_nametoindex(ifname);
+	int mindex = master ? (int)if_nametoindex(master) : 0;
+	if (!ifindex || (master && !mindex))
+		return 1;
+	int fd = nl_open();
+	if (fd < 0)
+		return -1;
+	struct linkreq req;
+	linkreq_init(&req, RTM_NEWLINK, 0, ifindex);
+	add_attr(&req.h, IFLA_MASTER, &mindex, sizeof mindex);
+	int e = nl_talk(fd, &req.h);
+	close(fd);
+	if (e < 0)
+		return master ? cfg_err_set("%s: cannot add to bridge %s: %s", ifname, master, strerror(-e))
+		              : cfg_err_set("%s: cannot release from bridge: %s", ifname, strerror(-e));
+	return 0;
+}
+
+int jdm_net_link_kind(const char *name, char *buf, size_t n)
+{
+	int ifindex = (int)if_nametoindex(name);
+	if (!ifindex)
+		return 1;
+	int fd = nl_open();
+	if (fd < 0)
+		return -1;
+	int e = nl_getlink(fd, ifindex, buf, n, NULL);
+	close(fd);
+	if (e == -ENODEV)
+		return 1;
+	if (e < 0)
+		return cfg_err_set("%s: cannot read link: %s", name, strerror(-e));
+	return 0;
+}
+
+int jdm_net_link_master(const char *ifname, char *buf, size_t n)
+{
+	int ifindex = (int)if_nametoindex(ifname);
+	if (!ifindex)
+		return 1;
+	int fd = nl_open();
+	if (fd < 0)
+		return -1;
+	int master = 0;
+	int e = nl_getlink(fd, ifindex, NULL, 0, &master);
+	close(fd);
+	if (e == -ENODEV)
+		return 1;
+	if (e < 0)
+		return cfg_err_set("%s: cannot read link: %s", ifname, strerror(-e));
+	char name[IF_NAMESIZE] = "";
+	if (master && !if_indextoname((unsigned)master, name))
+		name[0] = '\0';
+	snprintf(buf, n, "%s", name);
+	return 0;
+}

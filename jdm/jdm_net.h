@@ -16,4 +16,32 @@ int jdm_net_set_addrs(const char *ifname, const char *const *addrs, size_t n);
  * when the link has none. */
 int jdm_net_first_addr(const char *ifname, char *buf, size_t n);
 
+/* --- links (added for the JDM internal network) ---------------------- */
+
+/* Create a Linux bridge NAME (RTM_NEWLINK, IFLA_INFO_KIND "bridge") and set
+ * it up. Idempotent: an existing bridge of that name is only set up. 0, or
+ * -1 (cfg_err set), also when NAME exists but is not a bridge. */
+int jdm_net_bridge_add(const char *name);
+
+/* Delete link NAME. 0 when deleted, 1 when it did not exist, -1 on error
+ * (cfg_err set). */
+int jdm_net_link_del(const char *name);
+
+/* Set link NAME administratively up. 0, 1 when it does not exist, -1 on
+ * error (cfg_err set). */
+int jdm_net_link_up(const char *name);
+
+/* Enslave link IFNAME to bridge MASTER (MASTER NULL: release it). 0, 1 when
+ * either link does not exist, -1 on error (cfg_err set). */
+int jdm_net_link_set_master(const char *ifname, const char *master);
+
+/* The kind of link NAME ("bridge", "veth", "tun", ...; "" for a link
+ * without IFLA_INFO_KIND such as a physical NIC or lo) into BUF (size N).
+ * 0, 1 when the link does not exist, -1 on error (cfg_err set). */
+int jdm_net_link_kind(const char *name, char *buf, size_t n);
+
+/* The master (bridge) of link IFNAME as a name into BUF (size N); "" when
+ * it has none. 0, 1 when the link does not exist, -1 on error. */
+int jdm_net_link_master(const char *ifname, char *buf, size_t n);
+
 #endif

@@ -285,7 +285,7 @@ static int sync_accounts(struct jdm_ssh *s, const struct cfg_node *login, struct
 				cfg_buf_printf(&now, "%s\n", u->value);
 			continue;
 		}
-		const char *argv[] = {USERADD, "-M", "-N", "-s", "/bin/sh", "-p", "*", "-c",
+		const char *argv[] = {USERADD, "-M", "-N", "-d", "/", "-s", "/bin/sh", "-p", "*", "-c",
 		                      "nfx CLI user", u->value, NULL};
 		if (run_wait(argv) < 0) {
 			rc = cfg_err_set("cannot create account %s: %s", u->value, cfg_err_msg());
@@ -362,13 +362,23 @@ int jdm_ssh_apply(struct jdm_ssh *s, const struct cfg_tree *t, struct cfg_buf *o
 	if (na && jdm_net_set_addrs("jmgmt0", addrs, na) < 0)
 		cfg_buf_printf(out, "warning: jmgmt0: %s\n", cfg_err_msg());
 
-	struct cfg_node *ssh = jdm_cfg_at(t, NULL, w_ssh);
-	if (!ssh) {
-		stop_sshd(s);
-		return sync_accounts(s, NULL, out) < 0 ? -1 : 0;
-	}
 	if (mkdir(s->dir, 0700) < 0 && errno != EEXIST)
 		return cfg_err_set("%s: %s", s->dir, strerror(errno));
+	if (jdm_cfg_at(t, NULL, w_login) || jdm_cfg_at(t, NULL, w_ssh)) {
+		/* other users reach the CLI socket in the state directory */
+		char *st = strdup(s->dir);
+		if (st && strrchr(st, '/')) {
+			*strrchr(st, '/') = '\0';
+			chmod(st, 0711);
+		}
+		free(st);
+	}
+	struct cfg_node *ssh = jdm_cfg_at(t, NULL, w_ssh);
+	if (!ssh) {
+		/* accounts serve local CLI logins too: keep them in step */
+		stop_sshd(s);
+		return sync_accounts(s, jdm_cfg_at(t, NULL, w_login), out) < 0 ? -1 : 0;
+	}
 	char *keys = xasprintf("%s/keys", s->dir);
 	mkdir(keys, 0755);
 	chmod(s->dir, 0711);
@@ -435,6 +445,7 @@ int jdm_ssh_apply(struct jdm_ssh *s, const struct cfg_tree *t, struct cfg_buf *o
 		"X11Forwarding no\n"
 		"PermitUserEnvironment no\n"
 		"PrintMotd no\n"
+		"LogLevel VERBOSE\n"
 		"ForceCommand %s --socket %s\n",
 		listen, hostkey, keys, root_login, users.p, s->cli, s->sock);
 	char *conf_path = xasprintf("%s/sshd_config", s->dir);

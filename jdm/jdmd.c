@@ -1,18 +1,86 @@
 /* jdmd — the JDM device manager daemon.
  *
- * For now: the configuration database and CLI of the JDM (cfg_daemon) and
- * the JDM operational commands that need no hypervisor. The VNF, OVS,
- * SR-IOV and IPsec features come later; their commands answer "command is
- * not available in this release" until their handlers are registered.
+ * The configuration database and CLI of the JDM (cfg_daemon), SSH access
+ * (jdm_ssh: sshd + accounts + jmgmt0) and the JDM operational commands.
+ * Commands of features not built yet answer "command is not available in
+ * this release" until their handlers are registered.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg_daemon.h"
 #include "cfg_err.h"
 #include "cfg_schema_data.h"
 #include "cfg_session.h"
+#include "jdm_ssh.h"
+
+/* Everything jdmd owns besides the configuration daemon. */
+struct jdm {
+	struct cfg_daemon *d;
+	struct jdm_ssh *ssh;
+};
+
+static void jdm_validate(void *ctx, const struct cfg_tree *t, struct cfg_findings *fs)
+{
+	(void)ctx;
+	jdm_ssh_validate(t, fs);
+}
+
+/* Make the world match NEW (also run at start to converge). */
+static int jdm_apply(void *ctx, const struct cfg_tree *old_tree, const struct cfg_tree *new_tree,
+                     struct cfg_buf *out, struct cfg_findings *fs)
+{
+	struct jdm *j = ctx;
+	(void)old_tree;
+	if (jdm_ssh_apply(j->ssh, new_tree, out) < 0) {
+		cfg_findings_add_line(fs, "system services ssh: %s", cfg_err_msg());
+		return -1;
+	}
+	return 0;
+}
+
+/* Once a second: a dead sshd is started again from the active config. */
+static void jdm_tick(void *ctx)
+{
+	struct jdm *j = ctx;
+	if (jdm_ssh_reap(j->ssh)) {
+		struct cfg_buf out = {0};
+		struct cfg_tree *eff = cfg_commit_effective(cfg_daemon_active(j->d));
+		if (jdm_ssh_apply(j->ssh, eff, &out) < 0)
+			fprintf(stderr, "jdmd: restarting sshd: %s\n", cfg_err_msg());
+		cfg_tree_free(eff);
+		cfg_buf_free(&out);
+	}
+}
+
+/* The `cli` binary: NFX_CLI, else beside the build tree of this jdmd
+ * (BUILD/jdm/jdmd -> BUILD/cli/cli), else /usr/bin/cli. Writes into BUF. */
+static const char *cli_path(char *buf, size_t n)
+{
+	const char *env = getenv("NFX_CLI");
+	if (env && *env)
+		return env;
+	char exe[PATH_MAX];
+	ssize_t l = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (l > 0) {
+		exe[l] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			slash = strrchr(exe, '/');
+			if (slash) {
+				*slash = '\0';
+				int w = snprintf(buf, n, "%.*s/cli/cli", (int)(n > 16 ? n - 16 : 0), exe);
+				if (w > 0 && (size_t)w < n && access(buf, X_OK) == 0)
+					return buf;
+			}
+		}
+	}
+	return "/usr/bin/cli";
+}
 
 static const struct cfg_node *child_named(const struct cfg_node *n, const char *name)
 {
@@ -54,9 +122,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cfg_daemon_register(d, "show_host_vlans", show_host_vlans);
+	char cli[PATH_MAX];
+	struct jdm j = {.d = d};
+	j.ssh = jdm_ssh_new(cfg_daemon_state_dir(d), cli_path(cli, sizeof cli), cfg_daemon_socket_path(d));
+	struct cfg_hooks h = {.ctx = &j, .validate = jdm_validate, .apply = jdm_apply};
+	cfg_daemon_set_hooks(d, &h);
+	cfg_daemon_set_tick(d, 1000, jdm_tick, &j);
 	int rc = cfg_daemon_run(d);
 	if (rc < 0)
 		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
+	jdm_ssh_free(j.ssh);
 	cfg_daemon_free(d);
 	return rc < 0 ? 1 : 0;
 }

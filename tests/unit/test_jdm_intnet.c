@@ -1,0 +1,748 @@
+/* Unit tests of jdm_intnet (internal network, dnsmasq, visibility output)
+ * together with jdm_live.
+ *
+ * The renderer, the address picker and the host files are tested in
+ * place. Everything that touches links or sends a packet runs inside
+ * network namespaces made for this test: main() (as root) creates
+ * "nfx-ut-<pid>" (the appliance) and "nfx-ut-<pid>-vnf" (a VNF's eth0),
+ * re-executes this program in the first under `ip netns exec`, waits for
+ * it and deletes both afterwards, also when the tests fail, crash or are
+ * interrupted (processes left in them, i.e. our dnsmasq or udhcpc, are
+ * killed by PID first). Without root those tests are skipped.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test_common.h"
+
+#include "cfg_buf.h"
+#include "jdm_intnet.h"
+#include "jdm_live.h"
+#include "jdm_net.h"
+
+/* --- namespace runner (the same in test_jdm_live.c) ------------------- */
+
+#define UT_NS_ENV "NFX_UT_NETNS"
+#define UT_NS_VNF_ENV "NFX_UT_NETNS_VNF"
+#define UT_TMP_ENV "NFX_UT_TMPDIR" /* scratch directory, owned by the parent */
+
+static char ut_ns[64];     /* our namespace when running inside it, else "" */
+static char ut_ns_vnf[64]; /* the second ("VNF") namespace, if any */
+static volatile sig_atomic_t ut_stop;
+
+static const char *ut_ip(void)
+{
+	static const char *const c[] = {"/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+		if (access(c[i], X_OK) == 0)
+			return c[i];
+	return NULL;
+}
+
+/* Run ARGV (absolute path first) and wait. OUT (size NOUT, may be NULL)
+ * gets its standard output. The exit status, or -1. */
+static int ut_run(const char *const *argv, char *out, size_t nout)
+{
+	int pfd[2] = {-1, -1};
+	if (out && pipe2(pfd, O_CLOEXEC) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (out)
+			dup2(pfd[1], 1);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (out) {
+		close(pfd[1]);
+		size_t len = 0;
+		for (;;) {
+			ssize_t r = read(pfd[0], out + len, nout - 1 - len);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			len += (size_t)r;
+			if (len == nout - 1)
+				break;
+		}
+		out[len] = '\0';
+		close(pfd[0]);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Kill what our tests left running in NS (by PID), then delete NS. */
+static void ut_ns_delete(const char *ns)
+{
+	const char *ip = ut_ip();
+	char pids[4096];
+	const char *lp[] = {ip, "netns", "pids", ns, NULL};
+	if (ut_run(lp, pids, sizeof pids) == 0)
+		for (char *s = strtok(pids, " \n"); s; s = strtok(NULL, " \n")) {
+			long p = strtol(s, NULL, 10);
+			if (p > 1 && p != (long)getpid())
+				kill((pid_t)p, SIGKILL);
+		}
+	const char *del[] = {ip, "netns", "del", ns, NULL};
+	if (ut_run(del, NULL, 0) != 0)
+		fprintf(stderr, "# warning: could not delete namespace %s\n", ns);
+}
+
+static void ut_on_signal(int sig)
+{
+	(void)sig;
+	ut_stop = 1;
+}
+
+/* When not yet inside a namespace of ours: make namespaces (WITH_VNF: a
+ * second one too), run this program in the first, delete them, and return
+ * the exit status for main(). Inside (or when namespaces cannot be made):
+ * return -1, and the caller runs the tests. */
+static int ut_enter_netns(int argc, char **argv, bool with_vnf)
+{
+	const char *in = getenv(UT_NS_ENV);
+	if (in) {
+		snprintf(ut_ns, sizeof ut_ns, "%s", in);
+		const char *v = getenv(UT_NS_VNF_ENV);
+		snprintf(ut_ns_vnf, sizeof ut_ns_vnf, "%s", v ? v : "");
+		return -1;
+	}
+	const char *ip = ut_ip();
+	if (geteuid() != 0 || !ip) {
+		fprintf(stderr, "# not root or no ip(8): namespace tests are skipped\n");
+		return -1;
+	}
+	char self[4096];
+	ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (sl <= 0)
+		return -1;
+	self[sl] = '\0';
+	char ns[64], vns[64];
+	snprintf(ns, sizeof ns, "nfx-ut-%ld", (long)getpid());
+	snprintf(vns, sizeof vns, "nfx-ut-%ld-vnf", (long)getpid());
+	struct sigaction sa = {.sa_handler = ut_on_signal}; /* no SA_RESTART */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	const char *add[] = {ip, "netns", "add", ns, NULL};
+	if (ut_run(add, NULL, 0) != 0) {
+		fprintf(stderr, "# cannot create a network namespace: namespace tests are skipped\n");
+		return -1;
+	}
+	const char *addv[] = {ip, "netns", "add", vns, NULL};
+	if (with_vnf && ut_run(addv, NULL, 0) != 0) {
+		ut_ns_delete(ns);
+		fprintf(stderr, "# cannot create a second network namespace\n");
+		return 1;
+	}
+	/* scratch files of the tests: removed here, whatever happens there */
+	char tmp[64];
+	snprintf(tmp, sizeof tmp, "/tmp/nfx-ut-%ld-XXXXXX", (long)getpid());
+	bool have_tmp = mkdtemp(tmp) != NULL;
+	int rc = 1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		setenv(UT_NS_ENV, ns, 1);
+		if (have_tmp)
+			setenv(UT_TMP_ENV, tmp, 1);
+		if (with_vnf)
+			setenv(UT_NS_VNF_ENV, vns, 1);
+		char **av = calloc((size_t)argc + 6, sizeof *av);
+		if (!av)
+			_exit(1);
+		int k = 0;
+		av[k++] = (char *)ip;
+		av[k++] = "netns";
+		av[k++] = "exec";
+		av[k++] = ns;
+		av[k++] = self;
+		for (int i = 1; i < argc; i++)
+			av[k++] = argv[i];
+		execv(ip, av);
+		_exit(127);
+	}
+	if (pid > 0) {
+		int st = 0;
+		bool killed = false;
+		for (;;) {
+			pid_t r = waitpid(pid, &st, 0);
+			if (r == pid)
+				break;
+			if (r < 0 && errno != EINTR)
+				break;
+			if (ut_stop && !killed) {
+				kill(pid, SIGTERM);
+				killed = true;
+			}
+		}
+		rc = ut_stop ? 1 : WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+		if (WIFSIGNALED(st))
+			fprintf(stderr, "# test process died of signal %d\n", WTERMSIG(st));
+	}
+	if (with_vnf)
+		ut_ns_delete(vns);
+	ut_ns_delete(ns);
+	if (have_tmp) {
+		const char *rm[] = {"/bin/rm", "-rf", tmp, NULL};
+		ut_run(rm, NULL, 0);
+	}
+	return rc;
+}
+
+#define NEED_NETNS()                                                                              \
+	do {                                                                                          \
+		if (!ut_ns[0])                                                                            \
+			skip();                                                                               \
+	} while (0)
+
+/* --- helpers --------------------------------------------------------------- */
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	char tmp[4096];
+	size_t n;
+	cfg_buf_puts(&b, "");
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		cfg_buf_add(&b, tmp, n);
+	fclose(f);
+	return cfg_buf_steal(&b);
+}
+
+/* A fresh state directory; free() it, rm_rf() removes it. */
+static char *mk_state_dir(void)
+{
+	const char *base = getenv(UT_TMP_ENV);
+	char *d = NULL;
+	assert_true(asprintf(&d, "%s/nfx-ut-intnet-XXXXXX", base ? base : "/tmp") > 0);
+	assert_non_null(mkdtemp(d));
+	return d;
+}
+
+static void rm_rf(const char *dir)
+{
+	const char *argv[] = {"/bin/rm", "-rf", dir, NULL};
+	ut_run(argv, NULL, 0);
+}
+
+/* `ip ARGS...` (NULL-terminated); its exit status. */
+static int ipcmd(const char *a0, ...)
+{
+	const char *argv[32];
+	int k = 0;
+	argv[k++] = ut_ip();
+	va_list ap;
+	va_start(ap, a0);
+	for (const char *s = a0; s && k < 31; s = va_arg(ap, const char *))
+		argv[k++] = s;
+	va_end(ap);
+	argv[k] = NULL;
+	return ut_run(argv, NULL, 0);
+}
+
+/* --- show system visibility network: the thesis, Figure 25 -------------- */
+
+static const char fig25_mac_ip[] =
+	"\n"
+	"VNF MAC Addresses\n"
+	"-----------------------------------------------------------\n"
+	"VNF                                       MAC\n"
+	"----------------------------------------- -----------------\n"
+	"vsrx_ethdef0                              30:B6:4F:2D:F1:0E\n"
+	"vsrx_ethdef1                              30:B6:4F:2D:F1:0F\n"
+	"vrtr1_ethdef0                             30:B6:4F:2D:F1:15\n"
+	"vrtr1_ethdef1                             30:B6:4F:2D:F1:10\n"
+	"vrtr2_ethdef0                             30:B6:4F:2D:F1:11\n"
+	"vrtr2_ethdef1                             30:B6:4F:2D:F1:12\n"
+	"localserver_ethdef0                       30:B6:4F:2D:F1:13\n"
+	"localserver_ethdef1                       30:B6:4F:2D:F1:14\n"
+	"\n"
+	"VNF Internal IP Addresses\n"
+	"---------------------------------------------------------\n"
+	"VNF                                       IP\n"
+	"----------------------------------------- ---------------\n"
+	"vsrx                                      192.168.1.100\n"
+	"vrtr1                                     192.168.1.101\n"
+	"vrtr2                                     192.168.1.102\n"
+	"localserver                               192.168.1.103\n"
+	"\n";
+
+/* The PDF wraps these at 74 columns; the dashed lines and rows are one
+ * line each (82 columns). */
+static const char fig25_ifs[] =
+	"VNF Interfaces\n"
+	"----------------------------------------------------------------------------------\n"
+	"VNF                  Interface Type      Source       Model      MAC\n"
+	"-------------------- --------- --------- ------------ ---------- -----------------\n"
+	"localserver          vnet11    network   default      virtio     30:b6:4f:2d:f1:13\n"
+	"localserver          vnet12    bridge    eth0br       virtio     30:b6:4f:2d:f1:14\n"
+	"vrtr2                vnet9     network   default      virtio     30:b6:4f:2d:f1:11\n"
+	"vrtr2                vnet10    bridge    eth0br       virtio     30:b6:4f:2d:f1:12\n"
+	"vrtr1                vnet6     network   default      virtio     30:b6:4f:2d:f1:15\n"
+	"vrtr1                vnet7     bridge    eth0br       virtio     30:b6:4f:2d:f1:10\n"
+	"vsrx                 vnet3     network   default      virtio     30:b6:4f:2d:f1:0e\n"
+	"vsrx                 vnet5     bridge    eth0br       virtio     30:b6:4f:2d:f1:0f\n";
+
+static const struct jdm_intnet_if if_vsrx[] = {
+	{"vnet3", "network", "default", "virtio", "30:b6:4f:2d:f1:0e"},
+	{"vnet5", "bridge", "eth0br", "virtio", "30:b6:4f:2d:f1:0f"},
+};
+static const struct jdm_intnet_if if_vrtr1[] = {
+	{"vnet6", "network", "default", "virtio", "30:b6:4f:2d:f1:15"},
+	{"vnet7", "bridge", "eth0br", "virtio", "30:b6:4f:2d:f1:10"},
+};
+static const struct jdm_intnet_if if_vrtr2[] = {
+	{"vnet9", "network", "default", "virtio", "30:B6:4F:2D:F1:11"}, /* case is the renderer's job */
+	{"vnet10", "bridge", "eth0br", "virtio", "30:b6:4f:2d:f1:12"},
+};
+static const struct jdm_intnet_if if_local[] = {
+	{"vnet11", "network", "default", "virtio", "30:b6:4f:2d:f1:13"},
+	{"vnet12", "bridge", "eth0br", "virtio", "30:b6:4f:2d:f1:14"},
+};
+
+/* The figure's first command lists VNFs by address, the second (libvirt's
+ * domain order) the other way round: the renderer keeps the given order,
+ * so each half is compared with the order of its command. */
+static void test_render_figure25(void **state)
+{
+	(void)state;
+	const struct jdm_intnet_vnf fwd[] = {
+		{"vsrx", "192.168.1.100", if_vsrx, 2},
+		{"vrtr1", "192.168.1.101", if_vrtr1, 2},
+		{"vrtr2", "192.168.1.102", if_vrtr2, 2},
+		{"localserver", "192.168.1.103", if_local, 2},
+	};
+	const struct jdm_intnet_vnf rev[] = {fwd[3], fwd[2], fwd[1], fwd[0]};
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	jdm_intnet_render_visibility(&b, fwd, 4);
+	assert_non_null(b.p);
+	assert_true(b.len > strlen(fig25_mac_ip));
+	assert_memory_equal(b.p, fig25_mac_ip, strlen(fig25_mac_ip));
+	/* then the interfaces section, in the order given */
+	const char *ifs = b.p + strlen(fig25_mac_ip);
+	assert_true(!strncmp(ifs, fig25_ifs, strlen("VNF Interfaces\n")));
+	cfg_buf_reset(&b);
+	jdm_intnet_render_visibility(&b, rev, 4);
+	const char *sec = strstr(b.p, "VNF Interfaces\n");
+	assert_non_null(sec);
+	assert_string_equal(sec, fig25_ifs);
+	/* each line of the figure has the exact width */
+	cfg_buf_reset(&b);
+	jdm_intnet_render_visibility(&b, fwd, 4);
+	char *full = cfg_buf_steal(&b);
+	struct cfg_buf want;
+	cfg_buf_init(&want);
+	cfg_buf_puts(&want, fig25_mac_ip);
+	cfg_buf_puts(&want, "VNF Interfaces\n"
+	                    "----------------------------------------------------------------------------------\n"
+	                    "VNF                  Interface Type      Source       Model      MAC\n"
+	                    "-------------------- --------- --------- ------------ ---------- -----------------\n"
+	                    "vsrx                 vnet3     network   default      virtio     30:b6:4f:2d:f1:0e\n"
+	                    "vsrx                 vnet5     bridge    eth0br       virtio     30:b6:4f:2d:f1:0f\n"
+	                    "vrtr1                vnet6     network   default      virtio     30:b6:4f:2d:f1:15\n"
+	                    "vrtr1                vnet7     bridge    eth0br       virtio     30:b6:4f:2d:f1:10\n"
+	                    "vrtr2                vnet9     network   default      virtio     30:b6:4f:2d:f1:11\n"
+	                    "vrtr2                vnet10    bridge    eth0br       virtio     30:b6:4f:2d:f1:12\n"
+	                    "localserver          vnet11    network   default      virtio     30:b6:4f:2d:f1:13\n"
+	                    "localserver          vnet12    bridge    eth0br       virtio     30:b6:4f:2d:f1:14\n");
+	assert_string_equal(full, want.p);
+	free(full);
+	cfg_buf_free(&want);
+	cfg_buf_free(&b);
+}
+
+/* No VNFs: only the headers. Missing fields print "-"; a VNF without an
+ * address has no IP row; a long name pushes the MAC right. */
+static void test_render_edge(void **state)
+{
+	(void)state;
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	jdm_intnet_render_visibility(&b, NULL, 0);
+	assert_string_equal(b.p,
+	                    "\n"
+	                    "VNF MAC Addresses\n"
+	                    "-----------------------------------------------------------\n"
+	                    "VNF                                       MAC\n"
+	                    "----------------------------------------- -----------------\n"
+	                    "\n"
+	                    "VNF Internal IP Addresses\n"
+	                    "---------------------------------------------------------\n"
+	                    "VNF                                       IP\n"
+	                    "----------------------------------------- ---------------\n"
+	                    "\n"
+	                    "VNF Interfaces\n"
+	                    "----------------------------------------------------------------------------------\n"
+	                    "VNF                  Interface Type      Source       Model      MAC\n"
+	                    "-------------------- --------- --------- ------------ ---------- -----------------\n");
+	cfg_buf_reset(&b);
+	const struct jdm_intnet_if ifs[] = {{NULL, "bridge", "virbr0", "virtio", NULL}};
+	const struct jdm_intnet_vnf v[] = {
+		{"a-very-long-vnf-name-that-goes-beyond-41-columns", NULL, ifs, 1}};
+	jdm_intnet_render_visibility(&b, v, 1);
+	assert_non_null(strstr(b.p, "\na-very-long-vnf-name-that-goes-beyond-41-columns_ethdef0 -\n"));
+	assert_non_null(strstr(b.p, "IP\n----------------------------------------- ---------------\n\n"));
+	assert_non_null(strstr(b.p, "\na-very-long-vnf-name-that-goes-beyond-41-columns -         bridge    "
+	                            "virbr0       virtio     -\n"));
+	cfg_buf_free(&b);
+}
+
+/* --- address plan ------------------------------------------------------------ */
+
+static void test_pick_ip(void **state)
+{
+	(void)state;
+	char ip[16];
+	assert_int_equal(jdm_intnet_pick_ip(NULL, 0, ip), 0);
+	assert_string_equal(ip, "192.168.1.100");
+	const char *used1[] = {"192.168.1.100", "192.168.1.101", NULL, "garbage", "10.0.0.102",
+	                       "192.168.1.103"};
+	assert_int_equal(jdm_intnet_pick_ip(used1, 6, ip), 0);
+	assert_string_equal(ip, "192.168.1.102");
+	const char *used2[] = {"192.168.1.254", "192.168.1.99", "192.168.1.200"};
+	assert_int_equal(jdm_intnet_pick_ip(used2, 3, ip), 0);
+	assert_string_equal(ip, "192.168.1.100");
+	/* all 100 taken */
+	char all[100][16];
+	const char *p[100];
+	for (unsigned i = 0; i < 100; i++) {
+		snprintf(all[i], sizeof all[i], "192.168.1.%u", (100 + i) & 0xff);
+		p[i] = all[i];
+	}
+	assert_int_equal(jdm_intnet_pick_ip(p, 100, ip), -1);
+	assert_non_null(strstr(cfg_err_msg(), "no free internal address"));
+	p[57] = "192.168.1.0"; /* .157 free again */
+	assert_int_equal(jdm_intnet_pick_ip(p, 100, ip), 0);
+	assert_string_equal(ip, "192.168.1.157");
+}
+
+/* --- host files (no dnsmasq running) ---------------------------------------- */
+
+static void test_host_files(void **state)
+{
+	(void)state;
+	char *dir = mk_state_dir();
+	struct jdm_intnet *in = jdm_intnet_new(dir);
+	assert_non_null(in);
+	assert_int_equal(jdm_intnet_dnsmasq_pid(in), 0);
+	const struct jdm_intnet_host h[] = {
+		{"vsrx", "30:B6:4F:2D:F1:0E", "192.168.1.100"},
+		{"vrtr1", "30:b6:4f:2d:f1:15", "192.168.1.101"},
+	};
+	assert_int_equal(jdm_intnet_set_hosts(in, h, 2), 0);
+	char *dh = slurp(jdm_intnet_path(in, "dhcp-hosts"));
+	char *hs = slurp(jdm_intnet_path(in, "hosts"));
+	assert_non_null(dh);
+	assert_non_null(hs);
+	assert_string_equal(dh, "30:b6:4f:2d:f1:0e,192.168.1.100,vsrx\n"
+	                        "30:b6:4f:2d:f1:15,192.168.1.101,vrtr1\n");
+	assert_string_equal(hs, "192.168.1.100 vsrx\n"
+	                        "192.168.1.101 vrtr1\n");
+	free(dh);
+	free(hs);
+	/* bad input changes nothing */
+	const struct jdm_intnet_host bad[][2] = {
+		{{"vsrx", "30:b6:4f:2d:f1:0e", "192.168.1.100"}, {"vsrx", "30:b6:4f:2d:f1:01", "192.168.1.101"}},
+		{{"vsrx", "30:b6:4f:2d:f1:0e", "192.168.1.100"}, {"b", "30:b6:4f:2d:f1:0e", "192.168.1.101"}},
+		{{"vsrx", "30:b6:4f:2d:f1:0e", "192.168.1.100"}, {"b", "30:b6:4f:2d:f1:01", "192.168.1.100"}},
+		{{"vs,rx", "30:b6:4f:2d:f1:0e", "192.168.1.100"}, {"b", "30:b6:4f:2d:f1:01", "192.168.1.101"}},
+		{{"vsrx\nx", "30:b6:4f:2d:f1:0e", "192.168.1.100"}, {"b", "30:b6:4f:2d:f1:01", "192.168.1.101"}},
+		{{"vsrx", "30:b6:4f:2d:f1:0", "192.168.1.100"}, {"b", "30:b6:4f:2d:f1:01", "192.168.1.101"}},
+		{{"vsrx", "30-b6-4f-2d-f1-0e", "192.168.1.100"}, {"b", "30:b6:4f:2d:f1:01", "192.168.1.101"}},
+		{{"vsrx", "30:b6:4f:2d:f1:0e", "192.168.2.100"}, {"b", "30:b6:4f:2d:f1:01", "192.168.1.101"}},
+		{{"vsrx", "30:b6:4f:2d:f1:0e", "192.168.1.254"}, {"b", "30:b6:4f:2d:f1:01", "192.168.1.101"}},
+		{{"vsrx", "30:b6:4f:2d:f1:0e", NULL}, {"b", "30:b6:4f:2d:f1:01", "192.168.1.101"}},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cfg_err_clear();
+		assert_int_equal(jdm_intnet_set_hosts(in, bad[i], 2), -1);
+		assert_true(strlen(cfg_err_msg()) > 0);
+	}
+	hs = slurp(jdm_intnet_path(in, "hosts"));
+	assert_string_equal(hs, "192.168.1.100 vsrx\n192.168.1.101 vrtr1\n");
+	free(hs);
+	/* empty list: empty files */
+	assert_int_equal(jdm_intnet_set_hosts(in, NULL, 0), 0);
+	dh = slurp(jdm_intnet_path(in, "dhcp-hosts"));
+	assert_string_equal(dh, "");
+	free(dh);
+	assert_null(jdm_intnet_path(in, "nope"));
+	assert_int_equal(jdm_intnet_reap(in), 0); /* not meant to run */
+	jdm_intnet_free(in);
+	jdm_intnet_free(NULL);
+	/* a state directory that does not exist */
+	char *missing = NULL;
+	assert_true(asprintf(&missing, "%s/no/such", dir) > 0);
+	assert_null(jdm_intnet_new(missing));
+	free(missing);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* --- inside the namespaces ---------------------------------------------------- */
+
+struct fixture {
+	char *dir;
+	struct jdm_intnet *in;
+	struct jdm_live *live;
+};
+
+static int ns_setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	if (!f)
+		return -1;
+	*state = f;
+	if (!ut_ns[0])
+		return 0;
+	if (jdm_net_link_up("lo") != 0)
+		return -1;
+	return 0;
+}
+
+static int ns_teardown(void **state)
+{
+	struct fixture *f = *state;
+	jdm_live_free(f->live);
+	if (f->in)
+		jdm_intnet_down(f->in);
+	jdm_intnet_free(f->in);
+	if (ut_ns[0]) {
+		jdm_net_link_del("vnf1-t");
+		jdm_net_link_del(JDM_INTNET_BRIDGE);
+		jdm_net_link_del(JDM_INTNET_MGMT_BRIDGE);
+	}
+	if (f->dir) {
+		rm_rf(f->dir);
+		free(f->dir);
+	}
+	free(f);
+	return 0;
+}
+
+static bool proc_alive(pid_t pid)
+{
+	return pid > 0 && kill(pid, 0) == 0;
+}
+
+/* up: both bridges, the address, dnsmasq; again: nothing changes; a
+ * non-bridge virbr0 is refused. */
+static void test_up_down(void **state)
+{
+	struct fixture *f = *state;
+	NEED_NETNS();
+	f->dir = mk_state_dir();
+	f->in = jdm_intnet_new(f->dir);
+	assert_non_null(f->in);
+	if (jdm_intnet_up(f->in) != 0)
+		fail_msg("up: %s", cfg_err_msg());
+	char kind[32], addr[32];
+	assert_int_equal(jdm_net_link_kind("virbr0", kind, sizeof kind), 0);
+	assert_string_equal(kind, "bridge");
+	assert_int_equal(jdm_net_link_kind("eth0br", kind, sizeof kind), 0);
+	assert_string_equal(kind, "bridge");
+	assert_int_equal(jdm_net_first_addr("virbr0", addr, sizeof addr), 0);
+	assert_string_equal(addr, "192.168.1.254");
+	assert_int_equal(jdm_net_first_addr("eth0br", addr, sizeof addr), -1);
+	pid_t pid = jdm_intnet_dnsmasq_pid(f->in);
+	assert_true(proc_alive(pid));
+	char *log = slurp(jdm_intnet_path(f->in, "dnsmasq.log"));
+	assert_non_null(log);
+	assert_non_null(strstr(log, "static leases only on 192.168.1.100"));
+	free(log);
+	/* idempotent */
+	assert_int_equal(jdm_intnet_up(f->in), 0);
+	assert_int_equal(jdm_intnet_dnsmasq_pid(f->in), pid);
+	assert_int_equal(jdm_intnet_reap(f->in), 0);
+	/* a second handle (a restarted jdmd): the bridges are there already,
+	 * and the dnsmasq of the first handle is stale: it is replaced */
+	struct jdm_intnet *in2 = jdm_intnet_new(f->dir);
+	assert_non_null(in2);
+	if (jdm_intnet_up(in2) != 0)
+		fail_msg("up again: %s", cfg_err_msg());
+	pid_t pid2 = jdm_intnet_dnsmasq_pid(in2);
+	assert_true(proc_alive(pid2));
+	assert_true(pid2 != pid);
+	jdm_intnet_free(in2); /* stops its dnsmasq; bridges stay */
+	assert_false(proc_alive(pid2));
+	assert_true(if_nametoindex("virbr0") > 0);
+	assert_true(if_nametoindex("eth0br") > 0);
+	/* down */
+	assert_int_equal(jdm_intnet_down(f->in), 0);
+	assert_int_equal(jdm_intnet_dnsmasq_pid(f->in), 0);
+	assert_false(proc_alive(pid));
+	assert_int_equal(if_nametoindex("virbr0"), 0);
+	assert_int_equal(if_nametoindex("eth0br"), 0);
+	assert_int_equal(jdm_intnet_down(f->in), 0); /* again: fine */
+	assert_int_equal(jdm_intnet_reap(f->in), 0); /* not meant to run */
+	/* virbr0 that is not a bridge */
+	assert_int_equal(ipcmd("link", "add", "virbr0", "type", "veth", "peer", "name", "ut-peer", NULL), 0);
+	assert_int_equal(jdm_intnet_up(f->in), -1);
+	assert_non_null(strstr(cfg_err_msg(), "not a bridge"));
+	assert_int_equal(jdm_net_link_del("virbr0"), 0);
+	assert_int_equal(jdm_net_link_del("virbr0"), 1);
+}
+
+/* The full path: a VNF (veth end in the second namespace, MAC from the
+ * host list) gets 192.168.1.101 from dnsmasq, answers pings, and is
+ * reported down once its interface is gone. dnsmasq is restarted by the
+ * reaper when it dies. */
+static void test_vnf_dhcp_live(void **state)
+{
+	struct fixture *f = *state;
+	NEED_NETNS();
+	assert_true(ut_ns_vnf[0]);
+	f->dir = mk_state_dir();
+	f->in = jdm_intnet_new(f->dir);
+	assert_non_null(f->in);
+	if (jdm_intnet_up(f->in) != 0)
+		fail_msg("up: %s", cfg_err_msg());
+	pid_t pid = jdm_intnet_dnsmasq_pid(f->in);
+	/* the host list arrives after start: dnsmasq must reread it (SIGHUP) */
+	const struct jdm_intnet_host h[] = {
+		{"vsrx", "52:54:00:aa:00:00", "192.168.1.100"},
+		{"vnf1", "52:54:00:AA:00:01", "192.168.1.101"},
+	};
+	assert_int_equal(jdm_intnet_set_hosts(f->in, h, 2), 0);
+	assert_int_equal(jdm_intnet_dnsmasq_pid(f->in), pid);
+
+	/* the VNF: vnf1-t in virbr0 here, its peer "eth0" in the VNF namespace */
+	assert_int_equal(ipcmd("link", "add", "vnf1-t", "type", "veth", "peer", "name", "eth0", "address",
+	                       "52:54:00:aa:00:01", "netns", ut_ns_vnf, NULL),
+	                 0);
+	assert_int_equal(jdm_net_link_set_master("vnf1-t", "virbr0"), 0);
+	char master[32];
+	assert_int_equal(jdm_net_link_master("vnf1-t", master, sizeof master), 0);
+	assert_string_equal(master, "virbr0");
+	assert_int_equal(jdm_net_link_up("vnf1-t"), 0);
+	assert_int_equal(ipcmd("-n", ut_ns_vnf, "link", "set", "lo", "up", NULL), 0);
+	assert_int_equal(ipcmd("-n", ut_ns_vnf, "link", "set", "eth0", "up", NULL), 0);
+	assert_true(proc_alive(pid)); /* survived the SIGHUP */
+
+	/* DHCP with busybox udhcpc in the VNF namespace; its script sets the
+	 * address it got */
+	char script[512];
+	snprintf(script, sizeof script, "%s/udhcpc.sh", f->dir);
+	FILE *sf = fopen(script, "w");
+	assert_non_null(sf);
+	fprintf(sf, "#!/bin/sh\n"
+	            "case \"$1\" in bound|renew) exec %s addr replace \"$ip/${mask:-24}\" dev \"$interface\";; "
+	            "esac\nexit 0\n",
+	            ut_ip());
+	fclose(sf);
+	chmod(script, 0755);
+	const char *busybox = access("/bin/busybox", X_OK) == 0 ? "/bin/busybox" : NULL;
+	if (busybox) {
+		const char *argv[] = {ut_ip(), "netns", "exec", ut_ns_vnf, busybox, "udhcpc", "-i", "eth0",
+		                      "-f", "-q", "-n", "-t", "8", "-T", "1", "-s", script, NULL};
+		int rc = ut_run(argv, NULL, 0);
+		if (rc != 0) {
+			char *log = slurp(jdm_intnet_path(f->in, "dnsmasq.log"));
+			fail_msg("udhcpc failed (%d); dnsmasq log:\n%s", rc, log ? log : "");
+		}
+		char *leases = slurp(jdm_intnet_path(f->in, "leases"));
+		assert_non_null(leases);
+		assert_non_null(strstr(leases, "52:54:00:aa:00:01 192.168.1.101 vnf1"));
+		free(leases);
+	} else {
+		print_message("# no busybox: static address instead of DHCP\n");
+		assert_int_equal(ipcmd("-n", ut_ns_vnf, "addr", "add", "192.168.1.101/24", "dev", "eth0", NULL), 0);
+	}
+
+	/* liveliness: alive, then down once eth0 is gone */
+	f->live = jdm_live_new();
+	assert_non_null(f->live);
+	jdm_live_set_periods(f->live, 1, 1); /* down after at most 3 s */
+	const struct jdm_live_target t[] = {{"vnf1", "192.168.1.101"}, {"vsrx", "192.168.1.100"}};
+	assert_int_equal(jdm_live_set_targets(f->live, t, 2), 0);
+	double t0 = now_s();
+	while (jdm_live_state(f->live, "vnf1") != 1 && now_s() - t0 < 10) {
+		jdm_live_tick(f->live, time(NULL));
+		struct pollfd p = {.fd = jdm_live_fd(f->live), .events = POLLIN};
+		if (poll(&p, 1, 100) > 0)
+			jdm_live_input(f->live);
+	}
+	assert_int_equal(jdm_live_state(f->live, "vnf1"), 1);
+	assert_int_equal(jdm_live_state(f->live, "vsrx"), 0); /* not there */
+
+	assert_int_equal(ipcmd("-n", ut_ns_vnf, "link", "del", "eth0", NULL), 0);
+	assert_int_equal(if_nametoindex("vnf1-t"), 0); /* the pair is gone */
+	t0 = now_s();
+	while (jdm_live_state(f->live, "vnf1") != 0 && now_s() - t0 < 10) {
+		jdm_live_tick(f->live, time(NULL));
+		struct pollfd p = {.fd = jdm_live_fd(f->live), .events = POLLIN};
+		if (poll(&p, 1, 100) > 0)
+			jdm_live_input(f->live);
+	}
+	double took = now_s() - t0;
+	assert_int_equal(jdm_live_state(f->live, "vnf1"), 0);
+	/* 3 alive periods, plus one second of clock granularity */
+	if (took > 4.5)
+		fail_msg("down after %.1f s, more than 3 periods", took);
+
+	/* the reaper restarts a dead dnsmasq */
+	pid = jdm_intnet_dnsmasq_pid(f->in);
+	assert_true(proc_alive(pid));
+	kill(pid, SIGKILL);
+	int r = 0;
+	t0 = now_s();
+	while ((r = jdm_intnet_reap(f->in)) == 0 && now_s() - t0 < 5)
+		usleep(50000);
+	if (r != 1)
+		fail_msg("reap: %d %s", r, cfg_err_msg());
+	pid_t npid = jdm_intnet_dnsmasq_pid(f->in);
+	assert_true(npid != pid);
+	assert_true(proc_alive(npid));
+	assert_int_equal(jdm_intnet_reap(f->in), 0);
+	/* it serves the same host list */
+	char *dh = slurp(jdm_intnet_path(f->in, "dhcp-hosts"));
+	assert_non_null(strstr(dh, "52:54:00:aa:00:01,192.168.1.101,vnf1\n"));
+	free(dh);
+}
+
+int main(int argc, char **argv)
+{
+	int rc = ut_enter_netns(argc, argv, true);
+	if (rc >= 0)
+		return rc;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_render_figure25),
+		cmocka_unit_test(test_render_edge),
+		cmocka_unit_test(test_pick_ip),
+		cmocka_unit_test(test_host_files),
+		cmocka_unit_test_setup_teardown(test_up_down, ns_setup, ns_teardown),
+		cmocka_unit_test_setup_teardown(test_vnf_dhcp_live, ns_setup, ns_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
