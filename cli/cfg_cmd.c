@@ -207,16 +207,20 @@ static int hash_password(const char *pw, char *out, size_t n)
 		setting[3 + i] = abc[rnd[i] & 63];
 	setting[19] = '$';
 	setting[20] = 0;
-	struct crypt_data cd;
-	memset(&cd, 0, sizeof cd);
-	const char *h = crypt_r(pw, setting, &cd);
-	if (!h || h[0] != '$' || strlen(h) >= n) {
-		explicit_bzero(&cd, sizeof cd);
-		return cfg_err_set("cannot hash the password");
-	}
-	strcpy(out, h);
-	explicit_bzero(&cd, sizeof cd);
-	return 0;
+	/* libxcrypt's crypt_rn: NULL on failure, and (unlike crypt_r) not
+	   intercepted by ASan, whose interceptor assumes glibc's layout */
+	struct crypt_data *cd = calloc(1, sizeof *cd);
+	if (!cd)
+		return cfg_err_set("out of memory");
+	const char *h = crypt_rn(pw, setting, cd, (int)sizeof *cd);
+	int rc = 0;
+	if (!h || h[0] != '$' || strlen(h) >= n)
+		rc = cfg_err_set("cannot hash the password");
+	else
+		strcpy(out, h);
+	explicit_bzero(cd, sizeof *cd);
+	free(cd);
+	return rc;
 }
 
 static int pw_second(struct cfg_session *s, void *ctx, const char *in, size_t len, bool eof,

@@ -393,6 +393,17 @@ static void stop_dnsmasq(struct jdm_intnet *in)
 	unlink(in->p_pid);
 }
 
+static void free_args(char *a, char *b, char *c, char *d, char *e, char *f, char *g)
+{
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+	free(e);
+	free(f);
+	free(g);
+}
+
 /* Start dnsmasq and wait until it is ready. 0 or -1. */
 static int start_dnsmasq(struct jdm_intnet *in)
 {
@@ -432,8 +443,7 @@ static int start_dnsmasq(struct jdm_intnet *in)
 		int e = errno;
 		if (logfd >= 0)
 			close(logfd);
-		free(a_range), free(a_dhcp), free(a_hosts), free(a_leases), free(a_pid), free(a_log),
-		    free(a_port);
+		free_args(a_range, a_dhcp, a_hosts, a_leases, a_pid, a_log, a_port);
 		return cfg_err_set("fork: %s", strerror(e));
 	}
 	if (pid == 0) {
@@ -459,8 +469,7 @@ static int start_dnsmasq(struct jdm_intnet *in)
 	}
 	if (logfd >= 0)
 		close(logfd);
-	free(a_range), free(a_dhcp), free(a_hosts), free(a_leases), free(a_pid), free(a_log),
-	    free(a_port);
+	free_args(a_range, a_dhcp, a_hosts, a_leases, a_pid, a_log, a_port);
 	in->pid = pid;
 	clock_gettime(CLOCK_MONOTONIC, &in->last_start);
 	/* Ready when its pid file names it (written after its signal handlers

@@ -10,6 +10,7 @@
  * interrupted (processes left in them, i.e. our dnsmasq or udhcpc, are
  * killed by PID first). Without root those tests are skipped.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -17,6 +18,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -731,6 +733,83 @@ static void test_vnf_dhcp_live(void **state)
 	free(dh);
 }
 
+/* Ask 192.168.1.254:PORT for the A record of NAME; 1 when the answer
+ * holds IP, 0 when not, -1 when there was no answer. */
+static int dns_lookup(int port, const char *name, const char *ip)
+{
+	unsigned char q[512], r[512];
+	size_t len = 0;
+	const unsigned char hdr[] = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0};
+	memcpy(q, hdr, sizeof hdr);
+	len = sizeof hdr;
+	size_t nl = strlen(name);
+	q[len++] = (unsigned char)nl;
+	memcpy(q + len, name, nl);
+	len += nl;
+	q[len++] = 0;
+	const unsigned char tail[] = {0, 1, 0, 1}; /* A, IN */
+	memcpy(q + len, tail, sizeof tail);
+	len += sizeof tail;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	inet_pton(AF_INET, JDM_INTNET_HOST_IP, &sa.sin_addr);
+	int rc = -1;
+	if (sendto(fd, q, len, 0, (struct sockaddr *)&sa, sizeof sa) == (ssize_t)len) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		if (poll(&p, 1, 1000) > 0) {
+			ssize_t n = recv(fd, r, sizeof r, 0);
+			if (n >= 12 && r[0] == 0x12 && r[1] == 0x34) {
+				struct in_addr a;
+				inet_pton(AF_INET, ip, &a);
+				rc = (r[3] & 0x0f) == 0 && (r[6] << 8 | r[7]) >= 1 &&
+				     memmem(r + len, (size_t)n - len, &a, 4) != NULL;
+			}
+		}
+	}
+	close(fd);
+	return rc;
+}
+
+/* DNS on a port: names from the host list, reread on SIGHUP. A dnsmasq
+ * that cannot start is reported with its own words. */
+static void test_dns_names(void **state)
+{
+	struct fixture *f = *state;
+	NEED_NETNS();
+	f->dir = mk_state_dir();
+	f->in = jdm_intnet_new(f->dir);
+	assert_non_null(f->in);
+	jdm_intnet_set_dns_port(f->in, 5353);
+	const struct jdm_intnet_host h1[] = {{"vnf1", "52:54:00:aa:00:01", "192.168.1.101"}};
+	assert_int_equal(jdm_intnet_set_hosts(f->in, h1, 1), 0);
+	/* port taken: up fails, and says why */
+	int busy = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in any = {.sin_family = AF_INET, .sin_port = htons(5353)};
+	assert_int_equal(bind(busy, (struct sockaddr *)&any, sizeof any), 0);
+	assert_int_equal(jdm_intnet_up(f->in), -1);
+	assert_non_null(strstr(cfg_err_msg(), "dnsmasq exited at start"));
+	assert_non_null(strstr(cfg_err_msg(), "in use"));
+	assert_int_equal(jdm_intnet_dnsmasq_pid(f->in), 0);
+	close(busy);
+	if (jdm_intnet_up(f->in) != 0)
+		fail_msg("up: %s", cfg_err_msg());
+	assert_int_equal(dns_lookup(5353, "vnf1", "192.168.1.101"), 1);
+	/* new list: dnsmasq rereads it on SIGHUP */
+	pid_t pid = jdm_intnet_dnsmasq_pid(f->in);
+	const struct jdm_intnet_host h2[] = {{"vnf2", "52:54:00:aa:00:02", "192.168.1.102"}};
+	assert_int_equal(jdm_intnet_set_hosts(f->in, h2, 1), 0);
+	int got = 0;
+	for (int i = 0; i < 40 && got != 1; i++) {
+		usleep(50000);
+		got = dns_lookup(5353, "vnf2", "192.168.1.102");
+	}
+	assert_int_equal(got, 1);
+	assert_int_equal(dns_lookup(5353, "vnf1", "192.168.1.101"), 0);
+	assert_int_equal(jdm_intnet_dnsmasq_pid(f->in), pid);
+	assert_true(proc_alive(pid));
+}
+
 int main(int argc, char **argv)
 {
 	int rc = ut_enter_netns(argc, argv, true);
@@ -743,6 +822,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_host_files),
 		cmocka_unit_test_setup_teardown(test_up_down, ns_setup, ns_teardown),
 		cmocka_unit_test_setup_teardown(test_vnf_dhcp_live, ns_setup, ns_teardown),
+		cmocka_unit_test_setup_teardown(test_dns_names, ns_setup, ns_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
