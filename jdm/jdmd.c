@@ -16,17 +16,20 @@
 #include "cfg_schema_data.h"
 #include "cfg_session.h"
 #include "jdm_ssh.h"
+#include "jdm_vnf.h"
 
 /* Everything jdmd owns besides the configuration daemon. */
 struct jdm {
 	struct cfg_daemon *d;
 	struct jdm_ssh *ssh;
+	struct jdm_vnf *vnf;
 };
 
 static void jdm_validate(void *ctx, const struct cfg_tree *t, struct cfg_findings *fs)
 {
-	(void)ctx;
+	struct jdm *j = ctx;
 	jdm_ssh_validate(t, fs);
+	jdm_vnf_validate(j->vnf, t, fs);
 }
 
 /* Make the world match NEW (also run at start to converge). */
@@ -34,18 +37,18 @@ static int jdm_apply(void *ctx, const struct cfg_tree *old_tree, const struct cf
                      struct cfg_buf *out, struct cfg_findings *fs)
 {
 	struct jdm *j = ctx;
-	(void)old_tree;
 	if (jdm_ssh_apply(j->ssh, new_tree, out) < 0) {
 		cfg_findings_add_line(fs, "system services ssh: %s", cfg_err_msg());
 		return -1;
 	}
-	return 0;
+	return jdm_vnf_apply(j->vnf, old_tree, new_tree, out, fs);
 }
 
 /* Once a second: a dead sshd is started again from the active config. */
 static void jdm_tick(void *ctx)
 {
 	struct jdm *j = ctx;
+	jdm_vnf_tick(j->vnf);
 	if (jdm_ssh_reap(j->ssh)) {
 		struct cfg_buf out = {0};
 		struct cfg_tree *eff = cfg_commit_effective(cfg_daemon_active(j->d));
@@ -105,8 +108,29 @@ static int show_host_vlans(struct cfg_cmd *c)
 	return 0;
 }
 
+/* jdmd's own options, taken out of ARGV before the daemon core parses it:
+ * --hypervisor URI|none (env NFX_HYPERVISOR), --image-dir DIR (NFX_IMAGE_DIR). */
+static void own_opts(int *argc, char **argv, struct jdm_vnf_opts *vo)
+{
+	vo->uri = getenv("NFX_HYPERVISOR");
+	vo->image_dir = getenv("NFX_IMAGE_DIR");
+	int j = 1;
+	for (int i = 1; i < *argc; i++) {
+		if (i + 1 < *argc && !strcmp(argv[i], "--hypervisor"))
+			vo->uri = argv[++i];
+		else if (i + 1 < *argc && !strcmp(argv[i], "--image-dir"))
+			vo->image_dir = argv[++i];
+		else
+			argv[j++] = argv[i];
+	}
+	argv[j] = NULL;
+	*argc = j;
+}
+
 int main(int argc, char **argv)
 {
+	struct jdm_vnf_opts vo = {0};
+	own_opts(&argc, argv, &vo);
 	struct cfg_daemon_opts o = {
 		.name = "jdm",
 		.default_host = "jdm",
@@ -125,12 +149,14 @@ int main(int argc, char **argv)
 	char cli[PATH_MAX];
 	struct jdm j = {.d = d};
 	j.ssh = jdm_ssh_new(cfg_daemon_state_dir(d), cli_path(cli, sizeof cli), cfg_daemon_socket_path(d));
+	j.vnf = jdm_vnf_new(d, &vo);
 	struct cfg_hooks h = {.ctx = &j, .validate = jdm_validate, .apply = jdm_apply};
 	cfg_daemon_set_hooks(d, &h);
 	cfg_daemon_set_tick(d, 1000, jdm_tick, &j);
 	int rc = cfg_daemon_run(d);
 	if (rc < 0)
 		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
+	jdm_vnf_free(j.vnf);
 	jdm_ssh_free(j.ssh);
 	cfg_daemon_free(d);
 	return rc < 0 ? 1 : 0;

@@ -21,6 +21,10 @@ ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 DIR="$ROOT/tests/transcripts"
 NFX="$ROOT/nfx"
 CLI="${NFX_CLI:-${NFX_BUILD_DIR:-$ROOT/build}/cli/cli}"
+# Golden transcripts pin the CLI's behaviour: the daemons keep the
+# configuration only (the thesis' VNF images do not exist here); the VNF
+# lifecycle has its own integration tests against real QEMU.
+export NFX_HYPERVISOR="${NFX_HYPERVISOR:-none}"
 CLI_TIMEOUT="${NFX_TRANSCRIPT_TIMEOUT:-60}"
 
 regen="${NFX_REGEN:-0}"

@@ -21,7 +21,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$BUILD/jdm/jdmd" --state-dir "$state" >"$state/jdmd.log" 2>&1 &
+# a configuration test: the generated VNFs' images do not exist
+NFX_HYPERVISOR=none "$BUILD/jdm/jdmd" --state-dir "$state" >"$state/jdmd.log" 2>&1 &
 pid=$!
 for _ in $(seq 200); do [[ -S "$state/jdm.sock" ]] && break; sleep 0.02; done
 [[ -S "$state/jdm.sock" ]] || fail "jdmd did not start"

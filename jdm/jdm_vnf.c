@@ -1,0 +1,1205 @@
+/* jdm_vnf — VNFs on libvirt. See jdm_vnf.h. */
+#include "jdm_vnf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <stdarg.h>
+
+#include "cfg_err.h"
+#if __has_include("jdm_console.h")
+#include "jdm_console.h"
+#define HAVE_CONSOLE 1
+#endif
+#include "jdm_domain.h"
+#include "jdm_hugepages.h"
+#include "jdm_intnet.h"
+#include "jdm_live.h"
+#include "jdm_ssh.h"
+#include "jdm_virt.h"
+#include "vnfimg.h"
+
+#define MAX_STORAGE 16
+#define MAX_PIN 64
+#define DEFAULT_IMAGE_DIR "/var/third-party/images"
+#define RESTART_BURST 5     /* more deaths than this within RESTART_WINDOW: give up */
+#define RESTART_WINDOW 60
+
+/* Runtime state of one VNF, kept while it is configured. */
+struct vnf_rt {
+	char *name;
+	char uuid[37], mac0[18], mac1[18], ip[16];
+	char *xml;            /* the definition we made (also in the store) */
+	bool stopping;        /* a stop is ours: its STOPPED event is expected */
+	unsigned restarts;    /* automatic restarts after the VNF died */
+	time_t last_death;
+	char last_reason[48];
+	time_t deaths[RESTART_BURST + 1];
+	unsigned ndeaths;
+	bool gave_up;
+	bool seen;            /* mark for sweeping */
+};
+
+struct jdm_vnf {
+	struct cfg_daemon *d;
+	char *state_dir, *image_dir, *sysfs_root, *uri;
+	bool none;            /* configuration only */
+	struct jdm_virt *virt;
+	int cb_id;
+	struct jdm_intnet *net;
+	bool net_up;
+	struct jdm_live *live;
+	char hugedir[PATH_MAX];
+	bool huge_mounted;
+	struct vnf_rt **rt;
+	size_t nrt;
+};
+
+/* ------------------------------------------------------------- helpers */
+
+/* snprintf for paths: 0, or -1 (cfg_err set) when the result was cut. */
+static int pathf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int pathf(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int w = vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+	return w < 0 || (size_t)w >= n ? cfg_err_set("path too long: %s", buf) : 0;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+	if (!d)
+		abort();
+	return d;
+}
+
+/* Child of N with schema keyword NAME (active only). */
+static struct cfg_node *child(const struct cfg_node *n, const char *name)
+{
+	for (struct cfg_node *c = n ? n->child : NULL; c; c = c->next)
+		if (!(c->flags & CFG_N_INACTIVE) && strcmp(c->schema->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static const char *leaf(const struct cfg_node *n, const char *name)
+{
+	struct cfg_node *c = child(n, name);
+	return c ? c->value : NULL;
+}
+
+static const char *leaf2(const struct cfg_node *n, const char *a, const char *b)
+{
+	return leaf(child(n, a), b);
+}
+
+/* The VNF list entries of T. */
+static struct cfg_node *vnfs_first(const struct cfg_tree *t)
+{
+	struct cfg_node *c = child(cfg_tree_root(t), "virtual-network-functions");
+	return c ? c->child : NULL;
+}
+
+static struct cfg_node *vnf_node(const struct cfg_tree *t, const char *name)
+{
+	for (struct cfg_node *n = vnfs_first(t); n; n = n->next)
+		if (n->value && strcmp(n->value, name) == 0 && !(n->flags & CFG_N_INACTIVE))
+			return n;
+	return NULL;
+}
+
+static const char *image_path(const struct cfg_node *vnf)
+{
+	struct cfg_node *img = child(vnf, "image");
+	for (struct cfg_node *c = img ? img->child : NULL; c; c = c->next)
+		if (c->schema->flags & CFG_F_POSITIONAL)
+			return c->value;
+	return NULL;
+}
+
+static bool in_host_netns(void)
+{
+	struct stat a, b;
+	if (stat("/proc/self/ns/net", &a) < 0 || stat("/proc/1/ns/net", &b) < 0)
+		return false;
+	return a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+static void kv_key(char *buf, size_t n, const char *name, const char *what)
+{
+	snprintf(buf, n, "vnf/%s/%s", name, what);
+}
+
+/* --------------------------------------------------------- runtime state */
+
+static struct vnf_rt *rt_find(struct jdm_vnf *v, const char *name)
+{
+	for (size_t i = 0; i < v->nrt; i++)
+		if (strcmp(v->rt[i]->name, name) == 0)
+			return v->rt[i];
+	return NULL;
+}
+
+static bool ip_used(struct jdm_vnf *v, const char *ip, const struct vnf_rt *except)
+{
+	for (size_t i = 0; i < v->nrt; i++)
+		if (v->rt[i] != except && strcmp(v->rt[i]->ip, ip) == 0)
+			return true;
+	return false;
+}
+
+/* The runtime state of NAME, with its identity from the store (made and
+ * stored on first use). */
+static struct vnf_rt *rt_get(struct jdm_vnf *v, const char *name)
+{
+	struct vnf_rt *r = rt_find(v, name);
+	if (r)
+		return r;
+	r = calloc(1, sizeof *r);
+	if (!r)
+		abort();
+	r->name = xstrdup(name);
+	struct cfg_store *st = cfg_daemon_store(v->d);
+	char key[256], *val = NULL;
+	kv_key(key, sizeof key, name, "uuid");
+	if (cfg_store_kv_get(st, key, &val) == 0 && strlen(val) == 36)
+		snprintf(r->uuid, sizeof r->uuid, "%s", val);
+	else if (jdm_domain_uuid(r->uuid) == 0)
+		cfg_store_kv_set(st, key, r->uuid);
+	free(val);
+	val = NULL;
+	const char *macs[2] = {"mac0", "mac1"};
+	char *dst[2] = {r->mac0, r->mac1};
+	for (int i = 0; i < 2; i++) {
+		kv_key(key, sizeof key, name, macs[i]);
+		if (cfg_store_kv_get(st, key, &val) == 0 && strlen(val) == 17)
+			snprintf(dst[i], 18, "%s", val);
+		else if (jdm_domain_mac(NULL, dst[i]) == 0)
+			cfg_store_kv_set(st, key, dst[i]);
+		free(val);
+		val = NULL;
+	}
+	kv_key(key, sizeof key, name, "xml");
+	if (cfg_store_kv_get(st, key, &val) == 0)
+		r->xml = val;
+	val = NULL;
+	kv_key(key, sizeof key, name, "ip");
+	if (cfg_store_kv_get(st, key, &val) == 0 && !ip_used(v, val, NULL))
+		snprintf(r->ip, sizeof r->ip, "%s", val);
+	free(val);
+	if (!r->ip[0]) {
+		const char *used[128];
+		size_t nu = 0;
+		for (size_t i = 0; i < v->nrt && nu < 128; i++)
+			if (v->rt[i]->ip[0])
+				used[nu++] = v->rt[i]->ip;
+		if (jdm_intnet_pick_ip(used, nu, r->ip) == 0)
+			cfg_store_kv_set(st, key, r->ip);
+	}
+	struct vnf_rt **n = realloc(v->rt, (v->nrt + 1) * sizeof *n);
+	if (!n)
+		abort();
+	v->rt = n;
+	v->rt[v->nrt++] = r;
+	return r;
+}
+
+static void rt_free(struct vnf_rt *r)
+{
+	if (!r)
+		return;
+	free(r->name);
+	free(r->xml);
+	free(r);
+}
+
+static void rt_set_xml(struct jdm_vnf *v, struct vnf_rt *r, const char *xml)
+{
+	free(r->xml);
+	r->xml = xml ? xstrdup(xml) : NULL;
+	char key[256];
+	kv_key(key, sizeof key, r->name, "xml");
+	cfg_store_kv_set(cfg_daemon_store(v->d), key, xml);
+}
+
+/* -------------------------------------------------------------- hypervisor */
+
+static void on_lifecycle_main(void *arg);
+
+struct lc_event {
+	struct jdm_vnf *v;
+	char name[256];
+	int event, detail;
+};
+
+/* libvirt's event thread: hand the event to the main loop. */
+static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+	(void)conn;
+	struct jdm_vnf *v = opaque;
+	struct lc_event *e = calloc(1, sizeof *e);
+	if (!e)
+		return 0;
+	e->v = v;
+	snprintf(e->name, sizeof e->name, "%s", virDomainGetName(dom));
+	e->event = event;
+	e->detail = detail;
+	jdm_virt_post(v->virt, on_lifecycle_main, e);
+	return 0;
+}
+
+static void virt_readable(void *ctx, int fd, short re)
+{
+	(void)fd;
+	(void)re;
+	jdm_virt_dispatch(((struct jdm_vnf *)ctx)->virt);
+}
+
+/* Open the hypervisor on first need. 0, or -1 with cfg_err set. */
+static int ensure_virt(struct jdm_vnf *v)
+{
+	if (v->virt)
+		return 0;
+	if (v->none)
+		return cfg_err_set("no hypervisor (jdmd runs with --hypervisor none)");
+	if (!v->huge_mounted) {
+		pathf(v->hugedir, sizeof v->hugedir, "%s/hugepages", v->state_dir);
+		mkdir(v->hugedir, 0700);
+		v->huge_mounted = jdm_huge_mount(v->hugedir, 2048) == 0;
+	}
+	v->virt = jdm_virt_open(v->uri, v->huge_mounted ? v->hugedir : NULL);
+	if (!v->virt)
+		return -1;
+	v->cb_id = virConnectDomainEventRegisterAny(jdm_virt_conn(v->virt), NULL,
+	                                            VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+	                                            VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), v, NULL);
+	cfg_daemon_watch(v->d, jdm_virt_fd(v->virt), POLLIN, virt_readable, v);
+	return 0;
+}
+
+/* The internal network, once: only inside a namespace made for the
+ * appliance (never in the host's own network namespace). */
+static int ensure_net(struct jdm_vnf *v)
+{
+	if (v->net_up)
+		return 0;
+	if (in_host_netns() && !getenv("NFX_ALLOW_HOST_NETNS"))
+		return cfg_err_set("jdmd runs in the host's network namespace: VNF networks are made "
+		                   "only in the appliance's namespace (start it with ./nfx up)");
+	if (!v->net)
+		v->net = jdm_intnet_new(v->state_dir);
+	if (jdm_intnet_up(v->net) < 0)
+		return -1;
+	v->net_up = true;
+	return 0;
+}
+
+static virDomainPtr lookup(struct jdm_vnf *v, const char *name)
+{
+	if (!v->virt)
+		return NULL;
+	virResetLastError();
+	return virDomainLookupByName(jdm_virt_conn(v->virt), name);
+}
+
+static bool dom_active(virDomainPtr d) { return d && virDomainIsActive(d) == 1; }
+
+/* ------------------------------------------------------------ the domain */
+
+static const char *accel_of(const struct cfg_tree *t)
+{
+	const char *a = leaf2(child(cfg_tree_root(t), "system"), "virtualization", "accel");
+	if (a)
+		return a;
+	const char *env = getenv("NFX_ACCEL");
+	if (env && (!strcmp(env, "kvm") || !strcmp(env, "tcg")))
+		return env;
+	return access("/dev/kvm", R_OK | W_OK) == 0 ? "kvm" : "tcg";
+}
+
+/* A FAT disk with the VNF's day-0 files (config-data), labelled
+ * CONFIG-DATA, made with mkfs.vfat and mcopy (argv, no shell). */
+static int run_argv(const char *const *argv)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return cfg_err_set("fork: %s", strerror(errno));
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return cfg_err_set("waitpid: %s", strerror(errno));
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0
+	                                              : cfg_err_set("%s failed", argv[0]);
+}
+
+static int make_config_disk(struct jdm_vnf *v, const struct cfg_node *cd, const char *name,
+                            char *out, size_t n)
+{
+	char dir[PATH_MAX];
+	if (pathf(dir, sizeof dir, "%s/vnf", v->state_dir) < 0)
+		return -1;
+	mkdir(dir, 0700);
+	if (pathf(dir, sizeof dir, "%s/vnf/%s", v->state_dir, name) < 0)
+		return -1;
+	mkdir(dir, 0700);
+	if (pathf(out, n, "%s/config-data.img", dir) < 0)
+		return -1;
+	unlink(out);
+	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || ftruncate(fd, 4 << 20) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return cfg_err_set("%s: %s", out, strerror(errno));
+	}
+	close(fd);
+	const char *mk[] = {"/usr/sbin/mkfs.vfat", "-n", "CONFIG-DATA", out, NULL};
+	if (run_argv(mk) < 0)
+		return cfg_err_set("cannot make the config-data disk: %s", cfg_err_msg());
+	for (const struct cfg_node *f = cd->child; f; f = f->next) {
+		if (strcmp(f->schema->name, "file") || !f->value)
+			continue;
+		const char *cp[] = {"/usr/bin/mcopy", "-o", "-i", out, f->value, "::", NULL};
+		if (run_argv(cp) < 0)
+			return cfg_err_set("config-data: cannot copy %s", f->value);
+	}
+	return 0;
+}
+
+/* The domain XML of VNF node N (config T). Caller frees *XML. */
+static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg_node *n,
+                   struct vnf_rt *r, char **xml)
+{
+	struct jdm_domain_spec s = {0};
+	s.name = n->value;
+	s.uuid = leaf(n, "uuid") ? leaf(n, "uuid") : r->uuid;
+	s.accel = accel_of(t);
+	struct cfg_node *cpu = child(n, "virtual-cpu");
+	const char *count = leaf(cpu, "count");
+	s.vcpus = count ? (unsigned)strtoul(count, NULL, 10) : 1;
+	s.host_passthrough = child(child(cpu, "features"), "hardware-virtualization") != NULL;
+	int pin[MAX_PIN];
+	bool any_pin = false;
+	for (unsigned i = 0; i < MAX_PIN; i++)
+		pin[i] = -1;
+	for (struct cfg_node *c = cpu ? cpu->child : NULL; c; c = c->next)
+		if (c->schema->kind == CFG_LIST && c->value) {
+			unsigned idx = (unsigned)strtoul(c->value, NULL, 10);
+			const char *p = leaf(c, "physical-cpu");
+			if (idx < MAX_PIN && idx < s.vcpus && p) {
+				pin[idx] = atoi(p);
+				any_pin = true;
+			}
+		}
+	s.pin = any_pin ? pin : NULL;
+	struct cfg_node *mem = child(n, "memory");
+	const char *size = leaf(mem, "size");
+	s.memory_kib = size ? strtoull(size, NULL, 10) : JDM_DOMAIN_DEFAULT_MEMORY_KIB;
+	struct cfg_node *hp = child(child(mem, "features"), "hugepages");
+	s.hugepages = hp != NULL;
+	const char *ps = leaf(hp, "page-size");
+	s.hugepage_kib = ps && !strcmp(ps, "1024") ? 1048576 : 2048;
+	struct cfg_node *img = child(n, "image");
+	s.image = image_path(n);
+	s.image_type = leaf(img, "image-type");
+	s.bus = leaf(img, "bus-type");
+	s.cache = leaf(img, "driver-cache");
+	struct jdm_domain_disk disks[MAX_STORAGE];
+	size_t nd = 0;
+	for (struct cfg_node *c = n->child; c && nd < MAX_STORAGE; c = c->next)
+		if (!strcmp(c->schema->name, "storage") && c->value && !(c->flags & CFG_N_INACTIVE)) {
+			memset(&disks[nd], 0, sizeof disks[nd]);
+			disks[nd].dev = c->value;
+			disks[nd].type = leaf(c, "type");
+			disks[nd].file = leaf2(c, "source", "file");
+			nd++;
+		}
+	s.storage = disks;
+	s.n_storage = nd;
+	char cdisk[PATH_MAX];
+	struct cfg_node *cd = child(n, "config-data");
+	if (cd && cd->child) {
+		if (make_config_disk(v, cd, n->value, cdisk, sizeof cdisk) < 0)
+			return -1;
+		s.config_data_disk = cdisk;
+	}
+	struct jdm_domain_nic nics[2];
+	char tap0[64], tap1[64];
+	memset(nics, 0, sizeof nics);
+	if (!child(n, "no-default-interfaces")) {
+		snprintf(tap0, sizeof tap0, "%s_eth0", n->value);
+		snprintf(tap1, sizeof tap1, "%s_eth1", n->value);
+		nics[0] = (struct jdm_domain_nic){.name = "eth0", .mac = r->mac0, .bridge = "virbr0",
+		                                  .vlan = -1, .target_dev = tap0};
+		nics[1] = (struct jdm_domain_nic){.name = "eth1", .mac = r->mac1, .bridge = "eth0br",
+		                                  .vlan = -1, .target_dev = tap1};
+		s.nics = nics;
+		s.n_nics = 2;
+	}
+	char log[PATH_MAX];
+	if (pathf(log, sizeof log, "%s/vnf", v->state_dir) < 0)
+		return -1;
+	mkdir(log, 0700);
+	if (pathf(log, sizeof log, "%s/vnf/%s", v->state_dir, n->value) < 0)
+		return -1;
+	mkdir(log, 0700);
+	if (pathf(log, sizeof log, "%s/vnf/%s/console.log", v->state_dir, n->value) < 0)
+		return -1;
+	s.serial_log = log;
+	char *init = NULL;
+	const char *desc = leaf(n, "init-descriptor");
+	if (desc) {
+		FILE *f = fopen(desc, "r");
+		if (!f)
+			return cfg_err_set("init-descriptor %s: %s", desc, strerror(errno));
+		struct cfg_buf b = {0};
+		char chunk[4096];
+		size_t got;
+		while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+			cfg_buf_add(&b, chunk, got);
+		fclose(f);
+		init = cfg_buf_steal(&b);
+		s.init_descriptor_xml = init;
+	}
+	int rc = jdm_domain_xml(&s, xml);
+	free(init);
+	return rc;
+}
+
+/* ----------------------------------------------------------- commit check */
+
+void jdm_vnf_validate(struct jdm_vnf *v, const struct cfg_tree *t, struct cfg_findings *fs)
+{
+	if (v->none)
+		return;
+	for (struct cfg_node *n = vnfs_first(t); n; n = n->next) {
+		if ((n->flags & CFG_N_INACTIVE) || !n->value)
+			continue;
+		const char *path = image_path(n);
+		if (!path)
+			continue; /* the generic check reports the missing image */
+		struct cfg_node *img = child(n, "image");
+		const char *type = leaf(img, "image-type");
+		/* backing files must stay in the image directory (or the image's own) */
+		char dir[PATH_MAX];
+		size_t il = strlen(v->image_dir);
+		if (!strncmp(path, v->image_dir, il) && path[il] == '/') {
+			snprintf(dir, sizeof dir, "%s", v->image_dir);
+		} else {
+			snprintf(dir, sizeof dir, "%s", path);
+			char *sl = strrchr(dir, '/');
+			if (sl && sl != dir)
+				*sl = '\0';
+			else
+				snprintf(dir, sizeof dir, "/");
+		}
+		struct vnfimg_info info;
+		if (vnfimg_inspect(path, type ? type : "qcow2", dir, &info) < 0)
+			cfg_findings_add(fs, img, NULL, "%s", cfg_err_msg());
+		const char *desc = leaf(n, "init-descriptor");
+		if (desc && access(desc, R_OK) != 0)
+			cfg_findings_add(fs, n, NULL, "init-descriptor %s: %s", desc, strerror(errno));
+		struct cfg_node *cd = child(n, "config-data");
+		for (struct cfg_node *f = cd ? cd->child : NULL; f; f = f->next)
+			if (f->value && access(f->value, R_OK) != 0)
+				cfg_findings_add(fs, cd, NULL, "config-data file %s: %s", f->value, strerror(errno));
+		struct cfg_node *ifs = child(n, "interfaces");
+		for (struct cfg_node *i = ifs ? ifs->child : NULL; i; i = i->next)
+			if (i->value && strcmp(i->value, "eth0") && strcmp(i->value, "eth1") && child(i, "mapping"))
+				cfg_findings_warn(fs, i, NULL,
+				                  "data interface %s is kept in the configuration; the data "
+				                  "path (host-os switch, SR-IOV) is not realised by this release",
+				                  i->value);
+	}
+	/* hugepages: the pool the candidate configures against what VNFs need;
+	   pages held by running hugepage VNFs count as free for them */
+	unsigned ps = 2048;
+	unsigned long cnt = 0;
+	jdm_huge_configured(t, &ps, &cnt);
+	struct jdm_huge_pool pool = {.page_kib = ps};
+	if (jdm_huge_read(v->sysfs_root, ps, &pool) < 0)
+		pool = (struct jdm_huge_pool){.page_kib = ps};
+	unsigned long in_use = 0;
+	const struct cfg_tree *act = cfg_daemon_active(v->d);
+	for (struct cfg_node *n = vnfs_first(act); n; n = n->next) {
+		struct cfg_node *mem = child(n, "memory");
+		struct cfg_node *hp = child(child(mem, "features"), "hugepages");
+		if (!hp || !n->value)
+			continue;
+		virDomainPtr d = lookup(v, n->value);
+		if (dom_active(d)) {
+			const char *size = leaf(mem, "size");
+			in_use += jdm_huge_pages_for(size ? strtoull(size, NULL, 10) : JDM_DOMAIN_DEFAULT_MEMORY_KIB, ps);
+		}
+		if (d)
+			virDomainFree(d);
+	}
+	char meminfo[PATH_MAX];
+	pathf(meminfo, sizeof meminfo, "%s/proc/meminfo", strcmp(v->sysfs_root, "/") ? v->sysfs_root : "");
+	jdm_huge_check(t, &pool, in_use, meminfo, fs);
+}
+
+/* ----------------------------------------------------------------- apply */
+
+static void live_targets(struct jdm_vnf *v)
+{
+	if (!v->live)
+		return;
+	struct jdm_live_target tg[128];
+	size_t n = 0;
+	for (size_t i = 0; i < v->nrt && n < 128; i++) {
+		virDomainPtr d = lookup(v, v->rt[i]->name);
+		if (dom_active(d) && v->rt[i]->ip[0])
+			tg[n++] = (struct jdm_live_target){v->rt[i]->name, v->rt[i]->ip};
+		if (d)
+			virDomainFree(d);
+	}
+	jdm_live_set_targets(v->live, tg, n);
+}
+
+static void dhcp_hosts(struct jdm_vnf *v)
+{
+	if (!v->net_up)
+		return;
+	struct jdm_intnet_host h[128];
+	size_t n = 0;
+	for (size_t i = 0; i < v->nrt && n < 128; i++)
+		if (v->rt[i]->ip[0])
+			h[n++] = (struct jdm_intnet_host){v->rt[i]->name, v->rt[i]->mac0, v->rt[i]->ip};
+	if (jdm_intnet_set_hosts(v->net, h, n) < 0)
+		fprintf(stderr, "jdmd: dhcp hosts: %s\n", cfg_err_msg());
+}
+
+static int start_dom(struct jdm_vnf *v, virDomainPtr d, struct vnf_rt *r)
+{
+	(void)v;
+	r->gave_up = false;
+	r->ndeaths = 0;
+	return virDomainCreate(d);
+}
+
+static void stop_dom(virDomainPtr d, struct vnf_rt *r)
+{
+	if (!dom_active(d))
+		return;
+	if (r)
+		r->stopping = true;
+	if (virDomainDestroy(d) < 0 && r)
+		r->stopping = false;
+}
+
+/* Does any domain we made (a name with a store record) exist that the
+ * configuration no longer has? Stop and undefine it. */
+static void remove_stale(struct jdm_vnf *v, const struct cfg_tree *t, struct cfg_buf *out)
+{
+	virDomainPtr *doms = NULL;
+	int n = virConnectListAllDomains(jdm_virt_conn(v->virt), &doms, 0);
+	for (int i = 0; i < n; i++) {
+		const char *name = virDomainGetName(doms[i]);
+		char key[256], *val = NULL;
+		kv_key(key, sizeof key, name, "uuid");
+		bool ours = cfg_store_kv_get(cfg_daemon_store(v->d), key, &val) == 0;
+		free(val);
+		if (ours && !vnf_node(t, name)) {
+			struct vnf_rt *r = rt_find(v, name);
+			bool was = dom_active(doms[i]);
+			stop_dom(doms[i], r);
+			if (virDomainUndefine(doms[i]) == 0 && was)
+				cfg_buf_printf(out, "%s: stopped and removed (its image is kept)\n", name);
+			if (r)
+				rt_set_xml(v, r, NULL);
+		}
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+}
+
+int jdm_vnf_apply(struct jdm_vnf *v, const struct cfg_tree *old_tree, const struct cfg_tree *new_tree,
+                  struct cfg_buf *out, struct cfg_findings *fs)
+{
+	(void)old_tree;
+	if (v->none)
+		return 0;
+	bool any = vnfs_first(new_tree) != NULL;
+	char libvirt_dir[PATH_MAX];
+	pathf(libvirt_dir, sizeof libvirt_dir, "%s/libvirt", v->state_dir);
+	if (!any && !v->virt && access(libvirt_dir, F_OK) != 0 && strncmp(v->uri, "qemu:///embed", 13) == 0)
+		return 0; /* nothing configured, nothing ever defined */
+	if (ensure_virt(v) < 0) {
+		cfg_findings_add(fs, child(cfg_tree_root(new_tree), "virtual-network-functions"), NULL,
+		                 "%s", cfg_err_msg());
+		return -1;
+	}
+	/* the hugepage pool */
+	unsigned ps;
+	unsigned long cnt;
+	if (jdm_huge_configured(new_tree, &ps, &cnt)) {
+		struct jdm_huge_pool pool;
+		unsigned long got;
+		if (jdm_huge_read(v->sysfs_root, ps, &pool) == 0 && pool.total != cnt &&
+		    jdm_huge_reserve(v->sysfs_root, ps, cnt, &got) < 0) {
+			cfg_findings_add(fs, child(child(child(cfg_tree_root(new_tree), "system"), "memory"),
+			                           "hugepages"), NULL, "%s", cfg_err_msg());
+			return -1;
+		}
+	}
+	remove_stale(v, new_tree, out);
+	for (size_t i = 0; i < v->nrt; i++)
+		v->rt[i]->seen = false;
+	int rc = 0;
+	for (struct cfg_node *n = vnfs_first(new_tree); n; n = n->next) {
+		if ((n->flags & CFG_N_INACTIVE) || !n->value)
+			continue;
+		struct vnf_rt *r = rt_get(v, n->value);
+		r->seen = true;
+		if (!child(n, "no-default-interfaces") && ensure_net(v) < 0) {
+			cfg_findings_add(fs, n, NULL, "%s", cfg_err_msg());
+			rc = -1;
+			break;
+		}
+		char *xml = NULL;
+		if (vnf_xml(v, new_tree, n, r, &xml) < 0) {
+			cfg_findings_add(fs, n, NULL, "%s", cfg_err_msg());
+			rc = -1;
+			break;
+		}
+		bool autostart = !child(n, "no-autostart");
+		virDomainPtr d = lookup(v, n->value);
+		bool changed = !r->xml || strcmp(r->xml, xml) != 0;
+		bool was_active = dom_active(d);
+		if (!d || changed) {
+			virDomainPtr nd = virDomainDefineXML(jdm_virt_conn(v->virt), xml);
+			if (!nd) {
+				cfg_findings_add(fs, n, NULL, "libvirt refused the VNF: %s", jdm_virt_error());
+				free(xml);
+				if (d)
+					virDomainFree(d);
+				rc = -1;
+				break;
+			}
+			if (d)
+				virDomainFree(d);
+			d = nd;
+			rt_set_xml(v, r, xml);
+		}
+		free(xml);
+		if (changed && was_active) {
+			/* it was running: it runs again, with the change */
+			stop_dom(d, r);
+			if (start_dom(v, d, r) < 0) {
+				cfg_findings_add(fs, n, NULL, "cannot restart: %s", jdm_virt_error());
+				virDomainFree(d);
+				rc = -1;
+				break;
+			}
+			cfg_buf_printf(out, "%s: restarted to apply the configuration change\n", n->value);
+		} else if (autostart && !dom_active(d)) {
+			if (start_dom(v, d, r) < 0) {
+				cfg_findings_add(fs, n, NULL, "cannot start: %s", jdm_virt_error());
+				virDomainFree(d);
+				rc = -1;
+				break;
+			}
+		}
+		virDomainFree(d);
+	}
+	/* forget VNFs that left the configuration */
+	size_t j = 0;
+	for (size_t i = 0; i < v->nrt; i++) {
+		if (v->rt[i]->seen || rc < 0)
+			v->rt[j++] = v->rt[i];
+		else
+			rt_free(v->rt[i]);
+	}
+	v->nrt = j;
+	dhcp_hosts(v);
+	live_targets(v);
+	return rc;
+}
+
+/* ------------------------------------------------------------- events */
+
+static void on_lifecycle_main(void *arg)
+{
+	struct lc_event *e = arg;
+	struct jdm_vnf *v = e->v;
+	struct vnf_rt *r = rt_find(v, e->name);
+	if (r && e->event == VIR_DOMAIN_EVENT_STOPPED) {
+		if (r->stopping) {
+			r->stopping = false;
+		} else {
+			time_t now = time(NULL);
+			static const char *const why[] = {
+				[VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN] = "shut down by the guest",
+				[VIR_DOMAIN_EVENT_STOPPED_DESTROYED] = "destroyed",
+				[VIR_DOMAIN_EVENT_STOPPED_CRASHED] = "crashed",
+				[VIR_DOMAIN_EVENT_STOPPED_MIGRATED] = "migrated",
+				[VIR_DOMAIN_EVENT_STOPPED_SAVED] = "saved",
+				[VIR_DOMAIN_EVENT_STOPPED_FAILED] = "QEMU died",
+				[VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT] = "snapshot",
+			};
+			const char *reason = e->detail >= 0 && e->detail < (int)(sizeof why / sizeof why[0]) &&
+			                             why[e->detail] ? why[e->detail] : "stopped";
+			snprintf(r->last_reason, sizeof r->last_reason, "%s", reason);
+			r->last_death = now;
+			/* deaths in the last RESTART_WINDOW seconds */
+			unsigned k = 0;
+			for (unsigned i = 0; i < r->ndeaths; i++)
+				if (now - r->deaths[i] < RESTART_WINDOW)
+					r->deaths[k++] = r->deaths[i];
+			r->ndeaths = k;
+			if (r->ndeaths <= RESTART_BURST)
+				r->deaths[r->ndeaths++] = now;
+			struct cfg_node *n = vnf_node(cfg_daemon_active(v->d), e->name);
+			fprintf(stderr, "jdmd: VNF %s stopped (%s)\n", e->name, reason);
+			if (n && !child(n, "no-autostart")) {
+				if (r->ndeaths > RESTART_BURST) {
+					r->gave_up = true;
+					fprintf(stderr, "jdmd: VNF %s died %u times in %d s: not restarting\n",
+					        e->name, r->ndeaths, RESTART_WINDOW);
+				} else {
+					virDomainPtr d = lookup(v, e->name);
+					if (d && virDomainCreate(d) == 0) {
+						r->restarts++;
+						fprintf(stderr, "jdmd: VNF %s restarted\n", e->name);
+					} else {
+						fprintf(stderr, "jdmd: VNF %s: restart failed: %s\n", e->name,
+						        jdm_virt_error());
+					}
+					if (d)
+						virDomainFree(d);
+				}
+			}
+		}
+	}
+	live_targets(v);
+	free(e);
+}
+
+static void live_readable(void *ctx, int fd, short re)
+{
+	(void)fd;
+	(void)re;
+	jdm_live_input(((struct jdm_vnf *)ctx)->live);
+}
+
+void jdm_vnf_tick(struct jdm_vnf *v)
+{
+	if (v->live)
+		jdm_live_tick(v->live, time(NULL));
+	if (v->net_up)
+		jdm_intnet_reap(v->net);
+}
+
+/* ------------------------------------------------------------- commands */
+
+/* The value of the first positional step (VNF name) of the command. */
+static const char *cmd_name(const struct cfg_cmd *c)
+{
+	for (size_t i = 0; i < c->p->n; i++)
+		if ((c->p->steps[i].schema->flags & CFG_F_POSITIONAL) && c->p->steps[i].value)
+			return c->p->steps[i].value;
+	return NULL;
+}
+
+static bool cmd_has(const struct cfg_cmd *c, const char *word)
+{
+	for (size_t i = 0; i < c->p->n; i++)
+		if (!strcmp(c->p->steps[i].schema->name, word))
+			return true;
+	return false;
+}
+
+static struct jdm_vnf *the_vnf; /* handlers reach jdmd's VNF state here */
+
+static const char *state_name(virDomainPtr d)
+{
+	int st, reason;
+	if (!d || virDomainGetState(d, &st, &reason, 0) < 0)
+		return "shut off";
+	switch (st) {
+	case VIR_DOMAIN_RUNNING: return "running";
+	case VIR_DOMAIN_BLOCKED: return "idle";
+	case VIR_DOMAIN_PAUSED: return "paused";
+	case VIR_DOMAIN_SHUTDOWN: return "in shutdown";
+	case VIR_DOMAIN_CRASHED: return "crashed";
+	case VIR_DOMAIN_PMSUSPENDED: return "suspended";
+	default: return "shut off";
+	}
+}
+
+static bool alive(struct jdm_vnf *v, const char *name, virDomainPtr d)
+{
+	return dom_active(d) && v->live && jdm_live_state(v->live, name) == 1;
+}
+
+static int show_vnfs(struct cfg_cmd *c)
+{
+	struct jdm_vnf *v = the_vnf;
+	const char *name = cmd_name(c);
+	const struct cfg_tree *act = cfg_daemon_active(c->d);
+	if (!v->none && vnfs_first(act))
+		ensure_virt(v);
+	if (!name) {
+		cfg_buf_printf(c->out, "%-8s %-49s %-10s %s\n", "ID", "Name", "State", "Liveliness");
+		cfg_buf_puts(c->out, "--------------------------------------------------------------------------------\n");
+		for (struct cfg_node *n = vnfs_first(act); n; n = n->next) {
+			if (!n->value || (n->flags & CFG_N_INACTIVE))
+				continue;
+			virDomainPtr d = lookup(v, n->value);
+			char id[16] = "-";
+			if (dom_active(d))
+				snprintf(id, sizeof id, "%u", virDomainGetID(d));
+			cfg_buf_printf(c->out, "%-8s %-49s %-10s %s\n", id, n->value, state_name(d),
+			               alive(v, n->value, d) ? "alive" : "down");
+			if (d)
+				virDomainFree(d);
+		}
+		return 0;
+	}
+	struct cfg_node *n = vnf_node(act, name);
+	if (!n) {
+		cfg_buf_printf(c->out, "error: virtual network function %s does not exist\n", name);
+		return -1;
+	}
+	struct vnf_rt *r = rt_find(v, name);
+	virDomainPtr d = lookup(v, name);
+	virDomainInfo info = {0};
+	if (d)
+		virDomainGetInfo(d, &info);
+	const char *st = state_name(d);
+	char stc[32];
+	snprintf(stc, sizeof stc, "%s", st);
+	stc[0] = (char)(stc[0] - 'a' + 'A');
+	cfg_buf_puts(c->out, "Virtual Machine Information\n---------------------------\n");
+	cfg_buf_printf(c->out, "%-20s%s\n", "Name:", name);
+	cfg_buf_printf(c->out, "%-20s%s\n", "IP Address:", r && r->ip[0] ? r->ip : "-");
+	cfg_buf_printf(c->out, "%-20s%s\n", "Status:", stc);
+	cfg_buf_printf(c->out, "%-20s%s\n", "Liveliness:", alive(v, name, d) ? "Up" : "Down");
+	if (d) {
+		cfg_buf_printf(c->out, "%-20s%u\n", "VCPUs:", info.nrVirtCpu);
+		cfg_buf_printf(c->out, "%-20s%lu\n", "Maximum Memory:", info.maxMem);
+		cfg_buf_printf(c->out, "%-20s%lu\n", "Used Memory:", dom_active(d) ? info.memory : 0UL);
+	} else {
+		const char *cnt = leaf2(n, "virtual-cpu", "count");
+		const char *sz = leaf2(n, "memory", "size");
+		cfg_buf_printf(c->out, "%-20s%s\n", "VCPUs:", cnt ? cnt : "1");
+		cfg_buf_printf(c->out, "%-20s%s\n", "Maximum Memory:", sz ? sz : "-");
+		cfg_buf_printf(c->out, "%-20s%s\n", "Used Memory:", "0");
+	}
+	if (cmd_has(c, "detail")) {
+		cfg_buf_printf(c->out, "%-20s%s\n", "UUID:", r ? r->uuid : "-");
+		cfg_buf_printf(c->out, "%-20s%s\n", "Image:", image_path(n) ? image_path(n) : "-");
+		cfg_buf_printf(c->out, "%-20s%s\n", "Autostart:", child(n, "no-autostart") ? "no" : "yes");
+		cfg_buf_printf(c->out, "%-20s%s\n", "Hypervisor:", v->none ? "none" : v->uri);
+		cfg_buf_printf(c->out, "%-20s%u\n", "Restarts:", r ? r->restarts : 0);
+		if (r && r->last_death) {
+			char tb[64];
+			struct tm tm;
+			gmtime_r(&r->last_death, &tm);
+			strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S UTC", &tm);
+			cfg_buf_printf(c->out, "%-20s%s (%s)%s\n", "Last stopped:", tb, r->last_reason,
+			               r->gave_up ? ", not restarted: it keeps dying" : "");
+		}
+		if (r && r->mac0[0] && !child(n, "no-default-interfaces")) {
+			cfg_buf_printf(c->out, "%-20s%s %s (virbr0, internal)\n", "Interface eth0:", r->mac0, r->ip);
+			cfg_buf_printf(c->out, "%-20s%s (eth0br, management)\n", "Interface eth1:", r->mac1);
+		}
+		cfg_buf_printf(c->out, "%-20s%s/vnf/%s/console.log\n", "Console log:", v->state_dir, name);
+	}
+	if (d)
+		virDomainFree(d);
+	return 0;
+}
+
+static int request_vnf(struct cfg_cmd *c, const char *what)
+{
+	struct jdm_vnf *v = the_vnf;
+	const char *name = cmd_name(c);
+	struct cfg_node *n = name ? vnf_node(cfg_daemon_active(c->d), name) : NULL;
+	if (!n) {
+		cfg_buf_printf(c->out, "error: virtual network function %s does not exist\n", name ? name : "");
+		return -1;
+	}
+	if (ensure_virt(v) < 0) {
+		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
+		return -1;
+	}
+	virDomainPtr d = lookup(v, name);
+	if (!d) {
+		cfg_buf_printf(c->out, "error: %s is not defined in the hypervisor\n", name);
+		return -1;
+	}
+	struct vnf_rt *r = rt_get(v, name);
+	int rc = 0;
+	if (!strcmp(what, "console")) {
+		if (!dom_active(d)) {
+			cfg_buf_printf(c->out, "error: VNF %s is not running\n", name);
+			rc = -1;
+		} else {
+#ifdef HAVE_CONSOLE
+			rc = jdm_console_start(c, v->virt, d, name);
+			if (rc < 0)
+				cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
+#else
+			cfg_buf_puts(c->out, "error: the console is not available in this build\n");
+			rc = -1;
+#endif
+		}
+		virDomainFree(d);
+		return rc;
+	}
+	if (!strcmp(what, "stop") || !strcmp(what, "restart")) {
+		if (!dom_active(d) && !strcmp(what, "stop")) {
+			cfg_buf_printf(c->out, "%s is not running\n", name);
+		} else {
+			stop_dom(d, r);
+			if (!strcmp(what, "stop"))
+				cfg_buf_printf(c->out, "%s stopped\n", name);
+		}
+	}
+	if (!strcmp(what, "start") || !strcmp(what, "restart")) {
+		if (dom_active(d)) {
+			cfg_buf_printf(c->out, "%s is already running\n", name);
+		} else if (start_dom(v, d, r) < 0) {
+			cfg_buf_printf(c->out, "error: cannot start %s: %s\n", name, jdm_virt_error());
+			rc = -1;
+		} else {
+			cfg_buf_printf(c->out, "%s %s\n", name, !strcmp(what, "start") ? "started" : "restarted");
+		}
+	}
+	virDomainFree(d);
+	live_targets(v);
+	return rc;
+}
+
+static int request_vnf_start(struct cfg_cmd *c) { return request_vnf(c, "start"); }
+static int request_vnf_stop(struct cfg_cmd *c) { return request_vnf(c, "stop"); }
+static int request_vnf_restart(struct cfg_cmd *c) { return request_vnf(c, "restart"); }
+static int request_vnf_console(struct cfg_cmd *c) { return request_vnf(c, "console"); }
+
+static int show_visibility_network(struct cfg_cmd *c)
+{
+	struct jdm_vnf *v = the_vnf;
+	const struct cfg_tree *act = cfg_daemon_active(c->d);
+	struct jdm_intnet_vnf vn[128];
+	struct jdm_intnet_if ifs[128][2];
+	char taps[128][2][32];
+	size_t n = 0;
+	for (struct cfg_node *node = vnfs_first(act); node && n < 128; node = node->next) {
+		if (!node->value || (node->flags & CFG_N_INACTIVE))
+			continue;
+		struct vnf_rt *r = v->none ? NULL : rt_get(v, node->value);
+		vn[n] = (struct jdm_intnet_vnf){.name = node->value, .ip = r ? r->ip : "-"};
+		if (r && !child(node, "no-default-interfaces")) {
+			char want[64];
+			snprintf(want, sizeof want, "%s_eth0", node->value);
+			jdm_domain_ifname(want, taps[n][0]);
+			snprintf(want, sizeof want, "%s_eth1", node->value);
+			jdm_domain_ifname(want, taps[n][1]);
+			ifs[n][0] = (struct jdm_intnet_if){taps[n][0], "bridge", "virbr0", "virtio", r->mac0};
+			ifs[n][1] = (struct jdm_intnet_if){taps[n][1], "bridge", "eth0br", "virtio", r->mac1};
+			vn[n].ifs = ifs[n];
+			vn[n].n_ifs = 2;
+		}
+		n++;
+	}
+	jdm_intnet_render_visibility(c->out, vn, n);
+	return 0;
+}
+
+static unsigned long meminfo(const char *key)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	unsigned long val = 0;
+	size_t kl = strlen(key);
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, key, kl) && line[kl] == ':')
+			val = strtoul(line + kl + 1, NULL, 10);
+	if (f)
+		fclose(f);
+	return val;
+}
+
+static int show_visibility_cpu(struct cfg_cmd *c)
+{
+	struct jdm_vnf *v = the_vnf;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	cfg_buf_puts(c->out, "CPU Information\n---------------\n");
+	cfg_buf_printf(c->out, "%-20s%ld\n", "Host CPUs:", ncpu);
+	cfg_buf_printf(c->out, "%-20s%s\n\n", "Accelerator:", accel_of(cfg_daemon_active(c->d)));
+	cfg_buf_printf(c->out, "%-20s %-6s %s\n", "VNF", "vCPUs", "Pinning (vCPU:CPU)");
+	cfg_buf_puts(c->out, "-------------------- ------ ------------------\n");
+	for (struct cfg_node *n = vnfs_first(cfg_daemon_active(c->d)); n; n = n->next) {
+		if (!n->value || (n->flags & CFG_N_INACTIVE))
+			continue;
+		struct cfg_node *cpu = child(n, "virtual-cpu");
+		const char *cnt = leaf(cpu, "count");
+		struct cfg_buf pin = {0};
+		for (struct cfg_node *p = cpu ? cpu->child : NULL; p; p = p->next)
+			if (p->schema->kind == CFG_LIST && leaf(p, "physical-cpu"))
+				cfg_buf_printf(&pin, "%s%s:%s", pin.len ? " " : "", p->value, leaf(p, "physical-cpu"));
+		cfg_buf_printf(c->out, "%-20s %-6s %s\n", n->value, cnt ? cnt : "1", pin.len ? pin.p : "-");
+		cfg_buf_free(&pin);
+	}
+	(void)v;
+	return 0;
+}
+
+static int show_visibility_memory(struct cfg_cmd *c)
+{
+	struct jdm_vnf *v = the_vnf;
+	cfg_buf_puts(c->out, "Memory Information\n------------------\n");
+	cfg_buf_printf(c->out, "%-20s%lu KiB\n", "Host Memory:", meminfo("MemTotal"));
+	cfg_buf_printf(c->out, "%-20s%lu KiB\n", "Available Memory:", meminfo("MemAvailable"));
+	unsigned sizes[2] = {2048, 1048576};
+	for (int i = 0; i < 2; i++) {
+		struct jdm_huge_pool p;
+		if (jdm_huge_read(v->sysfs_root, sizes[i], &p) == 0)
+			cfg_buf_printf(c->out, "Hugepages %-9s %lu total, %lu free\n",
+			               sizes[i] == 2048 ? "2 MiB:" : "1 GiB:", p.total, p.free);
+	}
+	cfg_buf_printf(c->out, "\n%-20s %-14s %s\n", "VNF", "Memory (KiB)", "Hugepages");
+	cfg_buf_puts(c->out, "-------------------- -------------- ---------\n");
+	for (struct cfg_node *n = vnfs_first(cfg_daemon_active(c->d)); n; n = n->next) {
+		if (!n->value || (n->flags & CFG_N_INACTIVE))
+			continue;
+		struct cfg_node *mem = child(n, "memory");
+		const char *sz = leaf(mem, "size");
+		struct cfg_node *hp = child(child(mem, "features"), "hugepages");
+		const char *ps = leaf(hp, "page-size");
+		cfg_buf_printf(c->out, "%-20s %-14s %s\n", n->value, sz ? sz : "1048576",
+		               hp ? (ps && !strcmp(ps, "1024") ? "1 GiB" : "2 MiB") : "no");
+	}
+	return 0;
+}
+
+static int show_inventory(struct cfg_cmd *c)
+{
+	char model[256] = "unknown";
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[512];
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "model name", 10)) {
+			char *colon = strchr(line, ':');
+			if (colon) {
+				snprintf(model, sizeof model, "%s", colon + 2);
+				model[strcspn(model, "\n")] = '\0';
+			}
+			break;
+		}
+	if (f)
+		fclose(f);
+	size_t nv = 0;
+	for (struct cfg_node *n = vnfs_first(cfg_daemon_active(c->d)); n; n = n->next)
+		nv += n->value != NULL;
+	cfg_buf_puts(c->out, "System Inventory\n----------------\n");
+	cfg_buf_printf(c->out, "%-20s%s\n", "Platform:", "nfx (NFX250-style branch appliance)");
+	cfg_buf_printf(c->out, "%-20s%s\n", "CPU:", model);
+	cfg_buf_printf(c->out, "%-20s%ld\n", "CPU cores:", sysconf(_SC_NPROCESSORS_ONLN));
+	cfg_buf_printf(c->out, "%-20s%lu KiB\n", "Memory:", meminfo("MemTotal"));
+	cfg_buf_printf(c->out, "%-20s%s\n", "KVM:", access("/dev/kvm", R_OK | W_OK) == 0 ? "present" : "absent");
+	cfg_buf_printf(c->out, "%-20s%zu\n", "VNFs configured:", nv);
+	cfg_buf_printf(c->out, "%-20s%s\n", "Hypervisor:", the_vnf->none ? "none" : the_vnf->uri);
+	return 0;
+}
+
+static int show_vnf_images(struct cfg_cmd *c)
+{
+	if (vnfimg_list(the_vnf->image_dir, c->out) < 0) {
+		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------- lifecycle */
+
+struct jdm_vnf *jdm_vnf_new(struct cfg_daemon *d, const struct jdm_vnf_opts *o)
+{
+	struct jdm_vnf *v = calloc(1, sizeof *v);
+	if (!v)
+		abort();
+	v->d = d;
+	v->state_dir = xstrdup(cfg_daemon_state_dir(d));
+	v->image_dir = xstrdup(o && o->image_dir ? o->image_dir : DEFAULT_IMAGE_DIR);
+	v->sysfs_root = xstrdup(o && o->sysfs_root ? o->sysfs_root : "/");
+	const char *uri = o ? o->uri : NULL;
+	if (uri && !strcmp(uri, "none")) {
+		v->none = true;
+		v->uri = xstrdup("none");
+	} else if (uri && *uri) {
+		v->uri = xstrdup(uri);
+	} else {
+		char buf[PATH_MAX + 64];
+		pathf(buf, sizeof buf, "qemu:///embed?root=%s/libvirt", v->state_dir);
+		v->uri = xstrdup(buf);
+	}
+	if (!v->none) {
+		v->live = jdm_live_new();
+		if (v->live)
+			cfg_daemon_watch(d, jdm_live_fd(v->live), POLLIN, live_readable, v);
+	}
+	the_vnf = v;
+	cfg_daemon_register(d, "show_vnfs", show_vnfs);
+	cfg_daemon_register(d, "request_vnf_start", request_vnf_start);
+	cfg_daemon_register(d, "request_vnf_stop", request_vnf_stop);
+	cfg_daemon_register(d, "request_vnf_restart", request_vnf_restart);
+	cfg_daemon_register(d, "request_vnf_console", request_vnf_console);
+	cfg_daemon_register(d, "show_visibility_network", show_visibility_network);
+	cfg_daemon_register(d, "show_visibility_cpu", show_visibility_cpu);
+	cfg_daemon_register(d, "show_visibility_memory", show_visibility_memory);
+	cfg_daemon_register(d, "show_inventory", show_inventory);
+	cfg_daemon_register(d, "show_vnf_images", show_vnf_images);
+	return v;
+}
+
+void jdm_vnf_free(struct jdm_vnf *v)
+{
+	if (!v)
+		return;
+	if (v->virt) {
+		if (v->cb_id >= 0)
+			virConnectDomainEventDeregisterAny(jdm_virt_conn(v->virt), v->cb_id);
+		cfg_daemon_unwatch(v->d, jdm_virt_fd(v->virt));
+		jdm_virt_close(v->virt);
+	}
+	if (v->live)
+		cfg_daemon_unwatch(v->d, jdm_live_fd(v->live));
+	jdm_live_free(v->live);
+	jdm_intnet_free(v->net);
+	for (size_t i = 0; i < v->nrt; i++)
+		rt_free(v->rt[i]);
+	free(v->rt);
+	free(v->state_dir);
+	free(v->image_dir);
+	free(v->sysfs_root);
+	free(v->uri);
+	if (the_vnf == v)
+		the_vnf = NULL;
+	free(v);
+}
