@@ -12,6 +12,11 @@
  *   'I' INPUT     answer to an 'A' request (for ASK_MULTI: all lines joined
  *                 with '\n'; first byte '0' = input ended normally, '1' =
  *                 standard input reached its end)
+ *   'R' RAW       during a stream: bytes typed by the operator, as is (a
+ *                 terminal's Enter is "\r"); ignored outside a stream
+ *   'E' END       during a stream: the operator typed the escape byte or
+ *                 input ended; the daemon ends the stream with 'D'. Ignored
+ *                 outside a stream (the daemon may have ended it first)
  * Daemon → client
  *   'O' OUTPUT    text to print as is
  *   'A' ASK       1 flag byte (ASK_NOECHO 1, ASK_MULTI 2, ASK_LINE 4) + prompt text
@@ -20,8 +25,20 @@
  *   'D' DONE      1 status byte ('0' ok, '1' command failed, 'x' session over),
  *                 then the text printed before the prompt ("\n{master:0}[edit]\n"),
  *                 a NUL, then the prompt ("root@jdm# ")
+ *   'S' STREAM    a command became a raw byte stream (`request
+ *                 virtual-network-functions NAME console`): 1 escape byte
+ *                 (CFG_STREAM_ESCAPE, Ctrl-]), then optional text to print
+ *                 before the stream starts. Until the 'D' that ends the
+ *                 stream, 'O' frames carry the stream's output (raw bytes)
+ *                 and the client sends what the operator types as 'R'
+ *                 frames (a terminal goes to raw mode) and 'E' when the
+ *                 escape byte is typed (not forwarded) or input ends.
  *
  * The daemon answers HELLO with a 'D' (status '0') carrying the first prompt.
+ * A stream, as seen on the socket:
+ *   → L "request virtual-network-functions vrtr1 console"
+ *   ← S "\x1d"   ← O "Connected to domain vrtr1\n..."
+ *   → R "ls\r"   ← O "ls\r\nbin  etc ..."   → E   ← D "0\n{master:0}\n\0root@jdm> "
  */
 #ifndef NFX_CFG_PROTO_H
 #define NFX_CFG_PROTO_H
@@ -32,8 +49,11 @@
 
 enum {
 	CFG_P_HELLO = 'h', CFG_P_LINE = 'L', CFG_P_COMPLETE = 'T', CFG_P_HELP = 'H', CFG_P_INPUT = 'I',
-	CFG_P_OUT = 'O', CFG_P_ASK = 'A', CFG_P_COMPL = 'C', CFG_P_DONE = 'D',
+	CFG_P_RAW = 'R', CFG_P_END = 'E',
+	CFG_P_OUT = 'O', CFG_P_ASK = 'A', CFG_P_COMPL = 'C', CFG_P_DONE = 'D', CFG_P_STREAM = 'S',
 };
+/* The escape byte of streams (Ctrl-], as in virsh console and telnet). */
+#define CFG_STREAM_ESCAPE 0x1d
 #define CFG_ASK_NOECHO 1
 #define CFG_ASK_MULTI 2
 #define CFG_ASK_LINE 4

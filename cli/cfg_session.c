@@ -54,6 +54,15 @@ struct cfg_session {
 	size_t nhist;
 	bool end_after;
 	char prompt[256];
+
+	/* the command being run: its output buffer (borrowed, NULL between
+	 * commands), so a stream sends it before 'S' */
+	struct cfg_buf *cur_out;
+	/* stream (cfg_session_stream_begin) */
+	bool streaming;   /* 'S' sent, 'D' not yet */
+	bool stream_cmd;  /* the running command began a stream: its 'D' is the stream's */
+	const struct cfg_session_stream_ops *st_ops; /* borrowed; NULL once end() runs */
+	void *st_ctx;     /* borrowed */
 };
 
 static unsigned next_id;
@@ -193,6 +202,16 @@ void cfg_session_free(struct cfg_session *s)
 {
 	if (!s)
 		return;
+	if (s->streaming) {
+		/* client gone: the stream's owner lets go (stream calls are no-ops now) */
+		const struct cfg_session_stream_ops *ops = s->st_ops;
+		void *ctx = s->st_ctx;
+		s->streaming = false;
+		s->st_ops = NULL;
+		s->st_ctx = NULL;
+		if (ops && ops->end)
+			ops->end(ctx);
+	}
 	drop_ask(s);
 	if (s->config)
 		cfg_session_leave_config(s);
@@ -636,6 +655,19 @@ int cfg_session_dispatch(struct cfg_session *s, const struct cfg_words *w, size_
 
 static void finish(struct cfg_session *s, struct cfg_buf *out, int rc)
 {
+	if (s->stream_cmd) {
+		/* The command became a stream: the stream's end sends the 'D'
+		 * (a handler's 0 counts as CFG_CMD_PENDING, -1 ends the stream). */
+		s->stream_cmd = false;
+		if (!s->streaming) {
+			cfg_buf_reset(out); /* the 'D' went out already */
+			return;
+		}
+		put_out(s, out);
+		if (rc < 0)
+			cfg_session_stream_finish(s, -1, NULL);
+		return;
+	}
 	put_out(s, out);
 	if (rc == CFG_CMD_PENDING)
 		return;
@@ -656,6 +688,7 @@ static void exec_line(struct cfg_session *s, const char *line)
 	int rc;
 	if (*line)
 		add_history(s, line);
+	s->cur_out = &out;
 	if (cfg_lex(line, &w, &errcol) < 0) {
 		caret(s, &out, errcol);
 		const char *m = cfg_err_msg();
@@ -668,6 +701,7 @@ static void exec_line(struct cfg_session *s, const char *line)
 		                                  : cfg_daemon_ops_schema(s->d), &out);
 	}
 	cfg_words_free(&w);
+	s->cur_out = NULL;
 	finish(s, &out, rc);
 	cfg_buf_free(&out);
 }
@@ -709,11 +743,102 @@ static void answer(struct cfg_session *s, const char *payload, size_t len)
 	struct cfg_buf out;
 	cfg_buf_init(&out);
 	/* the continuation may ask again with the same context */
+	s->cur_out = &out;
 	int rc = fn(s, ctx, payload, len, eof, &out);
+	s->cur_out = NULL;
 	if (fr && ctx && s->ask_ctx != ctx)
 		fr(ctx);
 	finish(s, &out, rc);
 	cfg_buf_free(&out);
+}
+
+/* --------------------------------------------------------------- streams */
+
+bool cfg_session_streaming(const struct cfg_session *s) { return s->streaming; }
+
+int cfg_session_stream_begin(struct cfg_session *s, const struct cfg_session_stream_ops *ops,
+                             void *ctx)
+{
+	if (!ops)
+		return cfg_err_set("stream: no operations");
+	if (s->streaming)
+		return cfg_err_set("a stream is already open in this session");
+	if (!s->cur_out)
+		return cfg_err_set("stream: no command is running");
+	if (s->ask)
+		return cfg_err_set("stream: the session waits for an answer");
+	put_out(s, s->cur_out); /* what the command printed so far comes first */
+	const char esc = CFG_STREAM_ESCAPE;
+	put_frame(s, CFG_P_STREAM, &esc, 1);
+	s->streaming = true;
+	s->stream_cmd = true;
+	s->st_ops = ops;
+	s->st_ctx = ctx;
+	return 0;
+}
+
+void cfg_session_stream_output(struct cfg_session *s, const void *data, size_t len)
+{
+	if (!s || !s->streaming)
+		return;
+	if (s->cur_out)
+		put_out(s, s->cur_out); /* keep the order of the handler's own output */
+	const char *p = data;
+	while (len) {
+		size_t n = len > (1u << 20) ? (1u << 20) : len;
+		put_frame(s, CFG_P_OUT, p, n);
+		p += n;
+		len -= n;
+	}
+}
+
+/* Queue the end of the stream: MSG, then the 'D'. */
+static void stream_done(struct cfg_session *s, int status, const char *msg)
+{
+	if (s->cur_out)
+		put_out(s, s->cur_out);
+	if (msg && *msg)
+		put_frame(s, CFG_P_OUT, msg, strlen(msg));
+	s->streaming = false;
+	if (s->end_after)
+		put_done(s, 'x', true);
+	else
+		put_done(s, status < 0 ? '1' : '0', true);
+}
+
+void cfg_session_stream_finish(struct cfg_session *s, int status, const char *msg)
+{
+	if (!s || !s->streaming)
+		return;
+	const struct cfg_session_stream_ops *ops = s->st_ops;
+	void *ctx = s->st_ctx;
+	s->st_ops = NULL;
+	s->st_ctx = NULL;
+	stream_done(s, status, msg);
+	if (ops && ops->end)
+		ops->end(ctx);
+}
+
+/* 'R' / 'E' from the client. Outside a stream they are late (the daemon
+ * ended the stream while the client still typed): ignored. */
+static void stream_frame(struct cfg_session *s, char type, const char *payload, size_t len)
+{
+	if (!s->streaming)
+		return;
+	const struct cfg_session_stream_ops *ops = s->st_ops;
+	void *ctx = s->st_ctx;
+	if (type == CFG_P_RAW) {
+		if (ops && ops->input && len)
+			ops->input(ctx, payload, len);
+		return;
+	}
+	/* END: end() may finish the stream itself (status, last words) */
+	s->st_ops = NULL;
+	s->st_ctx = NULL;
+	if (ops && ops->end)
+		ops->end(ctx);
+	if (s->streaming)
+		stream_done(s, 0, NULL);
 }
 
 /* ------------------------------------------------------ completion, help */
@@ -922,6 +1047,12 @@ int cfg_session_frame(struct cfg_session *s, char type, const char *payload, siz
 		return 0;
 	if (!s->hello && type != CFG_P_HELLO)
 		return -1;
+	if (type == CFG_P_RAW || type == CFG_P_END) {
+		stream_frame(s, type, payload, len);
+		return 0;
+	}
+	if (s->streaming)
+		return -1; /* only RAW and END while streaming */
 	char *line = NULL;
 	switch (type) {
 	case CFG_P_HELLO:

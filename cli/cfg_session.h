@@ -122,6 +122,46 @@ void cfg_session_parse_error(struct cfg_session *s, struct cfg_buf *out, const s
 int cfg_session_ask(struct cfg_session *s, unsigned flags, const char *prompt, cfg_ask_fn fn,
                     void *ctx, void (*ctx_free)(void *), struct cfg_buf *out);
 
+/* ---- streams: a command that becomes a raw byte stream (a VNF console) ----
+ *
+ * The handler calls cfg_session_stream_begin() and returns CFG_CMD_PENDING
+ * (0 is taken the same way; -1 ends the stream at once, status '1'). The
+ * client gets 'S' (the output the command printed so far goes out before
+ * it), then 'O' frames from cfg_session_stream_output() until
+ * cfg_session_stream_finish() or the client's 'E' queues the 'D'. What the
+ * operator types arrives through OPS->input.
+ *
+ * OPS->end(CTX) runs exactly once, whatever ends the stream: the client's
+ * 'E' (end() may call cfg_session_stream_finish() to choose the status and
+ * a last message; if it does not, the session finishes with status 0), the
+ * session being freed (client gone; the session must not be used from
+ * end() then: stream calls are no-ops), or cfg_session_stream_finish()
+ * (end() runs after the 'D' is queued). After end() the owner of CTX must
+ * not use the session any more; stream calls on a session without a stream
+ * are no-ops, so a late output or finish is harmless.
+ * OPS and CTX are borrowed until end() returns. */
+struct cfg_session_stream_ops {
+	/* Bytes from the client's 'R' frames (LEN > 0). */
+	void (*input)(void *ctx, const void *data, size_t len);
+	/* The stream ended (see above). */
+	void (*end)(void *ctx);
+};
+
+/* Start a stream on S (queues 'S' with the escape byte). 0, or -1 with
+ * cfg_err set when S already streams or waits for an answer. */
+int cfg_session_stream_begin(struct cfg_session *s, const struct cfg_session_stream_ops *ops,
+                             void *ctx);
+/* Queue DATA (LEN bytes, copied) as 'O' frames. Callable from the daemon's
+ * main loop at any time (the loop writes the queue on its next turn); a
+ * no-op without a stream. */
+void cfg_session_stream_output(struct cfg_session *s, const void *data, size_t len);
+/* End the stream: MSG (may be NULL) as 'O', then the 'D' with status
+ * STATUS (0 ok, -1 failed) and the usual text before the prompt, then
+ * OPS->end(CTX). A no-op without a stream. */
+void cfg_session_stream_finish(struct cfg_session *s, int status, const char *msg);
+/* S streams now. */
+bool cfg_session_streaming(const struct cfg_session *s);
+
 /* Run words [FIRST, ...) of W as a command of TREE (the operational tree
  * for `run`, the configuration-mode tree for `top <command>`), pipes
  * included. Returns like a handler. */

@@ -14,6 +14,14 @@
  *     then run; exit status 1 when any command failed;
  *   - one command (-c): only the command's output, exit status from it.
  *
+ * A command may turn into a stream ('S', e.g. `request
+ * virtual-network-functions NAME console`): on a terminal, the terminal goes
+ * to raw mode and every byte typed goes to the daemon ('R') until the escape
+ * byte Ctrl-] ('E'); otherwise input lines go as 'R' with a "\r" (what Enter
+ * sends), a line `^]` or the end of input sends 'E', and each line waits
+ * until the stream's output has been quiet for a moment (NFX_CLI_STREAM_QUIET_MS,
+ * default 500), so a transcript shows the answer after the line typed.
+ *
  * Exit status 2 when the daemon cannot be reached or goes away.
  */
 #include "cfg_buf.h"
@@ -22,6 +30,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <time.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -54,14 +63,31 @@ static struct {
 	int in_readline;     /* the readline callback handler is installed */
 	char *rl_line;       /* owned; line handed over by readline */
 	int rl_line_done;
+	/* a stream ('S' .. 'D') */
+	int st_active;       /* between 'S' and its 'D' */
+	int st_raw;          /* the terminal is in raw mode (tty_saved holds the old modes) */
+	int st_ended;        /* 'E' sent */
+	unsigned char st_esc;
+	long st_t0;          /* line mode: when the last line went (ms) */
+	struct termios tty_saved;
 } cli = { .fd = -1 };
 
 static volatile sig_atomic_t cli_sigint, cli_sigwinch, cli_sigterm;
 
 /* ---- leaving ---------------------------------------------------------- */
 
+/* Leave raw mode (every exit path comes here). */
+static void cli_raw_restore(void)
+{
+	if (cli.st_raw) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &cli.tty_saved);
+		cli.st_raw = 0;
+	}
+}
+
 static void cli_tty_restore(void)
 {
+	cli_raw_restore();
 	if (cli.mode != CLI_TTY)
 		return;
 	if (cli.in_readline) {
@@ -240,6 +266,146 @@ static void cli_ask(const char *p, size_t n)
 		rl_prep_terminal(1);
 }
 
+/* ---- streams ------------------------------------------------------------ */
+
+static void cli_on_signal(int sig);
+
+static long cli_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 'S': escape byte, then text to print first. A terminal goes to raw mode
+ * (output processing kept, so the daemon's own "\n" lines stay readable). */
+static void cli_stream_begin(const char *p, size_t n)
+{
+	cli.st_active = 1;
+	cli.st_ended = 0;
+	cli.st_esc = n ? (unsigned char)p[0] : CFG_STREAM_ESCAPE;
+	cli.st_t0 = cli_now_ms();
+	if (n > 1)
+		fwrite(p + 1, 1, n - 1, stdout);
+	fflush(stdout);
+	if (cli.mode == CLI_SCRIPT || !isatty(STDIN_FILENO))
+		return;
+	/* a signal must not leave the terminal raw: cli_finish() restores it */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cli_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	if (tcgetattr(STDIN_FILENO, &cli.tty_saved) == 0) {
+		struct termios t = cli.tty_saved;
+		cfmakeraw(&t);
+		t.c_oflag |= OPOST | ONLCR;
+		if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0)
+			cli.st_raw = 1;
+	}
+}
+
+/* The 'D' of the stream arrived. */
+static void cli_stream_end(void)
+{
+	cli_raw_restore();
+	cli.st_active = 0;
+}
+
+static void cli_stream_send_end(void)
+{
+	if (!cli.st_ended)
+		cli_send(CFG_P_END, "", 0);
+	cli.st_ended = 1;
+}
+
+/* Terminal: forward keystrokes until the daemon has a frame for us. */
+static void cli_stream_pump_raw(void)
+{
+	for (;;) {
+		struct pollfd pf[2] = { { .fd = cli.fd, .events = POLLIN },
+		                        { .fd = STDIN_FILENO, .events = POLLIN } };
+		int r = poll(pf, cli.st_ended ? 1 : 2, -1);
+		if (cli_sigterm)
+			cli_finish();
+		cli_sigint = 0; /* no keyboard signals in raw mode; a resize waits for readline */
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			cli_lost();
+		}
+		if (pf[0].revents)
+			return;
+		if (cli.st_ended || !pf[1].revents)
+			continue;
+		unsigned char buf[4096];
+		ssize_t k = read(STDIN_FILENO, buf, sizeof buf);
+		if (k < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (k <= 0) { /* the terminal went away */
+			cli_stream_send_end();
+			continue;
+		}
+		unsigned char *e = memchr(buf, cli.st_esc, (size_t)k);
+		size_t fwd = e ? (size_t)(e - buf) : (size_t)k;
+		if (fwd)
+			cli_send(CFG_P_RAW, buf, fwd);
+		if (e)
+			cli_stream_send_end(); /* the escape byte itself is not forwarded */
+	}
+}
+
+/* Lines: when the stream's output has been quiet for a while (or flowed
+ * for too long), send the next input line. */
+static void cli_stream_pump_lines(void)
+{
+	static long quiet_ms = -1;
+	if (quiet_ms < 0) {
+		const char *q = getenv("NFX_CLI_STREAM_QUIET_MS");
+		quiet_ms = q && *q ? strtol(q, NULL, 10) : 500;
+		if (quiet_ms < 0 || quiet_ms > 600000)
+			quiet_ms = 500;
+	}
+	const long busy_max = 10000; /* output never settles: go on anyway */
+	char *line = NULL;
+	size_t cap = 0;
+
+	while (!cli.st_ended) {
+		struct pollfd pf = { .fd = cli.fd, .events = POLLIN };
+		long left = busy_max - (cli_now_ms() - cli.st_t0);
+		int r = poll(&pf, 1, (int)(left < 0 ? 0 : left < quiet_ms ? left : quiet_ms));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r > 0 && left > 0)
+			break; /* a frame to read first */
+		ssize_t n = cli_getline(&line, &cap);
+		if (n == -2)
+			continue;
+		if (n < 0 || (n == 2 && line[0] == '^' && line[1] == ']')) {
+			cli_stream_send_end();
+			break;
+		}
+		char *e = memchr(line, cli.st_esc, (size_t)n);
+		if (e) { /* the escape byte ends the stream, as on a terminal */
+			if (e > line)
+				cli_send(CFG_P_RAW, line, (size_t)(e - line));
+			cli_stream_send_end();
+			break;
+		}
+		if (cli.mode == CLI_SCRIPT) {
+			fwrite(line, 1, (size_t)n, stdout);
+			putchar('\n');
+			fflush(stdout);
+		}
+		line[n] = '\r'; /* getline's buffer always has room: the "\n" was there */
+		cli_send(CFG_P_RAW, line, (size_t)n + 1);
+		cli.st_t0 = cli_now_ms();
+	}
+	free(line);
+}
+
 /* Handle frames until DONE and return its status ('0' or '1'); status 'x'
  * (session over) ends the program here. */
 static char cli_run(void)
@@ -249,16 +415,29 @@ static char cli_run(void)
 		char *p;
 		size_t n;
 
+		if (cli.st_active) {
+			if (cli.st_raw)
+				cli_stream_pump_raw();
+			else
+				cli_stream_pump_lines();
+		}
 		cli_recv(&type, &p, &n);
 		switch (type) {
 		case CFG_P_OUT:
 			fwrite(p, 1, n, stdout);
+			if (cli.st_active)
+				fflush(stdout);
+			break;
+		case CFG_P_STREAM:
+			cli_stream_begin(p, n);
 			break;
 		case CFG_P_ASK:
 			cli_ask(p, n);
 			break;
 		case CFG_P_DONE: {
 			char st = n ? p[0] : '1';
+			if (cli.st_active)
+				cli_stream_end();
 			if (st == 'x') {
 				free(p);
 				cli_finish();

@@ -319,3 +319,14 @@ unsigned jdm_live_received(const struct jdm_live *l, const char *name)
 	const struct target *t = l ? find(l, name) : NULL;
 	return t ? t->received : 0;
 }
+
+void jdm_live_reset(struct jdm_live *l, const char *name)
+{
+	struct target *t = l ? find(l, name) : NULL;
+	if (!t)
+		return;
+	t->ok = false;
+	t->last_ok = 0;
+	t->scheduled = false;
+	t->token = ++l->next_token; /* replies to earlier probes no longer count */
+}

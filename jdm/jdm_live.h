@@ -75,4 +75,7 @@ int jdm_live_state(const struct jdm_live *l, const char *name);
 unsigned jdm_live_sent(const struct jdm_live *l, const char *name);
 unsigned jdm_live_received(const struct jdm_live *l, const char *name);
 
+/* NAME went down (its VM stopped): forget its replies, probe again soon. */
+void jdm_live_reset(struct jdm_live *l, const char *name);
+
 #endif

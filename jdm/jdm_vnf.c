@@ -747,6 +747,8 @@ static void on_lifecycle_main(void *arg)
 	struct lc_event *e = arg;
 	struct jdm_vnf *v = e->v;
 	struct vnf_rt *r = rt_find(v, e->name);
+	if (e->event == VIR_DOMAIN_EVENT_STOPPED && v->live)
+		jdm_live_reset(v->live, e->name);
 	if (r && e->event == VIR_DOMAIN_EVENT_STOPPED) {
 		if (r->stopping) {
 			r->stopping = false;

@@ -7,9 +7,17 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cfg_cmd.h"
@@ -288,6 +296,281 @@ static void test_help(void **state)
 	cfg_session_free(s);
 }
 
+
+/* ---- streams: a fake console that echoes its input in upper case ---- */
+
+struct fake_stream {
+	struct cfg_session *s; /* the session streaming, NULL after end() */
+	int ends;              /* end() calls */
+	int inputs;
+	bool finish_in_end;    /* end() calls cfg_session_stream_finish (as jdm_console) */
+	const char *end_msg;
+};
+static struct fake_stream fake;
+
+static void fake_input(void *ctx, const void *data, size_t len)
+{
+	struct fake_stream *f = ctx;
+	char buf[256];
+	assert_true(len > 0 && len < sizeof buf);
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)toupper(((const unsigned char *)data)[i]);
+	f->inputs++;
+	cfg_session_stream_output(f->s, buf, len);
+}
+
+static void fake_end(void *ctx)
+{
+	struct fake_stream *f = ctx;
+	f->ends++;
+	struct cfg_session *s = f->s;
+	f->s = NULL;
+	if (f->finish_in_end)
+		cfg_session_stream_finish(s, 0, f->end_msg); /* a no-op when the session goes */
+}
+
+static const struct cfg_session_stream_ops fake_ops = {fake_input, fake_end};
+
+static int fake_console(struct cfg_cmd *c)
+{
+	cfg_buf_puts(c->out, "before\n");
+	fake.s = c->s;
+	if (cfg_session_stream_begin(c->s, &fake_ops, &fake) < 0)
+		return -1;
+	cfg_session_stream_output(c->s, "Connected\n", 10);
+	return CFG_CMD_PENDING;
+}
+
+static struct cfg_session *stream_start(struct fx *f)
+{
+	memset(&fake, 0, sizeof fake);
+	assert_int_equal(cfg_daemon_register(f->d, "request_vnf_console", fake_console), 0);
+	struct cfg_session *s = login(f);
+	char *r = line(s, "request virtual-network-functions vrtr1 console");
+	assert_string_equal(r, "O:before\n\nS:\x1d\nO:Connected\n\n");
+	free(r);
+	assert_true(cfg_session_streaming(s));
+	return s;
+}
+
+static void test_stream_echo(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_session *s = stream_start(f);
+	fake.finish_in_end = true;
+	assert_int_equal(cfg_session_frame(s, CFG_P_RAW, "ls -l\r", 6), 0);
+	char *r = drain(s);
+	assert_string_equal(r, "O:LS -L\r\n");
+	free(r);
+	assert_int_equal(cfg_session_frame(s, CFG_P_END, "", 0), 0);
+	r = drain(s);
+	assert_string_equal(r, "D:0\n{master:0}\n|root@jdm> \n");
+	free(r);
+	assert_int_equal(fake.ends, 1);
+	assert_false(cfg_session_streaming(s));
+	/* late frames from the client are ignored, output after the end too */
+	assert_int_equal(cfg_session_frame(s, CFG_P_RAW, "x", 1), 0);
+	assert_int_equal(cfg_session_frame(s, CFG_P_END, "", 0), 0);
+	cfg_session_stream_output(s, "late", 4);
+	cfg_session_stream_finish(s, 0, "late");
+	r = drain(s);
+	assert_string_equal(r, "");
+	free(r);
+	assert_int_equal(fake.ends, 1);
+	assert_int_equal(fake.inputs, 1);
+	/* the session goes on as before */
+	r = line(s, "request virtual-network-functions vrtr1 console");
+	assert_string_equal(r, "O:before\n\nS:\x1d\nO:Connected\n\n");
+	free(r);
+	fake.finish_in_end = false; /* the session finishes by itself */
+	assert_int_equal(cfg_session_frame(s, CFG_P_END, "", 0), 0);
+	r = drain(s);
+	assert_string_equal(r, "D:0\n{master:0}\n|root@jdm> \n");
+	free(r);
+	assert_int_equal(fake.ends, 2);
+	cfg_session_free(s);
+	assert_int_equal(fake.ends, 2);
+}
+
+static void test_stream_disconnect(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_session *s = stream_start(f);
+	fake.finish_in_end = true;
+	cfg_session_free(s); /* client gone */
+	assert_int_equal(fake.ends, 1);
+	assert_null(fake.s);
+}
+
+static void test_stream_daemon_finish(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_session *s = stream_start(f);
+	/* only RAW and END while streaming */
+	assert_int_equal(cfg_session_frame(s, CFG_P_LINE, "show", 4), -1);
+	cfg_session_stream_finish(s, -1, "error: console of vrtr1 closed\n");
+	char *r = drain(s);
+	assert_string_equal(r, "O:error: console of vrtr1 closed\n\nD:1\n{master:0}\n|root@jdm> \n");
+	free(r);
+	assert_int_equal(fake.ends, 1);
+	assert_int_equal(cfg_session_frame(s, CFG_P_END, "", 0), 0);
+	r = drain(s);
+	assert_string_equal(r, "");
+	free(r);
+	cfg_session_free(s);
+	assert_int_equal(fake.ends, 1);
+}
+
+static int fail_after_begin(struct cfg_cmd *c)
+{
+	fake.s = c->s;
+	assert_int_equal(cfg_session_stream_begin(c->s, &fake_ops, &fake), 0);
+	assert_int_equal(cfg_session_stream_begin(c->s, &fake_ops, &fake), -1); /* one at a time */
+	cfg_err_set("VNF vrtr1 went away");
+	return -1;
+}
+
+static void test_stream_handler_fails(void **state)
+{
+	struct fx *f = *state;
+	memset(&fake, 0, sizeof fake);
+	assert_int_equal(cfg_daemon_register(f->d, "request_vnf_console", fail_after_begin), 0);
+	struct cfg_session *s = login(f);
+	char *r = line(s, "request virtual-network-functions vrtr1 console");
+	assert_string_equal(r, "S:\x1d\nO:error: VNF vrtr1 went away\n\nD:1\n{master:0}\n|root@jdm> \n");
+	free(r);
+	assert_int_equal(fake.ends, 1);
+	cfg_session_free(s);
+	assert_int_equal(fake.ends, 1);
+}
+
+/* Through the real daemon loop and socket: a client process streams, and
+ * output queued from a watch callback (as jdm_console does from the
+ * libvirt mailbox) reaches it without any client activity. */
+struct loop_ctx {
+	struct cfg_daemon *d;
+	pid_t child;
+	int status;
+	bool reaped;
+	time_t deadline;
+	int src; /* read end of the "console" pipe */
+};
+
+static void on_src(void *ctx, int fd, short re)
+{
+	(void)re;
+	struct loop_ctx *l = ctx;
+	char buf[256];
+	ssize_t n = read(fd, buf, sizeof buf);
+	if (n > 0 && fake.s)
+		cfg_session_stream_output(fake.s, buf, (size_t)n);
+	(void)l;
+}
+
+static void on_tick(void *ctx)
+{
+	struct loop_ctx *l = ctx;
+	if (!l->reaped && waitpid(l->child, &l->status, WNOHANG) == l->child)
+		l->reaped = true;
+	if (l->reaped || time(NULL) > l->deadline)
+		cfg_daemon_stop(l->d);
+}
+
+/* Client side: one frame within 10 s, or exit. */
+static char c_recv(int fd, char **p, size_t *n)
+{
+	struct pollfd pf = {.fd = fd, .events = POLLIN};
+	if (poll(&pf, 1, 10000) != 1)
+		_exit(10);
+	char t;
+	if (cfg_proto_recv(fd, &t, p, n) != 0)
+		_exit(11);
+	return t;
+}
+
+#define c_expect(fd, type, lit, code) c_expect_n(fd, type, lit, sizeof lit - 1, code)
+static void c_expect_n(int fd, char type, const char *payload, size_t len, int code)
+{
+	char *p;
+	size_t n;
+	char t = c_recv(fd, &p, &n);
+	if (t != type || n != len || memcmp(p, payload, n) != 0) {
+		fprintf(stderr, "client: got %c:%.*s, want %c:%s\n", t, (int)n, p, type, payload);
+		_exit(code);
+	}
+	free(p);
+}
+
+static void client(const char *path, int src_w)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof sa.sun_path)
+		_exit(2);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	int fd = -1;
+	for (int i = 0; i < 500; i++) {
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
+			break;
+		close(fd);
+		fd = -1;
+		usleep(10000);
+	}
+	if (fd < 0)
+		_exit(2);
+	if (cfg_proto_send(fd, CFG_P_HELLO, "tty=1\n", 6) < 0)
+		_exit(3);
+	c_expect(fd, CFG_P_DONE, "0{master:0}\n\0root@jdm> ", 4);
+	const char *l = "request virtual-network-functions vrtr1 console";
+	cfg_proto_send(fd, CFG_P_LINE, l, strlen(l));
+	c_expect(fd, CFG_P_OUT, "before\n", 5);
+	c_expect(fd, CFG_P_STREAM, "\x1d", 6);
+	c_expect(fd, CFG_P_OUT, "Connected\n", 7);
+	cfg_proto_send(fd, CFG_P_RAW, "abc", 3);
+	c_expect(fd, CFG_P_OUT, "ABC", 8);
+	if (write(src_w, "from the guest", 14) != 14) /* the daemon's own fd */
+		_exit(9);
+	c_expect(fd, CFG_P_OUT, "from the guest", 12);
+	cfg_proto_send(fd, CFG_P_END, "", 0);
+	c_expect(fd, CFG_P_DONE, "0\n{master:0}\n\0root@jdm> ", 13);
+	close(fd);
+	_exit(0);
+}
+
+static void test_stream_socket(void **state)
+{
+	struct fx *f = *state;
+	memset(&fake, 0, sizeof fake);
+	fake.finish_in_end = true;
+	assert_int_equal(cfg_daemon_register(f->d, "request_vnf_console", fake_console), 0);
+	int src[2];
+	assert_int_equal(pipe(src), 0);
+	struct loop_ctx l = {.d = f->d, .deadline = time(NULL) + 30, .src = src[0]};
+	char path[128];
+	snprintf(path, sizeof path, "%s", cfg_daemon_socket_path(f->d));
+	fflush(NULL);
+	l.child = fork();
+	assert_true(l.child >= 0);
+	if (l.child == 0) {
+		close(src[0]);
+		client(path, src[1]);
+	}
+	close(src[1]);
+	cfg_daemon_watch(f->d, src[0], POLLIN, on_src, &l);
+	cfg_daemon_set_tick(f->d, 50, on_tick, &l);
+	assert_int_equal(cfg_daemon_run(f->d), 0);
+	cfg_daemon_unwatch(f->d, src[0]);
+	close(src[0]);
+	if (!l.reaped) {
+		kill(l.child, SIGKILL);
+		waitpid(l.child, &l.status, 0);
+		fail_msg("the client did not finish in time");
+	}
+	assert_true(WIFEXITED(l.status));
+	assert_int_equal(WEXITSTATUS(l.status), 0);
+	assert_int_equal(fake.ends, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +582,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_password, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protocol_abuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stream_echo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stream_disconnect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stream_daemon_finish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stream_handler_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stream_socket, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
