@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -637,6 +638,51 @@ static void remove_stale(struct jdm_vnf *v, const struct cfg_tree *t, struct cfg
 	free(doms);
 }
 
+/* Domains of one commit start in parallel: QEMU start-up (and libvirt's
+ * work around it) is mostly waiting, and 8 VNFs should not queue. */
+struct starter {
+	virDomainPtr d;      /* owned reference */
+	struct cfg_node *n;  /* the VNF's configuration node (for findings) */
+	bool restart;        /* it ran before the change: say so */
+	pthread_t th;
+	bool threaded;       /* th runs it (else it ran inline) */
+	int rc;
+	char err[256];
+};
+
+static void *starter_run(void *arg)
+{
+	struct starter *st = arg;
+	st->rc = virDomainCreate(st->d);
+	if (st->rc < 0)
+		snprintf(st->err, sizeof st->err, "%s", jdm_virt_error());
+	return NULL;
+}
+
+/* Start all of ST (N of them); findings for those that fail. 0 or -1. */
+static int start_all(struct starter *st, size_t n, struct cfg_buf *out, struct cfg_findings *fs)
+{
+	for (size_t i = 0; i < n; i++) {
+		st[i].threaded = pthread_create(&st[i].th, NULL, starter_run, &st[i]) == 0;
+		if (!st[i].threaded)
+			starter_run(&st[i]);
+	}
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (st[i].threaded)
+			pthread_join(st[i].th, NULL);
+		if (st[i].rc < 0) {
+			cfg_findings_add(fs, st[i].n, NULL, "cannot %s: %s", st[i].restart ? "restart" : "start",
+			                 st[i].err);
+			rc = -1;
+		} else if (st[i].restart) {
+			cfg_buf_printf(out, "%s: restarted to apply the configuration change\n", st[i].n->value);
+		}
+		virDomainFree(st[i].d);
+	}
+	return rc;
+}
+
 int jdm_vnf_apply(struct jdm_vnf *v, const struct cfg_tree *old_tree, const struct cfg_tree *new_tree,
                   struct cfg_buf *out, struct cfg_findings *fs)
 {
@@ -670,6 +716,8 @@ int jdm_vnf_apply(struct jdm_vnf *v, const struct cfg_tree *old_tree, const stru
 	for (size_t i = 0; i < v->nrt; i++)
 		v->rt[i]->seen = false;
 	int rc = 0;
+	struct starter *st = NULL;
+	size_t nst = 0;
 	for (struct cfg_node *n = vnfs_first(new_tree); n; n = n->next) {
 		if ((n->flags & CFG_N_INACTIVE) || !n->value)
 			continue;
@@ -706,26 +754,28 @@ int jdm_vnf_apply(struct jdm_vnf *v, const struct cfg_tree *old_tree, const stru
 			rt_set_xml(v, r, xml);
 		}
 		free(xml);
-		if (changed && was_active) {
-			/* it was running: it runs again, with the change */
+		bool restart = changed && was_active; /* it runs again, with the change */
+		if (restart)
 			stop_dom(d, r);
-			if (start_dom(v, d, r) < 0) {
-				cfg_findings_add(fs, n, NULL, "cannot restart: %s", jdm_virt_error());
-				virDomainFree(d);
-				rc = -1;
-				break;
-			}
-			cfg_buf_printf(out, "%s: restarted to apply the configuration change\n", n->value);
-		} else if (autostart && !dom_active(d)) {
-			if (start_dom(v, d, r) < 0) {
-				cfg_findings_add(fs, n, NULL, "cannot start: %s", jdm_virt_error());
-				virDomainFree(d);
-				rc = -1;
-				break;
-			}
+		if (restart || (autostart && !dom_active(d))) {
+			r->gave_up = false;
+			r->ndeaths = 0;
+			struct starter *ns = realloc(st, (nst + 1) * sizeof *ns);
+			if (!ns)
+				abort();
+			st = ns;
+			st[nst++] = (struct starter){.d = d, .n = n, .restart = restart};
+		} else {
+			virDomainFree(d);
 		}
-		virDomainFree(d);
 	}
+	if (rc == 0) {
+		rc = start_all(st, nst, out, fs);
+	} else {
+		for (size_t i = 0; i < nst; i++)
+			virDomainFree(st[i].d);
+	}
+	free(st);
 	/* forget VNFs that left the configuration */
 	size_t j = 0;
 	for (size_t i = 0; i < v->nrt; i++) {

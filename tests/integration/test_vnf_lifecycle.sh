@@ -83,6 +83,14 @@ for f in 'Name:               vrtr1' 'IP Address:         192.168.1.1' 'Status: 
 done
 cli -c "show system visibility network" | grep -q 'vrtr1_ethdef0' || fail "visibility network"
 
+echo "--- console (Figure 23): the serial port through the CLI, ^] leaves"
+out="$(printf 'request virtual-network-functions vsrx console\n\necho console-ok-$((6 * 7))\n^]\nshow virtual-network-functions\n' | cli)" ||
+	{ echo "$out"; fail "console session"; }
+grep -q '^Connected to domain vsrx' <<<"$out" || { echo "$out"; fail "no console banner"; }
+grep -q '^Escape character is \^\]' <<<"$out" || { echo "$out"; fail "no escape line"; }
+grep -q 'console-ok-42' <<<"$out" || { echo "$out"; fail "the guest did not answer on its console"; }
+grep -q 'vsrx  *running' <<<"$out" || { echo "$out"; fail "no CLI after leaving the console"; }
+
 echo "--- no-autostart (Figure 21): defined, not stopped"
 out="$(printf 'configure\nset virtual-network-functions vrtr2 no-autostart\ncommit\n' | cli)"
 grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "no-autostart commit"; }
