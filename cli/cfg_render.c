@@ -363,7 +363,9 @@ void cfg_render_curly_node(struct cfg_buf *b, const struct cfg_node *n, unsigned
 
 struct setr {
 	struct cfg_buf *b;
-	const struct cfg_node *stop; /* paths are written below this node */
+	struct cfg_buf path; /* words of the current parent's path (below the
+	                        stop node): extended going down, cut going up, so
+	                        each line costs one step, not its whole depth */
 	unsigned opts;
 };
 
@@ -371,7 +373,11 @@ static void set_line(struct setr *r, const char *verb, const struct cfg_node *n,
 {
 	cfg_buf_puts(r->b, verb);
 	cfg_buf_putc(r->b, ' ');
-	path_words(r->b, n, r->stop, leafval);
+	if (r->path.len) {
+		cfg_buf_add(r->b, r->path.p, r->path.len);
+		cfg_buf_putc(r->b, ' ');
+	}
+	step_words(r->b, n, leafval);
 }
 
 static void set_meta(struct setr *r, const struct cfg_node *n)
@@ -394,6 +400,10 @@ static void set_node(struct setr *r, const struct cfg_node *n)
 	if (skip_node(n, r->opts))
 		return;
 	if (n->child) {
+		size_t keep = r->path.len;
+		if (keep)
+			cfg_buf_putc(&r->path, ' ');
+		step_words(&r->path, n, true);
 		bool any = false;
 		for (const struct cfg_node *k = n->child; k; k = k->next) {
 			if (!skip_node(k, r->opts)) {
@@ -401,6 +411,8 @@ static void set_node(struct setr *r, const struct cfg_node *n)
 				any = true;
 			}
 		}
+		r->path.len = keep;
+		r->path.p[keep] = '\0';
 		if (!any) { /* every child hidden: the node alone */
 			set_line(r, "set", n, true);
 			cfg_buf_putc(r->b, '\n');
@@ -417,19 +429,29 @@ void cfg_render_set(struct cfg_buf *b, const struct cfg_node *at, bool relative,
 	cfg_buf_add(b, "", 0);
 	if (!at)
 		return;
-	struct setr r = { b, relative ? at : NULL, opts };
+	struct setr r = { b, {0}, opts };
+	cfg_buf_add(&r.path, "", 0);
 	if (at->parent && !at->child) { /* a leaf or empty statement: itself */
-		if (relative)
-			r.stop = at->parent;
+		if (!relative)
+			path_words(&r.path, at->parent, NULL, true);
 		set_node(&r, at);
+		cfg_buf_free(&r.path);
 		return;
 	}
-	if (skip_node(at, opts))
+	if (skip_node(at, opts)) {
+		cfg_buf_free(&r.path);
 		return;
+	}
+	if (!relative)
+		path_words(&r.path, at, NULL, true);
 	for (const struct cfg_node *k = at->child; k; k = k->next)
 		set_node(&r, k);
-	if (!relative && at->parent) /* AT's own deactivate / annotate */
+	if (!relative && at->parent) { /* AT's own deactivate / annotate */
+		cfg_buf_reset(&r.path);
+		path_words(&r.path, at->parent, NULL, true);
 		set_meta(&r, at);
+	}
+	cfg_buf_free(&r.path);
 }
 
 /* ------------------------------------------------------------------ */

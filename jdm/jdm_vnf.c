@@ -357,16 +357,31 @@ static int run_argv(const char *const *argv)
 	                                              : cfg_err_set("%s failed", argv[0]);
 }
 
+/* STATE/vnf/NAME into BUF, made if missing. 0711 (search only): under
+ * qemu:///system QEMU runs as libvirt-qemu and opens config-data.img itself
+ * (libvirt chowns the file, not the directories above it); the state
+ * directory itself must be searchable too (o+x). */
+static int vnf_dir(struct jdm_vnf *v, const char *name, char *buf, size_t n)
+{
+	if (pathf(buf, n, "%s/vnf", v->state_dir) < 0)
+		return -1;
+	if (mkdir(buf, 0711) < 0 && errno != EEXIST)
+		return cfg_err_set("%s: %s", buf, strerror(errno));
+	chmod(buf, 0711);
+	if (pathf(buf, n, "%s/vnf/%s", v->state_dir, name) < 0)
+		return -1;
+	if (mkdir(buf, 0711) < 0 && errno != EEXIST)
+		return cfg_err_set("%s: %s", buf, strerror(errno));
+	chmod(buf, 0711);
+	return 0;
+}
+
 static int make_config_disk(struct jdm_vnf *v, const struct cfg_node *cd, const char *name,
                             char *out, size_t n)
 {
 	char dir[PATH_MAX];
-	if (pathf(dir, sizeof dir, "%s/vnf", v->state_dir) < 0)
+	if (vnf_dir(v, name, dir, sizeof dir) < 0)
 		return -1;
-	mkdir(dir, 0700);
-	if (pathf(dir, sizeof dir, "%s/vnf/%s", v->state_dir, name) < 0)
-		return -1;
-	mkdir(dir, 0700);
 	if (pathf(out, n, "%s/config-data.img", dir) < 0)
 		return -1;
 	unlink(out);
@@ -461,12 +476,8 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 		s.n_nics = 2;
 	}
 	char log[PATH_MAX];
-	if (pathf(log, sizeof log, "%s/vnf", v->state_dir) < 0)
+	if (vnf_dir(v, n->value, log, sizeof log) < 0)
 		return -1;
-	mkdir(log, 0700);
-	if (pathf(log, sizeof log, "%s/vnf/%s", v->state_dir, n->value) < 0)
-		return -1;
-	mkdir(log, 0700);
 	if (pathf(log, sizeof log, "%s/vnf/%s/console.log", v->state_dir, n->value) < 0)
 		return -1;
 	s.serial_log = log;
@@ -690,10 +701,15 @@ int jdm_vnf_apply(struct jdm_vnf *v, const struct cfg_tree *old_tree, const stru
 	if (v->none)
 		return 0;
 	bool any = vnfs_first(new_tree) != NULL;
-	char libvirt_dir[PATH_MAX];
+	/* Nothing configured and nothing ever defined: leave the hypervisor
+	 * alone (with qemu:///system, libvirtd may not even run). STATE/vnf is
+	 * made before the first domain is defined (vnf_xml), STATE/libvirt when
+	 * the embed driver first opens. */
+	char vnfs[PATH_MAX], libvirt_dir[PATH_MAX];
+	pathf(vnfs, sizeof vnfs, "%s/vnf", v->state_dir);
 	pathf(libvirt_dir, sizeof libvirt_dir, "%s/libvirt", v->state_dir);
-	if (!any && !v->virt && access(libvirt_dir, F_OK) != 0 && strncmp(v->uri, "qemu:///embed", 13) == 0)
-		return 0; /* nothing configured, nothing ever defined */
+	if (!any && !v->virt && access(vnfs, F_OK) != 0 && access(libvirt_dir, F_OK) != 0)
+		return 0;
 	if (ensure_virt(v) < 0) {
 		cfg_findings_add(fs, child(cfg_tree_root(new_tree), "virtual-network-functions"), NULL,
 		                 "%s", cfg_err_msg());
