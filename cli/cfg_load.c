@@ -20,17 +20,7 @@ struct cfg_node *cfg_load_apply_set(struct cfg_tree *t, struct cfg_node *from,
 		cfg_err_set("'%s' needs the password typed at a prompt", last->name);
 		return NULL;
 	}
-	/* trailing run of steps of one leaf-list: `members [ a b c ]` */
-	size_t k = n - 1;
-	if (last->kind == CFG_LEAFLIST)
-		while (k > 0 && p->steps[k - 1].schema == last)
-			k--;
-	struct cfg_node *node = cfg_tree_set(t, from, p->steps, k + 1);
-	if (!node)
-		return NULL;
-	for (size_t i = k + 1; i < n; i++)
-		node = cfg_tree_set(t, node->parent, &p->steps[i], 1);
-	return node;
+	return cfg_tree_set(t, from, p->steps, n);
 }
 
 /* One error line: SOURCE:LINE:(COL) syntax error: WORD, or ... error: MSG. */

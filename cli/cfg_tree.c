@@ -278,6 +278,10 @@ struct cfg_node *cfg_tree_set(struct cfg_tree *t, struct cfg_node *from,
 	struct cfg_node *cur = from ? from : cfg_tree_root(t);
 	for (size_t i = 0; i < n; i++) {
 		const struct cfg_step *st = &path[i];
+		/* `members [ a b ]` is a run of steps of one leaf-list: its items
+		   are siblings (a leaf-list item never has children) */
+		if (st->schema->kind == CFG_LEAFLIST && cur->schema == st->schema && cur->parent)
+			cur = cur->parent;
 		struct cfg_node *c = cfg_tree_child(t, cur, st->schema, st->value);
 		if (!c) {
 			c = add_child(t, cur, st->schema,

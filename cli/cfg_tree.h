@@ -54,7 +54,8 @@ struct cfg_node *cfg_tree_find(const struct cfg_tree *t, struct cfg_node *from,
                                const struct cfg_step *path, size_t n);
 
 /* `set`: create every missing node of PATH below FROM (NULL = root). A leaf
- * gets its value replaced; a leaf-list gets the value appended if absent.
+ * gets its value replaced; a leaf-list gets the value appended if absent (a
+ * run of steps of the same leaf-list adds each value: `members [ a b ]`).
  * Returns the last node; -1/NULL only on allocation failure. */
 struct cfg_node *cfg_tree_set(struct cfg_tree *t, struct cfg_node *from,
                               const struct cfg_step *path, size_t n);

@@ -193,6 +193,23 @@ static void all_or_nothing(void **state)
 	cfg_buf_free(&e);
 }
 
+/* A run of steps of one leaf-list (`tags [ x y ]`) adds siblings, never
+ * nests one item under another. */
+static void leaflist_run(void **state)
+{
+	struct fx *f = *state;
+	const struct cfg_schema *vl = S(f->s, "os vlans"), *tags = cfg_schema_child(vl, "tags");
+	struct cfg_step p[] = {{S(f->s, "os"), NULL}, {vl, "a"}, {tags, "x"}, {tags, "y"}, {tags, "z"}};
+	struct cfg_node *last = cfg_tree_set(f->t, NULL, p, 5);
+	assert_non_null(last);
+	struct cfg_node *a = cfg_tree_root(f->t)->child->child;
+	assert_string_equal(a->child->value, "x");
+	assert_string_equal(a->child->next->value, "y");
+	assert_string_equal(a->last->value, "z");
+	assert_null(a->child->child);
+	assert_ptr_equal(last->parent, a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +219,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rename_copy_move, setup, teardown),
 		cmocka_unit_test_setup_teardown(merge_and_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(all_or_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(leaflist_run, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
