@@ -135,6 +135,21 @@ check "set virtual-network-functions vsrx image $img/corrupt.qcow2" "not a qcow2
 check "set virtual-network-functions vsrx image $img/missing.qcow2" "does not exist"
 [[ "$(cli -c "show configuration | display set")" == "$before" ]] || fail "configuration changed"
 
+echo "--- a commit that fails while applying is undone; the error is under the VNF; the candidate stays"
+set +e
+out="$(printf 'configure\nset virtual-network-functions broken image %s\nset virtual-network-functions broken storage vdb type disk\nset virtual-network-functions broken storage vdb source file %s\ncommit\nshow | compare | count\nrollback 0\n' \
+	"$img/base.qcow2" "$img/not-there.img" | cli)"
+set -e
+echo "$out" | sed -n '/# commit$/,/Count:/p'
+grep -q '^\[edit virtual-network-functions broken\]' <<<"$out" || fail "no error under [edit virtual-network-functions broken]"
+grep -q 'not-there.img' <<<"$out" || fail "the libvirt/QEMU error does not name the missing disk"
+grep -q '^commit complete$' <<<"$out" && fail "the failing commit completed"
+grep -q '^Count: [1-9]' <<<"$out" || fail "the candidate lost the change"
+cli -c "show configuration virtual-network-functions broken" | grep -q . && fail "broken became active"
+for _ in $(seq 25); do qemu_pid broken >/dev/null || break; sleep 0.2; done
+qemu_pid broken >/dev/null && fail "broken left running"
+[[ "$(cli -c "show virtual-network-functions" | grep -c running)" -eq 4 ]] || fail "the others were disturbed"
+
 echo "--- a deleted VNF is gone, its image kept"
 out="$(printf 'configure\ndelete virtual-network-functions localserver\ncommit\n' | cli)"
 grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "delete commit"; }
