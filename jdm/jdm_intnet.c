@@ -19,6 +19,7 @@
 
 #include "cfg_err.h"
 #include "jdm_net.h"
+#include "jdm_proc.h"
 
 struct host {
 	char name[64];
@@ -37,18 +38,6 @@ struct jdm_intnet {
 	size_t n_hosts;
 };
 
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = NULL;
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	return s;
-}
-
 static double mono_now(void)
 {
 	struct timespec ts;
@@ -65,18 +54,18 @@ struct jdm_intnet *jdm_intnet_new(const char *state_dir)
 	struct jdm_intnet *in = calloc(1, sizeof *in);
 	if (!in)
 		abort();
-	in->dir = xasprintf("%s/intnet", state_dir);
+	in->dir = jdm_xasprintf("%s/intnet", state_dir);
 	if (mkdir(in->dir, 0755) < 0 && errno != EEXIST) {
 		cfg_err_set("%s: %s", in->dir, strerror(errno));
 		free(in->dir);
 		free(in);
 		return NULL;
 	}
-	in->p_dhcp = xasprintf("%s/dhcp-hosts", in->dir);
-	in->p_hosts = xasprintf("%s/hosts", in->dir);
-	in->p_leases = xasprintf("%s/leases", in->dir);
-	in->p_pid = xasprintf("%s/dnsmasq.pid", in->dir);
-	in->p_log = xasprintf("%s/dnsmasq.log", in->dir);
+	in->p_dhcp = jdm_xasprintf("%s/dhcp-hosts", in->dir);
+	in->p_hosts = jdm_xasprintf("%s/hosts", in->dir);
+	in->p_leases = jdm_xasprintf("%s/leases", in->dir);
+	in->p_pid = jdm_xasprintf("%s/dnsmasq.pid", in->dir);
+	in->p_log = jdm_xasprintf("%s/dnsmasq.log", in->dir);
 	return in;
 }
 
@@ -112,7 +101,7 @@ void jdm_intnet_set_dns_port(struct jdm_intnet *in, int port)
 
 static int write_file(const char *path, const char *text)
 {
-	char *tmp = xasprintf("%s.tmp", path);
+	char *tmp = jdm_xasprintf("%s.tmp", path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		cfg_err_set("%s: %s", tmp, strerror(errno));
@@ -343,7 +332,7 @@ static void kill_stale(struct jdm_intnet *in)
 	size_t len = fread(cmd, 1, sizeof cmd - 1, f);
 	fclose(f);
 	cmd[len] = '\0';
-	char *want = xasprintf("--pid-file=%s", in->p_pid);
+	char *want = jdm_xasprintf("--pid-file=%s", in->p_pid);
 	bool ours = false;
 	bool is_dnsmasq = strstr(cmd, "dnsmasq") != NULL;
 	for (size_t off = 0; off < len; off += strlen(cmd + off) + 1)
@@ -412,13 +401,13 @@ static int start_dnsmasq(struct jdm_intnet *in)
 	/* The host list may be new: (re)write it so dnsmasq reads it. */
 	if (write_host_files(in, in->hosts, in->n_hosts) < 0)
 		return -1;
-	char *a_range = xasprintf("--dhcp-range=%s,static,255.255.255.0", JDM_INTNET_FIRST_IP);
-	char *a_dhcp = xasprintf("--dhcp-hostsfile=%s", in->p_dhcp);
-	char *a_hosts = xasprintf("--addn-hosts=%s", in->p_hosts);
-	char *a_leases = xasprintf("--dhcp-leasefile=%s", in->p_leases);
-	char *a_pid = xasprintf("--pid-file=%s", in->p_pid);
-	char *a_log = xasprintf("--log-facility=%s", in->p_log);
-	char *a_port = xasprintf("--port=%d", in->dns_port);
+	char *a_range = jdm_xasprintf("--dhcp-range=%s,static,255.255.255.0", JDM_INTNET_FIRST_IP);
+	char *a_dhcp = jdm_xasprintf("--dhcp-hostsfile=%s", in->p_dhcp);
+	char *a_hosts = jdm_xasprintf("--addn-hosts=%s", in->p_hosts);
+	char *a_leases = jdm_xasprintf("--dhcp-leasefile=%s", in->p_leases);
+	char *a_pid = jdm_xasprintf("--pid-file=%s", in->p_pid);
+	char *a_log = jdm_xasprintf("--log-facility=%s", in->p_log);
+	char *a_port = jdm_xasprintf("--port=%d", in->dns_port);
 	const char *argv[] = {
 		JDM_INTNET_DNSMASQ,
 		"--keep-in-foreground",
@@ -437,38 +426,11 @@ static int start_dnsmasq(struct jdm_intnet *in)
 		"--user=root",
 		NULL,
 	};
-	int logfd = open(in->p_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	pid_t pid = fork();
+	pid_t pid = jdm_proc_spawn(argv, in->p_log);
 	if (pid < 0) {
-		int e = errno;
-		if (logfd >= 0)
-			close(logfd);
 		free_args(a_range, a_dhcp, a_hosts, a_leases, a_pid, a_log, a_port);
-		return cfg_err_set("fork: %s", strerror(e));
+		return -1;
 	}
-	if (pid == 0) {
-		/* The daemon may block or ignore signals (signalfd loops); dnsmasq
-		 * needs SIGHUP and SIGTERM. */
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2};
-		for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-			signal(sigs[i], SIG_DFL);
-		setpgid(0, 0); /* not hit by a terminal's ^C meant for the daemon */
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-		}
-		dup2(logfd >= 0 ? logfd : null, 2);
-		closefrom(3);
-		execv(argv[0], (char *const *)argv);
-		dprintf(2, "dnsmasq: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	if (logfd >= 0)
-		close(logfd);
 	free_args(a_range, a_dhcp, a_hosts, a_leases, a_pid, a_log, a_port);
 	in->pid = pid;
 	clock_gettime(CLOCK_MONOTONIC, &in->last_start);

@@ -17,6 +17,7 @@
 
 #include "cfg_err.h"
 #include "jdm_net.h"
+#include "jdm_proc.h"
 
 #define SSHD "/usr/sbin/sshd"
 #define SSH_KEYGEN "/usr/bin/ssh-keygen"
@@ -54,46 +55,9 @@ struct cfg_node *jdm_cfg_at(const struct cfg_tree *t, struct cfg_node *from, con
 	return n;
 }
 
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = NULL;
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	return s;
-}
-
-/* Run ARGV (absolute path first), wait. Output goes to /dev/null. 0 or -1. */
-static int run_wait(const char *const *argv)
-{
-	pid_t pid = fork();
-	if (pid < 0)
-		return cfg_err_set("fork: %s", strerror(errno));
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return cfg_err_set("waitpid: %s", strerror(errno));
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return cfg_err_set("%s failed (status %d)", argv[0], WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-	return 0;
-}
-
 static int write_file(const char *path, const char *text, mode_t mode)
 {
-	char *tmp = xasprintf("%s.tmp", path);
+	char *tmp = jdm_xasprintf("%s.tmp", path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0) {
 		free(tmp);
@@ -125,7 +89,7 @@ struct jdm_ssh *jdm_ssh_new(const char *state_dir, const char *cli_path, const c
 	struct jdm_ssh *s = calloc(1, sizeof *s);
 	if (!s)
 		abort();
-	s->dir = xasprintf("%s/sshd", state_dir);
+	s->dir = jdm_xasprintf("%s/sshd", state_dir);
 	s->cli = strdup(cli_path);
 	s->sock = strdup(socket_path);
 	if (!s->cli || !s->sock)
@@ -248,7 +212,7 @@ static void key_lines(const struct cfg_node *auth, struct cfg_buf *b)
 /* Accounts jdmd created, one name per line in DIR/accounts. */
 static char *read_accounts(const struct jdm_ssh *s)
 {
-	char *path = xasprintf("%s/accounts", s->dir);
+	char *path = jdm_xasprintf("%s/accounts", s->dir);
 	FILE *f = fopen(path, "r");
 	free(path);
 	struct cfg_buf b = {0};
@@ -264,7 +228,7 @@ static char *read_accounts(const struct jdm_ssh *s)
 
 static bool in_list(const char *list, const char *name)
 {
-	char *needle = xasprintf("\n%s\n", name);
+	char *needle = jdm_xasprintf("\n%s\n", name);
 	bool r = strstr(list, needle) != NULL;
 	free(needle);
 	return r;
@@ -287,7 +251,7 @@ static int sync_accounts(struct jdm_ssh *s, const struct cfg_node *login, struct
 		}
 		const char *argv[] = {USERADD, "-M", "-N", "-d", "/", "-s", "/bin/sh", "-p", "*", "-c",
 		                      "nfx CLI user", u->value, NULL};
-		if (run_wait(argv) < 0) {
+		if (jdm_proc_run(argv) < 0) {
 			rc = cfg_err_set("cannot create account %s: %s", u->value, cfg_err_msg());
 			break;
 		}
@@ -300,11 +264,11 @@ static int sync_accounts(struct jdm_ssh *s, const struct cfg_node *login, struct
 		if (in_list(now.p, n) || !unix_name_ok(n))
 			continue;
 		const char *argv[] = {USERDEL, n, NULL};
-		if (getpwnam(n) && run_wait(argv) == 0)
+		if (getpwnam(n) && jdm_proc_run(argv) == 0)
 			cfg_buf_printf(out, "removed login account %s\n", n);
 	}
 	free(copy);
-	char *path = xasprintf("%s/accounts", s->dir);
+	char *path = jdm_xasprintf("%s/accounts", s->dir);
 	if (write_file(path, now.p + 1, 0600) < 0 && rc == 0)
 		rc = -1;
 	free(path);
@@ -315,27 +279,12 @@ static int sync_accounts(struct jdm_ssh *s, const struct cfg_node *login, struct
 
 static int start_sshd(struct jdm_ssh *s, const char *conf_path)
 {
-	char *log = xasprintf("%s/sshd.log", s->dir);
-	pid_t pid = fork();
-	if (pid < 0) {
-		free(log);
-		return cfg_err_set("fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		sigset_t all;
-		sigemptyset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
-		const char *argv[] = {SSHD, "-D", "-f", conf_path, "-E", log, NULL};
-		execv(SSHD, (char *const *)argv);
-		_exit(127);
-	}
+	char *log = jdm_xasprintf("%s/sshd.log", s->dir);
+	const char *argv[] = {SSHD, "-D", "-f", conf_path, "-E", log, NULL};
+	pid_t pid = jdm_proc_spawn(argv, NULL);
 	free(log);
+	if (pid < 0)
+		return -1;
 	s->pid = pid;
 	/* a bad config makes sshd exit at once: notice it */
 	usleep(100000);
@@ -379,15 +328,15 @@ int jdm_ssh_apply(struct jdm_ssh *s, const struct cfg_tree *t, struct cfg_buf *o
 		stop_sshd(s);
 		return sync_accounts(s, jdm_cfg_at(t, NULL, w_login), out) < 0 ? -1 : 0;
 	}
-	char *keys = xasprintf("%s/keys", s->dir);
+	char *keys = jdm_xasprintf("%s/keys", s->dir);
 	mkdir(keys, 0755);
 	chmod(s->dir, 0711);
 	mkdir("/run/sshd", 0755); /* sshd's privilege separation directory */
 
-	char *hostkey = xasprintf("%s/ssh_host_ed25519_key", s->dir);
+	char *hostkey = jdm_xasprintf("%s/ssh_host_ed25519_key", s->dir);
 	if (access(hostkey, R_OK) != 0) {
 		const char *argv[] = {SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-f", hostkey, NULL};
-		if (run_wait(argv) < 0) {
+		if (jdm_proc_run(argv) < 0) {
 			free(hostkey);
 			free(keys);
 			return cfg_err_set("cannot make the ssh host key: %s", cfg_err_msg());
@@ -404,7 +353,7 @@ int jdm_ssh_apply(struct jdm_ssh *s, const struct cfg_tree *t, struct cfg_buf *o
 			root_login = strcmp(c->value, "allow") == 0 ? "yes"
 			             : strcmp(c->value, "deny") == 0 ? "no" : "prohibit-password";
 	key_lines(jdm_cfg_at(t, NULL, w_root), &kb);
-	char *kpath = xasprintf("%s/root", keys);
+	char *kpath = jdm_xasprintf("%s/root", keys);
 	write_file(kpath, kb.p ? kb.p : "", 0644);
 	free(kpath);
 	cfg_buf_puts(&users, "root");
@@ -414,7 +363,7 @@ int jdm_ssh_apply(struct jdm_ssh *s, const struct cfg_tree *t, struct cfg_buf *o
 		static const char *const w_auth[] = {"authentication", NULL};
 		cfg_buf_reset(&kb);
 		key_lines(jdm_cfg_at(t, u, w_auth), &kb);
-		kpath = xasprintf("%s/%s", keys, u->value);
+		kpath = jdm_xasprintf("%s/%s", keys, u->value);
 		write_file(kpath, kb.p ? kb.p : "", 0644);
 		free(kpath);
 		cfg_buf_printf(&users, " %s", u->value);
@@ -427,7 +376,7 @@ int jdm_ssh_apply(struct jdm_ssh *s, const struct cfg_tree *t, struct cfg_buf *o
 		if (slash)
 			strcpy(slash, "\n");
 	}
-	char *conf = xasprintf(
+	char *conf = jdm_xasprintf(
 		"# written by jdmd from the committed configuration; do not edit\n"
 		"Port 22\n%s"
 		"HostKey %s\n"
@@ -448,7 +397,7 @@ int jdm_ssh_apply(struct jdm_ssh *s, const struct cfg_tree *t, struct cfg_buf *o
 		"LogLevel VERBOSE\n"
 		"ForceCommand %s --socket %s\n",
 		listen, hostkey, keys, root_login, users.p, s->cli, s->sock);
-	char *conf_path = xasprintf("%s/sshd_config", s->dir);
+	char *conf_path = jdm_xasprintf("%s/sshd_config", s->dir);
 	if (rc == 0 && (!s->conf || strcmp(conf, s->conf) != 0 || s->pid <= 0)) {
 		if (write_file(conf_path, conf, 0600) < 0) {
 			rc = -1;

@@ -27,6 +27,7 @@
 #include "jdm_hugepages.h"
 #include "jdm_intnet.h"
 #include "jdm_live.h"
+#include "jdm_proc.h"
 #include "jdm_ssh.h"
 #include "jdm_virt.h"
 #include "vnfimg.h"
@@ -332,31 +333,6 @@ static const char *accel_of(const struct cfg_tree *t)
 	return access("/dev/kvm", R_OK | W_OK) == 0 ? "kvm" : "tcg";
 }
 
-/* A FAT disk with the VNF's day-0 files (config-data), labelled
- * CONFIG-DATA, made with mkfs.vfat and mcopy (argv, no shell). */
-static int run_argv(const char *const *argv)
-{
-	pid_t pid = fork();
-	if (pid < 0)
-		return cfg_err_set("fork: %s", strerror(errno));
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return cfg_err_set("waitpid: %s", strerror(errno));
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0
-	                                              : cfg_err_set("%s failed", argv[0]);
-}
-
 /* STATE/vnf/NAME into BUF, made if missing. 0711 (search only): under
  * qemu:///system QEMU runs as libvirt-qemu and opens config-data.img itself
  * (libvirt chowns the file, not the directories above it); the state
@@ -376,6 +352,8 @@ static int vnf_dir(struct jdm_vnf *v, const char *name, char *buf, size_t n)
 	return 0;
 }
 
+/* A FAT disk with the VNF's day-0 files (config-data), labelled
+ * CONFIG-DATA, made with mkfs.vfat and mcopy (argv, no shell). */
 static int make_config_disk(struct jdm_vnf *v, const struct cfg_node *cd, const char *name,
                             char *out, size_t n)
 {
@@ -393,13 +371,13 @@ static int make_config_disk(struct jdm_vnf *v, const struct cfg_node *cd, const 
 	}
 	close(fd);
 	const char *mk[] = {"/usr/sbin/mkfs.vfat", "-n", "CONFIG-DATA", out, NULL};
-	if (run_argv(mk) < 0)
+	if (jdm_proc_run(mk) < 0)
 		return cfg_err_set("cannot make the config-data disk: %s", cfg_err_msg());
 	for (const struct cfg_node *f = cd->child; f; f = f->next) {
 		if (strcmp(f->schema->name, "file") || !f->value)
 			continue;
 		const char *cp[] = {"/usr/bin/mcopy", "-o", "-i", out, f->value, "::", NULL};
-		if (run_argv(cp) < 0)
+		if (jdm_proc_run(cp) < 0)
 			return cfg_err_set("config-data: cannot copy %s", f->value);
 	}
 	return 0;

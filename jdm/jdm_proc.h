@@ -1,0 +1,23 @@
+/* jdm_proc — helper programs of jdmd (sshd, dnsmasq, useradd, mkfs.vfat...),
+ * always started from an argv array, never through a shell.
+ *
+ * The child gets the default signal mask and handlers (the daemon blocks
+ * signals for its signalfd), its own process group (a ^C meant for the
+ * daemon does not reach it), /dev/null on stdin and stdout, stderr to LOG
+ * (appended) or /dev/null, and no other inherited descriptors.
+ */
+#ifndef NFX_JDM_PROC_H
+#define NFX_JDM_PROC_H
+
+#include <sys/types.h>
+
+/* Start ARGV (absolute path first) in the background. Returns its pid, or
+ * -1 with cfg_err set. The caller reaps it. */
+pid_t jdm_proc_spawn(const char *const *argv, const char *log);
+/* Run ARGV and wait for it. 0 when it exited 0, else -1 with cfg_err set
+ * ("/usr/sbin/useradd failed (status 9)"). */
+int jdm_proc_run(const char *const *argv);
+/* asprintf that aborts on out-of-memory. Caller frees. */
+char *jdm_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
