@@ -26,6 +26,7 @@
 #include "jdm_domain.h"
 #include "jdm_hugepages.h"
 #include "jdm_intnet.h"
+#include "jdm_kvm.h"
 #include "jdm_live.h"
 #include "jdm_proc.h"
 #include "jdm_ssh.h"
@@ -330,7 +331,8 @@ static const char *accel_of(const struct cfg_tree *t)
 	const char *env = getenv("NFX_ACCEL");
 	if (env && (!strcmp(env, "kvm") || !strcmp(env, "tcg")))
 		return env;
-	return access("/dev/kvm", R_OK | W_OK) == 0 ? "kvm" : "tcg";
+	/* kvm where usable: /dev/kvm may exist while guests stall (nested) */
+	return jdm_kvm_usable(NULL) ? "kvm" : "tcg";
 }
 
 /* STATE/vnf/NAME into BUF, made if missing. 0711 (search only): under
@@ -1168,7 +1170,9 @@ static int show_inventory(struct cfg_cmd *c)
 	cfg_buf_printf(c->out, "%-20s%s\n", "CPU:", model);
 	cfg_buf_printf(c->out, "%-20s%ld\n", "CPU cores:", sysconf(_SC_NPROCESSORS_ONLN));
 	cfg_buf_printf(c->out, "%-20s%lu KiB\n", "Memory:", meminfo("MemTotal"));
-	cfg_buf_printf(c->out, "%-20s%s\n", "KVM:", access("/dev/kvm", R_OK | W_OK) == 0 ? "present" : "absent");
+	const char *why;
+	bool kvm = jdm_kvm_usable(&why);
+	cfg_buf_printf(c->out, "%-20s%s (%s)\n", "KVM:", kvm ? "yes" : "no", why);
 	cfg_buf_printf(c->out, "%-20s%zu\n", "VNFs configured:", nv);
 	cfg_buf_printf(c->out, "%-20s%s\n", "Hypervisor:", the_vnf->none ? "none" : the_vnf->uri);
 	return 0;
