@@ -8,6 +8,15 @@
  * (optionally) set key-value state, so a process killed at any moment leaves
  * either the old or the new revision, never a mix.
  *
+ * Storage: a revision is kept as a whole text (snapshot) or as the lines
+ * that changed since the previous one (common leading and trailing lines
+ * are not stored again); any revision is rebuilt from at most 16 records,
+ * and every rebuilt text is checked against the length and 64-bit hash
+ * stored with it. The handle keeps the active text in memory, so a
+ * one-line commit on a large configuration writes about one page. The
+ * format is versioned (PRAGMA user_version 2); a version 1 database is
+ * converted on open, an unknown version refused untouched.
+ *
  * Ownership: cfg_store_open() returns a handle the caller closes; strings
  * returned through out-parameters are malloc'ed and owned by the caller.
  */
@@ -47,7 +56,9 @@ int cfg_store_commit_kv(struct cfg_store *s, const char *text, size_t len, const
 
 /* Revision N (0 = active, up to 49). *TEXT is malloc'ed and NUL-terminated.
  * Returns 0, 1 when there is no such revision (an empty store has none), -1
- * on error. INFO may be NULL. */
+ * on error (among them "revision SEQ is damaged (...)" when the text cannot
+ * be rebuilt or does not match its hash). INFO may be NULL; with TEXT NULL
+ * only INFO and *LEN are read (nothing is rebuilt). */
 int cfg_store_get(struct cfg_store *s, unsigned n, char **text, size_t *len,
                   struct cfg_rev_info *info);
 
@@ -59,7 +70,9 @@ int cfg_store_list(struct cfg_store *s, struct cfg_rev_info **infos, size_t *n);
 int cfg_store_kv_get(struct cfg_store *s, const char *key, char **val);
 int cfg_store_kv_set(struct cfg_store *s, const char *key, const char *val); /* val NULL deletes */
 
-/* Check the database (PRAGMA integrity_check + ring shape). 0 if whole. */
+/* Check the database: PRAGMA integrity_check, the ring shape, and that
+ * every kept revision rebuilds to its stored length and hash (else -1 with
+ * "revision SEQ is damaged (...)"). 0 if whole. Reads every revision. */
 int cfg_store_check(struct cfg_store *s);
 
 #endif

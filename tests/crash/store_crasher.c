@@ -10,11 +10,14 @@
  *                               commit that returned is durable). Prints the
  *                               active seq. Exit 0 if all is well.
  *
- * A revision is self-describing: "rev SEQ LEN\n" followed by lines
- * "SEQ\n" ... padded with '.' to exactly LEN bytes and a final "end SEQ\n".
- * Sizes grow from 100 bytes to ~6 MB and wrap around, so kills land in
- * small and big commits alike. The kv key "last" is set to SEQ in the same
- * transaction (cfg_store_commit_kv).
+ * A revision is self-describing: "rev SEQ LEN\n" followed by numbered lines
+ * "0\n", "1\n", ... padded with '.' to exactly LEN bytes and a final
+ * "end LEN\n". Sizes grow from 100 bytes to ~6 MB and wrap around, so kills
+ * land in small and big commits alike; the size changes every 20 revisions,
+ * and in between only the first line changes, so the store keeps most
+ * revisions as deltas (and a snapshot at least every 16) and trims past
+ * snapshots. The kv key "last" is set to SEQ in the same transaction
+ * (cfg_store_commit_kv).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -33,12 +36,14 @@ static char *make_rev(int64_t seq, size_t len)
 		abort();
 	char head[64], tail[64], line[32];
 	int hn = snprintf(head, sizeof head, "rev %" PRId64 " %zu\n", seq, len);
-	int tn = snprintf(tail, sizeof tail, "end %" PRId64 "\n", seq);
-	int ln = snprintf(line, sizeof line, "%" PRId64 "\n", seq);
+	int tn = snprintf(tail, sizeof tail, "end %zu\n", len);
 	size_t n = 0;
 	memcpy(t, head, (size_t)hn);
 	n = (size_t)hn;
-	while (n + (size_t)ln + (size_t)tn <= len) {
+	for (unsigned k = 0;; k++) {
+		int ln = snprintf(line, sizeof line, "%u\n", k);
+		if (n + (size_t)ln + (size_t)tn > len)
+			break;
 		memcpy(t + n, line, (size_t)ln);
 		n += (size_t)ln;
 	}
@@ -50,13 +55,15 @@ static char *make_rev(int64_t seq, size_t len)
 
 static size_t size_for(int64_t seq)
 {
-	/* geometric growth 100 B .. ~6 MB, then start again */
+	/* geometric growth 100 B .. ~6 MB, then start again; the same size
+	   for 20 revisions in a row */
+	int64_t group = seq / 20;
 	size_t len = 100;
-	for (int64_t i = 0; i < seq % 22; i++)
+	for (int64_t i = 0; i < group % 22; i++)
 		len = len * 7 / 4;
 	if (len > MAX_SIZE)
 		len = MAX_SIZE;
-	return len + (size_t)(seq % 13);
+	return len + (size_t)(group % 13);
 }
 
 /* Is TEXT exactly what make_rev(SEQ, ...) produced? */
