@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -199,6 +200,43 @@ static bool ip_norm(const char *s, char out[16])
 	return inet_ntop(AF_INET, &a, out, 16) != NULL;
 }
 
+static void stop_dnsmasq(struct jdm_intnet *in);
+static int start_dnsmasq(struct jdm_intnet *in);
+
+/* Rewrite the lease file without the leases of OLD hosts that are not in
+ * the current list (matched by MAC or address). */
+static void drop_leases(struct jdm_intnet *in, const struct host *old, size_t n_old)
+{
+	FILE *f = fopen(in->p_leases, "re");
+	if (!f)
+		return;
+	char *tmp = jdm_xasprintf("%s.tmp", in->p_leases);
+	FILE *o = fopen(tmp, "we");
+	char line[512];
+	while (o && fgets(line, sizeof line, f)) {
+		bool drop = false;
+		for (size_t i = 0; i < n_old && !drop; i++) {
+			bool current = false;
+			for (size_t j = 0; j < in->n_hosts && !current; j++)
+				current = !strcmp(old[i].mac, in->hosts[j].mac) && !strcmp(old[i].ip, in->hosts[j].ip);
+			if (current)
+				continue;
+			/* "EXPIRY MAC IP NAME CLIENTID": match whole fields */
+			char mac[32] = "", ip[32] = "";
+			if (sscanf(line, "%*s %31s %31s", mac, ip) == 2)
+				drop = !strcasecmp(mac, old[i].mac) || !strcmp(ip, old[i].ip);
+		}
+		if (!drop)
+			fputs(line, o);
+	}
+	fclose(f);
+	if (o) {
+		fclose(o);
+		rename(tmp, in->p_leases);
+	}
+	free(tmp);
+}
+
 int jdm_intnet_set_hosts(struct jdm_intnet *in, const struct jdm_intnet_host *hosts, size_t n)
 {
 	if (!in)
@@ -240,9 +278,29 @@ int jdm_intnet_set_hosts(struct jdm_intnet *in, const struct jdm_intnet_host *ho
 	}
 	if (write_host_files(in, h, n) < 0)
 		goto bad;
-	free(in->hosts);
+	/* A host that left (or changed MAC/address) may still hold a lease:
+	   dnsmasq would refuse its address to the next VNF that gets it. */
+	bool gone = false;
+	for (size_t i = 0; i < in->n_hosts && !gone; i++) {
+		bool kept = false;
+		for (size_t j = 0; j < n && !kept; j++)
+			kept = !strcmp(in->hosts[i].mac, h[j].mac) && !strcmp(in->hosts[i].ip, h[j].ip);
+		gone = !kept;
+	}
+	struct host *old = in->hosts;
+	size_t n_old = in->n_hosts;
 	in->hosts = h;
 	in->n_hosts = n;
+	if (in->pid > 0 && gone) {
+		/* dnsmasq keeps leases in memory: restart it on a lease file
+		   without the leases of hosts that left */
+		stop_dnsmasq(in);
+		drop_leases(in, old, n_old);
+		int rc = start_dnsmasq(in);
+		free(old);
+		return rc;
+	}
+	free(old);
 	if (in->pid > 0)
 		kill(in->pid, SIGHUP); /* dnsmasq rereads dhcp-hostsfile and addn-hosts */
 	return 0;

@@ -497,6 +497,19 @@ static void test_vnf_dhcp_live(void **state)
 		assert_non_null(leases);
 		assert_non_null(strstr(leases, "52:54:00:aa:00:01 192.168.1.101 vnf1"));
 		free(leases);
+		/* vnf1 leaves and vnf2 gets its address: vnf1's lease must go, or
+		   dnsmasq refuses 192.168.1.101 to vnf2 ("leased to" vnf1's MAC) */
+		const struct jdm_intnet_host h2[] = {
+			{"vsrx", "52:54:00:aa:00:00", "192.168.1.100"},
+			{"vnf2", "52:54:00:aa:00:02", "192.168.1.101"},
+		};
+		assert_int_equal(jdm_intnet_set_hosts(f->in, h2, 2), 0);
+		leases = slurp(jdm_intnet_path(f->in, "leases"));
+		assert_true(!leases || !strstr(leases, "52:54:00:aa:00:01"));
+		free(leases);
+		assert_true(proc_alive(jdm_intnet_dnsmasq_pid(f->in)));
+		/* back to vnf1 for the liveliness part below */
+		assert_int_equal(jdm_intnet_set_hosts(f->in, h, 2), 0);
 	} else {
 		print_message("# no busybox: static address instead of DHCP\n");
 		assert_int_equal(ipcmd("-n", ut_ns_vnf, "addr", "add", "192.168.1.101/24", "dev", "eth0", NULL), 0);
@@ -615,7 +628,7 @@ static void test_dns_names(void **state)
 	if (jdm_intnet_up(f->in) != 0)
 		fail_msg("up: %s", cfg_err_msg());
 	assert_int_equal(dns_lookup(5353, "vnf1", "192.168.1.101"), 1);
-	/* new list: dnsmasq rereads it on SIGHUP */
+	/* new list: the names follow */
 	pid_t pid = jdm_intnet_dnsmasq_pid(f->in);
 	const struct jdm_intnet_host h2[] = {{"vnf2", "52:54:00:aa:00:02", "192.168.1.102"}};
 	assert_int_equal(jdm_intnet_set_hosts(f->in, h2, 1), 0);
@@ -626,8 +639,10 @@ static void test_dns_names(void **state)
 	}
 	assert_int_equal(got, 1);
 	assert_int_equal(dns_lookup(5353, "vnf1", "192.168.1.101"), 0);
-	assert_int_equal(jdm_intnet_dnsmasq_pid(f->in), pid);
-	assert_true(proc_alive(pid));
+	/* vnf1 left: dnsmasq was restarted without its lease (adding hosts
+	   only rereads the lists: see test_vnf_dhcp_live) */
+	assert_int_not_equal(jdm_intnet_dnsmasq_pid(f->in), pid);
+	assert_true(proc_alive(jdm_intnet_dnsmasq_pid(f->in)));
 }
 
 int main(int argc, char **argv)
