@@ -36,166 +36,10 @@
 #include "jdm_domain.h"
 #include "jdm_virt.h"
 
-#define UT_NS_ENV "NFX_UT_NETNS"
-#define UT_TMP_ENV "NFX_UT_TMPDIR" /* scratch directory, owned by the parent */
+#include "test_netns.h"
+
 #define VNF "ut-con"
 #define VNF_OFF "ut-con-off"
-
-static char ut_ns[64]; /* our namespace when running inside it, else "" */
-static volatile sig_atomic_t ut_stop;
-
-/* --- namespace runner --------------------------------------------------- */
-
-static const char *ut_ip(void)
-{
-	static const char *const c[] = {"/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"};
-	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
-		if (access(c[i], X_OK) == 0)
-			return c[i];
-	return NULL;
-}
-
-/* Run ARGV (absolute path first) and wait; OUT (size NOUT, may be NULL) gets
- * its standard output. The exit status, or -1. */
-static int ut_run(const char *const *argv, char *out, size_t nout)
-{
-	int pfd[2] = {-1, -1};
-	if (out && pipe2(pfd, O_CLOEXEC) < 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		if (out)
-			dup2(pfd[1], 1);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	if (out) {
-		close(pfd[1]);
-		size_t len = 0;
-		for (;;) {
-			ssize_t r = read(pfd[0], out + len, nout - 1 - len);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				break;
-			len += (size_t)r;
-			if (len == nout - 1)
-				break;
-		}
-		out[len] = '\0';
-		close(pfd[0]);
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* Kill what the tests left running in NS (by PID), then delete NS. */
-static void ut_ns_delete(const char *ns)
-{
-	const char *ip = ut_ip();
-	char pids[4096];
-	const char *lp[] = {ip, "netns", "pids", ns, NULL};
-	if (ut_run(lp, pids, sizeof pids) == 0)
-		for (char *s = strtok(pids, " \n"); s; s = strtok(NULL, " \n")) {
-			long p = strtol(s, NULL, 10);
-			if (p > 1 && p != (long)getpid())
-				kill((pid_t)p, SIGKILL);
-		}
-	const char *del[] = {ip, "netns", "del", ns, NULL};
-	if (ut_run(del, NULL, 0) != 0)
-		fprintf(stderr, "# warning: could not delete namespace %s\n", ns);
-}
-
-static void ut_on_signal(int sig)
-{
-	(void)sig;
-	ut_stop = 1;
-}
-
-/* Outside a namespace of ours: make one, run this program in it, delete it
- * and return the exit status for main(). Inside (or when no namespace can
- * be made): -1, and the caller runs the tests. */
-static int ut_enter_netns(int argc, char **argv)
-{
-	const char *in = getenv(UT_NS_ENV);
-	if (in) {
-		snprintf(ut_ns, sizeof ut_ns, "%s", in);
-		return -1;
-	}
-	const char *ip = ut_ip();
-	if (geteuid() != 0 || !ip) {
-		fprintf(stderr, "# not root or no ip(8): the console tests are skipped\n");
-		return -1;
-	}
-	char self[4096];
-	ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (sl <= 0)
-		return -1;
-	self[sl] = '\0';
-	char ns[64];
-	snprintf(ns, sizeof ns, "nfx-ut-con-%ld", (long)getpid());
-	struct sigaction sa = {.sa_handler = ut_on_signal}; /* no SA_RESTART */
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	const char *add[] = {ip, "netns", "add", ns, NULL};
-	if (ut_run(add, NULL, 0) != 0) {
-		fprintf(stderr, "# cannot create a network namespace: the console tests are skipped\n");
-		return -1;
-	}
-	char tmp[64];
-	snprintf(tmp, sizeof tmp, "/tmp/nfx-ut-con-%ld-XXXXXX", (long)getpid());
-	bool have_tmp = mkdtemp(tmp) != NULL;
-	int rc = 1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		setenv(UT_NS_ENV, ns, 1);
-		if (have_tmp)
-			setenv(UT_TMP_ENV, tmp, 1);
-		char **av = calloc((size_t)argc + 6, sizeof *av);
-		if (!av)
-			_exit(1);
-		int k = 0;
-		av[k++] = (char *)ip;
-		av[k++] = "netns";
-		av[k++] = "exec";
-		av[k++] = ns;
-		av[k++] = self;
-		for (int i = 1; i < argc; i++)
-			av[k++] = argv[i];
-		execv(ip, av);
-		_exit(127);
-	}
-	if (pid > 0) {
-		int st = 0;
-		bool killed = false;
-		for (;;) {
-			pid_t r = waitpid(pid, &st, 0);
-			if (r == pid)
-				break;
-			if (r < 0 && errno != EINTR)
-				break;
-			if (ut_stop && !killed) {
-				kill(pid, SIGTERM);
-				killed = true;
-			}
-		}
-		rc = ut_stop ? 1 : WIFEXITED(st) ? WEXITSTATUS(st) : 1;
-		if (WIFSIGNALED(st))
-			fprintf(stderr, "# test process died of signal %d\n", WTERMSIG(st));
-	}
-	ut_ns_delete(ns);
-	if (have_tmp) {
-		const char *rm[] = {"/bin/rm", "-rf", tmp, NULL};
-		ut_run(rm, NULL, 0);
-	}
-	return rc;
-}
 
 /* --- fixture: one VNF for all tests ------------------------------------- */
 
@@ -601,7 +445,7 @@ static void test_console_vnf_stops(void **state)
 
 int main(int argc, char **argv)
 {
-	int rc = ut_enter_netns(argc, argv);
+	int rc = ut_enter_netns(argc, argv, false);
 	if (rc >= 0)
 		return rc;
 	const struct CMUnitTest tests[] = {
