@@ -866,6 +866,88 @@ static int h_status(struct cfg_cmd *c)
 	return 0;
 }
 
+/* ----------------------------------------------------- system information */
+
+static void uptime_text(struct cfg_buf *b, long secs)
+{
+	long d = secs / 86400, h = secs % 86400 / 3600, m = secs % 3600 / 60;
+	if (d)
+		cfg_buf_printf(b, "%ld day%s, ", d, d == 1 ? "" : "s");
+	cfg_buf_printf(b, "%02ld:%02ld", h, m);
+}
+
+static void time_line(struct cfg_buf *b, const char *label, time_t t)
+{
+	char tb[64];
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	cfg_buf_printf(b, "%-20s%s", label, tb);
+}
+
+/* `show version` */
+static int h_show_version(struct cfg_cmd *c)
+{
+	const char *host = cfg_daemon_host(c->d);
+	if (host && *host)
+		cfg_buf_printf(c->out, "Hostname: %s\n", host);
+	cfg_buf_printf(c->out, "Model: nfx (NFX250-style branch appliance), %s\n",
+	               !strcmp(cfg_daemon_name(c->d), "jcp") ? "control plane (JCP)" : "device manager (JDM)");
+	cfg_buf_printf(c->out, "nfx version: %s\n", NFX_VERSION);
+	return 0;
+}
+
+/* `show system uptime`: the host, the daemon, the last commit */
+static int h_show_uptime(struct cfg_cmd *c)
+{
+	time_t now = time(NULL);
+	time_line(c->out, "Current time:", now);
+	cfg_buf_putc(c->out, '\n');
+	FILE *f = fopen("/proc/uptime", "re");
+	double up = 0;
+	if (f && fscanf(f, "%lf", &up) == 1) {
+		time_line(c->out, "System booted:", now - (time_t)up);
+		cfg_buf_puts(c->out, " (");
+		uptime_text(c->out, (long)up);
+		cfg_buf_puts(c->out, " ago)\n");
+	}
+	if (f)
+		fclose(f);
+	time_line(c->out, "Protocols started:", cfg_daemon_started(c->d));
+	cfg_buf_puts(c->out, " (");
+	uptime_text(c->out, (long)(now - cfg_daemon_started(c->d)));
+	cfg_buf_puts(c->out, " ago)\n");
+	struct cfg_rev_info info;
+	char *text = NULL;
+	size_t len;
+	if (cfg_store_get(cfg_daemon_store(c->d), 0, &text, &len, &info) == 0) {
+		time_line(c->out, "Last configured:", (time_t)info.time);
+		cfg_buf_printf(c->out, " by %s\n", info.user);
+	}
+	free(text);
+	return 0;
+}
+
+/* `show system users`: who is connected to this daemon's CLI */
+static int h_show_users(struct cfg_cmd *c)
+{
+	cfg_buf_printf(c->out, "%-10s %-5s %-8s %-20s %s\n", "USER", "TTY", "FROM", "LOGIN@", "WHAT");
+	struct cfg_session *s;
+	for (size_t i = 0; (s = cfg_daemon_session_at(c->d, i)); i++) {
+		char tb[32];
+		time_t t = cfg_session_since(s);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(tb, sizeof tb, "%Y-%m-%d %H:%M", &tm);
+		char tty[16];
+		snprintf(tty, sizeof tty, "p%u", cfg_session_id(s));
+		cfg_buf_printf(c->out, "%-10s %-5s %-8s %-20s %s\n", cfg_session_user(s), tty,
+		               cfg_session_client(s), tb,
+		               cfg_session_in_config(s) ? "cli (configure)" : "cli");
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------- show */
 
 /* Render what PATH names in T as `show` does, honouring `| display`. */
@@ -1342,6 +1424,9 @@ int cfg_cmd_register_all(struct cfg_daemon *d)
 		{"show_system_commit", h_show_system_commit},
 		{"show_cli_history", h_show_cli_history},
 		{"set_cli", h_set_cli},
+		{"show_version", h_show_version},
+		{"show_uptime", h_show_uptime},
+		{"show_users", h_show_users},
 	};
 	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
 		if (cfg_daemon_register(d, tab[i].name, tab[i].fn) < 0)

@@ -64,6 +64,7 @@ struct cfg_daemon {
 	cfg_daemon_tick_fn tick_fn;
 	void *tick_ctx;
 	struct timespec next_tick;
+	time_t started;
 };
 
 int cfg_daemon_watch(struct cfg_daemon *d, int fd, short events, cfg_daemon_io_fn fn, void *ctx)
@@ -119,6 +120,7 @@ void cfg_daemon_set_tick(struct cfg_daemon *d, unsigned ms, cfg_daemon_tick_fn f
 }
 
 const char *cfg_daemon_socket_path(const struct cfg_daemon *d) { return d->sock_path; }
+time_t cfg_daemon_started(const struct cfg_daemon *d) { return d->started; }
 
 static void logmsg(const struct cfg_daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void logmsg(const struct cfg_daemon *d, const char *fmt, ...)
@@ -219,6 +221,7 @@ struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o)
 		cfg_err_set("out of memory");
 		return NULL;
 	}
+	d->started = time(NULL);
 	d->lfd = d->sfd = -1;
 	d->owner = geteuid();
 	d->name = xstrdup(o->name);

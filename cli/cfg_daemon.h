@@ -109,6 +109,8 @@ void cfg_daemon_set_tick(struct cfg_daemon *d, unsigned ms, cfg_daemon_tick_fn f
 
 /* Accessors (owned by the daemon). */
 const char *cfg_daemon_socket_path(const struct cfg_daemon *d);
+/* When the daemon was created (`show system uptime`). */
+time_t cfg_daemon_started(const struct cfg_daemon *d);
 const char *cfg_daemon_name(const struct cfg_daemon *d);
 const char *cfg_daemon_state_dir(const struct cfg_daemon *d);
 const struct cfg_schema *cfg_daemon_schema(const struct cfg_daemon *d);

@@ -30,6 +30,8 @@
 #include "jdm_live.h"
 #include "jdm_proc.h"
 #include "jdm_ssh.h"
+#include "jdm_term.h"
+#include "cfg_session.h"
 #include "jdm_virt.h"
 #include "vnfimg.h"
 
@@ -1049,6 +1051,42 @@ static int request_vnf_stop(struct cfg_cmd *c) { return request_vnf(c, "stop"); 
 static int request_vnf_restart(struct cfg_cmd *c) { return request_vnf(c, "restart"); }
 static int request_vnf_console(struct cfg_cmd *c) { return request_vnf(c, "console"); }
 
+/* `ssh HOST`: a VNF name means its internal address (the name entry JDM
+ * keeps for it); anything else must look like a host name or address. */
+static int cmd_ssh(struct cfg_cmd *c)
+{
+	struct jdm_vnf *v = the_vnf;
+	const char *host = cmd_name(c);
+	if (!host || !*host || host[0] == '-' || strspn(host, "abcdefghijklmnopqrstuvwxyz"
+	                                                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:-_") !=
+	                                                   strlen(host)) {
+		cfg_buf_printf(c->out, "error: invalid host name '%s'\n", host ? host : "");
+		return -1;
+	}
+	const char *addr = host;
+	if (!v->none && vnf_node(cfg_daemon_active(c->d), host)) {
+		struct vnf_rt *r = rt_get(v, host);
+		if (!r->ip[0]) {
+			cfg_buf_printf(c->out, "error: %s has no internal address\n", host);
+			return -1;
+		}
+		addr = r->ip;
+	}
+	char kh[PATH_MAX + 32];
+	if (pathf(kh, sizeof kh, "UserKnownHostsFile=%s/ssh_known_hosts", v->state_dir) < 0) {
+		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
+		return -1;
+	}
+	const char *user = cfg_session_user(c->s);
+	const char *argv[] = {"/usr/bin/ssh", "-o", "StrictHostKeyChecking=accept-new", "-o", kh,
+	                      "-l", user && *user ? user : "root", "--", addr, NULL};
+	if (jdm_term_start(c, argv) < 0) {
+		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
+		return -1;
+	}
+	return 0;
+}
+
 static int show_visibility_network(struct cfg_cmd *c)
 {
 	struct jdm_vnf *v = the_vnf;
@@ -1225,6 +1263,7 @@ struct jdm_vnf *jdm_vnf_new(struct cfg_daemon *d, const struct jdm_vnf_opts *o)
 	cfg_daemon_register(d, "show_visibility_memory", show_visibility_memory);
 	cfg_daemon_register(d, "show_inventory", show_inventory);
 	cfg_daemon_register(d, "show_vnf_images", show_vnf_images);
+	cfg_daemon_register(d, "ssh", cmd_ssh);
 	return v;
 }
 

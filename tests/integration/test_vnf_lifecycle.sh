@@ -91,6 +91,13 @@ grep -q '^Escape character is \^\]' <<<"$out" || { echo "$out"; fail "no escape 
 grep -q 'console-ok-42' <<<"$out" || { echo "$out"; fail "the guest did not answer on its console"; }
 grep -q 'vsrx  *running' <<<"$out" || { echo "$out"; fail "no CLI after leaving the console"; }
 
+echo "--- ssh <vnf> goes to the VNF's internal address (the test VNF runs no sshd: refused)"
+vip="$(cli -c "show virtual-network-functions vsrx" | awk '/^IP Address:/ {print $3}')"
+set +e
+out="$(printf 'ssh vsrx\n' | cli 2>&1)"
+set -e
+grep -qF "connect to host $vip port 22: Connection refused" <<<"$out" || { echo "$out"; fail "ssh vsrx did not reach $vip"; }
+
 echo "--- no-autostart (Figure 21): defined, not stopped"
 out="$(printf 'configure\nset virtual-network-functions vrtr2 no-autostart\ncommit\n' | cli)"
 grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "no-autostart commit"; }
