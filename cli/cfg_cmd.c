@@ -518,15 +518,8 @@ static int entry_and_new(struct cfg_cmd *c, struct cfg_tree *t, struct cpath *cp
 	return 0;
 }
 
-static bool sibling_exists(const struct cfg_node *n, const char *v)
-{
-	for (const struct cfg_node *s = n->parent ? n->parent->child : NULL; s; s = s->next)
-		if (s != n && s->schema == n->schema && s->value && !strcmp(s->value, v))
-			return true;
-	return false;
-}
-
-static int h_rename(struct cfg_cmd *c)
+/* `rename A to B` / `copy A to B`: the tree refuses a B that exists. */
+static int rename_or_copy(struct cfg_cmd *c, bool copy)
 {
 	struct cfg_tree *t = cfg_session_cand_rw(c->s, c->out);
 	if (!t)
@@ -536,37 +529,17 @@ static int h_rename(struct cfg_cmd *c)
 	const char *nv;
 	int rc = -1;
 	if (entry_and_new(c, t, &cp, &n, &nv) == 0) {
-		if (sibling_exists(n, nv))
-			cfg_buf_printf(c->out, "error: statement already exists: %s\n", nv);
-		else if (cfg_tree_rename(t, n, nv) < 0)
+		if (copy ? cfg_tree_copy(t, n, nv) != NULL : cfg_tree_rename(t, n, nv) == 0)
+			rc = 0;
+		else
 			cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
-		else
-			rc = 0;
 	}
 	cpath_free(&cp);
 	return rc;
 }
 
-static int h_copy(struct cfg_cmd *c)
-{
-	struct cfg_tree *t = cfg_session_cand_rw(c->s, c->out);
-	if (!t)
-		return -1;
-	struct cpath cp;
-	struct cfg_node *n;
-	const char *nv;
-	int rc = -1;
-	if (entry_and_new(c, t, &cp, &n, &nv) == 0) {
-		if (sibling_exists(n, nv))
-			cfg_buf_printf(c->out, "error: statement already exists: %s\n", nv);
-		else if (!cfg_tree_copy(t, n, nv))
-			cfg_buf_printf(c->out, "error: %s\n", *cfg_err_msg() ? cfg_err_msg() : "copy failed");
-		else
-			rc = 0;
-	}
-	cpath_free(&cp);
-	return rc;
-}
+static int h_rename(struct cfg_cmd *c) { return rename_or_copy(c, false); }
+static int h_copy(struct cfg_cmd *c) { return rename_or_copy(c, true); }
 
 static int h_insert(struct cfg_cmd *c)
 {
@@ -918,13 +891,10 @@ static int h_show_uptime(struct cfg_cmd *c)
 	uptime_text(c->out, (long)(now - cfg_daemon_started(c->d)));
 	cfg_buf_puts(c->out, " ago)\n");
 	struct cfg_rev_info info;
-	char *text = NULL;
-	size_t len;
-	if (cfg_store_get(cfg_daemon_store(c->d), 0, &text, &len, &info) == 0) {
+	if (cfg_store_get(cfg_daemon_store(c->d), 0, NULL, NULL, &info) == 0) {
 		time_line(c->out, "Last configured:", (time_t)info.time);
 		cfg_buf_printf(c->out, " by %s\n", info.user);
 	}
-	free(text);
 	return 0;
 }
 
@@ -1063,14 +1033,7 @@ static int h_commit(struct cfg_cmd *c)
 		minutes = 10;
 
 	if (cfg_session_cand_mode(s) == CFG_CAND_PRIVATE && !check) {
-		struct cfg_rev_info info;
-		char *text = NULL;
-		size_t len;
-		int64_t seq = 0;
-		if (cfg_store_get(cfg_daemon_store(c->d), 0, &text, &len, &info) == 0)
-			seq = info.seq;
-		free(text);
-		if (seq != cfg_session_priv_base(s)) {
+		if (cfg_daemon_active_seq(c->d) != cfg_session_priv_base(s)) {
 			/* someone committed since `configure private`: merge our
 			   changes into the active configuration, or say what conflicts */
 			struct cfg_buf conf;
@@ -1136,11 +1099,8 @@ static int h_rollback(struct cfg_cmd *c)
 	struct cfg_tree *t = cfg_daemon_load_rev(c->d, n);
 	if (!t) {
 		if (n == 0) {
-			char *text = NULL;
-			size_t len;
-			if (cfg_store_get(cfg_daemon_store(c->d), 0, &text, &len, NULL) == 1)
+			if (cfg_store_get(cfg_daemon_store(c->d), 0, NULL, NULL, NULL) == 1)
 				t = cfg_tree_new(cfg_daemon_schema(c->d));
-			free(text);
 		}
 		if (!t) {
 			cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());

@@ -122,6 +122,12 @@ void cfg_daemon_set_tick(struct cfg_daemon *d, unsigned ms, cfg_daemon_tick_fn f
 const char *cfg_daemon_socket_path(const struct cfg_daemon *d) { return d->sock_path; }
 time_t cfg_daemon_started(const struct cfg_daemon *d) { return d->started; }
 
+int64_t cfg_daemon_active_seq(const struct cfg_daemon *d)
+{
+	struct cfg_rev_info info;
+	return cfg_store_get(d->store, 0, NULL, NULL, &info) == 0 ? info.seq : 0;
+}
+
 static void logmsg(const struct cfg_daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void logmsg(const struct cfg_daemon *d, const char *fmt, ...)
 {

@@ -109,6 +109,9 @@ void cfg_daemon_set_tick(struct cfg_daemon *d, unsigned ms, cfg_daemon_tick_fn f
 
 /* Accessors (owned by the daemon). */
 const char *cfg_daemon_socket_path(const struct cfg_daemon *d);
+/* Seq of the active revision (0 when nothing was committed); reads only the
+ * revision's metadata. */
+int64_t cfg_daemon_active_seq(const struct cfg_daemon *d);
 /* When the daemon was created (`show system uptime`). */
 time_t cfg_daemon_started(const struct cfg_daemon *d);
 const char *cfg_daemon_name(const struct cfg_daemon *d);

@@ -261,17 +261,6 @@ void cfg_session_describe(const struct cfg_session *s, struct cfg_buf *b)
 
 /* ------------------------------------------------------------ candidates */
 
-static int64_t active_seq(struct cfg_session *s)
-{
-	struct cfg_rev_info info;
-	char *text = NULL;
-	size_t len;
-	int64_t seq = 0;
-	if (cfg_store_get(cfg_daemon_store(s->d), 0, &text, &len, &info) == 0)
-		seq = info.seq;
-	free(text);
-	return seq;
-}
 
 int cfg_session_enter_config(struct cfg_session *s, enum cfg_cand_mode mode)
 {
@@ -283,7 +272,7 @@ int cfg_session_enter_config(struct cfg_session *s, enum cfg_cand_mode mode)
 		s->priv = t;
 		cfg_tree_free(s->priv_base_tree);
 		s->priv_base_tree = cfg_tree_dup(t);
-		s->priv_base = active_seq(s);
+		s->priv_base = cfg_daemon_active_seq(s->d);
 	} else if (mode == CFG_CAND_EXCLUSIVE) {
 		cfg_daemon_set_lock_owner(s->d, s);
 	}
@@ -304,7 +293,7 @@ void cfg_session_private_rebase(struct cfg_session *s)
 	s->priv = t;
 	cfg_tree_free(s->priv_base_tree);
 	s->priv_base_tree = cfg_tree_dup(t);
-	s->priv_base = active_seq(s);
+	s->priv_base = cfg_daemon_active_seq(s->d);
 }
 
 const struct cfg_tree *cfg_session_priv_base_tree(const struct cfg_session *s)

@@ -330,7 +330,7 @@ int cfg_tree_rename(struct cfg_tree *t, struct cfg_node *n, const char *newval)
 	if (n->schema->kind != CFG_LIST && n->schema->kind != CFG_LEAFLIST)
 		return cfg_err_set("only list entries can be renamed");
 	if (cfg_tree_child(t, n->parent, n->schema, newval))
-		return cfg_err_set("%s %s already exists", n->schema->name, newval);
+		return cfg_err_set("statement already exists: %s", newval);
 	index_remove(t, n);
 	cfg_tree_set_value(t, n, newval);
 	index_insert(t, n);
@@ -365,7 +365,7 @@ struct cfg_node *cfg_tree_copy(struct cfg_tree *t, struct cfg_node *src, const c
 		return NULL;
 	}
 	if (cfg_tree_child(t, src->parent, src->schema, newval)) {
-		cfg_err_set("%s %s already exists", src->schema->name, newval);
+		cfg_err_set("statement already exists: %s", newval);
 		return NULL;
 	}
 	struct cfg_node *n = add_child(t, src->parent, src->schema, newval);
