@@ -356,15 +356,22 @@ static int vnf_dir(struct jdm_vnf *v, const char *name, char *buf, size_t n)
 	return 0;
 }
 
-/* A FAT disk with the VNF's day-0 files (config-data), labelled
- * CONFIG-DATA, made with mkfs.vfat and mcopy (argv, no shell). */
-static int make_config_disk(struct jdm_vnf *v, const struct cfg_node *cd, const char *name,
-                            char *out, size_t n)
+/* Where the config-data disk of VNF NAME lives (directories made). */
+static int config_disk_path(struct jdm_vnf *v, const char *name, char *out, size_t n)
 {
 	char dir[PATH_MAX];
 	if (vnf_dir(v, name, dir, sizeof dir) < 0)
 		return -1;
-	if (pathf(out, n, "%s/config-data.img", dir) < 0)
+	return pathf(out, n, "%s/config-data.img", dir);
+}
+
+/* A FAT disk with the VNF's day-0 files (config-data), labelled
+ * CONFIG-DATA, made with mkfs.vfat and mcopy (argv, no shell). Made only
+ * right before the VNF starts: never under a running guest. */
+static int make_config_disk(struct jdm_vnf *v, const struct cfg_node *cd, const char *name)
+{
+	char out[PATH_MAX];
+	if (config_disk_path(v, name, out, sizeof out) < 0)
 		return -1;
 	unlink(out);
 	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -385,6 +392,13 @@ static int make_config_disk(struct jdm_vnf *v, const struct cfg_node *cd, const 
 			return cfg_err_set("config-data: cannot copy %s", f->value);
 	}
 	return 0;
+}
+
+/* What VNF N needs on disk before it starts: its config-data disk. */
+static int prepare_start(struct jdm_vnf *v, const struct cfg_node *n)
+{
+	struct cfg_node *cd = child(n, "config-data");
+	return cd && cd->child ? make_config_disk(v, cd, n->value) : 0;
 }
 
 /* The domain XML of VNF node N (config T). Caller frees *XML. */
@@ -440,7 +454,7 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 	char cdisk[PATH_MAX];
 	struct cfg_node *cd = child(n, "config-data");
 	if (cd && cd->child) {
-		if (make_config_disk(v, cd, n->value, cdisk, sizeof cdisk) < 0)
+		if (config_disk_path(v, n->value, cdisk, sizeof cdisk) < 0)
 			return -1;
 		s.config_data_disk = cdisk;
 	}
@@ -756,6 +770,12 @@ int jdm_vnf_apply(struct jdm_vnf *v, const struct cfg_tree *old_tree, const stru
 		if (restart)
 			stop_dom(d, r);
 		if (restart || (autostart && !dom_active(d))) {
+			if (prepare_start(v, n) < 0) {
+				cfg_findings_add(fs, n, NULL, "%s", cfg_err_msg());
+				virDomainFree(d);
+				rc = -1;
+				break;
+			}
 			r->gave_up = false;
 			r->ndeaths = 0;
 			struct starter *ns = realloc(st, (nst + 1) * sizeof *ns);
@@ -1034,6 +1054,9 @@ static int request_vnf(struct cfg_cmd *c, const char *what)
 	if (!strcmp(what, "start") || !strcmp(what, "restart")) {
 		if (dom_active(d)) {
 			cfg_buf_printf(c->out, "%s is already running\n", name);
+		} else if (prepare_start(v, n) < 0) {
+			cfg_buf_printf(c->out, "error: cannot start %s: %s\n", name, cfg_err_msg());
+			rc = -1;
 		} else if (start_dom(v, d, r) < 0) {
 			cfg_buf_printf(c->out, "error: cannot start %s: %s\n", name, jdm_virt_error());
 			rc = -1;

@@ -61,6 +61,10 @@ set virtual-network-functions $v virtual-cpu count 1
 set virtual-network-functions $v memory size 262144
 set virtual-network-functions $v memory features hugepages"
 done
+mkdir -p "$state/day0"
+echo "eth1 198.51.100.7/24" >"$state/day0/interfaces"
+script+="
+set virtual-network-functions localserver config-data file $state/day0/interfaces"
 script+=$'\n\004\ncommit'
 out="$(cli <<<"$script")" || { echo "$out"; fail "deploy commit"; }
 grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "no commit complete"; }
@@ -82,6 +86,8 @@ for f in 'Name:               vrtr1' 'IP Address:         192.168.1.1' 'Status: 
 	grep -qF "$f" <<<"$info" || fail "Figure 24 field missing: $f"
 done
 cli -c "show system visibility network" | grep -q 'vrtr1_ethdef0' || fail "visibility network"
+grep -q 'nfx-test-vnf ready.*eth1=198.51.100.7/24' "$state/vnf/localserver/console.log" ||
+	fail "localserver did not read its config-data disk"
 
 echo "--- console (Figure 23): the serial port through the CLI, ^] leaves"
 out="$(printf 'request virtual-network-functions vsrx console\n\necho console-ok-$((6 * 7))\n^]\nshow virtual-network-functions\n' | cli)" ||
