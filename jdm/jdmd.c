@@ -38,7 +38,16 @@ static int jdm_apply(void *ctx, const struct cfg_tree *old_tree, const struct cf
 {
 	struct jdm *j = ctx;
 	if (jdm_ssh_apply(j->ssh, new_tree, out) < 0) {
-		cfg_findings_add_line(fs, "system services ssh: %s", cfg_err_msg());
+		/* under the statement it comes from: sshd, or the login accounts */
+		static const char *const w_ssh[] = {"system", "services", "ssh", NULL};
+		static const char *const w_login[] = {"system", "login", NULL};
+		struct cfg_node *at = jdm_cfg_at(new_tree, NULL, w_ssh);
+		if (!at)
+			at = jdm_cfg_at(new_tree, NULL, w_login);
+		if (at)
+			cfg_findings_add(fs, at, NULL, "%s", cfg_err_msg());
+		else
+			cfg_findings_add_line(fs, "%s", cfg_err_msg());
 		return -1;
 	}
 	return jdm_vnf_apply(j->vnf, old_tree, new_tree, out, fs);
