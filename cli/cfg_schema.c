@@ -235,6 +235,8 @@ static struct cfg_schema *load_node(xmlNode *x, const char *file)
 		s->flags |= CFG_F_REST;
 	if (attr_true(x, "flat"))
 		s->flags |= CFG_F_FLAT;
+	if (attr_true(x, "nopipe"))
+		s->flags |= CFG_F_NOPIPE;
 	if (s->unit)
 		s->flags |= CFG_F_UNIT;
 

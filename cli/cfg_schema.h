@@ -51,6 +51,7 @@ enum cfg_type {
 #define CFG_F_HIDDEN     0x0040u /* accepted but not offered by completion */
 #define CFG_F_MULTI      0x0080u /* command container: after an argument, keep parsing here */
 #define CFG_F_REST       0x0100u /* command leaf that takes all remaining tokens */
+#define CFG_F_NOPIPE     0x0400u /* command that prints nothing to pipe (a change) */
 #define CFG_F_FLAT       0x0200u /* container shown merged with each child:
                                     `family inet { ... }` (Junos) */
 

@@ -550,19 +550,6 @@ static bool needs_operator(const struct cfg_parse *p)
 	       !strcmp(k, "ssh") || !strcmp(k, "start") || !strcmp(k, "file");
 }
 
-/* Commands that change the candidate or move around print nothing a pipe
- * could filter. */
-static bool pipes_allowed(const char *handler)
-{
-	static const char *const no[] = {"set", "delete", "activate", "deactivate", "annotate",
-	                                 "rename", "copy", "insert", "wildcard_delete", "edit",
-	                                 "up", "exit", "rollback"};
-	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
-		if (!strcmp(handler, no[i]))
-			return false;
-	return strncmp(handler, "load_", 5) != 0;
-}
-
 static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t first,
                     const struct cfg_schema *tree, struct cfg_buf *out)
 {
@@ -610,7 +597,7 @@ static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t fir
 	};
 	/* `run` and `top <command>` hand the pipes to the command they run */
 	bool nested = !strcmp(cmd->handler, "run") || !strcmp(cmd->handler, "top");
-	if (!nested && w->pipe < w->n && !pipes_allowed(cmd->handler)) {
+	if (!nested && w->pipe < w->n && (cmd->flags & CFG_F_NOPIPE)) {
 		/* a change prints nothing to filter: `set a b | match x` is refused */
 		caret(s, out, w->w[w->pipe - 1].col);
 		cfg_buf_puts(out, "syntax error.\n");
