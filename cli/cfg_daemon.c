@@ -29,6 +29,7 @@
 struct handler_ent {
 	char *name; /* owned */
 	cfg_handler_fn fn;
+	void *ctx;  /* borrowed: handed to FN in cfg_cmd.ctx */
 };
 
 /* One connection: the session plus the socket state around it. */
@@ -330,30 +331,38 @@ void cfg_daemon_free(struct cfg_daemon *d)
 	free(d);
 }
 
-int cfg_daemon_register(struct cfg_daemon *d, const char *name, cfg_handler_fn fn)
+int cfg_daemon_register_ctx(struct cfg_daemon *d, const char *name, cfg_handler_fn fn, void *ctx)
 {
 	for (size_t i = 0; i < d->nh; i++)
 		if (!strcmp(d->h[i].name, name)) {
 			d->h[i].fn = fn;
+			d->h[i].ctx = ctx;
 			return 0;
 		}
 	struct handler_ent *n = realloc(d->h, (d->nh + 1) * sizeof *n);
 	if (!n)
 		return cfg_err_set("out of memory");
 	d->h = n;
-	d->h[d->nh].name = xstrdup(name);
-	d->h[d->nh].fn = fn;
+	d->h[d->nh] = (struct handler_ent){xstrdup(name), fn, ctx};
 	d->nh++;
 	return 0;
 }
 
-cfg_handler_fn cfg_daemon_handler(const struct cfg_daemon *d, const char *name)
+int cfg_daemon_register(struct cfg_daemon *d, const char *name, cfg_handler_fn fn)
+{
+	return cfg_daemon_register_ctx(d, name, fn, NULL);
+}
+
+cfg_handler_fn cfg_daemon_handler(const struct cfg_daemon *d, const char *name, void **ctx)
 {
 	if (!name)
 		return NULL;
 	for (size_t i = 0; i < d->nh; i++)
-		if (!strcmp(d->h[i].name, name))
+		if (!strcmp(d->h[i].name, name)) {
+			if (ctx)
+				*ctx = d->h[i].ctx;
 			return d->h[i].fn;
+		}
 	return NULL;
 }
 

@@ -52,6 +52,7 @@ struct cfg_cmd {
 	bool has_pipe;
 	struct cfg_buf *out;          /* append output here */
 	const char *handler;          /* the handler name */
+	void *ctx;                    /* what the handler was registered with */
 };
 
 /* A handler returns 0 (status '0'), -1 (failed: status '1'; if it printed
@@ -82,10 +83,12 @@ struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o);
 void cfg_daemon_free(struct cfg_daemon *d);
 
 /* Map handler NAME (as in the command XML) to FN; a later registration of
- * the same name replaces the earlier one. NAME is copied. 0 or -1. */
+ * the same name replaces the earlier one. NAME is copied; CTX (borrowed,
+ * may be NULL) reaches FN as cfg_cmd.ctx. 0 or -1. */
+int cfg_daemon_register_ctx(struct cfg_daemon *d, const char *name, cfg_handler_fn fn, void *ctx);
 int cfg_daemon_register(struct cfg_daemon *d, const char *name, cfg_handler_fn fn);
-/* The function registered for NAME, or NULL. */
-cfg_handler_fn cfg_daemon_handler(const struct cfg_daemon *d, const char *name);
+/* The function registered for NAME (and its context in *CTX, if CTX), or NULL. */
+cfg_handler_fn cfg_daemon_handler(const struct cfg_daemon *d, const char *name, void **ctx);
 /* The daemon's commit hooks (copied). */
 void cfg_daemon_set_hooks(struct cfg_daemon *d, const struct cfg_hooks *h);
 

@@ -615,7 +615,7 @@ static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t fir
 			return -1;
 		}
 	}
-	cfg_handler_fn fn = cfg_daemon_handler(s->d, cmd->handler);
+	cfg_handler_fn fn = cfg_daemon_handler(s->d, cmd->handler, &c.ctx);
 	if (!fn) {
 		cfg_buf_puts(out, "error: command is not available in this release\n");
 		cfg_parse_free(&p);

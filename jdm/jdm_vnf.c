@@ -903,7 +903,6 @@ static bool cmd_has(const struct cfg_cmd *c, const char *word)
 	return false;
 }
 
-static struct jdm_vnf *the_vnf; /* handlers reach jdmd's VNF state here */
 
 static const char *state_name(virDomainPtr d)
 {
@@ -928,7 +927,7 @@ static bool alive(struct jdm_vnf *v, const char *name, virDomainPtr d)
 
 static int show_vnfs(struct cfg_cmd *c)
 {
-	struct jdm_vnf *v = the_vnf;
+	struct jdm_vnf *v = c->ctx;
 	const char *name = cmd_name(c);
 	const struct cfg_tree *act = cfg_daemon_active(c->d);
 	if (!v->none && vnfs_first(act))
@@ -1007,7 +1006,7 @@ static int show_vnfs(struct cfg_cmd *c)
 
 static int request_vnf(struct cfg_cmd *c, const char *what)
 {
-	struct jdm_vnf *v = the_vnf;
+	struct jdm_vnf *v = c->ctx;
 	const char *name = cmd_name(c);
 	struct cfg_node *n = name ? vnf_node(cfg_daemon_active(c->d), name) : NULL;
 	if (!n) {
@@ -1078,7 +1077,7 @@ static int request_vnf_console(struct cfg_cmd *c) { return request_vnf(c, "conso
  * keeps for it); anything else must look like a host name or address. */
 static int cmd_ssh(struct cfg_cmd *c)
 {
-	struct jdm_vnf *v = the_vnf;
+	struct jdm_vnf *v = c->ctx;
 	const char *host = cmd_name(c);
 	if (!host || !*host || host[0] == '-' || strspn(host, "abcdefghijklmnopqrstuvwxyz"
 	                                                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:-_") !=
@@ -1112,7 +1111,7 @@ static int cmd_ssh(struct cfg_cmd *c)
 
 static int show_visibility_network(struct cfg_cmd *c)
 {
-	struct jdm_vnf *v = the_vnf;
+	struct jdm_vnf *v = c->ctx;
 	const struct cfg_tree *act = cfg_daemon_active(c->d);
 	struct jdm_intnet_vnf vn[128];
 	struct jdm_intnet_if ifs[128][2];
@@ -1156,7 +1155,7 @@ static unsigned long meminfo(const char *key)
 
 static int show_visibility_cpu(struct cfg_cmd *c)
 {
-	struct jdm_vnf *v = the_vnf;
+	struct jdm_vnf *v = c->ctx;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	cfg_buf_puts(c->out, "CPU Information\n---------------\n");
 	cfg_buf_printf(c->out, "%-20s%ld\n", "Host CPUs:", ncpu);
@@ -1181,7 +1180,7 @@ static int show_visibility_cpu(struct cfg_cmd *c)
 
 static int show_visibility_memory(struct cfg_cmd *c)
 {
-	struct jdm_vnf *v = the_vnf;
+	struct jdm_vnf *v = c->ctx;
 	cfg_buf_puts(c->out, "Memory Information\n------------------\n");
 	cfg_buf_printf(c->out, "%-20s%lu KiB\n", "Host Memory:", meminfo("MemTotal"));
 	cfg_buf_printf(c->out, "%-20s%lu KiB\n", "Available Memory:", meminfo("MemAvailable"));
@@ -1235,13 +1234,15 @@ static int show_inventory(struct cfg_cmd *c)
 	bool kvm = jdm_kvm_usable(&why);
 	cfg_buf_printf(c->out, "%-20s%s (%s)\n", "KVM:", kvm ? "yes" : "no", why);
 	cfg_buf_printf(c->out, "%-20s%zu\n", "VNFs configured:", nv);
-	cfg_buf_printf(c->out, "%-20s%s\n", "Hypervisor:", the_vnf->none ? "none" : the_vnf->uri);
+	const struct jdm_vnf *v = c->ctx;
+	cfg_buf_printf(c->out, "%-20s%s\n", "Hypervisor:", v->none ? "none" : v->uri);
 	return 0;
 }
 
 static int show_vnf_images(struct cfg_cmd *c)
 {
-	if (vnfimg_list(the_vnf->image_dir, c->out) < 0) {
+	const struct jdm_vnf *v = c->ctx;
+	if (vnfimg_list(v->image_dir, c->out) < 0) {
 		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
 		return -1;
 	}
@@ -1275,18 +1276,17 @@ struct jdm_vnf *jdm_vnf_new(struct cfg_daemon *d, const struct jdm_vnf_opts *o)
 		if (v->live)
 			cfg_daemon_watch(d, jdm_live_fd(v->live), POLLIN, live_readable, v);
 	}
-	the_vnf = v;
-	cfg_daemon_register(d, "show_vnfs", show_vnfs);
-	cfg_daemon_register(d, "request_vnf_start", request_vnf_start);
-	cfg_daemon_register(d, "request_vnf_stop", request_vnf_stop);
-	cfg_daemon_register(d, "request_vnf_restart", request_vnf_restart);
-	cfg_daemon_register(d, "request_vnf_console", request_vnf_console);
-	cfg_daemon_register(d, "show_visibility_network", show_visibility_network);
-	cfg_daemon_register(d, "show_visibility_cpu", show_visibility_cpu);
-	cfg_daemon_register(d, "show_visibility_memory", show_visibility_memory);
-	cfg_daemon_register(d, "show_inventory", show_inventory);
-	cfg_daemon_register(d, "show_vnf_images", show_vnf_images);
-	cfg_daemon_register(d, "ssh", cmd_ssh);
+	cfg_daemon_register_ctx(d, "show_vnfs", show_vnfs, v);
+	cfg_daemon_register_ctx(d, "request_vnf_start", request_vnf_start, v);
+	cfg_daemon_register_ctx(d, "request_vnf_stop", request_vnf_stop, v);
+	cfg_daemon_register_ctx(d, "request_vnf_restart", request_vnf_restart, v);
+	cfg_daemon_register_ctx(d, "request_vnf_console", request_vnf_console, v);
+	cfg_daemon_register_ctx(d, "show_visibility_network", show_visibility_network, v);
+	cfg_daemon_register_ctx(d, "show_visibility_cpu", show_visibility_cpu, v);
+	cfg_daemon_register_ctx(d, "show_visibility_memory", show_visibility_memory, v);
+	cfg_daemon_register_ctx(d, "show_inventory", show_inventory, v);
+	cfg_daemon_register_ctx(d, "show_vnf_images", show_vnf_images, v);
+	cfg_daemon_register_ctx(d, "ssh", cmd_ssh, v);
 	return v;
 }
 
@@ -1311,7 +1311,5 @@ void jdm_vnf_free(struct jdm_vnf *v)
 	free(v->image_dir);
 	free(v->sysfs_root);
 	free(v->uri);
-	if (the_vnf == v)
-		the_vnf = NULL;
 	free(v);
 }
