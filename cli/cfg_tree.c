@@ -485,3 +485,113 @@ struct cfg_node *cfg_tree_next(const struct cfg_node *root, const struct cfg_nod
 	}
 	return NULL;
 }
+
+/* ---- lookup ------------------------------------------------------------ */
+
+bool cfg_node_active(const struct cfg_node *n)
+{
+	for (; n; n = n->parent)
+		if (n->flags & CFG_N_INACTIVE)
+			return false;
+	return true;
+}
+
+static bool child_ok(const struct cfg_node *c, const char *name, const char *v, unsigned flags)
+{
+	if (!c->schema || strcmp(c->schema->name, name))
+		return false;
+	if (v && (!c->value || strcmp(c->value, v)))
+		return false;
+	return !((flags & CFG_AT_ACTIVE) && (c->flags & CFG_N_INACTIVE));
+}
+
+struct cfg_node *cfg_node_child(const struct cfg_node *n, const char *name, const char *v,
+                                unsigned flags)
+{
+	if (!n || !name)
+		return NULL;
+	for (struct cfg_node *c = n->child; c; c = c->next)
+		if (child_ok(c, name, v, flags))
+			return c;
+	return NULL;
+}
+
+struct cfg_node *cfg_node_next_same(const struct cfg_node *c, unsigned flags)
+{
+	if (!c)
+		return NULL;
+	for (struct cfg_node *x = c->next; x; x = x->next) {
+		if (x->schema != c->schema)
+			return NULL; /* children are grouped by schema */
+		if (!((flags & CFG_AT_ACTIVE) && (x->flags & CFG_N_INACTIVE)))
+			return x;
+	}
+	return NULL;
+}
+
+const char *cfg_node_value(const struct cfg_node *n, const char *name, unsigned flags)
+{
+	const struct cfg_node *c = cfg_node_child(n, name, NULL, flags);
+	return c ? c->value : NULL;
+}
+
+struct cfg_node *cfg_tree_atv(const struct cfg_tree *t, const struct cfg_node *from,
+                              const char *const *words, unsigned flags)
+{
+	if (!t || !words)
+		return NULL;
+	struct cfg_node *n = from ? (struct cfg_node *)from : cfg_tree_root(t);
+	if ((flags & CFG_AT_ACTIVE) && !cfg_node_active(n))
+		return NULL;
+	const struct cfg_schema *s = n->schema;
+	for (size_t i = 0; words[i] && n; i++) {
+		const struct cfg_schema *c = cfg_schema_child(s, words[i]);
+		if (c && c->kind == CFG_LIST && !(c->flags & CFG_F_POSITIONAL)) {
+			if (!words[i + 1])
+				return NULL;
+			n = cfg_tree_child(t, n, c, words[++i]);
+		} else if (c) {
+			n = cfg_tree_child(t, n, c, NULL);
+		} else {
+			c = cfg_schema_positional(s);
+			if (!c || c->kind != CFG_LIST)
+				return NULL;
+			n = cfg_tree_child(t, n, c, words[i]);
+		}
+		if (n && (flags & CFG_AT_ACTIVE) && (n->flags & CFG_N_INACTIVE))
+			return NULL;
+		s = c;
+	}
+	return n;
+}
+
+struct cfg_node *cfg_tree_at(const struct cfg_tree *t, const struct cfg_node *from,
+                             const char *path, unsigned flags)
+{
+	if (!path)
+		return NULL;
+	char buf[512];
+	const char *words[64];
+	size_t len = strlen(path), nw = 0;
+	if (len >= sizeof buf)
+		return NULL;
+	memcpy(buf, path, len + 1);
+	for (char *p = buf; *p && nw < 63;) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		words[nw++] = p;
+		while (*p && *p != ' ')
+			p++;
+	}
+	words[nw] = NULL;
+	return cfg_tree_atv(t, from, words, flags);
+}
+
+const char *cfg_tree_value(const struct cfg_tree *t, const struct cfg_node *from,
+                           const char *path, unsigned flags)
+{
+	const struct cfg_node *n = cfg_tree_at(t, from, path, flags);
+	return n ? n->value : NULL;
+}

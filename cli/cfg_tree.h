@@ -91,4 +91,39 @@ int cfg_tree_path(const struct cfg_node *n, struct cfg_step *path, size_t max);
 /* Depth-first iteration: next node after N in display order below ROOT. */
 struct cfg_node *cfg_tree_next(const struct cfg_node *root, const struct cfg_node *n);
 
+/* ---- looking things up (the one lookup API: daemons and subsystems read
+ * configuration through these, never through hand-written walks) ---- */
+
+#define CFG_AT_ACTIVE 0x1u /* skip deactivated nodes and everything under them
+                              (what a commit and the daemons see) */
+
+/* Is N in effect: neither N nor an ancestor is deactivated? */
+bool cfg_node_active(const struct cfg_node *n);
+
+/* The first child of N (NULL: none) whose schema is named NAME and, unless V
+ * is NULL, whose value is V; with CFG_AT_ACTIVE inactive children are skipped.
+ * Linear in N's children: for one keyed entry among many use cfg_tree_child(). */
+struct cfg_node *cfg_node_child(const struct cfg_node *n, const char *name, const char *v,
+                                unsigned flags);
+/* The next sibling of C with the same schema (iterating list entries and
+ * leaf-list items), honouring FLAGS as cfg_node_child() does. */
+struct cfg_node *cfg_node_next_same(const struct cfg_node *c, unsigned flags);
+/* Value of the child leaf NAME of N, or NULL. */
+const char *cfg_node_value(const struct cfg_node *n, const char *name, unsigned flags);
+
+/* The node at keyword path PATH below FROM (NULL = root): words separated by
+ * single spaces, as in a set line; a list step takes its key as the next word
+ * ("virtual-network-functions vrtr1 memory"), a positional list its key
+ * directly. Uses the hash index: O(depth). NULL when absent (or, with
+ * CFG_AT_ACTIVE, when any node on the way is inactive or FROM itself is).
+ * Keys containing spaces need cfg_tree_atv(). */
+struct cfg_node *cfg_tree_at(const struct cfg_tree *t, const struct cfg_node *from,
+                             const char *path, unsigned flags);
+/* The same with the words as a NULL-terminated array. */
+struct cfg_node *cfg_tree_atv(const struct cfg_tree *t, const struct cfg_node *from,
+                              const char *const *words, unsigned flags);
+/* Value of the leaf at PATH (cfg_tree_at), or NULL. */
+const char *cfg_tree_value(const struct cfg_tree *t, const struct cfg_node *from,
+                           const char *path, unsigned flags);
+
 #endif
