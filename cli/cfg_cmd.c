@@ -306,7 +306,8 @@ static int h_set(struct cfg_cmd *c)
 	int rc = -1;
 	if (parse_cpath(c, cfg_cmd_rest(c), c->end, CFG_PM_SET, t, false, &cp) < 0)
 		goto out;
-	if (cp.n && cp.full[cp.n - 1].schema->type == CFG_T_PASSWORD &&
+	size_t nst = cp.p.nstmt ? cp.p.nstmt : 1;
+	if (nst == 1 && cp.n && cp.full[cp.n - 1].schema->type == CFG_T_PASSWORD &&
 	    cp.full[cp.n - 1].schema->kind == CFG_LEAF) {
 		rc = start_password(c, &cp);
 		goto out;
@@ -314,9 +315,30 @@ static int h_set(struct cfg_cmd *c)
 	t = cfg_session_cand_rw(c->s, c->out);
 	if (!t)
 		goto out;
-	if (!cfg_tree_set(t, NULL, cp.full, cp.n)) {
-		cfg_buf_printf(c->out, "error: %s\n", *cfg_err_msg() ? cfg_err_msg() : "cannot set");
-		goto out;
+	if (nst == 1) {
+		if (!cfg_tree_set(t, NULL, cp.full, cp.n)) {
+			rc = *cfg_err_msg() ? -1 : cfg_err_set("cannot set");
+			goto out;
+		}
+	} else {
+		/* several statements of one level (`page-size 1024 page-count 5`):
+		 * each is the edit path followed by its own steps */
+		for (size_t k = 0; k < nst; k++) {
+			size_t n;
+			const struct cfg_step *st = cfg_parse_stmt(&cp.p, k, &n);
+			if (n && st[n - 1].schema->type == CFG_T_PASSWORD) {
+				rc = cfg_err_set("'%s' needs the password typed at a prompt: set it alone",
+				                 st[n - 1].schema->name);
+				goto out;
+			}
+		}
+		struct cfg_node *from = NULL;
+		if (cp.nedit && !(from = cfg_tree_set(t, NULL, cp.full, cp.nedit))) {
+			rc = *cfg_err_msg() ? -1 : cfg_err_set("cannot set");
+			goto out;
+		}
+		if (!cfg_load_apply_set(t, from, &cp.p))
+			goto out;
 	}
 	rc = 0;
 out:

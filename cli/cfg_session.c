@@ -466,7 +466,7 @@ static const struct cfg_schema *level_at(const struct cfg_schema *start, const s
 		return start;
 	struct cfg_parse p = {0};
 	const struct cfg_schema *r = NULL;
-	if (cfg_parse_path(start, w, first, k, mode == CFG_PM_SET ? CFG_PM_PATH : mode, &p) == 0) {
+	if (cfg_parse_path(start, w, first, k, mode == CFG_PM_SET ? CFG_PM_SET_PREFIX : mode, &p) == 0) {
 		if (!p.n) {
 			r = start;
 		} else {
@@ -474,6 +474,10 @@ static const struct cfg_schema *level_at(const struct cfg_schema *start, const s
 			if (st->schema->kind == CFG_CONTAINER ||
 			    (st->schema->kind == CFG_LIST && st->value))
 				r = st->schema;
+			/* after a leaf of a set line come its siblings */
+			if (mode == CFG_PM_SET && !p.want &&
+			    (st->schema->kind == CFG_LEAF || st->schema->kind == CFG_LEAFLIST))
+				r = p.ctx;
 			/* in command trees a MULTI container keeps parsing after arguments */
 			if (mode == CFG_PM_COMMAND && !r) {
 				for (size_t i = p.n; i-- > 0;)

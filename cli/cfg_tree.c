@@ -550,6 +550,12 @@ struct cfg_node *cfg_tree_atv(const struct cfg_tree *t, const struct cfg_node *f
 			if (!words[i + 1])
 				return NULL;
 			n = cfg_tree_child(t, n, c, words[++i]);
+		} else if (c && c->kind == CFG_LEAFLIST) {
+			/* "members v100": that item; "members" last: the first item */
+			if (words[i + 1])
+				n = cfg_tree_child(t, n, c, words[++i]);
+			else
+				n = cfg_node_child(n, c->name, NULL, flags);
 		} else if (c) {
 			n = cfg_tree_child(t, n, c, NULL);
 		} else {

@@ -114,7 +114,8 @@ const char *cfg_node_value(const struct cfg_node *n, const char *name, unsigned 
 /* The node at keyword path PATH below FROM (NULL = root): words separated by
  * single spaces, as in a set line; a list step takes its key as the next word
  * ("virtual-network-functions vrtr1 memory"), a positional list its key
- * directly. Uses the hash index: O(depth). NULL when absent (or, with
+ * directly; a leaf-list step takes an item as the next word, or, as the
+ * last word, names its first item. Uses the hash index: O(depth). NULL when absent (or, with
  * CFG_AT_ACTIVE, when any node on the way is inactive or FROM itself is).
  * Keys containing spaces need cfg_tree_atv(). */
 struct cfg_node *cfg_tree_at(const struct cfg_tree *t, const struct cfg_node *from,

@@ -293,6 +293,24 @@ static void test_help(void **state)
 	r = drain(s);
 	assert_string_equal(r, "C:=system \nsystem\tSystem parameters\n\n");
 	free(r);
+	/* after a statement of a set line, its siblings */
+	const char *q = "set system memory hugepages page-size 1024 ";
+	assert_int_equal(cfg_session_frame(s, CFG_P_HELP, q, strlen(q)), 0);
+	r = drain(s);
+	assert_non_null(strstr(r, "O:Possible completions:\n"));
+	assert_non_null(strstr(r, "  page-count "));
+	assert_non_null(strstr(r, "  page-size "));
+	free(r);
+	q = "set virtual-network-functions v virtual-cpu count 2 fe";
+	assert_int_equal(cfg_session_frame(s, CFG_P_COMPLETE, q, strlen(q)), 0);
+	r = drain(s);
+	assert_non_null(strstr(r, "C:=features \n"));
+	free(r);
+	/* and the line sets both */
+	free(line(s, "set system memory hugepages page-size 1024 page-count 5"));
+	const struct cfg_tree *cand = cfg_session_cand(s);
+	assert_string_equal(cfg_tree_value(cand, NULL, "system memory hugepages page-count", 0), "5");
+	assert_string_equal(cfg_tree_value(cand, NULL, "system memory hugepages page-size", 0), "1024");
 	cfg_session_free(s);
 }
 
