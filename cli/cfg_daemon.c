@@ -402,21 +402,11 @@ struct cfg_session *cfg_daemon_session_at(const struct cfg_daemon *d, size_t i)
 	return NULL;
 }
 
-static const struct cfg_node *child_named(const struct cfg_node *n, const char *name)
-{
-	for (const struct cfg_node *c = n ? n->child : NULL; c; c = c->next)
-		if (c->schema && c->schema->name && !strcmp(c->schema->name, name))
-			return c;
-	return NULL;
-}
-
 const char *cfg_daemon_host(const struct cfg_daemon *d)
 {
-	const struct cfg_node *n = child_named(cfg_tree_root(d->active), "system");
-	n = child_named(n, "host-name");
-	if (n && n->value && *n->value && !(n->flags & CFG_N_INACTIVE))
-		return n->value;
-	return d->default_host;
+	/* a deactivated host-name (or system) counts as absent */
+	const char *h = cfg_tree_value(d->active, NULL, "system host-name", CFG_AT_ACTIVE);
+	return h && *h ? h : d->default_host;
 }
 
 struct cfg_tree *cfg_daemon_candidate(struct cfg_daemon *d)

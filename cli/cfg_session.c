@@ -131,26 +131,13 @@ static void put_done(struct cfg_session *s, char status, bool lead)
 
 /* ------------------------------------------------------------ lifecycle */
 
-static const struct cfg_node *child_named(const struct cfg_node *n, const char *name, const char *v)
-{
-	for (const struct cfg_node *c = n ? n->child : NULL; c; c = c->next)
-		if (c->schema && c->schema->name && !strcmp(c->schema->name, name) &&
-		    (!v || (c->value && !strcmp(c->value, v))))
-			return c;
-	return NULL;
-}
-
 static enum cfg_class lookup_class(struct cfg_session *s)
 {
 	if (s->uid == 0 || s->uid == (uid_t)cfg_daemon_owner_uid(s->d))
 		return CFG_CLASS_SUPER;
-	const struct cfg_node *n = cfg_tree_root(cfg_daemon_active(s->d));
-	n = child_named(n, "system", NULL);
-	n = child_named(n, "login", NULL);
-	n = child_named(n, "user", s->user);
-	if (!n || (n->flags & CFG_N_INACTIVE))
-		return CFG_CLASS_NONE;
-	n = child_named(n, "class", NULL);
+	/* a deactivated user (or login, or system) counts as absent */
+	const char *words[] = {"system", "login", "user", s->user, "class", NULL};
+	const struct cfg_node *n = cfg_tree_atv(cfg_daemon_active(s->d), NULL, words, CFG_AT_ACTIVE);
 	if (!n || !n->value)
 		return CFG_CLASS_NONE;
 	if (!strcmp(n->value, "super-user"))

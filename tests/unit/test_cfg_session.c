@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <pwd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -315,6 +316,47 @@ static void test_help(void **state)
 }
 
 
+/* A deactivated `system login user X` or `system host-name` counts as absent. */
+static void test_inactive_counts_absent(void **state)
+{
+	struct fx *f = *state;
+	struct passwd *pw = getpwnam("nobody");
+	if (!pw || pw->pw_uid == 0 || pw->pw_uid == geteuid())
+		skip();
+	struct cfg_session *s = login(f);
+	free(line(s, "configure"));
+	free(line(s, "set system host-name box1"));
+	free(line(s, "set system login user nobody class operator"));
+	char *r = line(s, "commit");
+	assert_non_null(strstr(r, "commit complete"));
+	free(r);
+	assert_string_equal(cfg_daemon_host(f->d), "box1");
+	struct cfg_session *u = cfg_session_new(f->d, -1, pw->pw_uid, 4343);
+	assert_int_equal(cfg_session_class(u), CFG_CLASS_OPERATOR);
+	cfg_session_free(u);
+	free(line(s, "deactivate system login user nobody"));
+	free(line(s, "deactivate system host-name"));
+	r = line(s, "commit");
+	assert_non_null(strstr(r, "commit complete"));
+	free(r);
+	assert_string_equal(cfg_daemon_host(f->d), "jdm"); /* the default */
+	u = cfg_session_new(f->d, -1, pw->pw_uid, 4344);
+	assert_int_equal(cfg_session_class(u), CFG_CLASS_NONE);
+	cfg_session_free(u);
+	/* an inactive ancestor too */
+	free(line(s, "activate system login user nobody"));
+	free(line(s, "activate system host-name"));
+	free(line(s, "deactivate system"));
+	r = line(s, "commit");
+	assert_non_null(strstr(r, "commit complete"));
+	free(r);
+	assert_string_equal(cfg_daemon_host(f->d), "jdm");
+	u = cfg_session_new(f->d, -1, pw->pw_uid, 4345);
+	assert_int_equal(cfg_session_class(u), CFG_CLASS_NONE);
+	cfg_session_free(u);
+	cfg_session_free(s);
+}
+
 /* ---- streams: a fake console that echoes its input in upper case ---- */
 
 struct fake_stream {
@@ -600,6 +642,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_password, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protocol_abuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inactive_counts_absent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_echo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_disconnect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_daemon_finish, setup, teardown),
