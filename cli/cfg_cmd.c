@@ -125,10 +125,8 @@ static int parse_cpath(struct cfg_cmd *c, size_t first, size_t end, enum cfg_pmo
 		cfg_session_parse_error(c->s, c->out, c->w, &cp->p, start, t, at, first, mode);
 		return -1;
 	}
-	if (ne + cp->p.n > MAX_PATH_STEPS) {
-		cfg_buf_puts(c->out, "error: statement too deep\n");
-		return -1;
-	}
+	if (ne + cp->p.n > MAX_PATH_STEPS)
+		return cfg_err_set("statement too deep");
 	for (size_t i = 0; i < ne; i++)
 		cp->full[i] = ed[i];
 	for (size_t i = 0; i < cp->p.n; i++)
@@ -233,18 +231,16 @@ static int pw_second(struct cfg_session *s, void *ctx, const char *in, size_t le
 		return cfg_err_set("out of memory");
 	int rc = -1;
 	if (strcmp(pw, x->first)) {
-		cfg_buf_puts(out, "error: Passwords do not match\n");
+		cfg_err_set("Passwords do not match");
 		goto done;
 	}
 	if (strlen(pw) < 6) {
-		cfg_buf_puts(out, "error: minimum password length is 6\n");
+		cfg_err_set("minimum password length is 6");
 		goto done;
 	}
 	char hash[256];
-	if (hash_password(pw, hash, sizeof hash) < 0) {
-		cfg_buf_printf(out, "error: %s\n", cfg_err_msg());
+	if (hash_password(pw, hash, sizeof hash) < 0)
 		goto done;
-	}
 	struct cfg_tree *t = cfg_session_cand_rw(s, out);
 	if (!t)
 		goto done;
@@ -254,7 +250,8 @@ static int pw_second(struct cfg_session *s, void *ctx, const char *in, size_t le
 	x->path[x->n].value = NULL;
 	explicit_bzero(hash, sizeof hash);
 	if (!n) {
-		cfg_buf_printf(out, "error: %s\n", *cfg_err_msg() ? cfg_err_msg() : "cannot set");
+		if (!*cfg_err_msg())
+			cfg_err_set("cannot set");
 		goto done;
 	}
 	rc = 0;
@@ -279,10 +276,8 @@ static int start_password(struct cfg_cmd *c, const struct cpath *cp)
 {
 	const struct cfg_schema *pw = cp->full[cp->n - 1].schema;
 	const struct cfg_schema *target = pw->parent && pw->target ? cfg_schema_child(pw->parent, pw->target) : NULL;
-	if (!target) {
-		cfg_buf_puts(c->out, "error: no place to store the password\n");
-		return -1;
-	}
+	if (!target)
+		return cfg_err_set("no place to store the password");
 	if (!cfg_session_cand_rw(c->s, c->out))
 		return -1;
 	struct pwctx *x = calloc(1, sizeof *x);
@@ -446,12 +441,8 @@ static int activate(struct cfg_cmd *c, bool on)
 		rc = 0;
 		goto out;
 	}
-	for (size_t i = 0; i < k; i++) {
-		if (on)
-			nodes[i]->flags &= ~CFG_N_INACTIVE;
-		else
-			nodes[i]->flags |= CFG_N_INACTIVE;
-	}
+	for (size_t i = 0; i < k; i++)
+		cfg_tree_activate(nodes[i], on);
 	rc = 0;
 out:
 	cpath_free(&cp);
@@ -478,16 +469,10 @@ static int h_annotate(struct cfg_cmd *c)
 		goto out;
 	struct cfg_node *nodes[1];
 	if (!cp.n || !cpath_nodes(&cp, t, nodes, 1)) {
-		cfg_buf_puts(c->out, "error: statement not found\n");
+		cfg_err_set("statement not found");
 		goto out;
 	}
-	const char *text = c->w->w[c->end - 1].s;
-	char *dup = *text ? strdup(text) : NULL;
-	if (*text && !dup)
-		goto out;
-	free(nodes[0]->annotation);
-	nodes[0]->annotation = dup;
-	rc = 0;
+	rc = cfg_tree_annotate(nodes[0], c->w->w[c->end - 1].s);
 out:
 	cpath_free(&cp);
 	return rc;
@@ -525,10 +510,8 @@ static int entry_and_new(struct cfg_cmd *c, struct cfg_tree *t, struct cpath *cp
 	if (parse_cpath(c, r, k, CFG_PM_PATH, t, false, cp) < 0)
 		return -1;
 	struct cfg_node *nodes[1];
-	if (!cp->n || !cp->full[cp->n - 1].value || !cpath_nodes(cp, t, nodes, 1)) {
-		cfg_buf_puts(c->out, "error: statement not found\n");
-		return -1;
-	}
+	if (!cp->n || !cp->full[cp->n - 1].value || !cpath_nodes(cp, t, nodes, 1))
+		return cfg_err_set("statement not found");
 	*node = nodes[0];
 	*newval = c->w->w[c->end - 1].s; /* `to NEW` or `to keyword NEW` */
 	if (cfg_schema_check_value(nodes[0]->schema, *newval) < 0) {
@@ -546,15 +529,15 @@ static int rename_or_copy(struct cfg_cmd *c, bool copy)
 	struct cfg_tree *t = cfg_session_cand_rw(c->s, c->out);
 	if (!t)
 		return -1;
-	struct cpath cp;
-	struct cfg_node *n;
-	const char *nv;
+	struct cpath cp = {0}; /* freed even when entry_and_new() fails before parsing */
+	struct cfg_node *n = NULL;
+	const char *nv = NULL;
 	int rc = -1;
 	if (entry_and_new(c, t, &cp, &n, &nv) == 0) {
 		if (copy ? cfg_tree_copy(t, n, nv) != NULL : cfg_tree_rename(t, n, nv) == 0)
 			rc = 0;
-		else
-			cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
+		else if (!*cfg_err_msg())
+			cfg_err_set("cannot %s the statement", copy ? "copy" : "rename");
 	}
 	cpath_free(&cp);
 	return rc;
@@ -587,12 +570,12 @@ static int h_insert(struct cfg_cmd *c)
 		goto out;
 	struct cfg_node *nodes[1];
 	if (!cp.n || !cp.full[cp.n - 1].value || !cpath_nodes(&cp, t, nodes, 1)) {
-		cfg_buf_puts(c->out, "error: statement not found\n");
+		cfg_err_set("statement not found");
 		goto out;
 	}
 	struct cfg_node *n = nodes[0];
 	if (!(n->schema->flags & CFG_F_ORDERED)) {
-		cfg_buf_puts(c->out, "error: statement is not an ordered list\n");
+		cfg_err_set("statement is not an ordered list");
 		goto out;
 	}
 	const char *refv = c->w->w[c->end - 1].s;
@@ -601,13 +584,11 @@ static int h_insert(struct cfg_cmd *c)
 		if (sb->schema == n->schema && sb->value && !strcmp(sb->value, refv))
 			ref = sb;
 	if (!ref) {
-		cfg_buf_printf(c->out, "error: statement not found: %s\n", refv);
+		cfg_err_set("statement not found: %s", refv);
 		goto out;
 	}
-	if (ref != n && cfg_tree_move(t, n, ref, before) < 0) {
-		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
+	if (ref != n && cfg_tree_move(t, n, ref, before) < 0)
 		goto out;
-	}
 	rc = 0;
 out:
 	cpath_free(&cp);
@@ -1124,10 +1105,8 @@ static int h_rollback(struct cfg_cmd *c)
 			if (cfg_store_get(cfg_daemon_store(c->d), 0, NULL, NULL, NULL) == 1)
 				t = cfg_tree_new(cfg_daemon_schema(c->d));
 		}
-		if (!t) {
-			cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
-			return -1;
-		}
+		if (!t)
+			return -1; /* cfg_err set by cfg_daemon_load_rev */
 	}
 	cfg_session_set_cand(c->s, t);
 	cfg_buf_puts(c->out, "load complete\n");
@@ -1157,10 +1136,8 @@ static int do_load(struct cfg_session *s, enum lmode mode, bool relative, const 
 			at = cfg_tree_find(t, NULL, ed, ne);
 			if (!at)
 				at = cfg_tree_set(t, NULL, ed, ne);
-			if (!at) {
-				cfg_buf_puts(out, "error: cannot create the edit level\n");
-				return -1;
-			}
+			if (!at)
+				return cfg_err_set("cannot create the edit level");
 		}
 	}
 	struct cfg_buf errs;
@@ -1175,10 +1152,13 @@ static int do_load(struct cfg_session *s, enum lmode mode, bool relative, const 
 		                       : mode == LD_REPLACE ? CFG_CURLY_REPLACE : CFG_CURLY_UPDATE;
 		bad = cfg_curly_load(t, at, text, len, source, cm, &errs);
 	}
+	size_t errs_len = errs.len;
 	if (errs.len)
 		cfg_buf_add(out, errs.p, errs.len);
 	cfg_buf_free(&errs);
 	if (bad < 0) {
+		if (!errs_len) /* nothing printed: the caller reports cfg_err */
+			return *cfg_err_msg() ? -1 : cfg_err_set("load failed");
 		cfg_buf_printf(out, "error: %s\n", *cfg_err_msg() ? cfg_err_msg() : "load failed");
 		return -1;
 	}
@@ -1198,7 +1178,7 @@ static int load_terminal_answer(struct cfg_session *s, void *ctx, const char *in
 	return do_load(s, x->mode, x->relative, in, len, "terminal", out);
 }
 
-/* Read FILE for the session's user. Returns malloc'ed text or NULL (error printed). */
+/* Read FILE for the session's user. Returns malloc'ed text or NULL (cfg_err set). */
 static char *read_user_file(struct cfg_cmd *c, const char *file, size_t *len)
 {
 	char path[4096];
@@ -1209,8 +1189,7 @@ static char *read_user_file(struct cfg_cmd *c, const char *file, size_t *len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		cfg_buf_printf(c->out, "error: could not open configuration file: %s: %s\n", file,
-		               strerror(errno));
+		cfg_err_set("could not open configuration file: %s: %s", file, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return NULL;
@@ -1219,13 +1198,12 @@ static char *read_user_file(struct cfg_cmd *c, const char *file, size_t *len)
 	uid_t uid = cfg_session_uid(c->s);
 	if (uid != 0 && uid != (uid_t)cfg_daemon_owner_uid(c->d) &&
 	    !((st.st_uid == uid && (st.st_mode & S_IRUSR)) || (st.st_mode & S_IROTH))) {
-		cfg_buf_printf(c->out, "error: could not open configuration file: %s: %s\n", file,
-		               strerror(EACCES));
+		cfg_err_set("could not open configuration file: %s: %s", file, strerror(EACCES));
 		close(fd);
 		return NULL;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)LOAD_FILE_MAX) {
-		cfg_buf_printf(c->out, "error: could not open configuration file: %s: not a regular file\n", file);
+		cfg_err_set("could not open configuration file: %s: not a regular file", file);
 		close(fd);
 		return NULL;
 	}
@@ -1240,8 +1218,10 @@ static char *read_user_file(struct cfg_cmd *c, const char *file, size_t *len)
 		got += (size_t)r;
 	}
 	close(fd);
-	if (!buf)
+	if (!buf) {
+		cfg_err_set("out of memory");
 		return NULL;
+	}
 	buf[got] = 0;
 	*len = got;
 	return buf;

@@ -122,17 +122,15 @@ static int do_line(struct cfg_tree *t, struct cfg_node *at, const struct cfg_sch
 		cfg_tree_delete(t, n);
 		break;
 	case OP_ACTIVATE:
-		n->flags &= ~CFG_N_INACTIVE;
-		break;
 	case OP_DEACTIVATE:
-		n->flags |= CFG_N_INACTIVE;
+		cfg_tree_activate(n, op == OP_ACTIVATE);
 		break;
-	case OP_ANNOTATE: {
-		const char *text = w->w[w->n - 1].s;
-		free(n->annotation);
-		n->annotation = *text ? strdup(text) : NULL;
+	case OP_ANNOTATE:
+		if (cfg_tree_annotate(n, w->w[w->n - 1].s) < 0) {
+			line_error(errs, source, lineno, w->w[w->n - 1].col, NULL, cfg_err_msg(), false);
+			return -1;
+		}
 		break;
-	}
 	}
 	return 0;
 }

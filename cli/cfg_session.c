@@ -731,8 +731,13 @@ static void answer(struct cfg_session *s, const char *payload, size_t len)
 	cfg_buf_init(&out);
 	/* the continuation may ask again with the same context */
 	s->cur_out = &out;
+	cfg_err_clear();
 	int rc = fn(s, ctx, payload, len, eof, &out);
 	s->cur_out = NULL;
+	/* as dispatch() does for handlers: a failed continuation that printed
+	 * nothing reports its recorded error */
+	if (rc < 0 && out.len == 0 && *cfg_err_msg())
+		cfg_buf_printf(&out, "error: %s\n", cfg_err_msg());
 	if (fr && ctx && s->ask_ctx != ctx)
 		fr(ctx);
 	finish(s, &out, rc);

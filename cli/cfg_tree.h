@@ -77,6 +77,13 @@ struct cfg_node *cfg_tree_copy(struct cfg_tree *t, struct cfg_node *src, const c
 /* Move list entry N before (BEFORE=true) or after REF, both same schema/parent. */
 int cfg_tree_move(struct cfg_tree *t, struct cfg_node *n, struct cfg_node *ref, bool before);
 
+/* `activate` (ON) / `deactivate` (!ON) N: the one place that sets or
+ * clears CFG_N_INACTIVE for the statements (interactive and `load set`). */
+void cfg_tree_activate(struct cfg_node *n, bool on);
+/* `annotate`: N's comment becomes TEXT (copied; "" or NULL removes it).
+ * 0, or -1 with cfg_err set (out of memory; N unchanged). */
+int cfg_tree_annotate(struct cfg_node *n, const char *text);
+
 /* Graft a deep copy of SRC's subtree (from another tree with the same schema)
  * as children merged into DST: leaves replaced, lists merged by key. */
 int cfg_tree_merge(struct cfg_tree *t, struct cfg_node *dst, const struct cfg_node *src);

@@ -316,6 +316,34 @@ static void lookup_inactive(void **state)
 	assert_null(cfg_tree_at(f->t, NULL, "os vlans a tags p", CFG_AT_ACTIVE));
 }
 
+/* activate/deactivate and annotate, the one implementation behind the
+ * interactive commands and `load set`. */
+static void activate_annotate(void **state)
+{
+	struct fx *f = *state;
+	load(f, "set sys host h1\nset os vlans a id 1\n");
+	struct cfg_node *a = cfg_tree_at(f->t, NULL, "os vlans a", 0);
+	cfg_tree_activate(a, false);
+	assert_true(a->flags & CFG_N_INACTIVE);
+	assert_null(cfg_tree_at(f->t, NULL, "os vlans a id", CFG_AT_ACTIVE));
+	cfg_tree_activate(a, true);
+	assert_false(a->flags & CFG_N_INACTIVE);
+	cfg_tree_activate(NULL, true); /* harmless */
+	assert_int_equal(cfg_tree_annotate(a, "note"), 0);
+	assert_string_equal(a->annotation, "note");
+	assert_int_equal(cfg_tree_annotate(a, ""), 0);
+	assert_null(a->annotation);
+	assert_int_equal(cfg_tree_annotate(a, "again"), 0);
+	assert_int_equal(cfg_tree_annotate(a, NULL), 0);
+	assert_null(a->annotation);
+	/* load set goes through the same functions */
+	load(f, "deactivate sys host\nannotate os vlans a \"from load\"\n");
+	assert_true(cfg_tree_at(f->t, NULL, "sys host", 0)->flags & CFG_N_INACTIVE);
+	assert_string_equal(a->annotation, "from load");
+	load(f, "activate sys host\n");
+	assert_string_equal(cfg_tree_value(f->t, NULL, "sys host", CFG_AT_ACTIVE), "h1");
+}
+
 /* Positional lists (the JDM schema): the key follows its container directly. */
 static void lookup_positional(void **state)
 {
@@ -366,6 +394,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(lookup_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(lookup_inactive, setup, teardown),
 		cmocka_unit_test(lookup_positional),
+		cmocka_unit_test_setup_teardown(activate_annotate, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
