@@ -631,6 +631,61 @@ static void test_stream_socket(void **state)
 	assert_int_equal(fake.ends, 1);
 }
 
+/* The commit confirmed deadline is a timer of the loop: a deadline that
+ * passed while the daemon was down rolls back on the first turn. */
+struct confirm_ctx {
+	struct cfg_daemon *d;
+	time_t deadline;
+};
+
+static void confirm_tick(void *ctx)
+{
+	struct confirm_ctx *x = ctx;
+	if (cfg_daemon_confirm_left(x->d) < 0 || time(NULL) > x->deadline)
+		cfg_daemon_stop(x->d);
+}
+
+static void test_confirm_timer(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_session *s = login(f);
+	free(line(s, "configure"));
+	free(line(s, "set system host-name first"));
+	free(line(s, "commit"));
+	free(line(s, "set system host-name second"));
+	char *r = line(s, "commit confirmed 5");
+	assert_non_null(strstr(r, "commit confirmed will be automatically rolled back in 5 minutes"));
+	free(r);
+	assert_true(cfg_daemon_confirm_left(f->d) > 240);
+	assert_string_equal(cfg_daemon_host(f->d), "second");
+	cfg_session_free(s);
+	/* the daemon goes down; the deadline passes meanwhile */
+	char past[32];
+	snprintf(past, sizeof past, "%lld", (long long)time(NULL) - 5);
+	assert_int_equal(cfg_store_kv_set(cfg_daemon_store(f->d), "commit-confirmed-deadline", past), 0);
+	cfg_daemon_free(f->d);
+	struct cfg_daemon_opts o = {
+		.name = "jdm", .state_dir = f->dir, .default_host = "jdm",
+		.schema_xml = cfg_schema_jdm, .schema_len = cfg_schema_jdm_len,
+		.ops_xml = cfg_schema_ops_jdm, .ops_len = cfg_schema_ops_jdm_len,
+		.cfgmode_xml = cfg_schema_cfgmode, .cfgmode_len = cfg_schema_cfgmode_len,
+	};
+	f->d = cfg_daemon_new(&o);
+	assert_non_null(f->d);
+	assert_int_equal(cfg_daemon_confirm_left(f->d), 0);
+	struct confirm_ctx x = {.d = f->d, .deadline = time(NULL) + 20};
+	cfg_daemon_set_tick(f->d, 20, confirm_tick, &x);
+	assert_int_equal(cfg_daemon_run(f->d), 0);
+	assert_int_equal(cfg_daemon_confirm_left(f->d), -1);
+	assert_string_equal(cfg_daemon_host(f->d), "first");
+	char *v = NULL;
+	assert_int_equal(cfg_store_kv_get(cfg_daemon_store(f->d), "commit-confirmed-deadline", &v), 1);
+	/* a timer of the daemon's own, before the loop runs and cancelled */
+	unsigned id = cfg_daemon_timer_add(f->d, 10, false, confirm_tick, &x);
+	assert_true(id > 0);
+	cfg_daemon_timer_cancel(f->d, id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -643,6 +698,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_protocol_abuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inactive_counts_absent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_confirm_timer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_echo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_disconnect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_daemon_finish, setup, teardown),
