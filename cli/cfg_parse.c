@@ -683,6 +683,7 @@ int cfg_complete(const struct cfg_schema *start, const struct cfg_tree *tree,
 		}
 	}
 	cfg_parse_free(&p);
-	qsort(out->c, out->n, sizeof *out->c, compl_cmp);
+	if (out->n) /* qsort(NULL, 0, ...) is undefined */
+		qsort(out->c, out->n, sizeof *out->c, compl_cmp);
 	return 0;
 }
