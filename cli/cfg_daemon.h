@@ -104,7 +104,9 @@ void cfg_daemon_stop(struct cfg_daemon *d);
 /* Extra file descriptors of the daemon's own work (libvirt events, the
  * liveliness prober, children's pipes): FN runs from the event loop when FD
  * has any of EVENTS (poll flags). A second watch of the same FD replaces the
- * first. The daemon never closes FD. */
+ * first. The daemon never closes FD. Callable before cfg_daemon_run(); a
+ * callback may watch and unwatch any fd (an fd unwatched during a turn gets
+ * no further callback in it). 0, or -1 with cfg_err set. */
 typedef void (*cfg_daemon_io_fn)(void *ctx, int fd, short revents);
 int cfg_daemon_watch(struct cfg_daemon *d, int fd, short events, cfg_daemon_io_fn fn, void *ctx);
 void cfg_daemon_unwatch(struct cfg_daemon *d, int fd);
