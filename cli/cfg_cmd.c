@@ -101,7 +101,9 @@ enum cfg_rest_kind cfg_cmd_rest_kind(const char *h)
 
 static bool is_super(const struct cfg_cmd *c) { return cfg_session_class(c->s) == CFG_CLASS_SUPER; }
 
-/* A parsed configuration path: the edit path followed by the parsed steps. */
+/* A parsed configuration path: the edit path followed by the parsed steps
+ * (of the first statement: a set line may hold several, see cfg_parse.h;
+ * all of them are in P). */
 struct cpath {
 	struct cfg_parse p;
 	struct cfg_step full[MAX_PATH_STEPS];
@@ -125,13 +127,18 @@ static int parse_cpath(struct cfg_cmd *c, size_t first, size_t end, enum cfg_pmo
 		cfg_session_parse_error(c->s, c->out, c->w, &cp->p, start, t, at, first, mode);
 		return -1;
 	}
-	if (ne + cp->p.n > MAX_PATH_STEPS)
-		return cfg_err_set("statement too deep");
+	size_t nst = cp->p.nstmt ? cp->p.nstmt : 1, n;
+	for (size_t k = 0; k < nst; k++) {
+		cfg_parse_stmt(&cp->p, k, &n);
+		if (ne + n > MAX_PATH_STEPS)
+			return cfg_err_set("statement too deep");
+	}
+	const struct cfg_step *st = cfg_parse_stmt(&cp->p, 0, &n);
 	for (size_t i = 0; i < ne; i++)
 		cp->full[i] = ed[i];
-	for (size_t i = 0; i < cp->p.n; i++)
-		cp->full[ne + i] = cp->p.steps[i];
-	cp->n = ne + cp->p.n;
+	for (size_t i = 0; i < n; i++)
+		cp->full[ne + i] = st[i];
+	cp->n = ne + n;
 	cp->nedit = ne;
 	return 0;
 }

@@ -307,6 +307,15 @@ static void test_help(void **state)
 	r = drain(s);
 	assert_non_null(strstr(r, "C:=features \n"));
 	free(r);
+	/* many statements in one line: each counts, the last value wins */
+	char big[8192] = "set virtual-network-functions v interfaces eth2";
+	for (int i = 0; i < 120; i++)
+		snprintf(big + strlen(big), sizeof big - strlen(big), " mtu %d", 1000 + i);
+	r = line(s, big);
+	assert_non_null(strstr(r, "D:0"));
+	free(r);
+	assert_string_equal(cfg_tree_value(cfg_session_cand(s), NULL,
+	                                   "virtual-network-functions v interfaces eth2 mtu", 0), "1119");
 	/* and the line sets both */
 	free(line(s, "set system memory hugepages page-size 1024 page-count 5"));
 	const struct cfg_tree *cand = cfg_session_cand(s);
