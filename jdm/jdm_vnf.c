@@ -31,6 +31,8 @@
 #include "jdm_proc.h"
 #include "jdm_ssh.h"
 #include "jdm_term.h"
+#include "cfg_notify.h"
+#include "cfg_reply.h"
 #include "cfg_session.h"
 #include "jdm_virt.h"
 #include "vnfimg.h"
@@ -925,6 +927,133 @@ static bool alive(struct jdm_vnf *v, const char *name, virDomainPtr d)
 	return dom_active(d) && v->live && jdm_live_state(v->live, name) == 1;
 }
 
+/* How `show virtual-network-functions` shows its reply. */
+struct vnfs_view {
+	bool one;    /* one VNF named */
+	bool detail;
+};
+
+static void vnfs_text(struct cfg_buf *out, const struct cfg_reply *rep, void *arg)
+{
+	const struct vnfs_view *vw = arg;
+	const struct cfg_rel *root = cfg_reply_root(rep);
+	if (!vw->one) {
+		cfg_buf_printf(out, "%-8s %-49s %-10s %s\n", "ID", "Name", "State", "Liveliness");
+		cfg_buf_puts(out, "--------------------------------------------------------------------------------\n");
+		for (const struct cfg_rel *e = cfg_rel_child(root, "vnf-information"); e; e = cfg_rel_next_same(e))
+			cfg_buf_printf(out, "%-8s %-49s %-10s %s\n", cfg_rel_str(e, "vnf-id", "-"),
+			               cfg_rel_str(e, "vnf-name", ""), cfg_rel_str(e, "vnf-state", ""),
+			               cfg_rel_str(e, "vnf-liveliness", ""));
+		return;
+	}
+	const struct cfg_rel *e = cfg_rel_child(root, "vnf-information");
+	char stc[32];
+	snprintf(stc, sizeof stc, "%s", cfg_rel_str(e, "vnf-state", ""));
+	stc[0] = (char)(stc[0] - 'a' + 'A');
+	bool up = !strcmp(cfg_rel_str(e, "vnf-liveliness", ""), "alive");
+	cfg_buf_puts(out, "Virtual Machine Information\n---------------------------\n");
+	cfg_buf_printf(out, "%-20s%s\n", "Name:", cfg_rel_str(e, "vnf-name", ""));
+	cfg_buf_printf(out, "%-20s%s\n", "IP Address:", cfg_rel_str(e, "vnf-ip-address", "-"));
+	cfg_buf_printf(out, "%-20s%s\n", "Status:", stc);
+	cfg_buf_printf(out, "%-20s%s\n", "Liveliness:", up ? "Up" : "Down");
+	cfg_buf_printf(out, "%-20s%s\n", "VCPUs:", cfg_rel_str(e, "vnf-vcpus", "1"));
+	cfg_buf_printf(out, "%-20s%s\n", "Maximum Memory:", cfg_rel_str(e, "vnf-maximum-memory", "-"));
+	cfg_buf_printf(out, "%-20s%s\n", "Used Memory:", cfg_rel_str(e, "vnf-used-memory", "0"));
+	if (!vw->detail)
+		return;
+	cfg_buf_printf(out, "%-20s%s\n", "UUID:", cfg_rel_str(e, "vnf-uuid", "-"));
+	cfg_buf_printf(out, "%-20s%s\n", "Image:", cfg_rel_str(e, "vnf-image", "-"));
+	cfg_buf_printf(out, "%-20s%s\n", "Autostart:", cfg_rel_str(e, "vnf-autostart", "yes"));
+	cfg_buf_printf(out, "%-20s%s\n", "Hypervisor:", cfg_rel_str(e, "hypervisor", ""));
+	cfg_buf_printf(out, "%-20s%s\n", "Restarts:", cfg_rel_str(e, "vnf-restarts", "0"));
+	const struct cfg_rel *ls = cfg_rel_child(e, "vnf-last-stopped");
+	if (ls)
+		cfg_buf_printf(out, "%-20s%s (%s)%s\n", "Last stopped:", cfg_rel_str(ls, "date-time", ""),
+		               cfg_rel_str(ls, "reason", ""),
+		               cfg_rel_child(ls, "not-restarted") ? ", not restarted: it keeps dying" : "");
+	for (const struct cfg_rel *f = cfg_rel_child(e, "vnf-interface"); f; f = cfg_rel_next_same(f)) {
+		char label[48];
+		snprintf(label, sizeof label, "Interface %s:", cfg_rel_str(f, "interface-name", ""));
+		cfg_buf_printf(out, "%-20s%s", label, cfg_rel_str(f, "mac-address", ""));
+		if (cfg_rel_child(f, "ip-address"))
+			cfg_buf_printf(out, " %s", cfg_rel_str(f, "ip-address", ""));
+		cfg_buf_printf(out, " (%s, %s)\n", cfg_rel_str(f, "bridge", ""), cfg_rel_str(f, "role", ""));
+	}
+	cfg_buf_printf(out, "%-20s%s\n", "Console log:", cfg_rel_str(e, "console-log", ""));
+}
+
+/* The <vnf-information> of VNF N (configured, active) into ROOT: state and
+ * liveliness always; with ONE the memory, CPUs and address; with DETAIL
+ * everything `detail` shows. */
+static void vnf_info(struct jdm_vnf *v, struct cfg_rel *root, struct cfg_node *n, bool one, bool detail)
+{
+	const char *name = n->value;
+	struct cfg_rel *e = cfg_rel_add(root, "vnf-information");
+	virDomainPtr d = lookup(v, name);
+	if (dom_active(d))
+		cfg_rel_leaff(e, "vnf-id", "%u", virDomainGetID(d));
+	cfg_rel_leaf(e, "vnf-name", name);
+	cfg_rel_leaf(e, "vnf-state", state_name(d));
+	cfg_rel_leaf(e, "vnf-liveliness", alive(v, name, d) ? "alive" : "down");
+	if (!one) {
+		if (d)
+			virDomainFree(d);
+		return;
+	}
+	struct vnf_rt *r = rt_find(v, name);
+	if (r && r->ip[0])
+		cfg_rel_leaf(e, "vnf-ip-address", r->ip);
+	if (d) {
+		virDomainInfo info = {0};
+		virDomainGetInfo(d, &info);
+		cfg_rel_leaff(e, "vnf-vcpus", "%u", info.nrVirtCpu);
+		cfg_rel_leaff(e, "vnf-maximum-memory", "%lu", info.maxMem);
+		cfg_rel_leaff(e, "vnf-used-memory", "%lu", dom_active(d) ? info.memory : 0UL);
+	} else {
+		const char *cnt = cfg_node_value(cfg_node_child(n, "virtual-cpu", NULL, CFG_AT_ACTIVE), "count",
+		                                 CFG_AT_ACTIVE);
+		cfg_rel_leaf(e, "vnf-vcpus", cnt ? cnt : "1");
+		cfg_rel_leaf(e, "vnf-maximum-memory", cfg_node_value(cfg_node_child(n, "memory", NULL, CFG_AT_ACTIVE),
+		                                                       "size", CFG_AT_ACTIVE));
+		cfg_rel_leaf(e, "vnf-used-memory", "0");
+	}
+	if (detail) {
+		if (r)
+			cfg_rel_leaf(e, "vnf-uuid", r->uuid);
+		cfg_rel_leaf(e, "vnf-image", image_path(n));
+		cfg_rel_leaf(e, "vnf-autostart", child(n, "no-autostart") ? "no" : "yes");
+		cfg_rel_leaf(e, "hypervisor", v->none ? "none" : v->uri);
+		cfg_rel_leaff(e, "vnf-restarts", "%u", r ? r->restarts : 0);
+		if (r && r->last_death) {
+			char tb[64];
+			struct tm tm;
+			gmtime_r(&r->last_death, &tm);
+			strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S UTC", &tm);
+			struct cfg_rel *ls = cfg_rel_add(e, "vnf-last-stopped");
+			cfg_rel_leaf(ls, "date-time", tb);
+			cfg_rel_leaf(ls, "reason", r->last_reason);
+			if (r->gave_up)
+				cfg_rel_flag(ls, "not-restarted");
+		}
+		if (r && r->mac0[0] && !child(n, "no-default-interfaces")) {
+			struct cfg_rel *f = cfg_rel_add(e, "vnf-interface");
+			cfg_rel_leaf(f, "interface-name", "eth0");
+			cfg_rel_leaf(f, "mac-address", r->mac0);
+			cfg_rel_leaf(f, "ip-address", r->ip);
+			cfg_rel_leaf(f, "bridge", "virbr0");
+			cfg_rel_leaf(f, "role", "internal");
+			f = cfg_rel_add(e, "vnf-interface");
+			cfg_rel_leaf(f, "interface-name", "eth1");
+			cfg_rel_leaf(f, "mac-address", r->mac1);
+			cfg_rel_leaf(f, "bridge", "eth0br");
+			cfg_rel_leaf(f, "role", "management");
+		}
+		cfg_rel_leaff(e, "console-log", "%s/vnf/%s/console.log", v->state_dir, name);
+	}
+	if (d)
+		virDomainFree(d);
+}
+
 static int show_vnfs(struct cfg_cmd *c)
 {
 	struct jdm_vnf *v = c->ctx;
@@ -932,76 +1061,21 @@ static int show_vnfs(struct cfg_cmd *c)
 	const struct cfg_tree *act = cfg_daemon_active(c->d);
 	if (!v->none && vnfs_first(act))
 		ensure_virt(v);
-	if (!name) {
-		cfg_buf_printf(c->out, "%-8s %-49s %-10s %s\n", "ID", "Name", "State", "Liveliness");
-		cfg_buf_puts(c->out, "--------------------------------------------------------------------------------\n");
-		for (struct cfg_node *n = vnfs_first(act); n; n = n->next) {
-			if (!n->value || (n->flags & CFG_N_INACTIVE))
-				continue;
-			virDomainPtr d = lookup(v, n->value);
-			char id[16] = "-";
-			if (dom_active(d))
-				snprintf(id, sizeof id, "%u", virDomainGetID(d));
-			cfg_buf_printf(c->out, "%-8s %-49s %-10s %s\n", id, n->value, state_name(d),
-			               alive(v, n->value, d) ? "alive" : "down");
-			if (d)
-				virDomainFree(d);
-		}
-		return 0;
-	}
-	struct cfg_node *n = vnf_node(act, name);
-	if (!n) {
+	struct vnfs_view vw = {.one = name != NULL, .detail = cmd_has(c, "detail")};
+	struct cfg_node *one = NULL;
+	if (name && !(one = vnf_node(act, name))) {
 		cfg_buf_printf(c->out, "error: virtual network function %s does not exist\n", name);
 		return -1;
 	}
-	struct vnf_rt *r = rt_find(v, name);
-	virDomainPtr d = lookup(v, name);
-	virDomainInfo info = {0};
-	if (d)
-		virDomainGetInfo(d, &info);
-	const char *st = state_name(d);
-	char stc[32];
-	snprintf(stc, sizeof stc, "%s", st);
-	stc[0] = (char)(stc[0] - 'a' + 'A');
-	cfg_buf_puts(c->out, "Virtual Machine Information\n---------------------------\n");
-	cfg_buf_printf(c->out, "%-20s%s\n", "Name:", name);
-	cfg_buf_printf(c->out, "%-20s%s\n", "IP Address:", r && r->ip[0] ? r->ip : "-");
-	cfg_buf_printf(c->out, "%-20s%s\n", "Status:", stc);
-	cfg_buf_printf(c->out, "%-20s%s\n", "Liveliness:", alive(v, name, d) ? "Up" : "Down");
-	if (d) {
-		cfg_buf_printf(c->out, "%-20s%u\n", "VCPUs:", info.nrVirtCpu);
-		cfg_buf_printf(c->out, "%-20s%lu\n", "Maximum Memory:", info.maxMem);
-		cfg_buf_printf(c->out, "%-20s%lu\n", "Used Memory:", dom_active(d) ? info.memory : 0UL);
+	struct cfg_reply *r = cfg_reply_new("virtual-network-functions-information");
+	if (one) {
+		vnf_info(v, cfg_reply_root(r), one, true, vw.detail);
 	} else {
-		const char *cnt = leaf2(n, "virtual-cpu", "count");
-		const char *sz = leaf2(n, "memory", "size");
-		cfg_buf_printf(c->out, "%-20s%s\n", "VCPUs:", cnt ? cnt : "1");
-		cfg_buf_printf(c->out, "%-20s%s\n", "Maximum Memory:", sz ? sz : "-");
-		cfg_buf_printf(c->out, "%-20s%s\n", "Used Memory:", "0");
+		for (struct cfg_node *n = vnfs_first(act); n; n = n->next)
+			if (n->value && !(n->flags & CFG_N_INACTIVE))
+				vnf_info(v, cfg_reply_root(r), n, false, false);
 	}
-	if (cmd_has(c, "detail")) {
-		cfg_buf_printf(c->out, "%-20s%s\n", "UUID:", r ? r->uuid : "-");
-		cfg_buf_printf(c->out, "%-20s%s\n", "Image:", image_path(n) ? image_path(n) : "-");
-		cfg_buf_printf(c->out, "%-20s%s\n", "Autostart:", child(n, "no-autostart") ? "no" : "yes");
-		cfg_buf_printf(c->out, "%-20s%s\n", "Hypervisor:", v->none ? "none" : v->uri);
-		cfg_buf_printf(c->out, "%-20s%u\n", "Restarts:", r ? r->restarts : 0);
-		if (r && r->last_death) {
-			char tb[64];
-			struct tm tm;
-			gmtime_r(&r->last_death, &tm);
-			strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S UTC", &tm);
-			cfg_buf_printf(c->out, "%-20s%s (%s)%s\n", "Last stopped:", tb, r->last_reason,
-			               r->gave_up ? ", not restarted: it keeps dying" : "");
-		}
-		if (r && r->mac0[0] && !child(n, "no-default-interfaces")) {
-			cfg_buf_printf(c->out, "%-20s%s %s (virbr0, internal)\n", "Interface eth0:", r->mac0, r->ip);
-			cfg_buf_printf(c->out, "%-20s%s (eth0br, management)\n", "Interface eth1:", r->mac1);
-		}
-		cfg_buf_printf(c->out, "%-20s%s/vnf/%s/console.log\n", "Console log:", v->state_dir, name);
-	}
-	if (d)
-		virDomainFree(d);
-	return 0;
+	return cfg_reply_emit(r, &c->disp, c->out, vnfs_text, &vw);
 }
 
 static int request_vnf(struct cfg_cmd *c, const char *what)
