@@ -1183,34 +1183,66 @@ static int cmd_ssh(struct cfg_cmd *c)
 	return 0;
 }
 
+/* `show system visibility network`: <network-visibility-information>,
+ * shown by jdm_intnet_render_visibility() (thesis Figure 25). */
+static void visibility_network_text(struct cfg_buf *out, const struct cfg_reply *rep, void *arg)
+{
+	(void)arg;
+	struct jdm_intnet_vnf vn[128];
+	struct jdm_intnet_if ifs[128][8];
+	size_t n = 0;
+	for (const struct cfg_rel *e = cfg_rel_child(cfg_reply_root(rep), "vnf"); e && n < 128;
+	     e = cfg_rel_next_same(e)) {
+		vn[n] = (struct jdm_intnet_vnf){.name = cfg_rel_value(e, "vnf-name"),
+		                                .ip = cfg_rel_str(e, "ip-address", "-")};
+		size_t k = 0;
+		for (const struct cfg_rel *f = cfg_rel_child(e, "interface"); f && k < 8; f = cfg_rel_next_same(f))
+			ifs[n][k++] = (struct jdm_intnet_if){cfg_rel_value(f, "device"), cfg_rel_value(f, "type"),
+			                                     cfg_rel_value(f, "source"), cfg_rel_value(f, "model"),
+			                                     cfg_rel_value(f, "mac-address")};
+		vn[n].ifs = k ? ifs[n] : NULL;
+		vn[n].n_ifs = k;
+		n++;
+	}
+	jdm_intnet_render_visibility(out, vn, n);
+}
+
+static void if_el(struct cfg_rel *p, const char *dev, const char *source, const char *mac)
+{
+	struct cfg_rel *f = cfg_rel_add(p, "interface");
+	cfg_rel_leaf(f, "device", dev);
+	cfg_rel_leaf(f, "type", "bridge");
+	cfg_rel_leaf(f, "source", source);
+	cfg_rel_leaf(f, "model", "virtio");
+	cfg_rel_leaf(f, "mac-address", mac);
+}
+
 static int show_visibility_network(struct cfg_cmd *c)
 {
 	struct jdm_vnf *v = c->ctx;
 	const struct cfg_tree *act = cfg_daemon_active(c->d);
-	struct jdm_intnet_vnf vn[128];
-	struct jdm_intnet_if ifs[128][2];
-	char taps[128][2][32];
+	struct cfg_reply *rep = cfg_reply_new("network-visibility-information");
 	size_t n = 0;
 	for (struct cfg_node *node = vnfs_first(act); node && n < 128; node = node->next) {
 		if (!node->value || (node->flags & CFG_N_INACTIVE))
 			continue;
 		struct vnf_rt *r = v->none ? NULL : rt_get(v, node->value);
-		vn[n] = (struct jdm_intnet_vnf){.name = node->value, .ip = r ? r->ip : "-"};
+		struct cfg_rel *e = cfg_rel_add(cfg_reply_root(rep), "vnf");
+		cfg_rel_leaf(e, "vnf-name", node->value);
+		if (r)
+			cfg_rel_leaf(e, "ip-address", r->ip);
 		if (r && !child(node, "no-default-interfaces")) {
-			char want[64];
+			char want[64], tap[32];
 			snprintf(want, sizeof want, "%s_eth0", node->value);
-			jdm_domain_ifname(want, taps[n][0]);
+			jdm_domain_ifname(want, tap);
+			if_el(e, tap, "virbr0", r->mac0);
 			snprintf(want, sizeof want, "%s_eth1", node->value);
-			jdm_domain_ifname(want, taps[n][1]);
-			ifs[n][0] = (struct jdm_intnet_if){taps[n][0], "bridge", "virbr0", "virtio", r->mac0};
-			ifs[n][1] = (struct jdm_intnet_if){taps[n][1], "bridge", "eth0br", "virtio", r->mac1};
-			vn[n].ifs = ifs[n];
-			vn[n].n_ifs = 2;
+			jdm_domain_ifname(want, tap);
+			if_el(e, tap, "eth0br", r->mac1);
 		}
 		n++;
 	}
-	jdm_intnet_render_visibility(c->out, vn, n);
-	return 0;
+	return cfg_reply_emit(rep, &c->disp, c->out, visibility_network_text, NULL);
 }
 
 static unsigned long meminfo(const char *key)
@@ -1227,46 +1259,87 @@ static unsigned long meminfo(const char *key)
 	return val;
 }
 
+/* `show system visibility cpu`: <cpu-visibility-information> */
+static void visibility_cpu_text(struct cfg_buf *out, const struct cfg_reply *rep, void *arg)
+{
+	(void)arg;
+	const struct cfg_rel *root = cfg_reply_root(rep);
+	cfg_buf_puts(out, "CPU Information\n---------------\n");
+	cfg_buf_printf(out, "%-20s%s\n", "Host CPUs:", cfg_rel_str(root, "host-cpus", ""));
+	cfg_buf_printf(out, "%-20s%s\n\n", "Accelerator:", cfg_rel_str(root, "accelerator", ""));
+	cfg_buf_printf(out, "%-20s %-6s %s\n", "VNF", "vCPUs", "Pinning (vCPU:CPU)");
+	cfg_buf_puts(out, "-------------------- ------ ------------------\n");
+	for (const struct cfg_rel *e = cfg_rel_child(root, "vnf"); e; e = cfg_rel_next_same(e)) {
+		struct cfg_buf pin = {0};
+		for (const struct cfg_rel *p = cfg_rel_child(e, "pinning"); p; p = cfg_rel_next_same(p))
+			cfg_buf_printf(&pin, "%s%s:%s", pin.len ? " " : "", cfg_rel_str(p, "virtual-cpu", ""),
+			               cfg_rel_str(p, "physical-cpu", ""));
+		cfg_buf_printf(out, "%-20s %-6s %s\n", cfg_rel_str(e, "vnf-name", ""), cfg_rel_str(e, "vcpus", ""),
+		               pin.len ? pin.p : "-");
+		cfg_buf_free(&pin);
+	}
+}
+
 static int show_visibility_cpu(struct cfg_cmd *c)
 {
-	struct jdm_vnf *v = c->ctx;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	cfg_buf_puts(c->out, "CPU Information\n---------------\n");
-	cfg_buf_printf(c->out, "%-20s%ld\n", "Host CPUs:", ncpu);
-	cfg_buf_printf(c->out, "%-20s%s\n\n", "Accelerator:", accel_of(cfg_daemon_active(c->d)));
-	cfg_buf_printf(c->out, "%-20s %-6s %s\n", "VNF", "vCPUs", "Pinning (vCPU:CPU)");
-	cfg_buf_puts(c->out, "-------------------- ------ ------------------\n");
+	struct cfg_reply *rep = cfg_reply_new("cpu-visibility-information");
+	struct cfg_rel *root = cfg_reply_root(rep);
+	cfg_rel_leaff(root, "host-cpus", "%ld", sysconf(_SC_NPROCESSORS_ONLN));
+	cfg_rel_leaf(root, "accelerator", accel_of(cfg_daemon_active(c->d)));
 	for (struct cfg_node *n = vnfs_first(cfg_daemon_active(c->d)); n; n = n->next) {
 		if (!n->value || (n->flags & CFG_N_INACTIVE))
 			continue;
 		struct cfg_node *cpu = child(n, "virtual-cpu");
 		const char *cnt = leaf(cpu, "count");
-		struct cfg_buf pin = {0};
+		struct cfg_rel *e = cfg_rel_add(root, "vnf");
+		cfg_rel_leaf(e, "vnf-name", n->value);
+		cfg_rel_leaf(e, "vcpus", cnt ? cnt : "1");
 		for (struct cfg_node *p = cpu ? cpu->child : NULL; p; p = p->next)
-			if (p->schema->kind == CFG_LIST && leaf(p, "physical-cpu"))
-				cfg_buf_printf(&pin, "%s%s:%s", pin.len ? " " : "", p->value, leaf(p, "physical-cpu"));
-		cfg_buf_printf(c->out, "%-20s %-6s %s\n", n->value, cnt ? cnt : "1", pin.len ? pin.p : "-");
-		cfg_buf_free(&pin);
+			if (p->schema->kind == CFG_LIST && leaf(p, "physical-cpu")) {
+				struct cfg_rel *pe = cfg_rel_add(e, "pinning");
+				cfg_rel_leaf(pe, "virtual-cpu", p->value);
+				cfg_rel_leaf(pe, "physical-cpu", leaf(p, "physical-cpu"));
+			}
 	}
-	(void)v;
-	return 0;
+	return cfg_reply_emit(rep, &c->disp, c->out, visibility_cpu_text, NULL);
+}
+
+/* `show system visibility memory`: <memory-visibility-information> */
+static void visibility_memory_text(struct cfg_buf *out, const struct cfg_reply *rep, void *arg)
+{
+	(void)arg;
+	const struct cfg_rel *root = cfg_reply_root(rep);
+	cfg_buf_puts(out, "Memory Information\n------------------\n");
+	cfg_buf_printf(out, "%-20s%s KiB\n", "Host Memory:", cfg_rel_str(root, "host-memory", "0"));
+	cfg_buf_printf(out, "%-20s%s KiB\n", "Available Memory:", cfg_rel_str(root, "available-memory", "0"));
+	for (const struct cfg_rel *p = cfg_rel_child(root, "hugepage-pool"); p; p = cfg_rel_next_same(p))
+		cfg_buf_printf(out, "Hugepages %-9s %s total, %s free\n",
+		               !strcmp(cfg_rel_str(p, "page-size", ""), "2048") ? "2 MiB:" : "1 GiB:",
+		               cfg_rel_str(p, "total", ""), cfg_rel_str(p, "free", ""));
+	cfg_buf_printf(out, "\n%-20s %-14s %s\n", "VNF", "Memory (KiB)", "Hugepages");
+	cfg_buf_puts(out, "-------------------- -------------- ---------\n");
+	for (const struct cfg_rel *e = cfg_rel_child(root, "vnf"); e; e = cfg_rel_next_same(e))
+		cfg_buf_printf(out, "%-20s %-14s %s\n", cfg_rel_str(e, "vnf-name", ""),
+		               cfg_rel_str(e, "memory-size", ""), cfg_rel_str(e, "hugepages", ""));
 }
 
 static int show_visibility_memory(struct cfg_cmd *c)
 {
 	struct jdm_vnf *v = c->ctx;
-	cfg_buf_puts(c->out, "Memory Information\n------------------\n");
-	cfg_buf_printf(c->out, "%-20s%lu KiB\n", "Host Memory:", meminfo("MemTotal"));
-	cfg_buf_printf(c->out, "%-20s%lu KiB\n", "Available Memory:", meminfo("MemAvailable"));
+	struct cfg_reply *rep = cfg_reply_new("memory-visibility-information");
+	struct cfg_rel *root = cfg_reply_root(rep);
+	cfg_rel_leaff(root, "host-memory", "%lu", meminfo("MemTotal"));
+	cfg_rel_leaff(root, "available-memory", "%lu", meminfo("MemAvailable"));
 	unsigned sizes[2] = {2048, 1048576};
 	for (int i = 0; i < 2; i++) {
 		struct jdm_huge_pool p;
-		if (jdm_huge_read(v->sysfs_root, sizes[i], &p) == 0)
-			cfg_buf_printf(c->out, "Hugepages %-9s %lu total, %lu free\n",
-			               sizes[i] == 2048 ? "2 MiB:" : "1 GiB:", p.total, p.free);
+		if (jdm_huge_read(v->sysfs_root, sizes[i], &p) == 0) {
+			struct cfg_rel *e = cfg_rel_add(root, "hugepage-pool");
+			cfg_rel_leaff(e, "page-size", "%u", sizes[i]);
+			cfg_rel_leaff(e, "total", "%lu", p.total);
+			cfg_rel_leaff(e, "free", "%lu", p.free);
+		}
 	}
-	cfg_buf_printf(c->out, "\n%-20s %-14s %s\n", "VNF", "Memory (KiB)", "Hugepages");
-	cfg_buf_puts(c->out, "-------------------- -------------- ---------\n");
 	for (struct cfg_node *n = vnfs_first(cfg_daemon_active(c->d)); n; n = n->next) {
 		if (!n->value || (n->flags & CFG_N_INACTIVE))
 			continue;
@@ -1274,10 +1347,28 @@ static int show_visibility_memory(struct cfg_cmd *c)
 		const char *sz = leaf(mem, "size");
 		struct cfg_node *hp = child(child(mem, "features"), "hugepages");
 		const char *ps = leaf(hp, "page-size");
-		cfg_buf_printf(c->out, "%-20s %-14s %s\n", n->value, sz ? sz : "1048576",
-		               hp ? (ps && !strcmp(ps, "1024") ? "1 GiB" : "2 MiB") : "no");
+		struct cfg_rel *e = cfg_rel_add(root, "vnf");
+		cfg_rel_leaf(e, "vnf-name", n->value);
+		cfg_rel_leaf(e, "memory-size", sz ? sz : "1048576");
+		cfg_rel_leaf(e, "hugepages", hp ? (ps && !strcmp(ps, "1024") ? "1 GiB" : "2 MiB") : "no");
 	}
-	return 0;
+	return cfg_reply_emit(rep, &c->disp, c->out, visibility_memory_text, NULL);
+}
+
+/* `show system inventory`: <system-inventory-information> */
+static void inventory_text(struct cfg_buf *out, const struct cfg_reply *rep, void *arg)
+{
+	(void)arg;
+	const struct cfg_rel *e = cfg_reply_root(rep);
+	cfg_buf_puts(out, "System Inventory\n----------------\n");
+	cfg_buf_printf(out, "%-20s%s\n", "Platform:", cfg_rel_str(e, "platform", ""));
+	cfg_buf_printf(out, "%-20s%s\n", "CPU:", cfg_rel_str(e, "cpu-model", ""));
+	cfg_buf_printf(out, "%-20s%s\n", "CPU cores:", cfg_rel_str(e, "cpu-cores", ""));
+	cfg_buf_printf(out, "%-20s%s KiB\n", "Memory:", cfg_rel_str(e, "memory", ""));
+	cfg_buf_printf(out, "%-20s%s (%s)\n", "KVM:", cfg_rel_str(e, "kvm-usable", ""),
+	               cfg_rel_str(e, "kvm-reason", ""));
+	cfg_buf_printf(out, "%-20s%s\n", "VNFs configured:", cfg_rel_str(e, "vnfs-configured", ""));
+	cfg_buf_printf(out, "%-20s%s\n", "Hypervisor:", cfg_rel_str(e, "hypervisor", ""));
 }
 
 static int show_inventory(struct cfg_cmd *c)
@@ -1299,28 +1390,40 @@ static int show_inventory(struct cfg_cmd *c)
 	size_t nv = 0;
 	for (struct cfg_node *n = vnfs_first(cfg_daemon_active(c->d)); n; n = n->next)
 		nv += n->value != NULL;
-	cfg_buf_puts(c->out, "System Inventory\n----------------\n");
-	cfg_buf_printf(c->out, "%-20s%s\n", "Platform:", "nfx (NFX250-style branch appliance)");
-	cfg_buf_printf(c->out, "%-20s%s\n", "CPU:", model);
-	cfg_buf_printf(c->out, "%-20s%ld\n", "CPU cores:", sysconf(_SC_NPROCESSORS_ONLN));
-	cfg_buf_printf(c->out, "%-20s%lu KiB\n", "Memory:", meminfo("MemTotal"));
+	const struct jdm_vnf *v = c->ctx;
 	const char *why;
 	bool kvm = jdm_kvm_usable(&why);
-	cfg_buf_printf(c->out, "%-20s%s (%s)\n", "KVM:", kvm ? "yes" : "no", why);
-	cfg_buf_printf(c->out, "%-20s%zu\n", "VNFs configured:", nv);
-	const struct jdm_vnf *v = c->ctx;
-	cfg_buf_printf(c->out, "%-20s%s\n", "Hypervisor:", v->none ? "none" : v->uri);
-	return 0;
+	struct cfg_reply *rep = cfg_reply_new("system-inventory-information");
+	struct cfg_rel *e = cfg_reply_root(rep);
+	cfg_rel_leaf(e, "platform", "nfx (NFX250-style branch appliance)");
+	cfg_rel_leaf(e, "cpu-model", model);
+	cfg_rel_leaff(e, "cpu-cores", "%ld", sysconf(_SC_NPROCESSORS_ONLN));
+	cfg_rel_leaff(e, "memory", "%lu", meminfo("MemTotal"));
+	cfg_rel_leaf(e, "kvm-usable", kvm ? "yes" : "no");
+	cfg_rel_leaf(e, "kvm-reason", why);
+	cfg_rel_leaff(e, "vnfs-configured", "%zu", nv);
+	cfg_rel_leaf(e, "hypervisor", v->none ? "none" : v->uri);
+	return cfg_reply_emit(rep, &c->disp, c->out, inventory_text, NULL);
+}
+
+/* `show vnf-images`: <vnf-image-information> (vnfimg_list_reply), shown
+ * by vnfimg_list_text(). */
+static void vnf_images_text(struct cfg_buf *out, const struct cfg_reply *rep, void *arg)
+{
+	(void)arg;
+	vnfimg_list_text(out, rep);
 }
 
 static int show_vnf_images(struct cfg_cmd *c)
 {
 	const struct jdm_vnf *v = c->ctx;
-	if (vnfimg_list(v->image_dir, c->out) < 0) {
+	struct cfg_reply *rep = cfg_reply_new("vnf-image-information");
+	if (vnfimg_list_reply(v->image_dir, cfg_reply_root(rep)) < 0) {
+		cfg_reply_free(rep);
 		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
 		return -1;
 	}
-	return 0;
+	return cfg_reply_emit(rep, &c->disp, c->out, vnf_images_text, NULL);
 }
 
 /* ------------------------------------------------------------- lifecycle */
