@@ -56,6 +56,7 @@ struct vnf_rt {
 	unsigned ndeaths;
 	bool gave_up;
 	bool seen;            /* mark for sweeping */
+	int live_pub;         /* liveliness last published (vnf-event): 1 alive, 0 down */
 };
 
 struct jdm_vnf {
@@ -812,16 +813,54 @@ int jdm_vnf_apply(struct jdm_vnf *v, const struct cfg_tree *old_tree, const stru
 
 /* ------------------------------------------------------------- events */
 
+static const char *state_name(virDomainPtr d);
+static bool alive(struct jdm_vnf *v, const char *name, virDomainPtr d);
+
+/* Publish a <vnf-event> (cfg_notify.h) with NAME's state and liveliness
+ * now, and REASON (may be NULL) when it stopped. */
+static void publish_vnf(struct jdm_vnf *v, const char *name, const char *reason)
+{
+	virDomainPtr d = lookup(v, name);
+	bool up = alive(v, name, d);
+	struct cfg_reply *rep = cfg_reply_new(CFG_EVENT_VNF);
+	struct cfg_rel *e = cfg_reply_root(rep);
+	cfg_rel_leaf(e, "vnf-name", name);
+	cfg_rel_leaf(e, "vnf-state", state_name(d));
+	cfg_rel_leaf(e, "vnf-liveliness", up ? "alive" : "down");
+	cfg_rel_leaf(e, "reason", reason);
+	if (d)
+		virDomainFree(d);
+	struct vnf_rt *r = rt_find(v, name);
+	if (r)
+		r->live_pub = up;
+	cfg_notify_publish(v->d, rep);
+}
+
+/* Liveliness changes since the last look: one <vnf-event> each. */
+static void live_changes(struct jdm_vnf *v)
+{
+	if (!v->live)
+		return;
+	for (size_t i = 0; i < v->nrt; i++) {
+		struct vnf_rt *r = v->rt[i];
+		int now = jdm_live_state(v->live, r->name) == 1;
+		if (now != r->live_pub)
+			publish_vnf(v, r->name, NULL);
+	}
+}
+
 static void on_lifecycle_main(void *arg)
 {
 	struct lc_event *e = arg;
 	struct jdm_vnf *v = e->v;
 	struct vnf_rt *r = rt_find(v, e->name);
+	const char *ev_reason = NULL; /* for the vnf-event */
 	if (e->event == VIR_DOMAIN_EVENT_STOPPED && v->live)
 		jdm_live_reset(v->live, e->name);
 	if (r && e->event == VIR_DOMAIN_EVENT_STOPPED) {
 		if (r->stopping) {
 			r->stopping = false;
+			ev_reason = "stopped by JDM";
 		} else {
 			time_t now = time(NULL);
 			static const char *const why[] = {
@@ -836,6 +875,7 @@ static void on_lifecycle_main(void *arg)
 			const char *reason = e->detail >= 0 && e->detail < (int)(sizeof why / sizeof why[0]) &&
 			                             why[e->detail] ? why[e->detail] : "stopped";
 			snprintf(r->last_reason, sizeof r->last_reason, "%s", reason);
+			ev_reason = r->last_reason;
 			r->last_death = now;
 			/* deaths in the last RESTART_WINDOW seconds */
 			unsigned k = 0;
@@ -868,6 +908,8 @@ static void on_lifecycle_main(void *arg)
 		}
 	}
 	live_targets(v);
+	if (r)
+		publish_vnf(v, e->name, ev_reason);
 	free(e);
 }
 
@@ -876,12 +918,15 @@ static void live_readable(void *ctx, int fd, short re)
 	(void)fd;
 	(void)re;
 	jdm_live_input(((struct jdm_vnf *)ctx)->live);
+	live_changes(ctx);
 }
 
 void jdm_vnf_tick(struct jdm_vnf *v)
 {
-	if (v->live)
+	if (v->live) {
 		jdm_live_tick(v->live, time(NULL));
+		live_changes(v);
+	}
 	if (v->net_up)
 		jdm_intnet_reap(v->net);
 }
