@@ -15,8 +15,10 @@ PY=/usr/bin/python3
 export NFX_HYPERVISOR="${NFX_HYPERVISOR:-none}"
 state="$(mktemp -d /tmp/nfx-it-opsdata.XXXXXX)"
 watcher=""
+cliwatch=""
+jcpwatch=""
 cleanup() {
-	[[ -n "$watcher" ]] && kill "$watcher" 2>/dev/null || true
+	for p in $watcher $cliwatch $jcpwatch; do kill "$p" 2>/dev/null || true; done
 	"$NFX" down --state-dir "$state" >/dev/null 2>&1 || true
 	rm -rf "$state"
 }
@@ -129,6 +131,12 @@ rm -f "$state/ready"
 watcher=$!
 for _ in $(seq 100); do [[ -e "$state/ready" ]] && break; sleep 0.1; done
 [[ -e "$state/ready" ]] || fail "the watcher did not subscribe: $(cat "$state/watch.err")"
+# and the CLI's own watcher (cli --watch), on the JCP too
+cli --watch commit-event >"$state/cli-events" 2>&1 &
+cliwatch=$!
+cli --target jcp --watch all >"$state/jcp-events" 2>&1 &
+jcpwatch=$!
+sleep 1
 cli >/dev/null <<'IN' || fail "second commit failed"
 configure
 set host-os vlans v200 vlan-id 200
@@ -143,4 +151,16 @@ xmllint --noout "$state/events" || fail "the event is not XML"
 grep -q '<commit-event>' "$state/events" || fail "not a commit-event"
 grep -q '<comment>watched</comment>' "$state/events" || fail "not the commit made"
 grep -q '<user>' "$state/events" || fail "no user in the event"
+cli --target jcp >/dev/null <<'IN' || fail "JCP commit failed"
+configure
+set vlans v300 vlan-id 300
+commit
+IN
+for _ in $(seq 100); do
+	grep -q '^--$' "$state/cli-events" && grep -q '^--$' "$state/jcp-events" && break
+	sleep 0.1
+done
+kill "$cliwatch" "$jcpwatch" 2>/dev/null || true
+grep -q '<comment>watched</comment>' "$state/cli-events" || fail "cli --watch: $(cat "$state/cli-events")"
+grep -q '<commit-event>' "$state/jcp-events" || fail "cli --watch on the JCP: $(cat "$state/jcp-events")"
 echo "ops data: all checks passed"
