@@ -56,7 +56,10 @@ struct vnf_rt {
 	unsigned ndeaths;
 	bool gave_up;
 	bool seen;            /* mark for sweeping */
-	int live_pub;         /* liveliness last published (vnf-event): 1 alive, 0 down */
+	/* what the last vnf-event said (published only on a change) */
+	int live_raw;         /* jdm_live_state() == 1 when last looked at */
+	int live_pub;         /* liveliness published: 1 alive, 0 down */
+	char state_pub[16];   /* state published, "" before the first */
 };
 
 struct jdm_vnf {
@@ -817,22 +820,28 @@ static const char *state_name(virDomainPtr d);
 static bool alive(struct jdm_vnf *v, const char *name, virDomainPtr d);
 
 /* Publish a <vnf-event> (cfg_notify.h) with NAME's state and liveliness
- * now, and REASON (may be NULL) when it stopped. */
+ * now, and REASON (may be NULL) when it stopped; nothing when neither
+ * changed since the last one and there is no reason. */
 static void publish_vnf(struct jdm_vnf *v, const char *name, const char *reason)
 {
+	struct vnf_rt *r = rt_find(v, name);
 	virDomainPtr d = lookup(v, name);
 	bool up = alive(v, name, d);
+	const char *st = state_name(d);
+	if (d)
+		virDomainFree(d);
+	if (r) {
+		if (!reason && r->live_pub == up && !strcmp(r->state_pub, st))
+			return;
+		r->live_pub = up;
+		snprintf(r->state_pub, sizeof r->state_pub, "%s", st);
+	}
 	struct cfg_reply *rep = cfg_reply_new(CFG_EVENT_VNF);
 	struct cfg_rel *e = cfg_reply_root(rep);
 	cfg_rel_leaf(e, "vnf-name", name);
-	cfg_rel_leaf(e, "vnf-state", state_name(d));
+	cfg_rel_leaf(e, "vnf-state", st);
 	cfg_rel_leaf(e, "vnf-liveliness", up ? "alive" : "down");
 	cfg_rel_leaf(e, "reason", reason);
-	if (d)
-		virDomainFree(d);
-	struct vnf_rt *r = rt_find(v, name);
-	if (r)
-		r->live_pub = up;
 	cfg_notify_publish(v->d, rep);
 }
 
@@ -844,8 +853,10 @@ static void live_changes(struct jdm_vnf *v)
 	for (size_t i = 0; i < v->nrt; i++) {
 		struct vnf_rt *r = v->rt[i];
 		int now = jdm_live_state(v->live, r->name) == 1;
-		if (now != r->live_pub)
+		if (now != r->live_raw) {
+			r->live_raw = now;
 			publish_vnf(v, r->name, NULL);
+		}
 	}
 }
 
