@@ -1077,7 +1077,7 @@ static void vnf_info(struct jdm_vnf *v, struct cfg_rel *root, struct cfg_node *n
 		if (r)
 			cfg_rel_leaf(e, "vnf-uuid", r->uuid);
 		cfg_rel_leaf(e, "vnf-image", image_path(n));
-		cfg_rel_leaf(e, "vnf-autostart", child(n, "no-autostart") ? "no" : "yes");
+		cfg_rel_leaf(e, "vnf-autostart", cfg_node_child(n, "no-autostart", NULL, CFG_AT_ACTIVE) ? "no" : "yes");
 		cfg_rel_leaf(e, "hypervisor", v->none ? "none" : v->uri);
 		cfg_rel_leaff(e, "vnf-restarts", "%u", r ? r->restarts : 0);
 		if (r && r->last_death) {
@@ -1091,7 +1091,7 @@ static void vnf_info(struct jdm_vnf *v, struct cfg_rel *root, struct cfg_node *n
 			if (r->gave_up)
 				cfg_rel_flag(ls, "not-restarted");
 		}
-		if (r && r->mac0[0] && !child(n, "no-default-interfaces")) {
+		if (r && r->mac0[0] && !cfg_node_child(n, "no-default-interfaces", NULL, CFG_AT_ACTIVE)) {
 			struct cfg_rel *f = cfg_rel_add(e, "vnf-interface");
 			cfg_rel_leaf(f, "interface-name", "eth0");
 			cfg_rel_leaf(f, "mac-address", r->mac0);
@@ -1287,7 +1287,7 @@ static int show_visibility_network(struct cfg_cmd *c)
 		cfg_rel_leaf(e, "vnf-name", node->value);
 		if (r)
 			cfg_rel_leaf(e, "ip-address", r->ip);
-		if (r && !child(node, "no-default-interfaces")) {
+		if (r && !cfg_node_child(node, "no-default-interfaces", NULL, CFG_AT_ACTIVE)) {
 			char want[64], tap[32];
 			snprintf(want, sizeof want, "%s_eth0", node->value);
 			jdm_domain_ifname(want, tap);
@@ -1345,16 +1345,16 @@ static int show_visibility_cpu(struct cfg_cmd *c)
 	for (struct cfg_node *n = vnfs_first(cfg_daemon_active(c->d)); n; n = n->next) {
 		if (!n->value || (n->flags & CFG_N_INACTIVE))
 			continue;
-		struct cfg_node *cpu = child(n, "virtual-cpu");
-		const char *cnt = leaf(cpu, "count");
+		struct cfg_node *cpu = cfg_node_child(n, "virtual-cpu", NULL, CFG_AT_ACTIVE);
+		const char *cnt = cfg_node_value(cpu, "count", CFG_AT_ACTIVE);
 		struct cfg_rel *e = cfg_rel_add(root, "vnf");
 		cfg_rel_leaf(e, "vnf-name", n->value);
 		cfg_rel_leaf(e, "vcpus", cnt ? cnt : "1");
 		for (struct cfg_node *p = cpu ? cpu->child : NULL; p; p = p->next)
-			if (p->schema->kind == CFG_LIST && leaf(p, "physical-cpu")) {
+			if (p->schema->kind == CFG_LIST && cfg_node_value(p, "physical-cpu", CFG_AT_ACTIVE)) {
 				struct cfg_rel *pe = cfg_rel_add(e, "pinning");
 				cfg_rel_leaf(pe, "virtual-cpu", p->value);
-				cfg_rel_leaf(pe, "physical-cpu", leaf(p, "physical-cpu"));
+				cfg_rel_leaf(pe, "physical-cpu", cfg_node_value(p, "physical-cpu", CFG_AT_ACTIVE));
 			}
 	}
 	return cfg_reply_emit(rep, &c->disp, c->out, visibility_cpu_text, NULL);
@@ -1399,10 +1399,11 @@ static int show_visibility_memory(struct cfg_cmd *c)
 	for (struct cfg_node *n = vnfs_first(cfg_daemon_active(c->d)); n; n = n->next) {
 		if (!n->value || (n->flags & CFG_N_INACTIVE))
 			continue;
-		struct cfg_node *mem = child(n, "memory");
-		const char *sz = leaf(mem, "size");
-		struct cfg_node *hp = child(child(mem, "features"), "hugepages");
-		const char *ps = leaf(hp, "page-size");
+		struct cfg_node *mem = cfg_node_child(n, "memory", NULL, CFG_AT_ACTIVE);
+		const char *sz = cfg_node_value(mem, "size", CFG_AT_ACTIVE);
+		struct cfg_node *hp = cfg_node_child(cfg_node_child(mem, "features", NULL, CFG_AT_ACTIVE), "hugepages", NULL,
+		                                     CFG_AT_ACTIVE);
+		const char *ps = cfg_node_value(hp, "page-size", CFG_AT_ACTIVE);
 		struct cfg_rel *e = cfg_rel_add(root, "vnf");
 		cfg_rel_leaf(e, "vnf-name", n->value);
 		cfg_rel_leaf(e, "memory-size", sz ? sz : "1048576");
