@@ -1076,9 +1076,14 @@ static void query(struct cfg_session *s, const char *line)
 		full = NULL;
 		cfg_buf_puts(&out, "error: out of memory\n");
 	} else {
+		size_t n0 = w.n;
 		cfg_words_free(&w);
 		memset(&w, 0, sizeof w);
-		if (cfg_lex(full, &w, &errcol) == 0) {
+		/* the same words, then `| display xml` (nothing of LINE may run
+		   into the pipe words) */
+		if (cfg_lex(full, &w, &errcol) < 0 || w.n != n0 + 3 || w.pipe != n0 + 1) {
+			cfg_buf_puts(&out, "error: syntax error.\n");
+		} else {
 			s->cur_out = &out;
 			rc = dispatch(s, &w, 0, cfg_daemon_ops_schema(s->d), &out);
 			s->cur_out = NULL;
