@@ -18,6 +18,7 @@
 #include "cfg_merge.h"
 #include "cfg_proto.h"
 #include "cfg_render.h"
+#include "cfg_reply.h"
 #include "cfg_session.h"
 
 #define MAX_PATH_STEPS 256
@@ -859,59 +860,114 @@ static void uptime_text(struct cfg_buf *b, long secs)
 	cfg_buf_printf(b, "%02ld:%02ld", h, m);
 }
 
-static void time_line(struct cfg_buf *b, const char *label, time_t t)
+/* `show version`: <software-information> */
+static void version_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
 {
+	(void)arg;
+	const struct cfg_rel *e = cfg_reply_root(r);
+	const char *host = cfg_rel_value(e, "host-name");
+	if (host)
+		cfg_buf_printf(out, "Hostname: %s\n", host);
+	cfg_buf_printf(out, "Model: %s, %s\n", cfg_rel_str(e, "product-model", ""),
+	               cfg_rel_str(e, "product-role", ""));
+	cfg_buf_printf(out, "nfx version: %s\n", cfg_rel_str(e, "nfx-version", ""));
+}
+
+static int h_show_version(struct cfg_cmd *c)
+{
+	struct cfg_reply *r = cfg_reply_new("software-information");
+	struct cfg_rel *e = cfg_reply_root(r);
+	const char *host = cfg_daemon_host(c->d);
+	if (host && *host)
+		cfg_rel_leaf(e, "host-name", host);
+	cfg_rel_leaf(e, "product-model", "nfx (NFX250-style branch appliance)");
+	cfg_rel_leaf(e, "product-role", !strcmp(cfg_daemon_name(c->d), "jcp") ? "control plane (JCP)"
+	                                                                      : "device manager (JDM)");
+	cfg_rel_leaf(e, "nfx-version", NFX_VERSION);
+	return cfg_reply_emit(r, &c->disp, c->out, version_text, NULL);
+}
+
+/* A <NAME> element with the date-time of T and, when AGO >= 0, how long
+ * ago that was (time-length as the text shows it, and seconds). */
+static struct cfg_rel *time_el(struct cfg_rel *p, const char *name, time_t t, long ago)
+{
+	struct cfg_rel *e = cfg_rel_add(p, name);
 	char tb[64];
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S UTC", &tm);
-	cfg_buf_printf(b, "%-20s%s", label, tb);
-}
-
-/* `show version` */
-static int h_show_version(struct cfg_cmd *c)
-{
-	const char *host = cfg_daemon_host(c->d);
-	if (host && *host)
-		cfg_buf_printf(c->out, "Hostname: %s\n", host);
-	cfg_buf_printf(c->out, "Model: nfx (NFX250-style branch appliance), %s\n",
-	               !strcmp(cfg_daemon_name(c->d), "jcp") ? "control plane (JCP)" : "device manager (JDM)");
-	cfg_buf_printf(c->out, "nfx version: %s\n", NFX_VERSION);
-	return 0;
+	cfg_rel_leaf(e, "date-time", tb);
+	if (ago >= 0) {
+		struct cfg_buf b;
+		cfg_buf_init(&b);
+		uptime_text(&b, ago);
+		cfg_rel_leaf(e, "time-length", b.p);
+		cfg_buf_free(&b);
+		cfg_rel_leaff(e, "seconds", "%ld", ago);
+	}
+	return e;
 }
 
 /* `show system uptime`: the host, the daemon, the last commit */
+static void uptime_reply_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
+{
+	(void)arg;
+	const struct cfg_rel *root = cfg_reply_root(r);
+	static const struct { const char *el, *label; } rows[] = {
+		{"system-booted-time", "System booted:"},
+		{"protocols-started-time", "Protocols started:"},
+	};
+	cfg_buf_printf(out, "%-20s%s", "Current time:",
+	               cfg_rel_str(cfg_rel_child(root, "current-time"), "date-time", ""));
+	cfg_buf_putc(out, '\n');
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		const struct cfg_rel *e = cfg_rel_child(root, rows[i].el);
+		if (!e)
+			continue;
+		cfg_buf_printf(out, "%-20s%s (%s ago)\n", rows[i].label, cfg_rel_str(e, "date-time", ""),
+		               cfg_rel_str(e, "time-length", ""));
+	}
+	const struct cfg_rel *lc = cfg_rel_child(root, "last-configured-time");
+	if (lc)
+		cfg_buf_printf(out, "%-20s%s by %s\n", "Last configured:", cfg_rel_str(lc, "date-time", ""),
+		               cfg_rel_str(lc, "user", ""));
+}
+
 static int h_show_uptime(struct cfg_cmd *c)
 {
 	time_t now = time(NULL);
-	time_line(c->out, "Current time:", now);
-	cfg_buf_putc(c->out, '\n');
+	struct cfg_reply *r = cfg_reply_new("system-uptime-information");
+	struct cfg_rel *root = cfg_reply_root(r);
+	time_el(root, "current-time", now, -1);
 	FILE *f = fopen("/proc/uptime", "re");
 	double up = 0;
-	if (f && fscanf(f, "%lf", &up) == 1) {
-		time_line(c->out, "System booted:", now - (time_t)up);
-		cfg_buf_puts(c->out, " (");
-		uptime_text(c->out, (long)up);
-		cfg_buf_puts(c->out, " ago)\n");
-	}
+	if (f && fscanf(f, "%lf", &up) == 1)
+		time_el(root, "system-booted-time", now - (time_t)up, (long)up);
 	if (f)
 		fclose(f);
-	time_line(c->out, "Protocols started:", cfg_daemon_started(c->d));
-	cfg_buf_puts(c->out, " (");
-	uptime_text(c->out, (long)(now - cfg_daemon_started(c->d)));
-	cfg_buf_puts(c->out, " ago)\n");
+	time_el(root, "protocols-started-time", cfg_daemon_started(c->d),
+	        (long)(now - cfg_daemon_started(c->d)));
 	struct cfg_rev_info info;
-	if (cfg_store_get(cfg_daemon_store(c->d), 0, NULL, NULL, &info) == 0) {
-		time_line(c->out, "Last configured:", (time_t)info.time);
-		cfg_buf_printf(c->out, " by %s\n", info.user);
-	}
-	return 0;
+	if (cfg_store_get(cfg_daemon_store(c->d), 0, NULL, NULL, &info) == 0)
+		cfg_rel_leaf(time_el(root, "last-configured-time", (time_t)info.time, -1), "user", info.user);
+	return cfg_reply_emit(r, &c->disp, c->out, uptime_reply_text, NULL);
 }
 
 /* `show system users`: who is connected to this daemon's CLI */
+static void users_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
+{
+	(void)arg;
+	cfg_buf_printf(out, "%-10s %-5s %-8s %-20s %s\n", "USER", "TTY", "FROM", "LOGIN@", "WHAT");
+	for (const struct cfg_rel *u = cfg_rel_child(cfg_reply_root(r), "user-entry"); u;
+	     u = cfg_rel_next_same(u))
+		cfg_buf_printf(out, "%-10s %-5s %-8s %-20s %s\n", cfg_rel_str(u, "user", ""),
+		               cfg_rel_str(u, "tty", ""), cfg_rel_str(u, "from", ""),
+		               cfg_rel_str(u, "login-time", ""), cfg_rel_str(u, "command", ""));
+}
+
 static int h_show_users(struct cfg_cmd *c)
 {
-	cfg_buf_printf(c->out, "%-10s %-5s %-8s %-20s %s\n", "USER", "TTY", "FROM", "LOGIN@", "WHAT");
+	struct cfg_reply *r = cfg_reply_new("system-users-information");
 	struct cfg_session *s;
 	for (size_t i = 0; (s = cfg_daemon_session_at(c->d, i)); i++) {
 		char tb[32];
@@ -919,13 +975,14 @@ static int h_show_users(struct cfg_cmd *c)
 		struct tm tm;
 		gmtime_r(&t, &tm);
 		strftime(tb, sizeof tb, "%Y-%m-%d %H:%M", &tm);
-		char tty[16];
-		snprintf(tty, sizeof tty, "p%u", cfg_session_id(s));
-		cfg_buf_printf(c->out, "%-10s %-5s %-8s %-20s %s\n", cfg_session_user(s), tty,
-		               cfg_session_client(s), tb,
-		               cfg_session_in_config(s) ? "cli (configure)" : "cli");
+		struct cfg_rel *u = cfg_rel_add(cfg_reply_root(r), "user-entry");
+		cfg_rel_leaf(u, "user", cfg_session_user(s));
+		cfg_rel_leaff(u, "tty", "p%u", cfg_session_id(s));
+		cfg_rel_leaf(u, "from", cfg_session_client(s));
+		cfg_rel_leaf(u, "login-time", tb);
+		cfg_rel_leaf(u, "command", cfg_session_in_config(s) ? "cli (configure)" : "cli");
 	}
-	return 0;
+	return cfg_reply_emit(r, &c->disp, c->out, users_text, NULL);
 }
 
 /* ---------------------------------------------------------------- show */
@@ -1307,6 +1364,25 @@ static int h_configure(struct cfg_cmd *c)
 	return 0;
 }
 
+/* `show system commit`: <commit-information>, one <commit-history> per
+ * revision, newest (rollback 0) first. */
+static void commit_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
+{
+	(void)arg;
+	for (const struct cfg_rel *h = cfg_rel_child(cfg_reply_root(r), "commit-history"); h;
+	     h = cfg_rel_next_same(h)) {
+		cfg_buf_printf(out, "%-4s%s by %s via %s\n", cfg_rel_str(h, "sequence-number", ""),
+		               cfg_rel_str(h, "date-time", ""), cfg_rel_str(h, "user", ""),
+		               cfg_rel_str(h, "client", ""));
+		const char *left = cfg_rel_value(h, "rollback-pending-minutes");
+		if (left)
+			cfg_buf_printf(out, "    commit confirmed, rollback in %smins\n", left);
+		const char *cm = cfg_rel_value(h, "comment");
+		if (cm)
+			cfg_buf_printf(out, "    %s\n", cm);
+	}
+}
+
 static int h_show_system_commit(struct cfg_cmd *c)
 {
 	struct cfg_rev_info *infos = NULL;
@@ -1314,18 +1390,30 @@ static int h_show_system_commit(struct cfg_cmd *c)
 	if (cfg_store_list(cfg_daemon_store(c->d), &infos, &n) < 0)
 		return -1;
 	long left = cfg_daemon_confirm_left(c->d);
+	struct cfg_reply *r = cfg_reply_new("commit-information");
 	for (size_t i = 0; i < n; i++) {
 		char tb[64];
-		cfg_buf_printf(c->out, "%-4zu%s by %s via %s\n", i,
-		               cfg_session_fmt_time((time_t)infos[i].time, tb, sizeof tb), infos[i].user,
-		               infos[i].client);
+		struct cfg_rel *h = cfg_rel_add(cfg_reply_root(r), "commit-history");
+		cfg_rel_leaff(h, "sequence-number", "%zu", i);
+		cfg_rel_leaf(h, "date-time", cfg_session_fmt_time((time_t)infos[i].time, tb, sizeof tb));
+		cfg_rel_leaf(h, "user", infos[i].user);
+		cfg_rel_leaf(h, "client", infos[i].client);
 		if (i == 0 && left >= 0)
-			cfg_buf_printf(c->out, "    commit confirmed, rollback in %ldmins\n", (left + 59) / 60);
+			cfg_rel_leaff(h, "rollback-pending-minutes", "%ld", (left + 59) / 60);
 		if (infos[i].comment[0])
-			cfg_buf_printf(c->out, "    %s\n", infos[i].comment);
+			cfg_rel_leaf(h, "comment", infos[i].comment);
 	}
 	free(infos);
-	return 0;
+	return cfg_reply_emit(r, &c->disp, c->out, commit_text, NULL);
+}
+
+/* `show cli history [N]`: <cli-history>, one <history-entry> per line. */
+static void history_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
+{
+	(void)arg;
+	for (const struct cfg_rel *h = cfg_rel_child(cfg_reply_root(r), "history-entry"); h;
+	     h = cfg_rel_next_same(h))
+		cfg_buf_printf(out, "%s -- %s\n", cfg_rel_str(h, "time", ""), cfg_rel_str(h, "command", ""));
 }
 
 static int h_show_cli_history(struct cfg_cmd *c)
@@ -1336,6 +1424,7 @@ static int h_show_cli_history(struct cfg_cmd *c)
 		total++;
 	size_t want = v ? strtoul(v, NULL, 10) : total;
 	size_t from = want < total ? total - want : 0;
+	struct cfg_reply *r = cfg_reply_new("cli-history");
 	for (size_t i = from; i < total; i++) {
 		time_t when;
 		const char *l = cfg_session_history(c->s, i, &when);
@@ -1343,9 +1432,11 @@ static int h_show_cli_history(struct cfg_cmd *c)
 		gmtime_r(&when, &tm);
 		char tb[16];
 		strftime(tb, sizeof tb, "%H:%M:%S", &tm);
-		cfg_buf_printf(c->out, "%s -- %s\n", tb, l);
+		struct cfg_rel *h = cfg_rel_add(cfg_reply_root(r), "history-entry");
+		cfg_rel_leaf(h, "time", tb);
+		cfg_rel_leaf(h, "command", l);
 	}
-	return 0;
+	return cfg_reply_emit(r, &c->disp, c->out, history_text, NULL);
 }
 
 static int h_set_cli(struct cfg_cmd *c)

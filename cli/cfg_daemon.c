@@ -17,6 +17,7 @@
 
 #include "cfg_cmd.h"
 #include "cfg_err.h"
+#include "cfg_notify.h"
 #include "cfg_load.h"
 #include "cfg_proto.h"
 #include "cfg_render.h"
@@ -440,6 +441,11 @@ int cfg_daemon_commit(struct cfg_daemon *d, const struct cfg_tree *cand, const c
 		if (aout.len)
 			cfg_buf_add(out, aout.p, aout.len);
 		install_active(d, cand);
+		/* ==== commit event (cfg_notify.h, branch `reply`): the one place a
+		   completed commit is published to subscribers; move it with the
+		   end of the commit pipeline. ==== */
+		cfg_notify_publish(d, cfg_notify_commit_event(cfg_daemon_active_seq(d), user, client,
+		                                              comment, time(NULL)));
 	} else {
 		if (aout.len)
 			cfg_buf_add(out, aout.p, aout.len);

@@ -63,6 +63,9 @@ struct cfg_session {
 	bool stream_cmd;  /* the running command began a stream: its 'D' is the stream's */
 	const struct cfg_session_stream_ops *st_ops; /* borrowed; NULL once end() runs */
 	void *st_ctx;     /* borrowed */
+	/* events ('W' frame, cfg_notify): NULL = none, "" = all, else the
+	   event names separated by single spaces. Owned. */
+	char *subs;
 };
 
 static unsigned next_id;
@@ -209,6 +212,7 @@ void cfg_session_free(struct cfg_session *s)
 	for (size_t i = 0; i < s->nhist; i++)
 		free(s->hist[i].line);
 	free(s->hist);
+	free(s->subs);
 	cfg_buf_free(&s->txq);
 	free(s);
 }
@@ -602,6 +606,20 @@ static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t fir
 			const char *m = cfg_err_msg();
 			cfg_buf_printf(out, "%s%s\n", strncmp(m, "error", 5) && strncmp(m, "syntax", 6) ? "error: " : "",
 			               *m ? m : "syntax error.");
+			cfg_parse_free(&p);
+			return -1;
+		}
+	}
+	if (!nested && c.has_pipe) {
+		/* a display the command's output cannot honour is an error, not
+		   ignored: xml/json need a reply (schema `reply`), set and compare
+		   a configuration (reply="configuration") */
+		bool conf = cmd->reply && !strcmp(cmd->reply, "configuration");
+		const char *bad = (c.disp.xml || c.disp.json) && !cmd->reply ? (c.disp.xml ? "display xml" : "display json")
+		                : c.disp.set && !conf ? "display set"
+		                : c.disp.compare && !conf ? "compare" : NULL;
+		if (bad) {
+			cfg_buf_printf(out, "error: '| %s' is not supported by this command\n", bad);
 			cfg_parse_free(&p);
 			return -1;
 		}
@@ -1033,6 +1051,90 @@ static void hello(struct cfg_session *s, const char *payload, size_t len)
 	put_done(s, '0', false);
 }
 
+/* 'Q': run LINE as an operational command with `| display xml`; the
+ * reply goes out as 'X' (cfg_proto.h). Not recorded in the history. */
+static void query(struct cfg_session *s, const char *line)
+{
+	struct cfg_buf out;
+	cfg_buf_init(&out);
+	struct cfg_words w = {0};
+	size_t errcol = 0;
+	int rc = -1;
+	char *full = NULL;
+	if (cfg_lex(line, &w, &errcol) < 0) {
+		const char *m = cfg_err_msg();
+		cfg_buf_printf(&out, "%s\n", *m ? m : "syntax error.");
+	} else if (w.n == 0) {
+		cfg_buf_puts(&out, "error: empty query\n");
+	} else if (w.pipe < w.n) {
+		cfg_buf_puts(&out, "error: a query takes no pipes: its answer is the reply as XML\n");
+	} else if (asprintf(&full, "%s | display xml", line) < 0) {
+		full = NULL;
+		cfg_buf_puts(&out, "error: out of memory\n");
+	} else {
+		size_t n0 = w.n;
+		cfg_words_free(&w);
+		memset(&w, 0, sizeof w);
+		/* the same words, then `| display xml` (nothing of LINE may run
+		   into the pipe words) */
+		if (cfg_lex(full, &w, &errcol) < 0 || w.n != n0 + 3 || w.pipe != n0 + 1) {
+			cfg_buf_puts(&out, "error: syntax error.\n");
+		} else {
+			s->cur_out = &out;
+			rc = dispatch(s, &w, 0, cfg_daemon_ops_schema(s->d), &out);
+			s->cur_out = NULL;
+		}
+	}
+	free(full);
+	cfg_words_free(&w);
+	if (rc == 0) {
+		put_frame(s, CFG_P_XML, out.p ? out.p : "", out.len);
+		cfg_buf_reset(&out);
+	} else {
+		put_out(s, &out);
+	}
+	put_done(s, rc == 0 ? '0' : '1', false);
+	cfg_buf_free(&out);
+}
+
+/* 'W': subscribe to the events named in PAYLOAD (all when empty, none
+ * for "none"). */
+static void watch(struct cfg_session *s, const char *payload, size_t len)
+{
+	free(s->subs);
+	s->subs = NULL;
+	if (len == 4 && !memcmp(payload, "none", 4)) {
+		put_done(s, '0', false);
+		return;
+	}
+	s->subs = strndup(payload, len);
+	if (!s->subs)
+		abort();
+	put_done(s, '0', false);
+}
+
+bool cfg_session_wants_event(const struct cfg_session *s, const char *name)
+{
+	if (!s->subs || s->over)
+		return false;
+	if (!*s->subs)
+		return true;
+	size_t nl = strlen(name);
+	for (const char *p = s->subs; *p;) {
+		size_t l = strcspn(p, " ");
+		if (l == nl && !memcmp(p, name, l))
+			return true;
+		p += l;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+void cfg_session_put_event(struct cfg_session *s, const char *xml, size_t len)
+{
+	put_frame(s, CFG_P_NOTIFY, xml, len);
+}
+
 int cfg_session_frame(struct cfg_session *s, char type, const char *payload, size_t len)
 {
 	if (s->over)
@@ -1079,6 +1181,18 @@ int cfg_session_frame(struct cfg_session *s, char type, const char *payload, siz
 		return 0;
 	case CFG_P_INPUT:
 		answer(s, payload, len);
+		return 0;
+	case CFG_P_QUERY:
+		if (memchr(payload, 0, len) || memchr(payload, '\n', len))
+			return -1;
+		line = strndup(payload, len);
+		if (!line)
+			return -1;
+		query(s, line);
+		free(line);
+		return 0;
+	case CFG_P_WATCH:
+		watch(s, payload, len);
 		return 0;
 	default:
 		return -1;

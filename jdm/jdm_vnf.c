@@ -31,6 +31,8 @@
 #include "jdm_proc.h"
 #include "jdm_ssh.h"
 #include "jdm_term.h"
+#include "cfg_notify.h"
+#include "cfg_reply.h"
 #include "cfg_session.h"
 #include "jdm_virt.h"
 #include "vnfimg.h"
@@ -54,6 +56,10 @@ struct vnf_rt {
 	unsigned ndeaths;
 	bool gave_up;
 	bool seen;            /* mark for sweeping */
+	/* what the last vnf-event said (published only on a change) */
+	int live_raw;         /* jdm_live_state() == 1 when last looked at */
+	int live_pub;         /* liveliness published: 1 alive, 0 down */
+	char state_pub[16];   /* state published, "" before the first */
 };
 
 struct jdm_vnf {
@@ -810,16 +816,62 @@ int jdm_vnf_apply(struct jdm_vnf *v, const struct cfg_tree *old_tree, const stru
 
 /* ------------------------------------------------------------- events */
 
+static const char *state_name(virDomainPtr d);
+static bool alive(struct jdm_vnf *v, const char *name, virDomainPtr d);
+
+/* Publish a <vnf-event> (cfg_notify.h) with NAME's state and liveliness
+ * now, and REASON (may be NULL) when it stopped; nothing when neither
+ * changed since the last one and there is no reason. */
+static void publish_vnf(struct jdm_vnf *v, const char *name, const char *reason)
+{
+	struct vnf_rt *r = rt_find(v, name);
+	virDomainPtr d = lookup(v, name);
+	bool up = alive(v, name, d);
+	const char *st = state_name(d);
+	if (d)
+		virDomainFree(d);
+	if (r) {
+		if (!reason && r->live_pub == up && !strcmp(r->state_pub, st))
+			return;
+		r->live_pub = up;
+		snprintf(r->state_pub, sizeof r->state_pub, "%s", st);
+	}
+	struct cfg_reply *rep = cfg_reply_new(CFG_EVENT_VNF);
+	struct cfg_rel *e = cfg_reply_root(rep);
+	cfg_rel_leaf(e, "vnf-name", name);
+	cfg_rel_leaf(e, "vnf-state", st);
+	cfg_rel_leaf(e, "vnf-liveliness", up ? "alive" : "down");
+	cfg_rel_leaf(e, "reason", reason);
+	cfg_notify_publish(v->d, rep);
+}
+
+/* Liveliness changes since the last look: one <vnf-event> each. */
+static void live_changes(struct jdm_vnf *v)
+{
+	if (!v->live)
+		return;
+	for (size_t i = 0; i < v->nrt; i++) {
+		struct vnf_rt *r = v->rt[i];
+		int now = jdm_live_state(v->live, r->name) == 1;
+		if (now != r->live_raw) {
+			r->live_raw = now;
+			publish_vnf(v, r->name, NULL);
+		}
+	}
+}
+
 static void on_lifecycle_main(void *arg)
 {
 	struct lc_event *e = arg;
 	struct jdm_vnf *v = e->v;
 	struct vnf_rt *r = rt_find(v, e->name);
+	const char *ev_reason = NULL; /* for the vnf-event */
 	if (e->event == VIR_DOMAIN_EVENT_STOPPED && v->live)
 		jdm_live_reset(v->live, e->name);
 	if (r && e->event == VIR_DOMAIN_EVENT_STOPPED) {
 		if (r->stopping) {
 			r->stopping = false;
+			ev_reason = "stopped by JDM";
 		} else {
 			time_t now = time(NULL);
 			static const char *const why[] = {
@@ -834,6 +886,7 @@ static void on_lifecycle_main(void *arg)
 			const char *reason = e->detail >= 0 && e->detail < (int)(sizeof why / sizeof why[0]) &&
 			                             why[e->detail] ? why[e->detail] : "stopped";
 			snprintf(r->last_reason, sizeof r->last_reason, "%s", reason);
+			ev_reason = r->last_reason;
 			r->last_death = now;
 			/* deaths in the last RESTART_WINDOW seconds */
 			unsigned k = 0;
@@ -866,6 +919,8 @@ static void on_lifecycle_main(void *arg)
 		}
 	}
 	live_targets(v);
+	if (r)
+		publish_vnf(v, e->name, ev_reason);
 	free(e);
 }
 
@@ -874,12 +929,15 @@ static void live_readable(void *ctx, int fd, short re)
 	(void)fd;
 	(void)re;
 	jdm_live_input(((struct jdm_vnf *)ctx)->live);
+	live_changes(ctx);
 }
 
 void jdm_vnf_tick(struct jdm_vnf *v)
 {
-	if (v->live)
+	if (v->live) {
 		jdm_live_tick(v->live, time(NULL));
+		live_changes(v);
+	}
 	if (v->net_up)
 		jdm_intnet_reap(v->net);
 }
@@ -925,6 +983,133 @@ static bool alive(struct jdm_vnf *v, const char *name, virDomainPtr d)
 	return dom_active(d) && v->live && jdm_live_state(v->live, name) == 1;
 }
 
+/* How `show virtual-network-functions` shows its reply. */
+struct vnfs_view {
+	bool one;    /* one VNF named */
+	bool detail;
+};
+
+static void vnfs_text(struct cfg_buf *out, const struct cfg_reply *rep, void *arg)
+{
+	const struct vnfs_view *vw = arg;
+	const struct cfg_rel *root = cfg_reply_root(rep);
+	if (!vw->one) {
+		cfg_buf_printf(out, "%-8s %-49s %-10s %s\n", "ID", "Name", "State", "Liveliness");
+		cfg_buf_puts(out, "--------------------------------------------------------------------------------\n");
+		for (const struct cfg_rel *e = cfg_rel_child(root, "vnf-information"); e; e = cfg_rel_next_same(e))
+			cfg_buf_printf(out, "%-8s %-49s %-10s %s\n", cfg_rel_str(e, "vnf-id", "-"),
+			               cfg_rel_str(e, "vnf-name", ""), cfg_rel_str(e, "vnf-state", ""),
+			               cfg_rel_str(e, "vnf-liveliness", ""));
+		return;
+	}
+	const struct cfg_rel *e = cfg_rel_child(root, "vnf-information");
+	char stc[32];
+	snprintf(stc, sizeof stc, "%s", cfg_rel_str(e, "vnf-state", ""));
+	stc[0] = (char)(stc[0] - 'a' + 'A');
+	bool up = !strcmp(cfg_rel_str(e, "vnf-liveliness", ""), "alive");
+	cfg_buf_puts(out, "Virtual Machine Information\n---------------------------\n");
+	cfg_buf_printf(out, "%-20s%s\n", "Name:", cfg_rel_str(e, "vnf-name", ""));
+	cfg_buf_printf(out, "%-20s%s\n", "IP Address:", cfg_rel_str(e, "vnf-ip-address", "-"));
+	cfg_buf_printf(out, "%-20s%s\n", "Status:", stc);
+	cfg_buf_printf(out, "%-20s%s\n", "Liveliness:", up ? "Up" : "Down");
+	cfg_buf_printf(out, "%-20s%s\n", "VCPUs:", cfg_rel_str(e, "vnf-vcpus", "1"));
+	cfg_buf_printf(out, "%-20s%s\n", "Maximum Memory:", cfg_rel_str(e, "vnf-maximum-memory", "-"));
+	cfg_buf_printf(out, "%-20s%s\n", "Used Memory:", cfg_rel_str(e, "vnf-used-memory", "0"));
+	if (!vw->detail)
+		return;
+	cfg_buf_printf(out, "%-20s%s\n", "UUID:", cfg_rel_str(e, "vnf-uuid", "-"));
+	cfg_buf_printf(out, "%-20s%s\n", "Image:", cfg_rel_str(e, "vnf-image", "-"));
+	cfg_buf_printf(out, "%-20s%s\n", "Autostart:", cfg_rel_str(e, "vnf-autostart", "yes"));
+	cfg_buf_printf(out, "%-20s%s\n", "Hypervisor:", cfg_rel_str(e, "hypervisor", ""));
+	cfg_buf_printf(out, "%-20s%s\n", "Restarts:", cfg_rel_str(e, "vnf-restarts", "0"));
+	const struct cfg_rel *ls = cfg_rel_child(e, "vnf-last-stopped");
+	if (ls)
+		cfg_buf_printf(out, "%-20s%s (%s)%s\n", "Last stopped:", cfg_rel_str(ls, "date-time", ""),
+		               cfg_rel_str(ls, "reason", ""),
+		               cfg_rel_child(ls, "not-restarted") ? ", not restarted: it keeps dying" : "");
+	for (const struct cfg_rel *f = cfg_rel_child(e, "vnf-interface"); f; f = cfg_rel_next_same(f)) {
+		char label[48];
+		snprintf(label, sizeof label, "Interface %s:", cfg_rel_str(f, "interface-name", ""));
+		cfg_buf_printf(out, "%-20s%s", label, cfg_rel_str(f, "mac-address", ""));
+		if (cfg_rel_child(f, "ip-address"))
+			cfg_buf_printf(out, " %s", cfg_rel_str(f, "ip-address", ""));
+		cfg_buf_printf(out, " (%s, %s)\n", cfg_rel_str(f, "bridge", ""), cfg_rel_str(f, "role", ""));
+	}
+	cfg_buf_printf(out, "%-20s%s\n", "Console log:", cfg_rel_str(e, "console-log", ""));
+}
+
+/* The <vnf-information> of VNF N (configured, active) into ROOT: state and
+ * liveliness always; with ONE the memory, CPUs and address; with DETAIL
+ * everything `detail` shows. */
+static void vnf_info(struct jdm_vnf *v, struct cfg_rel *root, struct cfg_node *n, bool one, bool detail)
+{
+	const char *name = n->value;
+	struct cfg_rel *e = cfg_rel_add(root, "vnf-information");
+	virDomainPtr d = lookup(v, name);
+	if (dom_active(d))
+		cfg_rel_leaff(e, "vnf-id", "%u", virDomainGetID(d));
+	cfg_rel_leaf(e, "vnf-name", name);
+	cfg_rel_leaf(e, "vnf-state", state_name(d));
+	cfg_rel_leaf(e, "vnf-liveliness", alive(v, name, d) ? "alive" : "down");
+	if (!one) {
+		if (d)
+			virDomainFree(d);
+		return;
+	}
+	struct vnf_rt *r = rt_find(v, name);
+	if (r && r->ip[0])
+		cfg_rel_leaf(e, "vnf-ip-address", r->ip);
+	if (d) {
+		virDomainInfo info = {0};
+		virDomainGetInfo(d, &info);
+		cfg_rel_leaff(e, "vnf-vcpus", "%u", info.nrVirtCpu);
+		cfg_rel_leaff(e, "vnf-maximum-memory", "%lu", info.maxMem);
+		cfg_rel_leaff(e, "vnf-used-memory", "%lu", dom_active(d) ? info.memory : 0UL);
+	} else {
+		const char *cnt = cfg_node_value(cfg_node_child(n, "virtual-cpu", NULL, CFG_AT_ACTIVE), "count",
+		                                 CFG_AT_ACTIVE);
+		cfg_rel_leaf(e, "vnf-vcpus", cnt ? cnt : "1");
+		cfg_rel_leaf(e, "vnf-maximum-memory", cfg_node_value(cfg_node_child(n, "memory", NULL, CFG_AT_ACTIVE),
+		                                                       "size", CFG_AT_ACTIVE));
+		cfg_rel_leaf(e, "vnf-used-memory", "0");
+	}
+	if (detail) {
+		if (r)
+			cfg_rel_leaf(e, "vnf-uuid", r->uuid);
+		cfg_rel_leaf(e, "vnf-image", image_path(n));
+		cfg_rel_leaf(e, "vnf-autostart", cfg_node_child(n, "no-autostart", NULL, CFG_AT_ACTIVE) ? "no" : "yes");
+		cfg_rel_leaf(e, "hypervisor", v->none ? "none" : v->uri);
+		cfg_rel_leaff(e, "vnf-restarts", "%u", r ? r->restarts : 0);
+		if (r && r->last_death) {
+			char tb[64];
+			struct tm tm;
+			gmtime_r(&r->last_death, &tm);
+			strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S UTC", &tm);
+			struct cfg_rel *ls = cfg_rel_add(e, "vnf-last-stopped");
+			cfg_rel_leaf(ls, "date-time", tb);
+			cfg_rel_leaf(ls, "reason", r->last_reason);
+			if (r->gave_up)
+				cfg_rel_flag(ls, "not-restarted");
+		}
+		if (r && r->mac0[0] && !cfg_node_child(n, "no-default-interfaces", NULL, CFG_AT_ACTIVE)) {
+			struct cfg_rel *f = cfg_rel_add(e, "vnf-interface");
+			cfg_rel_leaf(f, "interface-name", "eth0");
+			cfg_rel_leaf(f, "mac-address", r->mac0);
+			cfg_rel_leaf(f, "ip-address", r->ip);
+			cfg_rel_leaf(f, "bridge", "virbr0");
+			cfg_rel_leaf(f, "role", "internal");
+			f = cfg_rel_add(e, "vnf-interface");
+			cfg_rel_leaf(f, "interface-name", "eth1");
+			cfg_rel_leaf(f, "mac-address", r->mac1);
+			cfg_rel_leaf(f, "bridge", "eth0br");
+			cfg_rel_leaf(f, "role", "management");
+		}
+		cfg_rel_leaff(e, "console-log", "%s/vnf/%s/console.log", v->state_dir, name);
+	}
+	if (d)
+		virDomainFree(d);
+}
+
 static int show_vnfs(struct cfg_cmd *c)
 {
 	struct jdm_vnf *v = c->ctx;
@@ -932,76 +1117,21 @@ static int show_vnfs(struct cfg_cmd *c)
 	const struct cfg_tree *act = cfg_daemon_active(c->d);
 	if (!v->none && vnfs_first(act))
 		ensure_virt(v);
-	if (!name) {
-		cfg_buf_printf(c->out, "%-8s %-49s %-10s %s\n", "ID", "Name", "State", "Liveliness");
-		cfg_buf_puts(c->out, "--------------------------------------------------------------------------------\n");
-		for (struct cfg_node *n = vnfs_first(act); n; n = n->next) {
-			if (!n->value || (n->flags & CFG_N_INACTIVE))
-				continue;
-			virDomainPtr d = lookup(v, n->value);
-			char id[16] = "-";
-			if (dom_active(d))
-				snprintf(id, sizeof id, "%u", virDomainGetID(d));
-			cfg_buf_printf(c->out, "%-8s %-49s %-10s %s\n", id, n->value, state_name(d),
-			               alive(v, n->value, d) ? "alive" : "down");
-			if (d)
-				virDomainFree(d);
-		}
-		return 0;
-	}
-	struct cfg_node *n = vnf_node(act, name);
-	if (!n) {
+	struct vnfs_view vw = {.one = name != NULL, .detail = cmd_has(c, "detail")};
+	struct cfg_node *one = NULL;
+	if (name && !(one = vnf_node(act, name))) {
 		cfg_buf_printf(c->out, "error: virtual network function %s does not exist\n", name);
 		return -1;
 	}
-	struct vnf_rt *r = rt_find(v, name);
-	virDomainPtr d = lookup(v, name);
-	virDomainInfo info = {0};
-	if (d)
-		virDomainGetInfo(d, &info);
-	const char *st = state_name(d);
-	char stc[32];
-	snprintf(stc, sizeof stc, "%s", st);
-	stc[0] = (char)(stc[0] - 'a' + 'A');
-	cfg_buf_puts(c->out, "Virtual Machine Information\n---------------------------\n");
-	cfg_buf_printf(c->out, "%-20s%s\n", "Name:", name);
-	cfg_buf_printf(c->out, "%-20s%s\n", "IP Address:", r && r->ip[0] ? r->ip : "-");
-	cfg_buf_printf(c->out, "%-20s%s\n", "Status:", stc);
-	cfg_buf_printf(c->out, "%-20s%s\n", "Liveliness:", alive(v, name, d) ? "Up" : "Down");
-	if (d) {
-		cfg_buf_printf(c->out, "%-20s%u\n", "VCPUs:", info.nrVirtCpu);
-		cfg_buf_printf(c->out, "%-20s%lu\n", "Maximum Memory:", info.maxMem);
-		cfg_buf_printf(c->out, "%-20s%lu\n", "Used Memory:", dom_active(d) ? info.memory : 0UL);
+	struct cfg_reply *r = cfg_reply_new("virtual-network-functions-information");
+	if (one) {
+		vnf_info(v, cfg_reply_root(r), one, true, vw.detail);
 	} else {
-		const char *cnt = leaf2(n, "virtual-cpu", "count");
-		const char *sz = leaf2(n, "memory", "size");
-		cfg_buf_printf(c->out, "%-20s%s\n", "VCPUs:", cnt ? cnt : "1");
-		cfg_buf_printf(c->out, "%-20s%s\n", "Maximum Memory:", sz ? sz : "-");
-		cfg_buf_printf(c->out, "%-20s%s\n", "Used Memory:", "0");
+		for (struct cfg_node *n = vnfs_first(act); n; n = n->next)
+			if (n->value && !(n->flags & CFG_N_INACTIVE))
+				vnf_info(v, cfg_reply_root(r), n, false, false);
 	}
-	if (cmd_has(c, "detail")) {
-		cfg_buf_printf(c->out, "%-20s%s\n", "UUID:", r ? r->uuid : "-");
-		cfg_buf_printf(c->out, "%-20s%s\n", "Image:", image_path(n) ? image_path(n) : "-");
-		cfg_buf_printf(c->out, "%-20s%s\n", "Autostart:", child(n, "no-autostart") ? "no" : "yes");
-		cfg_buf_printf(c->out, "%-20s%s\n", "Hypervisor:", v->none ? "none" : v->uri);
-		cfg_buf_printf(c->out, "%-20s%u\n", "Restarts:", r ? r->restarts : 0);
-		if (r && r->last_death) {
-			char tb[64];
-			struct tm tm;
-			gmtime_r(&r->last_death, &tm);
-			strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S UTC", &tm);
-			cfg_buf_printf(c->out, "%-20s%s (%s)%s\n", "Last stopped:", tb, r->last_reason,
-			               r->gave_up ? ", not restarted: it keeps dying" : "");
-		}
-		if (r && r->mac0[0] && !child(n, "no-default-interfaces")) {
-			cfg_buf_printf(c->out, "%-20s%s %s (virbr0, internal)\n", "Interface eth0:", r->mac0, r->ip);
-			cfg_buf_printf(c->out, "%-20s%s (eth0br, management)\n", "Interface eth1:", r->mac1);
-		}
-		cfg_buf_printf(c->out, "%-20s%s/vnf/%s/console.log\n", "Console log:", v->state_dir, name);
-	}
-	if (d)
-		virDomainFree(d);
-	return 0;
+	return cfg_reply_emit(r, &c->disp, c->out, vnfs_text, &vw);
 }
 
 static int request_vnf(struct cfg_cmd *c, const char *what)
@@ -1109,34 +1239,66 @@ static int cmd_ssh(struct cfg_cmd *c)
 	return 0;
 }
 
+/* `show system visibility network`: <network-visibility-information>,
+ * shown by jdm_intnet_render_visibility() (thesis Figure 25). */
+static void visibility_network_text(struct cfg_buf *out, const struct cfg_reply *rep, void *arg)
+{
+	(void)arg;
+	struct jdm_intnet_vnf vn[128];
+	struct jdm_intnet_if ifs[128][8];
+	size_t n = 0;
+	for (const struct cfg_rel *e = cfg_rel_child(cfg_reply_root(rep), "vnf"); e && n < 128;
+	     e = cfg_rel_next_same(e)) {
+		vn[n] = (struct jdm_intnet_vnf){.name = cfg_rel_value(e, "vnf-name"),
+		                                .ip = cfg_rel_str(e, "ip-address", "-")};
+		size_t k = 0;
+		for (const struct cfg_rel *f = cfg_rel_child(e, "interface"); f && k < 8; f = cfg_rel_next_same(f))
+			ifs[n][k++] = (struct jdm_intnet_if){cfg_rel_value(f, "device"), cfg_rel_value(f, "type"),
+			                                     cfg_rel_value(f, "source"), cfg_rel_value(f, "model"),
+			                                     cfg_rel_value(f, "mac-address")};
+		vn[n].ifs = k ? ifs[n] : NULL;
+		vn[n].n_ifs = k;
+		n++;
+	}
+	jdm_intnet_render_visibility(out, vn, n);
+}
+
+static void if_el(struct cfg_rel *p, const char *dev, const char *source, const char *mac)
+{
+	struct cfg_rel *f = cfg_rel_add(p, "interface");
+	cfg_rel_leaf(f, "device", dev);
+	cfg_rel_leaf(f, "type", "bridge");
+	cfg_rel_leaf(f, "source", source);
+	cfg_rel_leaf(f, "model", "virtio");
+	cfg_rel_leaf(f, "mac-address", mac);
+}
+
 static int show_visibility_network(struct cfg_cmd *c)
 {
 	struct jdm_vnf *v = c->ctx;
 	const struct cfg_tree *act = cfg_daemon_active(c->d);
-	struct jdm_intnet_vnf vn[128];
-	struct jdm_intnet_if ifs[128][2];
-	char taps[128][2][32];
+	struct cfg_reply *rep = cfg_reply_new("network-visibility-information");
 	size_t n = 0;
 	for (struct cfg_node *node = vnfs_first(act); node && n < 128; node = node->next) {
 		if (!node->value || (node->flags & CFG_N_INACTIVE))
 			continue;
 		struct vnf_rt *r = v->none ? NULL : rt_get(v, node->value);
-		vn[n] = (struct jdm_intnet_vnf){.name = node->value, .ip = r ? r->ip : "-"};
-		if (r && !child(node, "no-default-interfaces")) {
-			char want[64];
+		struct cfg_rel *e = cfg_rel_add(cfg_reply_root(rep), "vnf");
+		cfg_rel_leaf(e, "vnf-name", node->value);
+		if (r)
+			cfg_rel_leaf(e, "ip-address", r->ip);
+		if (r && !cfg_node_child(node, "no-default-interfaces", NULL, CFG_AT_ACTIVE)) {
+			char want[64], tap[32];
 			snprintf(want, sizeof want, "%s_eth0", node->value);
-			jdm_domain_ifname(want, taps[n][0]);
+			jdm_domain_ifname(want, tap);
+			if_el(e, tap, "virbr0", r->mac0);
 			snprintf(want, sizeof want, "%s_eth1", node->value);
-			jdm_domain_ifname(want, taps[n][1]);
-			ifs[n][0] = (struct jdm_intnet_if){taps[n][0], "bridge", "virbr0", "virtio", r->mac0};
-			ifs[n][1] = (struct jdm_intnet_if){taps[n][1], "bridge", "eth0br", "virtio", r->mac1};
-			vn[n].ifs = ifs[n];
-			vn[n].n_ifs = 2;
+			jdm_domain_ifname(want, tap);
+			if_el(e, tap, "eth0br", r->mac1);
 		}
 		n++;
 	}
-	jdm_intnet_render_visibility(c->out, vn, n);
-	return 0;
+	return cfg_reply_emit(rep, &c->disp, c->out, visibility_network_text, NULL);
 }
 
 static unsigned long meminfo(const char *key)
@@ -1153,57 +1315,117 @@ static unsigned long meminfo(const char *key)
 	return val;
 }
 
+/* `show system visibility cpu`: <cpu-visibility-information> */
+static void visibility_cpu_text(struct cfg_buf *out, const struct cfg_reply *rep, void *arg)
+{
+	(void)arg;
+	const struct cfg_rel *root = cfg_reply_root(rep);
+	cfg_buf_puts(out, "CPU Information\n---------------\n");
+	cfg_buf_printf(out, "%-20s%s\n", "Host CPUs:", cfg_rel_str(root, "host-cpus", ""));
+	cfg_buf_printf(out, "%-20s%s\n\n", "Accelerator:", cfg_rel_str(root, "accelerator", ""));
+	cfg_buf_printf(out, "%-20s %-6s %s\n", "VNF", "vCPUs", "Pinning (vCPU:CPU)");
+	cfg_buf_puts(out, "-------------------- ------ ------------------\n");
+	for (const struct cfg_rel *e = cfg_rel_child(root, "vnf"); e; e = cfg_rel_next_same(e)) {
+		struct cfg_buf pin = {0};
+		for (const struct cfg_rel *p = cfg_rel_child(e, "pinning"); p; p = cfg_rel_next_same(p))
+			cfg_buf_printf(&pin, "%s%s:%s", pin.len ? " " : "", cfg_rel_str(p, "virtual-cpu", ""),
+			               cfg_rel_str(p, "physical-cpu", ""));
+		cfg_buf_printf(out, "%-20s %-6s %s\n", cfg_rel_str(e, "vnf-name", ""), cfg_rel_str(e, "vcpus", ""),
+		               pin.len ? pin.p : "-");
+		cfg_buf_free(&pin);
+	}
+}
+
 static int show_visibility_cpu(struct cfg_cmd *c)
 {
-	struct jdm_vnf *v = c->ctx;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	cfg_buf_puts(c->out, "CPU Information\n---------------\n");
-	cfg_buf_printf(c->out, "%-20s%ld\n", "Host CPUs:", ncpu);
-	cfg_buf_printf(c->out, "%-20s%s\n\n", "Accelerator:", accel_of(cfg_daemon_active(c->d)));
-	cfg_buf_printf(c->out, "%-20s %-6s %s\n", "VNF", "vCPUs", "Pinning (vCPU:CPU)");
-	cfg_buf_puts(c->out, "-------------------- ------ ------------------\n");
+	struct cfg_reply *rep = cfg_reply_new("cpu-visibility-information");
+	struct cfg_rel *root = cfg_reply_root(rep);
+	cfg_rel_leaff(root, "host-cpus", "%ld", sysconf(_SC_NPROCESSORS_ONLN));
+	cfg_rel_leaf(root, "accelerator", accel_of(cfg_daemon_active(c->d)));
 	for (struct cfg_node *n = vnfs_first(cfg_daemon_active(c->d)); n; n = n->next) {
 		if (!n->value || (n->flags & CFG_N_INACTIVE))
 			continue;
-		struct cfg_node *cpu = child(n, "virtual-cpu");
-		const char *cnt = leaf(cpu, "count");
-		struct cfg_buf pin = {0};
+		struct cfg_node *cpu = cfg_node_child(n, "virtual-cpu", NULL, CFG_AT_ACTIVE);
+		const char *cnt = cfg_node_value(cpu, "count", CFG_AT_ACTIVE);
+		struct cfg_rel *e = cfg_rel_add(root, "vnf");
+		cfg_rel_leaf(e, "vnf-name", n->value);
+		cfg_rel_leaf(e, "vcpus", cnt ? cnt : "1");
 		for (struct cfg_node *p = cpu ? cpu->child : NULL; p; p = p->next)
-			if (p->schema->kind == CFG_LIST && leaf(p, "physical-cpu"))
-				cfg_buf_printf(&pin, "%s%s:%s", pin.len ? " " : "", p->value, leaf(p, "physical-cpu"));
-		cfg_buf_printf(c->out, "%-20s %-6s %s\n", n->value, cnt ? cnt : "1", pin.len ? pin.p : "-");
-		cfg_buf_free(&pin);
+			if (p->schema->kind == CFG_LIST && cfg_node_value(p, "physical-cpu", CFG_AT_ACTIVE)) {
+				struct cfg_rel *pe = cfg_rel_add(e, "pinning");
+				cfg_rel_leaf(pe, "virtual-cpu", p->value);
+				cfg_rel_leaf(pe, "physical-cpu", cfg_node_value(p, "physical-cpu", CFG_AT_ACTIVE));
+			}
 	}
-	(void)v;
-	return 0;
+	return cfg_reply_emit(rep, &c->disp, c->out, visibility_cpu_text, NULL);
+}
+
+/* `show system visibility memory`: <memory-visibility-information> */
+static void visibility_memory_text(struct cfg_buf *out, const struct cfg_reply *rep, void *arg)
+{
+	(void)arg;
+	const struct cfg_rel *root = cfg_reply_root(rep);
+	cfg_buf_puts(out, "Memory Information\n------------------\n");
+	cfg_buf_printf(out, "%-20s%s KiB\n", "Host Memory:", cfg_rel_str(root, "host-memory", "0"));
+	cfg_buf_printf(out, "%-20s%s KiB\n", "Available Memory:", cfg_rel_str(root, "available-memory", "0"));
+	for (const struct cfg_rel *p = cfg_rel_child(root, "hugepage-pool"); p; p = cfg_rel_next_same(p))
+		cfg_buf_printf(out, "Hugepages %-9s %s total, %s free\n",
+		               !strcmp(cfg_rel_str(p, "page-size", ""), "2048") ? "2 MiB:" : "1 GiB:",
+		               cfg_rel_str(p, "total", ""), cfg_rel_str(p, "free", ""));
+	cfg_buf_printf(out, "\n%-20s %-14s %s\n", "VNF", "Memory (KiB)", "Hugepages");
+	cfg_buf_puts(out, "-------------------- -------------- ---------\n");
+	for (const struct cfg_rel *e = cfg_rel_child(root, "vnf"); e; e = cfg_rel_next_same(e))
+		cfg_buf_printf(out, "%-20s %-14s %s\n", cfg_rel_str(e, "vnf-name", ""),
+		               cfg_rel_str(e, "memory-size", ""), cfg_rel_str(e, "hugepages", ""));
 }
 
 static int show_visibility_memory(struct cfg_cmd *c)
 {
 	struct jdm_vnf *v = c->ctx;
-	cfg_buf_puts(c->out, "Memory Information\n------------------\n");
-	cfg_buf_printf(c->out, "%-20s%lu KiB\n", "Host Memory:", meminfo("MemTotal"));
-	cfg_buf_printf(c->out, "%-20s%lu KiB\n", "Available Memory:", meminfo("MemAvailable"));
+	struct cfg_reply *rep = cfg_reply_new("memory-visibility-information");
+	struct cfg_rel *root = cfg_reply_root(rep);
+	cfg_rel_leaff(root, "host-memory", "%lu", meminfo("MemTotal"));
+	cfg_rel_leaff(root, "available-memory", "%lu", meminfo("MemAvailable"));
 	unsigned sizes[2] = {2048, 1048576};
 	for (int i = 0; i < 2; i++) {
 		struct jdm_huge_pool p;
-		if (jdm_huge_read(v->sysfs_root, sizes[i], &p) == 0)
-			cfg_buf_printf(c->out, "Hugepages %-9s %lu total, %lu free\n",
-			               sizes[i] == 2048 ? "2 MiB:" : "1 GiB:", p.total, p.free);
+		if (jdm_huge_read(v->sysfs_root, sizes[i], &p) == 0) {
+			struct cfg_rel *e = cfg_rel_add(root, "hugepage-pool");
+			cfg_rel_leaff(e, "page-size", "%u", sizes[i]);
+			cfg_rel_leaff(e, "total", "%lu", p.total);
+			cfg_rel_leaff(e, "free", "%lu", p.free);
+		}
 	}
-	cfg_buf_printf(c->out, "\n%-20s %-14s %s\n", "VNF", "Memory (KiB)", "Hugepages");
-	cfg_buf_puts(c->out, "-------------------- -------------- ---------\n");
 	for (struct cfg_node *n = vnfs_first(cfg_daemon_active(c->d)); n; n = n->next) {
 		if (!n->value || (n->flags & CFG_N_INACTIVE))
 			continue;
-		struct cfg_node *mem = child(n, "memory");
-		const char *sz = leaf(mem, "size");
-		struct cfg_node *hp = child(child(mem, "features"), "hugepages");
-		const char *ps = leaf(hp, "page-size");
-		cfg_buf_printf(c->out, "%-20s %-14s %s\n", n->value, sz ? sz : "1048576",
-		               hp ? (ps && !strcmp(ps, "1024") ? "1 GiB" : "2 MiB") : "no");
+		struct cfg_node *mem = cfg_node_child(n, "memory", NULL, CFG_AT_ACTIVE);
+		const char *sz = cfg_node_value(mem, "size", CFG_AT_ACTIVE);
+		struct cfg_node *hp = cfg_node_child(cfg_node_child(mem, "features", NULL, CFG_AT_ACTIVE), "hugepages", NULL,
+		                                     CFG_AT_ACTIVE);
+		const char *ps = cfg_node_value(hp, "page-size", CFG_AT_ACTIVE);
+		struct cfg_rel *e = cfg_rel_add(root, "vnf");
+		cfg_rel_leaf(e, "vnf-name", n->value);
+		cfg_rel_leaf(e, "memory-size", sz ? sz : "1048576");
+		cfg_rel_leaf(e, "hugepages", hp ? (ps && !strcmp(ps, "1024") ? "1 GiB" : "2 MiB") : "no");
 	}
-	return 0;
+	return cfg_reply_emit(rep, &c->disp, c->out, visibility_memory_text, NULL);
+}
+
+/* `show system inventory`: <system-inventory-information> */
+static void inventory_text(struct cfg_buf *out, const struct cfg_reply *rep, void *arg)
+{
+	(void)arg;
+	const struct cfg_rel *e = cfg_reply_root(rep);
+	cfg_buf_puts(out, "System Inventory\n----------------\n");
+	cfg_buf_printf(out, "%-20s%s\n", "Platform:", cfg_rel_str(e, "platform", ""));
+	cfg_buf_printf(out, "%-20s%s\n", "CPU:", cfg_rel_str(e, "cpu-model", ""));
+	cfg_buf_printf(out, "%-20s%s\n", "CPU cores:", cfg_rel_str(e, "cpu-cores", ""));
+	cfg_buf_printf(out, "%-20s%s KiB\n", "Memory:", cfg_rel_str(e, "memory", ""));
+	cfg_buf_printf(out, "%-20s%s (%s)\n", "KVM:", cfg_rel_str(e, "kvm-usable", ""),
+	               cfg_rel_str(e, "kvm-reason", ""));
+	cfg_buf_printf(out, "%-20s%s\n", "VNFs configured:", cfg_rel_str(e, "vnfs-configured", ""));
+	cfg_buf_printf(out, "%-20s%s\n", "Hypervisor:", cfg_rel_str(e, "hypervisor", ""));
 }
 
 static int show_inventory(struct cfg_cmd *c)
@@ -1225,28 +1447,40 @@ static int show_inventory(struct cfg_cmd *c)
 	size_t nv = 0;
 	for (struct cfg_node *n = vnfs_first(cfg_daemon_active(c->d)); n; n = n->next)
 		nv += n->value != NULL;
-	cfg_buf_puts(c->out, "System Inventory\n----------------\n");
-	cfg_buf_printf(c->out, "%-20s%s\n", "Platform:", "nfx (NFX250-style branch appliance)");
-	cfg_buf_printf(c->out, "%-20s%s\n", "CPU:", model);
-	cfg_buf_printf(c->out, "%-20s%ld\n", "CPU cores:", sysconf(_SC_NPROCESSORS_ONLN));
-	cfg_buf_printf(c->out, "%-20s%lu KiB\n", "Memory:", meminfo("MemTotal"));
+	const struct jdm_vnf *v = c->ctx;
 	const char *why;
 	bool kvm = jdm_kvm_usable(&why);
-	cfg_buf_printf(c->out, "%-20s%s (%s)\n", "KVM:", kvm ? "yes" : "no", why);
-	cfg_buf_printf(c->out, "%-20s%zu\n", "VNFs configured:", nv);
-	const struct jdm_vnf *v = c->ctx;
-	cfg_buf_printf(c->out, "%-20s%s\n", "Hypervisor:", v->none ? "none" : v->uri);
-	return 0;
+	struct cfg_reply *rep = cfg_reply_new("system-inventory-information");
+	struct cfg_rel *e = cfg_reply_root(rep);
+	cfg_rel_leaf(e, "platform", "nfx (NFX250-style branch appliance)");
+	cfg_rel_leaf(e, "cpu-model", model);
+	cfg_rel_leaff(e, "cpu-cores", "%ld", sysconf(_SC_NPROCESSORS_ONLN));
+	cfg_rel_leaff(e, "memory", "%lu", meminfo("MemTotal"));
+	cfg_rel_leaf(e, "kvm-usable", kvm ? "yes" : "no");
+	cfg_rel_leaf(e, "kvm-reason", why);
+	cfg_rel_leaff(e, "vnfs-configured", "%zu", nv);
+	cfg_rel_leaf(e, "hypervisor", v->none ? "none" : v->uri);
+	return cfg_reply_emit(rep, &c->disp, c->out, inventory_text, NULL);
+}
+
+/* `show vnf-images`: <vnf-image-information> (vnfimg_list_reply), shown
+ * by vnfimg_list_text(). */
+static void vnf_images_text(struct cfg_buf *out, const struct cfg_reply *rep, void *arg)
+{
+	(void)arg;
+	vnfimg_list_text(out, rep);
 }
 
 static int show_vnf_images(struct cfg_cmd *c)
 {
 	const struct jdm_vnf *v = c->ctx;
-	if (vnfimg_list(v->image_dir, c->out) < 0) {
+	struct cfg_reply *rep = cfg_reply_new("vnf-image-information");
+	if (vnfimg_list_reply(v->image_dir, cfg_reply_root(rep)) < 0) {
+		cfg_reply_free(rep);
 		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
 		return -1;
 	}
-	return 0;
+	return cfg_reply_emit(rep, &c->disp, c->out, vnf_images_text, NULL);
 }
 
 /* ------------------------------------------------------------- lifecycle */

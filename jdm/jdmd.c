@@ -15,6 +15,7 @@
 #include "cfg_err.h"
 #include "cfg_schema_data.h"
 #include "cfg_session.h"
+#include "jdm_hostos.h"
 #include "jdm_ssh.h"
 #include "jdm_vnf.h"
 
@@ -94,29 +95,6 @@ static const char *cli_path(char *buf, size_t n)
 	return "/usr/bin/cli";
 }
 
-static const struct cfg_node *child_named(const struct cfg_node *n, const char *name)
-{
-	for (const struct cfg_node *c = n ? n->child : NULL; c; c = c->next)
-		if (c->schema && !strcmp(c->schema->name, name) && !(c->flags & CFG_N_INACTIVE))
-			return c;
-	return NULL;
-}
-
-/* `show host-os vlans`: the VLANs of the host-os switch (active config). */
-static int show_host_vlans(struct cfg_cmd *c)
-{
-	const struct cfg_node *hv = child_named(cfg_tree_root(cfg_daemon_active(c->d)), "host-os");
-	hv = child_named(hv, "vlans");
-	cfg_buf_printf(c->out, "%-32s %s\n", "VLAN Name", "VLAN ID");
-	for (const struct cfg_node *v = hv ? hv->child : NULL; v; v = v->next) {
-		if (strcmp(v->schema->name, "vlan") || !v->value || (v->flags & CFG_N_INACTIVE))
-			continue;
-		const struct cfg_node *id = child_named(v, "vlan-id");
-		cfg_buf_printf(c->out, "%-32s %s\n", v->value, id && id->value ? id->value : "-");
-	}
-	return 0;
-}
-
 /* jdmd's own options, taken out of ARGV before the daemon core parses it:
  * --hypervisor URI|none (env NFX_HYPERVISOR), --image-dir DIR (NFX_IMAGE_DIR). */
 static void own_opts(int *argc, char **argv, struct jdm_vnf_opts *vo)
@@ -154,7 +132,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
 		return 1;
 	}
-	cfg_daemon_register(d, "show_host_vlans", show_host_vlans);
+	jdm_hostos_register(d);
 	char cli[PATH_MAX];
 	struct jdm j = {.d = d};
 	j.ssh = jdm_ssh_new(cfg_daemon_state_dir(d), cli_path(cli, sizeof cli), cfg_daemon_socket_path(d));
