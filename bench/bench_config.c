@@ -144,15 +144,18 @@ static struct cfg_tree *one_change(const struct cfg_tree *t, int count)
 }
 
 /* The library section for N statements of TEXT; fills F. Prints when
- * lib_print. Small operations are repeated RUNS times (median). */
+ * lib_print. Small operations are repeated RUNS times, load and commit of
+ * the whole configuration LRUNS times (medians). */
 static int run_lib(const struct cfg_schema *s, const struct cfg_buf *text, size_t n, const char *dir,
-                   int runs, struct bench_lib_fig *f)
+                   int runs, int lruns, struct bench_lib_fig *f)
 {
 	memset(f, 0, sizeof *f);
 	f->n = n;
 	if (lib_print)
-		printf("library: config of %zu statements (%zu bytes)\n", n, text->len);
-	double *v = calloc((size_t)(runs > 5 ? runs : 5), sizeof *v);
+		printf("library: config of %zu statements (%zu bytes); median of %d (%d for the whole config)\n", n,
+		       text->len, runs, lruns);
+	int vn = runs > lruns ? runs : lruns;
+	double *v = calloc((size_t)(vn > 5 ? vn : 5), sizeof *v);
 	if (!v)
 		abort();
 
@@ -167,18 +170,30 @@ static int run_lib(const struct cfg_schema *s, const struct cfg_buf *text, size_
 	if (lib_print)
 		printf("  %-44s %10.3f ms   (%.0f lines/s)\n", "baseline: split + hash", base * 1e3, n / base);
 
-	size_t heap0 = heap_used();
-	struct cfg_tree *t = cfg_tree_new(s);
+	/* load: LRUNS times into a fresh tree (median); memory from the first */
+	struct cfg_tree *t = NULL;
 	struct cfg_buf errs = {0};
-	double t0 = bench_now();
-	long bad = cfg_load_set(t, NULL, text->p, text->len, "terminal", 0, &errs);
-	double tl = f->load = bench_now() - t0;
-	if (bad) {
-		fprintf(stderr, "load errors: %s\n", errs.p);
-		return -1;
+	double per_node = 0;
+	size_t nodes = 0;
+	for (int i = 0; i < lruns; i++) {
+		size_t heap0 = heap_used();
+		struct cfg_tree *ti = cfg_tree_new(s);
+		double t0 = bench_now();
+		long bad = cfg_load_set(ti, NULL, text->p, text->len, "terminal", 0, &errs);
+		v[i] = bench_now() - t0;
+		if (bad) {
+			fprintf(stderr, "load errors: %s\n", errs.p);
+			return -1;
+		}
+		if (i == 0) {
+			nodes = cfg_tree_count(ti);
+			per_node = (double)(heap_used() - heap0) / (double)nodes;
+		}
+		cfg_tree_free(t);
+		t = ti;
 	}
-	size_t nodes = cfg_tree_count(t);
-	double per_node = (double)(heap_used() - heap0) / (double)nodes;
+	double tl = f->load = bench_median(v, lruns);
+	double t0;
 	ratio("load set terminal", tl, base, ">= 200k lines/s");
 	if (lib_print) {
 		printf("  %-44s %10.0f lines/s\n", "  = load set rate", n / tl);
@@ -196,15 +211,28 @@ static int run_lib(const struct cfg_schema *s, const struct cfg_buf *text, size_
 	struct cfg_tree *empty = cfg_tree_new(s);
 	struct cfg_findings fs = {0};
 	struct cfg_buf out = {0};
-	t0 = bench_now();
-	int rc = cfg_commit(st, empty, t, NULL, "bench", "cli", NULL, &out, &fs);
-	double tc = f->commit = bench_now() - t0;
-	if (rc < 0) {
-		struct cfg_buf fb = {0};
-		cfg_findings_render(&fb, &fs);
-		fprintf(stderr, "commit failed: %s %s\n", cfg_err_msg(), fb.p ? fb.p : "");
-		return -1;
+	/* commit of the whole tree onto an empty one, LRUNS times (median);
+	   between two, the empty tree is committed again (untimed), as the
+	   daemon section does */
+	int rc = 0;
+	for (int i = 0; i < lruns; i++) {
+		cfg_findings_free(&fs);
+		cfg_buf_reset(&out);
+		if (i > 0 && cfg_commit(st, t, empty, NULL, "bench", "cli", NULL, &out, &fs) < 0) {
+			fprintf(stderr, "commit of the empty config failed: %s\n", cfg_err_msg());
+			return -1;
+		}
+		t0 = bench_now();
+		rc = cfg_commit(st, empty, t, NULL, "bench", "cli", NULL, &out, &fs);
+		v[i] = bench_now() - t0;
+		if (rc < 0) {
+			struct cfg_buf fb = {0};
+			cfg_findings_render(&fb, &fs);
+			fprintf(stderr, "commit failed: %s %s\n", cfg_err_msg(), fb.p ? fb.p : "");
+			return -1;
+		}
 	}
+	double tc = f->commit = bench_median(v, lruns);
 	ratio("commit (check + store)", tc, base, "<= 250 ms at 100k");
 
 	/* one-line commits: vnf1's virtual-cpu count 3, 4, 3, ... each onto the last */
@@ -378,7 +406,7 @@ int main(int argc, char **argv)
 	size_t sizes[16] = {10000, 50000, 100000};
 	int nsizes = 3;
 	char jbuf[PATH_MAX], cbuf[PATH_MAX];
-	struct bench_daemon_opts d = {.runs = 7, .load_runs = 3};
+	struct bench_daemon_opts d = {.runs = 9, .load_runs = 5};
 	d.jdmd = getenv("NFX_JDMD");
 	d.cli = getenv("NFX_CLI");
 	int o;
@@ -467,7 +495,7 @@ int main(int argc, char **argv)
 		struct cfg_buf text = {0};
 		bench_gen(&text, sizes[i]);
 		struct bench_lib_fig lib;
-		rc = run_lib(s, &text, sizes[i], dir, d.runs, &lib);
+		rc = run_lib(s, &text, sizes[i], dir, d.runs, d.load_runs, &lib);
 		fflush(stdout);
 		if (!rc && do_daemon && !bench_stop)
 			rc = bench_daemon_run(&d, &text, &lib);
