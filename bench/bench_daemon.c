@@ -578,6 +578,7 @@ int bench_daemon_run(const struct bench_daemon_opts *o, const struct cfg_buf *te
 	printf("daemon: cli -> jdmd --hypervisor none (hooks installed), %zu statements; median of %d (%d for "
 	       "the whole config)\n",
 	       n, runs, lruns);
+	printf("  (jdmd %s, cli %s)\n", o->jdmd, o->cli);
 	printf("  %-54s %12s %9s %12s %8s   %s\n", "operation (as the user waits on it)", "daemon", "xbase",
 	       "library", "xlib", "goal");
 
@@ -631,12 +632,17 @@ int bench_daemon_run(const struct bench_daemon_opts *o, const struct cfg_buf *te
 		for (int i = 0; i < lruns; i++) {
 			if (cmd(&r.a, "delete virtual-network-functions", &W_CFG, NULL, T_CMD, NULL) < 0 ||
 			    cmd(&r.a, "delete host-os", &W_CFG, NULL, T_CMD, NULL) < 0 ||
-			    cmd(&r.a, "commit", &W_CFG, "commit complete\n", T_LOAD, NULL) < 0)
+			    cmd(&r.a, "commit", &W_CFG, "commit complete\n", T_LOAD, NULL) < 0) {
+				cfg_buf_free(&in);
 				goto fail;
+			}
 			static const struct want w_all = {"\n{master:0}[edit]\n", "commit complete\n", 0};
 			double t0 = bench_now();
-			if (cli_start(&q, o->cli, r.sock, r.dir, false) < 0)
+			if (cli_start(&q, o->cli, r.sock, r.dir, false) < 0) {
+				cli_stop(&q);
+				cfg_buf_free(&in);
 				goto fail;
+			}
 			int rc = exchange(&q, in.p, in.len, &w_all, T_LOAD, NULL, "cli < file");
 			close(q.in);
 			q.in = -1;
