@@ -331,16 +331,26 @@ static void check_host_pool(void **state)
 	chk_load(&c, VNF("vrtr1", "4194304")
 	             "set virtual-network-functions plain image /p.qcow2\n"
 	             "set virtual-network-functions plain memory size 8388608\n");
-	struct jdm_huge_pool pool = {.page_kib = 2048, .total = 1024, .free = 1024};
-	/* not configured: the host's pool of 1024 pages */
-	assert_string_equal(chk_run(&c, &pool, 0, f->meminfo),
-	                    "[edit virtual-network-functions vrtr1]\n"
-	                    "  'memory features hugepages'\n"
-	                    "    VNF vrtr1 needs 2048 hugepages of 2048 KiB (4194304 KiB) but only "
-	                    "1024 of 1024 are free in the pool\n"
-	                    "error: configuration check-out failed\n");
+	struct jdm_huge_pool pool = {.page_kib = 2048, .total = 2048, .free = 2048};
+	/* not configured: no pool, whatever the host has (the budget is configuration) */
+	const char *nopool = "[edit virtual-network-functions vrtr1]\n"
+	                     "  'memory features hugepages'\n"
+	                     "    VNF vrtr1 needs 2048 hugepages of 2048 KiB (4194304 KiB) but no "
+	                     "hugepage pool is configured ('system memory hugepages page-count')\n"
+	                     "error: configuration check-out failed\n";
+	assert_string_equal(chk_run(&c, &pool, 0, f->meminfo), nopool);
+	/* the same with no host at all (hypervisor none) */
+	assert_string_equal(chk_run(&c, NULL, 0, NULL), nopool);
+	chk_free(&c);
+
+	chk_load(&c, "set system memory hugepages page-count 2048\n"
+	             VNF("vrtr1", "4194304")
+	             "set virtual-network-functions plain image /p.qcow2\n"
+	             "set virtual-network-functions plain memory size 8388608\n");
 	pool.total = pool.free = 2048;
 	assert_string_equal(chk_run(&c, &pool, 0, f->meminfo), "");
+	/* configuration only: fits the configured pool */
+	assert_string_equal(chk_run(&c, NULL, 0, NULL), "");
 	/* vrtr1 runs now on 2048 of them: they are its own */
 	pool.free = 0;
 	assert_string_equal(chk_run(&c, &pool, 2048, f->meminfo), "");
@@ -349,8 +359,8 @@ static void check_host_pool(void **state)
 	assert_int_equal(cfg_findings_errors(&c.fs), 0);
 	assert_non_null(strstr(chk_run(&c, &pool, 1024, f->meminfo),
 	                       "needs 2048 hugepages of 2048 KiB (4194304 KiB) but only 1025 of 2048"));
-	/* no pool at all */
-	assert_non_null(strstr(chk_run(&c, NULL, 0, f->meminfo), "but only 0 of 0 are free"));
+	/* configuration only: the host's other users are not known */
+	assert_string_equal(chk_run(&c, NULL, 0, NULL), "");
 	chk_free(&c);
 }
 
@@ -419,13 +429,15 @@ static void check_page_sizes(void **state)
 	                    "error: configuration check-out failed\n");
 	chk_free(&c);
 
-	/* nothing configured: the size of the host pool */
-	chk_load(&c, VNF("vrtr1", "2097152"));
+	/* a configured pool of 1 GiB pages */
+	chk_load(&c, "set system memory hugepages page-size 1024\n"
+	             "set system memory hugepages page-count 2\n" VNF("vrtr1", "2097152"));
 	struct jdm_huge_pool pool1g = {.page_kib = 1048576, .total = 2, .free = 2};
 	assert_string_equal(chk_run(&c, &pool1g, 0, f->meminfo), "");
 	pool1g.free = 1;
 	assert_non_null(strstr(chk_run(&c, &pool1g, 0, f->meminfo),
 	                       "VNF vrtr1 needs 2 hugepages of 1048576 KiB (2097152 KiB) but only 1 of 2"));
+	assert_string_equal(chk_run(&c, NULL, 0, NULL), "");
 	chk_free(&c);
 }
 
@@ -455,6 +467,8 @@ static void check_host_memory(void **state)
 	assert_string_equal(chk_run(&c, &pool, 0, missing), "");
 	/* the real /proc/meminfo is read when no path is given */
 	assert_non_null(strstr(chk_run(&c, &pool, 0, NULL), "more hugepages than the host has"));
+	/* configuration only: what the host can give is not asked */
+	assert_string_equal(chk_run(&c, NULL, 0, NULL), "");
 	chk_free(&c);
 }
 
