@@ -458,8 +458,8 @@ static int huge_realise(struct jdm_huge *h, const struct cfg_tree *t, struct cfg
 		return 0;
 	struct jdm_huge_pool pool;
 	unsigned long got;
-	if (jdm_huge_read(h->sysfs_root, ps, &pool) == 0 && pool.total != cnt &&
-	    jdm_huge_reserve(h->sysfs_root, ps, cnt, &got) < 0) {
+	if (jdm_huge_read(h->sysfs_root, ps, &pool) < 0 ||
+	    (pool.total != cnt && jdm_huge_reserve(h->sysfs_root, ps, cnt, &got) < 0)) {
 		cfg_findings_add(fs, cfg_tree_at(t, NULL, "system memory hugepages", CFG_AT_ACTIVE),
 		                 NULL, "%s", cfg_err_msg());
 		return -1;

@@ -16,6 +16,7 @@
 
 #include "cfg_buf.h"
 #include "cfg_commit.h"
+#include "cfg_diff.h"
 #include "cfg_load.h"
 #include "cfg_tree.h"
 #include "jdm_hugepages.h"
@@ -472,6 +473,115 @@ static void check_host_memory(void **state)
 	chk_free(&c);
 }
 
+/* ------------------------------------------------ the hugepages subsystem */
+
+static unsigned long pages_held(void *ctx, unsigned page_kib)
+{
+	assert_int_equal(page_kib, 2048);
+	return *(unsigned long *)ctx;
+}
+
+/* Render the findings of the row's validate of the change OLD -> NEW. */
+static const char *row_validate(struct jdm_huge *h, struct chk *c, const struct cfg_tree *old)
+{
+	cfg_findings_free(&c->fs);
+	memset(&c->fs, 0, sizeof c->fs);
+	cfg_buf_free(&c->out);
+	memset(&c->out, 0, sizeof c->out);
+	struct cfg_diff *d = cfg_diff_new(old, c->t, CFG_DIFF_EFFECTIVE);
+	assert_non_null(d);
+	jdm_huge_validate(h, c->t, d, &c->fs);
+	cfg_diff_free(d);
+	cfg_findings_render(&c->out, &c->fs);
+	return c->out.len ? c->out.p : "";
+}
+
+static void row_owns_and_validates(void **state)
+{
+	struct fx *f = *state;
+	assert_string_equal(jdm_huge_owns[0], "system memory hugepages");
+	assert_null(jdm_huge_owns[1]);
+	assert_string_equal(jdm_huge_reads[0], "virtual-network-functions");
+	struct chk c;
+	chk_load(&c, VNF("vrtr1", "4194304"));
+	/* configuration only (hypervisor none): no pool configured is an error,
+	   whatever the host has */
+	struct jdm_huge *none = jdm_huge_new(f->root, false, NULL, NULL);
+	assert_non_null(strstr(row_validate(none, &c, NULL), "no hugepage pool is configured"));
+	chk_free(&c);
+	chk_load(&c, "set system memory hugepages page-count 2048\n" VNF("vrtr1", "4194304"));
+	assert_string_equal(row_validate(none, &c, NULL), "");
+	/* with the host: 1024 of its 2048 pages are used, vrtr1 (running) holds
+	   them, so they are its own */
+	put(f->dir2m, "nr_hugepages", "2048\n");
+	put(f->dir2m, "free_hugepages", "1024\n");
+	unsigned long held = 1024;
+	struct jdm_huge *host = jdm_huge_new(f->root, true, pages_held, &held);
+	assert_string_equal(row_validate(host, &c, NULL), "");
+	/* someone else holds them: vrtr1 does not fit any more */
+	held = 0;
+	assert_non_null(strstr(row_validate(host, &c, NULL), "but only 1024 of 2048 are free"));
+	/* ... which the configuration-only check cannot know */
+	assert_string_equal(row_validate(none, &c, NULL), "");
+	jdm_huge_free(host);
+	jdm_huge_free(none);
+	jdm_huge_free(NULL);
+	chk_free(&c);
+}
+
+static void row_applies_the_pool(void **state)
+{
+	struct fx *f = *state;
+	char buf[64];
+	struct jdm_huge *host = jdm_huge_new(f->root, true, NULL, NULL);
+	struct jdm_huge *none = jdm_huge_new(f->root, false, NULL, NULL);
+	struct chk c;
+	chk_load(&c, "set system memory hugepages page-size 2\n"
+	             "set system memory hugepages page-count 64\n");
+	struct cfg_diff *d = cfg_diff_new(NULL, c.t, CFG_DIFF_EFFECTIVE);
+	assert_non_null(d);
+	/* hypervisor none: the host's pool is not touched */
+	assert_int_equal(jdm_huge_apply(none, d, &c.out, &c.fs), 0);
+	get(f->dir2m, "nr_hugepages", buf, sizeof buf);
+	assert_string_equal(buf, "1024\n");
+	/* a managed host: the pool is what the configuration says */
+	assert_int_equal(jdm_huge_apply(host, d, &c.out, &c.fs), 0);
+	get(f->dir2m, "nr_hugepages", buf, sizeof buf);
+	assert_string_equal(buf, "64\n");
+	/* undo is the inverse diff: no page-count before, the pool stays */
+	struct cfg_diff *inv = cfg_diff_inverse(d);
+	assert_int_equal(jdm_huge_apply(host, inv, &c.out, &c.fs), 0);
+	get(f->dir2m, "nr_hugepages", buf, sizeof buf);
+	assert_string_equal(buf, "64\n");
+	cfg_diff_free(inv);
+	cfg_diff_free(d);
+	/* converge from the active tree */
+	put(f->dir2m, "nr_hugepages", "0\n");
+	assert_int_equal(jdm_huge_converge(host, c.t, &c.out, &c.fs), 0);
+	get(f->dir2m, "nr_hugepages", buf, sizeof buf);
+	assert_string_equal(buf, "64\n");
+	/* a host without pages of that size: the error is under the statement */
+	chk_free(&c);
+	chk_load(&c, "set system memory hugepages page-size 1024\n"
+	             "set system memory hugepages page-count 4\n");
+	{
+		char p[PATH_MAX];
+		snprintf(p, sizeof p, "%s/nr_hugepages", f->dir1g);
+		unlink(p);
+		snprintf(p, sizeof p, "%s/free_hugepages", f->dir1g);
+		unlink(p);
+		rmdir(f->dir1g);
+	}
+	assert_int_equal(jdm_huge_converge(host, c.t, &c.out, &c.fs), -1);
+	cfg_findings_render(&c.out, &c.fs);
+	assert_non_null(strstr(c.out.p, "[edit system memory hugepages]\n"));
+	assert_non_null(strstr(c.out.p, "this host has no huge pages of 1048576 KiB"));
+	assert_int_equal(jdm_huge_converge(none, c.t, &c.out, &c.fs), 0);
+	jdm_huge_free(host);
+	jdm_huge_free(none);
+	chk_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +594,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(check_configured_pool, setup, teardown),
 		cmocka_unit_test_setup_teardown(check_page_sizes, setup, teardown),
 		cmocka_unit_test_setup_teardown(check_host_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(row_owns_and_validates, setup, teardown),
+		cmocka_unit_test_setup_teardown(row_applies_the_pool, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
