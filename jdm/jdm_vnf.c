@@ -30,7 +30,6 @@
 #include "jdm_kvm.h"
 #include "jdm_live.h"
 #include "jdm_proc.h"
-#include "jdm_ssh.h"
 #include "jdm_term.h"
 #include "cfg_session.h"
 #include "jdm_virt.h"
@@ -347,7 +346,8 @@ static int ensure_virt(struct jdm_vnf *v)
 	pthread_mutex_lock(&v->virt_mu);
 	int rc = 0;
 	if (!v->virt) {
-		if (!v->huge_mounted) {
+		/* the embed driver's QEMU takes hugepage memory from our mount */
+		if (!v->huge_mounted && !strncmp(v->uri, "qemu:///embed", 13)) {
 			pathf(v->hugedir, sizeof v->hugedir, "%s/hugepages", v->state_dir);
 			mkdir(v->hugedir, 0700);
 			v->huge_mounted = jdm_huge_mount(v->hugedir, 2048) == 0;
