@@ -3,8 +3,10 @@
  */
 #include "cfg_commit.h"
 
+#include "cfg_diff.h"
 #include "cfg_err.h"
 #include "cfg_render.h"
+#include "cfg_subsys.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -505,43 +507,209 @@ struct cfg_tree *cfg_commit_effective(const struct cfg_tree *t)
 	return e;
 }
 
-/* Generic + daemon validation. EFF is the effective candidate (the hooks see
- * it); computed here when NULL and a validate hook needs it. */
-static int commit_check(const struct cfg_tree *cand, const struct cfg_tree *eff,
-                        const struct cfg_hooks *h, struct cfg_findings *fs)
+/* ---- the pipeline ----------------------------------------------------- */
+
+struct cfg_commit_plan {
+	const struct cfg_tree *active, *cand; /* borrowed */
+	const struct cfg_subsys_reg *reg;     /* borrowed, may be NULL */
+	struct cfg_diff *diff;                /* owned: EFFECTIVE, active -> cand */
+};
+
+struct cfg_commit_plan *cfg_commit_prepare(const struct cfg_tree *active, const struct cfg_tree *cand,
+                                           const struct cfg_subsys_reg *r, struct cfg_findings *fs)
 {
+	if (!cand || !fs) {
+		cfg_err_set("no configuration");
+		return NULL;
+	}
+	struct cfg_commit_plan *p = calloc(1, sizeof *p);
+	if (!p) {
+		cfg_err_set("out of memory");
+		return NULL;
+	}
+	p->active = active;
+	p->cand = cand;
+	p->reg = r;
 	size_t before = cfg_findings_errors(fs);
 	cfg_validate(cand, fs);
-	if (h && h->validate) {
-		struct cfg_tree *own = NULL;
-		if (!eff) {
-			own = cfg_commit_effective(cand);
-			if (!own)
-				return -1;
-			eff = own;
+	if (r && cfg_subsys_count(r)) {
+		if (!(p->diff = cfg_diff_new(active, cand, CFG_DIFF_EFFECTIVE))) {
+			free(p);
+			return NULL;
 		}
-		h->validate(h->ctx, eff, fs);
-		cfg_tree_free(own);
+		cfg_subsys_validate(r, cand, p->diff, fs);
 	}
-	if (cfg_findings_errors(fs) > before)
-		return cfg_err_set("configuration check-out failed");
+	if (cfg_findings_errors(fs) > before) {
+		cfg_commit_plan_free(p);
+		cfg_err_set("configuration check-out failed");
+		return NULL;
+	}
+	return p;
+}
+
+const struct cfg_diff *cfg_commit_plan_diff(const struct cfg_commit_plan *p)
+{
+	return p ? p->diff : NULL;
+}
+
+bool cfg_commit_plan_applies(const struct cfg_commit_plan *p)
+{
+	if (!p || !p->diff)
+		return false;
+	for (size_t i = 0; i < cfg_subsys_count(p->reg); i++) {
+		const struct cfg_subsys *row = cfg_subsys_at(p->reg, i);
+		if (row->apply && cfg_subsys_touched(row, p->diff, false))
+			return true;
+	}
+	return false;
+}
+
+int cfg_commit_apply(struct cfg_commit_plan *p, struct cfg_buf *out, struct cfg_findings *fs)
+{
+	if (!p)
+		return cfg_err_set("commit: nothing prepared");
+	if (!p->diff)
+		return 0;
+	struct cfg_buf scratch;
+	cfg_buf_init(&scratch);
+	int rc = cfg_subsys_apply(p->reg, p->diff, out ? out : &scratch, fs);
+	cfg_buf_free(&scratch);
+	return rc;
+}
+
+int cfg_commit_store(struct cfg_commit_plan *p, struct cfg_store *st, const char *text, size_t len,
+                     const char *user, const char *client, const char *comment,
+                     const char *const *kv, size_t n_kv, struct cfg_findings *fs)
+{
+	if (!p || !st)
+		return cfg_err_set("commit: no configuration database");
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	if (!text) {
+		cfg_render_set(&b, cfg_tree_root(p->cand), false, CFG_R_FULL | CFG_R_SECRETS);
+		text = b.p ? b.p : "";
+		len = b.len;
+	}
+	int rc = cfg_store_commit_kv(st, text, len, user, client, comment, kv, n_kv, NULL);
+	cfg_buf_free(&b);
+	if (rc < 0) {
+		char *why = xstrdup(cfg_err_msg());
+		cfg_findings_add_line(fs, "%s", why);
+		cfg_err_set("%s", why);
+		free(why);
+		return -1;
+	}
 	return 0;
 }
 
-int cfg_commit_check(const struct cfg_tree *cand, const struct cfg_hooks *h, struct cfg_findings *fs)
+int cfg_commit_undo(struct cfg_commit_plan *p, struct cfg_buf *out, struct cfg_findings *fs)
+{
+	if (!p || !p->diff)
+		return 0;
+	struct cfg_buf scratch;
+	cfg_buf_init(&scratch);
+	int rc = cfg_subsys_undo_all(p->reg, p->diff, out ? out : &scratch, fs);
+	cfg_buf_free(&scratch);
+	return rc;
+}
+
+void cfg_commit_plan_free(struct cfg_commit_plan *p)
+{
+	if (!p)
+		return;
+	cfg_diff_free(p->diff);
+	free(p);
+}
+
+int cfg_commit_check(const struct cfg_tree *active, const struct cfg_tree *cand,
+                     const struct cfg_subsys_reg *r, struct cfg_findings *fs)
 {
 	if (!cand || !fs)
 		return cfg_err_set("no configuration");
-	return commit_check(cand, NULL, h, fs);
+	struct cfg_commit_plan *p = cfg_commit_prepare(active, cand, r, fs);
+	if (!p)
+		return -1;
+	cfg_commit_plan_free(p);
+	return 0;
+}
+
+int cfg_commit(struct cfg_store *st, const struct cfg_tree *active, const struct cfg_tree *cand,
+               const struct cfg_subsys_reg *r, const char *user, const char *client,
+               const char *comment, struct cfg_buf *out, struct cfg_findings *fs)
+{
+	if (!st || !cand || !fs)
+		return cfg_err_set("commit: no configuration database or candidate");
+	struct cfg_commit_plan *p = cfg_commit_prepare(active, cand, r, fs);
+	if (!p)
+		return -1;
+	/* render first: nothing can fail between a successful apply and the
+	   store except the store itself */
+	struct cfg_buf text;
+	cfg_buf_init(&text);
+	cfg_render_set(&text, cfg_tree_root(cand), false, CFG_R_FULL | CFG_R_SECRETS);
+	int ret = -1;
+	if (cfg_commit_apply(p, out, fs) < 0)
+		goto done;
+	if (cfg_commit_store(p, st, text.p ? text.p : "", text.len, user, client, comment, NULL, 0,
+	                     fs) < 0) {
+		char *why = xstrdup(cfg_err_msg());
+		cfg_commit_undo(p, out, fs);
+		cfg_err_set("%s", why);
+		free(why);
+		goto done;
+	}
+	ret = 0;
+done:
+	cfg_buf_free(&text);
+	cfg_commit_plan_free(p);
+	return ret;
+}
+
+/* ---- the compatibility row --------------------------------------------- */
+
+struct hooks_pair {
+	struct cfg_tree *old_eff, *new_eff; /* owned */
+};
+
+static int hooks_pair(const struct cfg_diff *diff, struct hooks_pair *hp)
+{
+	hp->old_eff = cfg_commit_effective(cfg_diff_old(diff));
+	hp->new_eff = cfg_commit_effective(cfg_diff_new_tree(diff));
+	if (!hp->old_eff || !hp->new_eff) {
+		cfg_tree_free(hp->old_eff);
+		cfg_tree_free(hp->new_eff);
+		return -1;
+	}
+	return 0;
+}
+
+static void hooks_pair_free(struct hooks_pair *hp)
+{
+	cfg_tree_free(hp->old_eff);
+	cfg_tree_free(hp->new_eff);
+}
+
+static void hooks_validate(void *ctx, const struct cfg_tree *new_tree, const struct cfg_diff *diff,
+                           struct cfg_findings *fs)
+{
+	const struct cfg_hooks *h = ctx;
+	(void)diff;
+	if (!h->validate)
+		return;
+	struct cfg_tree *eff = cfg_commit_effective(new_tree);
+	if (!eff) {
+		cfg_findings_add_line(fs, "%s", cfg_err_msg());
+		return;
+	}
+	h->validate(h->ctx, eff, fs);
+	cfg_tree_free(eff);
 }
 
 /* Put the world back to OLD after NEW was (partly) applied. */
-static void commit_undo(const struct cfg_hooks *h, const struct cfg_tree *old_eff,
-                        const struct cfg_tree *new_eff, struct cfg_buf *out,
-                        struct cfg_findings *fs)
+static void hooks_restore(const struct cfg_hooks *h, const struct cfg_tree *old_eff,
+                          const struct cfg_tree *new_eff, struct cfg_buf *out,
+                          struct cfg_findings *fs)
 {
-	if (!h || !h->apply)
-		return;
 	struct cfg_findings undo = { 0 };
 	if (h->apply(h->ctx, new_eff, old_eff, out, &undo) != 0) {
 		for (size_t i = 0; i < undo.n; i++) {
@@ -558,69 +726,50 @@ static void commit_undo(const struct cfg_hooks *h, const struct cfg_tree *old_ef
 	}
 }
 
-int cfg_commit(struct cfg_store *st, const struct cfg_tree *active, const struct cfg_tree *cand,
-               const struct cfg_hooks *h, const char *user, const char *client,
-               const char *comment, struct cfg_buf *out, struct cfg_findings *fs)
+static int hooks_apply(void *ctx, const struct cfg_diff *diff, struct cfg_buf *out,
+                       struct cfg_findings *fs)
 {
-	if (!st || !cand || !fs)
-		return cfg_err_set("commit: no configuration database or candidate");
-
-	/* the effective trees are only needed by hooks */
-	bool need_new = h && (h->validate || h->apply), need_old = h && h->apply;
-	struct cfg_tree *new_eff = NULL, *old_eff = NULL;
-	if (need_new && !(new_eff = cfg_commit_effective(cand)))
+	const struct cfg_hooks *h = ctx;
+	if (!h->apply)
+		return 0;
+	struct hooks_pair hp;
+	if (hooks_pair(diff, &hp) < 0)
 		return -1;
-	if (need_old) {
-		old_eff = active ? cfg_commit_effective(active) : cfg_tree_new(cfg_tree_schema(cand));
-		if (!old_eff) {
-			cfg_tree_free(new_eff);
-			if (!*cfg_err_msg())
-				cfg_err_set("out of memory");
-			return -1;
-		}
+	size_t before = cfg_findings_errors(fs);
+	cfg_err_clear();
+	int rc = h->apply(h->ctx, hp.old_eff, hp.new_eff, out, fs);
+	if (rc != 0) {
+		/* the row's own partial work is its to undo */
+		if (cfg_findings_errors(fs) == before)
+			cfg_findings_add_line(fs, "%s", *cfg_err_msg() ? cfg_err_msg()
+			                                               : "could not apply the configuration");
+		hooks_restore(h, hp.old_eff, hp.new_eff, out, fs);
+		rc = -1;
 	}
+	hooks_pair_free(&hp);
+	return rc;
+}
 
-	struct cfg_buf scratch, text;
-	cfg_buf_init(&scratch);
-	cfg_buf_init(&text);
-	if (!out)
-		out = &scratch;
-	int ret = -1;
+static int hooks_undo(void *ctx, const struct cfg_diff *diff, struct cfg_buf *out,
+                      struct cfg_findings *fs)
+{
+	const struct cfg_hooks *h = ctx;
+	if (!h->apply)
+		return 0;
+	struct hooks_pair hp;
+	if (hooks_pair(diff, &hp) < 0)
+		return -1;
+	int rc = h->apply(h->ctx, hp.new_eff, hp.old_eff, out, fs);
+	hooks_pair_free(&hp);
+	return rc != 0 ? -1 : 0;
+}
 
-	if (commit_check(cand, new_eff, h, fs) < 0)
-		goto done;
-
-	/* render first: nothing can fail between a successful apply and the
-	   store except the store itself */
-	cfg_render_set(&text, cfg_tree_root(cand), false, CFG_R_FULL | CFG_R_SECRETS);
-
-	if (h && h->apply) {
-		size_t before = cfg_findings_errors(fs);
-		cfg_err_clear();
-		if (h->apply(h->ctx, old_eff, new_eff, out, fs) != 0) {
-			if (cfg_findings_errors(fs) == before)
-				cfg_findings_add_line(fs, "%s", *cfg_err_msg() ? cfg_err_msg()
-				                                               : "could not apply the configuration");
-			commit_undo(h, old_eff, new_eff, out, fs);
-			cfg_err_set("commit failed");
-			goto done;
-		}
-	}
-
-	if (cfg_store_commit(st, text.p ? text.p : "", text.len, user, client, comment, NULL) < 0) {
-		char *why = xstrdup(cfg_err_msg());
-		cfg_findings_add_line(fs, "%s", why);
-		commit_undo(h, old_eff, new_eff, out, fs);
-		cfg_err_set("%s", why);
-		free(why);
-		goto done;
-	}
-	ret = 0;
-
-done:
-	cfg_buf_free(&text);
-	cfg_buf_free(&scratch);
-	cfg_tree_free(old_eff);
-	cfg_tree_free(new_eff);
-	return ret;
+int cfg_commit_add_hooks(struct cfg_subsys_reg *r, const struct cfg_hooks *h)
+{
+	static const char *const whole[] = {"", NULL};
+	struct cfg_subsys row = {
+		.name = "hooks", .order = 0, .owns = whole, .ctx = (void *)h,
+		.validate = hooks_validate, .apply = hooks_apply, .undo = hooks_undo,
+	};
+	return cfg_subsys_add(r, &row);
 }

@@ -18,6 +18,7 @@
 #include "cfg_render.h"
 #include "cfg_schema.h"
 #include "cfg_store.h"
+#include "cfg_subsys.h"
 #include "cfg_tree.h"
 
 static const char schema_xml[] =
@@ -55,6 +56,17 @@ struct fx {
 	struct cfg_store *st;
 };
 
+/* The hooks as the one compatibility row of a registry (freed in teardown). */
+static struct cfg_subsys_reg *g_reg;
+static struct cfg_subsys_reg *hreg(const struct cfg_hooks *h)
+{
+	cfg_subsys_reg_free(g_reg);
+	g_reg = cfg_subsys_reg_new();
+	assert_non_null(g_reg);
+	assert_int_equal(cfg_commit_add_hooks(g_reg, h), 0);
+	return g_reg;
+}
+
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
@@ -77,6 +89,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
+	cfg_subsys_reg_free(g_reg);
+	g_reg = NULL;
 	cfg_findings_free(&f->fs);
 	cfg_tree_free(f->t);
 	cfg_schema_free(f->schema);
@@ -214,7 +228,7 @@ static void test_valid(void **state)
 	base(f->t);
 	cfg_validate(f->t, &f->fs);
 	assert_int_equal(f->fs.n, 0);
-	assert_int_equal(cfg_commit_check(f->t, NULL, &f->fs), 0);
+	assert_int_equal(cfg_commit_check(NULL, f->t, NULL, &f->fs), 0);
 	assert_int_equal(f->fs.n, 0);
 }
 
@@ -225,7 +239,7 @@ static void test_mandatory_missing(void **state)
 	tset(f->t, "vnfs vsrx no-autostart");   /* no image */
 	tset(f->t, "host-os vlans v300");        /* no vlan-id */
 	tset(f->t, "system login message hi");   /* no class */
-	assert_int_equal(cfg_commit_check(f->t, NULL, &f->fs), -1);
+	assert_int_equal(cfg_commit_check(NULL, f->t, NULL, &f->fs), -1);
 	assert_int_equal(cfg_findings_errors(&f->fs), 3);
 	for (size_t i = 0; i < f->fs.n; i++)
 		assert_true(f->fs.f[i].mandatory);
@@ -248,7 +262,7 @@ static void test_ref_missing(void **state)
 	base(f->t);
 	tset(f->t, "vnfs vrtr1 interfaces eth3 members v999");
 	tset(f->t, "vnfs vrtr1 uplink v998");
-	assert_int_equal(cfg_commit_check(f->t, NULL, &f->fs), -1);
+	assert_int_equal(cfg_commit_check(NULL, f->t, NULL, &f->fs), -1);
 	assert_int_equal(cfg_findings_errors(&f->fs), 2);
 	assert_false(f->fs.f[0].mandatory);
 	assert_render(&f->fs,
@@ -275,7 +289,7 @@ static void test_unique_violated(void **state)
 	tset(f->t, "host-os vlans v102 vlan-id 100");
 	tset(f->t, "host-os vlans v201 vlan-id 200");
 	tset(f->t, "host-os vlans v300 vlan-id 300");
-	assert_int_equal(cfg_commit_check(f->t, NULL, &f->fs), -1);
+	assert_int_equal(cfg_commit_check(NULL, f->t, NULL, &f->fs), -1);
 	assert_int_equal(cfg_findings_errors(&f->fs), 2);
 	assert_render(&f->fs,
 	              "[edit host-os vlans v101]\n"
@@ -418,7 +432,7 @@ static void test_commit_ok(void **state)
 	struct cfg_hooks h = { .ctx = &l, .validate = hook_validate, .apply = hook_apply };
 	struct cfg_buf out;
 	cfg_buf_init(&out);
-	if (cfg_commit(f->st, NULL, f->t, &h, "root", "cli", "first", &out, &f->fs) != 0) {
+	if (cfg_commit(f->st, NULL, f->t, hreg(&h), "root", "cli", "first", &out, &f->fs) != 0) {
 		assert_render(&f->fs, "");
 		fail_msg("commit: %s", cfg_err_msg());
 	}
@@ -444,7 +458,7 @@ static void test_commit_ok(void **state)
 	struct cfg_tree *active = cfg_tree_dup(f->t);
 	tset(f->t, "system host-name jdm2");
 	cfg_buf_reset(&out);
-	assert_int_equal(cfg_commit(f->st, active, f->t, &h, "admin", "ssh", NULL, &out, &f->fs), 0);
+	assert_int_equal(cfg_commit(f->st, active, f->t, hreg(&h), "admin", "ssh", NULL, &out, &f->fs), 0);
 	int64_t seq2;
 	stored_text(f->st, 0, &text, &seq2, 0);
 	assert_int_equal(seq2, seq1 + 1);
@@ -471,13 +485,13 @@ static void test_commit_check_fails(void **state)
 	struct hook_log l = { .sxe_rule = true };
 	struct cfg_hooks h = { .ctx = &l, .validate = hook_validate, .apply = hook_apply };
 	tset(f->t, "system host-name other");
-	assert_int_equal(cfg_commit_check(f->t, &h, &f->fs), -1);
+	assert_int_equal(cfg_commit_check(NULL, f->t, hreg(&h), &f->fs), -1);
 	assert_render(&f->fs,
 	              "error: sxe interfaces (sxe-0/0/0.0 and sxe-0/0/1.0) cannot have same vlan "
 	              "member (1100)\n"
 	              "error: configuration check-out failed\n");
 	cfg_findings_free(&f->fs);
-	assert_int_equal(cfg_commit(f->st, NULL, f->t, &h, "root", "cli", NULL, NULL, &f->fs), -1);
+	assert_int_equal(cfg_commit(f->st, NULL, f->t, hreg(&h), "root", "cli", NULL, NULL, &f->fs), -1);
 	assert_int_equal(l.apply_calls, 0);
 	int64_t seq;
 	stored_text(f->st, 0, &text, &seq, 0);
@@ -489,7 +503,7 @@ static void test_commit_check_fails(void **state)
 	/* mandatory missing: no hook runs apply either */
 	l.sxe_rule = false;
 	tset(f->t, "vnfs vsrx no-autostart");
-	assert_int_equal(cfg_commit(f->st, NULL, f->t, &h, "root", "cli", NULL, NULL, &f->fs), -1);
+	assert_int_equal(cfg_commit(f->st, NULL, f->t, hreg(&h), "root", "cli", NULL, NULL, &f->fs), -1);
 	assert_int_equal(l.apply_calls, 0);
 	assert_true(f->fs.n == 1 && f->fs.f[0].mandatory);
 }
@@ -509,7 +523,7 @@ static void test_hook_failure_undoes(void **state)
 	struct cfg_hooks h = { .ctx = &l, .validate = hook_validate, .apply = hook_apply };
 	struct cfg_buf out;
 	cfg_buf_init(&out);
-	assert_int_equal(cfg_commit(f->st, active, f->t, &h, "root", "cli", "vsrx", &out, &f->fs), -1);
+	assert_int_equal(cfg_commit(f->st, active, f->t, hreg(&h), "root", "cli", "vsrx", &out, &f->fs), -1);
 	/* applied, failed, applied back: the undo swaps old and new */
 	assert_int_equal(l.apply_calls, 2);
 	assert_ptr_equal(l.old2, l.new1);
@@ -564,7 +578,7 @@ static void test_undo_fails(void **state)
 	base(f->t);
 	int calls = 0;
 	struct cfg_hooks h = { .ctx = &calls, .apply = hook_apply_always_fails };
-	assert_int_equal(cfg_commit(f->st, NULL, f->t, &h, "root", "cli", NULL, NULL, &f->fs), -1);
+	assert_int_equal(cfg_commit(f->st, NULL, f->t, hreg(&h), "root", "cli", NULL, NULL, &f->fs), -1);
 	assert_int_equal(calls, 2);
 	assert_render(&f->fs,
 	              "error: ovs: transaction failed\n"
@@ -579,7 +593,7 @@ static void test_undo_fails(void **state)
 	/* a hook failing without findings still leaves one to print */
 	calls = 0;
 	h.apply = hook_apply_silent_fail;
-	assert_int_equal(cfg_commit(f->st, NULL, f->t, &h, "root", "cli", NULL, NULL, &f->fs), -1);
+	assert_int_equal(cfg_commit(f->st, NULL, f->t, hreg(&h), "root", "cli", NULL, NULL, &f->fs), -1);
 	assert_int_equal(calls, 2);
 	assert_render(&f->fs, "error: libvirt: connection refused\n"
 	                      "error: configuration check-out failed\n");
