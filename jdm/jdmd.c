@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "cfg_daemon.h"
-#include "cfg_diff.h"
 #include "cfg_err.h"
 #include "cfg_schema_data.h"
 #include "cfg_session.h"
@@ -26,54 +25,6 @@
 #include "jdm_hugepages.h"
 #include "jdm_ssh.h"
 #include "jdm_vnf.h"
-
-/* ---- bridge to the daemon's commit hooks (until cfg_daemon runs the
- * registry itself): the hooks hand effective trees, the registry gets their
- * diff; the first apply is the converge at start. ---- */
-struct jdm {
-	struct cfg_daemon *d;
-	struct cfg_subsys_reg *reg;
-	bool converged;
-};
-
-static void jdm_validate(void *ctx, const struct cfg_tree *t, struct cfg_findings *fs)
-{
-	struct jdm *j = ctx;
-	struct cfg_diff *diff = cfg_diff_new(cfg_daemon_active(j->d), t, CFG_DIFF_EFFECTIVE);
-	if (!diff) {
-		cfg_findings_add_line(fs, "%s", cfg_err_msg());
-		return;
-	}
-	cfg_subsys_validate(j->reg, t, diff, fs);
-	cfg_diff_free(diff);
-}
-
-static int jdm_apply(void *ctx, const struct cfg_tree *old_tree, const struct cfg_tree *new_tree,
-                     struct cfg_buf *out, struct cfg_findings *fs)
-{
-	struct jdm *j = ctx;
-	if (!j->converged) {
-		j->converged = true;
-		return cfg_subsys_converge(j->reg, new_tree, out, fs);
-	}
-	struct cfg_diff *diff = cfg_diff_new(old_tree, new_tree, CFG_DIFF_EFFECTIVE);
-	if (!diff)
-		return -1;
-	int rc = cfg_subsys_apply(j->reg, diff, out, fs);
-	cfg_diff_free(diff);
-	return rc;
-}
-
-static void jdm_tick(void *ctx)
-{
-	struct jdm *j = ctx;
-	cfg_subsys_tick(j->reg);
-}
-
-static int cfg_daemon_add_subsys(struct jdm *j, const struct cfg_subsys *row)
-{
-	return cfg_subsys_add(j->reg, row);
-}
 
 /* The `cli` binary: NFX_CLI, else beside the build tree of this jdmd
  * (BUILD/jdm/jdmd -> BUILD/cli/cli), else /usr/bin/cli. Writes into BUF. */
@@ -172,19 +123,14 @@ int main(int argc, char **argv)
 		 .validate = jdm_vnf_validate, .apply = jdm_vnf_apply, .converge = jdm_vnf_converge,
 		 .tick = jdm_vnf_tick},
 	};
-	struct jdm j = {.d = d, .reg = cfg_subsys_reg_new()};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-		if (cfg_daemon_add_subsys(&j, &rows[i]) < 0) {
+		if (cfg_daemon_add_subsys(d, &rows[i]) < 0) {
 			fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
 			return 1;
 		}
-	struct cfg_hooks h = {.ctx = &j, .validate = jdm_validate, .apply = jdm_apply};
-	cfg_daemon_set_hooks(d, &h);
-	cfg_daemon_set_tick(d, 1000, jdm_tick, &j);
 	int rc = cfg_daemon_run(d);
 	if (rc < 0)
 		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
-	cfg_subsys_reg_free(j.reg);
 	jdm_vnf_free(vnf);
 	jdm_huge_free(huge);
 	jdm_ssh_free(ssh);
