@@ -47,6 +47,8 @@ mkdir -p "$img"
 for i in $(seq $N); do cp "$img/base.qcow2" "$img/vnf$i.qcow2"; done
 NFX_IMAGE_DIR="$img" "$NFX" up --state-dir "$state" >/dev/null
 sock="$state/jdm.sock"
+out="$(printf 'configure\nset system virtualization accel tcg\ncommit\n' | cli)" || { echo "$out"; fail "first commit"; }
+grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "first commit"; }
 
 echo "--- session A: load $N VNFs, then commit"
 mkfifo "$state/a.in"
@@ -55,7 +57,6 @@ apid=$!
 exec 7>"$state/a.in"
 {
 	echo configure
-	echo "set system virtualization accel tcg"
 	echo "load set terminal"
 	for i in $(seq $N); do
 		echo "set virtual-network-functions vnf$i image $img/vnf$i.qcow2"
@@ -81,7 +82,7 @@ while ! grep -q ' commit complete$' "$state/a.out"; do
 		case "$cmd" in
 		"show virtual-network-functions") grep -q '^ID  *Name  *State  *Liveliness' <<<"$out" ||
 			fail "B: unexpected answer to $cmd: $out" ;;
-		"show system commit") [[ -n "$out" ]] || fail "B: empty answer to $cmd" ;;
+		"show system commit") grep -q '^0 ' <<<"$out" || fail "B: unexpected answer to $cmd: $out" ;;
 		esac
 		echo "$t0 $t1 $cmd" >>"$state/b.log"
 	done
@@ -91,16 +92,19 @@ wait "$apid" || true
 apid=""
 t_done="$(awk '/ commit complete$/ {print $1; exit}' "$state/a.out")"
 echo "commit sent at $t_sent, complete at $t_done"
-awk -v s="$t_sent" -v d="$t_done" '{ printf "  B %-34s %.3f..%.3f s%s\n", $3 " " $4 " " $5, $1 - s, $2 - s,
-	($1 > s && $2 < d) ? "  (during the commit)" : "" }' "$state/b.log"
+show_b() { # the other session's answers, relative to the commit
+	awk -v s="$t_sent" -v d="$t_done" '{ printf "  B %-34s %.3f..%.3f s%s\n", $3 " " $4 " " $5, $1 - s, $2 - s,
+		($1 > s && $2 < d) ? "  (during the commit)" : "" }' "$state/b.log"
+}
+awk '{ l = $2 - $1; if (l > m) m = l } END { printf "B: %d answers, the slowest took %.3f s\n", NR, m }' "$state/b.log"
 
 # slow answers: the loop was blocked
 slow="$(awk '$2 - $1 > 5 {print}' "$state/b.log")"
-[[ -z "$slow" ]] || fail "B waited more than 5 s for an answer: $slow"
+[[ -z "$slow" ]] || { show_b; fail "B waited more than 5 s for an answer: $slow"; }
 for cmd in "show virtual-network-functions" "show system commit"; do
 	k="$(awk -v s="$t_sent" -v d="$t_done" -v c="$cmd" '{ x = $3; for (i = 4; i <= NF; i++) x = x " " $i }
 		x == c && $1 > s && $2 < d { n++ } END { print n + 0 }' "$state/b.log")"
-	[[ "$k" -ge 1 ]] || fail "no '$cmd' of session B answered while A's commit applied"
+	[[ "$k" -ge 1 ]] || { show_b; fail "no '$cmd' of session B answered while A's commit applied"; }
 	echo "'$cmd': $k answers while the commit applied"
 done
 
