@@ -74,6 +74,7 @@ struct jdm_vnf {
 	pthread_mutex_t virt_mu;
 	struct jdm_virt *virt;
 	bool watched;         /* virt's fd is watched by the loop */
+	bool closing;         /* jdm_vnf_free: events are dropped */
 	int cb_id;
 	pthread_mutex_t net_mu;
 	struct jdm_intnet *net;
@@ -1111,6 +1112,10 @@ static void on_lifecycle_main(void *arg)
 {
 	struct lc_event *e = arg;
 	struct jdm_vnf *v = e->v;
+	if (v->closing) {
+		free(e);
+		return;
+	}
 	bool restart = false;
 	pthread_mutex_lock(&v->mu);
 	struct vnf_rt *r = rt_find(v, e->name);
@@ -1626,6 +1631,8 @@ void jdm_vnf_free(struct jdm_vnf *v)
 	if (v->virt) {
 		if (v->cb_id >= 0)
 			virConnectDomainEventDeregisterAny(jdm_virt_conn(v->virt), v->cb_id);
+		v->closing = true;
+		jdm_virt_dispatch(v->virt); /* what is still posted (events dropped) */
 		if (v->watched)
 			cfg_daemon_unwatch(v->d, jdm_virt_fd(v->virt));
 		jdm_virt_close(v->virt);
