@@ -112,6 +112,7 @@ int main(int argc, char **argv)
 	struct jdm_vnf *vnf = jdm_vnf_new(d, &vo);
 	struct jdm_huge *huge = jdm_huge_new(jdm_vnf_sysfs_root(vnf), !jdm_vnf_config_only(vnf),
 	                                     jdm_vnf_huge_in_use, vnf);
+	/* orders leave room for the host-os switch (30), SR-IOV (40), SNMP (60), IPsec (70) */
 	const struct cfg_subsys rows[] = {
 		{.name = "accounts", .order = 10, .owns = jdm_ssh_owns, .ctx = ssh,
 		 .validate = jdm_ssh_validate, .apply = jdm_ssh_apply, .converge = jdm_ssh_converge,
