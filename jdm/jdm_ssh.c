@@ -38,16 +38,6 @@ struct jdm_ssh {
 const char *const jdm_ssh_owns[] = {"system services ssh", "system root-authentication",
                                     "system login", "interfaces jmgmt0", NULL};
 
-/* C or the first sibling after it that is not deactivated (FOR_ACTIVE: the
- * active children of N). */
-static const struct cfg_node *next_active(const struct cfg_node *c)
-{
-	while (c && (c->flags & CFG_N_INACTIVE))
-		c = c->next;
-	return c;
-}
-#define FOR_ACTIVE(c, n) for (const struct cfg_node *c = next_active((n) ? (n)->child : NULL); c; \
-                              c = next_active(c->next))
 
 static int write_file(const char *path, const char *text, mode_t mode)
 {
@@ -164,10 +154,10 @@ static const char *const KEY_TYPES[][2] = {{"ssh-rsa", "ssh-rsa"}, {"ssh-ed25519
 
 static void check_keys(const struct cfg_node *auth, struct cfg_findings *fs)
 {
-	FOR_ACTIVE(c, auth)
-		for (size_t k = 0; k < 2; k++)
-			if (strcmp(c->schema->name, KEY_TYPES[k][0]) == 0 && c->value &&
-			    !key_ok(KEY_TYPES[k][1], c->value))
+	for (size_t k = 0; k < 2; k++)
+		for (const struct cfg_node *c = cfg_node_child(auth, KEY_TYPES[k][0], NULL, CFG_AT_ACTIVE);
+		     c; c = cfg_node_next_same(c, CFG_AT_ACTIVE))
+			if (c->value && !key_ok(KEY_TYPES[k][1], c->value))
 				cfg_findings_add(fs, auth, NULL,
 				                 "%s key is not one line of \"%s BASE64 [comment]\"",
 				                 KEY_TYPES[k][0], KEY_TYPES[k][1]);
@@ -195,10 +185,11 @@ void jdm_ssh_validate(void *ctx, const struct cfg_tree *t, const struct cfg_diff
 /* Key lines of AUTH (a root-authentication or authentication node). */
 static void key_lines(const struct cfg_node *auth, struct cfg_buf *b)
 {
-	FOR_ACTIVE(c, auth)
-		if ((strcmp(c->schema->name, "ssh-rsa") == 0 || strcmp(c->schema->name, "ssh-ed25519") == 0) &&
-		    c->value)
-			cfg_buf_printf(b, "%s\n", c->value);
+	for (size_t k = 0; k < 2; k++)
+		for (const struct cfg_node *c = cfg_node_child(auth, KEY_TYPES[k][0], NULL, CFG_AT_ACTIVE);
+		     c; c = cfg_node_next_same(c, CFG_AT_ACTIVE))
+			if (c->value)
+				cfg_buf_printf(b, "%s\n", c->value);
 }
 
 /* Accounts jdmd created, one name per line in DIR/accounts. */

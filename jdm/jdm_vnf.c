@@ -143,11 +143,14 @@ static struct cfg_node *vnf_node(const struct cfg_tree *t, const char *name)
 
 static const char *image_path(const struct cfg_node *vnf)
 {
-	struct cfg_node *img = child(vnf, "image");
-	for (struct cfg_node *c = img ? img->child : NULL; c; c = c->next)
-		if ((c->schema->flags & CFG_F_POSITIONAL) && !(c->flags & CFG_N_INACTIVE))
-			return c->value;
-	return NULL;
+	return leaf(child(vnf, "image"), "path");
+}
+
+/* The first active VNF of T (the next: cfg_node_next_same(n, CFG_AT_ACTIVE)). */
+static struct cfg_node *vnf_first_active(const struct cfg_tree *t)
+{
+	struct cfg_node *c = cfg_tree_at(t, NULL, "virtual-network-functions", CFG_AT_ACTIVE);
+	return cfg_node_child(c, "vnf", NULL, CFG_AT_ACTIVE);
 }
 
 static bool in_host_netns(void)
@@ -508,8 +511,9 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 	bool any_pin = false;
 	for (unsigned i = 0; i < MAX_PIN; i++)
 		pin[i] = -1;
-	for (struct cfg_node *c = cpu ? cpu->child : NULL; c; c = c->next)
-		if (c->schema->kind == CFG_LIST && c->value && !(c->flags & CFG_N_INACTIVE)) {
+	for (struct cfg_node *c = cfg_node_child(cpu, "vcpu", NULL, CFG_AT_ACTIVE); c;
+	     c = cfg_node_next_same(c, CFG_AT_ACTIVE))
+		if (c->value) {
 			unsigned idx = (unsigned)strtoul(c->value, NULL, 10);
 			const char *p = leaf(c, "physical-cpu");
 			if (idx < MAX_PIN && idx < s.vcpus && p) {
@@ -532,8 +536,9 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 	s.cache = leaf(img, "driver-cache");
 	struct jdm_domain_disk disks[MAX_STORAGE];
 	size_t nd = 0;
-	for (struct cfg_node *c = n->child; c && nd < MAX_STORAGE; c = c->next)
-		if (!strcmp(c->schema->name, "storage") && c->value && !(c->flags & CFG_N_INACTIVE)) {
+	for (struct cfg_node *c = cfg_node_child(n, "storage", NULL, CFG_AT_ACTIVE); c && nd < MAX_STORAGE;
+	     c = cfg_node_next_same(c, CFG_AT_ACTIVE))
+		if (c->value) {
 			memset(&disks[nd], 0, sizeof disks[nd]);
 			disks[nd].dev = c->value;
 			disks[nd].type = leaf(c, "type");
@@ -655,7 +660,7 @@ void jdm_vnf_validate(void *ctx, const struct cfg_tree *new_tree, const struct c
 		return; /* images and files are the host's: not checked without one */
 	/* on the loop thread: the hypervisor is opened here (its fd is watched
 	   by the loop) before an apply on the commit job's thread needs it */
-	if (vnfs_first(new_tree))
+	if (vnf_first_active(new_tree))
 		ensure_virt(v);
 	struct check_ctx c = {v, fs};
 	cfg_diff_entries(diff, "virtual-network-functions", check_entry, &c);
@@ -668,8 +673,8 @@ unsigned long jdm_vnf_huge_in_use(void *ctx, unsigned page_kib)
 	if (v->none || !conn_of(v))
 		return 0;
 	const struct cfg_tree *act = cfg_daemon_active(v->d);
-	for (struct cfg_node *n = vnfs_first(act); n; n = n->next) {
-		if (!n->value || (n->flags & CFG_N_INACTIVE))
+	for (struct cfg_node *n = vnf_first_active(act); n; n = cfg_node_next_same(n, CFG_AT_ACTIVE)) {
+		if (!n->value)
 			continue;
 		struct cfg_node *mem = child(n, "memory");
 		struct cfg_node *hp = child(child(mem, "features"), "hugepages");
@@ -997,7 +1002,7 @@ static int work_begin(struct jdm_vnf *v, const struct cfg_tree *t, struct cfg_fi
 	char vnfs[PATH_MAX], libvirt_dir[PATH_MAX];
 	pathf(vnfs, sizeof vnfs, "%s/vnf", v->state_dir);
 	pathf(libvirt_dir, sizeof libvirt_dir, "%s/libvirt", v->state_dir);
-	if (!vnfs_first(t) && !conn_of(v) && access(vnfs, F_OK) != 0 && access(libvirt_dir, F_OK) != 0)
+	if (!vnf_first_active(t) && !conn_of(v) && access(vnfs, F_OK) != 0 && access(libvirt_dir, F_OK) != 0)
 		return 0;
 	if (ensure_virt(v) < 0) {
 		struct cfg_node *at = cfg_tree_at(t, NULL, "virtual-network-functions", CFG_AT_ACTIVE);
@@ -1043,9 +1048,9 @@ static int apply_diff(struct jdm_vnf *v, const struct cfg_diff *diff, struct cfg
 	struct entries e = {.w = &w, .all = cfg_diff_touches(diff, "system virtualization")};
 	cfg_diff_entries(diff, "virtual-network-functions", apply_entry, &e);
 	if (e.all)
-		for (struct cfg_node *n = vnfs_first(t); n && w.rc == 0; n = n->next)
-			if (!(n->flags & CFG_N_INACTIVE))
-				realise_vnf(&w, n);
+		for (struct cfg_node *n = vnf_first_active(t); n && w.rc == 0;
+		     n = cfg_node_next_same(n, CFG_AT_ACTIVE))
+			realise_vnf(&w, n);
 	work_finish(&w);
 	return w.rc;
 }
@@ -1088,9 +1093,8 @@ int jdm_vnf_converge(void *ctx, const struct cfg_tree *active, struct cfg_buf *o
 		v->rt[i]->seen = false;
 	pthread_mutex_unlock(&v->mu);
 	struct work w = {.v = v, .t = active, .out = out, .fs = fs};
-	for (struct cfg_node *n = vnfs_first(active); n; n = n->next)
-		if (!(n->flags & CFG_N_INACTIVE))
-			realise_vnf(&w, n);
+	for (struct cfg_node *n = vnf_first_active(active); n; n = cfg_node_next_same(n, CFG_AT_ACTIVE))
+		realise_vnf(&w, n);
 	/* forget runtime state of VNFs that are not configured */
 	pthread_mutex_lock(&v->mu);
 	size_t j = 0;
