@@ -400,63 +400,73 @@ static void report_unique(struct validate *v)
 	free(groups);
 }
 
-/* N exists (active). Check its mandatory children, then walk them. */
-static void validate_node(struct validate *v, const struct cfg_node *n)
+/* N exists (active): are its mandatory children there? */
+static void check_mandatory(struct validate *v, const struct cfg_node *n)
 {
 	const struct cfg_schema *s = n->schema;
 	size_t nc = s ? s->n_children : 0;
-	if (nc) {
-		bool small[64];
-		bool *seen = nc <= 64 ? small : calloc(nc, sizeof *seen);
-		if (!seen)
-			abort();
-		memset(seen, 0, nc * sizeof *seen);
-		bool any_mandatory = false;
-		for (size_t i = 0; i < nc; i++)
-			any_mandatory |= (s->children[i]->flags & CFG_F_MANDATORY) != 0;
-		if (any_mandatory) {
-			const struct cfg_schema *last = NULL;
-			for (const struct cfg_node *c = n->child; c; c = c->next) {
-				if (c->schema == last || !node_exists(c))
-					continue; /* entries of the same list: one is enough */
-				size_t idx = c->schema->index;
-				if (idx >= nc || s->children[idx] != c->schema)
-					for (idx = 0; idx < nc && s->children[idx] != c->schema; idx++)
-						;
-				if (idx < nc) {
-					seen[idx] = true;
-					last = c->schema;
-				}
-			}
-			for (size_t i = 0; i < nc; i++) {
-				const struct cfg_schema *cs = s->children[i];
-				if (!(cs->flags & CFG_F_MANDATORY) || seen[i])
-					continue;
-				char *st = stmt_text(cs, NULL);
-				struct cfg_finding *f = findings_push(v->fs, edit_path(n), st,
-				                                      NULL);
-				if (asprintf(&f->msg, "Missing mandatory statement: %s", st) < 0)
-					abort();
-				f->mandatory = true;
-			}
-		}
-		if (seen != small)
-			free(seen);
-	}
-
+	if (!nc)
+		return;
+	bool any_mandatory = false;
+	for (size_t i = 0; i < nc; i++)
+		any_mandatory |= (s->children[i]->flags & CFG_F_MANDATORY) != 0;
+	if (!any_mandatory)
+		return;
+	bool small[64];
+	bool *seen = nc <= 64 ? small : calloc(nc, sizeof *seen);
+	if (!seen)
+		abort();
+	memset(seen, 0, nc * sizeof *seen);
+	const struct cfg_schema *last = NULL;
 	for (const struct cfg_node *c = n->child; c; c = c->next) {
-		if (!node_exists(c))
-			continue;
-		const struct cfg_schema *cs = c->schema;
-		if (cs->kind == CFG_LEAF || cs->kind == CFG_LEAFLIST) {
-			if (cs->ref)
-				check_ref(v, c);
-			if (cs->flags & CFG_F_UNIQUE)
-				record_unique(v, c);
+		if (c->schema == last || !node_exists(c))
+			continue; /* entries of the same list: one is enough */
+		size_t idx = c->schema->index;
+		if (idx >= nc || s->children[idx] != c->schema)
+			for (idx = 0; idx < nc && s->children[idx] != c->schema; idx++)
+				;
+		if (idx < nc) {
+			seen[idx] = true;
+			last = c->schema;
 		}
-		if (cs->n_children)
-			validate_node(v, c); /* also when empty: mandatory children */
 	}
+	for (size_t i = 0; i < nc; i++) {
+		const struct cfg_schema *cs = s->children[i];
+		if (!(cs->flags & CFG_F_MANDATORY) || seen[i])
+			continue;
+		char *st = stmt_text(cs, NULL);
+		struct cfg_finding *f = findings_push(v->fs, edit_path(n), st, NULL);
+		if (asprintf(&f->msg, "Missing mandatory statement: %s", st) < 0)
+			abort();
+		f->mandatory = true;
+	}
+	if (seen != small)
+		free(seen);
+}
+
+static void validate_node(struct validate *v, const struct cfg_node *n);
+
+/* C exists (active): its own checks, then its subtree. */
+static void validate_child(struct validate *v, const struct cfg_node *c)
+{
+	const struct cfg_schema *cs = c->schema;
+	if (cs->kind == CFG_LEAF || cs->kind == CFG_LEAFLIST) {
+		if (cs->ref)
+			check_ref(v, c);
+		if (cs->flags & CFG_F_UNIQUE)
+			record_unique(v, c);
+	}
+	if (cs->n_children)
+		validate_node(v, c); /* also when empty: mandatory children */
+}
+
+/* N exists (active). Check its mandatory children, then walk them. */
+static void validate_node(struct validate *v, const struct cfg_node *n)
+{
+	check_mandatory(v, n);
+	for (const struct cfg_node *c = n->child; c; c = c->next)
+		if (node_exists(c))
+			validate_child(v, c);
 }
 
 void cfg_validate(const struct cfg_tree *tree, struct cfg_findings *fs)
@@ -468,6 +478,179 @@ void cfg_validate(const struct cfg_tree *tree, struct cfg_findings *fs)
 	report_unique(&v);
 	free(v.refs);
 	free(v.uniq);
+}
+
+/* ---- validation proportional to the change ------------------------------
+ *
+ * The active tree was valid when it was committed, so only what the diff
+ * touches can be wrong now:
+ *   an added subtree          all its checks (mandatory, refs, unique)
+ *   a changed leaf            its ref, its uniqueness
+ *   a deleted subtree         its parent's mandatory children; and when it
+ *                             removes entries some `ref` may name (an entry of
+ *                             a referenced list, or an ancestor of the list),
+ *                             the whole tree is validated instead
+ *   a reorder                 nothing
+ * A unique value is checked against every entry of its scope. Small trees
+ * are always validated whole (the findings then come in walk order). */
+
+#define VALIDATE_WHOLE_BELOW 2048 /* nodes */
+
+/* Is S (a schema node) the list some `ref` names, or an ancestor of one? */
+static bool schema_holds_ref_target(const struct cfg_schema *root, const struct cfg_schema *x,
+                                    const struct cfg_schema *s)
+{
+	for (size_t i = 0; i < s->n_children; i++) {
+		const struct cfg_schema *c = s->children[i];
+		if (c->ref) {
+			/* resolve "host-os vlans" to its list, schema only */
+			const struct cfg_schema *sc = root, *list = NULL;
+			char *copy = xstrdup(c->ref), *save = NULL;
+			for (char *w = strtok_r(copy, " \t", &save); w && sc;
+			     w = strtok_r(NULL, " \t", &save)) {
+				const struct cfg_schema *k = cfg_schema_child(sc, w);
+				if (!k)
+					break;
+				if (k->kind == CFG_LIST) {
+					list = k;
+					break;
+				}
+				sc = k;
+				const struct cfg_schema *pos = cfg_schema_positional(k);
+				if (pos && pos->kind == CFG_LIST && !save[strspn(save, " \t")]) {
+					list = pos;
+					break;
+				}
+			}
+			free(copy);
+			if (!list)
+				return true; /* a bad path: let the whole validation say so */
+			for (const struct cfg_schema *a = list; a; a = a->parent)
+				if (a == x)
+					return true;
+		}
+		if (schema_holds_ref_target(root, x, c))
+			return true;
+	}
+	return false;
+}
+
+/* The node of T at N's place (N from another tree of the same schema). */
+static const struct cfg_node *same_place(const struct cfg_tree *t, const struct cfg_node *n)
+{
+	struct cfg_step path[128];
+	int k = cfg_tree_path(n, path, sizeof path / sizeof *path);
+	return k < 0 ? NULL : cfg_tree_find(t, NULL, path, (size_t)k);
+}
+
+/* Check every recorded unique leaf against all entries of its scope. */
+static void unique_against_scope(struct validate *v)
+{
+	for (size_t i = 0; i < v->n_uniq; i++) {
+		const struct unique_rec *r = &v->uniq[i];
+		bool done = false;
+		for (size_t k = 0; k < i && !done; k++)
+			done = v->uniq[k].leaf == r->leaf && v->uniq[k].scope == r->scope &&
+			       !strcmp(v->uniq[k].node->value, r->node->value);
+		if (done)
+			continue;
+		/* the schema steps from the entry down to the leaf */
+		const struct cfg_schema *steps[32];
+		size_t ns = 0;
+		for (const struct cfg_node *x = r->node; x != r->entry && ns < 32; x = x->parent)
+			steps[ns++] = x->schema;
+		if (ns == 32)
+			continue;
+		struct cfg_buf names;
+		cfg_buf_init(&names);
+		const struct cfg_node *users[2] = {NULL, NULL};
+		size_t nusers = 0;
+		for (const struct cfg_node *e = r->scope->child; e; e = e->next) {
+			if (e->schema != r->entry->schema || !node_exists(e))
+				continue;
+			const struct cfg_node *x = e;
+			for (size_t k = ns; k-- > 0 && x;) {
+				x = cfg_tree_child(v->tree, x, steps[k], NULL);
+				if (x && (x->flags & CFG_N_INACTIVE))
+					x = NULL;
+			}
+			if (!x || !x->value || strcmp(x->value, r->node->value))
+				continue;
+			if (nusers < 2)
+				users[nusers] = x;
+			nusers++;
+			cfg_buf_putc(&names, ' ');
+			cfg_buf_puts(&names, e->value ? e->value : "?");
+		}
+		if (nusers > 1) {
+			char *st = stmt_text(r->leaf, users[1]->value);
+			cfg_findings_add(v->fs, users[1]->parent, st, "%s %s is used by more than one %s:%s",
+			                 r->leaf->name, users[1]->value, r->entry->schema->name, names.p);
+			free(st);
+		}
+		cfg_buf_free(&names);
+	}
+}
+
+/* Validate CAND knowing only DIFF (EFFECTIVE, from a valid active tree)
+ * changed. false: it cannot (the caller validates the whole tree). */
+static bool validate_change(const struct cfg_tree *cand, const struct cfg_diff *d,
+                            struct cfg_findings *fs)
+{
+	const struct cfg_tree *old_t = cfg_diff_old(d);
+	if (cfg_tree_count(cand) < VALIDATE_WHOLE_BELOW || !old_t || !cfg_tree_count(old_t))
+		return false;
+	const struct cfg_schema *root = cfg_tree_schema(cand);
+	for (size_t i = 0; i < cfg_diff_count(d); i++) {
+		const struct cfg_diff_ent *e = cfg_diff_at(d, i);
+		if (e->op == CFG_DIFF_DEL && schema_holds_ref_target(root, e->old_node->schema, root))
+			return false;
+	}
+	struct validate v = { .tree = cand, .fs = fs };
+	size_t mark = fs->n;
+	for (size_t i = 0; i < cfg_diff_count(d); i++) {
+		const struct cfg_diff_ent *e = cfg_diff_at(d, i);
+		if (v.n_uniq > 64)
+			goto whole;
+		if (e->op == CFG_DIFF_ADD) {
+			if (e->new_node->parent)
+				validate_child(&v, e->new_node);
+			else
+				validate_node(&v, e->new_node);
+		} else if (e->op == CFG_DIFF_DEL) {
+			const struct cfg_node *p = e->old_node->parent ? same_place(cand, e->old_node->parent)
+			                                               : NULL;
+			if (p && node_exists_up(p))
+				check_mandatory(&v, p);
+		} else if (!e->reorder && e->new_node) {
+			const struct cfg_node *n = e->new_node;
+			const struct cfg_schema *cs = n->schema;
+			if (cs->kind == CFG_LEAF || cs->kind == CFG_LEAFLIST) {
+				if (cs->ref)
+					check_ref(&v, n);
+				if (cs->flags & CFG_F_UNIQUE)
+					record_unique(&v, n);
+			}
+		}
+	}
+	if (v.n_uniq > 64)
+		goto whole;
+	unique_against_scope(&v);
+	free(v.refs);
+	free(v.uniq);
+	return true;
+whole:
+	/* a large change: checking each unique value against its scope would
+	   cost more than the whole validation */
+	for (size_t k = mark; k < fs->n; k++) {
+		free(fs->f[k].edit);
+		free(fs->f[k].stmt);
+		free(fs->f[k].msg);
+	}
+	fs->n = mark;
+	free(v.refs);
+	free(v.uniq);
+	return false;
 }
 
 /* ---- commit ------------------------------------------------------------ */
@@ -531,14 +714,17 @@ struct cfg_commit_plan *cfg_commit_prepare(const struct cfg_tree *active, const 
 	p->cand = cand;
 	p->reg = r;
 	size_t before = cfg_findings_errors(fs);
-	cfg_validate(cand, fs);
-	if (r && cfg_subsys_count(r)) {
+	bool rows = r && cfg_subsys_count(r);
+	if (rows || (active && cfg_tree_count(cand) >= VALIDATE_WHOLE_BELOW)) {
 		if (!(p->diff = cfg_diff_new(active, cand, CFG_DIFF_EFFECTIVE))) {
 			free(p);
 			return NULL;
 		}
-		cfg_subsys_validate(r, cand, p->diff, fs);
 	}
+	if (!p->diff || !validate_change(cand, p->diff, fs))
+		cfg_validate(cand, fs);
+	if (rows)
+		cfg_subsys_validate(r, cand, p->diff, fs);
 	if (cfg_findings_errors(fs) > before) {
 		cfg_commit_plan_free(p);
 		cfg_err_set("configuration check-out failed");
@@ -667,17 +853,32 @@ done:
 
 /* ---- the compatibility row --------------------------------------------- */
 
+/* T itself when every node of it counts (nothing inactive: the common
+ * case, no copy), else its effective copy. *OWN gets what to free. */
+static const struct cfg_tree *effective_view(const struct cfg_tree *t, struct cfg_tree **own)
+{
+	*own = NULL;
+	const struct cfg_node *root = cfg_tree_root(t);
+	for (const struct cfg_node *n = cfg_tree_next(root, root); n; n = cfg_tree_next(root, n))
+		if (!node_exists(n)) {
+			*own = cfg_commit_effective(t);
+			return *own;
+		}
+	return t;
+}
+
 struct hooks_pair {
-	struct cfg_tree *old_eff, *new_eff; /* owned */
+	const struct cfg_tree *old_eff, *new_eff;
+	struct cfg_tree *own_old, *own_new; /* owned copies, or NULL */
 };
 
 static int hooks_pair(const struct cfg_diff *diff, struct hooks_pair *hp)
 {
-	hp->old_eff = cfg_commit_effective(cfg_diff_old(diff));
-	hp->new_eff = cfg_commit_effective(cfg_diff_new_tree(diff));
+	hp->old_eff = effective_view(cfg_diff_old(diff), &hp->own_old);
+	hp->new_eff = effective_view(cfg_diff_new_tree(diff), &hp->own_new);
 	if (!hp->old_eff || !hp->new_eff) {
-		cfg_tree_free(hp->old_eff);
-		cfg_tree_free(hp->new_eff);
+		cfg_tree_free(hp->own_old);
+		cfg_tree_free(hp->own_new);
 		return -1;
 	}
 	return 0;
@@ -685,8 +886,8 @@ static int hooks_pair(const struct cfg_diff *diff, struct hooks_pair *hp)
 
 static void hooks_pair_free(struct hooks_pair *hp)
 {
-	cfg_tree_free(hp->old_eff);
-	cfg_tree_free(hp->new_eff);
+	cfg_tree_free(hp->own_old);
+	cfg_tree_free(hp->own_new);
 }
 
 static void hooks_validate(void *ctx, const struct cfg_tree *new_tree, const struct cfg_diff *diff,
@@ -696,13 +897,14 @@ static void hooks_validate(void *ctx, const struct cfg_tree *new_tree, const str
 	(void)diff;
 	if (!h->validate)
 		return;
-	struct cfg_tree *eff = cfg_commit_effective(new_tree);
+	struct cfg_tree *own;
+	const struct cfg_tree *eff = effective_view(new_tree, &own);
 	if (!eff) {
 		cfg_findings_add_line(fs, "%s", cfg_err_msg());
 		return;
 	}
 	h->validate(h->ctx, eff, fs);
-	cfg_tree_free(eff);
+	cfg_tree_free(own);
 }
 
 /* Put the world back to OLD after NEW was (partly) applied. */
