@@ -9,6 +9,7 @@
 #include "cfg_subsys.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -849,6 +850,267 @@ done:
 	cfg_buf_free(&text);
 	cfg_commit_plan_free(p);
 	return ret;
+}
+
+/* ---- the stored text, by chunks ---------------------------------------- */
+
+struct chunk {
+	const struct cfg_schema *s1, *s2; /* top-level statement; the node below it (NULL: whole) */
+	char *v1, *v2;                    /* their values (owned), NULL for containers */
+	size_t off, len;                  /* in the text */
+};
+
+struct chunks {
+	struct chunk *c;
+	size_t n, cap;
+	struct cfg_buf text;
+};
+
+struct cfg_commit_text {
+	struct chunks cur;   /* of the last accepted tree */
+	struct chunks next;  /* built, not yet accepted */
+	bool valid;          /* CUR describes a tree */
+	size_t *hash;        /* index+1 of CUR's chunks by key, lazily built */
+	size_t nhash;
+};
+
+static void chunks_free(struct chunks *k)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		free(k->c[i].v1);
+		free(k->c[i].v2);
+	}
+	free(k->c);
+	cfg_buf_free(&k->text);
+	memset(k, 0, sizeof *k);
+}
+
+struct cfg_commit_text *cfg_commit_text_new(void)
+{
+	struct cfg_commit_text *c = calloc(1, sizeof *c);
+	if (!c)
+		cfg_err_set("out of memory");
+	return c;
+}
+
+void cfg_commit_text_free(struct cfg_commit_text *c)
+{
+	if (!c)
+		return;
+	chunks_free(&c->cur);
+	chunks_free(&c->next);
+	free(c->hash);
+	free(c);
+}
+
+static bool str_same(const char *a, const char *b)
+{
+	return (!a || !b) ? a == b : !strcmp(a, b);
+}
+
+/* A top-level statement is cut into the chunks of its children unless it
+ * is a leaf or carries its own deactivate / annotate line (which comes
+ * after its children's lines). */
+static bool split_top(const struct cfg_node *c)
+{
+	return c->child && !(c->flags & CFG_N_INACTIVE) && !c->annotation;
+}
+
+static uint64_t key_hash(const struct cfg_schema *s1, const char *v1, const struct cfg_schema *s2,
+                         const char *v2)
+{
+	uint64_t h = (uint64_t)(uintptr_t)s1 * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)s2;
+	for (const char *v = v1; v && *v; v++)
+		h = (h ^ (unsigned char)*v) * 0x100000001B3ull;
+	h ^= 0xff;
+	for (const char *v = v2; v && *v; v++)
+		h = (h ^ (unsigned char)*v) * 0x100000001B3ull;
+	return h ^ (h >> 29);
+}
+
+static bool key_is(const struct chunk *k, const struct cfg_node *n1, const struct cfg_node *n2)
+{
+	return k->s1 == n1->schema && str_same(k->v1, n1->value) &&
+	       k->s2 == (n2 ? n2->schema : NULL) && str_same(k->v2, n2 ? n2->value : NULL);
+}
+
+static void hash_build(struct cfg_commit_text *c)
+{
+	free(c->hash);
+	c->nhash = 64;
+	while (c->nhash < c->cur.n * 2)
+		c->nhash *= 2;
+	c->hash = calloc(c->nhash, sizeof *c->hash);
+	if (!c->hash)
+		abort();
+	for (size_t i = 0; i < c->cur.n; i++) {
+		const struct chunk *k = &c->cur.c[i];
+		size_t h = (size_t)key_hash(k->s1, k->v1, k->s2, k->v2) & (c->nhash - 1);
+		while (c->hash[h])
+			h = (h + 1) & (c->nhash - 1);
+		c->hash[h] = i + 1;
+	}
+}
+
+/* The chunk of CUR with the key of (N1, N2), or NULL. */
+static struct chunk *cur_find(struct cfg_commit_text *c, const struct cfg_node *n1,
+                              const struct cfg_node *n2)
+{
+	if (!c->hash)
+		hash_build(c);
+	size_t h = (size_t)key_hash(n1->schema, n1->value, n2 ? n2->schema : NULL,
+	                            n2 ? n2->value : NULL) & (c->nhash - 1);
+	for (; c->hash[h]; h = (h + 1) & (c->nhash - 1)) {
+		struct chunk *k = &c->cur.c[c->hash[h] - 1];
+		if (key_is(k, n1, n2))
+			return k;
+	}
+	return NULL;
+}
+
+/* What the diff touches, by chunk key: (top, NULL) = all of a top-level
+ * statement, (top, child) = one chunk. */
+struct dirty {
+	const struct cfg_node **n1, **n2; /* nodes of either tree */
+	size_t n, cap;
+	bool all;
+};
+
+static void dirty_add(struct dirty *dt, const struct cfg_node *x)
+{
+	if (!x || !x->parent)
+		return; /* the root's annotation is not in the text */
+	const struct cfg_node *a1 = x, *a2 = NULL;
+	while (a1->parent && a1->parent->parent) {
+		a2 = a1;
+		a1 = a1->parent;
+	}
+	if (dt->n == dt->cap) {
+		size_t nc = dt->cap ? dt->cap * 2 : 16;
+		const struct cfg_node **m1 = realloc(dt->n1, nc * sizeof *m1);
+		if (!m1)
+			abort();
+		dt->n1 = m1;
+		const struct cfg_node **m2 = realloc(dt->n2, nc * sizeof *m2);
+		if (!m2)
+			abort();
+		dt->n2 = m2;
+		dt->cap = nc;
+	}
+	dt->n1[dt->n] = a1;
+	dt->n2[dt->n] = a1 == x ? NULL : a2;
+	dt->n++;
+}
+
+static bool same_key(const struct cfg_node *a, const struct cfg_node *b)
+{
+	return a->schema == b->schema && str_same(a->value, b->value);
+}
+
+static bool is_dirty(const struct dirty *dt, const struct cfg_node *n1, const struct cfg_node *n2)
+{
+	if (dt->all)
+		return true;
+	for (size_t i = 0; i < dt->n; i++) {
+		if (!same_key(dt->n1[i], n1))
+			continue;
+		if (!dt->n2[i] || !n2 || same_key(dt->n2[i], n2))
+			return true;
+	}
+	return false;
+}
+
+static void chunk_push(struct chunks *k, const struct cfg_node *n1, const struct cfg_node *n2,
+                       struct chunk *reuse, const char *from)
+{
+	if (k->n == k->cap) {
+		size_t nc = k->cap ? k->cap * 2 : 256;
+		struct chunk *m = realloc(k->c, nc * sizeof *m);
+		if (!m)
+			abort();
+		k->c = m;
+		k->cap = nc;
+	}
+	struct chunk *c = &k->c[k->n++];
+	c->s1 = n1->schema;
+	c->s2 = n2 ? n2->schema : NULL;
+	c->off = k->text.len;
+	if (reuse) {
+		/* the key moves over; the text is copied */
+		c->v1 = reuse->v1;
+		c->v2 = reuse->v2;
+		reuse->v1 = reuse->v2 = NULL;
+		reuse->s1 = NULL; /* taken: matches nothing any more */
+		cfg_buf_add(&k->text, from + reuse->off, reuse->len);
+	} else {
+		c->v1 = n1->value ? xstrdup(n1->value) : NULL;
+		c->v2 = n2 && n2->value ? xstrdup(n2->value) : NULL;
+		cfg_render_set(&k->text, n2 ? n2 : n1, false, CFG_R_FULL | CFG_R_SECRETS);
+	}
+	c->len = k->text.len - c->off;
+}
+
+int cfg_commit_text_build(struct cfg_commit_text *c, const struct cfg_tree *cand,
+                          const struct cfg_diff *full, const char **text, size_t *len)
+{
+	if (!c || !cand)
+		return cfg_err_set("commit text: no cache or tree");
+	chunks_free(&c->next);
+	struct dirty dt = {0};
+	dt.all = !c->valid || !full || cfg_diff_view(full) != CFG_DIFF_FULL || cfg_diff_count(full) > 4096;
+	for (size_t i = 0; !dt.all && i < cfg_diff_count(full); i++) {
+		const struct cfg_diff_ent *e = cfg_diff_at(full, i);
+		dirty_add(&dt, e->old_node);
+		dirty_add(&dt, e->new_node);
+	}
+	/* a reused chunk's text is copied from CUR's text */
+	const char *from = c->cur.text.p;
+	size_t k = 0; /* CUR's chunks in order: the usual match is the next one */
+	cfg_buf_add(&c->next.text, "", 0);
+	const struct cfg_node *root = cfg_tree_root(cand);
+	for (const struct cfg_node *n1 = root->child; n1; n1 = n1->next) {
+		bool split = split_top(n1);
+		for (const struct cfg_node *n2 = split ? n1->child : NULL; n2 || !split;
+		     n2 = split ? n2->next : NULL) {
+			struct chunk *reuse = NULL;
+			if (!is_dirty(&dt, n1, n2)) {
+				if (k < c->cur.n && key_is(&c->cur.c[k], n1, n2))
+					reuse = &c->cur.c[k];
+				else
+					reuse = cur_find(c, n1, n2);
+				if (reuse)
+					k = (size_t)(reuse - c->cur.c) + 1;
+			}
+			chunk_push(&c->next, n1, n2, reuse, from);
+			if (!split)
+				break;
+		}
+	}
+	free(dt.n1);
+	free(dt.n2);
+	*text = c->next.text.p;
+	*len = c->next.text.len;
+	return 0;
+}
+
+void cfg_commit_text_accept(struct cfg_commit_text *c, bool ok)
+{
+	if (!c)
+		return;
+	if (ok) {
+		chunks_free(&c->cur);
+		c->cur = c->next;
+		memset(&c->next, 0, sizeof c->next);
+		c->valid = true;
+	} else {
+		/* keys moved into NEXT are lost to CUR: start over next time */
+		chunks_free(&c->next);
+		chunks_free(&c->cur);
+		c->valid = false;
+	}
+	free(c->hash);
+	c->hash = NULL;
+	c->nhash = 0;
 }
 
 /* ---- the compatibility row --------------------------------------------- */

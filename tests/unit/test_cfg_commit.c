@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cfg_commit.h"
+#include "cfg_diff.h"
 #include "cfg_err.h"
 #include "cfg_render.h"
 #include "cfg_schema.h"
@@ -773,6 +774,108 @@ static void test_validate_change_matches_whole(void **state)
 	f->t = active;
 }
 
+/* The chunked store text equals the whole rendering after any change. */
+static void test_commit_text_chunks(void **state)
+{
+	struct fx *f = *state;
+	char line[160];
+	base(f->t);
+	for (int i = 0; i < 50; i++) {
+		snprintf(line, sizeof line, "host-os vlans w%d vlan-id %d", i, 1000 + i);
+		tset(f->t, line);
+		snprintf(line, sizeof line, "vnfs n%d image /i/%d.qcow2", i, i);
+		tset(f->t, line);
+	}
+	struct cfg_commit_text *c = cfg_commit_text_new();
+	assert_non_null(c);
+	struct cfg_tree *prev = NULL;
+	srand(5);
+	for (int round = 0; round < 400; round++) {
+		struct cfg_tree *cand = cfg_tree_dup(f->t);
+		int edits = round == 0 ? 0 : 1 + rand() % 3;
+		for (int k = 0; k < edits; k++) {
+			int v = rand() % 60;
+			struct cfg_node *n;
+			switch (rand() % 9) {
+			case 0:
+				snprintf(line, sizeof line, "host-os vlans w%d vlan-id %d", v, 3000 + round);
+				tset(cand, line);
+				break;
+			case 1:
+				snprintf(line, sizeof line, "vnfs n%d", v);
+				if ((n = tfind(cand, line)))
+					cfg_tree_delete(cand, n);
+				break;
+			case 2:
+				snprintf(line, sizeof line, "vnfs n%d no-autostart", v);
+				tset(cand, line);
+				break;
+			case 3:
+				n = tfind(cand, rand() % 2 ? "host-os" : "system");
+				if (n)
+					n->flags ^= CFG_N_INACTIVE;
+				break;
+			case 4:
+				snprintf(line, sizeof line, "vnfs n%d", v);
+				if ((n = tfind(cand, line))) {
+					free(n->annotation);
+					n->annotation = rand() % 2 ? strdup("note") : NULL;
+				}
+				break;
+			case 5:
+				n = tfind(cand, "system");
+				if (n) {
+					free(n->annotation);
+					n->annotation = rand() % 2 ? strdup("sys") : NULL;
+				}
+				break;
+			case 6: {
+				struct cfg_node *a = tfind(cand, "vnfs n1"), *b = tfind(cand, "vnfs n7");
+				if (a && b)
+					cfg_tree_move(cand, b, a, true);
+				break;
+			}
+			case 7:
+				snprintf(line, sizeof line, "host-os vlans w%d", v);
+				if ((n = tfind(cand, line)))
+					cfg_tree_delete(cand, n);
+				break;
+			default:
+				snprintf(line, sizeof line, "system host-name h%d", v);
+				tset(cand, line);
+				break;
+			}
+		}
+		struct cfg_diff *full = prev ? cfg_diff_new(prev, cand, CFG_DIFF_FULL) : NULL;
+		const char *text;
+		size_t len;
+		assert_int_equal(cfg_commit_text_build(c, cand, full, &text, &len), 0);
+		struct cfg_buf want;
+		cfg_buf_init(&want);
+		cfg_buf_puts(&want, "");
+		cfg_render_set(&want, cfg_tree_root(cand), false, CFG_R_FULL | CFG_R_SECRETS);
+		if (len != want.len || memcmp(text, want.p, len))
+			fail_msg("round %d:\n%.*s\nwanted:\n%s", round, (int)len, text, want.p);
+		cfg_buf_free(&want);
+		cfg_diff_free(full);
+		/* now and then the store "fails": the cache keeps the old text */
+		bool ok = rand() % 10 != 0;
+		cfg_commit_text_accept(c, ok);
+		if (ok) {
+			cfg_tree_free(prev);
+			prev = cand;
+			cfg_tree_free(f->t);
+			f->t = cfg_tree_dup(cand);
+		} else {
+			cfg_tree_free(cand);
+			cfg_tree_free(f->t);
+			f->t = prev ? cfg_tree_dup(prev) : cfg_tree_new(f->schema);
+		}
+	}
+	cfg_tree_free(prev);
+	cfg_commit_text_free(c);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -790,6 +893,7 @@ int main(void)
 		T(test_undo_fails),
 		T(test_large),
 		T(test_validate_change_matches_whole),
+		T(test_commit_text_chunks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
