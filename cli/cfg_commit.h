@@ -104,6 +104,26 @@ int cfg_commit(struct cfg_store *st, const struct cfg_tree *active, const struct
                const struct cfg_subsys_reg *r, const char *user, const char *client,
                const char *comment, struct cfg_buf *out, struct cfg_findings *fs);
 
+/* ---- the stored text, kept by chunks ----
+ * A revision's text is the full `display set` rendering (CFG_R_FULL |
+ * CFG_R_SECRETS). The cache keeps the text of the last accepted tree cut
+ * into chunks (each node two levels down, or a top-level statement that is
+ * a leaf, inactive or annotated), so the text of the next candidate only
+ * re-renders the chunks its CFG_DIFF_FULL diff touches.
+ *
+ * cfg_commit_text_build: the text of CAND, given FULL (the full diff from
+ * the tree of the last accepted text to CAND; NULL, or a cache that has
+ * accepted nothing yet: everything is rendered). The text stays owned by
+ * the cache until the next build. 0, or -1 (cfg_err set).
+ * cfg_commit_text_accept: OK true makes the built text the cache's (it was
+ * stored); false keeps the previous one. */
+struct cfg_commit_text;
+struct cfg_commit_text *cfg_commit_text_new(void);
+void cfg_commit_text_free(struct cfg_commit_text *c);
+int cfg_commit_text_build(struct cfg_commit_text *c, const struct cfg_tree *cand,
+                          const struct cfg_diff *full, const char **text, size_t *len);
+void cfg_commit_text_accept(struct cfg_commit_text *c, bool ok);
+
 /* A copy of T without inactive nodes. Caller owns. */
 struct cfg_tree *cfg_commit_effective(const struct cfg_tree *t);
 

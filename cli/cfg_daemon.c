@@ -53,6 +53,7 @@ struct cfg_daemon {
 	struct cfg_hooks hooks;
 	bool has_hooks, hooks_row, commit_check;
 	struct cfg_subsys_reg *reg;                  /* owned: the subsystem rows */
+	struct cfg_commit_text *text;                /* owned: the active text, by chunks */
 	bool cand_clean;      /* the shared candidate has no changes of its own */
 	/* commit jobs: one runs (its apply on a worker thread), the others wait */
 	struct job *job, *queue, *queue_tail;
@@ -248,7 +249,10 @@ struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o)
 	d->lfd = d->sfd = -1;
 	d->job_efd = -1;
 	d->reg = cfg_subsys_reg_new();
-	if (!d->reg) {
+	d->text = cfg_commit_text_new();
+	if (!d->reg || !d->text) {
+		cfg_subsys_reg_free(d->reg);
+		cfg_commit_text_free(d->text);
 		free(d);
 		return NULL;
 	}
@@ -343,6 +347,7 @@ void cfg_daemon_free(struct cfg_daemon *d)
 	if (d->job_efd >= 0)
 		close(d->job_efd);
 	cfg_subsys_reg_free(d->reg);
+	cfg_commit_text_free(d->text);
 	cfg_tree_free(d->cand);
 	cfg_tree_free(d->active);
 	cfg_store_close(d->store);
@@ -581,14 +586,16 @@ void cfg_daemon_session_gone(struct cfg_daemon *d, struct cfg_session *s)
 		d->lock = NULL;
 }
 
-/* Make CAND the active tree by patching the active one with the full diff
- * (no copy of the whole tree); the shared candidate follows when it had no
- * changes of its own. */
-static void install_active(struct cfg_daemon *d, const struct cfg_tree *cand)
+/* Make CAND the active tree by patching the active one with FULL (the full
+ * diff active -> CAND, taken and freed; NULL: computed here), not copying
+ * the whole tree; the shared candidate follows when it had no changes of
+ * its own. */
+static void install_active(struct cfg_daemon *d, const struct cfg_tree *cand, struct cfg_diff *full)
 {
 	bool cand_clean = !d->cand || d->cand == cand || d->cand_clean ||
 	                  cfg_tree_equal(cfg_tree_root(d->cand), cfg_tree_root(d->active));
-	struct cfg_diff *full = cfg_diff_new(d->active, cand, CFG_DIFF_FULL);
+	if (!full)
+		full = cfg_diff_new(d->active, cand, CFG_DIFF_FULL);
 	if (!full || cfg_diff_patch(d->active, full) < 0) {
 		logmsg(d, "installing the active configuration by patch failed (%s); copying it",
 		       cfg_err_msg());
@@ -716,9 +723,18 @@ static void job_after_phase(struct cfg_daemon *d, struct job *j)
 		job_finish(d, j, -1);
 		return;
 	}
-	/* the revision is stored on the loop thread */
-	if (cfg_commit_store(j->plan, d->store, NULL, 0, j->user, j->client, j->comment, NULL, 0,
-	                     &j->fs) < 0) {
+	/* the revision is stored on the loop thread; its text re-renders only
+	   the chunks the full diff (also what patches the active tree) touches */
+	struct cfg_diff *full = cfg_diff_new(d->active, j->cand, CFG_DIFF_FULL);
+	const char *text = NULL;
+	size_t len = 0;
+	if (full && cfg_commit_text_build(d->text, j->cand, full, &text, &len) < 0)
+		text = NULL;
+	int rc = cfg_commit_store(j->plan, d->store, text, len, j->user, j->client, j->comment, NULL,
+	                          0, &j->fs);
+	cfg_commit_text_accept(d->text, rc == 0 && text);
+	if (rc < 0) {
+		cfg_diff_free(full);
 		if (cfg_commit_plan_applies(j->plan)) {
 			job_run_phase(d, j, PH_UNDO);
 			return;
@@ -726,7 +742,10 @@ static void job_after_phase(struct cfg_daemon *d, struct job *j)
 		job_finish(d, j, -1);
 		return;
 	}
-	install_active(d, j->cand);
+	/* the plan borrows the active tree: gone before the patch */
+	cfg_commit_plan_free(j->plan);
+	j->plan = NULL;
+	install_active(d, j->cand, full);
 	job_finish(d, j, 0);
 }
 

@@ -109,6 +109,13 @@ static void diff_group_multi(struct cfg_diff *d, const struct cfg_node *o, const
 			j = group_next(j);
 		if (!i && !j)
 			break;
+		if (i && j && str_eq(i->value, j->value)) {
+			/* same key at the same place (the common case): no lookup */
+			diff_pair(d, i, j);
+			i = group_next(i);
+			j = group_next(j);
+			continue;
+		}
 		const struct cfg_node *mi = NULL, *mj = NULL;
 		if (i && !(mi = match(d, d->new_t, n, i))) {
 			push(d, CFG_DIFF_DEL, i, NULL);

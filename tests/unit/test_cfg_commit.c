@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cfg_commit.h"
+#include "cfg_diff.h"
 #include "cfg_err.h"
 #include "cfg_render.h"
 #include "cfg_schema.h"
@@ -647,6 +648,234 @@ static void test_large(void **state)
 	assert_true(t4 - t3 < 20000);
 }
 
+/* The findings as sorted lines (order aside, the same findings). */
+static char *sorted_findings(const struct cfg_findings *fs)
+{
+	char **l = calloc(fs->n + 1, sizeof *l);
+	assert_non_null(l);
+	for (size_t i = 0; i < fs->n; i++)
+		assert_true(asprintf(&l[i], "%s|%s|%s", fs->f[i].edit ? fs->f[i].edit : "",
+		                     fs->f[i].stmt ? fs->f[i].stmt : "", fs->f[i].msg) > 0);
+	for (size_t i = 0; i < fs->n; i++)
+		for (size_t j = i + 1; j < fs->n; j++)
+			if (strcmp(l[i], l[j]) > 0) {
+				char *x = l[i];
+				l[i] = l[j];
+				l[j] = x;
+			}
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	cfg_buf_puts(&b, "");
+	for (size_t i = 0; i < fs->n; i++) {
+		cfg_buf_printf(&b, "%s\n", l[i]);
+		free(l[i]);
+	}
+	free(l);
+	return cfg_buf_steal(&b);
+}
+
+/* On a large tree commit checks only what changed: the same findings as
+ * validating the whole tree, for random edits. */
+static void test_validate_change_matches_whole(void **state)
+{
+	struct fx *f = *state;
+	char line[160];
+	base(f->t);
+	for (int i = 0; i < 700; i++) {
+		snprintf(line, sizeof line, "host-os vlans w%d vlan-id %d", i, 1000 + i);
+		tset(f->t, line);
+	}
+	for (int i = 0; i < 300; i++) {
+		snprintf(line, sizeof line, "vnfs n%d image /i/%d.qcow2", i, i);
+		tset(f->t, line);
+		snprintf(line, sizeof line, "vnfs n%d uplink w%d", i, i);
+		tset(f->t, line);
+	}
+	assert_true(cfg_tree_count(f->t) > 2048);
+	cfg_validate(f->t, &f->fs);
+	assert_int_equal(f->fs.n, 0);
+	struct cfg_tree *active = f->t;
+	f->t = NULL;
+	srand(11);
+	int incremental_errors = 0;
+	for (int round = 0; round < 300; round++) {
+		struct cfg_tree *cand = cfg_tree_dup(active);
+		int edits = 1 + rand() % 3;
+		for (int k = 0; k < edits; k++) {
+			int v = rand() % 300;
+			struct cfg_node *n;
+			switch (rand() % 10) {
+			case 0:
+				snprintf(line, sizeof line, "host-os vlans w%d vlan-id %d", v, 1000 + rand() % 700);
+				tset(cand, line);
+				break;
+			case 1:
+				snprintf(line, sizeof line, "vnfs new%d no-autostart", v);
+				tset(cand, line);
+				break;
+			case 2:
+				snprintf(line, sizeof line, "vnfs n%d uplink %s", v, rand() % 2 ? "nosuch" : "w5");
+				tset(cand, line);
+				break;
+			case 3:
+				snprintf(line, sizeof line, "vnfs n%d image", v);
+				if ((n = tfind(cand, line)))
+					cfg_tree_delete(cand, n);
+				break;
+			case 4:
+				snprintf(line, sizeof line, "host-os vlans w%d", v);
+				if ((n = tfind(cand, line)))
+					cfg_tree_delete(cand, n);
+				break;
+			case 5:
+				tset(cand, "system login message hi");
+				break;
+			case 6:
+				snprintf(line, sizeof line, "vnfs n%d image", v);
+				if ((n = tfind(cand, line)))
+					n->flags |= CFG_N_INACTIVE;
+				break;
+			case 7:
+				snprintf(line, sizeof line, "host-os vlans w%d vlan-id %d", v, 2000 + round);
+				tset(cand, line);
+				break;
+			case 8:
+				snprintf(line, sizeof line, "host-os vlans w%d", v);
+				if ((n = tfind(cand, line)))
+					n->flags |= CFG_N_INACTIVE;
+				break;
+			default:
+				snprintf(line, sizeof line, "vnfs n%d interfaces eth%d members w%d", v, k,
+				         rand() % 2 ? v : 999);
+				tset(cand, line);
+				break;
+			}
+		}
+		struct cfg_findings inc = {0}, whole = {0};
+		int rc = cfg_commit_check(active, cand, NULL, &inc);
+		cfg_validate(cand, &whole);
+		char *a = sorted_findings(&inc), *b = sorted_findings(&whole);
+		if (strcmp(a, b))
+			fail_msg("round %d: incremental:\n%s\nwhole:\n%s", round, a, b);
+		assert_int_equal(rc == 0, cfg_findings_errors(&whole) == 0);
+		incremental_errors += inc.n > 0;
+		free(a);
+		free(b);
+		cfg_findings_free(&inc);
+		cfg_findings_free(&whole);
+		if (rc == 0) {
+			cfg_tree_free(active);
+			active = cand;
+		} else {
+			cfg_tree_free(cand);
+		}
+	}
+	assert_true(incremental_errors > 50);
+	f->t = active;
+}
+
+/* The chunked store text equals the whole rendering after any change. */
+static void test_commit_text_chunks(void **state)
+{
+	struct fx *f = *state;
+	char line[160];
+	base(f->t);
+	for (int i = 0; i < 50; i++) {
+		snprintf(line, sizeof line, "host-os vlans w%d vlan-id %d", i, 1000 + i);
+		tset(f->t, line);
+		snprintf(line, sizeof line, "vnfs n%d image /i/%d.qcow2", i, i);
+		tset(f->t, line);
+	}
+	struct cfg_commit_text *c = cfg_commit_text_new();
+	assert_non_null(c);
+	struct cfg_tree *prev = NULL;
+	srand(5);
+	for (int round = 0; round < 400; round++) {
+		struct cfg_tree *cand = cfg_tree_dup(f->t);
+		int edits = round == 0 ? 0 : 1 + rand() % 3;
+		for (int k = 0; k < edits; k++) {
+			int v = rand() % 60;
+			struct cfg_node *n;
+			switch (rand() % 9) {
+			case 0:
+				snprintf(line, sizeof line, "host-os vlans w%d vlan-id %d", v, 3000 + round);
+				tset(cand, line);
+				break;
+			case 1:
+				snprintf(line, sizeof line, "vnfs n%d", v);
+				if ((n = tfind(cand, line)))
+					cfg_tree_delete(cand, n);
+				break;
+			case 2:
+				snprintf(line, sizeof line, "vnfs n%d no-autostart", v);
+				tset(cand, line);
+				break;
+			case 3:
+				n = tfind(cand, rand() % 2 ? "host-os" : "system");
+				if (n)
+					n->flags ^= CFG_N_INACTIVE;
+				break;
+			case 4:
+				snprintf(line, sizeof line, "vnfs n%d", v);
+				if ((n = tfind(cand, line))) {
+					free(n->annotation);
+					n->annotation = rand() % 2 ? strdup("note") : NULL;
+				}
+				break;
+			case 5:
+				n = tfind(cand, "system");
+				if (n) {
+					free(n->annotation);
+					n->annotation = rand() % 2 ? strdup("sys") : NULL;
+				}
+				break;
+			case 6: {
+				struct cfg_node *a = tfind(cand, "vnfs n1"), *b = tfind(cand, "vnfs n7");
+				if (a && b)
+					cfg_tree_move(cand, b, a, true);
+				break;
+			}
+			case 7:
+				snprintf(line, sizeof line, "host-os vlans w%d", v);
+				if ((n = tfind(cand, line)))
+					cfg_tree_delete(cand, n);
+				break;
+			default:
+				snprintf(line, sizeof line, "system host-name h%d", v);
+				tset(cand, line);
+				break;
+			}
+		}
+		struct cfg_diff *full = prev ? cfg_diff_new(prev, cand, CFG_DIFF_FULL) : NULL;
+		const char *text;
+		size_t len;
+		assert_int_equal(cfg_commit_text_build(c, cand, full, &text, &len), 0);
+		struct cfg_buf want;
+		cfg_buf_init(&want);
+		cfg_buf_puts(&want, "");
+		cfg_render_set(&want, cfg_tree_root(cand), false, CFG_R_FULL | CFG_R_SECRETS);
+		if (len != want.len || memcmp(text, want.p, len))
+			fail_msg("round %d:\n%.*s\nwanted:\n%s", round, (int)len, text, want.p);
+		cfg_buf_free(&want);
+		cfg_diff_free(full);
+		/* now and then the store "fails": the cache keeps the old text */
+		bool ok = rand() % 10 != 0;
+		cfg_commit_text_accept(c, ok);
+		if (ok) {
+			cfg_tree_free(prev);
+			prev = cand;
+			cfg_tree_free(f->t);
+			f->t = cfg_tree_dup(cand);
+		} else {
+			cfg_tree_free(cand);
+			cfg_tree_free(f->t);
+			f->t = prev ? cfg_tree_dup(prev) : cfg_tree_new(f->schema);
+		}
+	}
+	cfg_tree_free(prev);
+	cfg_commit_text_free(c);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -663,6 +892,8 @@ int main(void)
 		T(test_hook_failure_undoes),
 		T(test_undo_fails),
 		T(test_large),
+		T(test_validate_change_matches_whole),
+		T(test_commit_text_chunks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
