@@ -33,8 +33,10 @@
  * says how many times and when.
  *
  * Hypervisor "none" (`--hypervisor none`, NFX_HYPERVISOR=none) keeps only
- * the configuration: VNFs are not realised and images are not checked
- * (golden CLI transcripts run this way).
+ * the configuration: VNFs are not realised and images (files of the host)
+ * are not checked; checks that depend on the configuration alone, such as
+ * the hugepage budget, hold all the same (golden CLI transcripts run this
+ * way).
  *
  * Ownership: jdm_vnf_new() returns a handle freed with jdm_vnf_free()
  * (running VNFs keep running: they belong to the hypervisor).
