@@ -853,21 +853,33 @@ static void remove_stale(struct jdm_vnf *v, const struct cfg_tree *t, struct cfg
 	free(doms);
 }
 
-/* Domains of one commit start in parallel: QEMU start-up (and libvirt's
- * work around it) is mostly waiting, and 8 VNFs should not queue. */
+/* Domains of one commit stop and start in parallel: QEMU start-up and
+ * shut-down (and libvirt's work around them) are mostly waiting, and 8 VNFs
+ * should not queue. */
 struct starter {
+	struct jdm_vnf *v;
 	virDomainPtr d;      /* owned reference */
 	const struct cfg_node *n; /* the VNF's configuration node (for findings) */
-	bool restart;        /* it ran before the change: say so */
+	bool restart;        /* it runs with the old definition: stop it first, say so */
 	pthread_t th;
 	bool threaded;       /* th runs it (else it ran inline) */
 	int rc;
+	bool prep_failed;    /* its config-data disk could not be made */
 	char err[256];
 };
 
 static void *starter_run(void *arg)
 {
 	struct starter *st = arg;
+	if (st->restart)
+		stop_dom(st->v, st->d, st->n->value);
+	/* the config-data disk is made only now: never under a running guest */
+	if (prepare_start(st->v, st->n) < 0) {
+		st->rc = -1;
+		st->prep_failed = true;
+		snprintf(st->err, sizeof st->err, "%s", cfg_err_msg());
+		return NULL;
+	}
 	st->rc = virDomainCreate(st->d);
 	if (st->rc < 0)
 		snprintf(st->err, sizeof st->err, "%s", jdm_virt_error());
@@ -888,7 +900,10 @@ static int start_all(struct jdm_vnf *v, struct starter *st, size_t n, struct cfg
 	for (size_t i = 0; i < n; i++) {
 		if (st[i].threaded)
 			pthread_join(st[i].th, NULL);
-		if (st[i].rc < 0) {
+		if (st[i].prep_failed) {
+			cfg_findings_add(fs, st[i].n, NULL, "%s", st[i].err);
+			rc = -1;
+		} else if (st[i].rc < 0) {
 			cfg_findings_add(fs, st[i].n, NULL, "cannot %s: %s", st[i].restart ? "restart" : "start",
 			                 st[i].err);
 			rc = -1;
@@ -959,23 +974,15 @@ static void realise_vnf(struct work *w, const struct cfg_node *n)
 	}
 	free(xml);
 	bool restart = changed && was_active; /* it runs again, with the change */
-	if (restart)
-		stop_dom(v, d, n->value);
-	if (!(restart || (autostart && !dom_active(d)))) {
+	if (!(restart || (autostart && !was_active))) {
 		virDomainFree(d);
-		return;
-	}
-	if (prepare_start(v, n) < 0) {
-		cfg_findings_add(w->fs, n, NULL, "%s", cfg_err_msg());
-		virDomainFree(d);
-		w->rc = -1;
 		return;
 	}
 	struct starter *ns = realloc(w->st, (w->nst + 1) * sizeof *ns);
 	if (!ns)
 		abort();
 	w->st = ns;
-	w->st[w->nst++] = (struct starter){.d = d, .n = n, .restart = restart};
+	w->st[w->nst++] = (struct starter){.v = v, .d = d, .n = n, .restart = restart};
 }
 
 /* Start what W queued (nothing when it failed already). */

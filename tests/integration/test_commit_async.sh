@@ -6,7 +6,9 @@
 # that commit prints `commit complete`. Every answer of the other session is
 # timestamped (start and end); at least one of each command must both start
 # after the commit was sent and end before `commit complete` came, and no
-# answer may take long. Then all 8 VNFs run.
+# answer may take long. Twice: a commit that defines and starts the 8, then
+# one that changes all 8 (each stopped, redefined and started again) while
+# the other session's show looks them up. Then all 8 run.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -50,67 +52,83 @@ sock="$state/jdm.sock"
 out="$(printf 'configure\nset system virtualization accel tcg\ncommit\n' | cli)" || { echo "$out"; fail "first commit"; }
 grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "first commit"; }
 
-echo "--- session A: load $N VNFs, then commit"
-mkfifo "$state/a.in"
-"$CLI" --socket "$sock" <"$state/a.in" 2>&1 | stamp "$state/a.out" &
-apid=$!
-exec 7>"$state/a.in"
-{
-	echo configure
-	echo "load set terminal"
-	for i in $(seq $N); do
-		echo "set virtual-network-functions vnf$i image $img/vnf$i.qcow2"
-		echo "set virtual-network-functions vnf$i virtual-cpu count 1"
-		echo "set virtual-network-functions vnf$i memory size 262144"
-	done
-	printf '\004\n'
-} >&7
-wait_for 30 grep -q ' load complete$' "$state/a.out" || { cat "$state/a.out"; fail "load did not complete"; }
-t_sent="$(now)"
-echo commit >&7
+# commit_while_showing NAME: session A loads the set lines of stdin and
+# commits them while session B runs `show virtual-network-functions` and
+# `show system commit` over and over; B's answers are timestamped and
+# checked against the times A's commit was sent and completed.
+commit_while_showing() {
+	local name="$1" a="$state/$1"
+	mkfifo "$a.in"
+	"$CLI" --socket "$sock" <"$a.in" 2>&1 | stamp "$a.out" &
+	apid=$!
+	exec 7>"$a.in"
+	{ echo configure; echo "load set terminal"; cat; printf '\004\n'; } >&7
+	wait_for 30 grep -q ' load complete$' "$a.out" || { cat "$a.out"; fail "$name: load did not complete"; }
+	local t_sent t_done t0 t1 out cmd k slow
+	t_sent="$(now)"
+	echo commit >&7
 
-echo "--- session B: show commands while A's commit applies"
-: >"$state/b.log"
-deadline=$((SECONDS + 240))
-while ! grep -q ' commit complete$' "$state/a.out"; do
-	[[ $SECONDS -lt $deadline ]] || { cat "$state/a.out"; fail "A's commit did not complete"; }
-	grep -q ' error: ' "$state/a.out" && { cat "$state/a.out"; fail "A's commit failed"; }
+	: >"$a.b"
+	local deadline=$((SECONDS + 240))
+	while ! grep -q ' commit complete$' "$a.out"; do
+		[[ $SECONDS -lt $deadline ]] || { cat "$a.out"; fail "$name: A's commit did not complete"; }
+		grep -q ' error: ' "$a.out" && { cat "$a.out"; fail "$name: A's commit failed"; }
+		for cmd in "show virtual-network-functions" "show system commit"; do
+			t0="$(now)"
+			out="$(timeout 60 "$CLI" --socket "$sock" -c "$cmd" 2>&1)" || fail "B: $cmd failed: $out"
+			t1="$(now)"
+			case "$cmd" in
+			"show virtual-network-functions") grep -q '^ID  *Name  *State  *Liveliness' <<<"$out" ||
+				fail "B: unexpected answer to $cmd: $out" ;;
+			"show system commit") grep -q '^0 ' <<<"$out" || fail "B: unexpected answer to $cmd: $out" ;;
+			esac
+			echo "$t0 $t1 $cmd" >>"$a.b"
+		done
+	done
+	exec 7>&-
+	wait "$apid" || true
+	apid=""
+	t_done="$(awk '/ commit complete$/ {print $1; exit}' "$a.out")"
+	echo "$name: commit sent at $t_sent, complete at $t_done"
+	grep -E ' (commit complete|.*: restarted to apply the configuration change)$' "$a.out" |
+		sed 's/^[0-9.]* /  A: /'
+	awk '{ l = $2 - $1; if (l > m) m = l } END { printf "  B: %d answers, the slowest took %.3f s\n", NR, m }' "$a.b"
+	show_b() { # the other session's answers, relative to the commit
+		awk -v s="$t_sent" -v d="$t_done" '{ printf "  B %-34s %.3f..%.3f s%s\n", $3 " " $4 " " $5,
+			$1 - s, $2 - s, ($1 > s && $2 < d) ? "  (during the commit)" : "" }' "$a.b"
+	}
+	# slow answers: the loop was blocked
+	slow="$(awk '$2 - $1 > 5 {print}' "$a.b")"
+	[[ -z "$slow" ]] || { show_b; fail "$name: B waited more than 5 s for an answer: $slow"; }
 	for cmd in "show virtual-network-functions" "show system commit"; do
-		t0="$(now)"
-		out="$(timeout 60 "$CLI" --socket "$sock" -c "$cmd" 2>&1)" || fail "B: $cmd failed: $out"
-		t1="$(now)"
-		case "$cmd" in
-		"show virtual-network-functions") grep -q '^ID  *Name  *State  *Liveliness' <<<"$out" ||
-			fail "B: unexpected answer to $cmd: $out" ;;
-		"show system commit") grep -q '^0 ' <<<"$out" || fail "B: unexpected answer to $cmd: $out" ;;
-		esac
-		echo "$t0 $t1 $cmd" >>"$state/b.log"
+		k="$(awk -v s="$t_sent" -v d="$t_done" -v c="$cmd" '{ x = $3; for (i = 4; i <= NF; i++) x = x " " $i }
+			x == c && $1 > s && $2 < d { n++ } END { print n + 0 }' "$a.b")"
+		[[ "$k" -ge 1 ]] || { show_b; fail "$name: no '$cmd' of session B answered while A's commit applied"; }
+		echo "  '$cmd': $k answers while the commit applied"
 	done
-done
-exec 7>&-
-wait "$apid" || true
-apid=""
-t_done="$(awk '/ commit complete$/ {print $1; exit}' "$state/a.out")"
-echo "commit sent at $t_sent, complete at $t_done"
-show_b() { # the other session's answers, relative to the commit
-	awk -v s="$t_sent" -v d="$t_done" '{ printf "  B %-34s %.3f..%.3f s%s\n", $3 " " $4 " " $5, $1 - s, $2 - s,
-		($1 > s && $2 < d) ? "  (during the commit)" : "" }' "$state/b.log"
 }
-awk '{ l = $2 - $1; if (l > m) m = l } END { printf "B: %d answers, the slowest took %.3f s\n", NR, m }' "$state/b.log"
+all_run() {
+	for i in $(seq $N); do
+		wait_for 60 running "vnf$i" || { cli -c "show virtual-network-functions"; fail "vnf$i not running"; }
+	done
+	cli -c "show virtual-network-functions"
+}
 
-# slow answers: the loop was blocked
-slow="$(awk '$2 - $1 > 5 {print}' "$state/b.log")"
-[[ -z "$slow" ]] || { show_b; fail "B waited more than 5 s for an answer: $slow"; }
-for cmd in "show virtual-network-functions" "show system commit"; do
-	k="$(awk -v s="$t_sent" -v d="$t_done" -v c="$cmd" '{ x = $3; for (i = 4; i <= NF; i++) x = x " " $i }
-		x == c && $1 > s && $2 < d { n++ } END { print n + 0 }' "$state/b.log")"
-	[[ "$k" -ge 1 ]] || { show_b; fail "no '$cmd' of session B answered while A's commit applied"; }
-	echo "'$cmd': $k answers while the commit applied"
-done
-
-echo "--- all $N VNFs run"
+echo "--- $N new VNFs defined and started while another session shows"
 for i in $(seq $N); do
-	wait_for 60 running "vnf$i" || { cli -c "show virtual-network-functions"; fail "vnf$i not running"; }
-done
-cli -c "show virtual-network-functions"
+	echo "set virtual-network-functions vnf$i image $img/vnf$i.qcow2"
+	echo "set virtual-network-functions vnf$i virtual-cpu count 1"
+	echo "set virtual-network-functions vnf$i memory size 262144"
+done | commit_while_showing deploy
+all_run
+
+echo "--- all $N changed (stopped, redefined, started again) while another session shows them"
+for i in $(seq $N); do
+	echo "set virtual-network-functions vnf$i memory size 196608"
+done | commit_while_showing change
+[[ "$(grep -c ': restarted to apply the configuration change$' "$state/change.out")" -eq $N ]] ||
+	fail "not all $N VNFs restarted"
+all_run
+cli -c "show virtual-network-functions vnf1" | grep -q 'Maximum Memory:     196608' ||
+	fail "vnf1 runs without the change"
 echo "commit async test passed"
