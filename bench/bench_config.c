@@ -154,7 +154,7 @@ static int run(const struct cfg_schema *s, size_t n, const char *dir)
 
 	struct cfg_buf r = {0};
 	t0 = now();
-	cfg_render_compare(&r, cfg_tree_root(t), cfg_tree_root(cand));
+	cfg_render_compare(&r, cfg_tree_root(t), cfg_tree_root(cand), CFG_R_SECRETS);
 	double tcmp = now() - t0;
 	ratio("show | compare (one change)", tcmp, base, "-");
 	cfg_buf_reset(&r);

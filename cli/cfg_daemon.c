@@ -160,6 +160,29 @@ int cfg_daemon_parse_args(int argc, char **argv, struct cfg_daemon_opts *o)
 	return 0;
 }
 
+/* The positions of the load errors in ERRS ("SOURCE:LINE:(COL) message"
+ * lines) as "line L col C, ..." into OUT: what a log may say about a
+ * revision that does not load (the messages quote the text). */
+static void log_positions(struct cfg_buf *out, const char *errs)
+{
+	size_t k = 0;
+	for (const char *p = errs; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+		unsigned long line = 0, col = 0;
+		const char *c = memchr(p, ':', l);
+		if (c && sscanf(c, ":%lu:(%lu)", &line, &col) == 2) {
+			if (k++ < 16)
+				cfg_buf_printf(out, "%sline %lu col %lu", k > 1 ? ", " : "", line, col);
+		}
+		p += l;
+		if (*p)
+			p++;
+	}
+	if (k > 16)
+		cfg_buf_printf(out, ", and %zu more", k - 16);
+}
+
 struct cfg_tree *cfg_daemon_load_rev(struct cfg_daemon *d, unsigned n)
 {
 	char *text = NULL;
@@ -186,8 +209,14 @@ struct cfg_tree *cfg_daemon_load_rev(struct cfg_daemon *d, unsigned n)
 		cfg_tree_free(t);
 		return NULL;
 	}
-	if (bad > 0)
-		logmsg(d, "revision %u: %ld lines do not load:\n%s", n, bad, errs.p ? errs.p : "");
+	if (bad > 0) {
+		/* where, never what: a revision holds secrets, the log is no place for them */
+		struct cfg_buf where;
+		cfg_buf_init(&where);
+		log_positions(&where, errs.p ? errs.p : "");
+		logmsg(d, "revision %u: %ld lines do not load (at %s)", n, bad, where.p ? where.p : "?");
+		cfg_buf_free(&where);
+	}
 	cfg_buf_free(&errs);
 	return t;
 }
