@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -26,6 +27,14 @@
 
 #define KV_CONFIRM "commit-confirmed-deadline"
 #define TXQ_MAX (256u << 20) /* a client that stops reading is dropped */
+/* The socket is open to every local user (logins need it), so what a
+ * stranger can make the daemon hold is bounded: per uid and in total
+ * (the daemon's owner and root are not counted: they own the box), at most
+ * CFG_PROTO_HELLO_MAX per frame until HELLO, and HELLO within
+ * HELLO_TIMEOUT_MS or the connection is closed. */
+#define CONN_PER_UID 32
+#define CONN_TOTAL 256
+#define HELLO_TIMEOUT_MS 10000u
 
 struct handler_ent {
 	char *name; /* owned */
@@ -39,6 +48,10 @@ struct conn {
 	struct cfg_session *s; /* owned */
 	struct cfg_proto_rx rx;
 	size_t txoff;          /* bytes of the session's txq already written */
+	uid_t uid;             /* the peer (SO_PEERCRED) */
+	bool counted;          /* counts against CONN_PER_UID / CONN_TOTAL */
+	bool hello;            /* HELLO was taken: full frame size, no idle timeout */
+	unsigned idle_timer;   /* the HELLO deadline's timer, 0 = none */
 	bool dead;
 };
 
@@ -59,6 +72,9 @@ struct cfg_daemon {
 	unsigned confirm_minutes;
 	unsigned confirm_timer;                      /* loop timer id, 0 = none */
 	int lfd;
+	int spare_fd;                                /* /dev/null, given up to accept-and-close at EMFILE */
+	unsigned long refused;                       /* connections refused (caps, fds) since the last log line */
+	time_t refused_logged;
 	bool listening, pidfile_written;
 	uid_t owner;
 	struct nfx_loop *loop;                       /* owned: fds, timers, signals */
@@ -221,6 +237,50 @@ struct cfg_tree *cfg_daemon_load_rev(struct cfg_daemon *d, unsigned n)
 	return t;
 }
 
+/* Nobody but the owner lists or writes the state directory: others may
+ * only pass through it (0711) to the socket, when it was open to them
+ * before (logins: jdm_ssh opens it so); else it stays 0700. The log (our
+ * stderr, when it is a file of ours) is 0600. */
+static void private_modes(struct cfg_daemon *d)
+{
+	struct stat st;
+	if (stat(d->state_dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	    (st.st_mode & 077) != 0 && (st.st_mode & 077) != 011)
+		chmod(d->state_dir, (st.st_mode & 011) ? 0711 : 0700);
+	if (fstat(STDERR_FILENO, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+	    (st.st_mode & 077))
+		fchmod(STDERR_FILENO, 0600);
+}
+
+/* The store holds every secret of every revision: 0600, its journal, WAL
+ * and shared memory too (SQLite creates them with the database's mode). */
+static void private_store(struct cfg_daemon *d)
+{
+	static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+		char *p;
+		if (asprintf(&p, "%s%s", d->db_path, ext[i]) < 0)
+			abort();
+		struct stat st;
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077))
+			chmod(p, st.st_mode & 0600);
+		free(p);
+	}
+}
+
+/* Room for the descriptors of many clients: the soft limit up to the hard. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rlim_t want = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+		if (want > rl.rlim_cur) {
+			rl.rlim_cur = want;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
+}
+
 struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o)
 {
 	if (!o || !o->name || !o->state_dir || !o->schema_xml) {
@@ -234,6 +294,7 @@ struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o)
 	}
 	d->started = time(NULL);
 	d->lfd = -1;
+	d->spare_fd = -1;
 	d->loop = nfx_loop_new();
 	if (!d->loop) {
 		free(d);
@@ -248,10 +309,11 @@ struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o)
 	d->default_host = o->default_host ? xstrdup(o->default_host) : NULL;
 	d->commit_check = o->commit_says_check;
 
-	if (mkdir(d->state_dir, 0755) < 0 && errno != EEXIST) {
+	if (mkdir(d->state_dir, 0700) < 0 && errno != EEXIST) {
 		cfg_err_set("cannot create %s: %s", d->state_dir, strerror(errno));
 		goto fail;
 	}
+	private_modes(d);
 	d->schema = cfg_schema_load_mem(o->schema_xml, o->schema_len, o->name);
 	if (!d->schema)
 		goto fail;
@@ -267,6 +329,7 @@ struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o)
 	d->store = cfg_store_open(d->db_path);
 	if (!d->store)
 		goto fail;
+	private_store(d);
 	d->active = cfg_daemon_load_rev(d, 0);
 	if (!d->active) {
 		char *text = NULL;
@@ -299,6 +362,8 @@ static void conn_free(struct conn *c)
 {
 	if (!c)
 		return;
+	if (c->idle_timer)
+		nfx_loop_timer_cancel(c->d->loop, c->idle_timer);
 	int fd = cfg_session_fd(c->s);
 	cfg_session_free(c->s);
 	if (fd >= 0)
@@ -316,6 +381,8 @@ void cfg_daemon_free(struct cfg_daemon *d)
 	free(d->conns);
 	if (d->lfd >= 0)
 		close(d->lfd);
+	if (d->spare_fd >= 0)
+		close(d->spare_fd);
 	nfx_loop_free(d->loop); /* closes the signalfd */
 	if (d->listening)
 		unlink(d->sock_path);
@@ -620,17 +687,97 @@ static int listen_socket(struct cfg_daemon *d)
 		return cfg_err_set("listen: %s", strerror(e));
 	}
 	d->lfd = fd;
+	if (d->spare_fd < 0)
+		d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	return 0;
 }
 
 static void conn_io(void *ctx, int fd, short re);
+static void reap(struct cfg_daemon *d);
+
+/* A refusal goes in the log, but a flood of them does not flood it. */
+static void log_refused(struct cfg_daemon *d, const char *why)
+{
+	d->refused++;
+	time_t now = time(NULL);
+	if (now - d->refused_logged < 10 && d->refused > 1)
+		return;
+	logmsg(d, "connection refused: %s (%lu refused since the last such line)", why, d->refused);
+	d->refused = 0;
+	d->refused_logged = now;
+}
+
+/* Say why on FD (a fresh non-blocking socket: the frames fit its buffer,
+ * and a peer that does not read loses them), then close it. */
+static void refuse(int fd, const char *msg)
+{
+	(void)cfg_proto_send(fd, CFG_P_OUT, msg, strlen(msg));
+	(void)cfg_proto_send(fd, CFG_P_DONE, "x", 1);
+	close(fd);
+}
+
+/* The peer never said HELLO in time. */
+static void conn_idle(void *ctx)
+{
+	struct conn *c = ctx;
+	c->idle_timer = 0;
+	if (c->hello || c->dead)
+		return;
+	logmsg(c->d, "client pid %ld (uid %u): no HELLO within %u s, disconnected",
+	       (long)cfg_session_pid(c->s), (unsigned)c->uid, HELLO_TIMEOUT_MS / 1000);
+	c->dead = true;
+	reap(c->d); /* now: an idle peer brings no other event to reap it */
+}
+
+/* Whether uid may open one more connection; a message for the peer if not. */
+static bool conn_allowed(struct cfg_daemon *d, uid_t uid, char *msg, size_t n)
+{
+	if (uid == 0 || uid == d->owner)
+		return true;
+	size_t per = 0, total = 0;
+	for (size_t i = 0; i < d->nconn; i++) {
+		if (d->conns[i]->dead || !d->conns[i]->counted)
+			continue;
+		total++;
+		per += d->conns[i]->uid == uid;
+	}
+	if (per >= CONN_PER_UID) {
+		snprintf(msg, n, "error: too many connections from uid %u (at most %d at a time); "
+		         "close some sessions and try again\n", (unsigned)uid, CONN_PER_UID);
+		return false;
+	}
+	if (total >= CONN_TOTAL) {
+		snprintf(msg, n, "error: too many connections to %sd (at most %d at a time); "
+		         "try again later\n", d->name, CONN_TOTAL);
+		return false;
+	}
+	return true;
+}
+
+/* Out of file descriptors: take the waiting peer with the spare one and
+ * close it, or the listening socket stays readable and the loop spins. */
+static void accept_emfile(struct cfg_daemon *d)
+{
+	if (d->spare_fd < 0)
+		return;
+	close(d->spare_fd);
+	d->spare_fd = -1;
+	int fd = accept4(d->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd >= 0) {
+		log_refused(d, "out of file descriptors");
+		refuse(fd, "error: the daemon is out of resources; try again later\n");
+	}
+	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
 
 static void accept_clients(struct cfg_daemon *d)
 {
-	for (;;) {
+	for (int n = 0; n < 256; n++) { /* then let the loop serve the others */
 		int fd = accept4(d->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			if (errno == EMFILE || errno == ENFILE)
+				accept_emfile(d);
+			else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 				logmsg(d, "accept: %s", strerror(errno));
 			return;
 		}
@@ -640,11 +787,22 @@ static void accept_clients(struct cfg_daemon *d)
 			close(fd);
 			continue;
 		}
+		char msg[200];
+		if (!conn_allowed(d, cr.uid, msg, sizeof msg)) {
+			char why[64];
+			snprintf(why, sizeof why, "uid %u over the connection limit", (unsigned)cr.uid);
+			log_refused(d, why);
+			refuse(fd, msg);
+			continue;
+		}
 		struct conn *c = calloc(1, sizeof *c);
 		if (!c) {
 			close(fd);
 			continue;
 		}
+		c->uid = cr.uid;
+		c->counted = cr.uid != 0 && cr.uid != d->owner;
+		c->rx.max = CFG_PROTO_HELLO_MAX;
 		c->s = cfg_session_new(d, fd, cr.uid, cr.pid);
 		if (!c->s) {
 			free(c);
@@ -653,17 +811,23 @@ static void accept_clients(struct cfg_daemon *d)
 		}
 		if (d->nconn == d->capconn) {
 			size_t nc = d->capconn ? d->capconn * 2 : 16;
-			struct conn **n = realloc(d->conns, nc * sizeof *n);
-			if (!n) {
+			struct conn **nv = realloc(d->conns, nc * sizeof *nv);
+			if (!nv) {
 				conn_free(c);
 				continue;
 			}
-			d->conns = n;
+			d->conns = nv;
 			d->capconn = nc;
 		}
 		c->d = d;
 		if (nfx_loop_watch(d->loop, fd, POLLIN, conn_io, c) < 0) {
 			logmsg(d, "accept: %s", cfg_err_msg());
+			conn_free(c);
+			continue;
+		}
+		c->idle_timer = nfx_loop_timer_add(d->loop, HELLO_TIMEOUT_MS, false, conn_idle, c);
+		if (!c->idle_timer) {
+			nfx_loop_unwatch(d->loop, fd);
 			conn_free(c);
 			continue;
 		}
@@ -708,7 +872,11 @@ static void conn_read(struct cfg_daemon *d, struct conn *c)
 	char buf[65536];
 	int fd = cfg_session_fd(c->s);
 	for (int rounds = 0; rounds < 16; rounds++) {
-		ssize_t n = recv(fd, buf, sizeof buf, 0);
+		/* before HELLO: no more than one frame of a stranger at a time */
+		size_t want = sizeof buf;
+		if (!c->hello)
+			want = c->rx.len < CFG_PROTO_HELLO_MAX ? CFG_PROTO_HELLO_MAX + 5 - c->rx.len : 5;
+		ssize_t n = recv(fd, buf, want, 0);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -721,6 +889,8 @@ static void conn_read(struct cfg_daemon *d, struct conn *c)
 			break;
 		}
 		if (cfg_proto_rx_feed(&c->rx, buf, (size_t)n) < 0) {
+			logmsg(d, "client pid %ld (uid %u): %s, disconnected", (long)cfg_session_pid(c->s),
+			       (unsigned)c->uid, cfg_err_msg());
 			c->dead = true;
 			break;
 		}
@@ -732,8 +902,8 @@ static void conn_read(struct cfg_daemon *d, struct conn *c)
 			if (r == 0)
 				break;
 			if (r < 0) {
-				logmsg(d, "client pid %ld: malformed frame, disconnected",
-				       (long)cfg_session_pid(c->s));
+				logmsg(d, "client pid %ld (uid %u): malformed frame (%s), disconnected",
+				       (long)cfg_session_pid(c->s), (unsigned)c->uid, cfg_err_msg());
 				c->dead = true;
 				break;
 			}
@@ -743,12 +913,19 @@ static void conn_read(struct cfg_daemon *d, struct conn *c)
 				c->dead = true;
 				break;
 			}
+			if (!c->hello && type == CFG_P_HELLO) {
+				/* a known user now (or over: refused at HELLO) */
+				c->hello = true;
+				c->rx.max = 0;
+				nfx_loop_timer_cancel(d->loop, c->idle_timer);
+				c->idle_timer = 0;
+			}
 			if (cfg_session_over(c->s))
 				break;
 		}
 		if (c->dead || cfg_session_over(c->s))
 			break;
-		if ((size_t)n < sizeof buf)
+		if ((size_t)n < want)
 			break;
 	}
 }
@@ -821,6 +998,7 @@ int cfg_daemon_run(struct cfg_daemon *d)
 {
 	if (nfx_loop_stop_on_signals(d->loop) < 0)
 		return -1;
+	raise_nofile();
 	if (write_pidfile(d) < 0)
 		return -1;
 	if (listen_socket(d) < 0)
