@@ -695,14 +695,21 @@ static int listen_socket(struct cfg_daemon *d)
 static void conn_io(void *ctx, int fd, short re);
 static void reap(struct cfg_daemon *d);
 
-/* A refusal goes in the log, but a flood of them does not flood it. */
+/* What strangers make happen (refusals, connections dropped before HELLO)
+ * goes in the log, but a flood of them does not flood it: at most a line
+ * every 10 s, counting the others. */
 static void log_refused(struct cfg_daemon *d, const char *why)
 {
-	d->refused++;
 	time_t now = time(NULL);
-	if (now - d->refused_logged < 10 && d->refused > 1)
+	if (d->refused_logged && now - d->refused_logged < 10) {
+		d->refused++; /* said in the next line */
 		return;
-	logmsg(d, "connection refused: %s (%lu refused since the last such line)", why, d->refused);
+	}
+	if (d->refused)
+		logmsg(d, "connection %s (and %lu more refused or dropped in the last %lds)", why,
+		       d->refused, (long)(now - d->refused_logged));
+	else
+		logmsg(d, "connection %s", why);
 	d->refused = 0;
 	d->refused_logged = now;
 }
@@ -723,8 +730,10 @@ static void conn_idle(void *ctx)
 	c->idle_timer = 0;
 	if (c->hello || c->dead)
 		return;
-	logmsg(c->d, "client pid %ld (uid %u): no HELLO within %u s, disconnected",
-	       (long)cfg_session_pid(c->s), (unsigned)c->uid, HELLO_TIMEOUT_MS / 1000);
+	char why[96];
+	snprintf(why, sizeof why, "dropped: uid %u said no HELLO within %u s", (unsigned)c->uid,
+	         HELLO_TIMEOUT_MS / 1000);
+	log_refused(c->d, why);
 	c->dead = true;
 	reap(c->d); /* now: an idle peer brings no other event to reap it */
 }
@@ -764,7 +773,7 @@ static void accept_emfile(struct cfg_daemon *d)
 	d->spare_fd = -1;
 	int fd = accept4(d->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd >= 0) {
-		log_refused(d, "out of file descriptors");
+		log_refused(d, "refused: out of file descriptors");
 		refuse(fd, "error: the daemon is out of resources; try again later\n");
 	}
 	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -790,7 +799,7 @@ static void accept_clients(struct cfg_daemon *d)
 		char msg[200];
 		if (!conn_allowed(d, cr.uid, msg, sizeof msg)) {
 			char why[64];
-			snprintf(why, sizeof why, "uid %u over the connection limit", (unsigned)cr.uid);
+			snprintf(why, sizeof why, "refused: uid %u over the connection limit", (unsigned)cr.uid);
 			log_refused(d, why);
 			refuse(fd, msg);
 			continue;
@@ -867,6 +876,19 @@ static int conn_flush(struct conn *c)
 	return 0;
 }
 
+/* C sent a malformed or oversized frame: drop it, and say so. */
+static void conn_bad(struct cfg_daemon *d, struct conn *c)
+{
+	char why[200];
+	snprintf(why, sizeof why, "dropped: client pid %ld (uid %u): malformed frame (%s)",
+	         (long)cfg_session_pid(c->s), (unsigned)c->uid, cfg_err_msg());
+	if (c->hello)
+		logmsg(d, "%s", why + 9);
+	else
+		log_refused(d, why);
+	c->dead = true;
+}
+
 static void conn_read(struct cfg_daemon *d, struct conn *c)
 {
 	char buf[65536];
@@ -889,9 +911,7 @@ static void conn_read(struct cfg_daemon *d, struct conn *c)
 			break;
 		}
 		if (cfg_proto_rx_feed(&c->rx, buf, (size_t)n) < 0) {
-			logmsg(d, "client pid %ld (uid %u): %s, disconnected", (long)cfg_session_pid(c->s),
-			       (unsigned)c->uid, cfg_err_msg());
-			c->dead = true;
+			conn_bad(d, c);
 			break;
 		}
 		for (;;) {
@@ -902,9 +922,7 @@ static void conn_read(struct cfg_daemon *d, struct conn *c)
 			if (r == 0)
 				break;
 			if (r < 0) {
-				logmsg(d, "client pid %ld (uid %u): malformed frame (%s), disconnected",
-				       (long)cfg_session_pid(c->s), (unsigned)c->uid, cfg_err_msg());
-				c->dead = true;
+				conn_bad(d, c);
 				break;
 			}
 			int fr = cfg_session_frame(c->s, type, payload, len);
