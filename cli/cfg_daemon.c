@@ -27,6 +27,7 @@
 
 #define KV_CONFIRM "commit-confirmed-deadline"
 #define TXQ_MAX (256u << 20) /* a client that stops reading is dropped */
+#define TXQ_PAUSE (4u << 20) /* ... and is not read while this much waits */
 /* The socket is open to every local user (logins need it), so what a
  * stranger can make the daemon hold is bounded: per uid and in total
  * (the daemon's owner and root are not counted: they own the box), at most
@@ -889,11 +890,50 @@ static void conn_bad(struct cfg_daemon *d, struct conn *c)
 	c->dead = true;
 }
 
+/* A client that sends commands and does not read the answers stops being
+ * read (its commands wait in the socket) while this much output is unsent:
+ * its memory is what one command prints, not what a thousand do. Not
+ * while it streams (a console: what it types ends the stream). */
+static bool conn_paused(struct conn *c)
+{
+	return !cfg_session_streaming(c->s) && cfg_session_txq(c->s)->len - c->txoff > TXQ_PAUSE;
+}
+
+/* Run the whole frames received from C, while it is not paused. */
+static void conn_frames(struct cfg_daemon *d, struct conn *c)
+{
+	while (!c->dead && !cfg_session_over(c->s) && !conn_paused(c)) {
+		char type;
+		char *payload = NULL;
+		size_t len = 0;
+		int r = cfg_proto_rx_next(&c->rx, &type, &payload, &len);
+		if (r == 0)
+			break;
+		if (r < 0) {
+			conn_bad(d, c);
+			break;
+		}
+		int fr = cfg_session_frame(c->s, type, payload, len);
+		free(payload);
+		if (fr < 0) {
+			c->dead = true;
+			break;
+		}
+		if (!c->hello && type == CFG_P_HELLO) {
+			/* a known user now (or over: refused at HELLO) */
+			c->hello = true;
+			c->rx.max = 0;
+			nfx_loop_timer_cancel(d->loop, c->idle_timer);
+			c->idle_timer = 0;
+		}
+	}
+}
+
 static void conn_read(struct cfg_daemon *d, struct conn *c)
 {
 	char buf[65536];
 	int fd = cfg_session_fd(c->s);
-	for (int rounds = 0; rounds < 16; rounds++) {
+	for (int rounds = 0; rounds < 16 && !conn_paused(c); rounds++) {
 		/* before HELLO: no more than one frame of a stranger at a time */
 		size_t want = sizeof buf;
 		if (!c->hello)
@@ -914,33 +954,7 @@ static void conn_read(struct cfg_daemon *d, struct conn *c)
 			conn_bad(d, c);
 			break;
 		}
-		for (;;) {
-			char type;
-			char *payload = NULL;
-			size_t len = 0;
-			int r = cfg_proto_rx_next(&c->rx, &type, &payload, &len);
-			if (r == 0)
-				break;
-			if (r < 0) {
-				conn_bad(d, c);
-				break;
-			}
-			int fr = cfg_session_frame(c->s, type, payload, len);
-			free(payload);
-			if (fr < 0) {
-				c->dead = true;
-				break;
-			}
-			if (!c->hello && type == CFG_P_HELLO) {
-				/* a known user now (or over: refused at HELLO) */
-				c->hello = true;
-				c->rx.max = 0;
-				nfx_loop_timer_cancel(d->loop, c->idle_timer);
-				c->idle_timer = 0;
-			}
-			if (cfg_session_over(c->s))
-				break;
-		}
+		conn_frames(d, c);
 		if (c->dead || cfg_session_over(c->s))
 			break;
 		if ((size_t)n < want)
@@ -987,7 +1001,7 @@ static void before_turn(void *ctx)
 	struct cfg_daemon *d = ctx;
 	for (size_t i = 0; i < d->nconn; i++) {
 		struct conn *c = d->conns[i];
-		short ev = cfg_session_over(c->s) ? 0 : POLLIN;
+		short ev = cfg_session_over(c->s) || conn_paused(c) ? 0 : POLLIN;
 		if (cfg_session_txq(c->s)->len > c->txoff)
 			ev |= POLLOUT;
 		nfx_loop_set_events(d->loop, cfg_session_fd(c->s), ev);
@@ -1008,6 +1022,8 @@ static void after_turn(void *ctx)
 			c->dead = true;
 		else if (cfg_session_over(c->s) && cfg_session_txq(c->s)->len == 0)
 			c->dead = true;
+		else if (c->rx.len && !conn_paused(c))
+			conn_frames(d, c); /* received while paused; output goes next turn */
 	}
 	reap(d);
 }

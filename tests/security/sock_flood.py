@@ -9,6 +9,10 @@
   sock_flood.py SOCK bighdr N OUT
       N connections each sending a HELLO header announcing 64 MiB and then
       2 MiB of payload; writes how many the daemon closed, and how fast
+  sock_flood.py SOCK pipeline N OUT READY
+      says HELLO (a real user), then sends up to N command frames without
+      ever reading an answer, for at most 20 s; writes how many the socket
+      took, touches READY and holds the connection 10 s more
 """
 import select
 import socket
@@ -127,10 +131,34 @@ def bighdr(path, n, out):
         s.close()
 
 
+def pipeline(path, n, out, ready):
+    s = connect(path)
+    s.setblocking(True)
+    s.sendall(b"h" + struct.pack(">I", 6) + b"tty=0\n")
+    s.setblocking(False)
+    cmd = b"show configuration | display xml"
+    frame = b"L" + struct.pack(">I", len(cmd)) + cmd
+    data = frame * n
+    sent = 0
+    end = time.monotonic() + 20
+    while sent < len(data) and time.monotonic() < end:
+        try:
+            sent += s.send(data[sent:sent + 65536])
+        except BlockingIOError:
+            select.select([], [s], [], 0.2)
+    with open(out, "w") as f:
+        f.write("frames_taken=%d of=%d\n" % (sent // len(frame), n))
+    open(ready, "w").close()
+    time.sleep(10)
+    s.close()
+
+
 def main():
     path, mode, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if mode == "idle":
         idle(path, n, sys.argv[4], sys.argv[5])
+    elif mode == "pipeline":
+        pipeline(path, n, sys.argv[4], sys.argv[5])
     elif mode == "bighdr":
         bighdr(path, n, sys.argv[4])
     else:

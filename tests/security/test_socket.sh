@@ -6,6 +6,8 @@
 #    frame, the rest closed by the HELLO timeout;
 #  - 1,000 idle connections of root (not capped): closed by the timeout;
 #  - connections announcing 64 MiB frames before HELLO: closed at once;
+#  - a real (read-only) user pipelining 200,000 commands and never reading
+#    the answers: no longer read once 4 MiB of answers wait;
 # and all the while a real local user's `show version` is answered within
 # a bounded time and jdmd's memory (VmRSS) stays bounded.
 set -euo pipefail
@@ -129,6 +131,23 @@ for u in "$ATTACKER" root; do
 	grep -q "closed=30 of=30" "$work/out/big-$u" || fail "64 MiB headers of $u were not refused"
 done
 grep -q 'connection \(refused\|dropped\)' "$state/jdmd.log" || fail "the refusals are not in the log"
+
+echo "--- a real user who sends commands and never reads the answers"
+# a configuration of some size, so that every answer is a few KiB
+{ printf 'configure\n'; for i in $(seq 1 60); do printf 'set host-os vlans v%d vlan-id %d\n' "$i" "$((100 + i))"; done
+  printf 'commit\n'; } | timeout 60 "$NFX" cli --state-dir "$state" >/dev/null || fail "vlans commit"
+flood "$RU" pipeline 200000 "$work/out/pipe" "$work/out/ready-pipe" &
+bg+=($!)
+fpid=$!
+wait_file "$work/out/ready-pipe" 60 || fail "the pipelining client did not get going"
+cat "$work/out/pipe"
+sample
+answered "while $RU does not read"
+sample
+echo "    jdmd VmRSS now $(rss) KiB"
+wait "$fpid" || fail "the pipelining client failed"
+bg=()
+answered "after the pipelining client left"
 
 echo "--- memory stayed bounded"
 sample
