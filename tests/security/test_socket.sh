@@ -117,6 +117,40 @@ bg=()
 cat "$work/out/idle2"
 grep -q "still_open=0" "$work/out/idle2" || fail "root's idle connections were not closed"
 
+echo "--- idle connections of 9 local accounts, 32 each: the total cap (256)"
+# system accounts, no class: anyone with a login on the box
+ACCTS=(daemon bin sys games man lp mail news uucp)
+for u in "${ACCTS[@]}"; do id "$u" >/dev/null 2>&1 || fail "no account $u"; done
+fps=()
+for u in "${ACCTS[@]}"; do
+	flood "$u" idle 32 "$work/out/tot-$u" "$work/out/ready-tot-$u" &
+	bg+=($!)
+	fps+=($!)
+done
+for u in "${ACCTS[@]}"; do
+	wait_file "$work/out/ready-tot-$u" 60 || fail "the idle flood of $u did not get going"
+done
+total=0
+for u in "${ACCTS[@]}"; do
+	h="$(sed -n 's/.*held=\([0-9]*\).*/\1/p' "$work/out/tot-$u")"
+	total=$((total + h))
+done
+echo "    held $total of $((32 * ${#ACCTS[@]}))"
+[[ $total -eq 256 ]] || { cat "$work/out"/tot-*; fail "$total connections held in all, want the cap 256"; }
+grep -qh 'message=error: too many connections to jdmd' "$work/out"/tot-* ||
+	{ cat "$work/out"/tot-*; fail "no refusal names the total cap"; }
+sample
+# root is not capped: the box's owner still gets in
+t0=$(date +%s%N)
+r="$(timeout 20 "$CLI" --socket "$SOCK" -c "show version" 2>&1)" || { echo "$r"; fail "root refused under the total cap"; }
+echo "    root's show version answered in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+for p in "${fps[@]}"; do wait "$p" || fail "an idle flood client failed"; done
+bg=()
+for u in "${ACCTS[@]}"; do
+	grep -q "still_open=0" "$work/out/tot-$u" || fail "idle connections of $u not closed"
+done
+answered "after the total cap was full"
+
 echo "--- 64 MiB frames announced before HELLO"
 for u in "$ATTACKER" root; do
 	flood "$u" bighdr 30 "$work/out/big-$u" &
