@@ -446,6 +446,11 @@ int cfg_daemon_commit(struct cfg_daemon *d, const struct cfg_tree *cand, const c
 		   end of the commit pipeline. ==== */
 		cfg_notify_publish(d, cfg_notify_commit_event(cfg_daemon_active_seq(d), user, client,
 		                                              comment, time(NULL)));
+		/* ==== login classes (branch `perm`): the new active configuration
+		   may have changed, deactivated or deleted users' classes; every open
+		   session re-reads its class now (cfg_session.h). Keep this call
+		   right after the new active tree is installed. ==== */
+		cfg_session_reclass_all(d);
 	} else {
 		if (aout.len)
 			cfg_buf_add(out, aout.p, aout.len);
