@@ -494,6 +494,30 @@ static const struct cfg_schema *level_at(const struct cfg_schema *start, const s
 	return r;
 }
 
+/* The command-tree node whose children the word at K is, for the
+ * permission filter: as level_at(), but the words before K may be an
+ * incomplete command (`request virtual-network-functions x`). */
+static const struct cfg_schema *cmd_level(const struct cfg_schema *start, const struct cfg_words *w,
+                                          size_t first, size_t k)
+{
+	if (k <= first)
+		return start;
+	struct cfg_parse p = {0};
+	const struct cfg_schema *r = NULL;
+	if (cfg_parse_path(start, w, first, k, CFG_PM_COMMAND, &p) == 0 || p.err == CFG_PE_MISSING ||
+	    p.err == CFG_PE_INCOMPLETE) {
+		if (!p.n)
+			r = start;
+		for (size_t i = p.n; !r && i-- > 0;) {
+			const struct cfg_step *st = &p.steps[i];
+			if (st->schema->kind == CFG_CONTAINER || (st->schema->kind == CFG_LIST && st->value))
+				r = st->schema;
+		}
+	}
+	cfg_parse_free(&p);
+	return r;
+}
+
 /* Drop from CS the keywords of level LVL the session's class may not use
  * (cfg_perm.h): commands it can neither run nor reach, configuration it may
  * not see (or, EDIT, change). Values and list keys stay. */
@@ -555,7 +579,8 @@ void cfg_session_parse_error(struct cfg_session *s, struct cfg_buf *out, const s
 			w2.pipe = w2.n;
 		const struct cfg_schema *lvl = level_at(start, &w2, first, p->err_word, mode);
 		if (cfg_complete(start, tree, at, &w2, first, p->err_word + 1, mode, &cs) == 0)
-			filter_compls(s, &cs, lvl, mode, false);
+			filter_compls(s, &cs, mode == CFG_PM_COMMAND ? cmd_level(start, &w2, first, p->err_word) : lvl,
+			              mode, false);
 		if (cs.n) {
 			cfg_buf_puts(out, "Possible completions:\n");
 			render_compls(out, &cs, lvl, mode);
@@ -985,7 +1010,8 @@ static int line_compls(struct cfg_session *s, const char *line, struct cfg_words
 		return -1;
 	*lvl = level_at(cx.start, w, cx.first, *k, cx.mode);
 	*mode = cx.mode;
-	filter_compls(s, cs, *lvl, cx.mode, cx.edit);
+	filter_compls(s, cs, cx.mode == CFG_PM_COMMAND ? cmd_level(cx.start, w, cx.first, *k) : *lvl,
+	              cx.mode, cx.edit);
 	return 0;
 }
 
