@@ -1490,6 +1490,26 @@ static int h_show_cli_history(struct cfg_cmd *c)
 	return cfg_reply_emit(r, &c->disp, c->out, history_text, NULL);
 }
 
+/* `show cli authorization` (as Junos): the session's class and what it
+ * holds, from the class table (cfg_perm.h). */
+static int h_show_cli_authorization(struct cfg_cmd *c)
+{
+	enum cfg_class cls = cfg_session_class(c->s);
+	cfg_perms p = cfg_session_perms(c->s);
+	cfg_buf_printf(c->out, "Current user: '%s' class '%s'\n", cfg_session_user(c->s),
+	               cfg_perm_class_name(cls) ? cfg_perm_class_name(cls) : "");
+	cfg_buf_puts(c->out, "Permissions:\n");
+	if (p == cfg_perm_all())
+		cfg_buf_printf(c->out, "    %-19s-- %s\n", "all", "All permission bits turned on");
+	else
+		for (unsigned i = 0; cfg_perm_name(i); i++) {
+			cfg_perms b;
+			if (cfg_perm_lookup(cfg_perm_name(i), &b) == 0 && (p & b))
+				cfg_buf_printf(c->out, "    %-19s-- %s\n", cfg_perm_name(i), cfg_perm_help(i));
+		}
+	return 0;
+}
+
 static int h_set_cli(struct cfg_cmd *c)
 {
 	const char *l = cfg_cmd_value(c, "screen-length");
@@ -1535,6 +1555,7 @@ int cfg_cmd_register_all(struct cfg_daemon *d)
 		{"show_system_commit", h_show_system_commit},
 		{"show_cli_history", h_show_cli_history},
 		{"set_cli", h_set_cli},
+		{"show_cli_authorization", h_show_cli_authorization},
 		{"show_version", h_show_version},
 		{"show_uptime", h_show_uptime},
 		{"show_users", h_show_users},

@@ -8,38 +8,41 @@
 
 /* The permissions nfx knows: Junos's names, those that mean something on
  * this box. The order is the bit order (and the order of the docs table). */
-static const char *const perm_names[] = {
-	"admin",            /* see user accounts (system login) */
-	"admin-control",    /* change user accounts */
-	"clear",            /* clear (reset) learned state and statistics */
-	"configure",        /* enter configuration mode, commit */
-	"control",          /* all -control operations */
-	"field",            /* field (debug) commands */
-	"interface",        /* see interface configuration */
-	"interface-control",/* change interface, VLAN configuration */
-	"maintenance",      /* request system reboot|halt, VNF consoles, file */
-	"network",          /* ping, ssh */
-	"reset",            /* start, stop, restart VNFs and processes */
-	"rollback",         /* rollback to an older configuration */
-	"secret",           /* see secrets (password hashes, keys) */
-	"secret-control",   /* change secrets */
-	"security",         /* see security (IPsec) configuration */
-	"security-control", /* change security configuration */
-	"shell",            /* start shell */
-	"snmp",             /* see SNMP configuration */
-	"snmp-control",     /* change SNMP configuration */
-	"system",           /* see system configuration */
-	"system-control",   /* change system configuration, VNFs */
-	"trace",            /* see trace (log) settings */
-	"trace-control",    /* change trace settings */
-	"view",             /* show commands, the configuration (not secrets) */
-	"view-configuration", /* the whole configuration (not secrets) */
+static const struct {
+	const char *name, *help; /* help: as `show cli authorization` says it */
+} perms[] = {
+	{"admin", "Can view user accounts"},
+	{"admin-control", "Can modify user accounts"},
+	{"clear", "Can clear learned network information and statistics"},
+	{"configure", "Can enter configuration mode and commit"},
+	{"control", "Can modify any configuration"},
+	{"field", "Can use field debug commands"},
+	{"interface", "Can view interface and VLAN configuration"},
+	{"interface-control", "Can modify interface and VLAN configuration"},
+	{"maintenance", "Can reboot the system, use VNF consoles and file commands"},
+	{"network", "Can access the network (ping, ssh)"},
+	{"reset", "Can start, stop and restart VNFs"},
+	{"rollback", "Can roll back to previous configurations"},
+	{"secret", "Can view secret statements (password hashes, keys)"},
+	{"secret-control", "Can modify secret statements"},
+	{"security", "Can view security configuration"},
+	{"security-control", "Can modify security configuration"},
+	{"shell", "Can start a local shell"},
+	{"snmp", "Can view SNMP configuration"},
+	{"snmp-control", "Can modify SNMP configuration"},
+	{"system", "Can view system configuration"},
+	{"system-control", "Can modify system configuration and VNFs"},
+	{"trace", "Can view trace file settings"},
+	{"trace-control", "Can modify trace file settings"},
+	{"view", "Can view current values, statistics and the configuration"},
+	{"view-configuration", "Can view all configuration (not secrets)"},
 };
-#define NPERM (sizeof perm_names / sizeof *perm_names)
+#define NPERM (sizeof perms / sizeof *perms)
 
 _Static_assert(NPERM <= 64, "cfg_perms holds at most 64 permissions");
 
-const char *cfg_perm_name(unsigned i) { return i < NPERM ? perm_names[i] : NULL; }
+const char *cfg_perm_name(unsigned i) { return i < NPERM ? perms[i].name : NULL; }
+const char *cfg_perm_help(unsigned i) { return i < NPERM ? perms[i].help : NULL; }
 
 cfg_perms cfg_perm_all(void) { return NPERM == 64 ? ~(cfg_perms)0 : (((cfg_perms)1 << NPERM) - 1); }
 
@@ -54,7 +57,7 @@ int cfg_perm_lookup(const char *name, cfg_perms *bit)
 		return 0;
 	}
 	for (unsigned i = 0; i < NPERM; i++)
-		if (!strcmp(name, perm_names[i])) {
+		if (!strcmp(name, perms[i].name)) {
 			*bit = (cfg_perms)1 << i;
 			return 0;
 		}
@@ -134,7 +137,7 @@ const char *cfg_perm_format(cfg_perms p, char *buf, size_t n)
 	size_t len = 0;
 	for (unsigned i = 0; i < NPERM && len < n; i++)
 		if (p & ((cfg_perms)1 << i)) {
-			int k = snprintf(buf + len, n - len, "%s%s", len ? " " : "", perm_names[i]);
+			int k = snprintf(buf + len, n - len, "%s%s", len ? " " : "", perms[i].name);
 			if (k < 0)
 				break;
 			len += (size_t)k;
@@ -192,7 +195,10 @@ static bool holds_control(cfg_perms p, const char *family)
 	char n[64];
 	if (snprintf(n, sizeof n, "%s-control", family) >= (int)sizeof n)
 		return false;
-	return holds(p, n);
+	cfg_perms b;
+	if (cfg_perm_lookup(n, &b) < 0)
+		return false; /* no such family */
+	return holds(p, n) || holds(p, "control"); /* control: every -control */
 }
 
 bool cfg_perm_may_view(cfg_perms p, const struct cfg_schema *s)

@@ -46,6 +46,8 @@ enum cfg_class {
 
 /* The I-th permission name (I from 0), NULL past the last. */
 const char *cfg_perm_name(unsigned i);
+/* Its one-line description ("Can view current values, ..."). */
+const char *cfg_perm_help(unsigned i);
 /* The bit of permission NAME in *BIT ("none": 0). 0, or -1 with cfg_err
  * set when NAME is no permission. */
 int cfg_perm_lookup(const char *name, cfg_perms *bit);
