@@ -697,6 +697,7 @@ struct cfg_commit_plan {
 	const struct cfg_tree *active, *cand; /* borrowed */
 	const struct cfg_subsys_reg *reg;     /* borrowed, may be NULL */
 	struct cfg_diff *diff;                /* owned: EFFECTIVE, active -> cand */
+	struct cfg_diff *full;                /* owned: FULL, the same (diff derives from it) */
 };
 
 struct cfg_commit_plan *cfg_commit_prepare(const struct cfg_tree *active, const struct cfg_tree *cand,
@@ -717,8 +718,10 @@ struct cfg_commit_plan *cfg_commit_prepare(const struct cfg_tree *active, const 
 	size_t before = cfg_findings_errors(fs);
 	bool rows = r && cfg_subsys_count(r);
 	if (rows || (active && cfg_tree_count(cand) >= VALIDATE_WHOLE_BELOW)) {
-		if (!(p->diff = cfg_diff_new(active, cand, CFG_DIFF_EFFECTIVE))) {
-			free(p);
+		/* one walk: the full diff; the effective one comes from its entries */
+		if (!(p->full = cfg_diff_new(active, cand, CFG_DIFF_FULL)) ||
+		    !(p->diff = cfg_diff_effective(p->full))) {
+			cfg_commit_plan_free(p);
 			return NULL;
 		}
 	}
@@ -737,6 +740,15 @@ struct cfg_commit_plan *cfg_commit_prepare(const struct cfg_tree *active, const 
 const struct cfg_diff *cfg_commit_plan_diff(const struct cfg_commit_plan *p)
 {
 	return p ? p->diff : NULL;
+}
+
+struct cfg_diff *cfg_commit_plan_take_full(struct cfg_commit_plan *p)
+{
+	if (!p)
+		return NULL;
+	struct cfg_diff *f = p->full;
+	p->full = NULL;
+	return f;
 }
 
 bool cfg_commit_plan_applies(const struct cfg_commit_plan *p)
@@ -805,6 +817,7 @@ void cfg_commit_plan_free(struct cfg_commit_plan *p)
 	if (!p)
 		return;
 	cfg_diff_free(p->diff);
+	cfg_diff_free(p->full);
 	free(p);
 }
 

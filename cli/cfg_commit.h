@@ -84,6 +84,10 @@ struct cfg_commit_plan *cfg_commit_prepare(const struct cfg_tree *active, const 
                                            const struct cfg_subsys_reg *r, struct cfg_findings *fs);
 /* The effective diff of the plan (owned by the plan). */
 const struct cfg_diff *cfg_commit_plan_diff(const struct cfg_commit_plan *p);
+/* The full diff ACTIVE -> CAND the plan computed (the effective one is
+ * derived from it), handed to the caller (which frees it); NULL when the
+ * plan has none or it was taken. Patches the active tree after the store. */
+struct cfg_diff *cfg_commit_plan_take_full(struct cfg_commit_plan *p);
 /* Does applying the plan call any row's apply? (false: nothing to do off
  * the loop) */
 bool cfg_commit_plan_applies(const struct cfg_commit_plan *p);

@@ -725,7 +725,9 @@ static void job_after_phase(struct cfg_daemon *d, struct job *j)
 	}
 	/* the revision is stored on the loop thread; its text re-renders only
 	   the chunks the full diff (also what patches the active tree) touches */
-	struct cfg_diff *full = cfg_diff_new(d->active, j->cand, CFG_DIFF_FULL);
+	struct cfg_diff *full = cfg_commit_plan_take_full(j->plan);
+	if (!full || cfg_diff_old(full) != d->active)
+		cfg_diff_free(full), full = cfg_diff_new(d->active, j->cand, CFG_DIFF_FULL);
 	const char *text = NULL;
 	size_t len = 0;
 	if (full && cfg_commit_text_build(d->text, j->cand, full, &text, &len) < 0)

@@ -277,6 +277,150 @@ struct cfg_diff *cfg_diff_inverse(const struct cfg_diff *d)
 	return r;
 }
 
+/* ---- the effective view of a full diff --------------------------------- */
+
+/* N counts in the effective view of its tree: neither it nor an ancestor is
+ * inactive, and it is not a container without anything that counts. */
+static bool eff_present(const struct cfg_node *n)
+{
+	if (!n)
+		return false;
+	for (const struct cfg_node *a = n; a && a->parent; a = a->parent)
+		if (a->flags & CFG_N_INACTIVE)
+			return false;
+	return eff_exists(n);
+}
+
+/* The node of tree T at the place N has in the other tree (same schema). */
+static const struct cfg_node *counterpart(const struct cfg_tree *t, const struct cfg_node *n)
+{
+	struct cfg_step path[128];
+	int k = cfg_tree_path(n, path, sizeof path / sizeof *path);
+	return k < 0 ? NULL : cfg_tree_find(t, NULL, path, (size_t)k);
+}
+
+/* X (present in its tree) appears or disappears: the topmost ancestor of X
+ * whose counterpart in OTHER is not present either. */
+static const struct cfg_node *topmost_change(const struct cfg_tree *other, const struct cfg_node *x)
+{
+	const struct cfg_node *a = x;
+	while (a->parent && a->parent->parent) {
+		if (eff_present(counterpart(other, a->parent)))
+			break;
+		a = a->parent;
+	}
+	return a;
+}
+
+static bool under_or_at(const struct cfg_node *x, const struct cfg_node *a)
+{
+	for (; x; x = x->parent)
+		if (x == a)
+			return true;
+	return false;
+}
+
+/* Emit ADD/DEL of X unless an earlier ADD/DEL of the same tree covers it. */
+static void push_covered(struct cfg_diff *d, enum cfg_diff_op op, const struct cfg_node *x)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct cfg_diff_ent *e = &d->e[i];
+		if (e->op == op && under_or_at(x, op == CFG_DIFF_ADD ? e->new_node : e->old_node))
+			return;
+	}
+	/* a change under it was emitted first (it came earlier in the full
+	   diff): this entry covers those */
+	size_t j = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct cfg_diff_ent *e = &d->e[i];
+		const struct cfg_node *m = op == CFG_DIFF_ADD ? e->new_node : e->old_node;
+		bool covered = m && under_or_at(m, x) && (e->op == op || e->op == CFG_DIFF_CHG);
+		if (!covered)
+			d->e[j++] = *e;
+	}
+	d->n = j;
+	if (op == CFG_DIFF_ADD)
+		push(d, op, NULL, x);
+	else
+		push(d, op, x, NULL);
+}
+
+/* A FULL reorder of the run at OLD/NEW: does the order of the entries that
+ * count in both trees differ? */
+static bool eff_order_differs(const struct cfg_diff *d, const struct cfg_node *o, const struct cfg_node *n)
+{
+	const struct cfg_node *po = o->parent, *pn = n->parent;
+	const struct cfg_node *i = o, *j = n;
+	for (;;) {
+		while (i && !(eff_exists(i) && match(d, d->new_t, pn, i)))
+			i = group_next(i);
+		while (j && !(eff_exists(j) && match(d, d->old_t, po, j)))
+			j = group_next(j);
+		if (!i || !j)
+			return (i != NULL) != (j != NULL);
+		if (!str_eq(i->value, j->value))
+			return true;
+		i = group_next(i);
+		j = group_next(j);
+	}
+}
+
+struct cfg_diff *cfg_diff_effective(const struct cfg_diff *full)
+{
+	if (!full) {
+		cfg_err_set("diff: none");
+		return NULL;
+	}
+	if (full->view != CFG_DIFF_FULL || full->n > 256 || full->own)
+		return cfg_diff_new(full->old_t == full->own ? NULL : full->old_t,
+		                    full->new_t == full->own ? NULL : full->new_t, CFG_DIFF_EFFECTIVE);
+	struct cfg_diff *d = calloc(1, sizeof *d);
+	if (!d) {
+		cfg_err_set("out of memory");
+		return NULL;
+	}
+	d->view = CFG_DIFF_EFFECTIVE;
+	d->old_t = full->old_t;
+	d->new_t = full->new_t;
+	for (size_t k = 0; k < full->n; k++) {
+		const struct cfg_diff_ent *e = &full->e[k];
+		if (e->op == CFG_DIFF_ADD) {
+			if (eff_present(e->new_node))
+				push_covered(d, CFG_DIFF_ADD, topmost_change(d->old_t, e->new_node));
+			continue;
+		}
+		if (e->op == CFG_DIFF_DEL) {
+			if (eff_present(e->old_node))
+				push_covered(d, CFG_DIFF_DEL, topmost_change(d->new_t, e->old_node));
+			continue;
+		}
+		const struct cfg_node *o = e->old_node, *n = e->new_node;
+		if (!o || !n || !o->parent)
+			continue; /* the root's annotation */
+		if (e->reorder) {
+			if ((o->schema->flags & CFG_F_ORDERED) && eff_present(o->parent) &&
+			    eff_present(n->parent) && eff_order_differs(d, o, n)) {
+				const struct cfg_node *fo = first_existing(d, o), *fn = first_existing(d, n);
+				if (fo && fn) {
+					struct cfg_diff_ent *r = push(d, CFG_DIFF_CHG, fo, fn);
+					r->reorder = true;
+				}
+			}
+			continue;
+		}
+		bool op = eff_present(o), np = eff_present(n);
+		if (op && np) {
+			if (o->schema->kind == CFG_LEAF && !str_eq(o->value, n->value))
+				push(d, CFG_DIFF_CHG, o, n);
+		} else if (op) {
+			push_covered(d, CFG_DIFF_DEL, topmost_change(d->new_t, o));
+		} else if (np) {
+			push_covered(d, CFG_DIFF_ADD, topmost_change(d->old_t, n));
+		}
+	}
+	return d;
+}
+
 const struct cfg_tree *cfg_diff_old(const struct cfg_diff *d) { return d ? d->old_t : NULL; }
 const struct cfg_tree *cfg_diff_new_tree(const struct cfg_diff *d) { return d ? d->new_t : NULL; }
 enum cfg_diff_view cfg_diff_view(const struct cfg_diff *d) { return d ? d->view : CFG_DIFF_EFFECTIVE; }
