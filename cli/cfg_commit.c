@@ -1133,9 +1133,12 @@ void cfg_commit_text_accept(struct cfg_commit_text *c, bool ok)
 static const struct cfg_tree *effective_view(const struct cfg_tree *t, struct cfg_tree **own)
 {
 	*own = NULL;
+	/* every node counts unless one is inactive or is a non-presence
+	   container without children (bottom up, the rest then counts) */
 	const struct cfg_node *root = cfg_tree_root(t);
 	for (const struct cfg_node *n = cfg_tree_next(root, root); n; n = cfg_tree_next(root, n))
-		if (!node_exists(n)) {
+		if ((n->flags & CFG_N_INACTIVE) ||
+		    (!n->child && n->schema->kind == CFG_CONTAINER && !(n->schema->flags & CFG_F_PRESENCE))) {
 			*own = cfg_commit_effective(t);
 			return *own;
 		}
