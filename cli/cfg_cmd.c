@@ -1028,15 +1028,13 @@ static void commit_done(void *ctx, struct cfg_daemon *d, struct cfg_session *s, 
 	struct cfg_buf out;
 	cfg_buf_init(&out);
 	cfg_buf_add(&out, res->p ? res->p : "", res->len);
+	(void)d;
 	if (rc == 0) {
-		if (k->confirmed) {
-			cfg_daemon_confirm_arm(d, k->minutes);
+		/* the deadline was stored with the revision (or cancelled) */
+		if (k->confirmed)
 			cfg_buf_printf(&out,
 			               "commit confirmed will be automatically rolled back in %u minutes unless confirmed\n",
 			               k->minutes);
-		} else {
-			cfg_daemon_confirm_arm(d, 0);
-		}
 		cfg_buf_puts(&out, "commit complete\n");
 		if (s && cfg_session_cand_mode(s) == CFG_CAND_PRIVATE) {
 			/* the private copy continues from the new active configuration */
@@ -1109,7 +1107,7 @@ static int h_commit(struct cfg_cmd *c)
 	*k = (struct commit_cont){.confirmed = confirmed, .and_quit = and_quit, .minutes = minutes};
 	int rc = cfg_session_wait(s, c->out);
 	if (cfg_daemon_commit_start(c->d, s, cand, NULL, cfg_session_user(s), cfg_session_client(s),
-	                            comment, commit_done, k) < 0) {
+	                            comment, confirmed ? (int)minutes : 0, commit_done, k) < 0) {
 		free(k);
 		struct cfg_buf out;
 		cfg_buf_init(&out);

@@ -763,6 +763,18 @@ bool cfg_commit_plan_applies(const struct cfg_commit_plan *p)
 	return false;
 }
 
+bool cfg_commit_plan_on_loop(const struct cfg_commit_plan *p)
+{
+	if (!p || !p->diff)
+		return false;
+	for (size_t i = 0; i < cfg_subsys_count(p->reg); i++) {
+		const struct cfg_subsys *row = cfg_subsys_at(p->reg, i);
+		if (row->on_loop && row->apply && cfg_subsys_touched(row, p->diff, false))
+			return true;
+	}
+	return false;
+}
+
 int cfg_commit_apply(struct cfg_commit_plan *p, struct cfg_buf *out, struct cfg_findings *fs)
 {
 	if (!p)
@@ -1250,6 +1262,7 @@ int cfg_commit_add_hooks(struct cfg_subsys_reg *r, const struct cfg_hooks *h)
 	struct cfg_subsys row = {
 		.name = "hooks", .order = 0, .owns = whole, .ctx = (void *)h,
 		.validate = hooks_validate, .apply = hooks_apply, .undo = hooks_undo,
+		.on_loop = true,
 	};
 	return cfg_subsys_add(r, &row);
 }

@@ -91,6 +91,8 @@ struct cfg_diff *cfg_commit_plan_take_full(struct cfg_commit_plan *p);
 /* Does applying the plan call any row's apply? (false: nothing to do off
  * the loop) */
 bool cfg_commit_plan_applies(const struct cfg_commit_plan *p);
+/* Does applying the plan call a row that must run on the loop thread? */
+bool cfg_commit_plan_on_loop(const struct cfg_commit_plan *p);
 int cfg_commit_apply(struct cfg_commit_plan *p, struct cfg_buf *out, struct cfg_findings *fs);
 /* Store the candidate's text: TEXT (LEN bytes) when given, else the full
  * set rendering of CAND. KV/N_KV as cfg_store_commit_kv(). 0, or -1 with a
@@ -134,7 +136,8 @@ struct cfg_tree *cfg_commit_effective(const struct cfg_tree *t);
 /* ---- compatibility: the daemon's hooks of before the registry ----
  * One validate and one apply for the whole tree, with effective copies.
  * cfg_commit_add_hooks() registers them in R as one row "hooks" owning the
- * whole configuration (path ""); H is borrowed and must outlive R. */
+ * whole configuration (path ""), which runs on the loop thread (on_loop:
+ * the hooks were not written for threads); H is borrowed and must outlive R. */
 struct cfg_hooks {
 	void *ctx;
 	/* cross-statement checks of the daemon (hugepage budget, sxe rule);

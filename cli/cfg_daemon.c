@@ -508,6 +508,8 @@ struct job {
 	const struct cfg_tree *cand;     /* what is committed */
 	struct cfg_tree *owned;          /* owned: CAND when the job holds it */
 	char *user, *client, *comment;   /* owned */
+	int confirm;                     /* <0 leave the commit-confirmed deadline, 0 cancel
+	                                    it, >0 arm it for that many minutes */
 	cfg_daemon_commit_fn done;
 	void *done_ctx;
 	struct cfg_commit_plan *plan;    /* owned */
@@ -732,9 +734,19 @@ static void job_after_phase(struct cfg_daemon *d, struct job *j)
 	size_t len = 0;
 	if (full && cfg_commit_text_build(d->text, j->cand, full, &text, &len) < 0)
 		text = NULL;
-	int rc = cfg_commit_store(j->plan, d->store, text, len, j->user, j->client, j->comment, NULL,
-	                          0, &j->fs);
+	/* the commit-confirmed deadline is stored with the revision */
+	char dl[32];
+	time_t deadline = j->confirm > 0 ? time(NULL) + (time_t)j->confirm * 60 : 0;
+	snprintf(dl, sizeof dl, "%lld", (long long)deadline);
+	const char *kv[2] = {KV_CONFIRM, j->confirm > 0 ? dl : NULL};
+	bool kv_write = j->confirm > 0 || (j->confirm == 0 && d->confirm_deadline);
+	int rc = cfg_commit_store(j->plan, d->store, text, len, j->user, j->client, j->comment,
+	                          kv_write ? kv : NULL, kv_write ? 1 : 0, &j->fs);
 	cfg_commit_text_accept(d->text, rc == 0 && text);
+	if (rc == 0 && j->confirm >= 0) {
+		d->confirm_deadline = deadline;
+		d->confirm_minutes = j->confirm > 0 ? (unsigned)j->confirm : 0;
+	}
 	if (rc < 0) {
 		cfg_diff_free(full);
 		if (cfg_commit_plan_applies(j->plan)) {
@@ -751,10 +763,21 @@ static void job_after_phase(struct cfg_daemon *d, struct job *j)
 	job_finish(d, j, 0);
 }
 
+/* Must phase PH of J run on the loop thread (a row not written for threads)? */
+static bool phase_on_loop(const struct cfg_daemon *d, const struct job *j, enum job_phase ph)
+{
+	if (ph != PH_CONVERGE)
+		return cfg_commit_plan_on_loop(j->plan);
+	for (size_t i = 0; i < cfg_subsys_count(d->reg); i++)
+		if (cfg_subsys_at(d->reg, i)->on_loop)
+			return true;
+	return false;
+}
+
 static void job_run_phase(struct cfg_daemon *d, struct job *j, enum job_phase ph)
 {
 	j->phase = ph;
-	if (d->job_efd >= 0 && d->job_watched) {
+	if (d->job_efd >= 0 && d->job_watched && !phase_on_loop(d, j, ph)) {
 		if (pthread_create(&j->th, NULL, job_thread, j) == 0) {
 			j->has_thread = true;
 			return;
@@ -829,7 +852,7 @@ static void job_enqueue(struct cfg_daemon *d, struct job *j)
 
 int cfg_daemon_commit_start(struct cfg_daemon *d, struct cfg_session *s, const struct cfg_tree *cand,
                             struct cfg_tree *owned, const char *user, const char *client,
-                            const char *comment, cfg_daemon_commit_fn done, void *ctx)
+                            const char *comment, int confirm, cfg_daemon_commit_fn done, void *ctx)
 {
 	if (!cand && !owned) {
 		cfg_tree_free(owned);
@@ -847,6 +870,7 @@ int cfg_daemon_commit_start(struct cfg_daemon *d, struct cfg_session *s, const s
 	j->user = xstrdup(user);
 	j->client = xstrdup(client);
 	j->comment = comment ? xstrdup(comment) : NULL;
+	j->confirm = confirm;
 	j->done = done;
 	j->done_ctx = ctx;
 	cfg_buf_init(&j->out);
@@ -942,7 +966,7 @@ int cfg_daemon_commit(struct cfg_daemon *d, const struct cfg_tree *cand, const c
 	struct sync_res r = {.out = out, .rc = -1};
 	bool watched = d->job_watched;
 	d->job_watched = false; /* run inline */
-	int rc = cfg_daemon_commit_start(d, NULL, cand, NULL, user, client, comment, sync_done, &r);
+	int rc = cfg_daemon_commit_start(d, NULL, cand, NULL, user, client, comment, -1, sync_done, &r);
 	d->job_watched = watched;
 	if (rc < 0)
 		return -1;
@@ -994,7 +1018,7 @@ static void confirm_expired(struct cfg_daemon *d)
 		logmsg(d, "commit confirmed: cannot roll back: %s", cfg_err_msg());
 		return;
 	}
-	if (cfg_daemon_commit_start(d, NULL, NULL, t, "root", "other", "automatic rollback",
+	if (cfg_daemon_commit_start(d, NULL, NULL, t, "root", "other", "automatic rollback", 0,
 	                            confirm_done, NULL) < 0)
 		logmsg(d, "commit confirmed: cannot roll back: %s", cfg_err_msg());
 }

@@ -170,12 +170,15 @@ struct cfg_session *cfg_daemon_session_at(const struct cfg_daemon *d, size_t i);
  * OWNED (a tree the job takes and frees). Without a running event loop the
  * job runs to its end before this returns. 0, or -1 (cfg_err set; DONE is
  * not called). On success the active tree becomes equal to CAND, and the
- * shared candidate follows when it had no changes of its own. */
+ * shared candidate follows when it had no changes of its own. CONFIRM: <0
+ * leaves the commit-confirmed deadline alone, 0 cancels it, >0 arms it for
+ * that many minutes, stored in the same transaction as the revision. */
 typedef void (*cfg_daemon_commit_fn)(void *ctx, struct cfg_daemon *d, struct cfg_session *s,
                                      int rc, struct cfg_buf *res);
 int cfg_daemon_commit_start(struct cfg_daemon *d, struct cfg_session *s, const struct cfg_tree *cand,
                             struct cfg_tree *owned, const char *user, const char *client,
-                            const char *comment, cfg_daemon_commit_fn done, void *ctx);
+                            const char *comment, int confirm, cfg_daemon_commit_fn done,
+                            void *ctx);
 /* The same, synchronously on the calling thread (tools and tests; -1 when
  * a job runs). Result lines go to OUT. */
 int cfg_daemon_commit(struct cfg_daemon *d, const struct cfg_tree *cand, const char *user,
