@@ -1308,8 +1308,7 @@ static int h_configure(struct cfg_cmd *c)
 		cfg_buf_putc(c->out, '\n');
 		return -1;
 	}
-	bool modified = !cfg_tree_equal(cfg_tree_root(cfg_daemon_candidate(c->d)),
-	                                cfg_tree_root(cfg_daemon_active(c->d)));
+	bool modified = cfg_daemon_candidate_modified(c->d);
 	if ((excl || priv) && modified) {
 		cfg_buf_puts(c->out, priv ? "error: shared configuration database modified\n"
 		                          : "error: configuration database modified\n");

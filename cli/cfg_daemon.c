@@ -489,6 +489,17 @@ void cfg_daemon_candidate_dirty(struct cfg_daemon *d) { d->cand_clean = false; }
 
 bool cfg_daemon_candidate_clean(const struct cfg_daemon *d) { return !d->cand || d->cand_clean; }
 
+bool cfg_daemon_candidate_modified(struct cfg_daemon *d)
+{
+	if (cfg_daemon_candidate_clean(d))
+		return false;
+	if (cfg_tree_equal(cfg_tree_root(d->cand), cfg_tree_root(d->active))) {
+		d->cand_clean = true; /* the changes were undone */
+		return false;
+	}
+	return true;
+}
+
 /* ------------------------------------------------------------ commit jobs
  *
  * A commit is a job: validation and the diff (cfg_commit_prepare) run on

@@ -196,6 +196,9 @@ void cfg_daemon_session_gone(struct cfg_daemon *d, struct cfg_session *s);
  * has none (it was copied from, or committed as, the active tree). */
 void cfg_daemon_candidate_dirty(struct cfg_daemon *d);
 bool cfg_daemon_candidate_clean(const struct cfg_daemon *d);
+/* The shared candidate differs from the active tree (a compare only when
+ * it may have changes; it is not created). */
+bool cfg_daemon_candidate_modified(struct cfg_daemon *d);
 /* Arm (MINUTES > 0) or cancel (0) the commit-confirmed rollback. */
 void cfg_daemon_confirm_arm(struct cfg_daemon *d, unsigned minutes);
 /* Seconds left before the automatic rollback, or -1 when none is pending. */
