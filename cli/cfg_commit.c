@@ -1140,21 +1140,15 @@ void cfg_commit_text_accept(struct cfg_commit_text *c, bool ok)
 
 /* ---- the compatibility row --------------------------------------------- */
 
-/* T itself when every node of it counts (nothing inactive: the common
- * case, no copy), else its effective copy. *OWN gets what to free. */
-static const struct cfg_tree *effective_view(const struct cfg_tree *t, struct cfg_tree **own)
+/* T itself when every node of it counts (CLEAN: nothing inactive; the
+ * common case, no copy), else its effective copy. *OWN gets what to free. */
+static const struct cfg_tree *effective_view(const struct cfg_tree *t, bool clean, struct cfg_tree **own)
 {
 	*own = NULL;
-	/* every node counts unless one is inactive or is a non-presence
-	   container without children (bottom up, the rest then counts) */
-	const struct cfg_node *root = cfg_tree_root(t);
-	for (const struct cfg_node *n = cfg_tree_next(root, root); n; n = cfg_tree_next(root, n))
-		if ((n->flags & CFG_N_INACTIVE) ||
-		    (!n->child && n->schema->kind == CFG_CONTAINER && !(n->schema->flags & CFG_F_PRESENCE))) {
-			*own = cfg_commit_effective(t);
-			return *own;
-		}
-	return t;
+	if (clean)
+		return t;
+	*own = cfg_commit_effective(t);
+	return *own;
 }
 
 struct hooks_pair {
@@ -1164,8 +1158,9 @@ struct hooks_pair {
 
 static int hooks_pair(const struct cfg_diff *diff, struct hooks_pair *hp)
 {
-	hp->old_eff = effective_view(cfg_diff_old(diff), &hp->own_old);
-	hp->new_eff = effective_view(cfg_diff_new_tree(diff), &hp->own_new);
+	hp->old_eff = effective_view(cfg_diff_old(diff), cfg_diff_all_count(diff, false), &hp->own_old);
+	hp->new_eff = effective_view(cfg_diff_new_tree(diff), cfg_diff_all_count(diff, true),
+	                             &hp->own_new);
 	if (!hp->old_eff || !hp->new_eff) {
 		cfg_tree_free(hp->own_old);
 		cfg_tree_free(hp->own_new);
@@ -1184,11 +1179,11 @@ static void hooks_validate(void *ctx, const struct cfg_tree *new_tree, const str
                            struct cfg_findings *fs)
 {
 	const struct cfg_hooks *h = ctx;
-	(void)diff;
 	if (!h->validate)
 		return;
 	struct cfg_tree *own;
-	const struct cfg_tree *eff = effective_view(new_tree, &own);
+	const struct cfg_tree *eff = effective_view(new_tree, cfg_diff_new_tree(diff) == new_tree &&
+	                                                      cfg_diff_all_count(diff, true), &own);
 	if (!eff) {
 		cfg_findings_add_line(fs, "%s", cfg_err_msg());
 		return;

@@ -71,6 +71,13 @@ const struct cfg_tree *cfg_diff_old(const struct cfg_diff *d);
 const struct cfg_tree *cfg_diff_new_tree(const struct cfg_diff *d);
 enum cfg_diff_view cfg_diff_view(const struct cfg_diff *d);
 
+/* Does every node of the old (NEW_SIDE false) or new tree count in the
+ * effective view: nothing inactive, no empty non-presence container? Then
+ * the tree is its own effective view (no copy needed). Known from the walk
+ * of a FULL diff (and the effective diff derived from it), else found out
+ * once and remembered. */
+bool cfg_diff_all_count(const struct cfg_diff *d, bool new_side);
+
 size_t cfg_diff_count(const struct cfg_diff *d);
 const struct cfg_diff_ent *cfg_diff_at(const struct cfg_diff *d, size_t i);
 bool cfg_diff_empty(const struct cfg_diff *d);

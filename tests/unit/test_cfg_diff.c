@@ -193,6 +193,19 @@ static void check_patch(struct fx *f)
 	}
 	free(a);
 	free(b);
+	/* whether every node counts: as a plain scan finds */
+	for (int side = 0; side < 2; side++) {
+		const struct cfg_tree *t = side ? f->new_t : f->old_t;
+		bool want = true;
+		const struct cfg_node *root = cfg_tree_root(t);
+		for (const struct cfg_node *n = cfg_tree_next(root, root); n; n = cfg_tree_next(root, n))
+			if ((n->flags & CFG_N_INACTIVE) ||
+			    (!n->child && n->schema->kind == CFG_CONTAINER && !(n->schema->flags & CFG_F_PRESENCE)))
+				want = false;
+		assert_int_equal(cfg_diff_all_count(d, side), want);
+		assert_int_equal(cfg_diff_all_count(derived, side), want);
+		assert_int_equal(cfg_diff_all_count(walked, side), want);
+	}
 	cfg_diff_free(derived);
 	cfg_diff_free(walked);
 	struct cfg_tree *t = cfg_tree_dup(f->old_t);
