@@ -529,6 +529,7 @@ struct job {
 	int rc;                          /* of the worker's phase */
 	pthread_t th;
 	bool has_thread;
+	int efd;                         /* where the worker posts its end (-1: ran inline) */
 	struct cfg_daemon *d;
 	struct job *next;
 };
@@ -708,11 +709,11 @@ static void *job_thread(void *arg)
 		if (!cfg_findings_errors(&j->fs) && j->phase != PH_CONVERGE)
 			cfg_findings_add_line(&j->fs, "%s", cfg_err_msg());
 	}
-	if (j->d->job_efd >= 0) {
+	if (j->efd >= 0) {
 		uint64_t one = 1;
 		ssize_t w;
 		do
-			w = write(j->d->job_efd, &one, sizeof one);
+			w = write(j->efd, &one, sizeof one);
 		while (w < 0 && errno == EINTR);
 	}
 	return NULL;
@@ -789,16 +790,16 @@ static void job_run_phase(struct cfg_daemon *d, struct job *j, enum job_phase ph
 {
 	j->phase = ph;
 	if (d->job_efd >= 0 && d->job_watched && !phase_on_loop(d, j, ph)) {
-		if (pthread_create(&j->th, NULL, job_thread, j) == 0) {
+		j->efd = d->job_efd;
+		int e = pthread_create(&j->th, NULL, job_thread, j);
+		if (e == 0) {
 			j->has_thread = true;
 			return;
 		}
-		logmsg(d, "cannot start a commit thread: %s; applying on the loop", strerror(errno));
+		logmsg(d, "cannot start a commit thread: %s; applying on the loop", strerror(e));
 	}
-	int efd = d->job_efd;
-	d->job_efd = -1; /* no wake-up for an inline run */
+	j->efd = -1; /* an inline run: no wake-up */
 	job_thread(j);
-	d->job_efd = efd;
 	job_after_phase(d, j);
 }
 
@@ -895,10 +896,8 @@ static void jobs_drain(struct cfg_daemon *d)
 	if (d->job && d->job->has_thread) {
 		pthread_join(d->job->th, NULL);
 		d->job->has_thread = false;
-		int efd = d->job_efd;
-		d->job_efd = -1; /* what follows runs inline */
+		d->job_watched = false; /* what follows runs inline */
 		job_after_phase(d, d->job);
-		d->job_efd = efd;
 	}
 	d->job_watched = false;
 	jobs_kick(d); /* inline now */
