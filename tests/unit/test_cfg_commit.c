@@ -889,7 +889,7 @@ static void test_commit_text_chunks(void **state)
 struct slow_row {
 	int started_w;  /* the apply writes a byte here when it starts */
 	int release_r;  /* and waits for a byte here */
-	int applies;
+	int applies, converges;
 };
 
 static int slow_apply(void *ctx, const struct cfg_diff *d, struct cfg_buf *out, struct cfg_findings *fs)
@@ -905,6 +905,23 @@ static int slow_apply(void *ctx, const struct cfg_diff *d, struct cfg_buf *out, 
 	if (poll(&pf, 1, 20000) != 1 || read(r->release_r, &c, 1) != 1)
 		return cfg_err_set("slow: never released");
 	cfg_buf_puts(out, "slow: applied\n");
+	return 0;
+}
+
+static int slow_converge(void *ctx, const struct cfg_tree *active, struct cfg_buf *out,
+                         struct cfg_findings *fs)
+{
+	struct slow_row *r = ctx;
+	(void)active;
+	(void)out;
+	(void)fs;
+	r->converges++;
+	if (write(r->started_w, "c", 1) != 1)
+		return -1;
+	struct pollfd pf = {.fd = r->release_r, .events = POLLIN};
+	char c;
+	if (poll(&pf, 1, 20000) != 1 || read(r->release_r, &c, 1) != 1)
+		return cfg_err_set("slow: never released");
 	return 0;
 }
 
@@ -971,17 +988,20 @@ static char c_cmd(int fd, const char *line, char **text)
 static void job_client(const char *path, int started_r, int release_w)
 {
 	char *t;
+	struct pollfd pf = {.fd = started_r, .events = POLLIN};
+	char c;
+	/* converging at start is a job: the socket answers meanwhile */
+	C_CHECK(poll(&pf, 1, 20000) == 1 && read(started_r, &c, 1) == 1 && c == 'c', 19);
 	int a = c_connect(path);
 	C_CHECK(c_cmd(a, "configure", &t) == '0', 20);
 	free(t);
 	C_CHECK(c_cmd(a, "set system host-name box1", &t) == '0', 21);
 	free(t);
-	/* commit: not waiting for its answer */
+	/* commit: not waiting for its answer; it waits for the converge */
 	C_CHECK(cfg_proto_send(a, CFG_P_LINE, "commit", 6) == 0, 22);
-	/* the apply started on the worker ... */
-	struct pollfd pf = {.fd = started_r, .events = POLLIN};
-	char c;
-	C_CHECK(poll(&pf, 1, 20000) == 1 && read(started_r, &c, 1) == 1, 23);
+	C_CHECK(write(release_w, "r", 1) == 1, 18);
+	/* the apply started on the worker (after the converge) ... */
+	C_CHECK(poll(&pf, 1, 20000) == 1 && read(started_r, &c, 1) == 1 && c == 's', 23);
 	/* ... while another session is served */
 	int b = c_connect(path);
 	C_CHECK(c_cmd(b, "show configuration", &t) == '0', 24);
@@ -1054,7 +1074,7 @@ static void test_daemon_commit_job(void **state)
 	struct slow_row r = {.started_w = started[1], .release_r = release[0]};
 	static const char *const owns[] = {"system host-name", NULL};
 	struct cfg_subsys row = {.name = "slow", .order = 10, .owns = owns, .ctx = &r,
-	                         .apply = slow_apply};
+	                         .apply = slow_apply, .converge = slow_converge};
 	assert_int_equal(cfg_daemon_add_subsys(d, &row), 0);
 	char path[128];
 	snprintf(path, sizeof path, "%s", cfg_daemon_socket_path(d));
@@ -1074,6 +1094,7 @@ static void test_daemon_commit_job(void **state)
 	assert_true(WIFEXITED(l.status));
 	assert_int_equal(WEXITSTATUS(l.status), 0);
 	assert_int_equal(r.applies, 2);
+	assert_int_equal(r.converges, 1);
 	assert_string_equal(cfg_tree_value(cfg_daemon_active(d), NULL, "system host-name", 0), "box2");
 	cfg_daemon_free(d);
 	for (int i = 0; i < 2; i++) {
