@@ -903,16 +903,25 @@ static void jobs_drain(struct cfg_daemon *d)
 	jobs_kick(d); /* inline now */
 }
 
-/* From the loop once per tick: the daemon's tick, then the rows' ticks;
- * neither while a worker applies (it may change what a tick reads). */
+/* From the loop once per tick: the daemon's tick, then the rows' ticks.
+ * While a worker applies, the daemon's tick waits, and so do the rows the
+ * worker may be in (those the diff touches; all while converging). */
 static void daemon_tick(void *ctx)
 {
 	struct cfg_daemon *d = ctx;
-	if (d->job && d->job->has_thread)
-		return;
-	if (d->user_tick)
+	const struct job *j = d->job && d->job->has_thread ? d->job : NULL;
+	if (d->user_tick && !j)
 		d->user_tick(d->user_tick_ctx);
-	cfg_subsys_tick(d->reg);
+	const struct cfg_diff *diff = j && j->phase != PH_CONVERGE ? cfg_commit_plan_diff(j->plan) : NULL;
+	for (size_t i = 0; i < cfg_subsys_count(d->reg); i++) {
+		const struct cfg_subsys *row = cfg_subsys_at(d->reg, i);
+		if (!row->tick)
+			continue;
+		/* not while the worker may be inside this row */
+		if (j && (j->phase == PH_CONVERGE || cfg_subsys_touched(row, diff, false)))
+			continue;
+		row->tick(row->ctx);
+	}
 }
 
 /* Start the jobs machinery and converge to the active configuration as the

@@ -890,7 +890,17 @@ struct slow_row {
 	int started_w;  /* the apply writes a byte here when it starts */
 	int release_r;  /* and waits for a byte here */
 	int applies, converges;
+	int busy;       /* inside apply or converge (set on the worker) */
+	int ticks, overlaps;
 };
+
+static void slow_tick(void *ctx)
+{
+	struct slow_row *r = ctx;
+	r->ticks++;
+	if (__atomic_load_n(&r->busy, __ATOMIC_SEQ_CST))
+		r->overlaps++;
+}
 
 static int slow_apply(void *ctx, const struct cfg_diff *d, struct cfg_buf *out, struct cfg_findings *fs)
 {
@@ -898,11 +908,14 @@ static int slow_apply(void *ctx, const struct cfg_diff *d, struct cfg_buf *out, 
 	(void)d;
 	(void)fs;
 	r->applies++;
+	__atomic_store_n(&r->busy, 1, __ATOMIC_SEQ_CST);
 	if (write(r->started_w, "s", 1) != 1)
 		return -1;
 	struct pollfd pf = {.fd = r->release_r, .events = POLLIN};
 	char c;
-	if (poll(&pf, 1, 20000) != 1 || read(r->release_r, &c, 1) != 1)
+	int ok = poll(&pf, 1, 20000) == 1 && read(r->release_r, &c, 1) == 1;
+	__atomic_store_n(&r->busy, 0, __ATOMIC_SEQ_CST);
+	if (!ok)
 		return cfg_err_set("slow: never released");
 	cfg_buf_puts(out, "slow: applied\n");
 	return 0;
@@ -916,13 +929,14 @@ static int slow_converge(void *ctx, const struct cfg_tree *active, struct cfg_bu
 	(void)out;
 	(void)fs;
 	r->converges++;
+	__atomic_store_n(&r->busy, 1, __ATOMIC_SEQ_CST);
 	if (write(r->started_w, "c", 1) != 1)
 		return -1;
 	struct pollfd pf = {.fd = r->release_r, .events = POLLIN};
 	char c;
-	if (poll(&pf, 1, 20000) != 1 || read(r->release_r, &c, 1) != 1)
-		return cfg_err_set("slow: never released");
-	return 0;
+	int ok = poll(&pf, 1, 20000) == 1 && read(r->release_r, &c, 1) == 1;
+	__atomic_store_n(&r->busy, 0, __ATOMIC_SEQ_CST);
+	return ok ? 0 : cfg_err_set("slow: never released");
 }
 
 /* Client side: frames until the DONE; the OUT text in *TEXT (malloc'ed).
@@ -1074,7 +1088,7 @@ static void test_daemon_commit_job(void **state)
 	struct slow_row r = {.started_w = started[1], .release_r = release[0]};
 	static const char *const owns[] = {"system host-name", NULL};
 	struct cfg_subsys row = {.name = "slow", .order = 10, .owns = owns, .ctx = &r,
-	                         .apply = slow_apply, .converge = slow_converge};
+	                         .apply = slow_apply, .converge = slow_converge, .tick = slow_tick};
 	assert_int_equal(cfg_daemon_add_subsys(d, &row), 0);
 	char path[128];
 	snprintf(path, sizeof path, "%s", cfg_daemon_socket_path(d));
@@ -1095,6 +1109,8 @@ static void test_daemon_commit_job(void **state)
 	assert_int_equal(WEXITSTATUS(l.status), 0);
 	assert_int_equal(r.applies, 2);
 	assert_int_equal(r.converges, 1);
+	assert_int_equal(r.overlaps, 0); /* the row's tick never ran inside its apply */
+	assert_true(r.ticks > 0);
 	assert_string_equal(cfg_tree_value(cfg_daemon_active(d), NULL, "system host-name", 0), "box2");
 	cfg_daemon_free(d);
 	for (int i = 0; i < 2; i++) {
