@@ -18,6 +18,7 @@
 #include "cfg_merge.h"
 #include "cfg_proto.h"
 #include "cfg_render.h"
+#include "cfg_reply.h"
 #include "cfg_session.h"
 
 #define MAX_PATH_STEPS 256
@@ -101,7 +102,9 @@ enum cfg_rest_kind cfg_cmd_rest_kind(const char *h)
 
 static bool is_super(const struct cfg_cmd *c) { return cfg_session_class(c->s) == CFG_CLASS_SUPER; }
 
-/* A parsed configuration path: the edit path followed by the parsed steps. */
+/* A parsed configuration path: the edit path followed by the parsed steps
+ * (of the first statement: a set line may hold several, see cfg_parse.h;
+ * all of them are in P). */
 struct cpath {
 	struct cfg_parse p;
 	struct cfg_step full[MAX_PATH_STEPS];
@@ -125,15 +128,18 @@ static int parse_cpath(struct cfg_cmd *c, size_t first, size_t end, enum cfg_pmo
 		cfg_session_parse_error(c->s, c->out, c->w, &cp->p, start, t, at, first, mode);
 		return -1;
 	}
-	if (ne + cp->p.n > MAX_PATH_STEPS) {
-		cfg_buf_puts(c->out, "error: statement too deep\n");
-		return -1;
+	size_t nst = cp->p.nstmt ? cp->p.nstmt : 1, n;
+	for (size_t k = 0; k < nst; k++) {
+		cfg_parse_stmt(&cp->p, k, &n);
+		if (ne + n > MAX_PATH_STEPS)
+			return cfg_err_set("statement too deep");
 	}
+	const struct cfg_step *st = cfg_parse_stmt(&cp->p, 0, &n);
 	for (size_t i = 0; i < ne; i++)
 		cp->full[i] = ed[i];
-	for (size_t i = 0; i < cp->p.n; i++)
-		cp->full[ne + i] = cp->p.steps[i];
-	cp->n = ne + cp->p.n;
+	for (size_t i = 0; i < n; i++)
+		cp->full[ne + i] = st[i];
+	cp->n = ne + n;
 	cp->nedit = ne;
 	return 0;
 }
@@ -233,18 +239,16 @@ static int pw_second(struct cfg_session *s, void *ctx, const char *in, size_t le
 		return cfg_err_set("out of memory");
 	int rc = -1;
 	if (strcmp(pw, x->first)) {
-		cfg_buf_puts(out, "error: Passwords do not match\n");
+		cfg_err_set("Passwords do not match");
 		goto done;
 	}
 	if (strlen(pw) < 6) {
-		cfg_buf_puts(out, "error: minimum password length is 6\n");
+		cfg_err_set("minimum password length is 6");
 		goto done;
 	}
 	char hash[256];
-	if (hash_password(pw, hash, sizeof hash) < 0) {
-		cfg_buf_printf(out, "error: %s\n", cfg_err_msg());
+	if (hash_password(pw, hash, sizeof hash) < 0)
 		goto done;
-	}
 	struct cfg_tree *t = cfg_session_cand_rw(s, out);
 	if (!t)
 		goto done;
@@ -254,7 +258,8 @@ static int pw_second(struct cfg_session *s, void *ctx, const char *in, size_t le
 	x->path[x->n].value = NULL;
 	explicit_bzero(hash, sizeof hash);
 	if (!n) {
-		cfg_buf_printf(out, "error: %s\n", *cfg_err_msg() ? cfg_err_msg() : "cannot set");
+		if (!*cfg_err_msg())
+			cfg_err_set("cannot set");
 		goto done;
 	}
 	rc = 0;
@@ -279,10 +284,8 @@ static int start_password(struct cfg_cmd *c, const struct cpath *cp)
 {
 	const struct cfg_schema *pw = cp->full[cp->n - 1].schema;
 	const struct cfg_schema *target = pw->parent && pw->target ? cfg_schema_child(pw->parent, pw->target) : NULL;
-	if (!target) {
-		cfg_buf_puts(c->out, "error: no place to store the password\n");
-		return -1;
-	}
+	if (!target)
+		return cfg_err_set("no place to store the password");
 	if (!cfg_session_cand_rw(c->s, c->out))
 		return -1;
 	struct pwctx *x = calloc(1, sizeof *x);
@@ -306,7 +309,8 @@ static int h_set(struct cfg_cmd *c)
 	int rc = -1;
 	if (parse_cpath(c, cfg_cmd_rest(c), c->end, CFG_PM_SET, t, false, &cp) < 0)
 		goto out;
-	if (cp.n && cp.full[cp.n - 1].schema->type == CFG_T_PASSWORD &&
+	size_t nst = cp.p.nstmt ? cp.p.nstmt : 1;
+	if (nst == 1 && cp.n && cp.full[cp.n - 1].schema->type == CFG_T_PASSWORD &&
 	    cp.full[cp.n - 1].schema->kind == CFG_LEAF) {
 		rc = start_password(c, &cp);
 		goto out;
@@ -314,9 +318,30 @@ static int h_set(struct cfg_cmd *c)
 	t = cfg_session_cand_rw(c->s, c->out);
 	if (!t)
 		goto out;
-	if (!cfg_tree_set(t, NULL, cp.full, cp.n)) {
-		cfg_buf_printf(c->out, "error: %s\n", *cfg_err_msg() ? cfg_err_msg() : "cannot set");
-		goto out;
+	if (nst == 1) {
+		if (!cfg_tree_set(t, NULL, cp.full, cp.n)) {
+			rc = *cfg_err_msg() ? -1 : cfg_err_set("cannot set");
+			goto out;
+		}
+	} else {
+		/* several statements of one level (`page-size 1024 page-count 5`):
+		 * each is the edit path followed by its own steps */
+		for (size_t k = 0; k < nst; k++) {
+			size_t n;
+			const struct cfg_step *st = cfg_parse_stmt(&cp.p, k, &n);
+			if (n && st[n - 1].schema->type == CFG_T_PASSWORD) {
+				rc = cfg_err_set("'%s' needs the password typed at a prompt: set it alone",
+				                 st[n - 1].schema->name);
+				goto out;
+			}
+		}
+		struct cfg_node *from = NULL;
+		if (cp.nedit && !(from = cfg_tree_set(t, NULL, cp.full, cp.nedit))) {
+			rc = *cfg_err_msg() ? -1 : cfg_err_set("cannot set");
+			goto out;
+		}
+		if (!cfg_load_apply_set(t, from, &cp.p))
+			goto out;
 	}
 	rc = 0;
 out:
@@ -424,12 +449,8 @@ static int activate(struct cfg_cmd *c, bool on)
 		rc = 0;
 		goto out;
 	}
-	for (size_t i = 0; i < k; i++) {
-		if (on)
-			nodes[i]->flags &= ~CFG_N_INACTIVE;
-		else
-			nodes[i]->flags |= CFG_N_INACTIVE;
-	}
+	for (size_t i = 0; i < k; i++)
+		cfg_tree_activate(nodes[i], on);
 	rc = 0;
 out:
 	cpath_free(&cp);
@@ -456,16 +477,10 @@ static int h_annotate(struct cfg_cmd *c)
 		goto out;
 	struct cfg_node *nodes[1];
 	if (!cp.n || !cpath_nodes(&cp, t, nodes, 1)) {
-		cfg_buf_puts(c->out, "error: statement not found\n");
+		cfg_err_set("statement not found");
 		goto out;
 	}
-	const char *text = c->w->w[c->end - 1].s;
-	char *dup = *text ? strdup(text) : NULL;
-	if (*text && !dup)
-		goto out;
-	free(nodes[0]->annotation);
-	nodes[0]->annotation = dup;
-	rc = 0;
+	rc = cfg_tree_annotate(nodes[0], c->w->w[c->end - 1].s);
 out:
 	cpath_free(&cp);
 	return rc;
@@ -503,10 +518,8 @@ static int entry_and_new(struct cfg_cmd *c, struct cfg_tree *t, struct cpath *cp
 	if (parse_cpath(c, r, k, CFG_PM_PATH, t, false, cp) < 0)
 		return -1;
 	struct cfg_node *nodes[1];
-	if (!cp->n || !cp->full[cp->n - 1].value || !cpath_nodes(cp, t, nodes, 1)) {
-		cfg_buf_puts(c->out, "error: statement not found\n");
-		return -1;
-	}
+	if (!cp->n || !cp->full[cp->n - 1].value || !cpath_nodes(cp, t, nodes, 1))
+		return cfg_err_set("statement not found");
 	*node = nodes[0];
 	*newval = c->w->w[c->end - 1].s; /* `to NEW` or `to keyword NEW` */
 	if (cfg_schema_check_value(nodes[0]->schema, *newval) < 0) {
@@ -524,15 +537,15 @@ static int rename_or_copy(struct cfg_cmd *c, bool copy)
 	struct cfg_tree *t = cfg_session_cand_rw(c->s, c->out);
 	if (!t)
 		return -1;
-	struct cpath cp;
-	struct cfg_node *n;
-	const char *nv;
+	struct cpath cp = {0}; /* freed even when entry_and_new() fails before parsing */
+	struct cfg_node *n = NULL;
+	const char *nv = NULL;
 	int rc = -1;
 	if (entry_and_new(c, t, &cp, &n, &nv) == 0) {
 		if (copy ? cfg_tree_copy(t, n, nv) != NULL : cfg_tree_rename(t, n, nv) == 0)
 			rc = 0;
-		else
-			cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
+		else if (!*cfg_err_msg())
+			cfg_err_set("cannot %s the statement", copy ? "copy" : "rename");
 	}
 	cpath_free(&cp);
 	return rc;
@@ -565,12 +578,12 @@ static int h_insert(struct cfg_cmd *c)
 		goto out;
 	struct cfg_node *nodes[1];
 	if (!cp.n || !cp.full[cp.n - 1].value || !cpath_nodes(&cp, t, nodes, 1)) {
-		cfg_buf_puts(c->out, "error: statement not found\n");
+		cfg_err_set("statement not found");
 		goto out;
 	}
 	struct cfg_node *n = nodes[0];
 	if (!(n->schema->flags & CFG_F_ORDERED)) {
-		cfg_buf_puts(c->out, "error: statement is not an ordered list\n");
+		cfg_err_set("statement is not an ordered list");
 		goto out;
 	}
 	const char *refv = c->w->w[c->end - 1].s;
@@ -579,13 +592,11 @@ static int h_insert(struct cfg_cmd *c)
 		if (sb->schema == n->schema && sb->value && !strcmp(sb->value, refv))
 			ref = sb;
 	if (!ref) {
-		cfg_buf_printf(c->out, "error: statement not found: %s\n", refv);
+		cfg_err_set("statement not found: %s", refv);
 		goto out;
 	}
-	if (ref != n && cfg_tree_move(t, n, ref, before) < 0) {
-		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
+	if (ref != n && cfg_tree_move(t, n, ref, before) < 0)
 		goto out;
-	}
 	rc = 0;
 out:
 	cpath_free(&cp);
@@ -849,59 +860,114 @@ static void uptime_text(struct cfg_buf *b, long secs)
 	cfg_buf_printf(b, "%02ld:%02ld", h, m);
 }
 
-static void time_line(struct cfg_buf *b, const char *label, time_t t)
+/* `show version`: <software-information> */
+static void version_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
 {
+	(void)arg;
+	const struct cfg_rel *e = cfg_reply_root(r);
+	const char *host = cfg_rel_value(e, "host-name");
+	if (host)
+		cfg_buf_printf(out, "Hostname: %s\n", host);
+	cfg_buf_printf(out, "Model: %s, %s\n", cfg_rel_str(e, "product-model", ""),
+	               cfg_rel_str(e, "product-role", ""));
+	cfg_buf_printf(out, "nfx version: %s\n", cfg_rel_str(e, "nfx-version", ""));
+}
+
+static int h_show_version(struct cfg_cmd *c)
+{
+	struct cfg_reply *r = cfg_reply_new("software-information");
+	struct cfg_rel *e = cfg_reply_root(r);
+	const char *host = cfg_daemon_host(c->d);
+	if (host && *host)
+		cfg_rel_leaf(e, "host-name", host);
+	cfg_rel_leaf(e, "product-model", "nfx (NFX250-style branch appliance)");
+	cfg_rel_leaf(e, "product-role", !strcmp(cfg_daemon_name(c->d), "jcp") ? "control plane (JCP)"
+	                                                                      : "device manager (JDM)");
+	cfg_rel_leaf(e, "nfx-version", NFX_VERSION);
+	return cfg_reply_emit(r, &c->disp, c->out, version_text, NULL);
+}
+
+/* A <NAME> element with the date-time of T and, when AGO >= 0, how long
+ * ago that was (time-length as the text shows it, and seconds). */
+static struct cfg_rel *time_el(struct cfg_rel *p, const char *name, time_t t, long ago)
+{
+	struct cfg_rel *e = cfg_rel_add(p, name);
 	char tb[64];
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S UTC", &tm);
-	cfg_buf_printf(b, "%-20s%s", label, tb);
-}
-
-/* `show version` */
-static int h_show_version(struct cfg_cmd *c)
-{
-	const char *host = cfg_daemon_host(c->d);
-	if (host && *host)
-		cfg_buf_printf(c->out, "Hostname: %s\n", host);
-	cfg_buf_printf(c->out, "Model: nfx (NFX250-style branch appliance), %s\n",
-	               !strcmp(cfg_daemon_name(c->d), "jcp") ? "control plane (JCP)" : "device manager (JDM)");
-	cfg_buf_printf(c->out, "nfx version: %s\n", NFX_VERSION);
-	return 0;
+	cfg_rel_leaf(e, "date-time", tb);
+	if (ago >= 0) {
+		struct cfg_buf b;
+		cfg_buf_init(&b);
+		uptime_text(&b, ago);
+		cfg_rel_leaf(e, "time-length", b.p);
+		cfg_buf_free(&b);
+		cfg_rel_leaff(e, "seconds", "%ld", ago);
+	}
+	return e;
 }
 
 /* `show system uptime`: the host, the daemon, the last commit */
+static void uptime_reply_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
+{
+	(void)arg;
+	const struct cfg_rel *root = cfg_reply_root(r);
+	static const struct { const char *el, *label; } rows[] = {
+		{"system-booted-time", "System booted:"},
+		{"protocols-started-time", "Protocols started:"},
+	};
+	cfg_buf_printf(out, "%-20s%s", "Current time:",
+	               cfg_rel_str(cfg_rel_child(root, "current-time"), "date-time", ""));
+	cfg_buf_putc(out, '\n');
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		const struct cfg_rel *e = cfg_rel_child(root, rows[i].el);
+		if (!e)
+			continue;
+		cfg_buf_printf(out, "%-20s%s (%s ago)\n", rows[i].label, cfg_rel_str(e, "date-time", ""),
+		               cfg_rel_str(e, "time-length", ""));
+	}
+	const struct cfg_rel *lc = cfg_rel_child(root, "last-configured-time");
+	if (lc)
+		cfg_buf_printf(out, "%-20s%s by %s\n", "Last configured:", cfg_rel_str(lc, "date-time", ""),
+		               cfg_rel_str(lc, "user", ""));
+}
+
 static int h_show_uptime(struct cfg_cmd *c)
 {
 	time_t now = time(NULL);
-	time_line(c->out, "Current time:", now);
-	cfg_buf_putc(c->out, '\n');
+	struct cfg_reply *r = cfg_reply_new("system-uptime-information");
+	struct cfg_rel *root = cfg_reply_root(r);
+	time_el(root, "current-time", now, -1);
 	FILE *f = fopen("/proc/uptime", "re");
 	double up = 0;
-	if (f && fscanf(f, "%lf", &up) == 1) {
-		time_line(c->out, "System booted:", now - (time_t)up);
-		cfg_buf_puts(c->out, " (");
-		uptime_text(c->out, (long)up);
-		cfg_buf_puts(c->out, " ago)\n");
-	}
+	if (f && fscanf(f, "%lf", &up) == 1)
+		time_el(root, "system-booted-time", now - (time_t)up, (long)up);
 	if (f)
 		fclose(f);
-	time_line(c->out, "Protocols started:", cfg_daemon_started(c->d));
-	cfg_buf_puts(c->out, " (");
-	uptime_text(c->out, (long)(now - cfg_daemon_started(c->d)));
-	cfg_buf_puts(c->out, " ago)\n");
+	time_el(root, "protocols-started-time", cfg_daemon_started(c->d),
+	        (long)(now - cfg_daemon_started(c->d)));
 	struct cfg_rev_info info;
-	if (cfg_store_get(cfg_daemon_store(c->d), 0, NULL, NULL, &info) == 0) {
-		time_line(c->out, "Last configured:", (time_t)info.time);
-		cfg_buf_printf(c->out, " by %s\n", info.user);
-	}
-	return 0;
+	if (cfg_store_get(cfg_daemon_store(c->d), 0, NULL, NULL, &info) == 0)
+		cfg_rel_leaf(time_el(root, "last-configured-time", (time_t)info.time, -1), "user", info.user);
+	return cfg_reply_emit(r, &c->disp, c->out, uptime_reply_text, NULL);
 }
 
 /* `show system users`: who is connected to this daemon's CLI */
+static void users_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
+{
+	(void)arg;
+	cfg_buf_printf(out, "%-10s %-5s %-8s %-20s %s\n", "USER", "TTY", "FROM", "LOGIN@", "WHAT");
+	for (const struct cfg_rel *u = cfg_rel_child(cfg_reply_root(r), "user-entry"); u;
+	     u = cfg_rel_next_same(u))
+		cfg_buf_printf(out, "%-10s %-5s %-8s %-20s %s\n", cfg_rel_str(u, "user", ""),
+		               cfg_rel_str(u, "tty", ""), cfg_rel_str(u, "from", ""),
+		               cfg_rel_str(u, "login-time", ""), cfg_rel_str(u, "command", ""));
+}
+
 static int h_show_users(struct cfg_cmd *c)
 {
-	cfg_buf_printf(c->out, "%-10s %-5s %-8s %-20s %s\n", "USER", "TTY", "FROM", "LOGIN@", "WHAT");
+	struct cfg_reply *r = cfg_reply_new("system-users-information");
 	struct cfg_session *s;
 	for (size_t i = 0; (s = cfg_daemon_session_at(c->d, i)); i++) {
 		char tb[32];
@@ -909,13 +975,14 @@ static int h_show_users(struct cfg_cmd *c)
 		struct tm tm;
 		gmtime_r(&t, &tm);
 		strftime(tb, sizeof tb, "%Y-%m-%d %H:%M", &tm);
-		char tty[16];
-		snprintf(tty, sizeof tty, "p%u", cfg_session_id(s));
-		cfg_buf_printf(c->out, "%-10s %-5s %-8s %-20s %s\n", cfg_session_user(s), tty,
-		               cfg_session_client(s), tb,
-		               cfg_session_in_config(s) ? "cli (configure)" : "cli");
+		struct cfg_rel *u = cfg_rel_add(cfg_reply_root(r), "user-entry");
+		cfg_rel_leaf(u, "user", cfg_session_user(s));
+		cfg_rel_leaff(u, "tty", "p%u", cfg_session_id(s));
+		cfg_rel_leaf(u, "from", cfg_session_client(s));
+		cfg_rel_leaf(u, "login-time", tb);
+		cfg_rel_leaf(u, "command", cfg_session_in_config(s) ? "cli (configure)" : "cli");
 	}
-	return 0;
+	return cfg_reply_emit(r, &c->disp, c->out, users_text, NULL);
 }
 
 /* ---------------------------------------------------------------- show */
@@ -1176,10 +1243,8 @@ static int h_rollback(struct cfg_cmd *c)
 			if (cfg_store_get(cfg_daemon_store(c->d), 0, NULL, NULL, NULL) == 1)
 				t = cfg_tree_new(cfg_daemon_schema(c->d));
 		}
-		if (!t) {
-			cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
-			return -1;
-		}
+		if (!t)
+			return -1; /* cfg_err set by cfg_daemon_load_rev */
 	}
 	cfg_session_set_cand(c->s, t);
 	cfg_buf_puts(c->out, "load complete\n");
@@ -1209,10 +1274,8 @@ static int do_load(struct cfg_session *s, enum lmode mode, bool relative, const 
 			at = cfg_tree_find(t, NULL, ed, ne);
 			if (!at)
 				at = cfg_tree_set(t, NULL, ed, ne);
-			if (!at) {
-				cfg_buf_puts(out, "error: cannot create the edit level\n");
-				return -1;
-			}
+			if (!at)
+				return cfg_err_set("cannot create the edit level");
 		}
 	}
 	struct cfg_buf errs;
@@ -1227,10 +1290,13 @@ static int do_load(struct cfg_session *s, enum lmode mode, bool relative, const 
 		                       : mode == LD_REPLACE ? CFG_CURLY_REPLACE : CFG_CURLY_UPDATE;
 		bad = cfg_curly_load(t, at, text, len, source, cm, &errs);
 	}
+	size_t errs_len = errs.len;
 	if (errs.len)
 		cfg_buf_add(out, errs.p, errs.len);
 	cfg_buf_free(&errs);
 	if (bad < 0) {
+		if (!errs_len) /* nothing printed: the caller reports cfg_err */
+			return *cfg_err_msg() ? -1 : cfg_err_set("load failed");
 		cfg_buf_printf(out, "error: %s\n", *cfg_err_msg() ? cfg_err_msg() : "load failed");
 		return -1;
 	}
@@ -1250,7 +1316,7 @@ static int load_terminal_answer(struct cfg_session *s, void *ctx, const char *in
 	return do_load(s, x->mode, x->relative, in, len, "terminal", out);
 }
 
-/* Read FILE for the session's user. Returns malloc'ed text or NULL (error printed). */
+/* Read FILE for the session's user. Returns malloc'ed text or NULL (cfg_err set). */
 static char *read_user_file(struct cfg_cmd *c, const char *file, size_t *len)
 {
 	char path[4096];
@@ -1261,8 +1327,7 @@ static char *read_user_file(struct cfg_cmd *c, const char *file, size_t *len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		cfg_buf_printf(c->out, "error: could not open configuration file: %s: %s\n", file,
-		               strerror(errno));
+		cfg_err_set("could not open configuration file: %s: %s", file, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return NULL;
@@ -1271,13 +1336,12 @@ static char *read_user_file(struct cfg_cmd *c, const char *file, size_t *len)
 	uid_t uid = cfg_session_uid(c->s);
 	if (uid != 0 && uid != (uid_t)cfg_daemon_owner_uid(c->d) &&
 	    !((st.st_uid == uid && (st.st_mode & S_IRUSR)) || (st.st_mode & S_IROTH))) {
-		cfg_buf_printf(c->out, "error: could not open configuration file: %s: %s\n", file,
-		               strerror(EACCES));
+		cfg_err_set("could not open configuration file: %s: %s", file, strerror(EACCES));
 		close(fd);
 		return NULL;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)LOAD_FILE_MAX) {
-		cfg_buf_printf(c->out, "error: could not open configuration file: %s: not a regular file\n", file);
+		cfg_err_set("could not open configuration file: %s: not a regular file", file);
 		close(fd);
 		return NULL;
 	}
@@ -1292,8 +1356,10 @@ static char *read_user_file(struct cfg_cmd *c, const char *file, size_t *len)
 		got += (size_t)r;
 	}
 	close(fd);
-	if (!buf)
+	if (!buf) {
+		cfg_err_set("out of memory");
 		return NULL;
+	}
 	buf[got] = 0;
 	*len = got;
 	return buf;
@@ -1371,6 +1437,25 @@ static int h_configure(struct cfg_cmd *c)
 	return 0;
 }
 
+/* `show system commit`: <commit-information>, one <commit-history> per
+ * revision, newest (rollback 0) first. */
+static void commit_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
+{
+	(void)arg;
+	for (const struct cfg_rel *h = cfg_rel_child(cfg_reply_root(r), "commit-history"); h;
+	     h = cfg_rel_next_same(h)) {
+		cfg_buf_printf(out, "%-4s%s by %s via %s\n", cfg_rel_str(h, "sequence-number", ""),
+		               cfg_rel_str(h, "date-time", ""), cfg_rel_str(h, "user", ""),
+		               cfg_rel_str(h, "client", ""));
+		const char *left = cfg_rel_value(h, "rollback-pending-minutes");
+		if (left)
+			cfg_buf_printf(out, "    commit confirmed, rollback in %smins\n", left);
+		const char *cm = cfg_rel_value(h, "comment");
+		if (cm)
+			cfg_buf_printf(out, "    %s\n", cm);
+	}
+}
+
 static int h_show_system_commit(struct cfg_cmd *c)
 {
 	struct cfg_rev_info *infos = NULL;
@@ -1378,18 +1463,30 @@ static int h_show_system_commit(struct cfg_cmd *c)
 	if (cfg_store_list(cfg_daemon_store(c->d), &infos, &n) < 0)
 		return -1;
 	long left = cfg_daemon_confirm_left(c->d);
+	struct cfg_reply *r = cfg_reply_new("commit-information");
 	for (size_t i = 0; i < n; i++) {
 		char tb[64];
-		cfg_buf_printf(c->out, "%-4zu%s by %s via %s\n", i,
-		               cfg_session_fmt_time((time_t)infos[i].time, tb, sizeof tb), infos[i].user,
-		               infos[i].client);
+		struct cfg_rel *h = cfg_rel_add(cfg_reply_root(r), "commit-history");
+		cfg_rel_leaff(h, "sequence-number", "%zu", i);
+		cfg_rel_leaf(h, "date-time", cfg_session_fmt_time((time_t)infos[i].time, tb, sizeof tb));
+		cfg_rel_leaf(h, "user", infos[i].user);
+		cfg_rel_leaf(h, "client", infos[i].client);
 		if (i == 0 && left >= 0)
-			cfg_buf_printf(c->out, "    commit confirmed, rollback in %ldmins\n", (left + 59) / 60);
+			cfg_rel_leaff(h, "rollback-pending-minutes", "%ld", (left + 59) / 60);
 		if (infos[i].comment[0])
-			cfg_buf_printf(c->out, "    %s\n", infos[i].comment);
+			cfg_rel_leaf(h, "comment", infos[i].comment);
 	}
 	free(infos);
-	return 0;
+	return cfg_reply_emit(r, &c->disp, c->out, commit_text, NULL);
+}
+
+/* `show cli history [N]`: <cli-history>, one <history-entry> per line. */
+static void history_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
+{
+	(void)arg;
+	for (const struct cfg_rel *h = cfg_rel_child(cfg_reply_root(r), "history-entry"); h;
+	     h = cfg_rel_next_same(h))
+		cfg_buf_printf(out, "%s -- %s\n", cfg_rel_str(h, "time", ""), cfg_rel_str(h, "command", ""));
 }
 
 static int h_show_cli_history(struct cfg_cmd *c)
@@ -1400,6 +1497,7 @@ static int h_show_cli_history(struct cfg_cmd *c)
 		total++;
 	size_t want = v ? strtoul(v, NULL, 10) : total;
 	size_t from = want < total ? total - want : 0;
+	struct cfg_reply *r = cfg_reply_new("cli-history");
 	for (size_t i = from; i < total; i++) {
 		time_t when;
 		const char *l = cfg_session_history(c->s, i, &when);
@@ -1407,9 +1505,11 @@ static int h_show_cli_history(struct cfg_cmd *c)
 		gmtime_r(&when, &tm);
 		char tb[16];
 		strftime(tb, sizeof tb, "%H:%M:%S", &tm);
-		cfg_buf_printf(c->out, "%s -- %s\n", tb, l);
+		struct cfg_rel *h = cfg_rel_add(cfg_reply_root(r), "history-entry");
+		cfg_rel_leaf(h, "time", tb);
+		cfg_rel_leaf(h, "command", l);
 	}
-	return 0;
+	return cfg_reply_emit(r, &c->disp, c->out, history_text, NULL);
 }
 
 static int h_set_cli(struct cfg_cmd *c)

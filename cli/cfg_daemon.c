@@ -12,7 +12,6 @@
 #include <string.h>
 #include <pthread.h>
 #include <sys/eventfd.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -20,10 +19,12 @@
 
 #include "cfg_cmd.h"
 #include "cfg_err.h"
+#include "cfg_notify.h"
 #include "cfg_load.h"
 #include "cfg_proto.h"
 #include "cfg_render.h"
 #include "cfg_session.h"
+#include "nfx_loop.h"
 #include "cfg_subsys.h"
 #include "cfg_diff.h"
 
@@ -38,6 +39,7 @@ struct handler_ent {
 
 /* One connection: the session plus the socket state around it. */
 struct conn {
+	struct cfg_daemon *d;  /* borrowed: the daemon it belongs to */
 	struct cfg_session *s; /* owned */
 	struct cfg_proto_rx rx;
 	size_t txoff;          /* bytes of the session's txq already written */
@@ -68,82 +70,28 @@ struct cfg_daemon {
 	struct cfg_session *lock;                    /* borrowed: a session in conns */
 	time_t confirm_deadline;                     /* 0 = none */
 	unsigned confirm_minutes;
-	int lfd, sfd;
+	unsigned confirm_timer;                      /* loop timer id, 0 = none */
+	int lfd;
 	bool listening, pidfile_written;
-	volatile bool stop;
 	uid_t owner;
-	struct watch { int fd; short events; cfg_daemon_io_fn fn; void *ctx; } *watches;
-	size_t nwatch;
-	unsigned tick_ms;
-	cfg_daemon_tick_fn tick_fn;
-	void *tick_ctx;
-	struct timespec next_tick;
+	struct nfx_loop *loop;                       /* owned: fds, timers, signals */
+	unsigned tick_timer;                         /* the periodic tick's timer id */
+	unsigned tick_ms;                            /* its period, 0 = none */
 	time_t started;
 };
 
-int cfg_daemon_watch(struct cfg_daemon *d, int fd, short events, cfg_daemon_io_fn fn, void *ctx)
-{
-	for (size_t i = 0; i < d->nwatch; i++)
-		if (d->watches[i].fd == fd) {
-			d->watches[i] = (struct watch){fd, events, fn, ctx};
-			return 0;
-		}
-	struct watch *w = realloc(d->watches, (d->nwatch + 1) * sizeof *w);
-	if (!w)
-		abort();
-	d->watches = w;
-	d->watches[d->nwatch++] = (struct watch){fd, events, fn, ctx};
-	return 0;
-}
-
-void cfg_daemon_unwatch(struct cfg_daemon *d, int fd)
-{
-	for (size_t i = 0; i < d->nwatch; i++)
-		if (d->watches[i].fd == fd) {
-			d->watches[i] = d->watches[--d->nwatch];
-			return;
-		}
-}
-
-static long ms_until(const struct timespec *t)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	long ms = (long)(t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000;
-	return ms < 0 ? 0 : ms;
-}
-
-static void tick_schedule(struct cfg_daemon *d)
-{
-	clock_gettime(CLOCK_MONOTONIC, &d->next_tick);
-	d->next_tick.tv_sec += d->tick_ms / 1000;
-	d->next_tick.tv_nsec += (long)(d->tick_ms % 1000) * 1000000;
-	if (d->next_tick.tv_nsec >= 1000000000) {
-		d->next_tick.tv_sec++;
-		d->next_tick.tv_nsec -= 1000000000;
-	}
-}
-
 static void daemon_tick(void *ctx);
+static void logmsg(const struct cfg_daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-void cfg_daemon_set_tick(struct cfg_daemon *d, unsigned ms, cfg_daemon_tick_fn fn, void *ctx)
+/* The daemon's periodic tick (MS 0: none): daemon_tick runs the daemon's own
+ * tick function and the rows' ticks. */
+static void tick_arm(struct cfg_daemon *d, unsigned ms)
 {
-	d->user_tick = fn;
-	d->user_tick_ctx = ctx;
-	d->tick_ms = fn ? ms : 0;
-	d->tick_fn = daemon_tick;
-	d->tick_ctx = d;
-	if (d->tick_ms)
-		tick_schedule(d);
-}
-
-const char *cfg_daemon_socket_path(const struct cfg_daemon *d) { return d->sock_path; }
-time_t cfg_daemon_started(const struct cfg_daemon *d) { return d->started; }
-
-int64_t cfg_daemon_active_seq(const struct cfg_daemon *d)
-{
-	struct cfg_rev_info info;
-	return cfg_store_get(d->store, 0, NULL, NULL, &info) == 0 ? info.seq : 0;
+	nfx_loop_timer_cancel(d->loop, d->tick_timer);
+	d->tick_timer = 0;
+	d->tick_ms = ms;
+	if (ms && !(d->tick_timer = nfx_loop_timer_add(d->loop, ms, true, daemon_tick, d)))
+		logmsg(d, "cannot set the tick: %s", cfg_err_msg());
 }
 
 static void logmsg(const struct cfg_daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -155,6 +103,43 @@ static void logmsg(const struct cfg_daemon *d, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+}
+
+static void confirm_schedule(struct cfg_daemon *d);
+
+/* ------------------------------------------ fds and timers of the daemon */
+
+int cfg_daemon_watch(struct cfg_daemon *d, int fd, short events, cfg_daemon_io_fn fn, void *ctx)
+{
+	return nfx_loop_watch(d->loop, fd, events, fn, ctx);
+}
+
+void cfg_daemon_unwatch(struct cfg_daemon *d, int fd) { nfx_loop_unwatch(d->loop, fd); }
+
+void cfg_daemon_set_tick(struct cfg_daemon *d, unsigned ms, cfg_daemon_tick_fn fn, void *ctx)
+{
+	d->user_tick = fn;
+	d->user_tick_ctx = ctx;
+	tick_arm(d, fn ? ms : 0);
+}
+
+unsigned cfg_daemon_timer_add(struct cfg_daemon *d, unsigned ms, bool periodic,
+                              cfg_daemon_tick_fn fn, void *ctx)
+{
+	return nfx_loop_timer_add(d->loop, ms, periodic, fn, ctx);
+}
+
+void cfg_daemon_timer_cancel(struct cfg_daemon *d, unsigned id) { nfx_loop_timer_cancel(d->loop, id); }
+
+struct nfx_loop *cfg_daemon_loop(const struct cfg_daemon *d) { return d->loop; }
+
+const char *cfg_daemon_socket_path(const struct cfg_daemon *d) { return d->sock_path; }
+time_t cfg_daemon_started(const struct cfg_daemon *d) { return d->started; }
+
+int64_t cfg_daemon_active_seq(const struct cfg_daemon *d)
+{
+	struct cfg_rev_info info;
+	return cfg_store_get(d->store, 0, NULL, NULL, &info) == 0 ? info.seq : 0;
 }
 
 static char *xstrdup(const char *s)
@@ -246,11 +231,13 @@ struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o)
 		return NULL;
 	}
 	d->started = time(NULL);
-	d->lfd = d->sfd = -1;
+	d->lfd = -1;
 	d->job_efd = -1;
+	d->loop = nfx_loop_new();
 	d->reg = cfg_subsys_reg_new();
 	d->text = cfg_commit_text_new();
-	if (!d->reg || !d->text) {
+	if (!d->loop || !d->reg || !d->text) {
+		nfx_loop_free(d->loop);
 		cfg_subsys_reg_free(d->reg);
 		cfg_commit_text_free(d->text);
 		free(d);
@@ -302,6 +289,7 @@ struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o)
 	if (cfg_store_kv_get(d->store, KV_CONFIRM, &dl) == 0 && dl) {
 		d->confirm_deadline = (time_t)strtoll(dl, NULL, 10);
 		free(dl);
+		confirm_schedule(d); /* fires once the loop runs */
 	}
 	if (cfg_cmd_register_all(d) < 0)
 		goto fail;
@@ -334,8 +322,7 @@ void cfg_daemon_free(struct cfg_daemon *d)
 	free(d->conns);
 	if (d->lfd >= 0)
 		close(d->lfd);
-	if (d->sfd >= 0)
-		close(d->sfd);
+	nfx_loop_free(d->loop); /* closes the signalfd */
 	if (d->listening)
 		unlink(d->sock_path);
 	if (d->pidfile_written)
@@ -360,7 +347,6 @@ void cfg_daemon_free(struct cfg_daemon *d)
 	free(d->pid_path);
 	free(d->db_path);
 	free(d->default_host);
-	free(d->watches);
 	free(d);
 }
 
@@ -433,7 +419,7 @@ bool cfg_daemon_commit_says_check(const struct cfg_daemon *d) { return d->commit
 unsigned cfg_daemon_owner_uid(const struct cfg_daemon *d) { return (unsigned)d->owner; }
 struct cfg_session *cfg_daemon_lock_owner(const struct cfg_daemon *d) { return d->lock; }
 void cfg_daemon_set_lock_owner(struct cfg_daemon *d, struct cfg_session *s) { d->lock = s; }
-void cfg_daemon_stop(struct cfg_daemon *d) { d->stop = true; }
+void cfg_daemon_stop(struct cfg_daemon *d) { nfx_loop_stop(d->loop); }
 
 struct cfg_session *cfg_daemon_session_at(const struct cfg_daemon *d, size_t i)
 {
@@ -446,21 +432,11 @@ struct cfg_session *cfg_daemon_session_at(const struct cfg_daemon *d, size_t i)
 	return NULL;
 }
 
-static const struct cfg_node *child_named(const struct cfg_node *n, const char *name)
-{
-	for (const struct cfg_node *c = n ? n->child : NULL; c; c = c->next)
-		if (c->schema && c->schema->name && !strcmp(c->schema->name, name))
-			return c;
-	return NULL;
-}
-
 const char *cfg_daemon_host(const struct cfg_daemon *d)
 {
-	const struct cfg_node *n = child_named(cfg_tree_root(d->active), "system");
-	n = child_named(n, "host-name");
-	if (n && n->value && *n->value && !(n->flags & CFG_N_INACTIVE))
-		return n->value;
-	return d->default_host;
+	/* a deactivated host-name (or system) counts as absent */
+	const char *h = cfg_tree_value(d->active, NULL, "system host-name", CFG_AT_ACTIVE);
+	return h && *h ? h : d->default_host;
 }
 
 struct cfg_tree *cfg_daemon_candidate(struct cfg_daemon *d)
@@ -772,6 +748,10 @@ static void job_after_phase(struct cfg_daemon *d, struct job *j)
 	cfg_commit_plan_free(j->plan);
 	j->plan = NULL;
 	install_active(d, j->cand, full);
+	/* ==== commit event (cfg_notify.h): the one place a completed commit is
+	   published to subscribers ==== */
+	cfg_notify_publish(d, cfg_notify_commit_event(cfg_daemon_active_seq(d), j->user, j->client,
+	                                              j->comment, time(NULL)));
 	job_finish(d, j, 0);
 }
 
@@ -937,12 +917,8 @@ static void jobs_start(struct cfg_daemon *d)
 	bool rows_tick = false;
 	for (size_t i = 0; i < cfg_subsys_count(d->reg); i++)
 		rows_tick |= cfg_subsys_at(d->reg, i)->tick != NULL;
-	if (rows_tick && !d->tick_ms) {
-		d->tick_ms = 1000;
-		d->tick_fn = daemon_tick;
-		d->tick_ctx = d;
-		tick_schedule(d);
-	}
+	if (rows_tick && !d->tick_ms)
+		tick_arm(d, 1000);
 	bool any = false;
 	for (size_t i = 0; i < cfg_subsys_count(d->reg); i++) {
 		const struct cfg_subsys *row = cfg_subsys_at(d->reg, i);
@@ -992,6 +968,38 @@ int cfg_daemon_commit(struct cfg_daemon *d, const struct cfg_tree *cand, const c
 	return r.done ? r.rc : -1;
 }
 
+static void confirm_expired(struct cfg_daemon *d);
+
+/* The commit confirmed deadline is a one-shot timer of the loop; it is
+ * wall-clock time (it survives restarts), so the timer wakes at most hourly
+ * and checks. */
+static void confirm_fire(void *ctx)
+{
+	struct cfg_daemon *d = ctx;
+	d->confirm_timer = 0;
+	if (!d->confirm_deadline)
+		return;
+	if (time(NULL) >= d->confirm_deadline)
+		confirm_expired(d);
+	else
+		confirm_schedule(d);
+}
+
+static void confirm_schedule(struct cfg_daemon *d)
+{
+	nfx_loop_timer_cancel(d->loop, d->confirm_timer);
+	d->confirm_timer = 0;
+	if (!d->confirm_deadline)
+		return;
+	time_t now = time(NULL);
+	long left = d->confirm_deadline > now ? (long)(d->confirm_deadline - now) : 0;
+	if (left > 3600)
+		left = 3600;
+	d->confirm_timer = nfx_loop_timer_add(d->loop, (unsigned)left * 1000u, false, confirm_fire, d);
+	if (!d->confirm_timer)
+		logmsg(d, "commit confirmed: cannot arm the deadline: %s", cfg_err_msg());
+}
+
 void cfg_daemon_confirm_arm(struct cfg_daemon *d, unsigned minutes)
 {
 	if (minutes) {
@@ -1006,6 +1014,7 @@ void cfg_daemon_confirm_arm(struct cfg_daemon *d, unsigned minutes)
 		if (cfg_store_kv_set(d->store, KV_CONFIRM, NULL) < 0)
 			logmsg(d, "cannot clear the commit confirmed deadline: %s", cfg_err_msg());
 	}
+	confirm_schedule(d);
 }
 
 long cfg_daemon_confirm_left(const struct cfg_daemon *d)
@@ -1099,6 +1108,8 @@ static int listen_socket(struct cfg_daemon *d)
 	return 0;
 }
 
+static void conn_io(void *ctx, int fd, short re);
+
 static void accept_clients(struct cfg_daemon *d)
 {
 	for (;;) {
@@ -1135,8 +1146,21 @@ static void accept_clients(struct cfg_daemon *d)
 			d->conns = n;
 			d->capconn = nc;
 		}
+		c->d = d;
+		if (nfx_loop_watch(d->loop, fd, POLLIN, conn_io, c) < 0) {
+			logmsg(d, "accept: %s", cfg_err_msg());
+			conn_free(c);
+			continue;
+		}
 		d->conns[d->nconn++] = c;
 	}
+}
+
+static void on_listen(void *ctx, int fd, short re)
+{
+	(void)fd;
+	if (re & POLLIN)
+		accept_clients(ctx);
 }
 
 /* Write what is queued. Returns -1 when the peer is gone. */
@@ -1222,6 +1246,7 @@ static void reap(struct cfg_daemon *d)
 		if (c->dead) {
 			if (d->lock == c->s)
 				d->lock = NULL;
+			nfx_loop_unwatch(d->loop, cfg_session_fd(c->s));
 			conn_free(c);
 		} else {
 			d->conns[j++] = c;
@@ -1230,19 +1255,57 @@ static void reap(struct cfg_daemon *d)
 	d->nconn = j;
 }
 
+/* A client's socket is ready. */
+static void conn_io(void *ctx, int fd, short re)
+{
+	(void)fd;
+	struct conn *c = ctx;
+	if (c->dead)
+		return;
+	if (re & (POLLERR | POLLNVAL))
+		c->dead = true;
+	if (!c->dead && (re & (POLLIN | POLLHUP)) && !cfg_session_over(c->s))
+		conn_read(c->d, c);
+	else if (!c->dead && (re & POLLHUP) && cfg_session_over(c->s))
+		c->dead = true;
+}
+
+/* Before each poll: read while a session takes commands, write while its
+ * queue holds output. */
+static void before_turn(void *ctx)
+{
+	struct cfg_daemon *d = ctx;
+	for (size_t i = 0; i < d->nconn; i++) {
+		struct conn *c = d->conns[i];
+		short ev = cfg_session_over(c->s) ? 0 : POLLIN;
+		if (cfg_session_txq(c->s)->len > c->txoff)
+			ev |= POLLOUT;
+		nfx_loop_set_events(d->loop, cfg_session_fd(c->s), ev);
+	}
+}
+
+/* After the callbacks: flush everything queued (commands of one client,
+ * and the daemon's own callbacks, may produce output for others, e.g. a
+ * commit confirmed rollback or a VNF console), drop the dead. */
+static void after_turn(void *ctx)
+{
+	struct cfg_daemon *d = ctx;
+	for (size_t i = 0; i < d->nconn; i++) {
+		struct conn *c = d->conns[i];
+		if (c->dead)
+			continue;
+		if (conn_flush(c) < 0)
+			c->dead = true;
+		else if (cfg_session_over(c->s) && cfg_session_txq(c->s)->len == 0)
+			c->dead = true;
+	}
+	reap(d);
+}
+
 int cfg_daemon_run(struct cfg_daemon *d)
 {
-	sigset_t mask;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
-		return cfg_err_set("sigprocmask: %s", strerror(errno));
-	signal(SIGPIPE, SIG_IGN);
-	d->sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (d->sfd < 0)
-		return cfg_err_set("signalfd: %s", strerror(errno));
+	if (nfx_loop_stop_on_signals(d->loop) < 0)
+		return -1;
 	if (write_pidfile(d) < 0)
 		return -1;
 	if (listen_socket(d) < 0)
@@ -1252,99 +1315,22 @@ int cfg_daemon_run(struct cfg_daemon *d)
 	jobs_start(d);
 	logmsg(d, "listening on %s", d->sock_path);
 
-	struct pollfd *pfd = NULL;
-	size_t cap = 0;
-	while (!d->stop) {
-		if (cap < d->nconn + d->nwatch + 2) {
-			cap = (d->nconn + d->nwatch + 2) * 2;
-			struct pollfd *n = realloc(pfd, cap * sizeof *n);
-			if (!n)
-				abort();
-			pfd = n;
-		}
-		pfd[0] = (struct pollfd){.fd = d->lfd, .events = POLLIN};
-		pfd[1] = (struct pollfd){.fd = d->sfd, .events = POLLIN};
-		size_t n = d->nconn;
-		for (size_t i = 0; i < n; i++) {
-			struct conn *c = d->conns[i];
-			short ev = cfg_session_over(c->s) ? 0 : POLLIN;
-			if (cfg_session_txq(c->s)->len > c->txoff)
-				ev |= POLLOUT;
-			pfd[i + 2] = (struct pollfd){.fd = cfg_session_fd(c->s), .events = ev};
-		}
-		size_t nw = d->nwatch;
-		for (size_t i = 0; i < nw; i++)
-			pfd[n + 2 + i] = (struct pollfd){.fd = d->watches[i].fd, .events = d->watches[i].events};
-		int timeout = -1;
-		if (d->confirm_deadline) {
-			time_t now = time(NULL);
-			long left = d->confirm_deadline > now ? (long)(d->confirm_deadline - now) : 0;
-			timeout = left > 3600 ? 3600 * 1000 : (int)left * 1000;
-		}
-		if (d->tick_ms) {
-			long t = ms_until(&d->next_tick);
-			if (timeout < 0 || t < timeout)
-				timeout = (int)t;
-		}
-		int r = poll(pfd, n + 2 + nw, timeout);
-		if (r < 0 && errno != EINTR) {
-			logmsg(d, "poll: %s", strerror(errno));
+	if (nfx_loop_watch(d->loop, d->lfd, POLLIN, on_listen, d) < 0)
+		return -1;
+	nfx_loop_set_hooks(d->loop, before_turn, after_turn, d);
+	while (!nfx_loop_stopping(d->loop))
+		if (nfx_loop_run_once(d->loop, -1) < 0) {
+			logmsg(d, "%s", cfg_err_msg());
 			break;
 		}
-		if (r > 0 && (pfd[1].revents & POLLIN)) {
-			struct signalfd_siginfo si;
-			while (read(d->sfd, &si, sizeof si) == (ssize_t)sizeof si) {
-				if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
-					d->stop = true;
-			}
-		}
-		for (size_t i = 0; r > 0 && i < n; i++) {
-			struct conn *c = d->conns[i];
-			short re = pfd[i + 2].revents;
-			if (re & (POLLERR | POLLNVAL))
-				c->dead = true;
-			if (!c->dead && (re & (POLLIN | POLLHUP)) && !cfg_session_over(c->s))
-				conn_read(d, c);
-			else if (!c->dead && (re & POLLHUP) && cfg_session_over(c->s))
-				c->dead = true;
-		}
-		/* Flush everything queued (commands of one client may produce
-		 * output for others, e.g. a commit confirmed rollback). */
-		for (size_t i = 0; i < d->nconn; i++) {
-			struct conn *c = d->conns[i];
-			if (c->dead)
-				continue;
-			if (conn_flush(c) < 0)
-				c->dead = true;
-			else if (cfg_session_over(c->s) && cfg_session_txq(c->s)->len == 0)
-				c->dead = true;
-		}
-		reap(d);
-		/* the daemon's own fds; a callback may (un)watch, so match by fd */
-		for (size_t i = 0; r > 0 && i < nw; i++) {
-			short re = pfd[n + 2 + i].revents;
-			if (!re)
-				continue;
-			for (size_t k = 0; k < d->nwatch; k++)
-				if (d->watches[k].fd == pfd[n + 2 + i].fd) {
-					d->watches[k].fn(d->watches[k].ctx, d->watches[k].fd, re);
-					break;
-				}
-		}
-		if (d->tick_ms && ms_until(&d->next_tick) == 0) {
-			tick_schedule(d);
-			d->tick_fn(d->tick_ctx);
-		}
-		if (r > 0 && (pfd[0].revents & POLLIN))
-			accept_clients(d);
-		if (d->confirm_deadline && time(NULL) >= d->confirm_deadline)
-			confirm_expired(d);
-	}
-	free(pfd);
+	nfx_loop_set_hooks(d->loop, NULL, NULL, NULL);
+	nfx_loop_unwatch(d->loop, d->lfd);
 	jobs_drain(d);
 	logmsg(d, "exiting");
-	for (size_t i = 0; i < d->nconn; i++)
+	for (size_t i = 0; i < d->nconn; i++) {
+		nfx_loop_unwatch(d->loop, cfg_session_fd(d->conns[i]->s));
 		conn_free(d->conns[i]);
+	}
 	d->nconn = 0;
 	d->lock = NULL;
 	if (d->listening) {

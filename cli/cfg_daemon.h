@@ -6,9 +6,11 @@
  * at start from revision 0), the shared candidate, and the sessions of the
  * CLI clients connected to its unix socket (framing: cfg_proto.h).
  *
- * The event loop is a single-threaded poll() over the listening socket, the
- * clients (non-blocking), a signalfd (SIGTERM/SIGINT: clean exit, socket and
- * pid file removed) and the commit-confirmed deadline.
+ * The event loop is lib/nfx_loop.h: a single-threaded poll() over the
+ * listening socket, the clients (non-blocking), the daemon's own fds
+ * (cfg_daemon_watch), a signalfd (SIGTERM/SIGINT: clean exit, socket and
+ * pid file removed) and timers: the tick, the commit-confirmed deadline,
+ * and those of cfg_daemon_timer_add().
  *
  * Commits are jobs, one at a time (the others queue): validation and the
  * diff run on the loop; the apply through the subsystem rows (and its undo)
@@ -119,13 +121,27 @@ void cfg_daemon_stop(struct cfg_daemon *d);
 /* Extra file descriptors of the daemon's own work (libvirt events, the
  * liveliness prober, children's pipes): FN runs from the event loop when FD
  * has any of EVENTS (poll flags). A second watch of the same FD replaces the
- * first. The daemon never closes FD. */
+ * first. The daemon never closes FD. Callable before cfg_daemon_run(); a
+ * callback may watch and unwatch any fd (an fd unwatched during a turn gets
+ * no further callback in it). 0, or -1 with cfg_err set. */
 typedef void (*cfg_daemon_io_fn)(void *ctx, int fd, short revents);
 int cfg_daemon_watch(struct cfg_daemon *d, int fd, short events, cfg_daemon_io_fn fn, void *ctx);
 void cfg_daemon_unwatch(struct cfg_daemon *d, int fd);
-/* FN runs from the event loop every MS milliseconds (0 = no tick). */
+/* FN runs from the event loop every MS milliseconds (0 = no tick); a later
+ * call replaces the tick. */
 typedef void (*cfg_daemon_tick_fn)(void *ctx);
 void cfg_daemon_set_tick(struct cfg_daemon *d, unsigned ms, cfg_daemon_tick_fn fn, void *ctx);
+/* A timer of the daemon's loop: FN(CTX) runs from the loop MS milliseconds
+ * from now, and with PERIODIC every MS after that. Returns its id (> 0), or
+ * 0 with cfg_err set. A one-shot timer is gone once it fired. Usable before
+ * cfg_daemon_run() (it fires once the loop runs). CTX is borrowed. */
+unsigned cfg_daemon_timer_add(struct cfg_daemon *d, unsigned ms, bool periodic,
+                              cfg_daemon_tick_fn fn, void *ctx);
+/* Cancel timer ID (no-op when gone or 0). */
+void cfg_daemon_timer_cancel(struct cfg_daemon *d, unsigned id);
+/* The daemon's event loop (owned by the daemon), for modules that take one. */
+struct nfx_loop;
+struct nfx_loop *cfg_daemon_loop(const struct cfg_daemon *d);
 
 /* Accessors (owned by the daemon). */
 const char *cfg_daemon_socket_path(const struct cfg_daemon *d);

@@ -10,17 +10,30 @@
 struct cfg_node *cfg_load_apply_set(struct cfg_tree *t, struct cfg_node *from,
                                     const struct cfg_parse *p)
 {
-	size_t n = p->n;
-	if (n == 0) {
+	if (p->n == 0) {
 		cfg_err_set("nothing to set");
 		return NULL;
 	}
-	const struct cfg_schema *last = p->steps[n - 1].schema;
-	if (last->type == CFG_T_PASSWORD) {
-		cfg_err_set("'%s' needs the password typed at a prompt", last->name);
-		return NULL;
+	/* check every statement first: a line applies whole or not at all */
+	size_t nst = p->nstmt ? p->nstmt : 1;
+	for (size_t k = 0; k < nst; k++) {
+		size_t n;
+		const struct cfg_step *st = cfg_parse_stmt(p, k, &n);
+		const struct cfg_schema *last = n ? st[n - 1].schema : NULL;
+		if (last && last->type == CFG_T_PASSWORD) {
+			cfg_err_set("'%s' needs the password typed at a prompt", last->name);
+			return NULL;
+		}
 	}
-	return cfg_tree_set(t, from, p->steps, n);
+	struct cfg_node *node = NULL;
+	for (size_t k = 0; k < nst; k++) {
+		size_t n;
+		const struct cfg_step *st = cfg_parse_stmt(p, k, &n);
+		node = cfg_tree_set(t, from, st, n);
+		if (!node)
+			return NULL;
+	}
+	return node;
 }
 
 /* One error line: SOURCE:LINE:(COL) syntax error: WORD, or ... error: MSG. */
@@ -109,17 +122,15 @@ static int do_line(struct cfg_tree *t, struct cfg_node *at, const struct cfg_sch
 		cfg_tree_delete(t, n);
 		break;
 	case OP_ACTIVATE:
-		n->flags &= ~CFG_N_INACTIVE;
-		break;
 	case OP_DEACTIVATE:
-		n->flags |= CFG_N_INACTIVE;
+		cfg_tree_activate(n, op == OP_ACTIVATE);
 		break;
-	case OP_ANNOTATE: {
-		const char *text = w->w[w->n - 1].s;
-		free(n->annotation);
-		n->annotation = *text ? strdup(text) : NULL;
+	case OP_ANNOTATE:
+		if (cfg_tree_annotate(n, w->w[w->n - 1].s) < 0) {
+			line_error(errs, source, lineno, w->w[w->n - 1].col, NULL, cfg_err_msg(), false);
+			return -1;
+		}
 		break;
-	}
 	}
 	return 0;
 }

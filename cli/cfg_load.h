@@ -28,9 +28,11 @@ long cfg_load_set(struct cfg_tree *t, struct cfg_node *at, const char *text, siz
 
 /* Apply a parsed `set` (P from cfg_parse_path in CFG_PM_SET mode, relative
  * to FROM; NULL = root): creates the nodes, replaces a leaf's value, adds
- * leaf-list values (`members [ a b ]` gives several steps). Returns the
- * node set, or NULL with cfg_err set (e.g. a password leaf, which needs a
- * prompt and is handled by the session). */
+ * leaf-list values (`members [ a b ]` gives several steps), for each of the
+ * line's statements (`page-size 1024 page-count 5`). Returns the node the
+ * last statement set, or NULL with cfg_err set (e.g. a password leaf,
+ * which needs a prompt and is handled by the session; then nothing is
+ * set). */
 struct cfg_parse;
 struct cfg_node *cfg_load_apply_set(struct cfg_tree *t, struct cfg_node *from,
                                     const struct cfg_parse *p);

@@ -153,6 +153,7 @@ void cfg_parse_free(struct cfg_parse *p)
 	if (!p)
 		return;
 	free(p->steps);
+	free(p->stmt);
 	for (size_t i = 0; i < p->narena; i++)
 		free(p->arena[i]);
 	free(p->arena);
@@ -162,6 +163,7 @@ void cfg_parse_free(struct cfg_parse *p)
 static void parse_reset(struct cfg_parse *p)
 {
 	p->n = 0;
+	p->nstmt = 0;
 	p->used = 0;
 	p->err = CFG_PE_OK;
 	p->err_word = 0;
@@ -173,6 +175,39 @@ static void parse_reset(struct cfg_parse *p)
 	for (size_t i = 0; i < p->narena; i++)
 		free(p->arena[i]);
 	p->narena = 0;
+}
+
+const struct cfg_step *cfg_parse_stmt(const struct cfg_parse *p, size_t k, size_t *n)
+{
+	size_t nst = p->nstmt ? p->nstmt : 1;
+	if (k >= nst) {
+		*n = 0;
+		return p->steps;
+	}
+	size_t a = k ? p->stmt[k - 1] : 0;
+	size_t b = k + 1 < nst ? p->stmt[k] : p->n;
+	*n = b - a;
+	return p->steps + a;
+}
+
+/* Start the next statement of a set line: repeat the LVL steps of the
+ * current one (from *SOFF) that lead to the level its siblings live in. */
+static void next_stmt(struct cfg_parse *p, size_t *soff, size_t lvl)
+{
+	size_t off = p->n;
+	for (size_t k = 0; k < lvl; k++) {
+		struct cfg_step st = p->steps[*soff + k]; /* push_step may move steps */
+		push_step(p, st.schema, st.value);
+	}
+	if (p->capstmt < p->nstmt) { /* stmt[nstmt - 1] is written */
+		p->capstmt = p->capstmt ? p->capstmt * 2 : 4;
+		p->stmt = realloc(p->stmt, p->capstmt * sizeof *p->stmt);
+		if (!p->stmt)
+			abort();
+	}
+	p->stmt[p->nstmt - 1] = off;
+	p->nstmt++;
+	*soff = off;
 }
 
 const struct cfg_schema *cfg_parse_keyword(const struct cfg_schema *s, const char *word,
@@ -292,6 +327,13 @@ int cfg_parse_path(const struct cfg_schema *start, const struct cfg_words *w, si
 	const struct cfg_schema *cur = start; /* whose children the next word matches */
 	size_t i = first;
 	bool used_positional = false;
+	/* several statements in one set line (see cfg_parse.h) */
+	bool siblings = mode == CFG_PM_SET || mode == CFG_PM_SET_PREFIX;
+	bool partial = mode == CFG_PM_PATH || mode == CFG_PM_SET_PREFIX; /* may stop anywhere */
+	bool sibling_word = false; /* the word at I starts a sibling statement */
+	size_t soff = 0;           /* where the current statement starts in steps */
+	size_t lvl = 0;            /* its steps leading to CUR */
+	p->nstmt = 1;
 	size_t endcol = end > first ? w->w[end - 1].end + 1 : (first < w->n ? w->w[first].col : 0);
 
 	while (i < end) {
@@ -302,6 +344,9 @@ int cfg_parse_path(const struct cfg_schema *start, const struct cfg_words *w, si
 			return perr(p, CFG_PE_AMBIGUOUS, i, w->w[i].col, cur, "error: '%s' is ambiguous.",
 			            word);
 		bool keyword = c != NULL;
+		if (!c && sibling_word) /* a sibling statement starts with a keyword */
+			return perr(p, CFG_PE_SYNTAX, i, w->w[i].col, cur, "syntax error.");
+		sibling_word = false;
 		if (!c) {
 			c = cfg_schema_positional(cur);
 			if (!c || (used_positional && mode == CFG_PM_COMMAND && c->kind == CFG_LEAF))
@@ -314,6 +359,7 @@ int cfg_parse_path(const struct cfg_schema *start, const struct cfg_words *w, si
 		case CFG_CONTAINER:
 			push_step(p, c, NULL);
 			cur = c;
+			lvl = p->n - soff;
 			used_positional = false;
 			continue;
 		case CFG_LIST: {
@@ -322,7 +368,7 @@ int cfg_parse_path(const struct cfg_schema *start, const struct cfg_words *w, si
 				p->ctx = cur;
 				p->want = c;
 				p->used = i - first;
-				if (mode == CFG_PM_PATH)
+				if (partial)
 					return 0;
 				return perr(p, CFG_PE_MISSING, end, endcol, c, "missing argument.");
 			}
@@ -350,6 +396,7 @@ int cfg_parse_path(const struct cfg_schema *start, const struct cfg_words *w, si
 				cur = c;
 			}
 			i++;
+			lvl = p->n - soff;
 			used_positional = false;
 			continue;
 		}
@@ -361,7 +408,7 @@ int cfg_parse_path(const struct cfg_schema *start, const struct cfg_words *w, si
 				p->ctx = cur;
 				p->want = c;
 				p->used = i - first;
-				if (mode == CFG_PM_PATH)
+				if (partial)
 					return 0;
 				return perr(p, CFG_PE_MISSING, end, endcol, c, "missing argument.");
 			} else if (c->flags & CFG_F_REST) {
@@ -377,6 +424,11 @@ int cfg_parse_path(const struct cfg_schema *start, const struct cfg_words *w, si
 			}
 			if (mode == CFG_PM_COMMAND && (cur->flags & CFG_F_MULTI))
 				continue; /* more arguments of the same command */
+			if (i < end && siblings) {
+				next_stmt(p, &soff, lvl);
+				sibling_word = true;
+				continue;
+			}
 			if (i < end)
 				return perr(p, CFG_PE_SYNTAX, i, w->w[i].col, cur, "syntax error.");
 			p->ctx = cur;
@@ -388,7 +440,7 @@ int cfg_parse_path(const struct cfg_schema *start, const struct cfg_words *w, si
 				p->ctx = cur;
 				p->want = c;
 				p->used = i - first;
-				if (mode == CFG_PM_PATH)
+				if (partial)
 					return 0;
 				return perr(p, CFG_PE_MISSING, end, endcol, c, "missing argument.");
 			}
@@ -416,6 +468,11 @@ int cfg_parse_path(const struct cfg_schema *start, const struct cfg_words *w, si
 			}
 			if (mode == CFG_PM_COMMAND && (cur->flags & CFG_F_MULTI))
 				continue;
+			if (i < end && siblings) {
+				next_stmt(p, &soff, lvl);
+				sibling_word = true;
+				continue;
+			}
 			if (i < end)
 				return perr(p, CFG_PE_SYNTAX, i, w->w[i].col, cur, "syntax error.");
 			p->ctx = cur;
@@ -427,6 +484,8 @@ int cfg_parse_path(const struct cfg_schema *start, const struct cfg_words *w, si
 	p->ctx = cur;
 	p->used = i - first;
 	/* The words ended at container/list-entry CUR. */
+	if (p->n == 0)
+		p->nstmt = 0;
 	if (mode == CFG_PM_SET) {
 		if (p->n == 0)
 			return perr(p, CFG_PE_INCOMPLETE, end, endcol, cur, "%s", expecting(cur));
@@ -581,32 +640,39 @@ int cfg_complete(const struct cfg_schema *start, const struct cfg_tree *tree,
 		upto = end - 1;
 	}
 	struct cfg_parse p = {0};
-	int rc = cfg_parse_path(start, w, first, upto, mode == CFG_PM_SET ? CFG_PM_PATH : mode, &p);
+	int rc = cfg_parse_path(start, w, first, upto, mode == CFG_PM_SET ? CFG_PM_SET_PREFIX : mode, &p);
 	if (rc < 0 && p.err != CFG_PE_MISSING && p.err != CFG_PE_INCOMPLETE) {
 		cfg_parse_free(&p);
 		return -1;
 	}
 	const struct cfg_node *node = NULL;
 	if (tree) {
-		size_t n = p.n;
+		size_t n; /* the last statement of a set line names the node */
+		const struct cfg_step *st = cfg_parse_stmt(&p, p.nstmt ? p.nstmt - 1 : 0, &n);
 		if (p.want && n > 0)
 			n--; /* the step of the wanted value has no value yet */
-		node = cfg_tree_find(tree, (struct cfg_node *)(at ? at : cfg_tree_root(tree)), p.steps, n);
+		node = cfg_tree_find(tree, (struct cfg_node *)(at ? at : cfg_tree_root(tree)), st, n);
 	}
 	if (p.want) {
 		add_value_candidates(out, p.want, tree, node, pfx);
 	} else {
 		const struct cfg_schema *ctx = p.ctx ? p.ctx : start;
-		/* after a leaf with its value (not multi), nothing more can follow */
+		/* after a leaf with its value (not multi), nothing more can follow
+		 * (in a set line its siblings can: they start the next statement) */
 		bool ended = p.n > 0 && (p.steps[p.n - 1].schema->kind == CFG_LEAF ||
 		                         p.steps[p.n - 1].schema->kind == CFG_LEAFLIST) &&
-		             !(mode == CFG_PM_COMMAND && (ctx->flags & CFG_F_MULTI));
+		             !(mode == CFG_PM_COMMAND && (ctx->flags & CFG_F_MULTI)) &&
+		             mode != CFG_PM_SET;
+		bool sibling = !ended && p.n > 0 && (p.steps[p.n - 1].schema->kind == CFG_LEAF ||
+		                                     p.steps[p.n - 1].schema->kind == CFG_LEAFLIST);
 		if (!ended) {
 			for (size_t i = 0; i < ctx->n_children; i++) {
 				const struct cfg_schema *c = ctx->children[i];
 				if (c->flags & CFG_F_HIDDEN)
 					continue;
 				if (c->flags & CFG_F_POSITIONAL) {
+					if (sibling) /* a sibling statement starts with a keyword */
+						continue;
 					if (c->kind == CFG_LIST || c->kind == CFG_LEAF || c->kind == CFG_LEAFLIST)
 						add_value_candidates(out, c, tree, node, pfx);
 					continue;
@@ -617,6 +683,7 @@ int cfg_complete(const struct cfg_schema *start, const struct cfg_tree *tree,
 		}
 	}
 	cfg_parse_free(&p);
-	qsort(out->c, out->n, sizeof *out->c, compl_cmp);
+	if (out->n) /* qsort(NULL, 0, ...) is undefined */
+		qsort(out->c, out->n, sizeof *out->c, compl_cmp);
 	return 0;
 }

@@ -51,6 +51,9 @@ enum cfg_pmode {
 	CFG_PM_SET,     /* `set`: must end at a value, flag, list entry or presence container */
 	CFG_PM_PATH,    /* delete/show/edit/activate...: may stop anywhere, leaf value optional */
 	CFG_PM_COMMAND, /* command trees: CFG_F_MULTI containers, CFG_F_REST leaves */
+	CFG_PM_SET_PREFIX, /* the words of a `set` before the cursor (completion, `?`):
+	                      may stop anywhere as CFG_PM_PATH, and takes sibling
+	                      statements as CFG_PM_SET */
 };
 
 struct cfg_parse {
@@ -68,6 +71,16 @@ struct cfg_parse {
 	 * leaf-list or list key). Used by completion and by the daemon. */
 	const struct cfg_schema *ctx, *want;
 	size_t rest;            /* CFG_F_REST leaf: index of its first word (else 0) */
+	/* A `set` line may hold several statements of one level, as Junos
+	 * allows: `set system memory hugepages page-size 1024 page-count 5`.
+	 * After a leaf (flag, leaf-list) and its value, the next word is a
+	 * keyword among that leaf's siblings and starts the next statement.
+	 * STEPS then holds each statement's whole path from START, one after
+	 * the other (the shared prefix repeated); read them with
+	 * cfg_parse_stmt(). Only CFG_PM_SET and CFG_PM_SET_PREFIX do this. */
+	size_t nstmt;           /* statements in STEPS (1 for one path; 0 if no steps) */
+	size_t *stmt;           /* start of statement k+1 in STEPS (nstmt - 1 entries); owned */
+	size_t capstmt;
 	char **arena;           /* strings made by the parser (unit split, enum
 	                           completion); owned, freed by cfg_parse_free */
 	size_t narena;
@@ -79,6 +92,10 @@ struct cfg_parse {
 int cfg_parse_path(const struct cfg_schema *start, const struct cfg_words *w,
                    size_t first, size_t end, enum cfg_pmode mode, struct cfg_parse *p);
 void cfg_parse_free(struct cfg_parse *p);
+
+/* The steps of statement K (< P->nstmt) of a parse, *N their count.
+ * Borrowed from P. With one statement: P->steps and P->n. */
+const struct cfg_step *cfg_parse_stmt(const struct cfg_parse *p, size_t k, size_t *n);
 
 /* Match WORD against the keyword children of S: returns the child, or NULL
  * and *ambiguous set when it is a prefix of several. */

@@ -1,6 +1,10 @@
 /* cfg_pipe — output pipes: `| match RE`, `| except RE`, `| find RE`,
  * `| count`, `| last N`, `| no-more`, `| save FILE`, `| display ...`
- * (display is handled by the command, which passes it here as already done).
+ * (display is handled by the command, which passes it here as already done:
+ * a command with a reply renders `display xml|json` with cfg_reply_emit(),
+ * the configuration shows also `display set` and `compare`; the dispatcher
+ * refuses a display the command's schema `reply` cannot honour, before the
+ * command runs — see cli/schema/FORMAT.md).
  *
  * Words after the first `|` are given as an array; several pipes chain.
  * Ownership: cfg_pipe_apply() replaces *OUT's contents in place.

@@ -17,6 +17,18 @@
  *   'E' END       during a stream: the operator typed the escape byte or
  *                 input ended; the daemon ends the stream with 'D'. Ignored
  *                 outside a stream (the daemon may have ended it first)
+ *   'Q' QUERY     an operational command line (no pipes) to run as data: the
+ *                 daemon runs it against the operational commands (in either
+ *                 mode), with the permission checks of a typed command, as
+ *                 `LINE | display xml`; answer 'X' then 'D' '0', or 'O' (the
+ *                 error) then 'D' '1'. Only commands with a reply (schema
+ *                 attribute `reply`) run: `request ...`, `configure`, `ssh`
+ *                 are refused before they act. Not kept in the history.
+ *   'W' WATCH     subscribe to events: the event names (reply root elements:
+ *                 "vnf-event", "commit-event") separated by spaces, empty for
+ *                 all, "none" to stop; replaces an earlier subscription;
+ *                 answer 'D' '0'. From then on 'N' frames arrive between any
+ *                 other frames, until the connection ends.
  * Daemon → client
  *   'O' OUTPUT    text to print as is
  *   'A' ASK       1 flag byte (ASK_NOECHO 1, ASK_MULTI 2, ASK_LINE 4) + prompt text
@@ -34,6 +46,20 @@
  *                 frames (a terminal goes to raw mode) and 'E' when the
  *                 escape byte is typed (not forwarded) or input ends.
  *
+ *   'X' XML       the reply of a 'Q', an XML document (cfg_reply.h); the
+ *                 element vocabulary of each reply is in cli/schema/ops-*.xml
+ *   'N' NOTIFY    an event, an XML document whose root names it (cfg_notify.h):
+ *                 <vnf-event> (a VNF's state or liveliness changed) or
+ *                 <commit-event> (a commit completed)
+ *
+ * A data client, as seen on the socket:
+ *   → h "client=cli\n"   ← D "0\n{master:0}\n\0root@jdm> "
+ *   → Q "show virtual-network-functions"
+ *   ← X "<virtual-network-functions-information>\n    <vnf-information>..."
+ *   ← D "0..."
+ *   → W "commit-event"   ← D "0..."
+ *   ... ← N "<commit-event>\n    <sequence-number>3</sequence-number>..."
+ *
  * The daemon answers HELLO with a 'D' (status '0') carrying the first prompt.
  * A stream, as seen on the socket:
  *   → L "request virtual-network-functions vrtr1 console"
@@ -49,8 +75,9 @@
 
 enum {
 	CFG_P_HELLO = 'h', CFG_P_LINE = 'L', CFG_P_COMPLETE = 'T', CFG_P_HELP = 'H', CFG_P_INPUT = 'I',
-	CFG_P_RAW = 'R', CFG_P_END = 'E',
+	CFG_P_RAW = 'R', CFG_P_END = 'E', CFG_P_QUERY = 'Q', CFG_P_WATCH = 'W',
 	CFG_P_OUT = 'O', CFG_P_ASK = 'A', CFG_P_COMPL = 'C', CFG_P_DONE = 'D', CFG_P_STREAM = 'S',
+	CFG_P_XML = 'X', CFG_P_NOTIFY = 'N',
 };
 /* The escape byte of streams (Ctrl-], as in virsh console and telnet). */
 #define CFG_STREAM_ESCAPE 0x1d

@@ -101,6 +101,7 @@ static void schema_free_node(struct cfg_schema *s)
 	free((char *)s->ref);
 	free((char *)s->target);
 	free((char *)s->handler);
+	free((char *)s->reply);
 	free((char *)s->key_name);
 	free((char *)s->key_help);
 	free((char *)s->unit);
@@ -171,6 +172,10 @@ static int load_children(xmlNode *x, struct cfg_schema *s, const char *file)
 	for (xmlNode *c = x->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
+		/* <reply> at the top of an operational schema: the vocabulary of a
+		   command's reply, read by cfg_reply (cfg_reply_vocab_load) */
+		if (x->parent && x->parent->type == XML_DOCUMENT_NODE && !strcmp((const char *)c->name, "reply"))
+			continue;
 		struct cfg_schema *ch = load_node(c, file);
 		if (!ch)
 			return -1;
@@ -216,6 +221,7 @@ static struct cfg_schema *load_node(xmlNode *x, const char *file)
 	s->ref = attr(x, "ref");
 	s->target = attr(x, "target");
 	s->handler = attr(x, "handler");
+	s->reply = attr(x, "reply");
 	s->unit = attr(x, "unit");
 	if (attr_true(x, "mandatory"))
 		s->flags |= CFG_F_MANDATORY;

@@ -70,6 +70,8 @@ struct cfg_schema {
 	                          e.g. "host-os vlans"), checked by validation */
 	const char *target;    /* CFG_T_PASSWORD: name of the sibling SECRET leaf */
 	const char *handler;   /* commands: name of the C handler to run */
+	const char *reply;     /* commands: root element of the command's reply
+	                          (cfg_reply.h), NULL when it has none */
 	const char *key_name;  /* CFG_LIST: placeholder of the key, e.g. "name" */
 	const char *key_help;  /* CFG_LIST: help of the key */
 	const char *unit;      /* CFG_F_UNIT: name of the child list the `.N` goes to */

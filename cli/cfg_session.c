@@ -63,6 +63,9 @@ struct cfg_session {
 	bool stream_cmd;  /* the running command began a stream: its 'D' is the stream's */
 	const struct cfg_session_stream_ops *st_ops; /* borrowed; NULL once end() runs */
 	void *st_ctx;     /* borrowed */
+	/* events ('W' frame, cfg_notify): NULL = none, "" = all, else the
+	   event names separated by single spaces. Owned. */
+	char *subs;
 	/* waiting for a daemon job (a commit): frames received meanwhile are
 	 * held (type, 4-byte length, payload) and run when it ends */
 	bool waiting;
@@ -136,26 +139,13 @@ static void put_done(struct cfg_session *s, char status, bool lead)
 
 /* ------------------------------------------------------------ lifecycle */
 
-static const struct cfg_node *child_named(const struct cfg_node *n, const char *name, const char *v)
-{
-	for (const struct cfg_node *c = n ? n->child : NULL; c; c = c->next)
-		if (c->schema && c->schema->name && !strcmp(c->schema->name, name) &&
-		    (!v || (c->value && !strcmp(c->value, v))))
-			return c;
-	return NULL;
-}
-
 static enum cfg_class lookup_class(struct cfg_session *s)
 {
 	if (s->uid == 0 || s->uid == (uid_t)cfg_daemon_owner_uid(s->d))
 		return CFG_CLASS_SUPER;
-	const struct cfg_node *n = cfg_tree_root(cfg_daemon_active(s->d));
-	n = child_named(n, "system", NULL);
-	n = child_named(n, "login", NULL);
-	n = child_named(n, "user", s->user);
-	if (!n || (n->flags & CFG_N_INACTIVE))
-		return CFG_CLASS_NONE;
-	n = child_named(n, "class", NULL);
+	/* a deactivated user (or login, or system) counts as absent */
+	const char *words[] = {"system", "login", "user", s->user, "class", NULL};
+	const struct cfg_node *n = cfg_tree_atv(cfg_daemon_active(s->d), NULL, words, CFG_AT_ACTIVE);
 	if (!n || !n->value)
 		return CFG_CLASS_NONE;
 	if (!strcmp(n->value, "super-user"))
@@ -229,6 +219,7 @@ void cfg_session_free(struct cfg_session *s)
 	for (size_t i = 0; i < s->nhist; i++)
 		free(s->hist[i].line);
 	free(s->hist);
+	free(s->subs);
 	cfg_buf_free(&s->txq);
 	free(s);
 }
@@ -499,7 +490,7 @@ static const struct cfg_schema *level_at(const struct cfg_schema *start, const s
 		return start;
 	struct cfg_parse p = {0};
 	const struct cfg_schema *r = NULL;
-	if (cfg_parse_path(start, w, first, k, mode == CFG_PM_SET ? CFG_PM_PATH : mode, &p) == 0) {
+	if (cfg_parse_path(start, w, first, k, mode == CFG_PM_SET ? CFG_PM_SET_PREFIX : mode, &p) == 0) {
 		if (!p.n) {
 			r = start;
 		} else {
@@ -507,6 +498,10 @@ static const struct cfg_schema *level_at(const struct cfg_schema *start, const s
 			if (st->schema->kind == CFG_CONTAINER ||
 			    (st->schema->kind == CFG_LIST && st->value))
 				r = st->schema;
+			/* after a leaf of a set line come its siblings */
+			if (mode == CFG_PM_SET && !p.want &&
+			    (st->schema->kind == CFG_LEAF || st->schema->kind == CFG_LEAFLIST))
+				r = p.ctx;
 			/* in command trees a MULTI container keeps parsing after arguments */
 			if (mode == CFG_PM_COMMAND && !r) {
 				for (size_t i = p.n; i-- > 0;)
@@ -644,6 +639,20 @@ static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t fir
 			const char *m = cfg_err_msg();
 			cfg_buf_printf(out, "%s%s\n", strncmp(m, "error", 5) && strncmp(m, "syntax", 6) ? "error: " : "",
 			               *m ? m : "syntax error.");
+			cfg_parse_free(&p);
+			return -1;
+		}
+	}
+	if (!nested && c.has_pipe) {
+		/* a display the command's output cannot honour is an error, not
+		   ignored: xml/json need a reply (schema `reply`), set and compare
+		   a configuration (reply="configuration") */
+		bool conf = cmd->reply && !strcmp(cmd->reply, "configuration");
+		const char *bad = (c.disp.xml || c.disp.json) && !cmd->reply ? (c.disp.xml ? "display xml" : "display json")
+		                : c.disp.set && !conf ? "display set"
+		                : c.disp.compare && !conf ? "compare" : NULL;
+		if (bad) {
+			cfg_buf_printf(out, "error: '| %s' is not supported by this command\n", bad);
 			cfg_parse_free(&p);
 			return -1;
 		}
@@ -807,8 +816,13 @@ static void answer(struct cfg_session *s, const char *payload, size_t len)
 	cfg_buf_init(&out);
 	/* the continuation may ask again with the same context */
 	s->cur_out = &out;
+	cfg_err_clear();
 	int rc = fn(s, ctx, payload, len, eof, &out);
 	s->cur_out = NULL;
+	/* as dispatch() does for handlers: a failed continuation that printed
+	 * nothing reports its recorded error */
+	if (rc < 0 && out.len == 0 && *cfg_err_msg())
+		cfg_buf_printf(&out, "error: %s\n", cfg_err_msg());
 	if (fr && ctx && s->ask_ctx != ctx)
 		fr(ctx);
 	finish(s, &out, rc);
@@ -1104,6 +1118,90 @@ static void hello(struct cfg_session *s, const char *payload, size_t len)
 	put_done(s, '0', false);
 }
 
+/* 'Q': run LINE as an operational command with `| display xml`; the
+ * reply goes out as 'X' (cfg_proto.h). Not recorded in the history. */
+static void query(struct cfg_session *s, const char *line)
+{
+	struct cfg_buf out;
+	cfg_buf_init(&out);
+	struct cfg_words w = {0};
+	size_t errcol = 0;
+	int rc = -1;
+	char *full = NULL;
+	if (cfg_lex(line, &w, &errcol) < 0) {
+		const char *m = cfg_err_msg();
+		cfg_buf_printf(&out, "%s\n", *m ? m : "syntax error.");
+	} else if (w.n == 0) {
+		cfg_buf_puts(&out, "error: empty query\n");
+	} else if (w.pipe < w.n) {
+		cfg_buf_puts(&out, "error: a query takes no pipes: its answer is the reply as XML\n");
+	} else if (asprintf(&full, "%s | display xml", line) < 0) {
+		full = NULL;
+		cfg_buf_puts(&out, "error: out of memory\n");
+	} else {
+		size_t n0 = w.n;
+		cfg_words_free(&w);
+		memset(&w, 0, sizeof w);
+		/* the same words, then `| display xml` (nothing of LINE may run
+		   into the pipe words) */
+		if (cfg_lex(full, &w, &errcol) < 0 || w.n != n0 + 3 || w.pipe != n0 + 1) {
+			cfg_buf_puts(&out, "error: syntax error.\n");
+		} else {
+			s->cur_out = &out;
+			rc = dispatch(s, &w, 0, cfg_daemon_ops_schema(s->d), &out);
+			s->cur_out = NULL;
+		}
+	}
+	free(full);
+	cfg_words_free(&w);
+	if (rc == 0) {
+		put_frame(s, CFG_P_XML, out.p ? out.p : "", out.len);
+		cfg_buf_reset(&out);
+	} else {
+		put_out(s, &out);
+	}
+	put_done(s, rc == 0 ? '0' : '1', false);
+	cfg_buf_free(&out);
+}
+
+/* 'W': subscribe to the events named in PAYLOAD (all when empty, none
+ * for "none"). */
+static void watch(struct cfg_session *s, const char *payload, size_t len)
+{
+	free(s->subs);
+	s->subs = NULL;
+	if (len == 4 && !memcmp(payload, "none", 4)) {
+		put_done(s, '0', false);
+		return;
+	}
+	s->subs = strndup(payload, len);
+	if (!s->subs)
+		abort();
+	put_done(s, '0', false);
+}
+
+bool cfg_session_wants_event(const struct cfg_session *s, const char *name)
+{
+	if (!s->subs || s->over)
+		return false;
+	if (!*s->subs)
+		return true;
+	size_t nl = strlen(name);
+	for (const char *p = s->subs; *p;) {
+		size_t l = strcspn(p, " ");
+		if (l == nl && !memcmp(p, name, l))
+			return true;
+		p += l;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+void cfg_session_put_event(struct cfg_session *s, const char *xml, size_t len)
+{
+	put_frame(s, CFG_P_NOTIFY, xml, len);
+}
+
 int cfg_session_frame(struct cfg_session *s, char type, const char *payload, size_t len)
 {
 	if (s->over)
@@ -1160,6 +1258,18 @@ int cfg_session_frame(struct cfg_session *s, char type, const char *payload, siz
 		return 0;
 	case CFG_P_INPUT:
 		answer(s, payload, len);
+		return 0;
+	case CFG_P_QUERY:
+		if (memchr(payload, 0, len) || memchr(payload, '\n', len))
+			return -1;
+		line = strndup(payload, len);
+		if (!line)
+			return -1;
+		query(s, line);
+		free(line);
+		return 0;
+	case CFG_P_WATCH:
+		watch(s, payload, len);
 		return 0;
 	default:
 		return -1;

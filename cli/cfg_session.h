@@ -189,6 +189,12 @@ const char *cfg_session_history(const struct cfg_session *s, size_t i, time_t *w
 /* Ask the session to end after this command (exit from operational mode). */
 void cfg_session_end(struct cfg_session *s);
 
+/* ---- events (cfg_notify.h) ---- */
+/* S subscribed ('W' frame) to events named NAME (a reply root element). */
+bool cfg_session_wants_event(const struct cfg_session *s, const char *name);
+/* Queue the event XML (LEN bytes) as an 'N' frame. */
+void cfg_session_put_event(struct cfg_session *s, const char *xml, size_t len);
+
 /* Format T as Junos does: "2026-11-21 06:10:00 UTC". BUF >= 32 bytes. */
 const char *cfg_session_fmt_time(time_t t, char *buf, size_t n);
 

@@ -311,6 +311,18 @@ static int store_err(struct cfg_store *s, const char *what)
 	                   s->db ? sqlite3_errmsg(s->db) : "out of memory");
 }
 
+/* Binding can fail too (a value too big, out of memory): then the
+ * parameter stays NULL and stepping would store NULL. BIND(b, call) keeps
+ * the first failure in B (SQLITE_OK while all succeeded). */
+#define BIND(b, call) do { int bind_rc_ = (call); if ((b) == SQLITE_OK) (b) = bind_rc_; } while (0)
+
+static int store_bind_err(struct cfg_store *s, sqlite3_stmt *st, int b, const char *what)
+{
+	sqlite3_clear_bindings(st);
+	return cfg_err_set("configuration database %s: %s: %s", s->path ? s->path : "?", what,
+	                   sqlite3_errstr(b));
+}
+
 static int store_oom(struct cfg_store *s)
 {
 	return cfg_err_set("configuration database %s: out of memory", s->path);
@@ -585,21 +597,26 @@ static int store_migrate_v1(struct cfg_store *s)
 		struct plan pl;
 		store_plan(prev.seq && seq == prev.seq + 1 ? prev.buf : NULL, prev.len, t, len, depth,
 		           &pl);
-		sqlite3_bind_int64(ins, 1, seq);
-		sqlite3_bind_value(ins, 2, sqlite3_column_value(sel, 1));
-		sqlite3_bind_value(ins, 3, sqlite3_column_value(sel, 2));
-		sqlite3_bind_value(ins, 4, sqlite3_column_value(sel, 3));
-		sqlite3_bind_value(ins, 5, sqlite3_column_value(sel, 4));
+		int b = SQLITE_OK;
+		BIND(b, sqlite3_bind_int64(ins, 1, seq));
+		BIND(b, sqlite3_bind_value(ins, 2, sqlite3_column_value(sel, 1)));
+		BIND(b, sqlite3_bind_value(ins, 3, sqlite3_column_value(sel, 2)));
+		BIND(b, sqlite3_bind_value(ins, 4, sqlite3_column_value(sel, 3)));
+		BIND(b, sqlite3_bind_value(ins, 5, sqlite3_column_value(sel, 4)));
 		if (pl.snapshot)
-			sqlite3_bind_null(ins, 6);
+			BIND(b, sqlite3_bind_null(ins, 6));
 		else
-			sqlite3_bind_int64(ins, 6, prev.seq);
-		sqlite3_bind_int64(ins, 7, (sqlite3_int64)pl.prefix);
-		sqlite3_bind_int64(ins, 8, (sqlite3_int64)pl.suffix);
-		sqlite3_bind_int64(ins, 9, (sqlite3_int64)len);
-		sqlite3_bind_int64(ins, 10, (sqlite3_int64)store_hash(t, len));
-		sqlite3_bind_blob(ins, 11, t + pl.prefix, (int)(len - pl.prefix - pl.suffix),
-		                  SQLITE_STATIC);
+			BIND(b, sqlite3_bind_int64(ins, 6, prev.seq));
+		BIND(b, sqlite3_bind_int64(ins, 7, (sqlite3_int64)pl.prefix));
+		BIND(b, sqlite3_bind_int64(ins, 8, (sqlite3_int64)pl.suffix));
+		BIND(b, sqlite3_bind_int64(ins, 9, (sqlite3_int64)len));
+		BIND(b, sqlite3_bind_int64(ins, 10, (sqlite3_int64)store_hash(t, len)));
+		BIND(b, sqlite3_bind_blob(ins, 11, t + pl.prefix, (int)(len - pl.prefix - pl.suffix),
+		                          SQLITE_STATIC));
+		if (b != SQLITE_OK) {
+			ret = store_bind_err(s, ins, b, "cannot convert format version 1");
+			break;
+		}
 		int irc = sqlite3_step(ins);
 		sqlite3_reset(ins);
 		sqlite3_clear_bindings(ins);
@@ -794,12 +811,17 @@ static int store_kv_bind_set(struct cfg_store *s, const char *key, const char *v
 {
 	if (!key)
 		return cfg_err_set("configuration database: no key");
+	int b = SQLITE_OK;
 	if (val) {
-		sqlite3_bind_text(s->st[ST_KV_SET], 1, key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s->st[ST_KV_SET], 2, val, -1, SQLITE_STATIC);
+		BIND(b, sqlite3_bind_text(s->st[ST_KV_SET], 1, key, -1, SQLITE_STATIC));
+		BIND(b, sqlite3_bind_text(s->st[ST_KV_SET], 2, val, -1, SQLITE_STATIC));
+		if (b != SQLITE_OK)
+			return store_bind_err(s, s->st[ST_KV_SET], b, "cannot store state");
 		return store_step_done(s, ST_KV_SET, "cannot store state");
 	}
-	sqlite3_bind_text(s->st[ST_KV_DEL], 1, key, -1, SQLITE_STATIC);
+	BIND(b, sqlite3_bind_text(s->st[ST_KV_DEL], 1, key, -1, SQLITE_STATIC));
+	if (b != SQLITE_OK)
+		return store_bind_err(s, s->st[ST_KV_DEL], b, "cannot delete state");
 	return store_step_done(s, ST_KV_DEL, "cannot delete state");
 }
 
@@ -863,20 +885,25 @@ int cfg_store_commit_kv(struct cfg_store *s, const char *text, size_t len, const
 	uint64_t hash = store_hash(text, len);
 
 	sqlite3_stmt *ins = s->st[ST_INSERT];
-	sqlite3_bind_int64(ins, 1, (sqlite3_int64)time(NULL));
-	sqlite3_bind_text(ins, 2, user ? user : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 3, client ? client : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 4, comment ? comment : "", -1, SQLITE_STATIC);
+	int b = SQLITE_OK;
+	BIND(b, sqlite3_bind_int64(ins, 1, (sqlite3_int64)time(NULL)));
+	BIND(b, sqlite3_bind_text(ins, 2, user ? user : "", -1, SQLITE_STATIC));
+	BIND(b, sqlite3_bind_text(ins, 3, client ? client : "", -1, SQLITE_STATIC));
+	BIND(b, sqlite3_bind_text(ins, 4, comment ? comment : "", -1, SQLITE_STATIC));
 	if (pl.snapshot)
-		sqlite3_bind_null(ins, 5);
+		BIND(b, sqlite3_bind_null(ins, 5));
 	else
-		sqlite3_bind_int64(ins, 5, head);
-	sqlite3_bind_int64(ins, 6, (sqlite3_int64)pl.prefix);
-	sqlite3_bind_int64(ins, 7, (sqlite3_int64)pl.suffix);
-	sqlite3_bind_int64(ins, 8, (sqlite3_int64)len);
-	sqlite3_bind_int64(ins, 9, (sqlite3_int64)hash);
+		BIND(b, sqlite3_bind_int64(ins, 5, head));
+	BIND(b, sqlite3_bind_int64(ins, 6, (sqlite3_int64)pl.prefix));
+	BIND(b, sqlite3_bind_int64(ins, 7, (sqlite3_int64)pl.suffix));
+	BIND(b, sqlite3_bind_int64(ins, 8, (sqlite3_int64)len));
+	BIND(b, sqlite3_bind_int64(ins, 9, (sqlite3_int64)hash));
 	/* a non-NULL pointer so an empty body is an empty blob, not NULL */
-	sqlite3_bind_blob(ins, 10, mid ? text + pl.prefix : "", (int)mid, SQLITE_STATIC);
+	BIND(b, sqlite3_bind_blob(ins, 10, mid ? text + pl.prefix : "", (int)mid, SQLITE_STATIC));
+	if (b != SQLITE_OK) {
+		store_bind_err(s, ins, b, "cannot store revision");
+		goto fail;
+	}
 	if (store_step_done(s, ST_INSERT, "cannot store revision") < 0)
 		goto fail;
 	int64_t newseq = sqlite3_last_insert_rowid(s->db);
@@ -886,7 +913,11 @@ int cfg_store_commit_kv(struct cfg_store *s, const char *text, size_t len, const
 		goto fail;
 	}
 
-	sqlite3_bind_int64(s->st[ST_TRIM], 1, newseq - (CFG_STORE_KEEP - 1));
+	b = sqlite3_bind_int64(s->st[ST_TRIM], 1, newseq - (CFG_STORE_KEEP - 1));
+	if (b != SQLITE_OK) {
+		store_bind_err(s, s->st[ST_TRIM], b, "cannot trim revisions");
+		goto fail;
+	}
 	if (store_step_done(s, ST_TRIM, "cannot trim revisions") < 0)
 		goto fail;
 

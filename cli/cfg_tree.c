@@ -550,6 +550,12 @@ struct cfg_node *cfg_tree_atv(const struct cfg_tree *t, const struct cfg_node *f
 			if (!words[i + 1])
 				return NULL;
 			n = cfg_tree_child(t, n, c, words[++i]);
+		} else if (c && c->kind == CFG_LEAFLIST) {
+			/* "members v100": that item; "members" last: the first item */
+			if (words[i + 1])
+				n = cfg_tree_child(t, n, c, words[++i]);
+			else
+				n = cfg_node_child(n, c->name, NULL, flags);
 		} else if (c) {
 			n = cfg_tree_child(t, n, c, NULL);
 		} else {
@@ -594,4 +600,24 @@ const char *cfg_tree_value(const struct cfg_tree *t, const struct cfg_node *from
 {
 	const struct cfg_node *n = cfg_tree_at(t, from, path, flags);
 	return n ? n->value : NULL;
+}
+
+void cfg_tree_activate(struct cfg_node *n, bool on)
+{
+	if (!n)
+		return;
+	if (on)
+		n->flags &= ~CFG_N_INACTIVE;
+	else
+		n->flags |= CFG_N_INACTIVE;
+}
+
+int cfg_tree_annotate(struct cfg_node *n, const char *text)
+{
+	char *dup = NULL;
+	if (text && *text && !(dup = strdup(text)))
+		return cfg_err_set("out of memory");
+	free(n->annotation);
+	n->annotation = dup;
+	return 0;
 }

@@ -77,6 +77,13 @@ struct cfg_node *cfg_tree_copy(struct cfg_tree *t, struct cfg_node *src, const c
 /* Move list entry N before (BEFORE=true) or after REF, both same schema/parent. */
 int cfg_tree_move(struct cfg_tree *t, struct cfg_node *n, struct cfg_node *ref, bool before);
 
+/* `activate` (ON) / `deactivate` (!ON) N: the one place that sets or
+ * clears CFG_N_INACTIVE for the statements (interactive and `load set`). */
+void cfg_tree_activate(struct cfg_node *n, bool on);
+/* `annotate`: N's comment becomes TEXT (copied; "" or NULL removes it).
+ * 0, or -1 with cfg_err set (out of memory; N unchanged). */
+int cfg_tree_annotate(struct cfg_node *n, const char *text);
+
 /* Graft a deep copy of SRC's subtree (from another tree with the same schema)
  * as children merged into DST: leaves replaced, lists merged by key. */
 int cfg_tree_merge(struct cfg_tree *t, struct cfg_node *dst, const struct cfg_node *src);
@@ -114,7 +121,8 @@ const char *cfg_node_value(const struct cfg_node *n, const char *name, unsigned 
 /* The node at keyword path PATH below FROM (NULL = root): words separated by
  * single spaces, as in a set line; a list step takes its key as the next word
  * ("virtual-network-functions vrtr1 memory"), a positional list its key
- * directly. Uses the hash index: O(depth). NULL when absent (or, with
+ * directly; a leaf-list step takes an item as the next word, or, as the
+ * last word, names its first item. Uses the hash index: O(depth). NULL when absent (or, with
  * CFG_AT_ACTIVE, when any node on the way is inactive or FROM itself is).
  * Keys containing spaces need cfg_tree_atv(). */
 struct cfg_node *cfg_tree_at(const struct cfg_tree *t, const struct cfg_node *from,

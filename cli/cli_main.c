@@ -803,7 +803,38 @@ static void __attribute__((noreturn)) cli_loop_script(void)
 
 static void cli_usage(FILE *f)
 {
-	fputs("usage: cli [--socket PATH] [-c COMMAND]\n", f);
+	fputs("usage: cli [--socket PATH] [-c COMMAND]\n"
+	      "       cli [--socket PATH] --watch EVENTS   (vnf-event,commit-event or all: print each event\n"
+	      "                                           as XML, a line \"--\" after each, until the daemon stops)\n",
+	      f);
+}
+
+/* `--watch EVENTS`: subscribe ('W') and print the XML of every event. */
+static void __attribute__((noreturn)) cli_watch(const char *events)
+{
+	char *names = strdup(!strcmp(events, "all") ? "" : events);
+	if (!names) {
+		fputs("error: out of memory\n", stderr);
+		exit(2);
+	}
+	for (char *c = names; *c; c++)
+		if (*c == ',')
+			*c = ' ';
+	cli_send(CFG_P_WATCH, names, strlen(names));
+	free(names);
+	if (cli_run() != '0')
+		cli_finish();
+	for (;;) {
+		char type, *p;
+		size_t n;
+		cli_recv(&type, &p, &n);
+		if (type == CFG_P_NOTIFY) {
+			fwrite(p, 1, n, stdout);
+			fputs("--\n", stdout);
+			fflush(stdout);
+		}
+		free(p);
+	}
 }
 
 static int cli_connect(const char *path)
@@ -857,15 +888,17 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "command", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "watch", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = NULL, *command = NULL;
+	const char *path = NULL, *command = NULL, *watch = NULL;
 	int o;
 
-	while ((o = getopt_long(argc, argv, "+c:s:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "+c:s:w:h", opts, NULL)) != -1) {
 		switch (o) {
 		case 's': path = optarg; break;
 		case 'c': command = optarg; break;
+		case 'w': watch = optarg; break;
 		case 'h': cli_usage(stdout); return 0;
 		default: cli_usage(stderr); return 2;
 		}
@@ -884,7 +917,7 @@ int main(int argc, char **argv)
 	   never a shell command. */
 	if (!command && getenv("SSH_ORIGINAL_COMMAND") && *getenv("SSH_ORIGINAL_COMMAND"))
 		command = getenv("SSH_ORIGINAL_COMMAND");
-	cli.mode = command ? CLI_ONE : isatty(STDIN_FILENO) ? CLI_TTY : CLI_SCRIPT;
+	cli.mode = command || watch ? CLI_ONE : isatty(STDIN_FILENO) ? CLI_TTY : CLI_SCRIPT;
 
 	cli.fd = cli_connect(path);
 	if (cli.fd < 0)
@@ -896,6 +929,8 @@ int main(int argc, char **argv)
 	                  getenv("SSH_CONNECTION") ? "ssh" : "cli");
 	cli_send(CFG_P_HELLO, hello, (size_t)hl);
 	cli_run();
+	if (watch)
+		cli_watch(watch);
 
 	switch (cli.mode) {
 	case CLI_ONE:

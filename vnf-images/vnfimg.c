@@ -18,6 +18,7 @@
 
 #include "cfg_buf.h"
 #include "cfg_err.h"
+#include "cfg_reply.h"
 #include "vnfimg_hash.h"
 
 #define QCOW2_MAGIC "QFI\xfb"
@@ -564,9 +565,9 @@ static int cmp_names(const void *a, const void *b)
 
 #define LIST_FMT "%-30s %-6s  %12s  %11s  %-20s  %s\n"
 
-int vnfimg_list(const char *image_dir, struct cfg_buf *out)
+int vnfimg_list_reply(const char *image_dir, struct cfg_rel *parent)
 {
-	if (!image_dir || !out)
+	if (!image_dir || !parent)
 		return cfg_err_set("image directory: none given");
 	DIR *d = opendir(image_dir);
 	if (!d)
@@ -597,8 +598,6 @@ int vnfimg_list(const char *image_dir, struct cfg_buf *out)
 	if (nn)
 		qsort(names, nn, sizeof(*names), cmp_names);
 
-	cfg_buf_printf(out, LIST_FMT, "Image", "Format", "Virtual size", "Actual size", "Backing",
-		       "Checksum");
 	struct vnfimg_info *info = malloc(sizeof(*info));
 	if (!info)
 		abort();
@@ -610,32 +609,31 @@ int vnfimg_list(const char *image_dir, struct cfg_buf *out)
 		char *path = NULL;
 		if (asprintf(&path, "%s%s%s", image_dir, slash ? "" : "/", names[i]) < 0)
 			abort();
+		struct cfg_rel *e = cfg_rel_add(parent, "vnf-image");
+		cfg_rel_leaf(e, "image-name", names[i]);
 		if (vnfimg_inspect(path, type, image_dir, info) < 0) {
-			char msg[2048];
-			snprintf(msg, sizeof(msg), "%s", cfg_err_msg());
-			cfg_buf_printf(out, LIST_FMT, names[i], "-", "-", "-", "-", "-");
-			cfg_buf_printf(out, "    error: %s\n", msg);
+			cfg_rel_leaf(e, "error", cfg_err_msg());
 			free(path);
 			continue;
 		}
 		char vs[32], as[32], ck[32];
 		vnfimg_format_size(info->virtual_size, vs, sizeof(vs));
 		vnfimg_format_size(info->actual_size, as, sizeof(as));
-		const char *backing = "-";
+		cfg_rel_leaf(e, "image-format", info->format == VNFIMG_FORMAT_QCOW2 ? "qcow2" : "raw");
+		cfg_rel_leaf(e, "virtual-size", vs);
+		cfg_rel_leaff(e, "virtual-size-bytes", "%llu", (unsigned long long)info->virtual_size);
+		cfg_rel_leaf(e, "actual-size", as);
+		cfg_rel_leaff(e, "actual-size-bytes", "%llu", (unsigned long long)info->actual_size);
 		if (info->backing_file[0]) {
 			const char *b = strrchr(info->backing_file, '/');
-			backing = b ? b + 1 : info->backing_file;
+			cfg_rel_leaf(e, "backing-file", b ? b + 1 : info->backing_file);
 		}
-		char ckerr[2048] = "";
 		if (vnfimg_checksum_state(path, ck, sizeof(ck)) < 0) {
-			snprintf(ck, sizeof(ck), "error");
-			snprintf(ckerr, sizeof(ckerr), "%s", cfg_err_msg());
+			cfg_rel_leaf(e, "checksum", "error");
+			cfg_rel_leaf(e, "checksum-error", cfg_err_msg());
+		} else {
+			cfg_rel_leaf(e, "checksum", ck);
 		}
-		cfg_buf_printf(out, LIST_FMT, names[i],
-			       info->format == VNFIMG_FORMAT_QCOW2 ? "qcow2" : "raw", vs, as, backing,
-			       ck);
-		if (ckerr[0])
-			cfg_buf_printf(out, "    error: %s\n", ckerr);
 		free(path);
 	}
 	free(info);
@@ -643,4 +641,38 @@ int vnfimg_list(const char *image_dir, struct cfg_buf *out)
 		free(names[i]);
 	free(names);
 	return 0;
+}
+
+void vnfimg_list_text(struct cfg_buf *out, const struct cfg_reply *r)
+{
+	cfg_buf_printf(out, LIST_FMT, "Image", "Format", "Virtual size", "Actual size", "Backing",
+		       "Checksum");
+	for (const struct cfg_rel *e = cfg_rel_child(cfg_reply_root(r), "vnf-image"); e;
+	     e = cfg_rel_next_same(e)) {
+		const char *name = cfg_rel_str(e, "image-name", "");
+		const char *err = cfg_rel_value(e, "error");
+		if (err) {
+			cfg_buf_printf(out, LIST_FMT, name, "-", "-", "-", "-", "-");
+			cfg_buf_printf(out, "    error: %s\n", err);
+			continue;
+		}
+		cfg_buf_printf(out, LIST_FMT, name, cfg_rel_str(e, "image-format", "-"),
+			       cfg_rel_str(e, "virtual-size", "-"), cfg_rel_str(e, "actual-size", "-"),
+			       cfg_rel_str(e, "backing-file", "-"), cfg_rel_str(e, "checksum", "-"));
+		const char *ckerr = cfg_rel_value(e, "checksum-error");
+		if (ckerr && *ckerr)
+			cfg_buf_printf(out, "    error: %s\n", ckerr);
+	}
+}
+
+int vnfimg_list(const char *image_dir, struct cfg_buf *out)
+{
+	if (!out)
+		return cfg_err_set("image directory: none given");
+	struct cfg_reply *r = cfg_reply_new("vnf-image-information");
+	int rc = vnfimg_list_reply(image_dir, cfg_reply_root(r));
+	if (rc == 0)
+		vnfimg_list_text(out, r);
+	cfg_reply_free(r);
+	return rc;
 }

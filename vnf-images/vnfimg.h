@@ -105,6 +105,15 @@ void vnfimg_checksum_cache_clear(void);
  * directory cannot be read. */
 int vnfimg_list(const char *image_dir, struct cfg_buf *out);
 
+/* The same listing as data: one <vnf-image> per file appended to PARENT
+ * (the root of a <vnf-image-information> reply, cfg_reply.h; elements as
+ * declared in cli/schema/ops-jdm.xml), and its text. vnfimg_list() is
+ * the two together. */
+struct cfg_rel;
+struct cfg_reply;
+int vnfimg_list_reply(const char *image_dir, struct cfg_rel *parent);
+void vnfimg_list_text(struct cfg_buf *out, const struct cfg_reply *r);
+
 /* Human size, e.g. "512 B", "13.2 MiB", "1.0 GiB" into buf (n bytes). */
 void vnfimg_format_size(uint64_t bytes, char *buf, size_t n);
 

@@ -58,6 +58,53 @@ static void thesis_lines(void **state)
 	cfg_schema_free(s);
 }
 
+/* Several statements of one level in one line, in absolute and relative
+ * loads; a bad line applies nothing of it. */
+static void sibling_lines(void **state)
+{
+	(void)state;
+	struct cfg_schema *s = test_schema_jdm();
+	struct cfg_tree *t = cfg_tree_new(s);
+	const char *txt =
+		"set system memory hugepages page-size 1024 page-count 5\n"
+		"set virtual-network-functions vrtr1 virtual-cpu count 2 features hardware-virtualization\n"
+		"set virtual-network-functions vrtr1 interfaces eth3 mapping vlan mode trunk members v100\n"
+		"set host-os vlans v1 vlan-id 1 bogus\n"
+		"set host-os vlans v2 vlan-id 2 vlan-id 5000\n";
+	struct cfg_buf e = {0};
+	assert_int_equal(cfg_load_set(t, NULL, txt, strlen(txt), "terminal", 0, &e), 2);
+	assert_string_equal(e.p, "terminal:4:(32) syntax error: bogus\n"
+	                         "terminal:5:(40) error: Value 5000 is not within range (1..4094) at '5000'\n");
+	assert_string_equal(cfg_tree_value(t, NULL, "system memory hugepages page-size", 0), "1024");
+	assert_string_equal(cfg_tree_value(t, NULL, "system memory hugepages page-count", 0), "5");
+	assert_string_equal(cfg_tree_value(t, NULL, "virtual-network-functions vrtr1 virtual-cpu count", 0), "2");
+	assert_non_null(cfg_tree_at(t, NULL, "virtual-network-functions vrtr1 virtual-cpu features hardware-virtualization", 0));
+	assert_string_equal(cfg_tree_value(t, NULL, "virtual-network-functions vrtr1 interfaces eth3 mapping vlan mode", 0), "trunk");
+	assert_string_equal(cfg_tree_value(t, NULL, "virtual-network-functions vrtr1 interfaces eth3 mapping vlan members", 0), "v100");
+	assert_null(cfg_tree_at(t, NULL, "host-os", 0));
+	/* one statement a line in display set */
+	struct cfg_buf b = {0};
+	cfg_render_set(&b, cfg_tree_root(t), false, 0);
+	assert_non_null(strstr(b.p, "set system memory hugepages page-size 1024\nset system memory hugepages page-count 5\n"));
+	cfg_buf_free(&b);
+	/* relative to an edit level */
+	const char *rel = "set virtual-cpu count 4 features hardware-virtualization\n"
+	                  "set image /i.qcow2 image-type raw\n";
+	struct cfg_node *at = cfg_tree_at(t, NULL, "virtual-network-functions vrtr1", 0);
+	assert_non_null(at);
+	assert_int_equal(cfg_load_set(t, at, rel, strlen(rel), "terminal", 0, &e), 0);
+	assert_string_equal(cfg_tree_value(t, at, "virtual-cpu count", 0), "4");
+	assert_string_equal(cfg_node_value(cfg_tree_at(t, at, "image", 0), "path", 0), "/i.qcow2");
+	assert_string_equal(cfg_tree_value(t, at, "image image-type", 0), "raw");
+	/* all or nothing */
+	const char *bad = "set system host-name a\nset system memory hugepages page-size 2 nope\n";
+	assert_int_equal(cfg_load_set(t, NULL, bad, strlen(bad), "terminal", CFG_LOAD_ALL_OR_NOTHING, NULL), 1);
+	assert_null(cfg_tree_at(t, NULL, "system host-name", 0));
+	cfg_buf_free(&e);
+	cfg_tree_free(t);
+	cfg_schema_free(s);
+}
+
 static void bad_corpus(void **state)
 {
 	(void)state;
@@ -144,6 +191,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(thesis_lines),
+		cmocka_unit_test(sibling_lines),
 		cmocka_unit_test(bad_corpus),
 		cmocka_unit_test(error_format),
 		cmocka_unit_test(deactivate_annotate_delete),

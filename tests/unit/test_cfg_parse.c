@@ -124,6 +124,122 @@ static void errors(void **state)
 	cfg_schema_free(s);
 }
 
+/* Several statements of one level in one set line, as Junos allows. */
+static void siblings(void **state)
+{
+	(void)state;
+	struct cfg_schema *s = test_schema_jdm();
+	struct cfg_words w = {0};
+	struct cfg_parse p = {0};
+	size_t col, n;
+	assert_int_equal(cfg_lex("system memory hugepages page-size 1024 page-count 5", &w, &col), 0);
+	assert_int_equal(cfg_parse_path(s, &w, 0, w.n, CFG_PM_SET, &p), 0);
+	assert_int_equal(p.nstmt, 2);
+	const struct cfg_step *st = cfg_parse_stmt(&p, 0, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(st[3].schema->name, "page-size");
+	assert_string_equal(st[3].value, "1024");
+	st = cfg_parse_stmt(&p, 1, &n);
+	assert_int_equal(n, 4); /* system memory hugepages repeated */
+	assert_string_equal(st[0].schema->name, "system");
+	assert_string_equal(st[2].schema->name, "hugepages");
+	assert_string_equal(st[3].schema->name, "page-count");
+	assert_string_equal(st[3].value, "5");
+	/* one statement: the whole parse */
+	assert_int_equal(cfg_lex("system host-name jdm", &w, &col), 0);
+	assert_int_equal(cfg_parse_path(s, &w, 0, w.n, CFG_PM_SET, &p), 0);
+	assert_int_equal(p.nstmt, 1);
+	st = cfg_parse_stmt(&p, 0, &n);
+	assert_ptr_equal(st, p.steps);
+	assert_int_equal(n, p.n);
+	cfg_parse_free(&p);
+	cfg_words_free(&w);
+
+	/* a flag after a leaf, going down into a sibling container */
+	struct pr r = parse(s, "virtual-network-functions v virtual-cpu count 2 features hardware-virtualization", CFG_PM_SET);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.path, "virtual-network-functions vnf=v virtual-cpu count=2 "
+	                            "virtual-network-functions vnf=v virtual-cpu features hardware-virtualization");
+	/* a leaf-list after a leaf; a leaf-list alone is unchanged */
+	r = parse(s, "virtual-network-functions v interfaces eth3 mapping vlan mode trunk members v100", CFG_PM_SET);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.path, "mode=trunk virtual-network-functions vnf=v interfaces interface=eth3 mapping vlan members=v100"));
+	r = parse(s, "virtual-network-functions v interfaces eth3 mapping vlan members v100", CFG_PM_SET);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.path, "virtual-network-functions vnf=v interfaces interface=eth3 mapping vlan members=v100");
+	/* flags after flags, a positional leaf then a sibling */
+	r = parse(s, "virtual-network-functions v no-autostart no-default-interfaces", CFG_PM_SET);
+	assert_int_equal(r.rc, 0);
+	r = parse(s, "virtual-network-functions v image /a.qcow2 image-type raw", CFG_PM_SET);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.path, "virtual-network-functions vnf=v image path=/a.qcow2 "
+	                            "virtual-network-functions vnf=v image image-type=raw");
+	/* a bad word gets the caret under it */
+	r = parse(s, "system memory hugepages page-size 2 bogus 7", CFG_PM_SET);
+	assert_int_equal(r.err, CFG_PE_SYNTAX);
+	assert_int_equal(r.col, 36);
+	assert_string_equal(r.msg, "syntax error.");
+	/* a sibling is a keyword: not quoted, not a positional value */
+	r = parse(s, "virtual-network-functions v virtual-cpu count 2 \"features\"", CFG_PM_SET);
+	assert_int_equal(r.err, CFG_PE_SYNTAX);
+	assert_int_equal(r.col, 48);
+	r = parse(s, "virtual-network-functions v virtual-cpu count 2 3 physical-cpu 1", CFG_PM_SET);
+	assert_int_equal(r.err, CFG_PE_SYNTAX);
+	r = parse(s, "virtual-network-functions v image /a /b", CFG_PM_SET);
+	assert_int_equal(r.err, CFG_PE_SYNTAX);
+	assert_int_equal(r.col, 37);
+	/* the last statement is checked like a single one */
+	r = parse(s, "system memory hugepages page-size 2 page-count", CFG_PM_SET);
+	assert_int_equal(r.err, CFG_PE_MISSING);
+	r = parse(s, "virtual-network-functions v virtual-cpu count 2 features", CFG_PM_SET);
+	assert_int_equal(r.err, CFG_PE_INCOMPLETE);
+	r = parse(s, "host-os vlans v1 vlan-id 5 vlan-id 5000", CFG_PM_SET);
+	assert_int_equal(r.err, CFG_PE_VALUE);
+	/* only set lines: paths and commands are unchanged */
+	r = parse(s, "system memory hugepages page-size 2 page-count 5", CFG_PM_PATH);
+	assert_int_equal(r.err, CFG_PE_SYNTAX);
+	cfg_schema_free(s);
+}
+
+static void sibling_completion(void **state)
+{
+	(void)state;
+	struct cfg_schema *s = test_schema_jdm();
+	struct cfg_words w = {0};
+	struct cfg_compls c = {0};
+	size_t col;
+	assert_int_equal(cfg_lex("system memory hugepages page-size 1024 ", &w, &col), 0);
+	assert_int_equal(cfg_complete(s, NULL, NULL, &w, 0, w.n, CFG_PM_SET, &c), 0);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.c[0].word, "page-count");
+	assert_string_equal(c.c[1].word, "page-size");
+	cfg_compls_free(&c);
+	assert_int_equal(cfg_lex("virtual-network-functions v virtual-cpu count 2 f", &w, &col), 0);
+	assert_int_equal(cfg_complete(s, NULL, NULL, &w, 0, w.n, CFG_PM_SET, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.c[0].word, "features");
+	cfg_compls_free(&c);
+	/* no positional <vcpu> after a leaf: a sibling starts with a keyword */
+	assert_int_equal(cfg_lex("virtual-network-functions v virtual-cpu count 2 ", &w, &col), 0);
+	assert_int_equal(cfg_complete(s, NULL, NULL, &w, 0, w.n, CFG_PM_SET, &c), 0);
+	for (size_t i = 0; i < c.n; i++)
+		assert_false(c.c[i].value);
+	cfg_compls_free(&c);
+	/* the value of the second statement's leaf */
+	assert_int_equal(cfg_lex("virtual-network-functions v image /a image-type ", &w, &col), 0);
+	assert_int_equal(cfg_complete(s, NULL, NULL, &w, 0, w.n, CFG_PM_SET, &c), 0);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.c[0].word, "qcow2");
+	cfg_compls_free(&c);
+	/* other modes still end after a leaf */
+	assert_int_equal(cfg_lex("system memory hugepages page-size 1024 ", &w, &col), 0);
+	assert_int_equal(cfg_complete(s, NULL, NULL, &w, 0, w.n, CFG_PM_PATH, &c), 0);
+	assert_int_equal(c.n, 0);
+	cfg_compls_free(&c);
+	cfg_words_free(&w);
+	cfg_schema_free(s);
+}
+
 static void commands(void **state)
 {
 	(void)state;
@@ -202,6 +318,8 @@ int main(void)
 		cmocka_unit_test(lex_basic),
 		cmocka_unit_test(paths),
 		cmocka_unit_test(errors),
+		cmocka_unit_test(siblings),
+		cmocka_unit_test(sibling_completion),
 		cmocka_unit_test(commands),
 		cmocka_unit_test(completion),
 	};

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <pwd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -293,9 +294,77 @@ static void test_help(void **state)
 	r = drain(s);
 	assert_string_equal(r, "C:=system \nsystem\tSystem parameters\n\n");
 	free(r);
+	/* after a statement of a set line, its siblings */
+	const char *q = "set system memory hugepages page-size 1024 ";
+	assert_int_equal(cfg_session_frame(s, CFG_P_HELP, q, strlen(q)), 0);
+	r = drain(s);
+	assert_non_null(strstr(r, "O:Possible completions:\n"));
+	assert_non_null(strstr(r, "  page-count "));
+	assert_non_null(strstr(r, "  page-size "));
+	free(r);
+	q = "set virtual-network-functions v virtual-cpu count 2 fe";
+	assert_int_equal(cfg_session_frame(s, CFG_P_COMPLETE, q, strlen(q)), 0);
+	r = drain(s);
+	assert_non_null(strstr(r, "C:=features \n"));
+	free(r);
+	/* many statements in one line: each counts, the last value wins */
+	char big[8192] = "set virtual-network-functions v interfaces eth2";
+	for (int i = 0; i < 120; i++)
+		snprintf(big + strlen(big), sizeof big - strlen(big), " mtu %d", 1000 + i);
+	r = line(s, big);
+	assert_non_null(strstr(r, "D:0"));
+	free(r);
+	assert_string_equal(cfg_tree_value(cfg_session_cand(s), NULL,
+	                                   "virtual-network-functions v interfaces eth2 mtu", 0), "1119");
+	/* and the line sets both */
+	free(line(s, "set system memory hugepages page-size 1024 page-count 5"));
+	const struct cfg_tree *cand = cfg_session_cand(s);
+	assert_string_equal(cfg_tree_value(cand, NULL, "system memory hugepages page-count", 0), "5");
+	assert_string_equal(cfg_tree_value(cand, NULL, "system memory hugepages page-size", 0), "1024");
 	cfg_session_free(s);
 }
 
+
+/* A deactivated `system login user X` or `system host-name` counts as absent. */
+static void test_inactive_counts_absent(void **state)
+{
+	struct fx *f = *state;
+	struct passwd *pw = getpwnam("nobody");
+	if (!pw || pw->pw_uid == 0 || pw->pw_uid == geteuid())
+		skip();
+	struct cfg_session *s = login(f);
+	free(line(s, "configure"));
+	free(line(s, "set system host-name box1"));
+	free(line(s, "set system login user nobody class operator"));
+	char *r = line(s, "commit");
+	assert_non_null(strstr(r, "commit complete"));
+	free(r);
+	assert_string_equal(cfg_daemon_host(f->d), "box1");
+	struct cfg_session *u = cfg_session_new(f->d, -1, pw->pw_uid, 4343);
+	assert_int_equal(cfg_session_class(u), CFG_CLASS_OPERATOR);
+	cfg_session_free(u);
+	free(line(s, "deactivate system login user nobody"));
+	free(line(s, "deactivate system host-name"));
+	r = line(s, "commit");
+	assert_non_null(strstr(r, "commit complete"));
+	free(r);
+	assert_string_equal(cfg_daemon_host(f->d), "jdm"); /* the default */
+	u = cfg_session_new(f->d, -1, pw->pw_uid, 4344);
+	assert_int_equal(cfg_session_class(u), CFG_CLASS_NONE);
+	cfg_session_free(u);
+	/* an inactive ancestor too */
+	free(line(s, "activate system login user nobody"));
+	free(line(s, "activate system host-name"));
+	free(line(s, "deactivate system"));
+	r = line(s, "commit");
+	assert_non_null(strstr(r, "commit complete"));
+	free(r);
+	assert_string_equal(cfg_daemon_host(f->d), "jdm");
+	u = cfg_session_new(f->d, -1, pw->pw_uid, 4345);
+	assert_int_equal(cfg_session_class(u), CFG_CLASS_NONE);
+	cfg_session_free(u);
+	cfg_session_free(s);
+}
 
 /* ---- streams: a fake console that echoes its input in upper case ---- */
 
@@ -571,6 +640,61 @@ static void test_stream_socket(void **state)
 	assert_int_equal(fake.ends, 1);
 }
 
+/* The commit confirmed deadline is a timer of the loop: a deadline that
+ * passed while the daemon was down rolls back on the first turn. */
+struct confirm_ctx {
+	struct cfg_daemon *d;
+	time_t deadline;
+};
+
+static void confirm_tick(void *ctx)
+{
+	struct confirm_ctx *x = ctx;
+	if (cfg_daemon_confirm_left(x->d) < 0 || time(NULL) > x->deadline)
+		cfg_daemon_stop(x->d);
+}
+
+static void test_confirm_timer(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_session *s = login(f);
+	free(line(s, "configure"));
+	free(line(s, "set system host-name first"));
+	free(line(s, "commit"));
+	free(line(s, "set system host-name second"));
+	char *r = line(s, "commit confirmed 5");
+	assert_non_null(strstr(r, "commit confirmed will be automatically rolled back in 5 minutes"));
+	free(r);
+	assert_true(cfg_daemon_confirm_left(f->d) > 240);
+	assert_string_equal(cfg_daemon_host(f->d), "second");
+	cfg_session_free(s);
+	/* the daemon goes down; the deadline passes meanwhile */
+	char past[32];
+	snprintf(past, sizeof past, "%lld", (long long)time(NULL) - 5);
+	assert_int_equal(cfg_store_kv_set(cfg_daemon_store(f->d), "commit-confirmed-deadline", past), 0);
+	cfg_daemon_free(f->d);
+	struct cfg_daemon_opts o = {
+		.name = "jdm", .state_dir = f->dir, .default_host = "jdm",
+		.schema_xml = cfg_schema_jdm, .schema_len = cfg_schema_jdm_len,
+		.ops_xml = cfg_schema_ops_jdm, .ops_len = cfg_schema_ops_jdm_len,
+		.cfgmode_xml = cfg_schema_cfgmode, .cfgmode_len = cfg_schema_cfgmode_len,
+	};
+	f->d = cfg_daemon_new(&o);
+	assert_non_null(f->d);
+	assert_int_equal(cfg_daemon_confirm_left(f->d), 0);
+	struct confirm_ctx x = {.d = f->d, .deadline = time(NULL) + 20};
+	cfg_daemon_set_tick(f->d, 20, confirm_tick, &x);
+	assert_int_equal(cfg_daemon_run(f->d), 0);
+	assert_int_equal(cfg_daemon_confirm_left(f->d), -1);
+	assert_string_equal(cfg_daemon_host(f->d), "first");
+	char *v = NULL;
+	assert_int_equal(cfg_store_kv_get(cfg_daemon_store(f->d), "commit-confirmed-deadline", &v), 1);
+	/* a timer of the daemon's own, before the loop runs and cancelled */
+	unsigned id = cfg_daemon_timer_add(f->d, 10, false, confirm_tick, &x);
+	assert_true(id > 0);
+	cfg_daemon_timer_cancel(f->d, id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -582,6 +706,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_password, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protocol_abuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inactive_counts_absent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_confirm_timer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_echo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_disconnect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_daemon_finish, setup, teardown),

@@ -210,6 +210,177 @@ static void leaflist_run(void **state)
 	assert_ptr_equal(last->parent, a);
 }
 
+/* ---- the lookup API (cfg_tree_at & co.) ---- */
+
+static void lookup_paths(void **state)
+{
+	struct fx *f = *state;
+	load(f, "set sys host h1\nset sys svc ssh\nset os vlans a id 1\nset os vlans b id 2\n"
+	        "set os vlans b tags x\nset os vlans b tags y\nset flag\n");
+	/* containers, leaves, flags, keyed list entries (key as the next word) */
+	struct cfg_node *sys = cfg_tree_at(f->t, NULL, "sys", 0);
+	assert_non_null(sys);
+	assert_ptr_equal(cfg_tree_at(f->t, NULL, "sys svc ssh", 0), cfg_tree_at(f->t, sys, "svc ssh", 0));
+	assert_string_equal(cfg_tree_value(f->t, NULL, "sys host", 0), "h1");
+	assert_non_null(cfg_tree_at(f->t, NULL, "flag", 0));
+	assert_null(cfg_tree_value(f->t, NULL, "flag", 0)); /* a flag has no value */
+	struct cfg_node *b = cfg_tree_at(f->t, NULL, "os vlans b", 0);
+	assert_non_null(b);
+	assert_string_equal(b->value, "b");
+	assert_string_equal(cfg_tree_value(f->t, NULL, "os vlans b id", 0), "2");
+	assert_string_equal(cfg_tree_value(f->t, b, "id", 0), "2");
+	/* leaf-lists: an item by value, or the first one */
+	assert_string_equal(cfg_tree_value(f->t, NULL, "os vlans b tags", 0), "x");
+	assert_string_equal(cfg_tree_value(f->t, NULL, "os vlans b tags y", 0), "y");
+	assert_null(cfg_tree_at(f->t, NULL, "os vlans b tags z", 0));
+	/* extra spaces are separators */
+	assert_string_equal(cfg_tree_value(f->t, NULL, "  os  vlans a   id ", 0), "1");
+	/* missing: unknown words, absent entries, a list without its key, leaves below leaves */
+	assert_null(cfg_tree_at(f->t, NULL, "nosuch", 0));
+	assert_null(cfg_tree_at(f->t, NULL, "os vlans c", 0));
+	assert_null(cfg_tree_at(f->t, NULL, "os vlans", 0));
+	assert_null(cfg_tree_at(f->t, NULL, "os vlans a tags", 0));
+	assert_null(cfg_tree_at(f->t, NULL, "sys host h1 more", 0));
+	assert_null(cfg_tree_value(f->t, NULL, "sys svc", 0));
+	assert_null(cfg_tree_at(f->t, NULL, NULL, 0));
+	assert_ptr_equal(cfg_tree_at(f->t, NULL, "", 0), cfg_tree_root(f->t));
+	/* the array form (keys that contain spaces) */
+	const char *const words[] = {"os", "vlans", "a", "id", NULL};
+	struct cfg_node *n = cfg_tree_atv(f->t, NULL, words, 0);
+	assert_non_null(n);
+	assert_string_equal(n->value, "1");
+	const char *const none[] = {NULL};
+	assert_ptr_equal(cfg_tree_atv(f->t, NULL, none, 0), cfg_tree_root(f->t));
+	assert_null(cfg_tree_atv(f->t, NULL, NULL, 0));
+	/* node helpers */
+	struct cfg_node *os = cfg_tree_at(f->t, NULL, "os", 0);
+	struct cfg_node *a = cfg_node_child(os, "vlans", NULL, 0);
+	assert_non_null(a);
+	assert_string_equal(a->value, "a");
+	assert_ptr_equal(cfg_node_child(os, "vlans", "b", 0), b);
+	assert_null(cfg_node_child(os, "vlans", "zz", 0));
+	assert_null(cfg_node_child(os, "nosuch", NULL, 0));
+	assert_null(cfg_node_child(NULL, "vlans", NULL, 0));
+	assert_ptr_equal(cfg_node_next_same(a, 0), b);
+	assert_null(cfg_node_next_same(b, 0));
+	assert_null(cfg_node_next_same(NULL, 0));
+	struct cfg_node *tx = cfg_node_child(b, "tags", NULL, 0);
+	assert_string_equal(cfg_node_next_same(tx, 0)->value, "y");
+	assert_null(cfg_node_next_same(cfg_node_next_same(tx, 0), 0));
+	assert_null(cfg_node_next_same(cfg_node_child(b, "id", NULL, 0), 0)); /* next is another schema */
+	assert_string_equal(cfg_node_value(b, "id", 0), "2");
+	assert_null(cfg_node_value(b, "nosuch", 0));
+	assert_null(cfg_node_value(NULL, "id", 0));
+}
+
+static void lookup_inactive(void **state)
+{
+	struct fx *f = *state;
+	load(f, "set sys host h1\nset sys svc ssh\nset os vlans a id 1\nset os vlans b id 2\n"
+	        "set os vlans c id 3\nset os vlans b tags x\nset os vlans b tags y\n"
+	        "deactivate os vlans b\ndeactivate sys host\n");
+	/* a deactivated leaf counts as absent with CFG_AT_ACTIVE, not without */
+	assert_string_equal(cfg_tree_value(f->t, NULL, "sys host", 0), "h1");
+	assert_null(cfg_tree_value(f->t, NULL, "sys host", CFG_AT_ACTIVE));
+	assert_null(cfg_node_value(cfg_tree_at(f->t, NULL, "sys", 0), "host", CFG_AT_ACTIVE));
+	assert_non_null(cfg_tree_at(f->t, NULL, "sys svc ssh", CFG_AT_ACTIVE));
+	/* everything under an inactive entry is inactive */
+	assert_non_null(cfg_tree_at(f->t, NULL, "os vlans b id", 0));
+	assert_null(cfg_tree_at(f->t, NULL, "os vlans b", CFG_AT_ACTIVE));
+	assert_null(cfg_tree_value(f->t, NULL, "os vlans b id", CFG_AT_ACTIVE));
+	assert_null(cfg_tree_value(f->t, NULL, "os vlans b tags", CFG_AT_ACTIVE));
+	struct cfg_node *b = cfg_tree_at(f->t, NULL, "os vlans b", 0);
+	struct cfg_node *bid = cfg_tree_at(f->t, NULL, "os vlans b id", 0);
+	assert_false(cfg_node_active(b));
+	assert_false(cfg_node_active(bid));
+	assert_true(cfg_node_active(cfg_tree_at(f->t, NULL, "os vlans a id", 0)));
+	assert_true(cfg_node_active(cfg_tree_root(f->t)));
+	/* FROM inactive (or under an inactive ancestor): nothing is active below */
+	assert_null(cfg_tree_at(f->t, b, "id", CFG_AT_ACTIVE));
+	assert_null(cfg_tree_at(f->t, bid, "", CFG_AT_ACTIVE));
+	assert_ptr_equal(cfg_tree_at(f->t, b, "id", 0), bid);
+	/* iteration skips inactive entries */
+	struct cfg_node *os = cfg_tree_at(f->t, NULL, "os", 0);
+	struct cfg_node *a = cfg_node_child(os, "vlans", NULL, CFG_AT_ACTIVE);
+	assert_string_equal(a->value, "a");
+	struct cfg_node *c = cfg_node_next_same(a, CFG_AT_ACTIVE);
+	assert_string_equal(c->value, "c");
+	assert_null(cfg_node_next_same(c, CFG_AT_ACTIVE));
+	assert_ptr_equal(cfg_node_next_same(a, 0), b);
+	assert_null(cfg_node_child(os, "vlans", "b", CFG_AT_ACTIVE));
+	assert_ptr_equal(cfg_node_child(os, "vlans", "b", 0), b);
+	/* the first item inactive: the first active item is the leaf-list's value */
+	load(f, "set os vlans a tags p\nset os vlans a tags q\ndeactivate os vlans a tags p\n");
+	assert_string_equal(cfg_tree_value(f->t, NULL, "os vlans a tags", 0), "p");
+	assert_string_equal(cfg_tree_value(f->t, NULL, "os vlans a tags", CFG_AT_ACTIVE), "q");
+	assert_null(cfg_tree_at(f->t, NULL, "os vlans a tags p", CFG_AT_ACTIVE));
+}
+
+/* activate/deactivate and annotate, the one implementation behind the
+ * interactive commands and `load set`. */
+static void activate_annotate(void **state)
+{
+	struct fx *f = *state;
+	load(f, "set sys host h1\nset os vlans a id 1\n");
+	struct cfg_node *a = cfg_tree_at(f->t, NULL, "os vlans a", 0);
+	cfg_tree_activate(a, false);
+	assert_true(a->flags & CFG_N_INACTIVE);
+	assert_null(cfg_tree_at(f->t, NULL, "os vlans a id", CFG_AT_ACTIVE));
+	cfg_tree_activate(a, true);
+	assert_false(a->flags & CFG_N_INACTIVE);
+	cfg_tree_activate(NULL, true); /* harmless */
+	assert_int_equal(cfg_tree_annotate(a, "note"), 0);
+	assert_string_equal(a->annotation, "note");
+	assert_int_equal(cfg_tree_annotate(a, ""), 0);
+	assert_null(a->annotation);
+	assert_int_equal(cfg_tree_annotate(a, "again"), 0);
+	assert_int_equal(cfg_tree_annotate(a, NULL), 0);
+	assert_null(a->annotation);
+	/* load set goes through the same functions */
+	load(f, "deactivate sys host\nannotate os vlans a \"from load\"\n");
+	assert_true(cfg_tree_at(f->t, NULL, "sys host", 0)->flags & CFG_N_INACTIVE);
+	assert_string_equal(a->annotation, "from load");
+	load(f, "activate sys host\n");
+	assert_string_equal(cfg_tree_value(f->t, NULL, "sys host", CFG_AT_ACTIVE), "h1");
+}
+
+/* Positional lists (the JDM schema): the key follows its container directly. */
+static void lookup_positional(void **state)
+{
+	(void)state;
+	struct cfg_schema *s = test_schema_jdm();
+	struct cfg_tree *t = cfg_tree_new(s);
+	const char *txt = "set system host-name jdm1\n"
+	                  "set system login user alice class operator\n"
+	                  "set system login user bob class read-only\n"
+	                  "set host-os vlans v100 vlan-id 100\n"
+	                  "set virtual-network-functions vrtr1 virtual-cpu count 2\n"
+	                  "set virtual-network-functions vrtr1 virtual-cpu 0 physical-cpu 3\n"
+	                  "set virtual-network-functions vrtr1 interfaces eth2 mapping vlan members v100\n"
+	                  "set virtual-network-functions vrtr1 image /i.qcow2\n"
+	                  "deactivate system login user bob\n";
+	assert_int_equal(cfg_load_set(t, NULL, txt, strlen(txt), "t", 0, NULL), 0);
+	assert_string_equal(cfg_tree_value(t, NULL, "system host-name", CFG_AT_ACTIVE), "jdm1");
+	assert_string_equal(cfg_tree_value(t, NULL, "host-os vlans v100 vlan-id", 0), "100");
+	assert_string_equal(cfg_tree_value(t, NULL, "virtual-network-functions vrtr1 virtual-cpu count", 0), "2");
+	assert_string_equal(cfg_tree_value(t, NULL, "virtual-network-functions vrtr1 virtual-cpu 0 physical-cpu", 0), "3");
+	assert_null(cfg_tree_at(t, NULL, "virtual-network-functions vrtr1 virtual-cpu 1", 0));
+	assert_string_equal(cfg_tree_value(t, NULL, "virtual-network-functions vrtr1 interfaces eth2 mapping vlan members", 0), "v100");
+	assert_null(cfg_tree_at(t, NULL, "virtual-network-functions vrtr2", 0));
+	struct cfg_node *img = cfg_tree_at(t, NULL, "virtual-network-functions vrtr1 image", 0);
+	assert_string_equal(cfg_node_value(img, "path", 0), "/i.qcow2"); /* a positional leaf by name */
+	/* keyed list `system login user NAME`, one of them deactivated */
+	assert_string_equal(cfg_tree_value(t, NULL, "system login user alice class", CFG_AT_ACTIVE), "operator");
+	assert_string_equal(cfg_tree_value(t, NULL, "system login user bob class", 0), "read-only");
+	assert_null(cfg_tree_value(t, NULL, "system login user bob class", CFG_AT_ACTIVE));
+	struct cfg_node *vnfs = cfg_tree_at(t, NULL, "virtual-network-functions", 0);
+	struct cfg_node *v = cfg_node_child(vnfs, "vnf", NULL, CFG_AT_ACTIVE);
+	assert_string_equal(v->value, "vrtr1");
+	assert_null(cfg_node_next_same(v, CFG_AT_ACTIVE));
+	cfg_tree_free(t);
+	cfg_schema_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +391,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(merge_and_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(leaflist_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(lookup_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(lookup_inactive, setup, teardown),
+		cmocka_unit_test(lookup_positional),
+		cmocka_unit_test_setup_teardown(activate_annotate, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,275 @@
+/* jcp_ops — JCP ports and operational commands. See jcp_ops.h. */
+#include "jcp_ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg_cmd.h"
+#include "cfg_reply.h"
+
+/* The port groups of the box: prefix, first and last number, what they are
+ * (`show chassis hardware`). Every list of ports is made from this table. */
+static const struct port_group {
+	const char *pfx;
+	int lo, hi;
+	const char *what;
+} GROUPS[] = {
+	{"ge-0/0/", 0, 11, "12x GE RJ-45 front-panel ports"},
+	{"xe-0/0/", 12, 13, "2x 10GE SFP+ front-panel ports"},
+	{"sxe-0/0/", 0, 1, "2x internal 10GE ports to the host (hsxe0, hsxe1)"},
+};
+#define NGROUPS (sizeof GROUPS / sizeof *GROUPS)
+
+size_t jcp_ops_port_count(void)
+{
+	size_t n = 0;
+	for (size_t g = 0; g < NGROUPS; g++)
+		n += (size_t)(GROUPS[g].hi - GROUPS[g].lo + 1);
+	return n;
+}
+
+const char *jcp_ops_port(size_t i)
+{
+	static char names[32][16];
+	static bool made;
+	if (!made) {
+		size_t k = 0;
+		for (size_t g = 0; g < NGROUPS; g++)
+			for (int p = GROUPS[g].lo; p <= GROUPS[g].hi && k < 32; p++)
+				snprintf(names[k++], sizeof names[0], "%s%d", GROUPS[g].pfx, p);
+		made = true;
+	}
+	return i < jcp_ops_port_count() && i < 32 ? names[i] : NULL;
+}
+
+bool jcp_ops_port_exists(const char *name)
+{
+	for (size_t g = 0; g < NGROUPS; g++) {
+		size_t pl = strlen(GROUPS[g].pfx);
+		if (strncmp(name, GROUPS[g].pfx, pl))
+			continue;
+		const char *num = name + pl;
+		if (!*num || strlen(num) > 2 || (num[0] == '0' && num[1]))
+			return false;
+		char *end;
+		long n = strtol(num, &end, 10);
+		return !*end && n >= GROUPS[g].lo && n <= GROUPS[g].hi;
+	}
+	return false;
+}
+
+const char *jcp_ops_port_ranges(void)
+{
+	static char buf[128];
+	if (!buf[0]) {
+		size_t l = 0;
+		for (size_t g = 0; g < NGROUPS && l < sizeof buf; g++)
+			l += (size_t)snprintf(buf + l, sizeof buf - l, "%s%s%d..%d", g ? ", " : "", GROUPS[g].pfx,
+			                      GROUPS[g].lo, GROUPS[g].hi);
+	}
+	return buf;
+}
+
+long jcp_ops_vlan_id(const struct cfg_node *root, const char *member)
+{
+	const struct cfg_node *v = cfg_node_child(cfg_node_child(root, "vlans", NULL, CFG_AT_ACTIVE), "vlan",
+	                                          member, CFG_AT_ACTIVE);
+	if (v) {
+		const char *id = cfg_node_value(v, "vlan-id", CFG_AT_ACTIVE);
+		return id ? strtol(id, NULL, 10) : -1;
+	}
+	char *end;
+	long n = strtol(member, &end, 10);
+	return *member && !*end && n >= 1 && n <= 4094 ? n : -1;
+}
+
+/* The ethernet-switching of UNIT, or NULL. */
+static const struct cfg_node *eth_switching(const struct cfg_node *unit)
+{
+	return cfg_node_child(cfg_node_child(unit, "family", NULL, 0), "ethernet-switching", NULL, 0);
+}
+
+/* ----------------------------------------------------------- show vlans */
+
+static void vlans_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
+{
+	(void)arg;
+	cfg_buf_printf(out, "%-23s %-21s %-12s %s\n", "Routing instance", "VLAN name", "Tag", "Interfaces");
+	for (const struct cfg_rel *v = cfg_rel_child(cfg_reply_root(r), "vlan"); v; v = cfg_rel_next_same(v)) {
+		cfg_buf_printf(out, "%-23s %-21s %s\n", cfg_rel_str(v, "vlan-instance", ""),
+		               cfg_rel_str(v, "vlan-name", ""), cfg_rel_str(v, "vlan-tag", ""));
+		for (const struct cfg_rel *m = cfg_rel_child(v, "vlan-member-interface"); m; m = cfg_rel_next_same(m))
+			cfg_buf_printf(out, "%-59s%s\n", "", m->text ? m->text : "");
+	}
+}
+
+/* `show vlans`: each VLAN with its tag and member interfaces (committed). */
+static int show_vlans(struct cfg_cmd *c)
+{
+	const struct cfg_node *root = cfg_tree_root(cfg_daemon_active(c->d));
+	const struct cfg_node *ifs = cfg_node_child(root, "interfaces", NULL, 0);
+	struct cfg_reply *r = cfg_reply_new("vlan-information");
+	const struct cfg_node *vlans = cfg_node_child(root, "vlans", NULL, 0);
+	for (const struct cfg_node *v = vlans ? vlans->child : NULL; v; v = v->next) {
+		if (!v->value || (v->flags & CFG_N_INACTIVE))
+			continue;
+		const char *id = cfg_node_value(v, "vlan-id", 0);
+		long want = id ? strtol(id, NULL, 10) : -1;
+		struct cfg_rel *e = cfg_rel_add(cfg_reply_root(r), "vlan");
+		cfg_rel_leaf(e, "vlan-instance", "default-switch");
+		cfg_rel_leaf(e, "vlan-name", v->value);
+		cfg_rel_leaf(e, "vlan-tag", id);
+		for (const struct cfg_node *i = ifs ? ifs->child : NULL; i; i = i->next)
+			for (const struct cfg_node *u = i->child; u; u = u->next) {
+				if (strcmp(u->schema->name, "unit") || (u->flags & CFG_N_INACTIVE))
+					continue;
+				const struct cfg_node *vl = cfg_node_child(eth_switching(u), "vlan", NULL, 0);
+				for (const struct cfg_node *m = vl ? vl->child : NULL; m; m = m->next)
+					if (m->value && jcp_ops_vlan_id(root, m->value) == want)
+						cfg_rel_leaff(e, "vlan-member-interface", "%s.%s", i->value, u->value);
+			}
+	}
+	return cfg_reply_emit(r, &c->disp, c->out, vlans_text, NULL);
+}
+
+/* ------------------------------------------------------ show interfaces */
+
+static void interfaces_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
+{
+	bool terse = *(const bool *)arg;
+	if (terse)
+		cfg_buf_printf(out, "%-23s %-5s %-4s %s\n", "Interface", "Admin", "Link", "Proto");
+	for (const struct cfg_rel *p = cfg_rel_child(cfg_reply_root(r), "physical-interface"); p;
+	     p = cfg_rel_next_same(p)) {
+		const char *name = cfg_rel_str(p, "name", "");
+		if (terse)
+			cfg_buf_printf(out, "%-23s %-5s %s\n", name, cfg_rel_str(p, "admin-status", ""),
+			               cfg_rel_str(p, "oper-status", "-"));
+		else
+			cfg_buf_printf(out, "Physical interface: %s, Enabled, Physical link is %s\n", name,
+			               cfg_rel_str(p, "oper-status", "not reported by this release"));
+		for (const struct cfg_rel *u = cfg_rel_child(p, "logical-interface"); u; u = cfg_rel_next_same(u)) {
+			const char *fam = cfg_rel_value(u, "address-family");
+			if (terse) {
+				cfg_buf_printf(out, "%-23s %-5s %-4s %s\n", cfg_rel_str(u, "name", ""),
+				               cfg_rel_str(u, "admin-status", ""), cfg_rel_str(u, "oper-status", "-"),
+				               fam ? fam : "");
+				continue;
+			}
+			cfg_buf_printf(out, "  Logical interface %s\n", cfg_rel_str(u, "name", ""));
+			if (fam) {
+				cfg_buf_printf(out, "    Protocol %s, Interface mode: %s, VLANs:", fam,
+				               cfg_rel_str(u, "interface-mode", "access"));
+				for (const struct cfg_rel *m = cfg_rel_child(u, "vlan-member"); m; m = cfg_rel_next_same(m))
+					cfg_buf_printf(out, " %s", m->text ? m->text : "");
+				cfg_buf_putc(out, '\n');
+			}
+		}
+	}
+}
+
+/* `show interfaces [NAME] [terse]`: the ports and their configured units. */
+static int show_interfaces(struct cfg_cmd *c)
+{
+	const char *want = cfg_cmd_value(c, "name");
+	bool terse = cfg_cmd_has(c, "terse");
+	const struct cfg_node *root = cfg_tree_root(cfg_daemon_active(c->d));
+	const struct cfg_node *ifs = cfg_node_child(root, "interfaces", NULL, 0);
+	if (want && !jcp_ops_port_exists(want)) {
+		cfg_buf_printf(c->out, "error: device %s not found\n", want);
+		return -1;
+	}
+	struct cfg_reply *r = cfg_reply_new("interface-information");
+	for (size_t p = 0; p < jcp_ops_port_count(); p++) {
+		const char *port = jcp_ops_port(p);
+		if (want && strcmp(want, port))
+			continue;
+		struct cfg_rel *pe = cfg_rel_add(cfg_reply_root(r), "physical-interface");
+		cfg_rel_leaf(pe, "name", port);
+		cfg_rel_leaf(pe, "admin-status", "up");
+		const struct cfg_node *pn = cfg_node_child(ifs, "interface", port, 0);
+		for (const struct cfg_node *u = pn ? pn->child : NULL; u; u = u->next) {
+			if (strcmp(u->schema->name, "unit") || (u->flags & CFG_N_INACTIVE))
+				continue;
+			const struct cfg_node *es = eth_switching(u);
+			struct cfg_rel *ue = cfg_rel_add(pe, "logical-interface");
+			cfg_rel_leaff(ue, "name", "%s.%s", port, u->value);
+			cfg_rel_leaf(ue, "admin-status", "up");
+			if (!es)
+				continue;
+			cfg_rel_leaf(ue, "address-family", "eth-switch");
+			cfg_rel_leaf(ue, "interface-mode", cfg_node_value(es, "interface-mode", 0));
+			const struct cfg_node *vl = cfg_node_child(es, "vlan", NULL, 0);
+			for (const struct cfg_node *m = vl ? vl->child : NULL; m; m = m->next)
+				cfg_rel_leaf(ue, "vlan-member", m->value);
+		}
+	}
+	return cfg_reply_emit(r, &c->disp, c->out, interfaces_text, &terse);
+}
+
+/* ----------------------------------------- show ethernet-switching table */
+
+static void eth_table_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
+{
+	(void)arg;
+	const struct cfg_rel *root = cfg_reply_root(r);
+	cfg_buf_puts(out, "MAC flags (S - static MAC, D - dynamic MAC, L - locally learned)\n\n");
+	cfg_buf_printf(out, "Ethernet switching table : %s entries, %s learned\n",
+	               cfg_rel_str(root, "mac-count", "0"), cfg_rel_str(root, "mac-count", "0"));
+	cfg_buf_printf(out, "Routing instance : %s\n", cfg_rel_str(root, "vlan-instance", ""));
+	cfg_buf_printf(out, "   %-19s %-19s %-11s %s\n", "Vlan", "MAC", "MAC", "Logical");
+	cfg_buf_printf(out, "   %-19s %-19s %-11s %s\n", "name", "address", "flags", "interface");
+	for (const struct cfg_rel *e = cfg_rel_child(root, "mac-table-entry"); e; e = cfg_rel_next_same(e))
+		cfg_buf_printf(out, "   %-19s %-19s %-11s %s\n", cfg_rel_str(e, "vlan-name", ""),
+		               cfg_rel_str(e, "mac-address", ""), cfg_rel_str(e, "mac-flags", ""),
+		               cfg_rel_str(e, "interface-name", ""));
+}
+
+/* `show ethernet-switching table`: the learned MACs. This release does not
+ * run the PFE switch's learning, so the table is empty. */
+static int show_ethernet_switching_table(struct cfg_cmd *c)
+{
+	struct cfg_reply *r = cfg_reply_new("ethernet-switching-table-information");
+	cfg_rel_leaf(cfg_reply_root(r), "vlan-instance", "default-switch");
+	cfg_rel_leaf(cfg_reply_root(r), "mac-count", "0");
+	return cfg_reply_emit(r, &c->disp, c->out, eth_table_text, NULL);
+}
+
+/* ------------------------------------------------ show chassis hardware */
+
+static void chassis_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
+{
+	(void)arg;
+	const struct cfg_rel *ch = cfg_rel_child(cfg_reply_root(r), "chassis");
+	cfg_buf_puts(out, "Hardware inventory:\n");
+	cfg_buf_printf(out, "%-20s %s\n", "Item", "Description");
+	cfg_buf_printf(out, "%-20s %s\n", cfg_rel_str(ch, "name", ""), cfg_rel_str(ch, "description", ""));
+	for (const struct cfg_rel *m = cfg_rel_child(ch, "chassis-module"); m; m = cfg_rel_next_same(m))
+		cfg_buf_printf(out, "  %-18s %s\n", cfg_rel_str(m, "name", ""), cfg_rel_str(m, "description", ""));
+}
+
+static int show_chassis_hardware(struct cfg_cmd *c)
+{
+	struct cfg_reply *r = cfg_reply_new("chassis-inventory");
+	struct cfg_rel *ch = cfg_rel_add(cfg_reply_root(r), "chassis");
+	cfg_rel_leaf(ch, "name", "Chassis");
+	cfg_rel_leaf(ch, "description", "nfx (NFX250-style branch appliance)");
+	for (size_t g = 0; g < NGROUPS; g++) {
+		struct cfg_rel *m = cfg_rel_add(ch, "chassis-module");
+		cfg_rel_leaff(m, "name", "PIC %zu", g);
+		cfg_rel_leaff(m, "description", "%s (%s%d..%d)", GROUPS[g].what, GROUPS[g].pfx, GROUPS[g].lo,
+		              GROUPS[g].hi);
+	}
+	return cfg_reply_emit(r, &c->disp, c->out, chassis_text, NULL);
+}
+
+int jcp_ops_register(struct cfg_daemon *d)
+{
+	if (cfg_daemon_register(d, "show_vlans", show_vlans) < 0 ||
+	    cfg_daemon_register(d, "show_interfaces", show_interfaces) < 0 ||
+	    cfg_daemon_register(d, "show_ethernet_switching_table", show_ethernet_switching_table) < 0 ||
+	    cfg_daemon_register(d, "show_chassis_hardware", show_chassis_hardware) < 0)
+		return -1;
+	return 0;
+}
