@@ -734,6 +734,7 @@ static void job_after_phase(struct cfg_daemon *d, struct job *j)
 	if (rc == 0 && j->confirm >= 0) {
 		d->confirm_deadline = deadline;
 		d->confirm_minutes = j->confirm > 0 ? (unsigned)j->confirm : 0;
+		confirm_schedule(d); /* the loop's timer for the deadline */
 	}
 	if (rc < 0) {
 		cfg_diff_free(full);

@@ -1126,6 +1126,82 @@ static void test_daemon_commit_job(void **state)
 	rmdir(dir);
 }
 
+/* commit confirmed: a deadline found passed at start rolls back through a
+ * commit job (the rows apply it), and the store forgets the deadline. */
+static int count_apply(void *ctx, const struct cfg_diff *d, struct cfg_buf *out, struct cfg_findings *fs)
+{
+	(void)d;
+	(void)out;
+	(void)fs;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+struct rb_loop {
+	struct cfg_daemon *d;
+	time_t deadline;
+};
+
+static void rb_tick(void *ctx)
+{
+	struct rb_loop *l = ctx;
+	const char *h = cfg_tree_value(cfg_daemon_active(l->d), NULL, "system host-name", 0);
+	if ((h && !strcmp(h, "first")) || time(NULL) > l->deadline)
+		cfg_daemon_stop(l->d);
+}
+
+static void test_daemon_confirm_rollback(void **state)
+{
+	(void)state;
+	char dir[64] = "/tmp/nfx-test-confirm-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char db[128];
+	snprintf(db, sizeof db, "%s/jdm.db", dir);
+	struct cfg_store *st = cfg_store_open(db);
+	assert_non_null(st);
+	const char *a = "set system host-name first\n", *b = "set system host-name second\n";
+	assert_int_equal(cfg_store_commit(st, a, strlen(a), "root", "cli", NULL, NULL), 0);
+	char past[32];
+	snprintf(past, sizeof past, "%lld", (long long)time(NULL) - 1);
+	const char *kv[] = {"commit-confirmed-deadline", past};
+	assert_int_equal(cfg_store_commit_kv(st, b, strlen(b), "root", "cli", NULL, kv, 1, NULL), 0);
+	cfg_store_close(st);
+
+	struct cfg_daemon_opts o = {
+		.name = "jdm", .state_dir = dir, .default_host = "jdm",
+		.schema_xml = cfg_schema_jdm, .schema_len = cfg_schema_jdm_len,
+		.ops_xml = cfg_schema_ops_jdm, .ops_len = cfg_schema_ops_jdm_len,
+		.cfgmode_xml = cfg_schema_cfgmode, .cfgmode_len = cfg_schema_cfgmode_len,
+	};
+	struct cfg_daemon *d = cfg_daemon_new(&o);
+	if (!d)
+		fail_msg("cfg_daemon_new: %s", cfg_err_msg());
+	assert_string_equal(cfg_tree_value(cfg_daemon_active(d), NULL, "system host-name", 0), "second");
+	int applies = 0;
+	static const char *const owns[] = {"system host-name", NULL};
+	struct cfg_subsys row = {.name = "host", .owns = owns, .ctx = &applies, .apply = count_apply};
+	assert_int_equal(cfg_daemon_add_subsys(d, &row), 0);
+	struct rb_loop l = {.d = d, .deadline = time(NULL) + 20};
+	cfg_daemon_set_tick(d, 20, rb_tick, &l);
+	assert_int_equal(cfg_daemon_run(d), 0);
+	assert_string_equal(cfg_tree_value(cfg_daemon_active(d), NULL, "system host-name", 0), "first");
+	assert_int_equal(applies, 2); /* converge at start, then the rollback */
+	assert_int_equal(cfg_daemon_confirm_left(d), -1);
+	struct cfg_rev_info info;
+	assert_int_equal(cfg_store_get(cfg_daemon_store(d), 0, NULL, NULL, &info), 0);
+	assert_string_equal(info.comment, "automatic rollback");
+	char *v = NULL;
+	assert_int_equal(cfg_store_kv_get(cfg_daemon_store(d), "commit-confirmed-deadline", &v), 1);
+	cfg_daemon_free(d);
+	const char *files[] = {"jdm.db", "jdm.db-wal", "jdm.db-shm"};
+	for (size_t k = 0; k < 3; k++) {
+		char p[160];
+		snprintf(p, sizeof p, "%s/%s", dir, files[k]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1145,6 +1221,7 @@ int main(void)
 		T(test_validate_change_matches_whole),
 		T(test_commit_text_chunks),
 		cmocka_unit_test(test_daemon_commit_job),
+		cmocka_unit_test(test_daemon_confirm_rollback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
