@@ -1136,7 +1136,49 @@ static int h_show_configuration(struct cfg_cmd *c)
 struct commit_cont {
 	bool confirmed, and_quit;
 	unsigned minutes;
+	char *pipe; /* "| match x": the output pipes, applied to the result (owned) */
 };
+
+/* The pipe words of C's line as text that lexes back to them. */
+static char *pipe_text(const struct cfg_cmd *c)
+{
+	if (!c->has_pipe || c->w->pipe >= c->w->n)
+		return NULL;
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	cfg_buf_puts(&b, "|");
+	for (size_t i = c->w->pipe; i < c->w->n; i++) {
+		const struct cfg_word *wd = &c->w->w[i];
+		cfg_buf_putc(&b, ' ');
+		if (!wd->quoted && !strcmp(wd->s, "|"))
+			cfg_buf_puts(&b, "|");
+		else if (wd->quoted)
+			cfg_quote(&b, wd->s);
+		else
+			cfg_buf_puts(&b, wd->s);
+	}
+	return cfg_buf_steal(&b);
+}
+
+/* Apply K's pipes to OUT as the dispatcher does for other commands. */
+static int commit_pipe(struct cfg_session *s, struct cfg_daemon *d, const char *pipe,
+                       struct cfg_buf *out)
+{
+	struct cfg_words w = {0};
+	size_t errcol = 0;
+	int rc = 0;
+	if (cfg_lex(pipe, &w, &errcol) == 0) {
+		const char *sd = cfg_session_class(s) == CFG_CLASS_SUPER ? cfg_daemon_state_dir(d) : NULL;
+		if (cfg_pipe_apply(&w, w.pipe, w.n, out, sd) < 0) {
+			const char *m = cfg_err_msg();
+			cfg_buf_reset(out);
+			cfg_buf_printf(out, "error: %s\n", *m ? m : "pipe failed");
+			rc = -1;
+		}
+	}
+	cfg_words_free(&w);
+	return rc;
+}
 
 static void commit_done(void *ctx, struct cfg_daemon *d, struct cfg_session *s, int rc,
                         struct cfg_buf *res)
@@ -1146,14 +1188,11 @@ static void commit_done(void *ctx, struct cfg_daemon *d, struct cfg_session *s, 
 	cfg_buf_init(&out);
 	cfg_buf_add(&out, res->p ? res->p : "", res->len);
 	if (rc == 0) {
-		if (k->confirmed) {
-			cfg_daemon_confirm_arm(d, k->minutes);
+		/* the deadline was stored with the revision (or cancelled) */
+		if (k->confirmed)
 			cfg_buf_printf(&out,
 			               "commit confirmed will be automatically rolled back in %u minutes unless confirmed\n",
 			               k->minutes);
-		} else {
-			cfg_daemon_confirm_arm(d, 0);
-		}
 		cfg_buf_puts(&out, "commit complete\n");
 		if (s && cfg_session_cand_mode(s) == CFG_CAND_PRIVATE) {
 			/* the private copy continues from the new active configuration */
@@ -1164,9 +1203,12 @@ static void commit_done(void *ctx, struct cfg_daemon *d, struct cfg_session *s, 
 			cfg_buf_puts(&out, "Exiting configuration mode\n");
 		}
 	}
+	if (s && k->pipe && rc == 0 && commit_pipe(s, d, k->pipe, &out) < 0)
+		rc = -1;
 	if (s)
 		cfg_session_resume(s, rc, &out);
 	cfg_buf_free(&out);
+	free(k->pipe);
 	free(k);
 }
 
@@ -1223,10 +1265,12 @@ static int h_commit(struct cfg_cmd *c)
 	struct commit_cont *k = calloc(1, sizeof *k);
 	if (!k)
 		return cfg_err_set("out of memory");
-	*k = (struct commit_cont){.confirmed = confirmed, .and_quit = and_quit, .minutes = minutes};
+	*k = (struct commit_cont){.confirmed = confirmed, .and_quit = and_quit, .minutes = minutes,
+	                          .pipe = pipe_text(c)};
 	int rc = cfg_session_wait(s, c->out);
 	if (cfg_daemon_commit_start(c->d, s, cand, NULL, cfg_session_user(s), cfg_session_client(s),
-	                            comment, commit_done, k) < 0) {
+	                            comment, confirmed ? (int)minutes : 0, commit_done, k) < 0) {
+		free(k->pipe);
 		free(k);
 		struct cfg_buf out;
 		cfg_buf_init(&out);
@@ -1428,8 +1472,7 @@ static int h_configure(struct cfg_cmd *c)
 		cfg_buf_putc(c->out, '\n');
 		return -1;
 	}
-	bool modified = !cfg_tree_equal(cfg_tree_root(cfg_daemon_candidate(c->d)),
-	                                cfg_tree_root(cfg_daemon_active(c->d)));
+	bool modified = cfg_daemon_candidate_modified(c->d);
 	if ((excl || priv) && modified) {
 		cfg_buf_puts(c->out, priv ? "error: shared configuration database modified\n"
 		                          : "error: configuration database modified\n");

@@ -697,6 +697,7 @@ struct cfg_commit_plan {
 	const struct cfg_tree *active, *cand; /* borrowed */
 	const struct cfg_subsys_reg *reg;     /* borrowed, may be NULL */
 	struct cfg_diff *diff;                /* owned: EFFECTIVE, active -> cand */
+	struct cfg_diff *full;                /* owned: FULL, the same (diff derives from it) */
 };
 
 struct cfg_commit_plan *cfg_commit_prepare(const struct cfg_tree *active, const struct cfg_tree *cand,
@@ -717,8 +718,10 @@ struct cfg_commit_plan *cfg_commit_prepare(const struct cfg_tree *active, const 
 	size_t before = cfg_findings_errors(fs);
 	bool rows = r && cfg_subsys_count(r);
 	if (rows || (active && cfg_tree_count(cand) >= VALIDATE_WHOLE_BELOW)) {
-		if (!(p->diff = cfg_diff_new(active, cand, CFG_DIFF_EFFECTIVE))) {
-			free(p);
+		/* one walk: the full diff; the effective one comes from its entries */
+		if (!(p->full = cfg_diff_new(active, cand, CFG_DIFF_FULL)) ||
+		    !(p->diff = cfg_diff_effective(p->full))) {
+			cfg_commit_plan_free(p);
 			return NULL;
 		}
 	}
@@ -739,6 +742,15 @@ const struct cfg_diff *cfg_commit_plan_diff(const struct cfg_commit_plan *p)
 	return p ? p->diff : NULL;
 }
 
+struct cfg_diff *cfg_commit_plan_take_full(struct cfg_commit_plan *p)
+{
+	if (!p)
+		return NULL;
+	struct cfg_diff *f = p->full;
+	p->full = NULL;
+	return f;
+}
+
 bool cfg_commit_plan_applies(const struct cfg_commit_plan *p)
 {
 	if (!p || !p->diff)
@@ -746,6 +758,18 @@ bool cfg_commit_plan_applies(const struct cfg_commit_plan *p)
 	for (size_t i = 0; i < cfg_subsys_count(p->reg); i++) {
 		const struct cfg_subsys *row = cfg_subsys_at(p->reg, i);
 		if (row->apply && cfg_subsys_touched(row, p->diff, false))
+			return true;
+	}
+	return false;
+}
+
+bool cfg_commit_plan_on_loop(const struct cfg_commit_plan *p)
+{
+	if (!p || !p->diff)
+		return false;
+	for (size_t i = 0; i < cfg_subsys_count(p->reg); i++) {
+		const struct cfg_subsys *row = cfg_subsys_at(p->reg, i);
+		if (row->on_loop && row->apply && cfg_subsys_touched(row, p->diff, false))
 			return true;
 	}
 	return false;
@@ -805,6 +829,7 @@ void cfg_commit_plan_free(struct cfg_commit_plan *p)
 	if (!p)
 		return;
 	cfg_diff_free(p->diff);
+	cfg_diff_free(p->full);
 	free(p);
 }
 
@@ -1115,18 +1140,15 @@ void cfg_commit_text_accept(struct cfg_commit_text *c, bool ok)
 
 /* ---- the compatibility row --------------------------------------------- */
 
-/* T itself when every node of it counts (nothing inactive: the common
- * case, no copy), else its effective copy. *OWN gets what to free. */
-static const struct cfg_tree *effective_view(const struct cfg_tree *t, struct cfg_tree **own)
+/* T itself when every node of it counts (CLEAN: nothing inactive; the
+ * common case, no copy), else its effective copy. *OWN gets what to free. */
+static const struct cfg_tree *effective_view(const struct cfg_tree *t, bool clean, struct cfg_tree **own)
 {
 	*own = NULL;
-	const struct cfg_node *root = cfg_tree_root(t);
-	for (const struct cfg_node *n = cfg_tree_next(root, root); n; n = cfg_tree_next(root, n))
-		if (!node_exists(n)) {
-			*own = cfg_commit_effective(t);
-			return *own;
-		}
-	return t;
+	if (clean)
+		return t;
+	*own = cfg_commit_effective(t);
+	return *own;
 }
 
 struct hooks_pair {
@@ -1136,8 +1158,9 @@ struct hooks_pair {
 
 static int hooks_pair(const struct cfg_diff *diff, struct hooks_pair *hp)
 {
-	hp->old_eff = effective_view(cfg_diff_old(diff), &hp->own_old);
-	hp->new_eff = effective_view(cfg_diff_new_tree(diff), &hp->own_new);
+	hp->old_eff = effective_view(cfg_diff_old(diff), cfg_diff_all_count(diff, false), &hp->own_old);
+	hp->new_eff = effective_view(cfg_diff_new_tree(diff), cfg_diff_all_count(diff, true),
+	                             &hp->own_new);
 	if (!hp->old_eff || !hp->new_eff) {
 		cfg_tree_free(hp->own_old);
 		cfg_tree_free(hp->own_new);
@@ -1156,11 +1179,11 @@ static void hooks_validate(void *ctx, const struct cfg_tree *new_tree, const str
                            struct cfg_findings *fs)
 {
 	const struct cfg_hooks *h = ctx;
-	(void)diff;
 	if (!h->validate)
 		return;
 	struct cfg_tree *own;
-	const struct cfg_tree *eff = effective_view(new_tree, &own);
+	const struct cfg_tree *eff = effective_view(new_tree, cfg_diff_new_tree(diff) == new_tree &&
+	                                                      cfg_diff_all_count(diff, true), &own);
 	if (!eff) {
 		cfg_findings_add_line(fs, "%s", cfg_err_msg());
 		return;
@@ -1234,6 +1257,7 @@ int cfg_commit_add_hooks(struct cfg_subsys_reg *r, const struct cfg_hooks *h)
 	struct cfg_subsys row = {
 		.name = "hooks", .order = 0, .owns = whole, .ctx = (void *)h,
 		.validate = hooks_validate, .apply = hooks_apply, .undo = hooks_undo,
+		.on_loop = true,
 	};
 	return cfg_subsys_add(r, &row);
 }

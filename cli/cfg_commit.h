@@ -84,9 +84,15 @@ struct cfg_commit_plan *cfg_commit_prepare(const struct cfg_tree *active, const 
                                            const struct cfg_subsys_reg *r, struct cfg_findings *fs);
 /* The effective diff of the plan (owned by the plan). */
 const struct cfg_diff *cfg_commit_plan_diff(const struct cfg_commit_plan *p);
+/* The full diff ACTIVE -> CAND the plan computed (the effective one is
+ * derived from it), handed to the caller (which frees it); NULL when the
+ * plan has none or it was taken. Patches the active tree after the store. */
+struct cfg_diff *cfg_commit_plan_take_full(struct cfg_commit_plan *p);
 /* Does applying the plan call any row's apply? (false: nothing to do off
  * the loop) */
 bool cfg_commit_plan_applies(const struct cfg_commit_plan *p);
+/* Does applying the plan call a row that must run on the loop thread? */
+bool cfg_commit_plan_on_loop(const struct cfg_commit_plan *p);
 int cfg_commit_apply(struct cfg_commit_plan *p, struct cfg_buf *out, struct cfg_findings *fs);
 /* Store the candidate's text: TEXT (LEN bytes) when given, else the full
  * set rendering of CAND. KV/N_KV as cfg_store_commit_kv(). 0, or -1 with a
@@ -130,7 +136,8 @@ struct cfg_tree *cfg_commit_effective(const struct cfg_tree *t);
 /* ---- compatibility: the daemon's hooks of before the registry ----
  * One validate and one apply for the whole tree, with effective copies.
  * cfg_commit_add_hooks() registers them in R as one row "hooks" owning the
- * whole configuration (path ""); H is borrowed and must outlive R. */
+ * whole configuration (path ""), which runs on the loop thread (on_loop:
+ * the hooks were not written for threads); H is borrowed and must outlive R. */
 struct cfg_hooks {
 	void *ctx;
 	/* cross-statement checks of the daemon (hugepage budget, sxe rule);

@@ -562,6 +562,17 @@ void cfg_daemon_candidate_dirty(struct cfg_daemon *d) { d->cand_clean = false; }
 
 bool cfg_daemon_candidate_clean(const struct cfg_daemon *d) { return !d->cand || d->cand_clean; }
 
+bool cfg_daemon_candidate_modified(struct cfg_daemon *d)
+{
+	if (cfg_daemon_candidate_clean(d))
+		return false;
+	if (cfg_tree_equal(cfg_tree_root(d->cand), cfg_tree_root(d->active))) {
+		d->cand_clean = true; /* the changes were undone */
+		return false;
+	}
+	return true;
+}
+
 /* ------------------------------------------------------------ commit jobs
  *
  * A commit is a job: validation and the diff (cfg_commit_prepare) run on
@@ -581,6 +592,8 @@ struct job {
 	const struct cfg_tree *cand;     /* what is committed */
 	struct cfg_tree *owned;          /* owned: CAND when the job holds it */
 	char *user, *client, *comment;   /* owned */
+	int confirm;                     /* <0 leave the commit-confirmed deadline, 0 cancel
+	                                    it, >0 arm it for that many minutes */
 	cfg_daemon_commit_fn done;
 	void *done_ctx;
 	struct cfg_commit_plan *plan;    /* owned */
@@ -589,6 +602,7 @@ struct job {
 	int rc;                          /* of the worker's phase */
 	pthread_t th;
 	bool has_thread;
+	int efd;                         /* where the worker posts its end (-1: ran inline) */
 	struct cfg_daemon *d;
 	struct job *next;
 };
@@ -768,11 +782,11 @@ static void *job_thread(void *arg)
 		if (!cfg_findings_errors(&j->fs) && j->phase != PH_CONVERGE)
 			cfg_findings_add_line(&j->fs, "%s", cfg_err_msg());
 	}
-	if (j->d->job_efd >= 0) {
+	if (j->efd >= 0) {
 		uint64_t one = 1;
 		ssize_t w;
 		do
-			w = write(j->d->job_efd, &one, sizeof one);
+			w = write(j->efd, &one, sizeof one);
 		while (w < 0 && errno == EINTR);
 	}
 	return NULL;
@@ -798,14 +812,27 @@ static void job_after_phase(struct cfg_daemon *d, struct job *j)
 	}
 	/* the revision is stored on the loop thread; its text re-renders only
 	   the chunks the full diff (also what patches the active tree) touches */
-	struct cfg_diff *full = cfg_diff_new(d->active, j->cand, CFG_DIFF_FULL);
+	struct cfg_diff *full = cfg_commit_plan_take_full(j->plan);
+	if (!full || cfg_diff_old(full) != d->active)
+		cfg_diff_free(full), full = cfg_diff_new(d->active, j->cand, CFG_DIFF_FULL);
 	const char *text = NULL;
 	size_t len = 0;
 	if (full && cfg_commit_text_build(d->text, j->cand, full, &text, &len) < 0)
 		text = NULL;
-	int rc = cfg_commit_store(j->plan, d->store, text, len, j->user, j->client, j->comment, NULL,
-	                          0, &j->fs);
+	/* the commit-confirmed deadline is stored with the revision */
+	char dl[32];
+	time_t deadline = j->confirm > 0 ? time(NULL) + (time_t)j->confirm * 60 : 0;
+	snprintf(dl, sizeof dl, "%lld", (long long)deadline);
+	const char *kv[2] = {KV_CONFIRM, j->confirm > 0 ? dl : NULL};
+	bool kv_write = j->confirm > 0 || (j->confirm == 0 && d->confirm_deadline);
+	int rc = cfg_commit_store(j->plan, d->store, text, len, j->user, j->client, j->comment,
+	                          kv_write ? kv : NULL, kv_write ? 1 : 0, &j->fs);
 	cfg_commit_text_accept(d->text, rc == 0 && text);
+	if (rc == 0 && j->confirm >= 0) {
+		d->confirm_deadline = deadline;
+		d->confirm_minutes = j->confirm > 0 ? (unsigned)j->confirm : 0;
+		confirm_schedule(d); /* the loop's timer for the deadline */
+	}
 	if (rc < 0) {
 		cfg_diff_free(full);
 		if (cfg_commit_plan_applies(j->plan)) {
@@ -830,20 +857,31 @@ static void job_after_phase(struct cfg_daemon *d, struct job *j)
 	job_finish(d, j, 0);
 }
 
+/* Must phase PH of J run on the loop thread (a row not written for threads)? */
+static bool phase_on_loop(const struct cfg_daemon *d, const struct job *j, enum job_phase ph)
+{
+	if (ph != PH_CONVERGE)
+		return cfg_commit_plan_on_loop(j->plan);
+	for (size_t i = 0; i < cfg_subsys_count(d->reg); i++)
+		if (cfg_subsys_at(d->reg, i)->on_loop)
+			return true;
+	return false;
+}
+
 static void job_run_phase(struct cfg_daemon *d, struct job *j, enum job_phase ph)
 {
 	j->phase = ph;
-	if (d->job_efd >= 0 && d->job_watched) {
-		if (pthread_create(&j->th, NULL, job_thread, j) == 0) {
+	if (d->job_efd >= 0 && d->job_watched && !phase_on_loop(d, j, ph)) {
+		j->efd = d->job_efd;
+		int e = pthread_create(&j->th, NULL, job_thread, j);
+		if (e == 0) {
 			j->has_thread = true;
 			return;
 		}
-		logmsg(d, "cannot start a commit thread: %s; applying on the loop", strerror(errno));
+		logmsg(d, "cannot start a commit thread: %s; applying on the loop", strerror(e));
 	}
-	int efd = d->job_efd;
-	d->job_efd = -1; /* no wake-up for an inline run */
+	j->efd = -1; /* an inline run: no wake-up */
 	job_thread(j);
-	d->job_efd = efd;
 	job_after_phase(d, j);
 }
 
@@ -908,7 +946,7 @@ static void job_enqueue(struct cfg_daemon *d, struct job *j)
 
 int cfg_daemon_commit_start(struct cfg_daemon *d, struct cfg_session *s, const struct cfg_tree *cand,
                             struct cfg_tree *owned, const char *user, const char *client,
-                            const char *comment, cfg_daemon_commit_fn done, void *ctx)
+                            const char *comment, int confirm, cfg_daemon_commit_fn done, void *ctx)
 {
 	if (!cand && !owned) {
 		cfg_tree_free(owned);
@@ -926,6 +964,7 @@ int cfg_daemon_commit_start(struct cfg_daemon *d, struct cfg_session *s, const s
 	j->user = xstrdup(user);
 	j->client = xstrdup(client);
 	j->comment = comment ? xstrdup(comment) : NULL;
+	j->confirm = confirm;
 	j->done = done;
 	j->done_ctx = ctx;
 	cfg_buf_init(&j->out);
@@ -939,25 +978,32 @@ static void jobs_drain(struct cfg_daemon *d)
 	if (d->job && d->job->has_thread) {
 		pthread_join(d->job->th, NULL);
 		d->job->has_thread = false;
-		int efd = d->job_efd;
-		d->job_efd = -1; /* what follows runs inline */
+		d->job_watched = false; /* what follows runs inline */
 		job_after_phase(d, d->job);
-		d->job_efd = efd;
 	}
 	d->job_watched = false;
 	jobs_kick(d); /* inline now */
 }
 
-/* From the loop once per tick: the daemon's tick, then the rows' ticks;
- * neither while a worker applies (it may change what a tick reads). */
+/* From the loop once per tick: the daemon's tick, then the rows' ticks.
+ * While a worker applies, the daemon's tick waits, and so do the rows the
+ * worker may be in (those the diff touches; all while converging). */
 static void daemon_tick(void *ctx)
 {
 	struct cfg_daemon *d = ctx;
-	if (d->job && d->job->has_thread)
-		return;
-	if (d->user_tick)
+	const struct job *j = d->job && d->job->has_thread ? d->job : NULL;
+	if (d->user_tick && !j)
 		d->user_tick(d->user_tick_ctx);
-	cfg_subsys_tick(d->reg);
+	const struct cfg_diff *diff = j && j->phase != PH_CONVERGE ? cfg_commit_plan_diff(j->plan) : NULL;
+	for (size_t i = 0; i < cfg_subsys_count(d->reg); i++) {
+		const struct cfg_subsys *row = cfg_subsys_at(d->reg, i);
+		if (!row->tick)
+			continue;
+		/* not while the worker may be inside this row */
+		if (j && (j->phase == PH_CONVERGE || cfg_subsys_touched(row, diff, false)))
+			continue;
+		row->tick(row->ctx);
+	}
 }
 
 /* Start the jobs machinery and converge to the active configuration as the
@@ -1017,7 +1063,7 @@ int cfg_daemon_commit(struct cfg_daemon *d, const struct cfg_tree *cand, const c
 	struct sync_res r = {.out = out, .rc = -1};
 	bool watched = d->job_watched;
 	d->job_watched = false; /* run inline */
-	int rc = cfg_daemon_commit_start(d, NULL, cand, NULL, user, client, comment, sync_done, &r);
+	int rc = cfg_daemon_commit_start(d, NULL, cand, NULL, user, client, comment, -1, sync_done, &r);
 	d->job_watched = watched;
 	if (rc < 0)
 		return -1;
@@ -1102,7 +1148,7 @@ static void confirm_expired(struct cfg_daemon *d)
 		logmsg(d, "commit confirmed: cannot roll back: %s", cfg_err_msg());
 		return;
 	}
-	if (cfg_daemon_commit_start(d, NULL, NULL, t, "root", "other", "automatic rollback",
+	if (cfg_daemon_commit_start(d, NULL, NULL, t, "root", "other", "automatic rollback", 0,
 	                            confirm_done, NULL) < 0)
 		logmsg(d, "commit confirmed: cannot roll back: %s", cfg_err_msg());
 }

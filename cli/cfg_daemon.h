@@ -200,12 +200,15 @@ struct cfg_session *cfg_daemon_session_at(const struct cfg_daemon *d, size_t i);
  * OWNED (a tree the job takes and frees). Without a running event loop the
  * job runs to its end before this returns. 0, or -1 (cfg_err set; DONE is
  * not called). On success the active tree becomes equal to CAND, and the
- * shared candidate follows when it had no changes of its own. */
+ * shared candidate follows when it had no changes of its own. CONFIRM: <0
+ * leaves the commit-confirmed deadline alone, 0 cancels it, >0 arms it for
+ * that many minutes, stored in the same transaction as the revision. */
 typedef void (*cfg_daemon_commit_fn)(void *ctx, struct cfg_daemon *d, struct cfg_session *s,
                                      int rc, struct cfg_buf *res);
 int cfg_daemon_commit_start(struct cfg_daemon *d, struct cfg_session *s, const struct cfg_tree *cand,
                             struct cfg_tree *owned, const char *user, const char *client,
-                            const char *comment, cfg_daemon_commit_fn done, void *ctx);
+                            const char *comment, int confirm, cfg_daemon_commit_fn done,
+                            void *ctx);
 /* The same, synchronously on the calling thread (tools and tests; -1 when
  * a job runs). Result lines go to OUT. */
 int cfg_daemon_commit(struct cfg_daemon *d, const struct cfg_tree *cand, const char *user,
@@ -223,6 +226,9 @@ void cfg_daemon_session_gone(struct cfg_daemon *d, struct cfg_session *s);
  * has none (it was copied from, or committed as, the active tree). */
 void cfg_daemon_candidate_dirty(struct cfg_daemon *d);
 bool cfg_daemon_candidate_clean(const struct cfg_daemon *d);
+/* The shared candidate differs from the active tree (a compare only when
+ * it may have changes; it is not created). */
+bool cfg_daemon_candidate_modified(struct cfg_daemon *d);
 /* Arm (MINUTES > 0) or cancel (0) the commit-confirmed rollback. */
 void cfg_daemon_confirm_arm(struct cfg_daemon *d, unsigned minutes);
 /* Seconds left before the automatic rollback, or -1 when none is pending. */

@@ -20,6 +20,10 @@ struct cfg_diff {
 	enum cfg_diff_view view;
 	struct cfg_diff_ent *e;
 	size_t n, cap;
+	/* does every node of the old / new tree count (nothing inactive, no
+	   empty non-presence container)? 1 yes, 0 no, -1 not known yet; a
+	   FULL walk sees every node and finds out on the way */
+	signed char clean_old, clean_new;
 };
 
 static bool str_eq(const char *a, const char *b)
@@ -47,6 +51,36 @@ static bool eff_exists(const struct cfg_node *n)
 static bool exists(const struct cfg_diff *d, const struct cfg_node *n)
 {
 	return d->view == CFG_DIFF_FULL || eff_exists(n);
+}
+
+/* N does not count by itself (inactive, or a non-presence container
+ * without children). */
+static bool unclean(const struct cfg_node *n)
+{
+	return (n->flags & CFG_N_INACTIVE) ||
+	       (n->parent && !n->child && n->schema->kind == CFG_CONTAINER &&
+	        !(n->schema->flags & CFG_F_PRESENCE));
+}
+
+static bool subtree_clean(const struct cfg_node *x)
+{
+	if (unclean(x))
+		return false;
+	for (const struct cfg_node *n = cfg_tree_next(x, x); n; n = cfg_tree_next(x, n))
+		if (unclean(n))
+			return false;
+	return true;
+}
+
+static void note_subtree(struct cfg_diff *d, enum cfg_diff_op op, const struct cfg_node *o,
+                         const struct cfg_node *n)
+{
+	if (d->view != CFG_DIFF_FULL)
+		return;
+	if (op == CFG_DIFF_ADD && d->clean_new == 1 && !subtree_clean(n))
+		d->clean_new = 0;
+	if (op == CFG_DIFF_DEL && d->clean_old == 1 && !subtree_clean(o))
+		d->clean_old = 0;
 }
 
 static struct cfg_diff_ent *push(struct cfg_diff *d, enum cfg_diff_op op, const struct cfg_node *o,
@@ -95,6 +129,13 @@ static const struct cfg_node *first_existing(const struct cfg_diff *d, const str
 	return NULL;
 }
 
+static void push_sub(struct cfg_diff *d, enum cfg_diff_op op, const struct cfg_node *o,
+                     const struct cfg_node *n)
+{
+	note_subtree(d, op, o, n);
+	push(d, op, o, n);
+}
+
 /* One list / leaf-list group: OG.. in O and NG.. in N (either may be NULL). */
 static void diff_group_multi(struct cfg_diff *d, const struct cfg_node *o, const struct cfg_node *og,
                              const struct cfg_node *n, const struct cfg_node *ng)
@@ -118,12 +159,12 @@ static void diff_group_multi(struct cfg_diff *d, const struct cfg_node *o, const
 		}
 		const struct cfg_node *mi = NULL, *mj = NULL;
 		if (i && !(mi = match(d, d->new_t, n, i))) {
-			push(d, CFG_DIFF_DEL, i, NULL);
+			push_sub(d, CFG_DIFF_DEL, i, NULL);
 			i = group_next(i);
 			continue;
 		}
 		if (j && !(mj = match(d, d->old_t, o, j))) {
-			push(d, CFG_DIFF_ADD, NULL, j);
+			push_sub(d, CFG_DIFF_ADD, NULL, j);
 			j = group_next(j);
 			continue;
 		}
@@ -147,11 +188,11 @@ static void diff_group_multi(struct cfg_diff *d, const struct cfg_node *o, const
 		if (mj)
 			diff_pair(d, mj, j);
 		else
-			push(d, CFG_DIFF_ADD, NULL, j);
+			push_sub(d, CFG_DIFF_ADD, NULL, j);
 	}
 	for (; i; i = group_next(i))
 		if (exists(d, i) && !match(d, d->new_t, n, i))
-			push(d, CFG_DIFF_DEL, i, NULL);
+			push_sub(d, CFG_DIFF_DEL, i, NULL);
 	const struct cfg_schema *s = (og ? og : ng)->schema;
 	if (d->view == CFG_DIFF_FULL || (s->flags & CFG_F_ORDERED)) {
 		/* the reorder entry comes first in the group */
@@ -186,9 +227,9 @@ static void diff_children(struct cfg_diff *d, const struct cfg_node *o, const st
 			if (oe && ne)
 				diff_pair(d, og, ng);
 			else if (oe)
-				push(d, CFG_DIFF_DEL, og, NULL);
+				push_sub(d, CFG_DIFF_DEL, og, NULL);
 			else if (ne)
-				push(d, CFG_DIFF_ADD, NULL, ng);
+				push_sub(d, CFG_DIFF_ADD, NULL, ng);
 		}
 		oc = oend;
 		nc = nend;
@@ -198,6 +239,12 @@ static void diff_children(struct cfg_diff *d, const struct cfg_node *o, const st
 /* O and N match (same schema and key) and both exist in the view. */
 static void diff_pair(struct cfg_diff *d, const struct cfg_node *o, const struct cfg_node *n)
 {
+	if (d->view == CFG_DIFF_FULL) {
+		if (d->clean_old == 1 && unclean(o))
+			d->clean_old = 0;
+		if (d->clean_new == 1 && unclean(n))
+			d->clean_new = 0;
+	}
 	bool meta = d->view == CFG_DIFF_FULL &&
 	            (((o->flags ^ n->flags) & CFG_N_INACTIVE) || !str_eq(o->annotation, n->annotation));
 	if (o->parent && o->schema->kind == CFG_LEAF) {
@@ -233,6 +280,7 @@ struct cfg_diff *cfg_diff_new(const struct cfg_tree *old_tree, const struct cfg_
 	}
 	d->old_t = old_tree ? old_tree : d->own;
 	d->new_t = new_tree ? new_tree : d->own;
+	d->clean_old = d->clean_new = view == CFG_DIFF_FULL ? 1 : -1;
 	diff_pair(d, cfg_tree_root(d->old_t), cfg_tree_root(d->new_t));
 	return d;
 }
@@ -260,6 +308,8 @@ struct cfg_diff *cfg_diff_inverse(const struct cfg_diff *d)
 	r->view = d->view;
 	r->old_t = d->new_t;
 	r->new_t = d->old_t;
+	r->clean_old = d->clean_new;
+	r->clean_new = d->clean_old;
 	if (d->n) {
 		r->e = malloc(d->n * sizeof *r->e);
 		if (!r->e)
@@ -275,6 +325,168 @@ struct cfg_diff *cfg_diff_inverse(const struct cfg_diff *d)
 		};
 	}
 	return r;
+}
+
+/* ---- the effective view of a full diff --------------------------------- */
+
+/* N counts in the effective view of its tree: neither it nor an ancestor is
+ * inactive, and it is not a container without anything that counts. */
+static bool eff_present(const struct cfg_node *n)
+{
+	if (!n)
+		return false;
+	for (const struct cfg_node *a = n; a && a->parent; a = a->parent)
+		if (a->flags & CFG_N_INACTIVE)
+			return false;
+	return eff_exists(n);
+}
+
+/* The node of tree T at the place N has in the other tree (same schema). */
+static const struct cfg_node *counterpart(const struct cfg_tree *t, const struct cfg_node *n)
+{
+	struct cfg_step path[128];
+	int k = cfg_tree_path(n, path, sizeof path / sizeof *path);
+	return k < 0 ? NULL : cfg_tree_find(t, NULL, path, (size_t)k);
+}
+
+/* X (present in its tree) appears or disappears: the topmost ancestor of X
+ * whose counterpart in OTHER is not present either. */
+static const struct cfg_node *topmost_change(const struct cfg_tree *other, const struct cfg_node *x)
+{
+	const struct cfg_node *a = x;
+	while (a->parent && a->parent->parent) {
+		if (eff_present(counterpart(other, a->parent)))
+			break;
+		a = a->parent;
+	}
+	return a;
+}
+
+static bool under_or_at(const struct cfg_node *x, const struct cfg_node *a)
+{
+	for (; x; x = x->parent)
+		if (x == a)
+			return true;
+	return false;
+}
+
+/* Emit ADD/DEL of X unless an earlier ADD/DEL of the same tree covers it. */
+static void push_covered(struct cfg_diff *d, enum cfg_diff_op op, const struct cfg_node *x)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct cfg_diff_ent *e = &d->e[i];
+		if (e->op == op && under_or_at(x, op == CFG_DIFF_ADD ? e->new_node : e->old_node))
+			return;
+	}
+	/* a change under it was emitted first (it came earlier in the full
+	   diff): this entry covers those */
+	size_t j = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct cfg_diff_ent *e = &d->e[i];
+		const struct cfg_node *m = op == CFG_DIFF_ADD ? e->new_node : e->old_node;
+		bool covered = m && under_or_at(m, x) && (e->op == op || e->op == CFG_DIFF_CHG);
+		if (!covered)
+			d->e[j++] = *e;
+	}
+	d->n = j;
+	if (op == CFG_DIFF_ADD)
+		push(d, op, NULL, x);
+	else
+		push(d, op, x, NULL);
+}
+
+/* A FULL reorder of the run at OLD/NEW: does the order of the entries that
+ * count in both trees differ? */
+static bool eff_order_differs(const struct cfg_diff *d, const struct cfg_node *o, const struct cfg_node *n)
+{
+	const struct cfg_node *po = o->parent, *pn = n->parent;
+	const struct cfg_node *i = o, *j = n;
+	for (;;) {
+		while (i && !(eff_exists(i) && match(d, d->new_t, pn, i)))
+			i = group_next(i);
+		while (j && !(eff_exists(j) && match(d, d->old_t, po, j)))
+			j = group_next(j);
+		if (!i || !j)
+			return (i != NULL) != (j != NULL);
+		if (!str_eq(i->value, j->value))
+			return true;
+		i = group_next(i);
+		j = group_next(j);
+	}
+}
+
+struct cfg_diff *cfg_diff_effective(const struct cfg_diff *full)
+{
+	if (!full) {
+		cfg_err_set("diff: none");
+		return NULL;
+	}
+	if (full->view != CFG_DIFF_FULL || full->n > 256 || full->own)
+		return cfg_diff_new(full->old_t == full->own ? NULL : full->old_t,
+		                    full->new_t == full->own ? NULL : full->new_t, CFG_DIFF_EFFECTIVE);
+	struct cfg_diff *d = calloc(1, sizeof *d);
+	if (!d) {
+		cfg_err_set("out of memory");
+		return NULL;
+	}
+	d->view = CFG_DIFF_EFFECTIVE;
+	d->old_t = full->old_t;
+	d->new_t = full->new_t;
+	d->clean_old = full->clean_old;
+	d->clean_new = full->clean_new;
+	for (size_t k = 0; k < full->n; k++) {
+		const struct cfg_diff_ent *e = &full->e[k];
+		if (e->op == CFG_DIFF_ADD) {
+			if (eff_present(e->new_node))
+				push_covered(d, CFG_DIFF_ADD, topmost_change(d->old_t, e->new_node));
+			continue;
+		}
+		if (e->op == CFG_DIFF_DEL) {
+			if (eff_present(e->old_node))
+				push_covered(d, CFG_DIFF_DEL, topmost_change(d->new_t, e->old_node));
+			continue;
+		}
+		const struct cfg_node *o = e->old_node, *n = e->new_node;
+		if (!o || !n || !o->parent)
+			continue; /* the root's annotation */
+		if (e->reorder) {
+			if ((o->schema->flags & CFG_F_ORDERED) && eff_present(o->parent) &&
+			    eff_present(n->parent) && eff_order_differs(d, o, n)) {
+				const struct cfg_node *fo = first_existing(d, o), *fn = first_existing(d, n);
+				if (fo && fn) {
+					struct cfg_diff_ent *r = push(d, CFG_DIFF_CHG, fo, fn);
+					r->reorder = true;
+				}
+			}
+			continue;
+		}
+		bool op = eff_present(o), np = eff_present(n);
+		if (op && np) {
+			if (o->schema->kind == CFG_LEAF && !str_eq(o->value, n->value))
+				push(d, CFG_DIFF_CHG, o, n);
+		} else if (op) {
+			push_covered(d, CFG_DIFF_DEL, topmost_change(d->new_t, o));
+		} else if (np) {
+			push_covered(d, CFG_DIFF_ADD, topmost_change(d->old_t, n));
+		}
+	}
+	return d;
+}
+
+bool cfg_diff_all_count(const struct cfg_diff *d, bool new_side)
+{
+	if (!d)
+		return true;
+	signed char *c = (signed char *)(new_side ? &d->clean_new : &d->clean_old);
+	if (*c < 0) {
+		/* not known from a walk: look (cached in the diff) */
+		const struct cfg_node *root = cfg_tree_root(new_side ? d->new_t : d->old_t);
+		*c = 1;
+		for (const struct cfg_node *n = root->child; n && *c; n = n->next)
+			if (!subtree_clean(n))
+				*c = 0;
+	}
+	return *c == 1;
 }
 
 const struct cfg_tree *cfg_diff_old(const struct cfg_diff *d) { return d ? d->old_t : NULL; }

@@ -55,6 +55,13 @@ struct cfg_diff *cfg_diff_new(const struct cfg_tree *old_tree, const struct cfg_
                               enum cfg_diff_view view);
 void cfg_diff_free(struct cfg_diff *d);
 
+/* The CFG_DIFF_EFFECTIVE diff of the same trees, derived from the entries of
+ * the CFG_DIFF_FULL diff FULL: O(entries x depth), no walk of the trees
+ * (a large FULL diff is walked instead). The result borrows the same trees
+ * but not FULL (an empty tree FULL owns is not shared); caller frees it.
+ * NULL on allocation failure. */
+struct cfg_diff *cfg_diff_effective(const struct cfg_diff *full);
+
 /* The inverse diff (NEW to OLD): what undoing the change applies. The result
  * borrows the same trees (also an empty tree D owns: free it before D);
  * caller frees it. */
@@ -63,6 +70,13 @@ struct cfg_diff *cfg_diff_inverse(const struct cfg_diff *d);
 const struct cfg_tree *cfg_diff_old(const struct cfg_diff *d);
 const struct cfg_tree *cfg_diff_new_tree(const struct cfg_diff *d);
 enum cfg_diff_view cfg_diff_view(const struct cfg_diff *d);
+
+/* Does every node of the old (NEW_SIDE false) or new tree count in the
+ * effective view: nothing inactive, no empty non-presence container? Then
+ * the tree is its own effective view (no copy needed). Known from the walk
+ * of a FULL diff (and the effective diff derived from it), else found out
+ * once and remembered. */
+bool cfg_diff_all_count(const struct cfg_diff *d, bool new_side);
 
 size_t cfg_diff_count(const struct cfg_diff *d);
 const struct cfg_diff_ent *cfg_diff_at(const struct cfg_diff *d, size_t i);

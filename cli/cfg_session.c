@@ -391,8 +391,8 @@ void cfg_session_set_cand(struct cfg_session *s, struct cfg_tree *t)
 
 bool cfg_session_cand_changed(struct cfg_session *s)
 {
-	if (s->cmode != CFG_CAND_PRIVATE && cfg_daemon_candidate_clean(s->d))
-		return false;
+	if (s->cmode != CFG_CAND_PRIVATE)
+		return cfg_daemon_candidate_modified(s->d);
 	return !cfg_tree_equal(cfg_tree_root(cfg_session_cand(s)),
 	                       cfg_tree_root(cfg_daemon_active(s->d)));
 }

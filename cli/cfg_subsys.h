@@ -24,6 +24,8 @@
  *             NULL means apply with the diff from an empty tree.
  *   tick      once a second from the event loop (restart a dead sshd, probe
  *             VNFs), never while this row's apply runs.
+ * A row with on_loop set has its apply/undo/converge run on the loop thread
+ * instead (the loop then waits, as before the jobs existed).
  * Trees handed to callbacks contain inactive nodes: read them with the
  * CFG_AT_ACTIVE lookups of cfg_tree.h.
  *
@@ -53,6 +55,9 @@ struct cfg_subsys {
 	int (*converge)(void *ctx, const struct cfg_tree *active, struct cfg_buf *out,
 	                struct cfg_findings *fs);
 	void (*tick)(void *ctx);
+	bool on_loop;              /* apply, undo and converge must run on the loop thread
+	                              (code that is not thread-safe, as the compatibility
+	                              row of cfg_hooks): the loop then waits for them */
 };
 
 struct cfg_subsys_reg; /* the rows, in order */

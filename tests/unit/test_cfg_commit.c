@@ -7,13 +7,21 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cfg_commit.h"
+#include "cfg_daemon.h"
+#include "cfg_proto.h"
+#include "cfg_schema_data.h"
 #include "cfg_diff.h"
 #include "cfg_err.h"
 #include "cfg_render.h"
@@ -876,6 +884,324 @@ static void test_commit_text_chunks(void **state)
 	cfg_commit_text_free(c);
 }
 
+/* ---- the daemon: a commit's apply runs off the event loop ---------------- */
+
+struct slow_row {
+	int started_w;  /* the apply writes a byte here when it starts */
+	int release_r;  /* and waits for a byte here */
+	int applies, converges;
+	int busy;       /* inside apply or converge (set on the worker) */
+	int ticks, overlaps;
+};
+
+static void slow_tick(void *ctx)
+{
+	struct slow_row *r = ctx;
+	r->ticks++;
+	if (__atomic_load_n(&r->busy, __ATOMIC_SEQ_CST))
+		r->overlaps++;
+}
+
+static int slow_apply(void *ctx, const struct cfg_diff *d, struct cfg_buf *out, struct cfg_findings *fs)
+{
+	struct slow_row *r = ctx;
+	(void)d;
+	(void)fs;
+	r->applies++;
+	__atomic_store_n(&r->busy, 1, __ATOMIC_SEQ_CST);
+	if (write(r->started_w, "s", 1) != 1)
+		return -1;
+	struct pollfd pf = {.fd = r->release_r, .events = POLLIN};
+	char c;
+	int ok = poll(&pf, 1, 20000) == 1 && read(r->release_r, &c, 1) == 1;
+	__atomic_store_n(&r->busy, 0, __ATOMIC_SEQ_CST);
+	if (!ok)
+		return cfg_err_set("slow: never released");
+	cfg_buf_puts(out, "slow: applied\n");
+	return 0;
+}
+
+static int slow_converge(void *ctx, const struct cfg_tree *active, struct cfg_buf *out,
+                         struct cfg_findings *fs)
+{
+	struct slow_row *r = ctx;
+	(void)active;
+	(void)out;
+	(void)fs;
+	r->converges++;
+	__atomic_store_n(&r->busy, 1, __ATOMIC_SEQ_CST);
+	if (write(r->started_w, "c", 1) != 1)
+		return -1;
+	struct pollfd pf = {.fd = r->release_r, .events = POLLIN};
+	char c;
+	int ok = poll(&pf, 1, 20000) == 1 && read(r->release_r, &c, 1) == 1;
+	__atomic_store_n(&r->busy, 0, __ATOMIC_SEQ_CST);
+	return ok ? 0 : cfg_err_set("slow: never released");
+}
+
+/* Client side: frames until the DONE; the OUT text in *TEXT (malloc'ed).
+ * Returns the DONE's status character, or exits. */
+static char c_until_done(int fd, char **text)
+{
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	cfg_buf_puts(&b, "");
+	for (;;) {
+		struct pollfd pf = {.fd = fd, .events = POLLIN};
+		if (poll(&pf, 1, 20000) != 1)
+			_exit(10);
+		char t, *p = NULL;
+		size_t n = 0;
+		if (cfg_proto_recv(fd, &t, &p, &n) != 0)
+			_exit(11);
+		if (t == CFG_P_OUT)
+			cfg_buf_add(&b, p, n);
+		char st = n ? p[0] : '?';
+		free(p);
+		if (t == CFG_P_DONE) {
+			*text = cfg_buf_steal(&b);
+			return st;
+		}
+	}
+}
+
+static int c_connect(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	for (int i = 0; i < 500; i++) {
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+			char *t;
+			if (cfg_proto_send(fd, CFG_P_HELLO, "tty=0\n", 6) < 0 || c_until_done(fd, &t) != '0')
+				_exit(3);
+			free(t);
+			return fd;
+		}
+		close(fd);
+		usleep(10000);
+	}
+	_exit(2);
+}
+
+static char c_cmd(int fd, const char *line, char **text)
+{
+	if (cfg_proto_send(fd, CFG_P_LINE, line, strlen(line)) < 0)
+		_exit(4);
+	return c_until_done(fd, text);
+}
+
+#define C_CHECK(cond, code)                                                                    \
+	do {                                                                                   \
+		if (!(cond)) {                                                                 \
+			fprintf(stderr, "client: %s failed\n", #cond);                         \
+			_exit(code);                                                           \
+		}                                                                              \
+	} while (0)
+
+static void job_client(const char *path, int started_r, int release_w)
+{
+	char *t;
+	struct pollfd pf = {.fd = started_r, .events = POLLIN};
+	char c;
+	/* converging at start is a job: the socket answers meanwhile */
+	C_CHECK(poll(&pf, 1, 20000) == 1 && read(started_r, &c, 1) == 1 && c == 'c', 19);
+	int a = c_connect(path);
+	C_CHECK(c_cmd(a, "configure", &t) == '0', 20);
+	free(t);
+	C_CHECK(c_cmd(a, "set system host-name box1", &t) == '0', 21);
+	free(t);
+	/* commit: not waiting for its answer; it waits for the converge */
+	C_CHECK(cfg_proto_send(a, CFG_P_LINE, "commit", 6) == 0, 22);
+	C_CHECK(write(release_w, "r", 1) == 1, 18);
+	/* the apply started on the worker (after the converge) ... */
+	C_CHECK(poll(&pf, 1, 20000) == 1 && read(started_r, &c, 1) == 1 && c == 's', 23);
+	/* ... while another session is served */
+	int b = c_connect(path);
+	C_CHECK(c_cmd(b, "show configuration", &t) == '0', 24);
+	free(t);
+	C_CHECK(c_cmd(b, "configure", &t) == '0', 25);
+	free(t);
+	/* the shared candidate is being committed: no edits meanwhile */
+	C_CHECK(c_cmd(b, "set system host-name other", &t) == '1', 26);
+	C_CHECK(strstr(t, "commit of this candidate is running") != NULL, 27);
+	free(t);
+	/* a line the committing client sends meanwhile waits its turn */
+	C_CHECK(cfg_proto_send(a, CFG_P_LINE, "show system host-name", 21) == 0, 28);
+	C_CHECK(write(release_w, "r", 1) == 1, 29);
+	C_CHECK(c_until_done(a, &t) == '0', 30);
+	C_CHECK(strcmp(t, "slow: applied\ncommit complete\n") == 0, 31);
+	free(t);
+	C_CHECK(c_until_done(a, &t) == '0', 32); /* the held line */
+	free(t);
+	/* now edits go through again, and the second commit is applied too */
+	C_CHECK(c_cmd(b, "set system host-name box2", &t) == '0', 33);
+	free(t);
+	C_CHECK(cfg_proto_send(b, CFG_P_LINE, "commit", 6) == 0, 34);
+	C_CHECK(poll(&pf, 1, 20000) == 1 && read(started_r, &c, 1) == 1, 35);
+	C_CHECK(write(release_w, "r", 1) == 1, 36);
+	C_CHECK(c_until_done(b, &t) == '0', 37);
+	C_CHECK(strstr(t, "commit complete") != NULL, 38);
+	free(t);
+	C_CHECK(c_cmd(a, "run show configuration system host-name", &t) == '0', 39);
+	C_CHECK(strstr(t, "box2") != NULL, 40);
+	free(t);
+	close(a);
+	close(b);
+	_exit(0);
+}
+
+struct job_loop {
+	struct cfg_daemon *d;
+	pid_t child;
+	int status;
+	bool reaped;
+	time_t deadline;
+};
+
+static void job_tick(void *ctx)
+{
+	struct job_loop *l = ctx;
+	if (!l->reaped && waitpid(l->child, &l->status, WNOHANG) == l->child)
+		l->reaped = true;
+	if (l->reaped || time(NULL) > l->deadline)
+		cfg_daemon_stop(l->d);
+}
+
+static void test_daemon_commit_job(void **state)
+{
+	(void)state;
+	char dir[64] = "/tmp/nfx-test-job-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct cfg_daemon_opts o = {
+		.name = "jdm", .state_dir = dir, .default_host = "jdm",
+		.schema_xml = cfg_schema_jdm, .schema_len = cfg_schema_jdm_len,
+		.ops_xml = cfg_schema_ops_jdm, .ops_len = cfg_schema_ops_jdm_len,
+		.cfgmode_xml = cfg_schema_cfgmode, .cfgmode_len = cfg_schema_cfgmode_len,
+	};
+	struct cfg_daemon *d = cfg_daemon_new(&o);
+	if (!d)
+		fail_msg("cfg_daemon_new: %s", cfg_err_msg());
+	int started[2], release[2];
+	assert_int_equal(pipe(started), 0);
+	assert_int_equal(pipe(release), 0);
+	struct slow_row r = {.started_w = started[1], .release_r = release[0]};
+	static const char *const owns[] = {"system host-name", NULL};
+	struct cfg_subsys row = {.name = "slow", .order = 10, .owns = owns, .ctx = &r,
+	                         .apply = slow_apply, .converge = slow_converge, .tick = slow_tick};
+	assert_int_equal(cfg_daemon_add_subsys(d, &row), 0);
+	char path[128];
+	snprintf(path, sizeof path, "%s", cfg_daemon_socket_path(d));
+	fflush(NULL);
+	struct job_loop l = {.d = d, .deadline = time(NULL) + 60};
+	l.child = fork();
+	assert_true(l.child >= 0);
+	if (l.child == 0)
+		job_client(path, started[0], release[1]);
+	cfg_daemon_set_tick(d, 50, job_tick, &l);
+	assert_int_equal(cfg_daemon_run(d), 0);
+	if (!l.reaped) {
+		kill(l.child, SIGKILL);
+		waitpid(l.child, &l.status, 0);
+		fail_msg("the client did not finish in time");
+	}
+	assert_true(WIFEXITED(l.status));
+	assert_int_equal(WEXITSTATUS(l.status), 0);
+	assert_int_equal(r.applies, 2);
+	assert_int_equal(r.converges, 1);
+	assert_int_equal(r.overlaps, 0); /* the row's tick never ran inside its apply */
+	assert_true(r.ticks > 0);
+	assert_string_equal(cfg_tree_value(cfg_daemon_active(d), NULL, "system host-name", 0), "box2");
+	cfg_daemon_free(d);
+	for (int i = 0; i < 2; i++) {
+		close(started[i]);
+		close(release[i]);
+	}
+	const char *files[] = {"jdm.db", "jdm.db-wal", "jdm.db-shm"};
+	for (size_t i = 0; i < 3; i++) {
+		char p[160];
+		snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
+/* commit confirmed: a deadline found passed at start rolls back through a
+ * commit job (the rows apply it), and the store forgets the deadline. */
+static int count_apply(void *ctx, const struct cfg_diff *d, struct cfg_buf *out, struct cfg_findings *fs)
+{
+	(void)d;
+	(void)out;
+	(void)fs;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+struct rb_loop {
+	struct cfg_daemon *d;
+	time_t deadline;
+};
+
+static void rb_tick(void *ctx)
+{
+	struct rb_loop *l = ctx;
+	const char *h = cfg_tree_value(cfg_daemon_active(l->d), NULL, "system host-name", 0);
+	if ((h && !strcmp(h, "first")) || time(NULL) > l->deadline)
+		cfg_daemon_stop(l->d);
+}
+
+static void test_daemon_confirm_rollback(void **state)
+{
+	(void)state;
+	char dir[64] = "/tmp/nfx-test-confirm-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char db[128];
+	snprintf(db, sizeof db, "%s/jdm.db", dir);
+	struct cfg_store *st = cfg_store_open(db);
+	assert_non_null(st);
+	const char *a = "set system host-name first\n", *b = "set system host-name second\n";
+	assert_int_equal(cfg_store_commit(st, a, strlen(a), "root", "cli", NULL, NULL), 0);
+	char past[32];
+	snprintf(past, sizeof past, "%lld", (long long)time(NULL) - 1);
+	const char *kv[] = {"commit-confirmed-deadline", past};
+	assert_int_equal(cfg_store_commit_kv(st, b, strlen(b), "root", "cli", NULL, kv, 1, NULL), 0);
+	cfg_store_close(st);
+
+	struct cfg_daemon_opts o = {
+		.name = "jdm", .state_dir = dir, .default_host = "jdm",
+		.schema_xml = cfg_schema_jdm, .schema_len = cfg_schema_jdm_len,
+		.ops_xml = cfg_schema_ops_jdm, .ops_len = cfg_schema_ops_jdm_len,
+		.cfgmode_xml = cfg_schema_cfgmode, .cfgmode_len = cfg_schema_cfgmode_len,
+	};
+	struct cfg_daemon *d = cfg_daemon_new(&o);
+	if (!d)
+		fail_msg("cfg_daemon_new: %s", cfg_err_msg());
+	assert_string_equal(cfg_tree_value(cfg_daemon_active(d), NULL, "system host-name", 0), "second");
+	int applies = 0;
+	static const char *const owns[] = {"system host-name", NULL};
+	struct cfg_subsys row = {.name = "host", .owns = owns, .ctx = &applies, .apply = count_apply};
+	assert_int_equal(cfg_daemon_add_subsys(d, &row), 0);
+	struct rb_loop l = {.d = d, .deadline = time(NULL) + 20};
+	cfg_daemon_set_tick(d, 20, rb_tick, &l);
+	assert_int_equal(cfg_daemon_run(d), 0);
+	assert_string_equal(cfg_tree_value(cfg_daemon_active(d), NULL, "system host-name", 0), "first");
+	assert_int_equal(applies, 2); /* converge at start, then the rollback */
+	assert_int_equal(cfg_daemon_confirm_left(d), -1);
+	struct cfg_rev_info info;
+	assert_int_equal(cfg_store_get(cfg_daemon_store(d), 0, NULL, NULL, &info), 0);
+	assert_string_equal(info.comment, "automatic rollback");
+	char *v = NULL;
+	assert_int_equal(cfg_store_kv_get(cfg_daemon_store(d), "commit-confirmed-deadline", &v), 1);
+	cfg_daemon_free(d);
+	const char *files[] = {"jdm.db", "jdm.db-wal", "jdm.db-shm"};
+	for (size_t k = 0; k < 3; k++) {
+		char p[160];
+		snprintf(p, sizeof p, "%s/%s", dir, files[k]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -894,6 +1220,8 @@ int main(void)
 		T(test_large),
 		T(test_validate_change_matches_whole),
 		T(test_commit_text_chunks),
+		cmocka_unit_test(test_daemon_commit_job),
+		cmocka_unit_test(test_daemon_confirm_rollback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -137,6 +137,30 @@ static char *describe(const struct cfg_diff *d)
 	return cfg_buf_steal(&b);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* TEXT's lines sorted (takes TEXT). */
+static char *sorted_lines(char *text)
+{
+	if (!text)
+		return NULL;
+	char *lines[4096];
+	size_t n = 0;
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l && n < 4096; l = strtok_r(NULL, "\n", &save))
+		lines[n++] = l;
+	qsort(lines, n, sizeof *lines, cmp_str);
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	cfg_buf_puts(&b, "");
+	for (size_t i = 0; i < n; i++)
+		cfg_buf_printf(&b, "%s\n", lines[i]);
+	free(text);
+	return cfg_buf_steal(&b);
+}
+
 static void expect(struct fx *f, enum cfg_diff_view view, const char *want)
 {
 	cfg_diff_free(f->d);
@@ -147,11 +171,43 @@ static void expect(struct fx *f, enum cfg_diff_view view, const char *want)
 	free(got);
 }
 
-/* the FULL diff patches a copy of OLD (and OLD itself) into NEW */
+/* the FULL diff patches a copy of OLD (and OLD itself) into NEW; the
+ * effective view derived from it equals the walked one */
 static void check_patch(struct fx *f)
 {
 	struct cfg_diff *d = cfg_diff_new(f->old_t, f->new_t, CFG_DIFF_FULL);
 	assert_non_null(d);
+	struct cfg_diff *walked = cfg_diff_new(f->old_t, f->new_t, CFG_DIFF_EFFECTIVE);
+	struct cfg_diff *derived = cfg_diff_effective(d);
+	assert_non_null(derived);
+	assert_int_equal(cfg_diff_view(derived), CFG_DIFF_EFFECTIVE);
+	/* the same entries; the order may differ after a reorder */
+	char *a = sorted_lines(describe(walked)), *b = sorted_lines(describe(derived));
+	if (strcmp(a ? a : "", b ? b : "")) {
+		struct cfg_buf x, y;
+		cfg_buf_init(&x);
+		cfg_buf_init(&y);
+		cfg_render_set(&x, cfg_tree_root(f->old_t), false, CFG_R_FULL);
+		cfg_render_set(&y, cfg_tree_root(f->new_t), false, CFG_R_FULL);
+		fail_msg("walked:\n%s\nderived:\n%s\nold:\n%s\nnew:\n%s", a, b, x.p, y.p);
+	}
+	free(a);
+	free(b);
+	/* whether every node counts: as a plain scan finds */
+	for (int side = 0; side < 2; side++) {
+		const struct cfg_tree *t = side ? f->new_t : f->old_t;
+		bool want = true;
+		const struct cfg_node *root = cfg_tree_root(t);
+		for (const struct cfg_node *n = cfg_tree_next(root, root); n; n = cfg_tree_next(root, n))
+			if ((n->flags & CFG_N_INACTIVE) ||
+			    (!n->child && n->schema->kind == CFG_CONTAINER && !(n->schema->flags & CFG_F_PRESENCE)))
+				want = false;
+		assert_int_equal(cfg_diff_all_count(d, side), want);
+		assert_int_equal(cfg_diff_all_count(derived, side), want);
+		assert_int_equal(cfg_diff_all_count(walked, side), want);
+	}
+	cfg_diff_free(derived);
+	cfg_diff_free(walked);
 	struct cfg_tree *t = cfg_tree_dup(f->old_t);
 	if (cfg_diff_patch(t, d) < 0)
 		fail_msg("patch: %s", cfg_err_msg());
@@ -458,12 +514,12 @@ static void test_patch_random(void **state)
 {
 	struct fx *f = *state;
 	srand(7);
-	for (int round = 0; round < 200; round++) {
+	for (int round = 0; round < 600; round++) {
 		cfg_tree_free(f->new_t);
 		f->new_t = cfg_tree_dup(f->old_t);
 		for (int k = 0; k < 6; k++) {
 			char line[160];
-			int r = rand() % 10, v = rand() % 6;
+			int r = rand() % 14, v = rand() % 6;
 			switch (r) {
 			case 0: snprintf(line, sizeof line, "set host-os vlans v%d vlan-id %d\n", v, v + 1); break;
 			case 1: snprintf(line, sizeof line, "delete host-os vlans v%d\n", v * 100); break;
@@ -474,6 +530,10 @@ static void test_patch_random(void **state)
 			case 6: snprintf(line, sizeof line, "annotate system \"c%d\"\n", v); break;
 			case 7: snprintf(line, sizeof line, "set vnfs r1 interfaces eth%d members v%d\n", v % 2, v); break;
 			case 8: snprintf(line, sizeof line, "delete system dns %c\n", 'a' + v % 2); break;
+			case 10: snprintf(line, sizeof line, "%sactivate host-os vlans v%d00\n", v % 2 ? "de" : "", 1 + v % 2); break;
+			case 11: snprintf(line, sizeof line, "%sactivate system services ssh\n", v % 2 ? "de" : ""); break;
+			case 12: snprintf(line, sizeof line, "%sactivate vnfs r1 interfaces eth1 members v%d00\n", v % 2 ? "de" : "", 1 + v % 2); break;
+			case 13: snprintf(line, sizeof line, "%sactivate system services ssh port\n", v % 2 ? "de" : ""); break;
 			default: snprintf(line, sizeof line, "activate vnfs r%d\n", v % 3); break;
 			}
 			struct cfg_buf errs;
