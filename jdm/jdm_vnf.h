@@ -50,5 +50,9 @@ int jdm_vnf_apply(struct jdm_vnf *v, const struct cfg_tree *old_tree, const stru
                   struct cfg_buf *out, struct cfg_findings *fs);
 /* Once a second from the daemon loop: liveliness probes, dnsmasq watch. */
 void jdm_vnf_tick(struct jdm_vnf *v);
+/* The internal address of the configured (active) VNF NAME into IP (N
+ * bytes), for `ssh NAME` (jdm_sshcmd): 1, 0 when NAME is no VNF (or the
+ * hypervisor is "none"), -1 with cfg_err set when the VNF has no address. */
+int jdm_vnf_internal_addr(struct jdm_vnf *v, const char *name, char *ip, size_t n);
 
 #endif
