@@ -124,6 +124,11 @@ int cli_file_save(const char *home, const char *state_dir, const char *name, con
 			cfg_err_set("could not open '%s': %s", name, strerror(errno));
 			goto fail;
 		}
+		/* the user's own directory: not a shared one such as "/" */
+		if (i == 0 && dst.st_uid != geteuid()) {
+			cfg_err_set("cannot save '%s': your home directory %s is not yours", name, home);
+			goto fail;
+		}
 		if (have_state && (path_within(where, sreal) ||
 		                   (dst.st_dev == sst.st_dev && dst.st_ino == sst.st_ino))) {
 			cfg_err_set("cannot save '%s': it is in the management daemon's state directory",

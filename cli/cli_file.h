@@ -3,7 +3,8 @@
  * it: the daemons (root) open no path on a user's behalf (cfg_proto.h 'F'
  * and ASK_FILE).
  *
- * Save, as Junos saves to the user's home: a relative NAME is taken in HOME;
+ * Save, as Junos saves to the user's home: HOME must be a directory the
+ * user owns (not a shared "/"); a relative NAME is taken in HOME;
  * an absolute NAME must lie inside HOME; a `..` component is refused; no
  * symbolic link is followed below HOME (each component is opened with
  * O_NOFOLLOW from the home directory's descriptor); nothing is written inside

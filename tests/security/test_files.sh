@@ -18,6 +18,8 @@ BUILD="${NFX_BUILD:-$ROOT/build}"
 CLI="$BUILD/cli/cli"
 U="nfxsecf$$"
 U="${U:0:30}"
+J="nfxsecj$$"      # an account jdmd makes for `system login user`
+J="${J:0:30}"
 state="$(mktemp -d /tmp/nfx-sec-files.XXXXXX)"
 secret="$(mktemp /tmp/nfx-sec-secret.XXXXXX)"
 outside="$(mktemp -d /tmp/nfx-sec-outside.XXXXXX)"
@@ -28,6 +30,9 @@ cleanup() {
 	local rc=$?
 	if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; fi
 	if [[ $made_user -eq 1 ]]; then userdel -r "$U" >/dev/null 2>&1 || userdel "$U" 2>/dev/null || true; fi
+	if id "$J" >/dev/null 2>&1 && grep -qx "$J" "$state/sshd/accounts" 2>/dev/null; then
+		userdel -r "$J" >/dev/null 2>&1 || true
+	fi
 	rm -rf "$state" "$outside" "$secret" /root/"$rtag"*
 	exit "$rc"
 }
@@ -38,6 +43,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 [[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root (local users)"; exit 0; }
 id "$U" >/dev/null 2>&1 && fail "account $U exists already"
+id "$J" >/dev/null 2>&1 && fail "account $J exists already"
 useradd -m -s /bin/sh "$U"
 made_user=1
 UHOME="$(getent passwd "$U" | cut -d: -f6)"
@@ -120,6 +126,24 @@ for who in "$U" root; do
 	[[ "$(stat -c %U "$home/$tag-cfg.txt")" == "$who" ]] || fail "$who: cfg save not owned by $who"
 	store_intact "$who: saves"
 done
+
+echo "--- an account jdmd made has a home of its own: the save lands there"
+out="$(printf 'configure\nset system login user %s class super-user\ncommit\n' "$J" | cli)"
+grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "commit of login user $J"; }
+JHOME="$(getent passwd "$J" | cut -d: -f6)"
+[[ -n "$JHOME" && "$JHOME" != / && -d "$JHOME" ]] || fail "jdmd made $J without a home ($JHOME)"
+[[ "$(stat -c %U "$JHOME")" == "$J" ]] || fail "$JHOME is not $J's"
+r="$(timeout 30 runuser -u "$J" -- "$CLI" --socket "$state/jdm.sock" -c "show configuration | save mine.txt")" ||
+	{ echo "$r"; fail "$J: save"; }
+grep -q "^Wrote [0-9]* lines of output to 'mine.txt'\$" <<<"$r" || { echo "$r"; fail "$J: save message"; }
+[[ "$(stat -c %U "$JHOME/mine.txt")" == "$J" ]] || fail "$J: saved file not owned by $J"
+ref="$(cli -c "show configuration | display set")"
+store_intact "$J: save"
+out="$(printf 'configure\ndelete system login user %s\ncommit\n' "$J" | cli)"
+grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "delete login user $J"; }
+id "$J" >/dev/null 2>&1 && fail "$J not removed"
+[[ ! -e "$JHOME" ]] || fail "$J's home $JHOME left behind"
+ref="$(cli -c "show configuration | display set")"
 
 echo "--- root, with the daemon's state directory inside root's home: the store by its relative name"
 box="/root/$rtag-box"

@@ -148,6 +148,13 @@ static void test_save_refused(void **st)
 	assert_int_equal(link(p, q), 0);
 	assert_int_equal(save("hard", "x"), -1);
 	assert_non_null(strstr(cfg_err_msg(), "other links"));
+	/* a home that is not the user's own (as "/" would be) */
+	if (geteuid() == 0) {
+		assert_int_equal(chown(home, 12345, (gid_t)-1), 0);
+		assert_int_equal(save("a.txt", "x"), -1);
+		assert_non_null(strstr(cfg_err_msg(), "is not yours"));
+		assert_int_equal(chown(home, 0, (gid_t)-1), 0);
+	}
 	/* no home */
 	size_t lines;
 	assert_int_equal(cli_file_save(NULL, NULL, "a.txt", "x", 1, &lines), -1);
