@@ -1081,10 +1081,48 @@ static int h_show_configuration(struct cfg_cmd *c)
 
 /* -------------------------------------------------------------- commit */
 
+/* What `commit` does once its job ends. */
+struct commit_cont {
+	bool confirmed, and_quit;
+	unsigned minutes;
+};
+
+static void commit_done(void *ctx, struct cfg_daemon *d, struct cfg_session *s, int rc,
+                        struct cfg_buf *res)
+{
+	struct commit_cont *k = ctx;
+	struct cfg_buf out;
+	cfg_buf_init(&out);
+	cfg_buf_add(&out, res->p ? res->p : "", res->len);
+	if (rc == 0) {
+		if (k->confirmed) {
+			cfg_daemon_confirm_arm(d, k->minutes);
+			cfg_buf_printf(&out,
+			               "commit confirmed will be automatically rolled back in %u minutes unless confirmed\n",
+			               k->minutes);
+		} else {
+			cfg_daemon_confirm_arm(d, 0);
+		}
+		cfg_buf_puts(&out, "commit complete\n");
+		if (s && cfg_session_cand_mode(s) == CFG_CAND_PRIVATE) {
+			/* the private copy continues from the new active configuration */
+			cfg_session_private_rebase(s);
+		}
+		if (s && k->and_quit) {
+			cfg_session_leave_config(s);
+			cfg_buf_puts(&out, "Exiting configuration mode\n");
+		}
+	}
+	if (s)
+		cfg_session_resume(s, rc, &out);
+	cfg_buf_free(&out);
+	free(k);
+}
+
 static int h_commit(struct cfg_cmd *c)
 {
 	struct cfg_session *s = c->s;
-	struct cfg_tree *cand = cfg_session_cand_rw(s, c->out);
+	struct cfg_tree *cand = cfg_session_cand_commit(s, c->out);
 	if (!cand)
 		return -1;
 	bool check = cfg_cmd_has(c, "check");
@@ -1120,8 +1158,9 @@ static int h_commit(struct cfg_cmd *c)
 		}
 	}
 	if (check) {
+		/* synchronous: validation only, on the loop */
 		struct cfg_findings fs = {0};
-		int rc = cfg_commit_check(cand, cfg_daemon_hooks(c->d), &fs);
+		int rc = cfg_commit_check(cfg_daemon_active(c->d), cand, cfg_daemon_subsys(c->d), &fs);
 		cfg_findings_render(c->out, &fs);
 		cfg_findings_free(&fs);
 		if (rc < 0)
@@ -1129,31 +1168,22 @@ static int h_commit(struct cfg_cmd *c)
 		cfg_buf_puts(c->out, "configuration check succeeds\n");
 		return 0;
 	}
-	struct cfg_buf res;
-	cfg_buf_init(&res);
-	int rc = cfg_daemon_commit(c->d, cand, cfg_session_user(s), cfg_session_client(s), comment, &res);
-	cfg_buf_add(c->out, res.p ? res.p : "", res.len);
-	cfg_buf_free(&res);
-	if (rc < 0)
-		return -1;
-	if (confirmed) {
-		cfg_daemon_confirm_arm(c->d, minutes);
-		cfg_buf_printf(c->out,
-		               "commit confirmed will be automatically rolled back in %u minutes unless confirmed\n",
-		               minutes);
-	} else {
-		cfg_daemon_confirm_arm(c->d, 0);
+	/* the apply runs as a job off the loop; the session waits for it */
+	struct commit_cont *k = calloc(1, sizeof *k);
+	if (!k)
+		return cfg_err_set("out of memory");
+	*k = (struct commit_cont){.confirmed = confirmed, .and_quit = and_quit, .minutes = minutes};
+	int rc = cfg_session_wait(s, c->out);
+	if (cfg_daemon_commit_start(c->d, s, cand, NULL, cfg_session_user(s), cfg_session_client(s),
+	                            comment, commit_done, k) < 0) {
+		free(k);
+		struct cfg_buf out;
+		cfg_buf_init(&out);
+		cfg_buf_printf(&out, "error: commit failed: (%s)\n", cfg_err_msg());
+		cfg_session_resume(s, -1, &out);
+		cfg_buf_free(&out);
 	}
-	cfg_buf_puts(c->out, "commit complete\n");
-	if (cfg_session_cand_mode(s) == CFG_CAND_PRIVATE) {
-		/* the private copy continues from the new active configuration */
-		cfg_session_private_rebase(s);
-	}
-	if (and_quit) {
-		cfg_session_leave_config(s);
-		cfg_buf_puts(c->out, "Exiting configuration mode\n");
-	}
-	return 0;
+	return rc;
 }
 
 static int h_rollback(struct cfg_cmd *c)

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -23,6 +25,8 @@
 #include "cfg_render.h"
 #include "cfg_session.h"
 #include "nfx_loop.h"
+#include "cfg_subsys.h"
+#include "cfg_diff.h"
 
 #define KV_CONFIRM "commit-confirmed-deadline"
 #define TXQ_MAX (256u << 20) /* a client that stops reading is dropped */
@@ -49,7 +53,16 @@ struct cfg_daemon {
 	struct cfg_tree *active;                     /* owned */
 	struct cfg_tree *cand;                       /* owned, NULL until first use */
 	struct cfg_hooks hooks;
-	bool has_hooks, commit_check;
+	bool has_hooks, hooks_row, commit_check;
+	struct cfg_subsys_reg *reg;                  /* owned: the subsystem rows */
+	struct cfg_commit_text *text;                /* owned: the active text, by chunks */
+	bool cand_clean;      /* the shared candidate has no changes of its own */
+	/* commit jobs: one runs (its apply on a worker thread), the others wait */
+	struct job *job, *queue, *queue_tail;
+	int job_efd;          /* eventfd: the worker is done; -1 outside the loop */
+	bool job_watched;
+	cfg_daemon_tick_fn user_tick;
+	void *user_tick_ctx;
 	struct handler_ent *h;
 	size_t nh;
 	struct conn **conns;
@@ -62,9 +75,24 @@ struct cfg_daemon {
 	bool listening, pidfile_written;
 	uid_t owner;
 	struct nfx_loop *loop;                       /* owned: fds, timers, signals */
-	unsigned tick_timer;                         /* cfg_daemon_set_tick's timer id */
+	unsigned tick_timer;                         /* the periodic tick's timer id */
+	unsigned tick_ms;                            /* its period, 0 = none */
 	time_t started;
 };
+
+static void daemon_tick(void *ctx);
+static void logmsg(const struct cfg_daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The daemon's periodic tick (MS 0: none): daemon_tick runs the daemon's own
+ * tick function and the rows' ticks. */
+static void tick_arm(struct cfg_daemon *d, unsigned ms)
+{
+	nfx_loop_timer_cancel(d->loop, d->tick_timer);
+	d->tick_timer = 0;
+	d->tick_ms = ms;
+	if (ms && !(d->tick_timer = nfx_loop_timer_add(d->loop, ms, true, daemon_tick, d)))
+		logmsg(d, "cannot set the tick: %s", cfg_err_msg());
+}
 
 static void logmsg(const struct cfg_daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void logmsg(const struct cfg_daemon *d, const char *fmt, ...)
@@ -90,10 +118,9 @@ void cfg_daemon_unwatch(struct cfg_daemon *d, int fd) { nfx_loop_unwatch(d->loop
 
 void cfg_daemon_set_tick(struct cfg_daemon *d, unsigned ms, cfg_daemon_tick_fn fn, void *ctx)
 {
-	nfx_loop_timer_cancel(d->loop, d->tick_timer);
-	d->tick_timer = 0;
-	if (ms && fn && !(d->tick_timer = nfx_loop_timer_add(d->loop, ms, true, fn, ctx)))
-		logmsg(d, "cannot set the tick: %s", cfg_err_msg());
+	d->user_tick = fn;
+	d->user_tick_ctx = ctx;
+	tick_arm(d, fn ? ms : 0);
 }
 
 unsigned cfg_daemon_timer_add(struct cfg_daemon *d, unsigned ms, bool periodic,
@@ -205,8 +232,14 @@ struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o)
 	}
 	d->started = time(NULL);
 	d->lfd = -1;
+	d->job_efd = -1;
 	d->loop = nfx_loop_new();
-	if (!d->loop) {
+	d->reg = cfg_subsys_reg_new();
+	d->text = cfg_commit_text_new();
+	if (!d->loop || !d->reg || !d->text) {
+		nfx_loop_free(d->loop);
+		cfg_subsys_reg_free(d->reg);
+		cfg_commit_text_free(d->text);
 		free(d);
 		return NULL;
 	}
@@ -266,6 +299,8 @@ fail:
 	return NULL;
 }
 
+static void jobs_drain(struct cfg_daemon *d);
+
 static void conn_free(struct conn *c)
 {
 	if (!c)
@@ -295,6 +330,11 @@ void cfg_daemon_free(struct cfg_daemon *d)
 	for (size_t i = 0; i < d->nh; i++)
 		free(d->h[i].name);
 	free(d->h);
+	jobs_drain(d);
+	if (d->job_efd >= 0)
+		close(d->job_efd);
+	cfg_subsys_reg_free(d->reg);
+	cfg_commit_text_free(d->text);
 	cfg_tree_free(d->cand);
 	cfg_tree_free(d->active);
 	cfg_store_close(d->store);
@@ -354,6 +394,17 @@ void cfg_daemon_set_hooks(struct cfg_daemon *d, const struct cfg_hooks *h)
 		memset(&d->hooks, 0, sizeof d->hooks);
 		d->has_hooks = false;
 	}
+	/* one row owning the whole tree, wrapping the hooks (which it reads
+	   at each call, so a later set_hooks takes effect) */
+	if (h && !d->hooks_row && cfg_commit_add_hooks(d->reg, &d->hooks) == 0)
+		d->hooks_row = true;
+}
+
+struct cfg_subsys_reg *cfg_daemon_subsys(struct cfg_daemon *d) { return d->reg; }
+
+int cfg_daemon_add_subsys(struct cfg_daemon *d, const struct cfg_subsys *row)
+{
+	return cfg_subsys_add(d->reg, row);
 }
 
 const char *cfg_daemon_name(const struct cfg_daemon *d) { return d->name; }
@@ -394,6 +445,7 @@ struct cfg_tree *cfg_daemon_candidate(struct cfg_daemon *d)
 		d->cand = cfg_tree_dup(d->active);
 		if (!d->cand)
 			abort();
+		d->cand_clean = true;
 	}
 	return d->cand;
 }
@@ -402,63 +454,473 @@ void cfg_daemon_set_candidate(struct cfg_daemon *d, struct cfg_tree *t)
 {
 	if (t == d->cand && t)
 		return;
-	cfg_tree_free(d->cand);
+	cfg_daemon_release_tree(d, d->cand);
 	d->cand = t;
+	d->cand_clean = false;
 	if (!d->cand)
 		(void)cfg_daemon_candidate(d);
 }
 
-/* Make CAND (a copy of it) the active tree; the shared candidate follows
- * when it had no changes of its own. */
-static void install_active(struct cfg_daemon *d, const struct cfg_tree *cand)
+void cfg_daemon_candidate_dirty(struct cfg_daemon *d) { d->cand_clean = false; }
+
+bool cfg_daemon_candidate_clean(const struct cfg_daemon *d) { return !d->cand || d->cand_clean; }
+
+/* ------------------------------------------------------------ commit jobs
+ *
+ * A commit is a job: validation and the diff (cfg_commit_prepare) run on
+ * the loop thread when the job's turn comes; the apply through the rows
+ * runs on a worker thread; its end is posted on an eventfd the loop
+ * watches; the store write and installing the new active tree run on the
+ * loop again. One job at a time; the others wait in a queue. Without a
+ * running loop (unit tests, tools) a job runs to its end at once. */
+
+enum job_kind { JOB_COMMIT, JOB_CONVERGE };
+enum job_phase { PH_APPLY, PH_UNDO, PH_CONVERGE };
+
+struct job {
+	enum job_kind kind;
+	enum job_phase phase;
+	struct cfg_session *s;           /* borrowed: the waiting session, NULL if none/gone */
+	const struct cfg_tree *cand;     /* what is committed */
+	struct cfg_tree *owned;          /* owned: CAND when the job holds it */
+	char *user, *client, *comment;   /* owned */
+	cfg_daemon_commit_fn done;
+	void *done_ctx;
+	struct cfg_commit_plan *plan;    /* owned */
+	struct cfg_findings fs;
+	struct cfg_buf out;              /* the rows' progress text */
+	int rc;                          /* of the worker's phase */
+	pthread_t th;
+	bool has_thread;
+	struct cfg_daemon *d;
+	struct job *next;
+};
+
+static void job_free(struct job *j)
 {
-	bool cand_clean = !d->cand || cfg_tree_equal(cfg_tree_root(d->cand), cfg_tree_root(d->active));
-	struct cfg_tree *n = cfg_tree_dup(cand);
-	if (!n)
-		abort();
-	cfg_tree_free(d->active);
-	d->active = n;
-	if (d->cand && d->cand != cand && cand_clean) {
-		cfg_tree_free(d->cand);
+	if (!j)
+		return;
+	cfg_commit_plan_free(j->plan);
+	cfg_tree_free(j->owned);
+	free(j->user);
+	free(j->client);
+	free(j->comment);
+	cfg_findings_free(&j->fs);
+	cfg_buf_free(&j->out);
+	free(j);
+}
+
+static bool job_reads(const struct job *j, const struct cfg_tree *t)
+{
+	return j && t && j->cand == t;
+}
+
+bool cfg_daemon_tree_busy(const struct cfg_daemon *d, const struct cfg_tree *t)
+{
+	if (!t)
+		return false;
+	if (job_reads(d->job, t))
+		return true;
+	for (const struct job *j = d->queue; j; j = j->next)
+		if (job_reads(j, t))
+			return true;
+	return false;
+}
+
+bool cfg_daemon_commit_busy(const struct cfg_daemon *d) { return d->job || d->queue; }
+
+/* A job other than EXCEPT that reads T and does not own it, or NULL. */
+static struct job *job_reading(struct cfg_daemon *d, const struct cfg_tree *t, const struct job *except)
+{
+	if (d->job && d->job != except && job_reads(d->job, t) && !d->job->owned)
+		return d->job;
+	for (struct job *j = d->queue; j; j = j->next)
+		if (j != except && job_reads(j, t) && !j->owned)
+			return j;
+	return NULL;
+}
+
+void cfg_daemon_release_tree(struct cfg_daemon *d, struct cfg_tree *t)
+{
+	if (!t)
+		return;
+	struct job *j = job_reading(d, t, NULL);
+	if (j)
+		j->owned = t; /* freed with the job */
+	else
+		cfg_tree_free(t);
+}
+
+void cfg_daemon_session_gone(struct cfg_daemon *d, struct cfg_session *s)
+{
+	if (d->job && d->job->s == s)
+		d->job->s = NULL;
+	for (struct job *j = d->queue; j; j = j->next)
+		if (j->s == s)
+			j->s = NULL;
+	if (d->lock == s)
+		d->lock = NULL;
+}
+
+/* Make CAND the active tree by patching the active one with FULL (the full
+ * diff active -> CAND, taken and freed; NULL: computed here), not copying
+ * the whole tree; the shared candidate follows when it had no changes of
+ * its own. */
+static void install_active(struct cfg_daemon *d, const struct cfg_tree *cand, struct cfg_diff *full)
+{
+	bool cand_clean = !d->cand || d->cand == cand || d->cand_clean ||
+	                  cfg_tree_equal(cfg_tree_root(d->cand), cfg_tree_root(d->active));
+	if (!full)
+		full = cfg_diff_new(d->active, cand, CFG_DIFF_FULL);
+	if (!full || cfg_diff_patch(d->active, full) < 0) {
+		logmsg(d, "installing the active configuration by patch failed (%s); copying it",
+		       cfg_err_msg());
+		struct cfg_tree *n = cfg_tree_dup(cand);
+		if (!n)
+			abort();
+		cfg_tree_free(d->active);
+		d->active = n;
+	}
+	cfg_diff_free(full);
+	if (d->cand == cand) {
+		d->cand_clean = true;
+	} else if (d->cand && cand_clean) {
+		cfg_daemon_release_tree(d, d->cand);
 		d->cand = NULL;
 	}
+}
+
+/* The result lines of a commit as `commit` prints them before its own. */
+static void job_render(struct cfg_daemon *d, struct job *j, int rc, struct cfg_buf *res)
+{
+	if (rc == 0) {
+		if (j->fs.n)
+			cfg_findings_render(res, &j->fs); /* warnings only */
+		if (d->commit_check)
+			cfg_buf_puts(res, "configuration check succeeds\n");
+		if (j->out.len)
+			cfg_buf_add(res, j->out.p, j->out.len);
+		return;
+	}
+	if (j->out.len)
+		cfg_buf_add(res, j->out.p, j->out.len);
+	if (j->fs.n)
+		cfg_findings_render(res, &j->fs);
+	if (!cfg_findings_errors(&j->fs)) {
+		const char *m = cfg_err_msg();
+		cfg_buf_printf(res, "error: commit failed: (%s)\n", *m ? m : "unknown error");
+	}
+}
+
+static void jobs_kick(struct cfg_daemon *d);
+
+/* The job is over: tell whoever waits, then the next one. */
+static void job_finish(struct cfg_daemon *d, struct job *j, int rc)
+{
+	if (d->job == j)
+		d->job = NULL;
+	if (j->kind == JOB_CONVERGE) {
+		struct cfg_buf b;
+		cfg_buf_init(&b);
+		cfg_findings_render(&b, &j->fs);
+		if (rc < 0)
+			logmsg(d, "start: applying the active configuration failed:\n%s%s",
+			       j->out.p ? j->out.p : "", b.p ? b.p : "");
+		else if (j->out.len)
+			logmsg(d, "start:\n%s", j->out.p);
+		cfg_buf_free(&b);
+	} else {
+		struct cfg_buf res;
+		cfg_buf_init(&res);
+		job_render(d, j, rc, &res);
+		/* free the plan (it borrows the trees) before anyone changes them */
+		cfg_commit_plan_free(j->plan);
+		j->plan = NULL;
+		if (j->done)
+			j->done(j->done_ctx, d, j->s, rc, &res);
+		cfg_buf_free(&res);
+	}
+	if (j->owned) {
+		/* another job may commit the same tree */
+		struct job *o = job_reading(d, j->owned, j);
+		if (o) {
+			o->owned = j->owned;
+			j->owned = NULL;
+		}
+	}
+	job_free(j);
+}
+
+static void *job_thread(void *arg)
+{
+	struct job *j = arg;
+	cfg_err_clear();
+	switch (j->phase) {
+	case PH_APPLY:
+		j->rc = cfg_commit_apply(j->plan, &j->out, &j->fs);
+		break;
+	case PH_UNDO:
+		j->rc = cfg_commit_undo(j->plan, &j->out, &j->fs);
+		break;
+	case PH_CONVERGE:
+		j->rc = cfg_subsys_converge(j->d->reg, j->d->active, &j->out, &j->fs);
+		break;
+	}
+	if (j->rc < 0 && *cfg_err_msg()) {
+		/* cfg_err is per thread: keep the reason for the loop's messages */
+		if (!cfg_findings_errors(&j->fs) && j->phase != PH_CONVERGE)
+			cfg_findings_add_line(&j->fs, "%s", cfg_err_msg());
+	}
+	if (j->d->job_efd >= 0) {
+		uint64_t one = 1;
+		ssize_t w;
+		do
+			w = write(j->d->job_efd, &one, sizeof one);
+		while (w < 0 && errno == EINTR);
+	}
+	return NULL;
+}
+
+/* Run J's current phase: on a worker when the loop runs, else here. */
+static void job_run_phase(struct cfg_daemon *d, struct job *j, enum job_phase ph);
+
+static void job_after_phase(struct cfg_daemon *d, struct job *j)
+{
+	if (j->phase == PH_CONVERGE) {
+		job_finish(d, j, j->rc);
+		return;
+	}
+	if (j->phase == PH_UNDO) {
+		job_finish(d, j, -1);
+		return;
+	}
+	if (j->rc < 0) {
+		cfg_err_set("commit failed");
+		job_finish(d, j, -1);
+		return;
+	}
+	/* the revision is stored on the loop thread; its text re-renders only
+	   the chunks the full diff (also what patches the active tree) touches */
+	struct cfg_diff *full = cfg_diff_new(d->active, j->cand, CFG_DIFF_FULL);
+	const char *text = NULL;
+	size_t len = 0;
+	if (full && cfg_commit_text_build(d->text, j->cand, full, &text, &len) < 0)
+		text = NULL;
+	int rc = cfg_commit_store(j->plan, d->store, text, len, j->user, j->client, j->comment, NULL,
+	                          0, &j->fs);
+	cfg_commit_text_accept(d->text, rc == 0 && text);
+	if (rc < 0) {
+		cfg_diff_free(full);
+		if (cfg_commit_plan_applies(j->plan)) {
+			job_run_phase(d, j, PH_UNDO);
+			return;
+		}
+		job_finish(d, j, -1);
+		return;
+	}
+	/* the plan borrows the active tree: gone before the patch */
+	cfg_commit_plan_free(j->plan);
+	j->plan = NULL;
+	install_active(d, j->cand, full);
+	/* ==== commit event (cfg_notify.h): the one place a completed commit is
+	   published to subscribers ==== */
+	cfg_notify_publish(d, cfg_notify_commit_event(cfg_daemon_active_seq(d), j->user, j->client,
+	                                              j->comment, time(NULL)));
+	job_finish(d, j, 0);
+}
+
+static void job_run_phase(struct cfg_daemon *d, struct job *j, enum job_phase ph)
+{
+	j->phase = ph;
+	if (d->job_efd >= 0 && d->job_watched) {
+		if (pthread_create(&j->th, NULL, job_thread, j) == 0) {
+			j->has_thread = true;
+			return;
+		}
+		logmsg(d, "cannot start a commit thread: %s; applying on the loop", strerror(errno));
+	}
+	int efd = d->job_efd;
+	d->job_efd = -1; /* no wake-up for an inline run */
+	job_thread(j);
+	d->job_efd = efd;
+	job_after_phase(d, j);
+}
+
+/* Start the next job when none runs. */
+static void jobs_kick(struct cfg_daemon *d)
+{
+	while (!d->job && d->queue) {
+		struct job *j = d->queue;
+		d->queue = j->next;
+		if (!d->queue)
+			d->queue_tail = NULL;
+		j->next = NULL;
+		d->job = j;
+		if (j->kind == JOB_CONVERGE) {
+			job_run_phase(d, j, PH_CONVERGE);
+			continue;
+		}
+		cfg_err_clear();
+		j->plan = cfg_commit_prepare(d->active, j->cand, d->reg, &j->fs);
+		if (!j->plan) {
+			job_finish(d, j, -1);
+			continue;
+		}
+		if (!cfg_commit_plan_applies(j->plan)) {
+			/* nothing to apply: no thread needed */
+			j->phase = PH_APPLY;
+			j->rc = 0;
+			job_after_phase(d, j);
+			continue;
+		}
+		job_run_phase(d, j, PH_APPLY);
+	}
+}
+
+/* The worker posted: join it and continue the job on the loop. */
+static void job_io(void *ctx, int fd, short revents)
+{
+	struct cfg_daemon *d = ctx;
+	(void)revents;
+	uint64_t v;
+	while (read(fd, &v, sizeof v) == (ssize_t)sizeof v)
+		;
+	struct job *j = d->job;
+	if (!j || !j->has_thread)
+		return;
+	pthread_join(j->th, NULL);
+	j->has_thread = false;
+	job_after_phase(d, j);
+	jobs_kick(d);
+}
+
+static void job_enqueue(struct cfg_daemon *d, struct job *j)
+{
+	j->d = d;
+	if (d->queue_tail)
+		d->queue_tail->next = j;
+	else
+		d->queue = j;
+	d->queue_tail = j;
+	jobs_kick(d);
+}
+
+int cfg_daemon_commit_start(struct cfg_daemon *d, struct cfg_session *s, const struct cfg_tree *cand,
+                            struct cfg_tree *owned, const char *user, const char *client,
+                            const char *comment, cfg_daemon_commit_fn done, void *ctx)
+{
+	if (!cand && !owned) {
+		cfg_tree_free(owned);
+		return cfg_err_set("commit: no candidate");
+	}
+	struct job *j = calloc(1, sizeof *j);
+	if (!j) {
+		cfg_tree_free(owned);
+		return cfg_err_set("out of memory");
+	}
+	j->kind = JOB_COMMIT;
+	j->s = s;
+	j->cand = owned ? owned : cand;
+	j->owned = owned;
+	j->user = xstrdup(user);
+	j->client = xstrdup(client);
+	j->comment = comment ? xstrdup(comment) : NULL;
+	j->done = done;
+	j->done_ctx = ctx;
+	cfg_buf_init(&j->out);
+	job_enqueue(d, j);
+	return 0;
+}
+
+/* Wait for the running job's worker and finish everything queued (exit). */
+static void jobs_drain(struct cfg_daemon *d)
+{
+	if (d->job && d->job->has_thread) {
+		pthread_join(d->job->th, NULL);
+		d->job->has_thread = false;
+		int efd = d->job_efd;
+		d->job_efd = -1; /* what follows runs inline */
+		job_after_phase(d, d->job);
+		d->job_efd = efd;
+	}
+	d->job_watched = false;
+	jobs_kick(d); /* inline now */
+}
+
+/* From the loop once per tick: the daemon's tick, then the rows' ticks;
+ * neither while a worker applies (it may change what a tick reads). */
+static void daemon_tick(void *ctx)
+{
+	struct cfg_daemon *d = ctx;
+	if (d->job && d->job->has_thread)
+		return;
+	if (d->user_tick)
+		d->user_tick(d->user_tick_ctx);
+	cfg_subsys_tick(d->reg);
+}
+
+/* Start the jobs machinery and converge to the active configuration as the
+ * first job (the socket answers meanwhile; commits wait for it). */
+static void jobs_start(struct cfg_daemon *d)
+{
+	if (d->job_efd < 0)
+		d->job_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (d->job_efd >= 0 && cfg_daemon_watch(d, d->job_efd, POLLIN, job_io, d) == 0)
+		d->job_watched = true;
+	else
+		logmsg(d, "eventfd: %s; commits apply on the loop", strerror(errno));
+	bool rows_tick = false;
+	for (size_t i = 0; i < cfg_subsys_count(d->reg); i++)
+		rows_tick |= cfg_subsys_at(d->reg, i)->tick != NULL;
+	if (rows_tick && !d->tick_ms)
+		tick_arm(d, 1000);
+	bool any = false;
+	for (size_t i = 0; i < cfg_subsys_count(d->reg); i++) {
+		const struct cfg_subsys *row = cfg_subsys_at(d->reg, i);
+		any |= row->converge || row->apply;
+	}
+	if (!any)
+		return;
+	struct job *j = calloc(1, sizeof *j);
+	if (!j)
+		abort();
+	j->kind = JOB_CONVERGE;
+	cfg_buf_init(&j->out);
+	job_enqueue(d, j);
+}
+
+/* The synchronous commit (no waiting session): its result lines. */
+struct sync_res {
+	struct cfg_buf *out;
+	int rc;
+	bool done;
+};
+
+static void sync_done(void *ctx, struct cfg_daemon *d, struct cfg_session *s, int rc,
+                      struct cfg_buf *res)
+{
+	(void)d;
+	(void)s;
+	struct sync_res *r = ctx;
+	if (res->len)
+		cfg_buf_add(r->out, res->p, res->len);
+	r->rc = rc;
+	r->done = true;
 }
 
 int cfg_daemon_commit(struct cfg_daemon *d, const struct cfg_tree *cand, const char *user,
                       const char *client, const char *comment, struct cfg_buf *out)
 {
-	struct cfg_findings fs = {0};
-	struct cfg_buf aout;
-	cfg_buf_init(&aout);
-	cfg_err_clear();
-	int rc = cfg_commit(d->store, d->active, cand, cfg_daemon_hooks(d), user, client, comment,
-	                    &aout, &fs);
-	if (rc == 0) {
-		if (fs.n)
-			cfg_findings_render(out, &fs); /* warnings only */
-		if (d->commit_check)
-			cfg_buf_puts(out, "configuration check succeeds\n");
-		if (aout.len)
-			cfg_buf_add(out, aout.p, aout.len);
-		install_active(d, cand);
-		/* ==== commit event (cfg_notify.h, branch `reply`): the one place a
-		   completed commit is published to subscribers; move it with the
-		   end of the commit pipeline. ==== */
-		cfg_notify_publish(d, cfg_notify_commit_event(cfg_daemon_active_seq(d), user, client,
-		                                              comment, time(NULL)));
-	} else {
-		if (aout.len)
-			cfg_buf_add(out, aout.p, aout.len);
-		if (cfg_findings_errors(&fs) || fs.n)
-			cfg_findings_render(out, &fs);
-		if (!cfg_findings_errors(&fs)) {
-			const char *m = cfg_err_msg();
-			cfg_buf_printf(out, "error: commit failed: (%s)\n", *m ? m : "unknown error");
-		}
-	}
-	cfg_findings_free(&fs);
-	cfg_buf_free(&aout);
-	return rc;
+	if (d->job || d->queue)
+		return cfg_err_set("a commit is in progress");
+	struct sync_res r = {.out = out, .rc = -1};
+	bool watched = d->job_watched;
+	d->job_watched = false; /* run inline */
+	int rc = cfg_daemon_commit_start(d, NULL, cand, NULL, user, client, comment, sync_done, &r);
+	d->job_watched = watched;
+	if (rc < 0)
+		return -1;
+	return r.done ? r.rc : -1;
 }
 
 static void confirm_expired(struct cfg_daemon *d);
@@ -518,7 +980,19 @@ long cfg_daemon_confirm_left(const struct cfg_daemon *d)
 	return left < 0 ? 0 : left;
 }
 
-/* The commit confirmed deadline passed: revision 1 becomes active again. */
+static void confirm_done(void *ctx, struct cfg_daemon *d, struct cfg_session *s, int rc,
+                         struct cfg_buf *res)
+{
+	(void)ctx;
+	(void)s;
+	if (rc < 0)
+		logmsg(d, "commit confirmed: automatic rollback failed:\n%s", res->p ? res->p : "");
+	else
+		logmsg(d, "commit confirmed: not confirmed, rolled back to the previous configuration");
+}
+
+/* The commit confirmed deadline passed: revision 1 becomes active again,
+ * through the same job path as any commit. */
 static void confirm_expired(struct cfg_daemon *d)
 {
 	cfg_daemon_confirm_arm(d, 0);
@@ -527,14 +1001,9 @@ static void confirm_expired(struct cfg_daemon *d)
 		logmsg(d, "commit confirmed: cannot roll back: %s", cfg_err_msg());
 		return;
 	}
-	struct cfg_buf out;
-	cfg_buf_init(&out);
-	if (cfg_daemon_commit(d, t, "root", "other", "automatic rollback", &out) < 0)
-		logmsg(d, "commit confirmed: automatic rollback failed:\n%s", out.p ? out.p : "");
-	else
-		logmsg(d, "commit confirmed: not confirmed, rolled back to the previous configuration");
-	cfg_buf_free(&out);
-	cfg_tree_free(t);
+	if (cfg_daemon_commit_start(d, NULL, NULL, t, "root", "other", "automatic rollback",
+	                            confirm_done, NULL) < 0)
+		logmsg(d, "commit confirmed: cannot roll back: %s", cfg_err_msg());
 }
 
 /* ------------------------------------------------------------ event loop */
@@ -797,26 +1266,8 @@ int cfg_daemon_run(struct cfg_daemon *d)
 	if (listen_socket(d) < 0)
 		return -1;
 
-	/* Converge the world to the active configuration (idempotent apply). */
-	if (d->has_hooks && d->hooks.apply) {
-		struct cfg_tree *empty = cfg_tree_new(d->schema);
-		struct cfg_tree *eff = cfg_commit_effective(d->active);
-		struct cfg_findings fs = {0};
-		struct cfg_buf out;
-		cfg_buf_init(&out);
-		if (empty && eff && d->hooks.apply(d->hooks.ctx, empty, eff, &out, &fs) < 0) {
-			cfg_buf_reset(&out);
-			cfg_findings_render(&out, &fs);
-			logmsg(d, "start: applying the active configuration failed:\n%s",
-			       out.p ? out.p : "");
-		} else if (out.len) {
-			logmsg(d, "start:\n%s", out.p);
-		}
-		cfg_findings_free(&fs);
-		cfg_buf_free(&out);
-		cfg_tree_free(empty);
-		cfg_tree_free(eff);
-	}
+	/* Converge the world to the active configuration: the first job. */
+	jobs_start(d);
 	logmsg(d, "listening on %s", d->sock_path);
 
 	if (nfx_loop_watch(d->loop, d->lfd, POLLIN, on_listen, d) < 0)
@@ -829,6 +1280,7 @@ int cfg_daemon_run(struct cfg_daemon *d)
 		}
 	nfx_loop_set_hooks(d->loop, NULL, NULL, NULL);
 	nfx_loop_unwatch(d->loop, d->lfd);
+	jobs_drain(d);
 	logmsg(d, "exiting");
 	for (size_t i = 0; i < d->nconn; i++) {
 		nfx_loop_unwatch(d->loop, cfg_session_fd(d->conns[i]->s));

@@ -12,6 +12,14 @@
  * pid file removed) and timers: the tick, the commit-confirmed deadline,
  * and those of cfg_daemon_timer_add().
  *
+ * Commits are jobs, one at a time (the others queue): validation and the
+ * diff run on the loop; the apply through the subsystem rows (and its undo)
+ * runs on a worker thread while the loop keeps serving every session, the
+ * timers and the daemon's fds; its end comes back through an eventfd
+ * (cfg_daemon_watch), and the store write and the new active tree are done
+ * on the loop. Converging at start and the commit confirmed rollback are
+ * jobs too. The daemon's tick does not run while a worker applies.
+ *
  * Commands are dispatched by the `handler` names of the command XML through
  * a registry: cfg_cmd.c registers the generic ones, the daemons add theirs
  * with cfg_daemon_register(). A command whose handler is not registered
@@ -91,7 +99,16 @@ int cfg_daemon_register_ctx(struct cfg_daemon *d, const char *name, cfg_handler_
 int cfg_daemon_register(struct cfg_daemon *d, const char *name, cfg_handler_fn fn);
 /* The function registered for NAME (and its context in *CTX, if CTX), or NULL. */
 cfg_handler_fn cfg_daemon_handler(const struct cfg_daemon *d, const char *name, void **ctx);
-/* The daemon's commit hooks (copied). */
+/* The daemon's subsystem rows (cfg_subsys.h): add a row with
+ * cfg_daemon_add_subsys() (or cfg_subsys_add() on the registry) before
+ * cfg_daemon_run(). Commits apply through the rows the diff touches; at
+ * start every row converges to the active configuration. */
+struct cfg_subsys;
+struct cfg_subsys_reg;
+struct cfg_subsys_reg *cfg_daemon_subsys(struct cfg_daemon *d);
+int cfg_daemon_add_subsys(struct cfg_daemon *d, const struct cfg_subsys *row);
+/* Compatibility: the daemon's commit hooks (copied), registered as one row
+ * "hooks" owning the whole tree (cfg_commit_add_hooks). */
 void cfg_daemon_set_hooks(struct cfg_daemon *d, const struct cfg_hooks *h);
 
 /* Listen, write the pid file, converge (apply hook with the active tree),
@@ -159,12 +176,39 @@ void cfg_daemon_set_lock_owner(struct cfg_daemon *d, struct cfg_session *s);
 /* Sessions, for `status` and lock messages: the I-th, NULL past the end. */
 struct cfg_session *cfg_daemon_session_at(const struct cfg_daemon *d, size_t i);
 
-/* Commit CAND as the new active configuration (validate, apply, store).
- * On success the daemon's active tree becomes a copy of CAND, the shared
- * candidate follows when it had no changes of its own, and the result
- * lines go to OUT. Returns 0, or -1 with the findings/error text in OUT. */
+/* Commit CAND as a job (see above). DONE(CTX, d, S, rc, RES) runs on the
+ * loop thread when the job ends (S is NULL when the session went away
+ * meanwhile): RC 0 or -1, RES the result lines (warnings, "configuration
+ * check succeeds" for JCP, the rows' progress text, or the errors), which
+ * the callback prints before its own. CAND is borrowed and must not change
+ * until DONE (sessions refuse edits of a tree a job reads, see
+ * cfg_daemon_tree_busy; a tree released meanwhile is kept by the job); or
+ * OWNED (a tree the job takes and frees). Without a running event loop the
+ * job runs to its end before this returns. 0, or -1 (cfg_err set; DONE is
+ * not called). On success the active tree becomes equal to CAND, and the
+ * shared candidate follows when it had no changes of its own. */
+typedef void (*cfg_daemon_commit_fn)(void *ctx, struct cfg_daemon *d, struct cfg_session *s,
+                                     int rc, struct cfg_buf *res);
+int cfg_daemon_commit_start(struct cfg_daemon *d, struct cfg_session *s, const struct cfg_tree *cand,
+                            struct cfg_tree *owned, const char *user, const char *client,
+                            const char *comment, cfg_daemon_commit_fn done, void *ctx);
+/* The same, synchronously on the calling thread (tools and tests; -1 when
+ * a job runs). Result lines go to OUT. */
 int cfg_daemon_commit(struct cfg_daemon *d, const struct cfg_tree *cand, const char *user,
                       const char *client, const char *comment, struct cfg_buf *out);
+/* A commit job runs or waits. */
+bool cfg_daemon_commit_busy(const struct cfg_daemon *d);
+/* A commit job reads T (the candidate it commits). */
+bool cfg_daemon_tree_busy(const struct cfg_daemon *d, const struct cfg_tree *t);
+/* Free T (a candidate), or hand it to the job that still reads it. */
+void cfg_daemon_release_tree(struct cfg_daemon *d, struct cfg_tree *t);
+/* Session S is being freed: jobs stop waiting for it. */
+void cfg_daemon_session_gone(struct cfg_daemon *d, struct cfg_session *s);
+/* The shared candidate may have changes of its own (a session took it
+ * for a change); cfg_daemon_candidate_clean() is true when it certainly
+ * has none (it was copied from, or committed as, the active tree). */
+void cfg_daemon_candidate_dirty(struct cfg_daemon *d);
+bool cfg_daemon_candidate_clean(const struct cfg_daemon *d);
 /* Arm (MINUTES > 0) or cancel (0) the commit-confirmed rollback. */
 void cfg_daemon_confirm_arm(struct cfg_daemon *d, unsigned minutes);
 /* Seconds left before the automatic rollback, or -1 when none is pending. */

@@ -41,18 +41,23 @@ struct cfg_diff_ent {
 	enum cfg_diff_op op;
 	const struct cfg_node *old_node; /* in OLD (DEL, CHG), else NULL */
 	const struct cfg_node *new_node; /* in NEW (ADD, CHG), else NULL */
+	bool reorder;                    /* CHG of the order of the run of list entries /
+	                                    leaf-list items starting at OLD / NEW */
 };
 
 struct cfg_diff;
 
-/* The diff from OLD to NEW (either may be NULL: an empty configuration).
+/* The diff from OLD to NEW (either may be NULL: an empty configuration;
+ * the diff then owns an empty tree of the other's schema, which
+ * cfg_diff_old()/cfg_diff_new_tree() return). Both NULL is an error.
  * NULL only on allocation failure (cfg_err set). */
 struct cfg_diff *cfg_diff_new(const struct cfg_tree *old_tree, const struct cfg_tree *new_tree,
                               enum cfg_diff_view view);
 void cfg_diff_free(struct cfg_diff *d);
 
 /* The inverse diff (NEW to OLD): what undoing the change applies. The result
- * borrows the same trees; caller frees it. */
+ * borrows the same trees (also an empty tree D owns: free it before D);
+ * caller frees it. */
 struct cfg_diff *cfg_diff_inverse(const struct cfg_diff *d);
 
 const struct cfg_tree *cfg_diff_old(const struct cfg_diff *d);

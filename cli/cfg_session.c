@@ -66,6 +66,11 @@ struct cfg_session {
 	/* events ('W' frame, cfg_notify): NULL = none, "" = all, else the
 	   event names separated by single spaces. Owned. */
 	char *subs;
+	/* waiting for a daemon job (a commit): frames received meanwhile are
+	 * held (type, 4-byte length, payload) and run when it ends */
+	bool waiting;
+	struct cfg_buf held;
+	size_t held_off;
 };
 
 static unsigned next_id;
@@ -203,11 +208,13 @@ void cfg_session_free(struct cfg_session *s)
 			ops->end(ctx);
 	}
 	drop_ask(s);
+	cfg_daemon_session_gone(s->d, s); /* a job no longer waits for us */
 	if (s->config)
 		cfg_session_leave_config(s);
 	if (cfg_daemon_lock_owner(s->d) == s)
 		cfg_daemon_set_lock_owner(s->d, NULL);
-	cfg_tree_free(s->priv);
+	cfg_daemon_release_tree(s->d, s->priv);
+	cfg_buf_free(&s->held);
 	clear_edit(s);
 	for (size_t i = 0; i < s->nhist; i++)
 		free(s->hist[i].line);
@@ -259,7 +266,7 @@ int cfg_session_enter_config(struct cfg_session *s, enum cfg_cand_mode mode)
 		struct cfg_tree *t = cfg_tree_dup(cfg_daemon_active(s->d));
 		if (!t)
 			return cfg_err_set("out of memory");
-		cfg_tree_free(s->priv);
+		cfg_daemon_release_tree(s->d, s->priv);
 		s->priv = t;
 		cfg_tree_free(s->priv_base_tree);
 		s->priv_base_tree = cfg_tree_dup(t);
@@ -280,7 +287,7 @@ void cfg_session_private_rebase(struct cfg_session *s)
 	struct cfg_tree *t = cfg_tree_dup(cfg_daemon_active(s->d));
 	if (!t)
 		abort();
-	cfg_tree_free(s->priv);
+	cfg_daemon_release_tree(s->d, s->priv);
 	s->priv = t;
 	cfg_tree_free(s->priv_base_tree);
 	s->priv_base_tree = cfg_tree_dup(t);
@@ -299,7 +306,7 @@ void cfg_session_leave_config(struct cfg_session *s)
 		cfg_daemon_set_candidate(s->d, NULL);
 		cfg_daemon_set_lock_owner(s->d, NULL);
 	}
-	cfg_tree_free(s->priv);
+	cfg_daemon_release_tree(s->d, s->priv);
 	s->priv = NULL;
 	cfg_tree_free(s->priv_base_tree);
 	s->priv_base_tree = NULL;
@@ -315,7 +322,8 @@ struct cfg_tree *cfg_session_cand(struct cfg_session *s)
 	return cfg_daemon_candidate(s->d);
 }
 
-struct cfg_tree *cfg_session_cand_rw(struct cfg_session *s, struct cfg_buf *out)
+/* The lock check of a change (and of a commit). */
+static bool lock_ok(struct cfg_session *s, struct cfg_buf *out)
 {
 	struct cfg_session *o = cfg_daemon_lock_owner(s->d);
 	if (s->cmode != CFG_CAND_PRIVATE && o && o != s) {
@@ -324,8 +332,31 @@ struct cfg_tree *cfg_session_cand_rw(struct cfg_session *s, struct cfg_buf *out)
 		cfg_buf_puts(out, "      exclusive ");
 		cfg_session_render_edit(o, out);
 		cfg_buf_putc(out, '\n');
+		return false;
+	}
+	return true;
+}
+
+struct cfg_tree *cfg_session_cand_rw(struct cfg_session *s, struct cfg_buf *out)
+{
+	if (!lock_ok(s, out))
+		return NULL;
+	struct cfg_tree *t = cfg_session_cand(s);
+	if (cfg_daemon_tree_busy(s->d, t)) {
+		/* a commit job reads this candidate: it may not change meanwhile */
+		cfg_buf_puts(out, "error: configuration database modification in progress: "
+		                  "a commit of this candidate is running; try again when it completes\n");
 		return NULL;
 	}
+	if (s->cmode != CFG_CAND_PRIVATE)
+		cfg_daemon_candidate_dirty(s->d);
+	return t;
+}
+
+struct cfg_tree *cfg_session_cand_commit(struct cfg_session *s, struct cfg_buf *out)
+{
+	if (!lock_ok(s, out))
+		return NULL;
 	return cfg_session_cand(s);
 }
 
@@ -333,7 +364,7 @@ void cfg_session_set_cand(struct cfg_session *s, struct cfg_tree *t)
 {
 	if (s->cmode == CFG_CAND_PRIVATE) {
 		if (t != s->priv) {
-			cfg_tree_free(s->priv);
+			cfg_daemon_release_tree(s->d, s->priv);
 			s->priv = t;
 		}
 	} else {
@@ -343,6 +374,8 @@ void cfg_session_set_cand(struct cfg_session *s, struct cfg_tree *t)
 
 bool cfg_session_cand_changed(struct cfg_session *s)
 {
+	if (s->cmode != CFG_CAND_PRIVATE && cfg_daemon_candidate_clean(s->d))
+		return false;
 	return !cfg_tree_equal(cfg_tree_root(cfg_session_cand(s)),
 	                       cfg_tree_root(cfg_daemon_active(s->d)));
 }
@@ -753,6 +786,40 @@ int cfg_session_ask(struct cfg_session *s, unsigned flags, const char *prompt, c
 	s->ask_free = ctx_free;
 	s->ask_flags = flags;
 	return CFG_CMD_PENDING;
+}
+
+int cfg_session_wait(struct cfg_session *s, struct cfg_buf *out)
+{
+	put_out(s, out);
+	s->waiting = true;
+	return CFG_CMD_PENDING;
+}
+
+bool cfg_session_waiting(const struct cfg_session *s) { return s->waiting; }
+
+void cfg_session_resume(struct cfg_session *s, int rc, struct cfg_buf *out)
+{
+	if (!s->waiting)
+		return;
+	s->waiting = false;
+	finish(s, out, rc < 0 ? -1 : 0);
+	/* what the client sent meanwhile */
+	while (!s->waiting && !s->over && s->held_off + 5 <= s->held.len) {
+		const unsigned char *h = (const unsigned char *)s->held.p + s->held_off;
+		size_t len = (size_t)h[1] << 24 | (size_t)h[2] << 16 | (size_t)h[3] << 8 | h[4];
+		char type = (char)h[0];
+		char *payload = malloc(len + 1);
+		if (!payload)
+			abort();
+		memcpy(payload, s->held.p + s->held_off + 5, len);
+		s->held_off += 5 + len;
+		cfg_session_frame(s, type, payload, len);
+		free(payload);
+	}
+	if (s->held_off >= s->held.len) {
+		cfg_buf_reset(&s->held);
+		s->held_off = 0;
+	}
 }
 
 static void answer(struct cfg_session *s, const char *payload, size_t len)
@@ -1173,6 +1240,16 @@ int cfg_session_frame(struct cfg_session *s, char type, const char *payload, siz
 	}
 	if (s->streaming)
 		return -1; /* only RAW and END while streaming */
+	if (s->waiting) {
+		/* the running command waits for a job: its turn comes after */
+		unsigned char h[5] = {(unsigned char)type, (unsigned char)(len >> 24),
+		                      (unsigned char)(len >> 16), (unsigned char)(len >> 8),
+		                      (unsigned char)len};
+		cfg_buf_add(&s->held, (const char *)h, 5);
+		if (len)
+			cfg_buf_add(&s->held, payload, len);
+		return 0;
+	}
 	char *line = NULL;
 	switch (type) {
 	case CFG_P_HELLO:

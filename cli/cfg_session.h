@@ -74,8 +74,13 @@ void cfg_session_leave_config(struct cfg_session *s);
 /* The candidate this session reads (shared or private). */
 struct cfg_tree *cfg_session_cand(struct cfg_session *s);
 /* The candidate for a change: NULL after printing the Junos lock message to
- * OUT when another session holds the exclusive lock. */
+ * OUT when another session holds the exclusive lock, or a message when a
+ * commit job reads this candidate (it may not change until the job ends). */
 struct cfg_tree *cfg_session_cand_rw(struct cfg_session *s, struct cfg_buf *out);
+/* The candidate to commit: NULL after the lock message like
+ * cfg_session_cand_rw(), but a candidate a commit job reads is fine (the
+ * commit waits its turn). */
+struct cfg_tree *cfg_session_cand_commit(struct cfg_session *s, struct cfg_buf *out);
 /* Replace the session's candidate by T (takes ownership). */
 void cfg_session_set_cand(struct cfg_session *s, struct cfg_tree *t);
 /* The candidate differs from the active configuration. */
@@ -128,6 +133,15 @@ int cfg_session_ask(struct cfg_session *s, unsigned flags, const char *prompt, c
  * -1 with cfg_err set (no name, a name with a newline, text too large). */
 int cfg_session_save(struct cfg_session *s, struct cfg_buf *out, const char *name,
                      const char *text, size_t len);
+
+/* ---- waiting for a daemon job (a commit applied off the event loop) ----
+ * The handler calls cfg_session_wait() (OUT, the output so far, is sent) and
+ * returns what it returns (CFG_CMD_PENDING); frames the client sends
+ * meanwhile are held. When the job ends, cfg_session_resume() sends OUT
+ * and the DONE with RC's status (0 / -1), then runs the held frames. */
+int cfg_session_wait(struct cfg_session *s, struct cfg_buf *out);
+void cfg_session_resume(struct cfg_session *s, int rc, struct cfg_buf *out);
+bool cfg_session_waiting(const struct cfg_session *s);
 
 /* ---- streams: a command that becomes a raw byte stream (a VNF console) ----
  *

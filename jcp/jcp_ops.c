@@ -73,9 +73,10 @@ const char *jcp_ops_port_ranges(void)
 
 long jcp_ops_vlan_id(const struct cfg_node *root, const char *member)
 {
-	const struct cfg_node *v = cfg_node_child(cfg_node_child(root, "vlans", NULL, 0), "vlan", member, 0);
+	const struct cfg_node *v = cfg_node_child(cfg_node_child(root, "vlans", NULL, CFG_AT_ACTIVE), "vlan",
+	                                          member, CFG_AT_ACTIVE);
 	if (v) {
-		const char *id = cfg_node_value(v, "vlan-id", 0);
+		const char *id = cfg_node_value(v, "vlan-id", CFG_AT_ACTIVE);
 		return id ? strtol(id, NULL, 10) : -1;
 	}
 	char *end;

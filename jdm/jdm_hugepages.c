@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cfg_diff.h"
 #include "cfg_err.h"
 #include "jdm_domain.h"
 
@@ -270,19 +271,6 @@ int jdm_huge_mount(const char *dir, unsigned page_kib)
 
 /* ---------------------------------------------------------- commit check */
 
-static struct cfg_node *child(const struct cfg_node *n, const char *name)
-{
-	for (struct cfg_node *c = n ? n->child : NULL; c; c = c->next)
-		if (!(c->flags & CFG_N_INACTIVE) && strcmp(c->schema->name, name) == 0)
-			return c;
-	return NULL;
-}
-
-static struct cfg_node *path2(const struct cfg_node *n, const char *a, const char *b)
-{
-	return child(child(n, a), b);
-}
-
 static unsigned size_kib(const char *mb, unsigned dflt)
 {
 	if (!mb)
@@ -300,10 +288,11 @@ unsigned long jdm_huge_pages_for(unsigned long long memory_kib, unsigned page_ki
 
 bool jdm_huge_configured(const struct cfg_tree *t, unsigned *page_kib, unsigned long *count)
 {
-	struct cfg_node *hp = child(path2(cfg_tree_root(t), "system", "memory"), "hugepages");
-	struct cfg_node *ps = child(hp, "page-size"), *pc = child(hp, "page-count");
-	*page_kib = size_kib(ps ? ps->value : NULL, JDM_HUGE_DEFAULT_PAGE_KIB);
-	*count = pc && pc->value ? strtoul(pc->value, NULL, 10) : 0;
+	struct cfg_node *hp = cfg_tree_at(t, NULL, "system memory hugepages", CFG_AT_ACTIVE);
+	const char *ps = cfg_node_value(hp, "page-size", CFG_AT_ACTIVE);
+	const char *pc = cfg_node_value(hp, "page-count", CFG_AT_ACTIVE);
+	*page_kib = size_kib(ps, JDM_HUGE_DEFAULT_PAGE_KIB);
+	*count = pc ? strtoul(pc, NULL, 10) : 0;
 	return pc != NULL;
 }
 
@@ -330,15 +319,13 @@ void jdm_huge_check(const struct cfg_tree *t, const struct jdm_huge_pool *pool_n
                     unsigned long pages_in_use_by_running_vnfs, const char *meminfo_path,
                     struct cfg_findings *fs)
 {
-	struct cfg_node *root = cfg_tree_root(t);
 	unsigned page_kib;
 	unsigned long count;
 	bool configured = jdm_huge_configured(t, &page_kib, &count);
-	/* without configuration the pool is what the host has now */
-	if (!configured && !child(path2(root, "system", "memory"), "hugepages") && pool_now &&
-	    pool_now->page_kib)
-		page_kib = pool_now->page_kib;
+	struct cfg_node *hp_sys = cfg_tree_at(t, NULL, "system memory hugepages", CFG_AT_ACTIVE);
 
+	/* the host's part: pages of the pool's size held by others (e.g.
+	   OVS-DPDK) stay taken; pages held by running VNFs come back */
 	unsigned long total_now = 0, free_now = 0;
 	if (pool_now && pool_now->page_kib == page_kib) {
 		total_now = pool_now->total;
@@ -347,40 +334,45 @@ void jdm_huge_check(const struct cfg_tree *t, const struct jdm_huge_pool *pool_n
 	unsigned long used_now = total_now - free_now;
 	unsigned long vnf_used = pages_in_use_by_running_vnfs < used_now ? pages_in_use_by_running_vnfs
 	                                                                 : used_now;
-	unsigned long others = used_now - vnf_used; /* e.g. OVS-DPDK: stays taken */
-	unsigned long pool = configured ? count : total_now;
+	unsigned long others = used_now - vnf_used;
+	/* the budget is the configured pool, nothing else */
+	unsigned long pool = configured ? count : 0;
 	unsigned long avail = pool > others ? pool - others : 0;
 
-	if (configured && count > total_now) {
+	if (pool_now && configured && count > total_now) {
 		long long mem = mem_available_kib(meminfo_path);
 		if (mem >= 0) {
 			unsigned long long can = total_now + (unsigned long long)mem / page_kib;
-			if (count > can) {
-				struct cfg_node *hp = child(path2(root, "system", "memory"), "hugepages");
-				cfg_findings_add(fs, hp, "'page-count'",
+			if (count > can)
+				cfg_findings_add(fs, hp_sys, "'page-count'",
 				                 "page-count %lu asks for more hugepages than the host has: "
 				                 "%lu pages of %u KiB (%llu KiB) but at most %llu can be "
 				                 "reserved (%lu reserved now + MemAvailable %lld KiB)",
 				                 count, count, page_kib,
 				                 (unsigned long long)count * page_kib, can, total_now, mem);
-			}
 		}
 	}
 
 	unsigned long left = avail;
-	for (struct cfg_node *vnf = child(child(root, "virtual-network-functions"), "vnf"); vnf;
-	     vnf = vnf->next) {
-		if (vnf->flags & CFG_N_INACTIVE || strcmp(vnf->schema->name, "vnf") != 0)
-			continue;
-		struct cfg_node *mem = child(vnf, "memory");
-		struct cfg_node *hp = path2(mem, "features", "hugepages");
+	struct cfg_node *vnfs = cfg_tree_at(t, NULL, "virtual-network-functions", CFG_AT_ACTIVE);
+	for (struct cfg_node *vnf = cfg_node_child(vnfs, "vnf", NULL, CFG_AT_ACTIVE); vnf;
+	     vnf = cfg_node_next_same(vnf, CFG_AT_ACTIVE)) {
+		struct cfg_node *mem = cfg_node_child(vnf, "memory", NULL, CFG_AT_ACTIVE);
+		struct cfg_node *hp = mem ? cfg_tree_at(t, mem, "features hugepages", CFG_AT_ACTIVE) : NULL;
 		if (!hp)
 			continue;
-		struct cfg_node *sz = child(mem, "size");
-		unsigned long long kib = sz && sz->value ? strtoull(sz->value, NULL, 10)
-		                                         : JDM_DOMAIN_DEFAULT_MEMORY_KIB;
-		struct cfg_node *ps = child(hp, "page-size");
-		unsigned vnf_page = size_kib(ps ? ps->value : NULL, page_kib);
+		const char *sz = cfg_node_value(mem, "size", CFG_AT_ACTIVE);
+		unsigned long long kib = sz ? strtoull(sz, NULL, 10) : JDM_DOMAIN_DEFAULT_MEMORY_KIB;
+		const char *ps = cfg_node_value(hp, "page-size", CFG_AT_ACTIVE);
+		unsigned vnf_page = size_kib(ps, page_kib);
+		if (!configured) {
+			cfg_findings_add(fs, vnf, "'memory features hugepages'",
+			                 "VNF %s needs %lu hugepages of %u KiB (%llu KiB) but no hugepage "
+			                 "pool is configured ('system memory hugepages page-count')",
+			                 vnf->value, jdm_huge_pages_for(kib, vnf_page), vnf_page,
+			                 (unsigned long long)jdm_huge_pages_for(kib, vnf_page) * vnf_page);
+			continue;
+		}
 		if (vnf_page != page_kib) {
 			cfg_findings_add(fs, vnf, "'memory features hugepages page-size'",
 			                 "VNF %s wants hugepages of %u KiB but the pool has pages of "
@@ -398,4 +390,93 @@ void jdm_huge_check(const struct cfg_tree *t, const struct jdm_huge_pool *pool_n
 		                 "are free in the pool", vnf->value, need, page_kib,
 		                 (unsigned long long)need * page_kib, left, pool);
 	}
+}
+
+/* ------------------------------------------------ the hugepages subsystem */
+
+const char *const jdm_huge_owns[] = {"system memory hugepages", NULL};
+const char *const jdm_huge_reads[] = {"virtual-network-functions", NULL};
+
+struct jdm_huge {
+	char *sysfs_root;
+	bool host;
+	jdm_huge_vnf_pages_fn vnf_pages;
+	void *ctx;
+};
+
+struct jdm_huge *jdm_huge_new(const char *sysfs_root, bool host, jdm_huge_vnf_pages_fn fn,
+                              void *ctx)
+{
+	struct jdm_huge *h = calloc(1, sizeof *h);
+	if (!h)
+		abort();
+	h->sysfs_root = strdup(sysfs_root ? sysfs_root : "/");
+	if (!h->sysfs_root)
+		abort();
+	h->host = host;
+	h->vnf_pages = fn;
+	h->ctx = ctx;
+	return h;
+}
+
+void jdm_huge_free(struct jdm_huge *h)
+{
+	if (!h)
+		return;
+	free(h->sysfs_root);
+	free(h);
+}
+
+void jdm_huge_validate(void *ctx, const struct cfg_tree *new_tree, const struct cfg_diff *diff,
+                       struct cfg_findings *fs)
+{
+	(void)diff;
+	struct jdm_huge *h = ctx;
+	if (!h->host) {
+		jdm_huge_check(new_tree, NULL, 0, NULL, fs);
+		return;
+	}
+	unsigned ps;
+	unsigned long cnt;
+	jdm_huge_configured(new_tree, &ps, &cnt);
+	struct jdm_huge_pool pool = {.page_kib = ps};
+	if (jdm_huge_read(h->sysfs_root, ps, &pool) < 0)
+		pool = (struct jdm_huge_pool){.page_kib = ps};
+	unsigned long in_use = h->vnf_pages ? h->vnf_pages(h->ctx, ps) : 0;
+	char meminfo[PATH_MAX];
+	snprintf(meminfo, sizeof meminfo, "%s/proc/meminfo",
+	         strcmp(h->sysfs_root, "/") ? h->sysfs_root : "");
+	jdm_huge_check(new_tree, &pool, in_use, meminfo, fs);
+}
+
+/* Reserve the pool T configures (nothing when it configures none). */
+static int huge_realise(struct jdm_huge *h, const struct cfg_tree *t, struct cfg_findings *fs)
+{
+	unsigned ps;
+	unsigned long cnt;
+	if (!h->host || !t || !jdm_huge_configured(t, &ps, &cnt))
+		return 0;
+	struct jdm_huge_pool pool;
+	unsigned long got;
+	if (jdm_huge_read(h->sysfs_root, ps, &pool) < 0 ||
+	    (pool.total != cnt && jdm_huge_reserve(h->sysfs_root, ps, cnt, &got) < 0)) {
+		cfg_findings_add(fs, cfg_tree_at(t, NULL, "system memory hugepages", CFG_AT_ACTIVE),
+		                 NULL, "%s", cfg_err_msg());
+		return -1;
+	}
+	return 0;
+}
+
+int jdm_huge_apply(void *ctx, const struct cfg_diff *diff, struct cfg_buf *out,
+                   struct cfg_findings *fs)
+{
+	(void)out;
+	return huge_realise(ctx, cfg_diff_new_tree(diff), fs);
+}
+
+int jdm_huge_converge(void *ctx, const struct cfg_tree *active, struct cfg_buf *out,
+                      struct cfg_findings *fs)
+{
+	(void)out;
+	return huge_realise(ctx, active, fs);
 }

@@ -16,6 +16,10 @@
  * dnsmasq's files live in STATE_DIR/intnet/: dhcp-hosts ("MAC,IP,NAME"),
  * hosts ("IP NAME"), leases, dnsmasq.pid, dnsmasq.log.
  *
+ * Threads: a handle is not locked inside; one thread at a time uses it
+ * (jdmd's jdm_vnf calls it under its own mutex, from the loop and from the
+ * commit job's thread).
+ *
  * Ownership: jdm_intnet_new() returns a handle freed with jdm_intnet_free(),
  * which stops dnsmasq (by its PID) but leaves the bridges in place (VNFs
  * stay connected across a daemon restart); jdm_intnet_down() removes them.

@@ -17,6 +17,10 @@
  * (initially time(NULL) at jdm_live_new()); the caller may pass time(NULL)
  * or a monotonic clock, but always the same one.
  *
+ * Threads: a handle is not locked inside; one thread at a time uses it
+ * (jdmd's jdm_vnf calls it under its own mutex, from the loop and from the
+ * commit job's thread).
+ *
  * Ownership: jdm_live_new() returns a handle freed with jdm_live_free().
  * Names and addresses passed in are copied.
  */

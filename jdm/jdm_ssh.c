@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cfg_diff.h"
 #include "cfg_err.h"
 #include "jdm_net.h"
 #include "jdm_proc.h"
@@ -28,32 +30,14 @@ struct jdm_ssh {
 	char *dir;      /* STATE/sshd */
 	char *cli;
 	char *sock;
+	pthread_mutex_t mu; /* pid and conf: apply (commit job) vs tick (loop) */
 	pid_t pid;      /* running sshd, 0 if none */
-	char *conf;     /* last written sshd_config text */
+	char *conf;     /* last written sshd_config text; NULL: sshd not configured */
 };
 
-struct cfg_node *jdm_cfg_at(const struct cfg_tree *t, struct cfg_node *from, const char *const *words)
-{
-	struct cfg_node *n = from ? from : cfg_tree_root(t);
-	const struct cfg_schema *s = n->schema;
-	for (size_t i = 0; words[i] && n; i++) {
-		const struct cfg_schema *c = cfg_schema_child(s, words[i]);
-		if (c && c->kind == CFG_LIST) {
-			if (!words[i + 1])
-				return NULL;
-			n = cfg_tree_child(t, n, c, words[++i]);
-		} else if (c) {
-			n = cfg_tree_child(t, n, c, NULL);
-		} else {
-			c = cfg_schema_positional(s);
-			if (!c || c->kind != CFG_LIST)
-				return NULL;
-			n = cfg_tree_child(t, n, c, words[i]);
-		}
-		s = c;
-	}
-	return n;
-}
+const char *const jdm_ssh_owns[] = {"system services ssh", "system root-authentication",
+                                    "system login", "interfaces jmgmt0", NULL};
+
 
 static int write_file(const char *path, const char *text, mode_t mode)
 {
@@ -94,6 +78,7 @@ struct jdm_ssh *jdm_ssh_new(const char *state_dir, const char *cli_path, const c
 	s->sock = strdup(socket_path);
 	if (!s->cli || !s->sock)
 		abort();
+	pthread_mutex_init(&s->mu, NULL);
 	return s;
 }
 
@@ -119,6 +104,7 @@ void jdm_ssh_free(struct jdm_ssh *s)
 	if (!s)
 		return;
 	stop_sshd(s);
+	pthread_mutex_destroy(&s->mu);
 	free(s->dir);
 	free(s->cli);
 	free(s->sock);
@@ -126,7 +112,8 @@ void jdm_ssh_free(struct jdm_ssh *s)
 	free(s);
 }
 
-int jdm_ssh_reap(struct jdm_ssh *s)
+/* Reap sshd if it exited; 1 if it did (caller holds mu). */
+static int reap(struct jdm_ssh *s)
 {
 	if (s->pid > 0 && waitpid(s->pid, NULL, WNOHANG) == s->pid) {
 		s->pid = 0;
@@ -167,46 +154,42 @@ static const char *const KEY_TYPES[][2] = {{"ssh-rsa", "ssh-rsa"}, {"ssh-ed25519
 
 static void check_keys(const struct cfg_node *auth, struct cfg_findings *fs)
 {
-	if (!auth)
-		return;
-	for (const struct cfg_node *c = auth->child; c; c = c->next)
-		for (size_t k = 0; k < 2; k++)
-			if (strcmp(c->schema->name, KEY_TYPES[k][0]) == 0 && c->value &&
-			    !key_ok(KEY_TYPES[k][1], c->value))
+	for (size_t k = 0; k < 2; k++)
+		for (const struct cfg_node *c = cfg_node_child(auth, KEY_TYPES[k][0], NULL, CFG_AT_ACTIVE);
+		     c; c = cfg_node_next_same(c, CFG_AT_ACTIVE))
+			if (c->value && !key_ok(KEY_TYPES[k][1], c->value))
 				cfg_findings_add(fs, auth, NULL,
 				                 "%s key is not one line of \"%s BASE64 [comment]\"",
 				                 KEY_TYPES[k][0], KEY_TYPES[k][1]);
 }
 
-void jdm_ssh_validate(const struct cfg_tree *t, struct cfg_findings *fs)
+void jdm_ssh_validate(void *ctx, const struct cfg_tree *t, const struct cfg_diff *diff,
+                      struct cfg_findings *fs)
 {
-	static const char *const login[] = {"system", "login", NULL};
-	static const char *const root[] = {"system", "root-authentication", NULL};
-	check_keys(jdm_cfg_at(t, NULL, root), fs);
-	struct cfg_node *l = jdm_cfg_at(t, NULL, login);
-	if (!l)
-		return;
-	for (struct cfg_node *u = l->child; u; u = u->next) {
-		if (strcmp(u->schema->name, "user") != 0 || !u->value)
+	(void)ctx;
+	(void)diff;
+	check_keys(cfg_tree_at(t, NULL, "system root-authentication", CFG_AT_ACTIVE), fs);
+	struct cfg_node *l = cfg_tree_at(t, NULL, "system login", CFG_AT_ACTIVE);
+	for (struct cfg_node *u = cfg_node_child(l, "user", NULL, CFG_AT_ACTIVE); u;
+	     u = cfg_node_next_same(u, CFG_AT_ACTIVE)) {
+		if (!u->value)
 			continue;
 		if (!unix_name_ok(u->value) || strcmp(u->value, "root") == 0)
 			cfg_findings_add(fs, u, NULL,
 			                 "user name '%s' must be 1-32 lowercase letters, digits, '_' or '-' "
 			                 "and not root", u->value);
-		static const char *const auth[] = {"authentication", NULL};
-		check_keys(jdm_cfg_at(t, u, auth), fs);
+		check_keys(cfg_node_child(u, "authentication", NULL, CFG_AT_ACTIVE), fs);
 	}
 }
 
 /* Key lines of AUTH (a root-authentication or authentication node). */
 static void key_lines(const struct cfg_node *auth, struct cfg_buf *b)
 {
-	if (!auth)
-		return;
-	for (const struct cfg_node *c = auth->child; c; c = c->next)
-		if ((strcmp(c->schema->name, "ssh-rsa") == 0 || strcmp(c->schema->name, "ssh-ed25519") == 0) &&
-		    c->value)
-			cfg_buf_printf(b, "%s\n", c->value);
+	for (size_t k = 0; k < 2; k++)
+		for (const struct cfg_node *c = cfg_node_child(auth, KEY_TYPES[k][0], NULL, CFG_AT_ACTIVE);
+		     c; c = cfg_node_next_same(c, CFG_AT_ACTIVE))
+			if (c->value)
+				cfg_buf_printf(b, "%s\n", c->value);
 }
 
 /* Accounts jdmd created, one name per line in DIR/accounts. */
@@ -241,8 +224,9 @@ static int sync_accounts(struct jdm_ssh *s, const struct cfg_node *login, struct
 	cfg_buf_puts(&now, "\n");
 	int rc = 0;
 	/* create missing accounts */
-	for (const struct cfg_node *u = login ? login->child : NULL; u; u = u->next) {
-		if (strcmp(u->schema->name, "user") != 0 || !u->value || !unix_name_ok(u->value))
+	for (const struct cfg_node *u = cfg_node_child(login, "user", NULL, CFG_AT_ACTIVE); u;
+	     u = cfg_node_next_same(u, CFG_AT_ACTIVE)) {
+		if (!u->value || !unix_name_ok(u->value))
 			continue;
 		if (getpwnam(u->value)) {
 			if (in_list(made, u->value))
@@ -289,100 +273,80 @@ static int start_sshd(struct jdm_ssh *s, const char *conf_path)
 	s->pid = pid;
 	/* a bad config makes sshd exit at once: notice it */
 	usleep(100000);
-	if (jdm_ssh_reap(s))
+	if (reap(s))
 		return cfg_err_set("sshd did not start (see %s/sshd.log)", s->dir);
 	return 0;
 }
 
-int jdm_ssh_apply(struct jdm_ssh *s, const struct cfg_tree *t, struct cfg_buf *out)
+/* What an apply redoes. */
+enum { SSH_ADDR = 1u, SSH_ACCOUNTS = 2u, SSH_KEYS = 4u, SSH_SSHD = 8u, SSH_ALL = 15u };
+
+/* jmgmt0's static addresses of T (at most N) into ADDRS; their number. */
+static size_t jmgmt0_addrs(const struct cfg_tree *t, const char **addrs, size_t n)
 {
-	static const char *const w_ssh[] = {"system", "services", "ssh", NULL};
-	static const char *const w_login[] = {"system", "login", NULL};
-	static const char *const w_root[] = {"system", "root-authentication", NULL};
-	static const char *const w_inet[] = {"interfaces", "jmgmt0", "unit", "0", "family", "inet", NULL};
-	jdm_ssh_reap(s);
-
-	/* jmgmt0's static addresses (when the link exists in this namespace) */
-	struct cfg_node *inet = jdm_cfg_at(t, NULL, w_inet);
-	const char *addrs[16];
+	struct cfg_node *inet = cfg_tree_at(t, NULL, "interfaces jmgmt0 unit 0 family inet", CFG_AT_ACTIVE);
 	size_t na = 0;
-	for (struct cfg_node *c = inet ? inet->child : NULL; c && na < 16; c = c->next)
-		if (strcmp(c->schema->name, "address") == 0 && c->value)
+	for (struct cfg_node *c = cfg_node_child(inet, "address", NULL, CFG_AT_ACTIVE); c && na < n;
+	     c = cfg_node_next_same(c, CFG_AT_ACTIVE))
+		if (c->value)
 			addrs[na++] = c->value;
-	if (na && jdm_net_set_addrs("jmgmt0", addrs, na) < 0)
-		cfg_buf_printf(out, "warning: jmgmt0: %s\n", cfg_err_msg());
+	return na;
+}
 
-	if (mkdir(s->dir, 0700) < 0 && errno != EEXIST)
-		return cfg_err_set("%s: %s", s->dir, strerror(errno));
-	if (jdm_cfg_at(t, NULL, w_login) || jdm_cfg_at(t, NULL, w_ssh)) {
-		/* other users reach the CLI socket in the state directory */
-		char *st = strdup(s->dir);
-		if (st && strrchr(st, '/')) {
-			*strrchr(st, '/') = '\0';
-			chmod(st, 0711);
-		}
-		free(st);
-	}
-	struct cfg_node *ssh = jdm_cfg_at(t, NULL, w_ssh);
-	if (!ssh) {
-		/* accounts serve local CLI logins too: keep them in step */
-		stop_sshd(s);
-		return sync_accounts(s, jdm_cfg_at(t, NULL, w_login), out) < 0 ? -1 : 0;
-	}
+/* The keys files: DIR/keys/root and DIR/keys/USER (AuthorizedKeysFile). */
+static void write_keys(struct jdm_ssh *s, const struct cfg_tree *t)
+{
 	char *keys = jdm_xasprintf("%s/keys", s->dir);
 	mkdir(keys, 0755);
-	chmod(s->dir, 0711);
-	mkdir("/run/sshd", 0755); /* sshd's privilege separation directory */
-
-	char *hostkey = jdm_xasprintf("%s/ssh_host_ed25519_key", s->dir);
-	if (access(hostkey, R_OK) != 0) {
-		const char *argv[] = {SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-f", hostkey, NULL};
-		if (jdm_proc_run(argv) < 0) {
-			free(hostkey);
-			free(keys);
-			return cfg_err_set("cannot make the ssh host key: %s", cfg_err_msg());
-		}
-	}
-	struct cfg_node *login = jdm_cfg_at(t, NULL, w_login);
-	int rc = sync_accounts(s, login, out);
-
-	/* keys files and the user list */
-	struct cfg_buf users = {0}, kb = {0};
-	const char *root_login = "prohibit-password";
-	for (struct cfg_node *c = ssh->child; c; c = c->next)
-		if (strcmp(c->schema->name, "root-login") == 0 && c->value)
-			root_login = strcmp(c->value, "allow") == 0 ? "yes"
-			             : strcmp(c->value, "deny") == 0 ? "no" : "prohibit-password";
-	key_lines(jdm_cfg_at(t, NULL, w_root), &kb);
+	struct cfg_buf kb = {0};
+	key_lines(cfg_tree_at(t, NULL, "system root-authentication", CFG_AT_ACTIVE), &kb);
 	char *kpath = jdm_xasprintf("%s/root", keys);
 	write_file(kpath, kb.p ? kb.p : "", 0644);
 	free(kpath);
-	cfg_buf_puts(&users, "root");
-	for (struct cfg_node *u = login ? login->child : NULL; u; u = u->next) {
-		if (strcmp(u->schema->name, "user") != 0 || !u->value || !unix_name_ok(u->value))
+	struct cfg_node *login = cfg_tree_at(t, NULL, "system login", CFG_AT_ACTIVE);
+	for (struct cfg_node *u = cfg_node_child(login, "user", NULL, CFG_AT_ACTIVE); u;
+	     u = cfg_node_next_same(u, CFG_AT_ACTIVE)) {
+		if (!u->value || !unix_name_ok(u->value))
 			continue;
-		static const char *const w_auth[] = {"authentication", NULL};
 		cfg_buf_reset(&kb);
-		key_lines(jdm_cfg_at(t, u, w_auth), &kb);
+		key_lines(cfg_node_child(u, "authentication", NULL, CFG_AT_ACTIVE), &kb);
 		kpath = jdm_xasprintf("%s/%s", keys, u->value);
 		write_file(kpath, kb.p ? kb.p : "", 0644);
 		free(kpath);
-		cfg_buf_printf(&users, " %s", u->value);
 	}
+	cfg_buf_free(&kb);
+	free(keys);
+}
 
+/* sshd_config for T (SSH: its `system services ssh` node). Caller frees. */
+static char *sshd_conf(struct jdm_ssh *s, const struct cfg_tree *t, const struct cfg_node *ssh,
+                       const char *hostkey)
+{
+	const char *root_login = "prohibit-password";
+	const char *rl = cfg_node_value(ssh, "root-login", CFG_AT_ACTIVE);
+	if (rl)
+		root_login = strcmp(rl, "allow") == 0 ? "yes" : strcmp(rl, "deny") == 0 ? "no"
+		                                                                          : "prohibit-password";
+	struct cfg_buf users = {0};
+	cfg_buf_puts(&users, "root");
+	struct cfg_node *login = cfg_tree_at(t, NULL, "system login", CFG_AT_ACTIVE);
+	for (struct cfg_node *u = cfg_node_child(login, "user", NULL, CFG_AT_ACTIVE); u;
+	     u = cfg_node_next_same(u, CFG_AT_ACTIVE))
+		if (u->value && unix_name_ok(u->value))
+			cfg_buf_printf(&users, " %s", u->value);
+	const char *addrs[16];
+	size_t na = jmgmt0_addrs(t, addrs, 16);
 	char listen[64] = "";
 	if (na) {
-		snprintf(listen, sizeof listen, "ListenAddress %s\n", addrs[0]);
-		char *slash = strchr(listen, '/');
-		if (slash)
-			strcpy(slash, "\n");
+		snprintf(listen, sizeof listen, "ListenAddress %.*s\n", (int)strcspn(addrs[0], "/"),
+		         addrs[0]);
 	}
 	char *conf = jdm_xasprintf(
 		"# written by jdmd from the committed configuration; do not edit\n"
 		"Port 22\n%s"
 		"HostKey %s\n"
 		"PidFile none\n"
-		"AuthorizedKeysFile %s/%%u\n"
+		"AuthorizedKeysFile %s/keys/%%u\n"
 		"StrictModes no\n"
 		"UsePAM no\n"
 		"PasswordAuthentication no\n"
@@ -397,28 +361,150 @@ int jdm_ssh_apply(struct jdm_ssh *s, const struct cfg_tree *t, struct cfg_buf *o
 		"PrintMotd no\n"
 		"LogLevel VERBOSE\n"
 		"ForceCommand %s --socket %s\n",
-		listen, hostkey, keys, root_login, users.p, s->cli, s->sock);
-	char *conf_path = jdm_xasprintf("%s/sshd_config", s->dir);
-	if (rc == 0 && (!s->conf || strcmp(conf, s->conf) != 0 || s->pid <= 0)) {
+		listen, hostkey, s->dir, root_login, users.p, s->cli, s->sock);
+	cfg_buf_free(&users);
+	return conf;
+}
+
+/* sshd as T says: stopped when `system services ssh` is absent, else its
+ * configuration written and sshd started or HUPed when the text changed. */
+static int sync_sshd(struct jdm_ssh *s, const struct cfg_tree *t, struct cfg_buf *out)
+{
+	struct cfg_node *ssh = cfg_tree_at(t, NULL, "system services ssh", CFG_AT_ACTIVE);
+	if (!ssh) {
+		stop_sshd(s);
+		free(s->conf);
+		s->conf = NULL;
+		return 0;
+	}
+	chmod(s->dir, 0711);
+	mkdir("/run/sshd", 0755); /* sshd's privilege separation directory */
+	char *hostkey = jdm_xasprintf("%s/ssh_host_ed25519_key", s->dir);
+	if (access(hostkey, R_OK) != 0) {
+		const char *argv[] = {SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-f", hostkey, NULL};
+		if (jdm_proc_run(argv) < 0) {
+			free(hostkey);
+			return cfg_err_set("cannot make the ssh host key: %s", cfg_err_msg());
+		}
+	}
+	char *conf = sshd_conf(s, t, ssh, hostkey);
+	free(hostkey);
+	int rc = 0;
+	if (!s->conf || strcmp(conf, s->conf) != 0 || s->pid <= 0) {
+		char *conf_path = jdm_xasprintf("%s/sshd_config", s->dir);
 		if (write_file(conf_path, conf, 0600) < 0) {
 			rc = -1;
 		} else if (s->pid > 0) {
 			kill(s->pid, SIGHUP); /* sshd re-reads its configuration */
 		} else {
 			rc = start_sshd(s, conf_path);
-			if (rc == 0)
+			if (rc == 0) {
+				const char *addrs[1];
+				size_t na = jmgmt0_addrs(t, addrs, 1);
 				cfg_buf_printf(out, "ssh service started%s%.*s\n", na ? " on " : "",
 				               na ? (int)strcspn(addrs[0], "/") : 0, na ? addrs[0] : "");
+			}
 		}
+		free(conf_path);
 		free(s->conf);
 		s->conf = conf;
 		conf = NULL;
 	}
 	free(conf);
-	free(conf_path);
-	free(hostkey);
-	free(keys);
-	cfg_buf_free(&users);
-	cfg_buf_free(&kb);
 	return rc;
+}
+
+/* Make WHAT of the world match T. 0, or -1 with cfg_err set. */
+static int realise(struct jdm_ssh *s, const struct cfg_tree *t, unsigned what, struct cfg_buf *out)
+{
+	reap(s);
+	if (what & SSH_ADDR) {
+		const char *addrs[16];
+		size_t na = jmgmt0_addrs(t, addrs, 16);
+		if (na && jdm_net_set_addrs("jmgmt0", addrs, na) < 0)
+			cfg_buf_printf(out, "warning: jmgmt0: %s\n", cfg_err_msg());
+	}
+	if (!(what & (SSH_ACCOUNTS | SSH_KEYS | SSH_SSHD)))
+		return 0;
+	if (mkdir(s->dir, 0700) < 0 && errno != EEXIST)
+		return cfg_err_set("%s: %s", s->dir, strerror(errno));
+	bool ssh = cfg_tree_at(t, NULL, "system services ssh", CFG_AT_ACTIVE) != NULL;
+	if (ssh || cfg_tree_at(t, NULL, "system login", CFG_AT_ACTIVE)) {
+		/* other users reach the CLI socket in the state directory */
+		char *st = strdup(s->dir);
+		if (st && strrchr(st, '/')) {
+			*strrchr(st, '/') = '\0';
+			chmod(st, 0711);
+		}
+		free(st);
+	}
+	/* accounts serve local CLI logins too: kept in step with or without sshd */
+	if ((what & SSH_ACCOUNTS) &&
+	    sync_accounts(s, cfg_tree_at(t, NULL, "system login", CFG_AT_ACTIVE), out) < 0)
+		return -1;
+	if (ssh && (what & SSH_KEYS))
+		write_keys(s, t);
+	if (what & SSH_SSHD)
+		return sync_sshd(s, t, out);
+	return 0;
+}
+
+/* A failure of realise() as a finding under the statement it comes from:
+ * sshd, or the login accounts. */
+static int failed(const struct cfg_tree *t, struct cfg_findings *fs)
+{
+	struct cfg_node *at = cfg_tree_at(t, NULL, "system services ssh", CFG_AT_ACTIVE);
+	if (!at)
+		at = cfg_tree_at(t, NULL, "system login", CFG_AT_ACTIVE);
+	if (at)
+		cfg_findings_add(fs, at, NULL, "%s", cfg_err_msg());
+	else
+		cfg_findings_add_line(fs, "%s", cfg_err_msg());
+	return -1;
+}
+
+int jdm_ssh_apply(void *ctx, const struct cfg_diff *diff, struct cfg_buf *out,
+                  struct cfg_findings *fs)
+{
+	struct jdm_ssh *s = ctx;
+	unsigned what = 0;
+	if (cfg_diff_touches(diff, "interfaces jmgmt0"))
+		what |= SSH_ADDR | SSH_SSHD; /* ListenAddress */
+	if (cfg_diff_touches(diff, "system login"))
+		what |= SSH_ACCOUNTS | SSH_KEYS | SSH_SSHD; /* AllowUsers */
+	if (cfg_diff_touches(diff, "system root-authentication"))
+		what |= SSH_KEYS;
+	if (cfg_diff_touches(diff, "system services ssh"))
+		what |= SSH_SSHD | SSH_KEYS;
+	if (!what)
+		return 0;
+	const struct cfg_tree *t = cfg_diff_new_tree(diff);
+	pthread_mutex_lock(&s->mu);
+	int rc = realise(s, t, what, out);
+	pthread_mutex_unlock(&s->mu);
+	return rc < 0 ? failed(t, fs) : 0;
+}
+
+int jdm_ssh_converge(void *ctx, const struct cfg_tree *active, struct cfg_buf *out,
+                     struct cfg_findings *fs)
+{
+	struct jdm_ssh *s = ctx;
+	pthread_mutex_lock(&s->mu);
+	int rc = realise(s, active, SSH_ALL, out);
+	pthread_mutex_unlock(&s->mu);
+	return rc < 0 ? failed(active, fs) : 0;
+}
+
+void jdm_ssh_tick(void *ctx)
+{
+	struct jdm_ssh *s = ctx;
+	if (pthread_mutex_trylock(&s->mu) != 0)
+		return; /* an apply runs: it reaps and starts sshd itself */
+	if (reap(s) && s->conf) {
+		char *conf_path = jdm_xasprintf("%s/sshd_config", s->dir);
+		if (start_sshd(s, conf_path) < 0)
+			fprintf(stderr, "jdmd: restarting sshd: %s\n", cfg_err_msg());
+		free(conf_path);
+	}
+	pthread_mutex_unlock(&s->mu);
 }

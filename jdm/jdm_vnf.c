@@ -18,6 +18,7 @@
 #include <libvirt/virterror.h>
 #include <stdarg.h>
 
+#include "cfg_diff.h"
 #include "cfg_err.h"
 #if __has_include("jdm_console.h")
 #include "jdm_console.h"
@@ -29,7 +30,6 @@
 #include "jdm_kvm.h"
 #include "jdm_live.h"
 #include "jdm_proc.h"
-#include "jdm_ssh.h"
 #include "jdm_sshcmd.h"
 #include "jdm_term.h"
 #include "cfg_notify.h"
@@ -56,27 +56,46 @@ struct vnf_rt {
 	time_t deaths[RESTART_BURST + 1];
 	unsigned ndeaths;
 	bool gave_up;
-	bool seen;            /* mark for sweeping */
+	bool seen;            /* mark for sweeping (converge) */
 	/* what the last vnf-event said (published only on a change) */
 	int live_raw;         /* jdm_live_state() == 1 when last looked at */
 	int live_pub;         /* liveliness published: 1 alive, 0 down */
 	char state_pub[16];   /* state published, "" before the first */
 };
 
+/* Threads: the commit's apply runs on the commit job's thread while the loop
+ * thread runs show/request commands, the tick, libvirt lifecycle events and
+ * the liveliness prober. MU guards the runtime table (rt, nrt and the fields
+ * of its entries) and the liveliness prober; nobody keeps a struct vnf_rt
+ * pointer across an unlock except the apply, which is also the only one that
+ * frees entries (one apply at a time). MU is never held across a libvirt call
+ * that can wait for a domain job (define, create, destroy, undefine). NET_MU
+ * guards the internal network (up, dnsmasq hosts, reaping); VIRT_MU the
+ * opening of the hypervisor connection. */
+
 struct jdm_vnf {
 	struct cfg_daemon *d;
 	char *state_dir, *image_dir, *sysfs_root, *uri;
 	bool none;            /* configuration only */
+	pthread_t loop;       /* the thread of the daemon loop (jdm_vnf_new's) */
+	pthread_mutex_t virt_mu;
 	struct jdm_virt *virt;
+	bool watched;         /* virt's fd is watched by the loop */
+	bool closing;         /* jdm_vnf_free: events are dropped */
 	int cb_id;
+	pthread_mutex_t net_mu;
 	struct jdm_intnet *net;
 	bool net_up;
+	pthread_mutex_t mu;
 	struct jdm_live *live;
 	char hugedir[PATH_MAX];
 	bool huge_mounted;
 	struct vnf_rt **rt;
 	size_t nrt;
 };
+
+const char *const jdm_vnf_owns[] = {"virtual-network-functions", "system virtualization", NULL};
+const char *const jdm_vnf_reads[] = {"system memory", "host-os", NULL};
 
 /* ------------------------------------------------------------- helpers */
 
@@ -102,16 +121,12 @@ static char *xstrdup(const char *s)
 /* Child of N with schema keyword NAME (active only). */
 static struct cfg_node *child(const struct cfg_node *n, const char *name)
 {
-	for (struct cfg_node *c = n ? n->child : NULL; c; c = c->next)
-		if (!(c->flags & CFG_N_INACTIVE) && strcmp(c->schema->name, name) == 0)
-			return c;
-	return NULL;
+	return cfg_node_child(n, name, NULL, CFG_AT_ACTIVE);
 }
 
 static const char *leaf(const struct cfg_node *n, const char *name)
 {
-	struct cfg_node *c = child(n, name);
-	return c ? c->value : NULL;
+	return cfg_node_value(n, name, CFG_AT_ACTIVE);
 }
 
 static const char *leaf2(const struct cfg_node *n, const char *a, const char *b)
@@ -119,28 +134,30 @@ static const char *leaf2(const struct cfg_node *n, const char *a, const char *b)
 	return leaf(child(n, a), b);
 }
 
-/* The VNF list entries of T. */
+/* The VNF list entries of T (callers skip inactive ones). */
 static struct cfg_node *vnfs_first(const struct cfg_tree *t)
 {
-	struct cfg_node *c = child(cfg_tree_root(t), "virtual-network-functions");
-	return c ? c->child : NULL;
+	struct cfg_node *c = cfg_tree_at(t, NULL, "virtual-network-functions", CFG_AT_ACTIVE);
+	return cfg_node_child(c, "vnf", NULL, 0);
 }
 
+/* The active VNF NAME of T, or NULL. */
 static struct cfg_node *vnf_node(const struct cfg_tree *t, const char *name)
 {
-	for (struct cfg_node *n = vnfs_first(t); n; n = n->next)
-		if (n->value && strcmp(n->value, name) == 0 && !(n->flags & CFG_N_INACTIVE))
-			return n;
-	return NULL;
+	const char *w[] = {"virtual-network-functions", name, NULL};
+	return name ? cfg_tree_atv(t, NULL, w, CFG_AT_ACTIVE) : NULL;
 }
 
 static const char *image_path(const struct cfg_node *vnf)
 {
-	struct cfg_node *img = child(vnf, "image");
-	for (struct cfg_node *c = img ? img->child : NULL; c; c = c->next)
-		if (c->schema->flags & CFG_F_POSITIONAL)
-			return c->value;
-	return NULL;
+	return leaf(child(vnf, "image"), "path");
+}
+
+/* The first active VNF of T (the next: cfg_node_next_same(n, CFG_AT_ACTIVE)). */
+static struct cfg_node *vnf_first_active(const struct cfg_tree *t)
+{
+	struct cfg_node *c = cfg_tree_at(t, NULL, "virtual-network-functions", CFG_AT_ACTIVE);
+	return cfg_node_child(c, "vnf", NULL, CFG_AT_ACTIVE);
 }
 
 static bool in_host_netns(void)
@@ -175,7 +192,7 @@ static bool ip_used(struct jdm_vnf *v, const char *ip, const struct vnf_rt *exce
 }
 
 /* The runtime state of NAME, with its identity from the store (made and
- * stored on first use). */
+ * stored on first use). The caller holds v->mu. */
 static struct vnf_rt *rt_get(struct jdm_vnf *v, const char *name)
 {
 	struct vnf_rt *r = rt_find(v, name);
@@ -239,13 +256,45 @@ static void rt_free(struct vnf_rt *r)
 	free(r);
 }
 
+/* A copy of the runtime state of NAME into *OUT (its name and xml NULL),
+ * made first when MAKE; NULL when there is none. Takes v->mu. */
+static struct vnf_rt *rt_copy(struct jdm_vnf *v, const char *name, bool make, struct vnf_rt *out)
+{
+	pthread_mutex_lock(&v->mu);
+	struct vnf_rt *r = make ? rt_get(v, name) : rt_find(v, name);
+	if (r) {
+		*out = *r;
+		out->name = NULL;
+		out->xml = NULL;
+	}
+	pthread_mutex_unlock(&v->mu);
+	return r ? out : NULL;
+}
+
+/* Remove NAME's entry from the table and free it (apply only). Takes v->mu. */
+static void rt_forget(struct jdm_vnf *v, const char *name)
+{
+	pthread_mutex_lock(&v->mu);
+	for (size_t i = 0; i < v->nrt; i++)
+		if (strcmp(v->rt[i]->name, name) == 0) {
+			rt_free(v->rt[i]);
+			memmove(&v->rt[i], &v->rt[i + 1], (v->nrt - i - 1) * sizeof v->rt[0]);
+			v->nrt--;
+			break;
+		}
+	pthread_mutex_unlock(&v->mu);
+}
+
+/* R's definition is XML (NULL: none), also in the store. Takes v->mu. */
 static void rt_set_xml(struct jdm_vnf *v, struct vnf_rt *r, const char *xml)
 {
+	pthread_mutex_lock(&v->mu);
 	free(r->xml);
 	r->xml = xml ? xstrdup(xml) : NULL;
 	char key[256];
 	kv_key(key, sizeof key, r->name, "xml");
 	cfg_store_kv_set(cfg_daemon_store(v->d), key, xml);
+	pthread_mutex_unlock(&v->mu);
 }
 
 /* -------------------------------------------------------------- hypervisor */
@@ -278,54 +327,98 @@ static void virt_readable(void *ctx, int fd, short re)
 {
 	(void)fd;
 	(void)re;
-	jdm_virt_dispatch(((struct jdm_vnf *)ctx)->virt);
+	struct jdm_vnf *v = ctx;
+	pthread_mutex_lock(&v->virt_mu);
+	struct jdm_virt *vt = v->virt;
+	pthread_mutex_unlock(&v->virt_mu);
+	if (vt)
+		jdm_virt_dispatch(vt);
 }
 
-/* Open the hypervisor on first need. 0, or -1 with cfg_err set. */
+/* The loop watches virt's fd (callable on the loop thread only). */
+static void watch_virt(struct jdm_vnf *v)
+{
+	pthread_mutex_lock(&v->virt_mu);
+	if (v->virt && !v->watched) {
+		cfg_daemon_watch(v->d, jdm_virt_fd(v->virt), POLLIN, virt_readable, v);
+		v->watched = true;
+	}
+	pthread_mutex_unlock(&v->virt_mu);
+}
+
+static bool on_loop(const struct jdm_vnf *v) { return pthread_equal(pthread_self(), v->loop); }
+
+/* Open the hypervisor on first need (any thread; off the loop, the loop
+ * starts watching its fd at its next tick). 0, or -1 with cfg_err set. */
 static int ensure_virt(struct jdm_vnf *v)
 {
-	if (v->virt)
-		return 0;
 	if (v->none)
 		return cfg_err_set("no hypervisor (jdmd runs with --hypervisor none)");
-	if (!v->huge_mounted) {
-		pathf(v->hugedir, sizeof v->hugedir, "%s/hugepages", v->state_dir);
-		mkdir(v->hugedir, 0700);
-		v->huge_mounted = jdm_huge_mount(v->hugedir, 2048) == 0;
+	pthread_mutex_lock(&v->virt_mu);
+	int rc = 0;
+	if (!v->virt) {
+		/* the embed driver's QEMU takes hugepage memory from our mount */
+		if (!v->huge_mounted && !strncmp(v->uri, "qemu:///embed", 13)) {
+			pathf(v->hugedir, sizeof v->hugedir, "%s/hugepages", v->state_dir);
+			mkdir(v->hugedir, 0700);
+			v->huge_mounted = jdm_huge_mount(v->hugedir, 2048) == 0;
+		}
+		struct jdm_virt *vt = jdm_virt_open(v->uri, v->huge_mounted ? v->hugedir : NULL);
+		if (!vt) {
+			rc = -1;
+		} else {
+			v->virt = vt;
+			v->cb_id = virConnectDomainEventRegisterAny(jdm_virt_conn(vt), NULL,
+			                                            VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+			                                            VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle),
+			                                            v, NULL);
+		}
 	}
-	v->virt = jdm_virt_open(v->uri, v->huge_mounted ? v->hugedir : NULL);
-	if (!v->virt)
-		return -1;
-	v->cb_id = virConnectDomainEventRegisterAny(jdm_virt_conn(v->virt), NULL,
-	                                            VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-	                                            VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), v, NULL);
-	cfg_daemon_watch(v->d, jdm_virt_fd(v->virt), POLLIN, virt_readable, v);
-	return 0;
+	pthread_mutex_unlock(&v->virt_mu);
+	if (rc == 0 && on_loop(v))
+		watch_virt(v);
+	return rc;
+}
+
+/* The connection, or NULL when the hypervisor is not open (yet). */
+static virConnectPtr conn_of(struct jdm_vnf *v)
+{
+	pthread_mutex_lock(&v->virt_mu);
+	virConnectPtr c = v->virt ? jdm_virt_conn(v->virt) : NULL;
+	pthread_mutex_unlock(&v->virt_mu);
+	return c;
 }
 
 /* The internal network, once: only inside a namespace made for the
  * appliance (never in the host's own network namespace). */
 static int ensure_net(struct jdm_vnf *v)
 {
-	if (v->net_up)
-		return 0;
-	if (in_host_netns() && !getenv("NFX_ALLOW_HOST_NETNS"))
-		return cfg_err_set("jdmd runs in the host's network namespace: VNF networks are made "
-		                   "only in the appliance's namespace (start it with ./nfx up)");
-	if (!v->net)
-		v->net = jdm_intnet_new(v->state_dir);
-	if (jdm_intnet_up(v->net) < 0)
-		return -1;
-	v->net_up = true;
-	return 0;
+	pthread_mutex_lock(&v->net_mu);
+	int rc = 0;
+	if (!v->net_up) {
+		if (in_host_netns() && !getenv("NFX_ALLOW_HOST_NETNS")) {
+			rc = cfg_err_set("jdmd runs in the host's network namespace: VNF networks are made "
+			                 "only in the appliance's namespace (start it with ./nfx up)");
+		} else {
+			if (!v->net)
+				v->net = jdm_intnet_new(v->state_dir);
+			if (jdm_intnet_up(v->net) < 0)
+				rc = -1;
+			else
+				v->net_up = true;
+		}
+	}
+	pthread_mutex_unlock(&v->net_mu);
+	return rc;
 }
 
 static virDomainPtr lookup(struct jdm_vnf *v, const char *name)
 {
-	if (!v->virt)
+	virConnectPtr c = conn_of(v);
+	if (!c)
 		return NULL;
 	virResetLastError();
-	return virDomainLookupByName(jdm_virt_conn(v->virt), name);
+	return virDomainLookupByName(c, name);
 }
 
 static bool dom_active(virDomainPtr d) { return d && virDomainIsActive(d) == 1; }
@@ -334,7 +427,7 @@ static bool dom_active(virDomainPtr d) { return d && virDomainIsActive(d) == 1; 
 
 static const char *accel_of(const struct cfg_tree *t)
 {
-	const char *a = leaf2(child(cfg_tree_root(t), "system"), "virtualization", "accel");
+	const char *a = cfg_tree_value(t, NULL, "system virtualization accel", CFG_AT_ACTIVE);
 	if (a)
 		return a;
 	const char *env = getenv("NFX_ACCEL");
@@ -391,8 +484,9 @@ static int make_config_disk(struct jdm_vnf *v, const struct cfg_node *cd, const 
 	const char *mk[] = {"/usr/sbin/mkfs.vfat", "-n", "CONFIG-DATA", out, NULL};
 	if (jdm_proc_run(mk) < 0)
 		return cfg_err_set("cannot make the config-data disk: %s", cfg_err_msg());
-	for (const struct cfg_node *f = cd->child; f; f = f->next) {
-		if (strcmp(f->schema->name, "file") || !f->value)
+	for (const struct cfg_node *f = cfg_node_child(cd, "file", NULL, CFG_AT_ACTIVE); f;
+	     f = cfg_node_next_same(f, CFG_AT_ACTIVE)) {
+		if (!f->value)
 			continue;
 		const char *cp[] = {"/usr/bin/mcopy", "-o", "-i", out, f->value, "::", NULL};
 		if (jdm_proc_run(cp) < 0)
@@ -405,7 +499,7 @@ static int make_config_disk(struct jdm_vnf *v, const struct cfg_node *cd, const 
 static int prepare_start(struct jdm_vnf *v, const struct cfg_node *n)
 {
 	struct cfg_node *cd = child(n, "config-data");
-	return cd && cd->child ? make_config_disk(v, cd, n->value) : 0;
+	return child(cd, "file") ? make_config_disk(v, cd, n->value) : 0;
 }
 
 /* The domain XML of VNF node N (config T). Caller frees *XML. */
@@ -424,8 +518,9 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 	bool any_pin = false;
 	for (unsigned i = 0; i < MAX_PIN; i++)
 		pin[i] = -1;
-	for (struct cfg_node *c = cpu ? cpu->child : NULL; c; c = c->next)
-		if (c->schema->kind == CFG_LIST && c->value) {
+	for (struct cfg_node *c = cfg_node_child(cpu, "vcpu", NULL, CFG_AT_ACTIVE); c;
+	     c = cfg_node_next_same(c, CFG_AT_ACTIVE))
+		if (c->value) {
 			unsigned idx = (unsigned)strtoul(c->value, NULL, 10);
 			const char *p = leaf(c, "physical-cpu");
 			if (idx < MAX_PIN && idx < s.vcpus && p) {
@@ -448,8 +543,9 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 	s.cache = leaf(img, "driver-cache");
 	struct jdm_domain_disk disks[MAX_STORAGE];
 	size_t nd = 0;
-	for (struct cfg_node *c = n->child; c && nd < MAX_STORAGE; c = c->next)
-		if (!strcmp(c->schema->name, "storage") && c->value && !(c->flags & CFG_N_INACTIVE)) {
+	for (struct cfg_node *c = cfg_node_child(n, "storage", NULL, CFG_AT_ACTIVE); c && nd < MAX_STORAGE;
+	     c = cfg_node_next_same(c, CFG_AT_ACTIVE))
+		if (c->value) {
 			memset(&disks[nd], 0, sizeof disks[nd]);
 			disks[nd].dev = c->value;
 			disks[nd].type = leaf(c, "type");
@@ -460,7 +556,7 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 	s.n_storage = nd;
 	char cdisk[PATH_MAX];
 	struct cfg_node *cd = child(n, "config-data");
-	if (cd && cd->child) {
+	if (child(cd, "file")) {
 		if (config_disk_path(v, n->value, cdisk, sizeof cdisk) < 0)
 			return -1;
 		s.config_data_disk = cdisk;
@@ -506,167 +602,291 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 
 /* ----------------------------------------------------------- commit check */
 
-void jdm_vnf_validate(struct jdm_vnf *v, const struct cfg_tree *t, struct cfg_findings *fs)
+/* Commit check of one VNF N (added or changed): its image, init-descriptor,
+ * config-data files; data interfaces are kept but not realised. */
+static void check_vnf(struct jdm_vnf *v, const struct cfg_node *n, struct cfg_findings *fs)
 {
-	if (v->none)
-		return;
-	for (struct cfg_node *n = vnfs_first(t); n; n = n->next) {
-		if ((n->flags & CFG_N_INACTIVE) || !n->value)
-			continue;
-		const char *path = image_path(n);
-		if (!path)
-			continue; /* the generic check reports the missing image */
-		struct cfg_node *img = child(n, "image");
-		const char *type = leaf(img, "image-type");
-		/* backing files must stay in the image directory (or the image's own) */
-		char dir[PATH_MAX];
-		size_t il = strlen(v->image_dir);
-		if (!strncmp(path, v->image_dir, il) && path[il] == '/') {
-			snprintf(dir, sizeof dir, "%s", v->image_dir);
-		} else {
-			snprintf(dir, sizeof dir, "%s", path);
-			char *sl = strrchr(dir, '/');
-			if (sl && sl != dir)
-				*sl = '\0';
-			else
-				snprintf(dir, sizeof dir, "/");
-		}
-		struct vnfimg_info info;
-		if (vnfimg_inspect(path, type ? type : "qcow2", dir, &info) < 0)
-			cfg_findings_add(fs, img, NULL, "%s", cfg_err_msg());
-		const char *desc = leaf(n, "init-descriptor");
-		if (desc && access(desc, R_OK) != 0)
-			cfg_findings_add(fs, n, NULL, "init-descriptor %s: %s", desc, strerror(errno));
-		struct cfg_node *cd = child(n, "config-data");
-		for (struct cfg_node *f = cd ? cd->child : NULL; f; f = f->next)
-			if (f->value && access(f->value, R_OK) != 0)
-				cfg_findings_add(fs, cd, NULL, "config-data file %s: %s", f->value, strerror(errno));
-		struct cfg_node *ifs = child(n, "interfaces");
-		for (struct cfg_node *i = ifs ? ifs->child : NULL; i; i = i->next)
-			if (i->value && strcmp(i->value, "eth0") && strcmp(i->value, "eth1") && child(i, "mapping"))
-				cfg_findings_warn(fs, i, NULL,
-				                  "data interface %s is kept in the configuration; the data "
-				                  "path (host-os switch, SR-IOV) is not realised by this release",
-				                  i->value);
+	struct cfg_node *ifs = child(n, "interfaces");
+	for (struct cfg_node *i = cfg_node_child(ifs, "interface", NULL, CFG_AT_ACTIVE); i;
+	     i = cfg_node_next_same(i, CFG_AT_ACTIVE))
+		if (i->value && strcmp(i->value, "eth0") && strcmp(i->value, "eth1") && child(i, "mapping"))
+			cfg_findings_warn(fs, i, NULL,
+			                  "data interface %s is kept in the configuration; the data "
+			                  "path (host-os switch, SR-IOV) is not realised by this release",
+			                  i->value);
+	const char *path = image_path(n);
+	if (!path)
+		return; /* the generic check reports the missing image */
+	struct cfg_node *img = child(n, "image");
+	const char *type = leaf(img, "image-type");
+	/* backing files must stay in the image directory (or the image's own) */
+	char dir[PATH_MAX];
+	size_t il = strlen(v->image_dir);
+	if (!strncmp(path, v->image_dir, il) && path[il] == '/') {
+		snprintf(dir, sizeof dir, "%s", v->image_dir);
+	} else {
+		snprintf(dir, sizeof dir, "%s", path);
+		char *sl = strrchr(dir, '/');
+		if (sl && sl != dir)
+			*sl = '\0';
+		else
+			snprintf(dir, sizeof dir, "/");
 	}
-	/* hugepages: the pool the candidate configures against what VNFs need;
-	   pages held by running hugepage VNFs count as free for them */
-	unsigned ps = 2048;
-	unsigned long cnt = 0;
-	jdm_huge_configured(t, &ps, &cnt);
-	struct jdm_huge_pool pool = {.page_kib = ps};
-	if (jdm_huge_read(v->sysfs_root, ps, &pool) < 0)
-		pool = (struct jdm_huge_pool){.page_kib = ps};
+	struct vnfimg_info info;
+	if (vnfimg_inspect(path, type ? type : "qcow2", dir, &info) < 0)
+		cfg_findings_add(fs, img, NULL, "%s", cfg_err_msg());
+	const char *desc = leaf(n, "init-descriptor");
+	if (desc && access(desc, R_OK) != 0)
+		cfg_findings_add(fs, n, NULL, "init-descriptor %s: %s", desc, strerror(errno));
+	struct cfg_node *cd = child(n, "config-data");
+	for (struct cfg_node *f = cfg_node_child(cd, "file", NULL, CFG_AT_ACTIVE); f;
+	     f = cfg_node_next_same(f, CFG_AT_ACTIVE))
+		if (f->value && access(f->value, R_OK) != 0)
+			cfg_findings_add(fs, cd, NULL, "config-data file %s: %s", f->value, strerror(errno));
+}
+
+struct check_ctx {
+	struct jdm_vnf *v;
+	struct cfg_findings *fs;
+};
+
+static void check_entry(void *ctx, enum cfg_diff_op op, const struct cfg_node *old_entry,
+                        const struct cfg_node *new_entry)
+{
+	(void)old_entry;
+	struct check_ctx *c = ctx;
+	if (op != CFG_DIFF_DEL && new_entry && new_entry->value)
+		check_vnf(c->v, new_entry, c->fs);
+}
+
+void jdm_vnf_validate(void *ctx, const struct cfg_tree *new_tree, const struct cfg_diff *diff,
+                      struct cfg_findings *fs)
+{
+	struct jdm_vnf *v = ctx;
+	if (v->none)
+		return; /* images and files are the host's: not checked without one */
+	/* on the loop thread: the hypervisor is opened here (its fd is watched
+	   by the loop) before an apply on the commit job's thread needs it */
+	if (vnf_first_active(new_tree))
+		ensure_virt(v);
+	struct check_ctx c = {v, fs};
+	cfg_diff_entries(diff, "virtual-network-functions", check_entry, &c);
+}
+
+unsigned long jdm_vnf_huge_in_use(void *ctx, unsigned page_kib)
+{
+	struct jdm_vnf *v = ctx;
 	unsigned long in_use = 0;
+	if (v->none || !conn_of(v))
+		return 0;
 	const struct cfg_tree *act = cfg_daemon_active(v->d);
-	for (struct cfg_node *n = vnfs_first(act); n; n = n->next) {
+	for (struct cfg_node *n = vnf_first_active(act); n; n = cfg_node_next_same(n, CFG_AT_ACTIVE)) {
+		if (!n->value)
+			continue;
 		struct cfg_node *mem = child(n, "memory");
 		struct cfg_node *hp = child(child(mem, "features"), "hugepages");
-		if (!hp || !n->value)
+		if (!hp)
 			continue;
 		virDomainPtr d = lookup(v, n->value);
 		if (dom_active(d)) {
 			const char *size = leaf(mem, "size");
-			in_use += jdm_huge_pages_for(size ? strtoull(size, NULL, 10) : JDM_DOMAIN_DEFAULT_MEMORY_KIB, ps);
+			in_use += jdm_huge_pages_for(size ? strtoull(size, NULL, 10) : JDM_DOMAIN_DEFAULT_MEMORY_KIB,
+			                             page_kib);
 		}
 		if (d)
 			virDomainFree(d);
 	}
-	char meminfo[PATH_MAX];
-	pathf(meminfo, sizeof meminfo, "%s/proc/meminfo", strcmp(v->sysfs_root, "/") ? v->sysfs_root : "");
-	jdm_huge_check(t, &pool, in_use, meminfo, fs);
+	return in_use;
 }
 
 /* ----------------------------------------------------------------- apply */
 
+/* Liveliness watches the running VNFs that have an address. The names are
+ * copied under MU, libvirt is asked without it. */
 static void live_targets(struct jdm_vnf *v)
 {
 	if (!v->live)
 		return;
-	struct jdm_live_target tg[128];
+	struct {
+		char name[64], ip[16];
+	} *c = NULL;
 	size_t n = 0;
-	for (size_t i = 0; i < v->nrt && n < 128; i++) {
-		virDomainPtr d = lookup(v, v->rt[i]->name);
-		if (dom_active(d) && v->rt[i]->ip[0])
-			tg[n++] = (struct jdm_live_target){v->rt[i]->name, v->rt[i]->ip};
+	pthread_mutex_lock(&v->mu);
+	if (v->nrt) {
+		c = calloc(v->nrt, sizeof *c);
+		if (!c)
+			abort();
+	}
+	for (size_t i = 0; i < v->nrt; i++)
+		if (v->rt[i]->ip[0] && strlen(v->rt[i]->name) < sizeof c[0].name) {
+			snprintf(c[n].name, sizeof c[n].name, "%s", v->rt[i]->name);
+			snprintf(c[n].ip, sizeof c[n].ip, "%s", v->rt[i]->ip);
+			n++;
+		}
+	pthread_mutex_unlock(&v->mu);
+	struct jdm_live_target *tg = calloc(n ? n : 1, sizeof *tg);
+	if (!tg)
+		abort();
+	size_t nt = 0;
+	for (size_t i = 0; i < n; i++) {
+		virDomainPtr d = lookup(v, c[i].name);
+		if (dom_active(d))
+			tg[nt++] = (struct jdm_live_target){c[i].name, c[i].ip};
 		if (d)
 			virDomainFree(d);
 	}
-	jdm_live_set_targets(v->live, tg, n);
+	pthread_mutex_lock(&v->mu);
+	jdm_live_set_targets(v->live, tg, nt);
+	pthread_mutex_unlock(&v->mu);
+	free(tg);
+	free(c);
 }
 
 static void dhcp_hosts(struct jdm_vnf *v)
 {
-	if (!v->net_up)
-		return;
-	struct jdm_intnet_host h[128];
+	struct jdm_intnet_host *h = NULL;
+	char (*names)[64] = NULL;
+	char (*macs)[18] = NULL;
+	char (*ips)[16] = NULL;
 	size_t n = 0;
-	for (size_t i = 0; i < v->nrt && n < 128; i++)
-		if (v->rt[i]->ip[0])
-			h[n++] = (struct jdm_intnet_host){v->rt[i]->name, v->rt[i]->mac0, v->rt[i]->ip};
-	if (jdm_intnet_set_hosts(v->net, h, n) < 0)
+	pthread_mutex_lock(&v->mu);
+	size_t cap = v->nrt ? v->nrt : 1;
+	h = calloc(cap, sizeof *h);
+	names = calloc(cap, sizeof *names);
+	macs = calloc(cap, sizeof *macs);
+	ips = calloc(cap, sizeof *ips);
+	if (!h || !names || !macs || !ips)
+		abort();
+	for (size_t i = 0; i < v->nrt; i++)
+		if (v->rt[i]->ip[0] && strlen(v->rt[i]->name) < sizeof names[0]) {
+			snprintf(names[n], sizeof names[n], "%s", v->rt[i]->name);
+			snprintf(macs[n], sizeof macs[n], "%s", v->rt[i]->mac0);
+			snprintf(ips[n], sizeof ips[n], "%s", v->rt[i]->ip);
+			h[n] = (struct jdm_intnet_host){names[n], macs[n], ips[n]};
+			n++;
+		}
+	pthread_mutex_unlock(&v->mu);
+	pthread_mutex_lock(&v->net_mu);
+	if (v->net_up && jdm_intnet_set_hosts(v->net, h, n) < 0)
 		fprintf(stderr, "jdmd: dhcp hosts: %s\n", cfg_err_msg());
+	pthread_mutex_unlock(&v->net_mu);
+	free(h);
+	free(names);
+	free(macs);
+	free(ips);
 }
 
-static int start_dom(struct jdm_vnf *v, virDomainPtr d, struct vnf_rt *r)
+/* A start of NAME by us: its death count starts again. */
+static void rt_started(struct jdm_vnf *v, const char *name)
 {
-	(void)v;
-	r->gave_up = false;
-	r->ndeaths = 0;
+	pthread_mutex_lock(&v->mu);
+	struct vnf_rt *r = rt_find(v, name);
+	if (r) {
+		r->gave_up = false;
+		r->ndeaths = 0;
+	}
+	pthread_mutex_unlock(&v->mu);
+}
+
+static int start_dom(struct jdm_vnf *v, virDomainPtr d, const char *name)
+{
+	rt_started(v, name);
 	return virDomainCreate(d);
 }
 
-static void stop_dom(virDomainPtr d, struct vnf_rt *r)
+/* Stop D (VNF NAME) when it runs; the STOPPED event that follows is ours. */
+static void stop_dom(struct jdm_vnf *v, virDomainPtr d, const char *name)
 {
 	if (!dom_active(d))
 		return;
+	pthread_mutex_lock(&v->mu);
+	struct vnf_rt *r = rt_find(v, name);
 	if (r)
 		r->stopping = true;
-	if (virDomainDestroy(d) < 0 && r)
-		r->stopping = false;
+	pthread_mutex_unlock(&v->mu);
+	if (virDomainDestroy(d) < 0) {
+		pthread_mutex_lock(&v->mu);
+		if ((r = rt_find(v, name)))
+			r->stopping = false;
+		pthread_mutex_unlock(&v->mu);
+	}
 }
 
-/* Does any domain we made (a name with a store record) exist that the
- * configuration no longer has? Stop and undefine it. */
+/* Is NAME a domain we made (it has a store record)? */
+static bool ours(struct jdm_vnf *v, const char *name)
+{
+	char key[256], *val = NULL;
+	kv_key(key, sizeof key, name, "uuid");
+	pthread_mutex_lock(&v->mu); /* the store's statements: one user at a time here */
+	bool r = cfg_store_kv_get(cfg_daemon_store(v->d), key, &val) == 0;
+	pthread_mutex_unlock(&v->mu);
+	free(val);
+	return r;
+}
+
+/* VNF NAME left the configuration: stop and undefine its domain when it is
+ * ours (its image files are never touched), forget its runtime state. */
+static void remove_vnf(struct jdm_vnf *v, const char *name, struct cfg_buf *out)
+{
+	virDomainPtr d = lookup(v, name);
+	if (d && ours(v, name)) {
+		bool was = dom_active(d);
+		stop_dom(v, d, name);
+		if (virDomainUndefine(d) == 0 && was)
+			cfg_buf_printf(out, "%s: stopped and removed (its image is kept)\n", name);
+	}
+	if (d)
+		virDomainFree(d);
+	pthread_mutex_lock(&v->mu);
+	struct vnf_rt *r = rt_find(v, name);
+	pthread_mutex_unlock(&v->mu);
+	if (r)
+		rt_set_xml(v, r, NULL);
+	rt_forget(v, name);
+}
+
+/* Converge: any domain of ours that T does not have is removed. */
 static void remove_stale(struct jdm_vnf *v, const struct cfg_tree *t, struct cfg_buf *out)
 {
+	virConnectPtr c = conn_of(v);
 	virDomainPtr *doms = NULL;
-	int n = virConnectListAllDomains(jdm_virt_conn(v->virt), &doms, 0);
+	int n = c ? virConnectListAllDomains(c, &doms, 0) : 0;
 	for (int i = 0; i < n; i++) {
 		const char *name = virDomainGetName(doms[i]);
-		char key[256], *val = NULL;
-		kv_key(key, sizeof key, name, "uuid");
-		bool ours = cfg_store_kv_get(cfg_daemon_store(v->d), key, &val) == 0;
-		free(val);
-		if (ours && !vnf_node(t, name)) {
-			struct vnf_rt *r = rt_find(v, name);
-			bool was = dom_active(doms[i]);
-			stop_dom(doms[i], r);
-			if (virDomainUndefine(doms[i]) == 0 && was)
-				cfg_buf_printf(out, "%s: stopped and removed (its image is kept)\n", name);
-			if (r)
-				rt_set_xml(v, r, NULL);
-		}
+		if (name && !vnf_node(t, name) && ours(v, name))
+			remove_vnf(v, name, out);
 		virDomainFree(doms[i]);
 	}
 	free(doms);
 }
 
-/* Domains of one commit start in parallel: QEMU start-up (and libvirt's
- * work around it) is mostly waiting, and 8 VNFs should not queue. */
+/* Domains of one commit stop and start in parallel: QEMU start-up and
+ * shut-down (and libvirt's work around them) are mostly waiting, and 8 VNFs
+ * should not queue. */
 struct starter {
+	struct jdm_vnf *v;
 	virDomainPtr d;      /* owned reference */
-	struct cfg_node *n;  /* the VNF's configuration node (for findings) */
-	bool restart;        /* it ran before the change: say so */
+	const struct cfg_node *n; /* the VNF's configuration node (for findings) */
+	bool restart;        /* it runs with the old definition: stop it first, say so */
 	pthread_t th;
 	bool threaded;       /* th runs it (else it ran inline) */
 	int rc;
+	bool prep_failed;    /* its config-data disk could not be made */
 	char err[256];
 };
 
 static void *starter_run(void *arg)
 {
 	struct starter *st = arg;
+	if (st->restart)
+		stop_dom(st->v, st->d, st->n->value);
+	/* the config-data disk is made only now: never under a running guest */
+	if (prepare_start(st->v, st->n) < 0) {
+		st->rc = -1;
+		st->prep_failed = true;
+		snprintf(st->err, sizeof st->err, "%s", cfg_err_msg());
+		return NULL;
+	}
 	st->rc = virDomainCreate(st->d);
 	if (st->rc < 0)
 		snprintf(st->err, sizeof st->err, "%s", jdm_virt_error());
@@ -674,9 +894,11 @@ static void *starter_run(void *arg)
 }
 
 /* Start all of ST (N of them); findings for those that fail. 0 or -1. */
-static int start_all(struct starter *st, size_t n, struct cfg_buf *out, struct cfg_findings *fs)
+static int start_all(struct jdm_vnf *v, struct starter *st, size_t n, struct cfg_buf *out,
+                     struct cfg_findings *fs)
 {
 	for (size_t i = 0; i < n; i++) {
+		rt_started(v, st[i].n->value);
 		st[i].threaded = pthread_create(&st[i].th, NULL, starter_run, &st[i]) == 0;
 		if (!st[i].threaded)
 			starter_run(&st[i]);
@@ -685,7 +907,10 @@ static int start_all(struct starter *st, size_t n, struct cfg_buf *out, struct c
 	for (size_t i = 0; i < n; i++) {
 		if (st[i].threaded)
 			pthread_join(st[i].th, NULL);
-		if (st[i].rc < 0) {
+		if (st[i].prep_failed) {
+			cfg_findings_add(fs, st[i].n, NULL, "%s", st[i].err);
+			rc = -1;
+		} else if (st[i].rc < 0) {
 			cfg_findings_add(fs, st[i].n, NULL, "cannot %s: %s", st[i].restart ? "restart" : "start",
 			                 st[i].err);
 			rc = -1;
@@ -697,122 +922,206 @@ static int start_all(struct starter *st, size_t n, struct cfg_buf *out, struct c
 	return rc;
 }
 
-int jdm_vnf_apply(struct jdm_vnf *v, const struct cfg_tree *old_tree, const struct cfg_tree *new_tree,
-                  struct cfg_buf *out, struct cfg_findings *fs)
+/* One commit's (or converge's) work on the VNFs. */
+struct work {
+	struct jdm_vnf *v;
+	const struct cfg_tree *t; /* the configuration being made real */
+	struct cfg_buf *out;
+	struct cfg_findings *fs;
+	struct starter *st;       /* to start, in parallel, at the end */
+	size_t nst;
+	int rc;
+};
+
+/* Make VNF N of W->t real: define (again) when its definition changed,
+ * restart it when it ran with the old one, start it unless no-autostart.
+ * The start itself is queued in W. */
+static void realise_vnf(struct work *w, const struct cfg_node *n)
 {
-	(void)old_tree;
-	if (v->none)
-		return 0;
-	bool any = vnfs_first(new_tree) != NULL;
-	/* Nothing configured and nothing ever defined: leave the hypervisor
-	 * alone (with qemu:///system, libvirtd may not even run). STATE/vnf is
-	 * made before the first domain is defined (vnf_xml), STATE/libvirt when
-	 * the embed driver first opens. */
+	struct jdm_vnf *v = w->v;
+	if (w->rc < 0 || !n->value)
+		return;
+	pthread_mutex_lock(&v->mu);
+	struct vnf_rt *r = rt_get(v, n->value); /* ours until this apply ends */
+	r->seen = true;
+	char *old_xml = r->xml ? xstrdup(r->xml) : NULL;
+	pthread_mutex_unlock(&v->mu);
+	if (!child(n, "no-default-interfaces") && ensure_net(v) < 0) {
+		cfg_findings_add(w->fs, n, NULL, "%s", cfg_err_msg());
+		w->rc = -1;
+		free(old_xml);
+		return;
+	}
+	char *xml = NULL;
+	if (vnf_xml(v, w->t, n, r, &xml) < 0) {
+		cfg_findings_add(w->fs, n, NULL, "%s", cfg_err_msg());
+		w->rc = -1;
+		free(old_xml);
+		return;
+	}
+	bool autostart = !child(n, "no-autostart");
+	virDomainPtr d = lookup(v, n->value);
+	bool changed = !old_xml || strcmp(old_xml, xml) != 0;
+	free(old_xml);
+	bool was_active = dom_active(d);
+	if (!d || changed) {
+		virDomainPtr nd = virDomainDefineXML(conn_of(v), xml);
+		if (!nd) {
+			cfg_findings_add(w->fs, n, NULL, "libvirt refused the VNF: %s", jdm_virt_error());
+			free(xml);
+			if (d)
+				virDomainFree(d);
+			w->rc = -1;
+			return;
+		}
+		if (d)
+			virDomainFree(d);
+		d = nd;
+		rt_set_xml(v, r, xml);
+	}
+	free(xml);
+	bool restart = changed && was_active; /* it runs again, with the change */
+	if (!(restart || (autostart && !was_active))) {
+		virDomainFree(d);
+		return;
+	}
+	struct starter *ns = realloc(w->st, (w->nst + 1) * sizeof *ns);
+	if (!ns)
+		abort();
+	w->st = ns;
+	w->st[w->nst++] = (struct starter){.v = v, .d = d, .n = n, .restart = restart};
+}
+
+/* Start what W queued (nothing when it failed already). */
+static void work_finish(struct work *w)
+{
+	if (w->rc == 0) {
+		w->rc = start_all(w->v, w->st, w->nst, w->out, w->fs);
+	} else {
+		for (size_t i = 0; i < w->nst; i++)
+			virDomainFree(w->st[i].d);
+	}
+	free(w->st);
+	w->st = NULL;
+	w->nst = 0;
+	dhcp_hosts(w->v);
+	live_targets(w->v);
+}
+
+/* Open what the VNFs of T need. 1: go on, 0: nothing to do (nothing
+ * configured and nothing ever defined: the hypervisor is left alone; with
+ * qemu:///system, libvirtd may not even run), -1: failed (finding added). */
+static int work_begin(struct jdm_vnf *v, const struct cfg_tree *t, struct cfg_findings *fs)
+{
 	char vnfs[PATH_MAX], libvirt_dir[PATH_MAX];
 	pathf(vnfs, sizeof vnfs, "%s/vnf", v->state_dir);
 	pathf(libvirt_dir, sizeof libvirt_dir, "%s/libvirt", v->state_dir);
-	if (!any && !v->virt && access(vnfs, F_OK) != 0 && access(libvirt_dir, F_OK) != 0)
+	if (!vnf_first_active(t) && !conn_of(v) && access(vnfs, F_OK) != 0 && access(libvirt_dir, F_OK) != 0)
 		return 0;
 	if (ensure_virt(v) < 0) {
-		cfg_findings_add(fs, child(cfg_tree_root(new_tree), "virtual-network-functions"), NULL,
-		                 "%s", cfg_err_msg());
+		struct cfg_node *at = cfg_tree_at(t, NULL, "virtual-network-functions", CFG_AT_ACTIVE);
+		if (at)
+			cfg_findings_add(fs, at, NULL, "%s", cfg_err_msg());
+		else
+			cfg_findings_add_line(fs, "%s", cfg_err_msg());
 		return -1;
 	}
-	/* the hugepage pool */
-	unsigned ps;
-	unsigned long cnt;
-	if (jdm_huge_configured(new_tree, &ps, &cnt)) {
-		struct jdm_huge_pool pool;
-		unsigned long got;
-		if (jdm_huge_read(v->sysfs_root, ps, &pool) == 0 && pool.total != cnt &&
-		    jdm_huge_reserve(v->sysfs_root, ps, cnt, &got) < 0) {
-			cfg_findings_add(fs, child(child(child(cfg_tree_root(new_tree), "system"), "memory"),
-			                           "hugepages"), NULL, "%s", cfg_err_msg());
-			return -1;
-		}
+	return 1;
+}
+
+struct entries {
+	struct work *w;
+	bool all;       /* every VNF is looked at (a change they all depend on) */
+};
+
+static void apply_entry(void *ctx, enum cfg_diff_op op, const struct cfg_node *old_entry,
+                        const struct cfg_node *new_entry)
+{
+	struct entries *e = ctx;
+	if (e->w->rc < 0)
+		return;
+	if (op == CFG_DIFF_DEL) {
+		if (old_entry->value)
+			remove_vnf(e->w->v, old_entry->value, e->w->out);
+	} else if (!e->all) {
+		realise_vnf(e->w, new_entry);
 	}
-	remove_stale(v, new_tree, out);
+}
+
+/* The diff's changes made real: removed VNFs removed, added and changed ones
+ * realised; the VNFs the diff does not touch are not looked at, unless ALL
+ * (`system virtualization` changed: every definition may change). */
+static int apply_diff(struct jdm_vnf *v, const struct cfg_diff *diff, struct cfg_buf *out,
+                      struct cfg_findings *fs)
+{
+	const struct cfg_tree *t = cfg_diff_new_tree(diff);
+	int b = work_begin(v, t, fs);
+	if (b <= 0)
+		return b;
+	struct work w = {.v = v, .t = t, .out = out, .fs = fs};
+	struct entries e = {.w = &w, .all = cfg_diff_touches(diff, "system virtualization")};
+	cfg_diff_entries(diff, "virtual-network-functions", apply_entry, &e);
+	if (e.all)
+		for (struct cfg_node *n = vnf_first_active(t); n && w.rc == 0;
+		     n = cfg_node_next_same(n, CFG_AT_ACTIVE))
+			realise_vnf(&w, n);
+	work_finish(&w);
+	return w.rc;
+}
+
+int jdm_vnf_apply(void *ctx, const struct cfg_diff *diff, struct cfg_buf *out,
+                  struct cfg_findings *fs)
+{
+	struct jdm_vnf *v = ctx;
+	if (v->none)
+		return 0;
+	int rc = apply_diff(v, diff, out, fs);
+	if (rc < 0) {
+		/* undo this row's own partial work: the inverse of the diff (VNFs
+		   the failed apply did not reach are unchanged: nothing to do) */
+		struct cfg_diff *inv = cfg_diff_inverse(diff);
+		struct cfg_buf junk = {0};
+		struct cfg_findings ufs = {0};
+		if (!inv || apply_diff(v, inv, &junk, &ufs) < 0)
+			cfg_findings_add_line(fs, "the VNFs could not all be put back as they were: %s",
+			                      ufs.n && ufs.f[0].msg ? ufs.f[0].msg : cfg_err_msg());
+		cfg_findings_free(&ufs);
+		cfg_buf_free(&junk);
+		cfg_diff_free(inv);
+	}
+	return rc;
+}
+
+int jdm_vnf_converge(void *ctx, const struct cfg_tree *active, struct cfg_buf *out,
+                     struct cfg_findings *fs)
+{
+	struct jdm_vnf *v = ctx;
+	if (v->none)
+		return 0;
+	int b = work_begin(v, active, fs);
+	if (b <= 0)
+		return b;
+	remove_stale(v, active, out);
+	pthread_mutex_lock(&v->mu);
 	for (size_t i = 0; i < v->nrt; i++)
 		v->rt[i]->seen = false;
-	int rc = 0;
-	struct starter *st = NULL;
-	size_t nst = 0;
-	for (struct cfg_node *n = vnfs_first(new_tree); n; n = n->next) {
-		if ((n->flags & CFG_N_INACTIVE) || !n->value)
-			continue;
-		struct vnf_rt *r = rt_get(v, n->value);
-		r->seen = true;
-		if (!child(n, "no-default-interfaces") && ensure_net(v) < 0) {
-			cfg_findings_add(fs, n, NULL, "%s", cfg_err_msg());
-			rc = -1;
-			break;
-		}
-		char *xml = NULL;
-		if (vnf_xml(v, new_tree, n, r, &xml) < 0) {
-			cfg_findings_add(fs, n, NULL, "%s", cfg_err_msg());
-			rc = -1;
-			break;
-		}
-		bool autostart = !child(n, "no-autostart");
-		virDomainPtr d = lookup(v, n->value);
-		bool changed = !r->xml || strcmp(r->xml, xml) != 0;
-		bool was_active = dom_active(d);
-		if (!d || changed) {
-			virDomainPtr nd = virDomainDefineXML(jdm_virt_conn(v->virt), xml);
-			if (!nd) {
-				cfg_findings_add(fs, n, NULL, "libvirt refused the VNF: %s", jdm_virt_error());
-				free(xml);
-				if (d)
-					virDomainFree(d);
-				rc = -1;
-				break;
-			}
-			if (d)
-				virDomainFree(d);
-			d = nd;
-			rt_set_xml(v, r, xml);
-		}
-		free(xml);
-		bool restart = changed && was_active; /* it runs again, with the change */
-		if (restart)
-			stop_dom(d, r);
-		if (restart || (autostart && !dom_active(d))) {
-			if (prepare_start(v, n) < 0) {
-				cfg_findings_add(fs, n, NULL, "%s", cfg_err_msg());
-				virDomainFree(d);
-				rc = -1;
-				break;
-			}
-			r->gave_up = false;
-			r->ndeaths = 0;
-			struct starter *ns = realloc(st, (nst + 1) * sizeof *ns);
-			if (!ns)
-				abort();
-			st = ns;
-			st[nst++] = (struct starter){.d = d, .n = n, .restart = restart};
-		} else {
-			virDomainFree(d);
-		}
-	}
-	if (rc == 0) {
-		rc = start_all(st, nst, out, fs);
-	} else {
-		for (size_t i = 0; i < nst; i++)
-			virDomainFree(st[i].d);
-	}
-	free(st);
-	/* forget VNFs that left the configuration */
+	pthread_mutex_unlock(&v->mu);
+	struct work w = {.v = v, .t = active, .out = out, .fs = fs};
+	for (struct cfg_node *n = vnf_first_active(active); n; n = cfg_node_next_same(n, CFG_AT_ACTIVE))
+		realise_vnf(&w, n);
+	/* forget runtime state of VNFs that are not configured */
+	pthread_mutex_lock(&v->mu);
 	size_t j = 0;
 	for (size_t i = 0; i < v->nrt; i++) {
-		if (v->rt[i]->seen || rc < 0)
+		if (v->rt[i]->seen || w.rc < 0)
 			v->rt[j++] = v->rt[i];
 		else
 			rt_free(v->rt[i]);
 	}
 	v->nrt = j;
-	dhcp_hosts(v);
-	live_targets(v);
-	return rc;
+	pthread_mutex_unlock(&v->mu);
+	work_finish(&w);
+	return w.rc;
 }
 
 /* ------------------------------------------------------------- events */
@@ -825,18 +1134,22 @@ static bool alive(struct jdm_vnf *v, const char *name, virDomainPtr d);
  * changed since the last one and there is no reason. */
 static void publish_vnf(struct jdm_vnf *v, const char *name, const char *reason)
 {
-	struct vnf_rt *r = rt_find(v, name);
+	/* libvirt and the prober first, without MU (alive() takes it) */
 	virDomainPtr d = lookup(v, name);
 	bool up = alive(v, name, d);
 	const char *st = state_name(d);
 	if (d)
 		virDomainFree(d);
-	if (r) {
-		if (!reason && r->live_pub == up && !strcmp(r->state_pub, st))
-			return;
+	pthread_mutex_lock(&v->mu);
+	struct vnf_rt *r = rt_find(v, name);
+	bool same = r && !reason && r->live_pub == up && !strcmp(r->state_pub, st);
+	if (r && !same) {
 		r->live_pub = up;
 		snprintf(r->state_pub, sizeof r->state_pub, "%s", st);
 	}
+	pthread_mutex_unlock(&v->mu);
+	if (same)
+		return;
 	struct cfg_reply *rep = cfg_reply_new(CFG_EVENT_VNF);
 	struct cfg_rel *e = cfg_reply_root(rep);
 	cfg_rel_leaf(e, "vnf-name", name);
@@ -846,26 +1159,47 @@ static void publish_vnf(struct jdm_vnf *v, const char *name, const char *reason)
 	cfg_notify_publish(v->d, rep);
 }
 
-/* Liveliness changes since the last look: one <vnf-event> each. */
+/* Liveliness changes since the last look: one <vnf-event> each (the names
+ * are collected under MU, published without it). */
 static void live_changes(struct jdm_vnf *v)
 {
 	if (!v->live)
 		return;
+	pthread_mutex_lock(&v->mu);
+	char **names = NULL;
+	size_t nn = 0;
 	for (size_t i = 0; i < v->nrt; i++) {
 		struct vnf_rt *r = v->rt[i];
 		int now = jdm_live_state(v->live, r->name) == 1;
 		if (now != r->live_raw) {
 			r->live_raw = now;
-			publish_vnf(v, r->name, NULL);
+			char **nv = realloc(names, (nn + 1) * sizeof *nv);
+			if (!nv)
+				abort();
+			names = nv;
+			names[nn++] = xstrdup(r->name);
 		}
 	}
+	pthread_mutex_unlock(&v->mu);
+	for (size_t i = 0; i < nn; i++) {
+		publish_vnf(v, names[i], NULL);
+		free(names[i]);
+	}
+	free(names);
 }
 
 static void on_lifecycle_main(void *arg)
 {
 	struct lc_event *e = arg;
 	struct jdm_vnf *v = e->v;
+	if (v->closing) {
+		free(e);
+		return;
+	}
+	bool restart = false;
+	pthread_mutex_lock(&v->mu);
 	struct vnf_rt *r = rt_find(v, e->name);
+	bool known = r != NULL;
 	const char *ev_reason = NULL; /* for the vnf-event */
 	if (e->event == VIR_DOMAIN_EVENT_STOPPED && v->live)
 		jdm_live_reset(v->live, e->name);
@@ -905,22 +1239,28 @@ static void on_lifecycle_main(void *arg)
 					fprintf(stderr, "jdmd: VNF %s died %u times in %d s: not restarting\n",
 					        e->name, r->ndeaths, RESTART_WINDOW);
 				} else {
-					virDomainPtr d = lookup(v, e->name);
-					if (d && virDomainCreate(d) == 0) {
-						r->restarts++;
-						fprintf(stderr, "jdmd: VNF %s restarted\n", e->name);
-					} else {
-						fprintf(stderr, "jdmd: VNF %s: restart failed: %s\n", e->name,
-						        jdm_virt_error());
-					}
-					if (d)
-						virDomainFree(d);
+					restart = true;
 				}
 			}
 		}
 	}
+	pthread_mutex_unlock(&v->mu);
+	if (restart) {
+		virDomainPtr d = lookup(v, e->name);
+		if (d && virDomainCreate(d) == 0) {
+			pthread_mutex_lock(&v->mu);
+			if ((r = rt_find(v, e->name)))
+				r->restarts++;
+			pthread_mutex_unlock(&v->mu);
+			fprintf(stderr, "jdmd: VNF %s restarted\n", e->name);
+		} else {
+			fprintf(stderr, "jdmd: VNF %s: restart failed: %s\n", e->name, jdm_virt_error());
+		}
+		if (d)
+			virDomainFree(d);
+	}
 	live_targets(v);
-	if (r)
+	if (known)
 		publish_vnf(v, e->name, ev_reason);
 	free(e);
 }
@@ -929,18 +1269,28 @@ static void live_readable(void *ctx, int fd, short re)
 {
 	(void)fd;
 	(void)re;
-	jdm_live_input(((struct jdm_vnf *)ctx)->live);
-	live_changes(ctx);
+	struct jdm_vnf *v = ctx;
+	pthread_mutex_lock(&v->mu);
+	jdm_live_input(v->live);
+	pthread_mutex_unlock(&v->mu);
+	live_changes(v);
 }
 
-void jdm_vnf_tick(struct jdm_vnf *v)
+void jdm_vnf_tick(void *ctx)
 {
+	struct jdm_vnf *v = ctx;
+	watch_virt(v); /* a hypervisor opened off the loop */
 	if (v->live) {
+		pthread_mutex_lock(&v->mu);
 		jdm_live_tick(v->live, time(NULL));
+		pthread_mutex_unlock(&v->mu);
 		live_changes(v);
 	}
-	if (v->net_up)
-		jdm_intnet_reap(v->net);
+	if (pthread_mutex_trylock(&v->net_mu) == 0) {
+		if (v->net_up)
+			jdm_intnet_reap(v->net);
+		pthread_mutex_unlock(&v->net_mu);
+	}
 }
 
 /* ------------------------------------------------------------- commands */
@@ -981,7 +1331,12 @@ static const char *state_name(virDomainPtr d)
 
 static bool alive(struct jdm_vnf *v, const char *name, virDomainPtr d)
 {
-	return dom_active(d) && v->live && jdm_live_state(v->live, name) == 1;
+	if (!dom_active(d) || !v->live)
+		return false;
+	pthread_mutex_lock(&v->mu);
+	bool up = jdm_live_state(v->live, name) == 1;
+	pthread_mutex_unlock(&v->mu);
+	return up;
 }
 
 /* How `show virtual-network-functions` shows its reply. */
@@ -1057,7 +1412,7 @@ static void vnf_info(struct jdm_vnf *v, struct cfg_rel *root, struct cfg_node *n
 			virDomainFree(d);
 		return;
 	}
-	struct vnf_rt *r = rt_find(v, name);
+	struct vnf_rt rs, *r = rt_copy(v, name, false, &rs);
 	if (r && r->ip[0])
 		cfg_rel_leaf(e, "vnf-ip-address", r->ip);
 	if (d) {
@@ -1153,7 +1508,9 @@ static int request_vnf(struct cfg_cmd *c, const char *what)
 		cfg_buf_printf(c->out, "error: %s is not defined in the hypervisor\n", name);
 		return -1;
 	}
-	struct vnf_rt *r = rt_get(v, name);
+	pthread_mutex_lock(&v->mu);
+	rt_get(v, name);
+	pthread_mutex_unlock(&v->mu);
 	int rc = 0;
 	if (!strcmp(what, "console")) {
 		if (!dom_active(d)) {
@@ -1176,7 +1533,7 @@ static int request_vnf(struct cfg_cmd *c, const char *what)
 		if (!dom_active(d) && !strcmp(what, "stop")) {
 			cfg_buf_printf(c->out, "%s is not running\n", name);
 		} else {
-			stop_dom(d, r);
+			stop_dom(v, d, name);
 			if (!strcmp(what, "stop"))
 				cfg_buf_printf(c->out, "%s stopped\n", name);
 		}
@@ -1187,7 +1544,7 @@ static int request_vnf(struct cfg_cmd *c, const char *what)
 		} else if (prepare_start(v, n) < 0) {
 			cfg_buf_printf(c->out, "error: cannot start %s: %s\n", name, cfg_err_msg());
 			rc = -1;
-		} else if (start_dom(v, d, r) < 0) {
+		} else if (start_dom(v, d, name) < 0) {
 			cfg_buf_printf(c->out, "error: cannot start %s: %s\n", name, jdm_virt_error());
 			rc = -1;
 		} else {
@@ -1208,8 +1565,8 @@ int jdm_vnf_internal_addr(struct jdm_vnf *v, const char *name, char *ip, size_t 
 {
 	if (v->none || !vnf_node(cfg_daemon_active(v->d), name))
 		return 0;
-	struct vnf_rt *r = rt_get(v, name);
-	if (!r->ip[0])
+	struct vnf_rt rs, *r = rt_copy(v, name, true, &rs);
+	if (!r || !r->ip[0])
 		return cfg_err_set("%s has no internal address", name);
 	snprintf(ip, n, "%s", r->ip);
 	return 1;
@@ -1258,7 +1615,7 @@ static int show_visibility_network(struct cfg_cmd *c)
 	for (struct cfg_node *node = vnfs_first(act); node && n < 128; node = node->next) {
 		if (!node->value || (node->flags & CFG_N_INACTIVE))
 			continue;
-		struct vnf_rt *r = v->none ? NULL : rt_get(v, node->value);
+		struct vnf_rt rs, *r = v->none ? NULL : rt_copy(v, node->value, true, &rs);
 		struct cfg_rel *e = cfg_rel_add(cfg_reply_root(rep), "vnf");
 		cfg_rel_leaf(e, "vnf-name", node->value);
 		if (r)
@@ -1467,6 +1824,11 @@ struct jdm_vnf *jdm_vnf_new(struct cfg_daemon *d, const struct jdm_vnf_opts *o)
 	if (!v)
 		abort();
 	v->d = d;
+	v->loop = pthread_self();
+	pthread_mutex_init(&v->mu, NULL);
+	pthread_mutex_init(&v->net_mu, NULL);
+	pthread_mutex_init(&v->virt_mu, NULL);
+	v->cb_id = -1;
 	v->state_dir = xstrdup(cfg_daemon_state_dir(d));
 	v->image_dir = xstrdup(o && o->image_dir ? o->image_dir : DEFAULT_IMAGE_DIR);
 	v->sysfs_root = xstrdup(o && o->sysfs_root ? o->sysfs_root : "/");
@@ -1507,7 +1869,10 @@ void jdm_vnf_free(struct jdm_vnf *v)
 	if (v->virt) {
 		if (v->cb_id >= 0)
 			virConnectDomainEventDeregisterAny(jdm_virt_conn(v->virt), v->cb_id);
-		cfg_daemon_unwatch(v->d, jdm_virt_fd(v->virt));
+		v->closing = true;
+		jdm_virt_dispatch(v->virt); /* what is still posted (events dropped) */
+		if (v->watched)
+			cfg_daemon_unwatch(v->d, jdm_virt_fd(v->virt));
 		jdm_virt_close(v->virt);
 	}
 	if (v->live)
@@ -1521,5 +1886,11 @@ void jdm_vnf_free(struct jdm_vnf *v)
 	free(v->image_dir);
 	free(v->sysfs_root);
 	free(v->uri);
+	pthread_mutex_destroy(&v->mu);
+	pthread_mutex_destroy(&v->net_mu);
+	pthread_mutex_destroy(&v->virt_mu);
 	free(v);
 }
+
+bool jdm_vnf_config_only(const struct jdm_vnf *v) { return v->none; }
+const char *jdm_vnf_sysfs_root(const struct jdm_vnf *v) { return v->sysfs_root; }

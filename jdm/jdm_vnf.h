@@ -1,15 +1,31 @@
 /* jdm_vnf — virtual network functions: the committed
- * `virtual-network-functions` configuration made real as libvirt domains.
+ * `virtual-network-functions` configuration made real as libvirt domains;
+ * the "vnfs" subsystem of jdmd (one row of its registry, cfg_subsys.h),
+ * after the accounts and the hugepage pool (jdm_hugepages) in the order.
  *
- * Commit check: every image is inspected (vnf-images), the hugepage budget
- * is checked (jdm_hugepages). Apply: the hugepage pool is reserved; VNFs
- * that left the configuration are stopped and undefined (their image files
- * are never touched); new ones are defined and, unless `no-autostart`,
- * started; changed ones are redefined and restarted (said in the commit
- * output). Each VNF keeps a stable UUID, eth0/eth1 MACs and an internal
- * address (192.168.1.100+) in the store. At start jdmd converges: it applies
- * the active configuration to whatever libvirt has, so nothing is
+ * The row owns `virtual-network-functions` and `system virtualization` (the
+ * accel in every domain) (jdm_vnf_owns) and reads `system memory` and
+ * `host-os` (jdm_vnf_reads).
+ *
+ * Commit check: the image, init-descriptor and config-data files of every
+ * added or changed VNF are inspected (vnf-images); the hugepage budget is the
+ * hugepages row's. Apply works from the diff: VNFs the commit does not touch
+ * are not looked at; VNFs that left the configuration (or were deactivated)
+ * are stopped and undefined (their image files are never touched); new ones
+ * are defined and, unless `no-autostart`, started; changed ones are
+ * redefined and restarted when their definition changed (said in the commit
+ * output). A change of `system virtualization` looks at every VNF. A failed
+ * apply puts back what it did (the inverse diff); undo is the inverse diff.
+ * Each VNF keeps a stable UUID, eth0/eth1 MACs and an internal address
+ * (192.168.1.100+) in the store. At start jdmd converges: it applies the
+ * whole active configuration to whatever libvirt has, so nothing is
  * duplicated and VNFs without `no-autostart` run again after a reboot.
+ *
+ * Threads: apply and converge run on the commit job's thread, while show and
+ * request commands, the tick, libvirt lifecycle events and liveliness run on
+ * the loop thread; the runtime table is under a mutex that is never held
+ * across a libvirt call that waits for a domain job, so `show
+ * virtual-network-functions` answers while VNFs are being started.
  *
  * Liveliness: JDM pings every running VNF's eth0 address (jdm_live).
  * libvirt lifecycle events tell when a VNF's QEMU dies; it is restarted
@@ -17,8 +33,10 @@
  * says how many times and when.
  *
  * Hypervisor "none" (`--hypervisor none`, NFX_HYPERVISOR=none) keeps only
- * the configuration: VNFs are not realised and images are not checked
- * (golden CLI transcripts run this way).
+ * the configuration: VNFs are not realised and images (files of the host)
+ * are not checked; checks that depend on the configuration alone, such as
+ * the hugepage budget, hold all the same (golden CLI transcripts run this
+ * way).
  *
  * Ownership: jdm_vnf_new() returns a handle freed with jdm_vnf_free()
  * (running VNFs keep running: they belong to the hypervisor).
@@ -26,7 +44,11 @@
 #ifndef NFX_JDM_VNF_H
 #define NFX_JDM_VNF_H
 
+#include <stdbool.h>
+
 #include "cfg_daemon.h"
+
+struct cfg_diff;
 
 struct jdm_vnf;
 
@@ -43,16 +65,32 @@ struct jdm_vnf_opts {
 struct jdm_vnf *jdm_vnf_new(struct cfg_daemon *d, const struct jdm_vnf_opts *o);
 void jdm_vnf_free(struct jdm_vnf *v);
 
-/* Commit check of the candidate T (effective tree). */
-void jdm_vnf_validate(struct jdm_vnf *v, const struct cfg_tree *t, struct cfg_findings *fs);
-/* Make the VNFs match NEW_TREE. 0, or -1 with findings under the VNF's path. */
-int jdm_vnf_apply(struct jdm_vnf *v, const struct cfg_tree *old_tree, const struct cfg_tree *new_tree,
-                  struct cfg_buf *out, struct cfg_findings *fs);
+/* Keyword paths of the row (NULL-terminated, static). */
+extern const char *const jdm_vnf_owns[];
+extern const char *const jdm_vnf_reads[];
+
+/* The row's callbacks (CTX is the struct jdm_vnf). validate runs on the loop
+ * thread; apply/converge return 0, or -1 with findings under the VNF's path. */
+void jdm_vnf_validate(void *ctx, const struct cfg_tree *new_tree, const struct cfg_diff *diff,
+                      struct cfg_findings *fs);
+int jdm_vnf_apply(void *ctx, const struct cfg_diff *diff, struct cfg_buf *out,
+                  struct cfg_findings *fs);
+int jdm_vnf_converge(void *ctx, const struct cfg_tree *active, struct cfg_buf *out,
+                     struct cfg_findings *fs);
 /* Once a second from the daemon loop: liveliness probes, dnsmasq watch. */
-void jdm_vnf_tick(struct jdm_vnf *v);
+void jdm_vnf_tick(void *ctx);
+
+/* Pages of PAGE_KIB the running hugepage VNFs of the active configuration
+ * hold (jdm_huge_vnf_pages_fn for the hugepages row; loop thread). */
+unsigned long jdm_vnf_huge_in_use(void *ctx, unsigned page_kib);
+/* Hypervisor "none": configuration only. */
+bool jdm_vnf_config_only(const struct jdm_vnf *v);
+/* The sysfs root (options), for the hugepages row. Borrowed. */
+const char *jdm_vnf_sysfs_root(const struct jdm_vnf *v);
 /* The internal address of the configured (active) VNF NAME into IP (N
- * bytes), for `ssh NAME` (jdm_sshcmd): 1, 0 when NAME is no VNF (or the
- * hypervisor is "none"), -1 with cfg_err set when the VNF has no address. */
+ * bytes), for `ssh NAME` (jdm_sshcmd; loop thread): 1, 0 when NAME is no VNF
+ * (or the hypervisor is "none"), -1 with cfg_err set when the VNF has no
+ * address. */
 int jdm_vnf_internal_addr(struct jdm_vnf *v, const char *name, char *ip, size_t n);
 
 #endif

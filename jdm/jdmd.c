@@ -1,9 +1,15 @@
 /* jdmd — the JDM device manager daemon.
  *
- * The configuration database and CLI of the JDM (cfg_daemon), SSH access
- * (jdm_ssh: sshd + accounts + jmgmt0) and the JDM operational commands.
- * Commands of features not built yet answer "command is not available in
- * this release" until their handlers are registered.
+ * The configuration database and CLI of the JDM (cfg_daemon), and the table
+ * of its subsystems (cfg_subsys.h), in the order a commit applies them:
+ *   accounts   jdm_ssh        system login, root-authentication, services ssh,
+ *                             interfaces jmgmt0 (sshd + Unix accounts)
+ *   hugepages  jdm_hugepages  system memory hugepages (the pool; the budget)
+ *   vnfs       jdm_vnf        virtual-network-functions, system virtualization
+ * Each module's header says what its row owns and reads; the registry calls
+ * validate/apply/undo/converge/tick. Commands of features not built yet
+ * answer "command is not available in this release" until their handlers are
+ * registered.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -16,58 +22,10 @@
 #include "cfg_schema_data.h"
 #include "cfg_session.h"
 #include "jdm_hostos.h"
+#include "cfg_subsys.h"
+#include "jdm_hugepages.h"
 #include "jdm_ssh.h"
 #include "jdm_vnf.h"
-
-/* Everything jdmd owns besides the configuration daemon. */
-struct jdm {
-	struct cfg_daemon *d;
-	struct jdm_ssh *ssh;
-	struct jdm_vnf *vnf;
-};
-
-static void jdm_validate(void *ctx, const struct cfg_tree *t, struct cfg_findings *fs)
-{
-	struct jdm *j = ctx;
-	jdm_ssh_validate(t, fs);
-	jdm_vnf_validate(j->vnf, t, fs);
-}
-
-/* Make the world match NEW (also run at start to converge). */
-static int jdm_apply(void *ctx, const struct cfg_tree *old_tree, const struct cfg_tree *new_tree,
-                     struct cfg_buf *out, struct cfg_findings *fs)
-{
-	struct jdm *j = ctx;
-	if (jdm_ssh_apply(j->ssh, new_tree, out) < 0) {
-		/* under the statement it comes from: sshd, or the login accounts */
-		static const char *const w_ssh[] = {"system", "services", "ssh", NULL};
-		static const char *const w_login[] = {"system", "login", NULL};
-		struct cfg_node *at = jdm_cfg_at(new_tree, NULL, w_ssh);
-		if (!at)
-			at = jdm_cfg_at(new_tree, NULL, w_login);
-		if (at)
-			cfg_findings_add(fs, at, NULL, "%s", cfg_err_msg());
-		else
-			cfg_findings_add_line(fs, "%s", cfg_err_msg());
-		return -1;
-	}
-	return jdm_vnf_apply(j->vnf, old_tree, new_tree, out, fs);
-}
-
-/* Once a second: a dead sshd is started again from the active config. */
-static void jdm_tick(void *ctx)
-{
-	struct jdm *j = ctx;
-	jdm_vnf_tick(j->vnf);
-	if (jdm_ssh_reap(j->ssh)) {
-		struct cfg_buf out = {0};
-		struct cfg_tree *eff = cfg_commit_effective(cfg_daemon_active(j->d));
-		if (jdm_ssh_apply(j->ssh, eff, &out) < 0)
-			fprintf(stderr, "jdmd: restarting sshd: %s\n", cfg_err_msg());
-		cfg_tree_free(eff);
-		cfg_buf_free(&out);
-	}
-}
 
 /* The `cli` binary: NFX_CLI, else beside the build tree of this jdmd
  * (BUILD/jdm/jdmd -> BUILD/cli/cli), else /usr/bin/cli. Writes into BUF. */
@@ -134,17 +92,34 @@ int main(int argc, char **argv)
 	}
 	jdm_hostos_register(d);
 	char cli[PATH_MAX];
-	struct jdm j = {.d = d};
-	j.ssh = jdm_ssh_new(cfg_daemon_state_dir(d), cli_path(cli, sizeof cli), cfg_daemon_socket_path(d));
-	j.vnf = jdm_vnf_new(d, &vo);
-	struct cfg_hooks h = {.ctx = &j, .validate = jdm_validate, .apply = jdm_apply};
-	cfg_daemon_set_hooks(d, &h);
-	cfg_daemon_set_tick(d, 1000, jdm_tick, &j);
+	struct jdm_ssh *ssh = jdm_ssh_new(cfg_daemon_state_dir(d), cli_path(cli, sizeof cli),
+	                                  cfg_daemon_socket_path(d));
+	struct jdm_vnf *vnf = jdm_vnf_new(d, &vo);
+	struct jdm_huge *huge = jdm_huge_new(jdm_vnf_sysfs_root(vnf), !jdm_vnf_config_only(vnf),
+	                                     jdm_vnf_huge_in_use, vnf);
+	/* orders leave room for the host-os switch (30), SR-IOV (40), SNMP (60), IPsec (70) */
+	const struct cfg_subsys rows[] = {
+		{.name = "accounts", .order = 10, .owns = jdm_ssh_owns, .ctx = ssh,
+		 .validate = jdm_ssh_validate, .apply = jdm_ssh_apply, .converge = jdm_ssh_converge,
+		 .tick = jdm_ssh_tick},
+		{.name = "hugepages", .order = 20, .owns = jdm_huge_owns, .reads = jdm_huge_reads,
+		 .ctx = huge, .validate = jdm_huge_validate, .apply = jdm_huge_apply,
+		 .converge = jdm_huge_converge},
+		{.name = "vnfs", .order = 50, .owns = jdm_vnf_owns, .reads = jdm_vnf_reads, .ctx = vnf,
+		 .validate = jdm_vnf_validate, .apply = jdm_vnf_apply, .converge = jdm_vnf_converge,
+		 .tick = jdm_vnf_tick},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		if (cfg_daemon_add_subsys(d, &rows[i]) < 0) {
+			fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
+			return 1;
+		}
 	int rc = cfg_daemon_run(d);
 	if (rc < 0)
 		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
-	jdm_vnf_free(j.vnf);
-	jdm_ssh_free(j.ssh);
+	jdm_vnf_free(vnf);
+	jdm_huge_free(huge);
+	jdm_ssh_free(ssh);
 	cfg_daemon_free(d);
 	return rc < 0 ? 1 : 0;
 }

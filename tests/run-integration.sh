@@ -2,8 +2,11 @@
 # Integration tests: every tests/integration/*.sh (or the ones named), each
 # run with bash under a timeout (NFX_INTEGRATION_TIMEOUT, default 300 s).
 # A test starts the real daemons itself (./nfx up in a temp state dir and
-# netns) and cleans up after itself in a trap. Prints PASS/FAIL per test and
-# "N passed, M failed"; the log of a failed test is shown.
+# netns) and cleans up after itself in a trap. A test that cannot run here
+# (a missing tool, not root) exits 77: it is skipped, not passed. Prints
+# PASS/FAIL/SKIP NAME per test and a last line "N passed, M failed" (with
+# ", K skipped" when some were) that ./nfx test adds up; the log of a failed
+# test is shown, the reason (last line) of a skipped one.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -28,6 +31,7 @@ trap 'exit 143' TERM
 
 passed=0
 failed=0
+skipped=0
 for t in "${tests[@]}"; do
 	name="$(basename "${t%.sh}")"
 	rc=0
@@ -36,6 +40,9 @@ for t in "${tests[@]}"; do
 	if [[ $rc -eq 0 ]]; then
 		echo "PASS $name"
 		passed=$((passed + 1))
+	elif [[ $rc -eq 77 ]]; then
+		echo "SKIP $name ($(tail -n 1 "$log"))"
+		skipped=$((skipped + 1))
 	else
 		if [[ $rc -eq 124 || $rc -eq 137 ]]; then
 			echo "FAIL $name (timed out after ${TMO}s)"
@@ -47,5 +54,9 @@ for t in "${tests[@]}"; do
 	fi
 done
 
-echo "$passed passed, $failed failed"
+if [[ $skipped -gt 0 ]]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
 [[ $failed -eq 0 ]]

@@ -9,6 +9,9 @@
 # Lines that answer a password prompt are fed as they are (the CLI does not
 # echo them). Optional NAME.target holds jdm (default) or jcp; optional
 # NAME.rc holds the expected exit status of the CLI: 0 or nonzero.
+# Optional NAME.pre holds set lines (and # comments) committed silently
+# before the transcript: the state the box of the transcript was in (e.g. the
+# hugepage pool of the thesis' system options).
 # NAME.out is the exact output of `cli --socket SOCK < NAME.in` (stdout and
 # stderr together).
 #
@@ -32,7 +35,7 @@ names=()
 for a in "$@"; do
 	case "$a" in
 	--regen) regen=1 ;;
-	-h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "run-transcripts: unknown option $a" >&2; exit 2 ;;
 	*) names+=("$(basename "${a%.in}")") ;;
 	esac
@@ -81,6 +84,17 @@ for name in "${names[@]}"; do
 		failed=$((failed + 1))
 		cleanup
 		continue
+	fi
+	if [[ -f "$DIR/$name.pre" ]]; then
+		{ echo configure; grep -v '^[[:space:]]*\(#\|$\)' "$DIR/$name.pre"; echo commit; } >"$state/pre"
+		if ! timeout --kill-after=5 "$CLI_TIMEOUT" "$CLI" --socket "$state/$target.sock" \
+			<"$state/pre" >"$state/pre.out" 2>&1 || ! grep -q '^commit complete$' "$state/pre.out"; then
+			echo "FAIL $name (committing $name.pre failed)"
+			sed 's/^/    | /' "$state/pre.out" | tail -n 20
+			failed=$((failed + 1))
+			cleanup
+			continue
+		fi
 	fi
 	sed 's/^\^D$/\x04/' "$in" >"$state/input"
 	rc=0

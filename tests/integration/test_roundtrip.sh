@@ -30,6 +30,9 @@ cli() { timeout 120 "$CLI" --socket "$state/jdm.sock" "$@"; }
 
 # 10k statements: VLANs, VNFs with every kind of statement, quoting, annotations
 gen() {
+	# the hugepage pool the 900 hugepage VNFs below draw from (202950 pages)
+	echo "set system memory hugepages page-size 2"
+	echo "set system memory hugepages page-count 262144"
 	for i in $(seq 1 1000); do echo "set host-os vlans v$i vlan-id $i"; done
 	for v in $(seq 1 900); do
 		echo "set virtual-network-functions vnf$v image /var/third-party/images/vnf$v.qcow2"

@@ -8,6 +8,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 BUILD="${NFX_BUILD:-$ROOT/build}"
 CLI="$BUILD/cli/cli"
+# The local user runs the installed cli (./nfx setup installs it where every
+# user can reach it; the checkout may be in a directory they cannot enter);
+# jdmd is told the same one (NFX_CLI) for the logins it sets up.
+LOGIN_CLI="$("$ROOT/nfx" cli-path)"
 RO=nfxtestro2
 state="$(mktemp -d /tmp/nfx-it-sessions.XXXXXX)"
 pid=""
@@ -27,7 +31,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$BUILD/jdm/jdmd" --state-dir "$state" >"$state/jdmd.log" 2>&1 &
+NFX_CLI="$LOGIN_CLI" "$BUILD/jdm/jdmd" --state-dir "$state" >"$state/jdmd.log" 2>&1 &
 pid=$!
 for _ in $(seq 200); do [[ -S "$state/jdm.sock" ]] && break; sleep 0.02; done
 [[ -S "$state/jdm.sock" ]] || fail "jdmd did not start"
@@ -98,10 +102,10 @@ id "$RO" >/dev/null 2>&1 && fail "account $RO exists already"
 out="$(printf 'configure\nset system login user %s class read-only\ncommit\n' "$RO" | cli)"
 grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "login user commit"; }
 id "$RO" >/dev/null || fail "jdmd did not create $RO"
-r="$(runuser -u "$RO" -- "$CLI" --socket "$state/jdm.sock" -c "show configuration system login" 2>&1)" ||
+r="$(runuser -u "$RO" -- "$LOGIN_CLI" --socket "$state/jdm.sock" -c "show configuration system login" 2>&1)" ||
 	{ echo "$r"; fail "read-only user cannot show configuration"; }
 set +e
-r="$(runuser -u "$RO" -- "$CLI" --socket "$state/jdm.sock" -c "configure" 2>&1)"
+r="$(runuser -u "$RO" -- "$LOGIN_CLI" --socket "$state/jdm.sock" -c "configure" 2>&1)"
 rc=$?
 set -e
 [[ $rc -ne 0 ]] && grep -q 'permission denied' <<<"$r" || { echo "$r"; fail "read-only user entered configuration mode"; }

@@ -44,6 +44,12 @@ commit"
 out="$(cli <<<"$script")" || { echo "$out"; fail "configure ssh"; }
 grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "no commit complete"; }
 id "$RO" >/dev/null || fail "account $RO was not created"
+# logins run the installed cli (reachable for every user wherever the
+# checkout is), not the build tree's
+login_cli="$("$NFX" cli-path)"
+grep -qxF "ForceCommand $login_cli --socket $state/jdm.sock" "$state/sshd/sshd_config" ||
+	{ grep ForceCommand "$state/sshd/sshd_config" >&2; fail "sshd does not run $login_cli"; }
+runuser -u "$RO" -- test -x "$login_cli" || fail "$RO cannot run $login_cli"
 
 for _ in $(seq 50); do
 	ip netns exec "$lan" bash -c 'exec 3<>/dev/tcp/192.0.2.10/22' 2>/dev/null && break

@@ -98,7 +98,8 @@ wait_for() {
 }
 vnf_row() { cli -c "show virtual-network-functions" | awk -v n="$1" '$2 == n'; }
 row_is() { [[ "$(vnf_row "$1" | awk '{print $3, $4}')" == "$2" ]]; }
-virsh_has() { vsh list --all --name | grep -qxF "$1"; }
+# grep reads to the end: with -q it may exit first and virsh dies of SIGPIPE (pipefail)
+virsh_has() { vsh list --all --name | grep -xF "$1" >/dev/null; }
 
 for c in libvirtd virtlogd virsh; do
 	command -v "$c" >/dev/null || fail "$c is needed (libvirt-daemon-system, libvirt-clients)"
@@ -123,12 +124,27 @@ listen_tls = 0
 listen_tcp = 0
 log_outputs = "3:file:$lv/libvirtd.log"
 EOF
+# /dev/kvm as Debian's udev rule makes it (0660 root:kvm; libvirt-qemu is in
+# group kvm), for this libvirtd only. Where it is not (here: 0600 root, no
+# udev), libvirt's capability cache is never valid: the probe QEMU opens
+# /dev/kvm (it keeps CAP_DAC_OVERRIDE) and records KVM, the validity check
+# asks whether libvirt-qemu may open it, finds not, and every lookup probes
+# QEMU again (seconds each, several per `virsh define`; minutes cold). The
+# node is bind-mounted over /dev/kvm in the daemon's mount namespace only.
+kvm_node=""
+if [[ -c /dev/kvm ]] && ! runuser -u libvirt-qemu -- test -r /dev/kvm -a -w /dev/kvm 2>/dev/null &&
+	getent group kvm >/dev/null; then
+	mknod -m 0660 "$lv/kvm" c "0x$(stat -c %t /dev/kvm)" "0x$(stat -c %T /dev/kvm)" || fail "mknod $lv/kvm"
+	chgrp kvm "$lv/kvm"
+	kvm_node="$lv/kvm"
+	echo "(/dev/kvm is not usable by libvirt-qemu: the private libvirtd sees a 0660 root:kvm node)"
+fi
 ip netns add "$ns" || fail "ip netns add $ns"
 ns_made=1
 ip -n "$ns" link set lo up
 # ip netns exec gives the command a mount namespace of its own (slave of
 # the host's): the bind mounts are seen only by virtlogd, libvirtd and QEMU.
-# shellcheck disable=SC2016 # expanded by that sh, from its $1
+# shellcheck disable=SC2016 # expanded by that sh, from its $1 and $2
 setsid ip netns exec "$ns" sh -c '
 	lv=$1
 	mount --bind "$lv/run" /run/libvirt &&
@@ -136,9 +152,10 @@ setsid ip netns exec "$ns" sh -c '
 	mount --bind "$lv/log" /var/log/libvirt &&
 	mount --bind "$lv/cache" /var/cache/libvirt &&
 	mount --bind "$lv/etc-qemu" /etc/libvirt/qemu &&
+	{ [ -z "$2" ] || mount --bind "$2" /dev/kvm; } &&
 	virtlogd --daemon --pid-file "$lv/virtlogd.pid" &&
 	exec libvirtd --config "$lv/libvirtd.conf" --pid-file "$lv/libvirtd.pid"' \
-	sh "$lv" </dev/null >>"$lv/libvirtd.out" 2>&1 &
+	sh "$lv" "$kvm_node" </dev/null >>"$lv/libvirtd.out" 2>&1 &
 wait_for 30 vsh uri || { cat "$lv/libvirtd.out" >&2; fail "libvirtd did not answer on $URI"; }
 pid_of "$lv/libvirtd.pid" libvirtd >/dev/null || fail "no libvirtd pid"
 pid_of "$lv/virtlogd.pid" virtlogd >/dev/null || fail "no virtlogd pid"
@@ -150,7 +167,19 @@ cat >"$lv/bystander.xml" <<EOF
 <domain type='qemu'><name>bystander</name><memory unit='KiB'>65536</memory><vcpu>1</vcpu>
 <os><type arch='x86_64'>hvm</type></os></domain>
 EOF
-vsh define "$lv/bystander.xml" >/dev/null || fail "virsh define bystander"
+# A fresh libvirtd probes QEMU's capabilities (runs QEMU, asks it over QMP)
+# before it can define a domain: a few seconds on a warm machine, minutes on
+# a cold one (QEMU and its firmware not yet in the page cache). Wait for that
+# probe explicitly, with a generous bound and saying what is awaited, so the
+# define itself keeps a tight bound and a real hang there still fails.
+echo "--- waiting for libvirtd's QEMU capability probe (at most ${NFX_CAPS_TIMEOUT:-240} s)"
+t0=$SECONDS
+timeout "${NFX_CAPS_TIMEOUT:-240}" virsh -c "$URI" domcapabilities --virttype qemu --arch x86_64 >"$lv/domcaps.xml" ||
+	fail "libvirtd did not finish probing QEMU's capabilities in ${NFX_CAPS_TIMEOUT:-240} s"
+echo "capabilities probed in $((SECONDS - t0)) s"
+t0=$SECONDS
+vsh define "$lv/bystander.xml" >/dev/null || fail "virsh define bystander (30 s, after the capability probe)"
+echo "bystander defined in $((SECONDS - t0)) s"
 
 NFX_HYPERVISOR="$URI" NFX_IMAGE_DIR="$img" "$NFX" up --state-dir "$state" --netns "$ns" >/dev/null
 
@@ -186,7 +215,7 @@ echo "$info"
 [[ "$(awk '$1 == "UUID:" {print $2}' <<<"$info")" == "$uuid" ]] || fail "virsh UUID differs from $uuid"
 grep -qE '^State: +running$' <<<"$info" || fail "dominfo: not running"
 [[ "$(vsh domuuid "$VNF" | head -1)" == "$uuid" ]] || fail "domuuid differs"
-vsh dumpxml "$VNF" | grep -qF "$img/$VNF.qcow2" || fail "domain XML without the image"
+vsh dumpxml "$VNF" | grep -F "$img/$VNF.qcow2" >/dev/null || fail "domain XML without the image"
 # QEMU runs in the appliance namespace, as the unprivileged QEMU user
 qpid="$(cat "$lv/run/qemu/$VNF.pid" 2>/dev/null || true)"
 [[ -n "$qpid" ]] || fail "no QEMU pid file"

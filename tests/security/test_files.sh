@@ -41,7 +41,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-[[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root (local users)"; exit 0; }
+[[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root (local users)"; exit 77; }
 id "$U" >/dev/null 2>&1 && fail "account $U exists already"
 id "$J" >/dev/null 2>&1 && fail "account $J exists already"
 useradd -m -s /bin/sh "$U"

@@ -41,8 +41,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-[[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root (local users, namespaces)"; exit 0; }
-[[ -x /usr/bin/ssh ]] || { echo "SKIP: no /usr/bin/ssh"; exit 0; }
+[[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root (local users, namespaces)"; exit 77; }
+[[ -x /usr/bin/ssh ]] || { echo "SKIP: no /usr/bin/ssh"; exit 77; }
 id "$U" >/dev/null 2>&1 && fail "account $U exists already"
 useradd -m -s /bin/sh "$U"
 made_user=1

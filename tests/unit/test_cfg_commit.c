@@ -14,10 +14,12 @@
 #include <unistd.h>
 
 #include "cfg_commit.h"
+#include "cfg_diff.h"
 #include "cfg_err.h"
 #include "cfg_render.h"
 #include "cfg_schema.h"
 #include "cfg_store.h"
+#include "cfg_subsys.h"
 #include "cfg_tree.h"
 
 static const char schema_xml[] =
@@ -55,6 +57,17 @@ struct fx {
 	struct cfg_store *st;
 };
 
+/* The hooks as the one compatibility row of a registry (freed in teardown). */
+static struct cfg_subsys_reg *g_reg;
+static struct cfg_subsys_reg *hreg(const struct cfg_hooks *h)
+{
+	cfg_subsys_reg_free(g_reg);
+	g_reg = cfg_subsys_reg_new();
+	assert_non_null(g_reg);
+	assert_int_equal(cfg_commit_add_hooks(g_reg, h), 0);
+	return g_reg;
+}
+
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
@@ -77,6 +90,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
+	cfg_subsys_reg_free(g_reg);
+	g_reg = NULL;
 	cfg_findings_free(&f->fs);
 	cfg_tree_free(f->t);
 	cfg_schema_free(f->schema);
@@ -214,7 +229,7 @@ static void test_valid(void **state)
 	base(f->t);
 	cfg_validate(f->t, &f->fs);
 	assert_int_equal(f->fs.n, 0);
-	assert_int_equal(cfg_commit_check(f->t, NULL, &f->fs), 0);
+	assert_int_equal(cfg_commit_check(NULL, f->t, NULL, &f->fs), 0);
 	assert_int_equal(f->fs.n, 0);
 }
 
@@ -225,7 +240,7 @@ static void test_mandatory_missing(void **state)
 	tset(f->t, "vnfs vsrx no-autostart");   /* no image */
 	tset(f->t, "host-os vlans v300");        /* no vlan-id */
 	tset(f->t, "system login message hi");   /* no class */
-	assert_int_equal(cfg_commit_check(f->t, NULL, &f->fs), -1);
+	assert_int_equal(cfg_commit_check(NULL, f->t, NULL, &f->fs), -1);
 	assert_int_equal(cfg_findings_errors(&f->fs), 3);
 	for (size_t i = 0; i < f->fs.n; i++)
 		assert_true(f->fs.f[i].mandatory);
@@ -248,7 +263,7 @@ static void test_ref_missing(void **state)
 	base(f->t);
 	tset(f->t, "vnfs vrtr1 interfaces eth3 members v999");
 	tset(f->t, "vnfs vrtr1 uplink v998");
-	assert_int_equal(cfg_commit_check(f->t, NULL, &f->fs), -1);
+	assert_int_equal(cfg_commit_check(NULL, f->t, NULL, &f->fs), -1);
 	assert_int_equal(cfg_findings_errors(&f->fs), 2);
 	assert_false(f->fs.f[0].mandatory);
 	assert_render(&f->fs,
@@ -275,7 +290,7 @@ static void test_unique_violated(void **state)
 	tset(f->t, "host-os vlans v102 vlan-id 100");
 	tset(f->t, "host-os vlans v201 vlan-id 200");
 	tset(f->t, "host-os vlans v300 vlan-id 300");
-	assert_int_equal(cfg_commit_check(f->t, NULL, &f->fs), -1);
+	assert_int_equal(cfg_commit_check(NULL, f->t, NULL, &f->fs), -1);
 	assert_int_equal(cfg_findings_errors(&f->fs), 2);
 	assert_render(&f->fs,
 	              "[edit host-os vlans v101]\n"
@@ -418,7 +433,7 @@ static void test_commit_ok(void **state)
 	struct cfg_hooks h = { .ctx = &l, .validate = hook_validate, .apply = hook_apply };
 	struct cfg_buf out;
 	cfg_buf_init(&out);
-	if (cfg_commit(f->st, NULL, f->t, &h, "root", "cli", "first", &out, &f->fs) != 0) {
+	if (cfg_commit(f->st, NULL, f->t, hreg(&h), "root", "cli", "first", &out, &f->fs) != 0) {
 		assert_render(&f->fs, "");
 		fail_msg("commit: %s", cfg_err_msg());
 	}
@@ -444,7 +459,7 @@ static void test_commit_ok(void **state)
 	struct cfg_tree *active = cfg_tree_dup(f->t);
 	tset(f->t, "system host-name jdm2");
 	cfg_buf_reset(&out);
-	assert_int_equal(cfg_commit(f->st, active, f->t, &h, "admin", "ssh", NULL, &out, &f->fs), 0);
+	assert_int_equal(cfg_commit(f->st, active, f->t, hreg(&h), "admin", "ssh", NULL, &out, &f->fs), 0);
 	int64_t seq2;
 	stored_text(f->st, 0, &text, &seq2, 0);
 	assert_int_equal(seq2, seq1 + 1);
@@ -471,13 +486,13 @@ static void test_commit_check_fails(void **state)
 	struct hook_log l = { .sxe_rule = true };
 	struct cfg_hooks h = { .ctx = &l, .validate = hook_validate, .apply = hook_apply };
 	tset(f->t, "system host-name other");
-	assert_int_equal(cfg_commit_check(f->t, &h, &f->fs), -1);
+	assert_int_equal(cfg_commit_check(NULL, f->t, hreg(&h), &f->fs), -1);
 	assert_render(&f->fs,
 	              "error: sxe interfaces (sxe-0/0/0.0 and sxe-0/0/1.0) cannot have same vlan "
 	              "member (1100)\n"
 	              "error: configuration check-out failed\n");
 	cfg_findings_free(&f->fs);
-	assert_int_equal(cfg_commit(f->st, NULL, f->t, &h, "root", "cli", NULL, NULL, &f->fs), -1);
+	assert_int_equal(cfg_commit(f->st, NULL, f->t, hreg(&h), "root", "cli", NULL, NULL, &f->fs), -1);
 	assert_int_equal(l.apply_calls, 0);
 	int64_t seq;
 	stored_text(f->st, 0, &text, &seq, 0);
@@ -489,7 +504,7 @@ static void test_commit_check_fails(void **state)
 	/* mandatory missing: no hook runs apply either */
 	l.sxe_rule = false;
 	tset(f->t, "vnfs vsrx no-autostart");
-	assert_int_equal(cfg_commit(f->st, NULL, f->t, &h, "root", "cli", NULL, NULL, &f->fs), -1);
+	assert_int_equal(cfg_commit(f->st, NULL, f->t, hreg(&h), "root", "cli", NULL, NULL, &f->fs), -1);
 	assert_int_equal(l.apply_calls, 0);
 	assert_true(f->fs.n == 1 && f->fs.f[0].mandatory);
 }
@@ -509,7 +524,7 @@ static void test_hook_failure_undoes(void **state)
 	struct cfg_hooks h = { .ctx = &l, .validate = hook_validate, .apply = hook_apply };
 	struct cfg_buf out;
 	cfg_buf_init(&out);
-	assert_int_equal(cfg_commit(f->st, active, f->t, &h, "root", "cli", "vsrx", &out, &f->fs), -1);
+	assert_int_equal(cfg_commit(f->st, active, f->t, hreg(&h), "root", "cli", "vsrx", &out, &f->fs), -1);
 	/* applied, failed, applied back: the undo swaps old and new */
 	assert_int_equal(l.apply_calls, 2);
 	assert_ptr_equal(l.old2, l.new1);
@@ -564,7 +579,7 @@ static void test_undo_fails(void **state)
 	base(f->t);
 	int calls = 0;
 	struct cfg_hooks h = { .ctx = &calls, .apply = hook_apply_always_fails };
-	assert_int_equal(cfg_commit(f->st, NULL, f->t, &h, "root", "cli", NULL, NULL, &f->fs), -1);
+	assert_int_equal(cfg_commit(f->st, NULL, f->t, hreg(&h), "root", "cli", NULL, NULL, &f->fs), -1);
 	assert_int_equal(calls, 2);
 	assert_render(&f->fs,
 	              "error: ovs: transaction failed\n"
@@ -579,7 +594,7 @@ static void test_undo_fails(void **state)
 	/* a hook failing without findings still leaves one to print */
 	calls = 0;
 	h.apply = hook_apply_silent_fail;
-	assert_int_equal(cfg_commit(f->st, NULL, f->t, &h, "root", "cli", NULL, NULL, &f->fs), -1);
+	assert_int_equal(cfg_commit(f->st, NULL, f->t, hreg(&h), "root", "cli", NULL, NULL, &f->fs), -1);
 	assert_int_equal(calls, 2);
 	assert_render(&f->fs, "error: libvirt: connection refused\n"
 	                      "error: configuration check-out failed\n");
@@ -633,6 +648,234 @@ static void test_large(void **state)
 	assert_true(t4 - t3 < 20000);
 }
 
+/* The findings as sorted lines (order aside, the same findings). */
+static char *sorted_findings(const struct cfg_findings *fs)
+{
+	char **l = calloc(fs->n + 1, sizeof *l);
+	assert_non_null(l);
+	for (size_t i = 0; i < fs->n; i++)
+		assert_true(asprintf(&l[i], "%s|%s|%s", fs->f[i].edit ? fs->f[i].edit : "",
+		                     fs->f[i].stmt ? fs->f[i].stmt : "", fs->f[i].msg) > 0);
+	for (size_t i = 0; i < fs->n; i++)
+		for (size_t j = i + 1; j < fs->n; j++)
+			if (strcmp(l[i], l[j]) > 0) {
+				char *x = l[i];
+				l[i] = l[j];
+				l[j] = x;
+			}
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	cfg_buf_puts(&b, "");
+	for (size_t i = 0; i < fs->n; i++) {
+		cfg_buf_printf(&b, "%s\n", l[i]);
+		free(l[i]);
+	}
+	free(l);
+	return cfg_buf_steal(&b);
+}
+
+/* On a large tree commit checks only what changed: the same findings as
+ * validating the whole tree, for random edits. */
+static void test_validate_change_matches_whole(void **state)
+{
+	struct fx *f = *state;
+	char line[160];
+	base(f->t);
+	for (int i = 0; i < 700; i++) {
+		snprintf(line, sizeof line, "host-os vlans w%d vlan-id %d", i, 1000 + i);
+		tset(f->t, line);
+	}
+	for (int i = 0; i < 300; i++) {
+		snprintf(line, sizeof line, "vnfs n%d image /i/%d.qcow2", i, i);
+		tset(f->t, line);
+		snprintf(line, sizeof line, "vnfs n%d uplink w%d", i, i);
+		tset(f->t, line);
+	}
+	assert_true(cfg_tree_count(f->t) > 2048);
+	cfg_validate(f->t, &f->fs);
+	assert_int_equal(f->fs.n, 0);
+	struct cfg_tree *active = f->t;
+	f->t = NULL;
+	srand(11);
+	int incremental_errors = 0;
+	for (int round = 0; round < 300; round++) {
+		struct cfg_tree *cand = cfg_tree_dup(active);
+		int edits = 1 + rand() % 3;
+		for (int k = 0; k < edits; k++) {
+			int v = rand() % 300;
+			struct cfg_node *n;
+			switch (rand() % 10) {
+			case 0:
+				snprintf(line, sizeof line, "host-os vlans w%d vlan-id %d", v, 1000 + rand() % 700);
+				tset(cand, line);
+				break;
+			case 1:
+				snprintf(line, sizeof line, "vnfs new%d no-autostart", v);
+				tset(cand, line);
+				break;
+			case 2:
+				snprintf(line, sizeof line, "vnfs n%d uplink %s", v, rand() % 2 ? "nosuch" : "w5");
+				tset(cand, line);
+				break;
+			case 3:
+				snprintf(line, sizeof line, "vnfs n%d image", v);
+				if ((n = tfind(cand, line)))
+					cfg_tree_delete(cand, n);
+				break;
+			case 4:
+				snprintf(line, sizeof line, "host-os vlans w%d", v);
+				if ((n = tfind(cand, line)))
+					cfg_tree_delete(cand, n);
+				break;
+			case 5:
+				tset(cand, "system login message hi");
+				break;
+			case 6:
+				snprintf(line, sizeof line, "vnfs n%d image", v);
+				if ((n = tfind(cand, line)))
+					n->flags |= CFG_N_INACTIVE;
+				break;
+			case 7:
+				snprintf(line, sizeof line, "host-os vlans w%d vlan-id %d", v, 2000 + round);
+				tset(cand, line);
+				break;
+			case 8:
+				snprintf(line, sizeof line, "host-os vlans w%d", v);
+				if ((n = tfind(cand, line)))
+					n->flags |= CFG_N_INACTIVE;
+				break;
+			default:
+				snprintf(line, sizeof line, "vnfs n%d interfaces eth%d members w%d", v, k,
+				         rand() % 2 ? v : 999);
+				tset(cand, line);
+				break;
+			}
+		}
+		struct cfg_findings inc = {0}, whole = {0};
+		int rc = cfg_commit_check(active, cand, NULL, &inc);
+		cfg_validate(cand, &whole);
+		char *a = sorted_findings(&inc), *b = sorted_findings(&whole);
+		if (strcmp(a, b))
+			fail_msg("round %d: incremental:\n%s\nwhole:\n%s", round, a, b);
+		assert_int_equal(rc == 0, cfg_findings_errors(&whole) == 0);
+		incremental_errors += inc.n > 0;
+		free(a);
+		free(b);
+		cfg_findings_free(&inc);
+		cfg_findings_free(&whole);
+		if (rc == 0) {
+			cfg_tree_free(active);
+			active = cand;
+		} else {
+			cfg_tree_free(cand);
+		}
+	}
+	assert_true(incremental_errors > 50);
+	f->t = active;
+}
+
+/* The chunked store text equals the whole rendering after any change. */
+static void test_commit_text_chunks(void **state)
+{
+	struct fx *f = *state;
+	char line[160];
+	base(f->t);
+	for (int i = 0; i < 50; i++) {
+		snprintf(line, sizeof line, "host-os vlans w%d vlan-id %d", i, 1000 + i);
+		tset(f->t, line);
+		snprintf(line, sizeof line, "vnfs n%d image /i/%d.qcow2", i, i);
+		tset(f->t, line);
+	}
+	struct cfg_commit_text *c = cfg_commit_text_new();
+	assert_non_null(c);
+	struct cfg_tree *prev = NULL;
+	srand(5);
+	for (int round = 0; round < 400; round++) {
+		struct cfg_tree *cand = cfg_tree_dup(f->t);
+		int edits = round == 0 ? 0 : 1 + rand() % 3;
+		for (int k = 0; k < edits; k++) {
+			int v = rand() % 60;
+			struct cfg_node *n;
+			switch (rand() % 9) {
+			case 0:
+				snprintf(line, sizeof line, "host-os vlans w%d vlan-id %d", v, 3000 + round);
+				tset(cand, line);
+				break;
+			case 1:
+				snprintf(line, sizeof line, "vnfs n%d", v);
+				if ((n = tfind(cand, line)))
+					cfg_tree_delete(cand, n);
+				break;
+			case 2:
+				snprintf(line, sizeof line, "vnfs n%d no-autostart", v);
+				tset(cand, line);
+				break;
+			case 3:
+				n = tfind(cand, rand() % 2 ? "host-os" : "system");
+				if (n)
+					n->flags ^= CFG_N_INACTIVE;
+				break;
+			case 4:
+				snprintf(line, sizeof line, "vnfs n%d", v);
+				if ((n = tfind(cand, line))) {
+					free(n->annotation);
+					n->annotation = rand() % 2 ? strdup("note") : NULL;
+				}
+				break;
+			case 5:
+				n = tfind(cand, "system");
+				if (n) {
+					free(n->annotation);
+					n->annotation = rand() % 2 ? strdup("sys") : NULL;
+				}
+				break;
+			case 6: {
+				struct cfg_node *a = tfind(cand, "vnfs n1"), *b = tfind(cand, "vnfs n7");
+				if (a && b)
+					cfg_tree_move(cand, b, a, true);
+				break;
+			}
+			case 7:
+				snprintf(line, sizeof line, "host-os vlans w%d", v);
+				if ((n = tfind(cand, line)))
+					cfg_tree_delete(cand, n);
+				break;
+			default:
+				snprintf(line, sizeof line, "system host-name h%d", v);
+				tset(cand, line);
+				break;
+			}
+		}
+		struct cfg_diff *full = prev ? cfg_diff_new(prev, cand, CFG_DIFF_FULL) : NULL;
+		const char *text;
+		size_t len;
+		assert_int_equal(cfg_commit_text_build(c, cand, full, &text, &len), 0);
+		struct cfg_buf want;
+		cfg_buf_init(&want);
+		cfg_buf_puts(&want, "");
+		cfg_render_set(&want, cfg_tree_root(cand), false, CFG_R_FULL | CFG_R_SECRETS);
+		if (len != want.len || memcmp(text, want.p, len))
+			fail_msg("round %d:\n%.*s\nwanted:\n%s", round, (int)len, text, want.p);
+		cfg_buf_free(&want);
+		cfg_diff_free(full);
+		/* now and then the store "fails": the cache keeps the old text */
+		bool ok = rand() % 10 != 0;
+		cfg_commit_text_accept(c, ok);
+		if (ok) {
+			cfg_tree_free(prev);
+			prev = cand;
+			cfg_tree_free(f->t);
+			f->t = cfg_tree_dup(cand);
+		} else {
+			cfg_tree_free(cand);
+			cfg_tree_free(f->t);
+			f->t = prev ? cfg_tree_dup(prev) : cfg_tree_new(f->schema);
+		}
+	}
+	cfg_tree_free(prev);
+	cfg_commit_text_free(c);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -649,6 +892,8 @@ int main(void)
 		T(test_hook_failure_undoes),
 		T(test_undo_fails),
 		T(test_large),
+		T(test_validate_change_matches_whole),
+		T(test_commit_text_chunks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 
 #include "cfg_buf.h"
 #include "cfg_commit.h"
+#include "cfg_diff.h"
 #include "cfg_load.h"
 #include "cfg_tree.h"
 #include "jdm_hugepages.h"
@@ -331,16 +332,26 @@ static void check_host_pool(void **state)
 	chk_load(&c, VNF("vrtr1", "4194304")
 	             "set virtual-network-functions plain image /p.qcow2\n"
 	             "set virtual-network-functions plain memory size 8388608\n");
-	struct jdm_huge_pool pool = {.page_kib = 2048, .total = 1024, .free = 1024};
-	/* not configured: the host's pool of 1024 pages */
-	assert_string_equal(chk_run(&c, &pool, 0, f->meminfo),
-	                    "[edit virtual-network-functions vrtr1]\n"
-	                    "  'memory features hugepages'\n"
-	                    "    VNF vrtr1 needs 2048 hugepages of 2048 KiB (4194304 KiB) but only "
-	                    "1024 of 1024 are free in the pool\n"
-	                    "error: configuration check-out failed\n");
+	struct jdm_huge_pool pool = {.page_kib = 2048, .total = 2048, .free = 2048};
+	/* not configured: no pool, whatever the host has (the budget is configuration) */
+	const char *nopool = "[edit virtual-network-functions vrtr1]\n"
+	                     "  'memory features hugepages'\n"
+	                     "    VNF vrtr1 needs 2048 hugepages of 2048 KiB (4194304 KiB) but no "
+	                     "hugepage pool is configured ('system memory hugepages page-count')\n"
+	                     "error: configuration check-out failed\n";
+	assert_string_equal(chk_run(&c, &pool, 0, f->meminfo), nopool);
+	/* the same with no host at all (hypervisor none) */
+	assert_string_equal(chk_run(&c, NULL, 0, NULL), nopool);
+	chk_free(&c);
+
+	chk_load(&c, "set system memory hugepages page-count 2048\n"
+	             VNF("vrtr1", "4194304")
+	             "set virtual-network-functions plain image /p.qcow2\n"
+	             "set virtual-network-functions plain memory size 8388608\n");
 	pool.total = pool.free = 2048;
 	assert_string_equal(chk_run(&c, &pool, 0, f->meminfo), "");
+	/* configuration only: fits the configured pool */
+	assert_string_equal(chk_run(&c, NULL, 0, NULL), "");
 	/* vrtr1 runs now on 2048 of them: they are its own */
 	pool.free = 0;
 	assert_string_equal(chk_run(&c, &pool, 2048, f->meminfo), "");
@@ -349,8 +360,8 @@ static void check_host_pool(void **state)
 	assert_int_equal(cfg_findings_errors(&c.fs), 0);
 	assert_non_null(strstr(chk_run(&c, &pool, 1024, f->meminfo),
 	                       "needs 2048 hugepages of 2048 KiB (4194304 KiB) but only 1025 of 2048"));
-	/* no pool at all */
-	assert_non_null(strstr(chk_run(&c, NULL, 0, f->meminfo), "but only 0 of 0 are free"));
+	/* configuration only: the host's other users are not known */
+	assert_string_equal(chk_run(&c, NULL, 0, NULL), "");
 	chk_free(&c);
 }
 
@@ -419,13 +430,15 @@ static void check_page_sizes(void **state)
 	                    "error: configuration check-out failed\n");
 	chk_free(&c);
 
-	/* nothing configured: the size of the host pool */
-	chk_load(&c, VNF("vrtr1", "2097152"));
+	/* a configured pool of 1 GiB pages */
+	chk_load(&c, "set system memory hugepages page-size 1024\n"
+	             "set system memory hugepages page-count 2\n" VNF("vrtr1", "2097152"));
 	struct jdm_huge_pool pool1g = {.page_kib = 1048576, .total = 2, .free = 2};
 	assert_string_equal(chk_run(&c, &pool1g, 0, f->meminfo), "");
 	pool1g.free = 1;
 	assert_non_null(strstr(chk_run(&c, &pool1g, 0, f->meminfo),
 	                       "VNF vrtr1 needs 2 hugepages of 1048576 KiB (2097152 KiB) but only 1 of 2"));
+	assert_string_equal(chk_run(&c, NULL, 0, NULL), "");
 	chk_free(&c);
 }
 
@@ -455,6 +468,117 @@ static void check_host_memory(void **state)
 	assert_string_equal(chk_run(&c, &pool, 0, missing), "");
 	/* the real /proc/meminfo is read when no path is given */
 	assert_non_null(strstr(chk_run(&c, &pool, 0, NULL), "more hugepages than the host has"));
+	/* configuration only: what the host can give is not asked */
+	assert_string_equal(chk_run(&c, NULL, 0, NULL), "");
+	chk_free(&c);
+}
+
+/* ------------------------------------------------ the hugepages subsystem */
+
+static unsigned long pages_held(void *ctx, unsigned page_kib)
+{
+	assert_int_equal(page_kib, 2048);
+	return *(unsigned long *)ctx;
+}
+
+/* Render the findings of the row's validate of the change OLD -> NEW. */
+static const char *row_validate(struct jdm_huge *h, struct chk *c, const struct cfg_tree *old)
+{
+	cfg_findings_free(&c->fs);
+	memset(&c->fs, 0, sizeof c->fs);
+	cfg_buf_free(&c->out);
+	memset(&c->out, 0, sizeof c->out);
+	struct cfg_diff *d = cfg_diff_new(old, c->t, CFG_DIFF_EFFECTIVE);
+	assert_non_null(d);
+	jdm_huge_validate(h, c->t, d, &c->fs);
+	cfg_diff_free(d);
+	cfg_findings_render(&c->out, &c->fs);
+	return c->out.len ? c->out.p : "";
+}
+
+static void row_owns_and_validates(void **state)
+{
+	struct fx *f = *state;
+	assert_string_equal(jdm_huge_owns[0], "system memory hugepages");
+	assert_null(jdm_huge_owns[1]);
+	assert_string_equal(jdm_huge_reads[0], "virtual-network-functions");
+	struct chk c;
+	chk_load(&c, VNF("vrtr1", "4194304"));
+	/* configuration only (hypervisor none): no pool configured is an error,
+	   whatever the host has */
+	struct jdm_huge *none = jdm_huge_new(f->root, false, NULL, NULL);
+	assert_non_null(strstr(row_validate(none, &c, NULL), "no hugepage pool is configured"));
+	chk_free(&c);
+	chk_load(&c, "set system memory hugepages page-count 2048\n" VNF("vrtr1", "4194304"));
+	assert_string_equal(row_validate(none, &c, NULL), "");
+	/* with the host: 1024 of its 2048 pages are used, vrtr1 (running) holds
+	   them, so they are its own */
+	put(f->dir2m, "nr_hugepages", "2048\n");
+	put(f->dir2m, "free_hugepages", "1024\n");
+	unsigned long held = 1024;
+	struct jdm_huge *host = jdm_huge_new(f->root, true, pages_held, &held);
+	assert_string_equal(row_validate(host, &c, NULL), "");
+	/* someone else holds them: vrtr1 does not fit any more */
+	held = 0;
+	assert_non_null(strstr(row_validate(host, &c, NULL), "but only 1024 of 2048 are free"));
+	/* ... which the configuration-only check cannot know */
+	assert_string_equal(row_validate(none, &c, NULL), "");
+	jdm_huge_free(host);
+	jdm_huge_free(none);
+	jdm_huge_free(NULL);
+	chk_free(&c);
+}
+
+static void row_applies_the_pool(void **state)
+{
+	struct fx *f = *state;
+	char buf[64];
+	struct jdm_huge *host = jdm_huge_new(f->root, true, NULL, NULL);
+	struct jdm_huge *none = jdm_huge_new(f->root, false, NULL, NULL);
+	struct chk c;
+	chk_load(&c, "set system memory hugepages page-size 2\n"
+	             "set system memory hugepages page-count 64\n");
+	struct cfg_diff *d = cfg_diff_new(NULL, c.t, CFG_DIFF_EFFECTIVE);
+	assert_non_null(d);
+	/* hypervisor none: the host's pool is not touched */
+	assert_int_equal(jdm_huge_apply(none, d, &c.out, &c.fs), 0);
+	get(f->dir2m, "nr_hugepages", buf, sizeof buf);
+	assert_string_equal(buf, "1024\n");
+	/* a managed host: the pool is what the configuration says */
+	assert_int_equal(jdm_huge_apply(host, d, &c.out, &c.fs), 0);
+	get(f->dir2m, "nr_hugepages", buf, sizeof buf);
+	assert_string_equal(buf, "64\n");
+	/* undo is the inverse diff: no page-count before, the pool stays */
+	struct cfg_diff *inv = cfg_diff_inverse(d);
+	assert_int_equal(jdm_huge_apply(host, inv, &c.out, &c.fs), 0);
+	get(f->dir2m, "nr_hugepages", buf, sizeof buf);
+	assert_string_equal(buf, "64\n");
+	cfg_diff_free(inv);
+	cfg_diff_free(d);
+	/* converge from the active tree */
+	put(f->dir2m, "nr_hugepages", "0\n");
+	assert_int_equal(jdm_huge_converge(host, c.t, &c.out, &c.fs), 0);
+	get(f->dir2m, "nr_hugepages", buf, sizeof buf);
+	assert_string_equal(buf, "64\n");
+	/* a host without pages of that size: the error is under the statement */
+	chk_free(&c);
+	chk_load(&c, "set system memory hugepages page-size 1024\n"
+	             "set system memory hugepages page-count 4\n");
+	{
+		char p[PATH_MAX];
+		snprintf(p, sizeof p, "%s/nr_hugepages", f->dir1g);
+		unlink(p);
+		snprintf(p, sizeof p, "%s/free_hugepages", f->dir1g);
+		unlink(p);
+		rmdir(f->dir1g);
+	}
+	assert_int_equal(jdm_huge_converge(host, c.t, &c.out, &c.fs), -1);
+	cfg_findings_render(&c.out, &c.fs);
+	assert_non_null(strstr(c.out.p, "[edit system memory hugepages]\n"));
+	assert_non_null(strstr(c.out.p, "this host has no huge pages of 1048576 KiB"));
+	assert_int_equal(jdm_huge_converge(none, c.t, &c.out, &c.fs), 0);
+	jdm_huge_free(host);
+	jdm_huge_free(none);
 	chk_free(&c);
 }
 
@@ -470,6 +594,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(check_configured_pool, setup, teardown),
 		cmocka_unit_test_setup_teardown(check_page_sizes, setup, teardown),
 		cmocka_unit_test_setup_teardown(check_host_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(row_owns_and_validates, setup, teardown),
+		cmocka_unit_test_setup_teardown(row_applies_the_pool, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
