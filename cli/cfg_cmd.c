@@ -1346,7 +1346,7 @@ static int h_save(struct cfg_cmd *c)
 	render_show(c, &cp, t, false);
 	c->out = out;
 	cpath_free(&cp);
-	int rc = cfg_session_save(c->s, c->out, file, text.p ? text.p : "", text.len);
+	int rc = cfg_session_save(c->s, c->out, true, file, text.p ? text.p : "", text.len);
 	cfg_buf_free(&text);
 	return rc;
 }

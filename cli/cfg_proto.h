@@ -52,12 +52,15 @@
  *                 frames (a terminal goes to raw mode) and 'E' when the
  *                 escape byte is typed (not forwarded) or input ends.
  *
- *   'F' FILE      `| save FILE`, `save FILE`: the file name as typed, a NUL, then
- *                 the text to write. The client writes it as its user, only
+ *   'F' FILE      `| save FILE`, `save FILE`: 1 kind byte ('o' the output of a
+ *                 command, `| save`; 'c' the configuration, configuration
+ *                 mode's `save`), the file name as typed, a NUL, then the
+ *                 text to write. The client writes it as its user, only
  *                 inside the user's home (never through a symbolic link, never
  *                 into the daemon's state directory, never onto a file that is
  *                 not a regular file of the user) and prints
- *                 "Wrote N lines of output to 'FILE'" or the error; a failed
+ *                 "Wrote N lines of output to 'FILE'" (of configuration, for
+ *                 'c') or the error, as Junos says; a failed
  *                 save makes the command count as failed (exit status). The
  *                 daemon writes no file for a save.
  *   'X' XML       the reply of a 'Q', an XML document (cfg_reply.h); the

@@ -581,7 +581,7 @@ static bool needs_operator(const struct cfg_parse *p)
 /* `| save FILE` (cfg_pipe_save_fn): the pipe's text goes to the client. */
 static int pipe_save(void *ctx, const char *name, const char *text, size_t len)
 {
-	return cfg_session_save(ctx, NULL, name, text, len);
+	return cfg_session_save(ctx, NULL, false, name, text, len);
 }
 
 static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t first,
@@ -749,20 +749,21 @@ static void exec_line(struct cfg_session *s, const char *line)
 	cfg_buf_free(&out);
 }
 
-int cfg_session_save(struct cfg_session *s, struct cfg_buf *out, const char *name,
-                     const char *text, size_t len)
+int cfg_session_save(struct cfg_session *s, struct cfg_buf *out, bool configuration,
+                     const char *name, const char *text, size_t len)
 {
 	size_t nl = name ? strlen(name) : 0;
 	if (!nl)
 		return cfg_err_set("missing argument.");
 	if (strchr(name, '\n'))
 		return cfg_err_set("invalid file name");
-	if (len > CFG_PROTO_MAX - nl - 1)
+	if (len > CFG_PROTO_MAX - nl - 2)
 		return cfg_err_set("output too large to save");
 	if (out)
 		put_out(s, out);
 	struct cfg_buf b;
 	cfg_buf_init(&b);
+	cfg_buf_putc(&b, configuration ? 'c' : 'o');
 	cfg_buf_add(&b, name, nl + 1);
 	cfg_buf_add(&b, text, len);
 	put_frame(s, CFG_P_FILE, b.p, b.len);

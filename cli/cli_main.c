@@ -276,10 +276,15 @@ static void cli_ask_file(const char *name, size_t n)
 	free(fname);
 }
 
-/* FILE ('F'): the name, a NUL, the text; written as this user (cli_file.h).
- * A save that fails makes the command count as failed. */
+/* FILE ('F'): kind, the name, a NUL, the text; written as this user
+ * (cli_file.h). A save that fails makes the command count as failed. */
 static void cli_save(const char *p, size_t n)
 {
+	const char *what = n && p[0] == 'c' ? "configuration" : "output";
+	if (n) {
+		p++;
+		n--;
+	}
 	size_t nl = strnlen(p, n);
 	size_t lines = 0;
 	if (nl == n) {
@@ -292,7 +297,7 @@ static void cli_save(const char *p, size_t n)
 		printf("error: %s\n", cfg_err_msg());
 		return;
 	}
-	printf("Wrote %zu lines of output to '%s'\n", lines, p);
+	printf("Wrote %zu lines of %s to '%s'\n", lines, what, p);
 }
 
 static void cli_ask(const char *p, size_t n)

@@ -121,7 +121,7 @@ for who in "$U" root; do
 	r="$("${run[@]}" -c "show configuration | display set | save $home/$tag-set.txt")" || { echo "$r"; fail "$who: absolute save in home"; }
 	[[ "$(cat "$home/$tag-set.txt")" == "$ref" ]] || fail "$who: display set save differs"
 	r="$(printf 'configure\nedit host-os\nsave %s-cfg.txt\n' "$tag" | "${run[@]}")" || { echo "$r"; fail "$who: configuration-mode save"; }
-	grep -q "^Wrote 5 lines of output to '$tag-cfg.txt'\$" <<<"$r" || { echo "$r"; fail "$who: configuration-mode save message"; }
+	grep -q "^Wrote 5 lines of configuration to '$tag-cfg.txt'\$" <<<"$r" || { echo "$r"; fail "$who: configuration-mode save message"; }
 	grep -q 'vlan-id 100;' "$home/$tag-cfg.txt" || fail "$who: configuration-mode save content"
 	[[ "$(stat -c %U "$home/$tag-cfg.txt")" == "$who" ]] || fail "$who: cfg save not owned by $who"
 	store_intact "$who: saves"

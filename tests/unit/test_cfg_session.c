@@ -262,16 +262,16 @@ static void test_files_via_client(void **state)
 	assert_string_equal(r, "O:load complete\n\nD:0\n{master:0}[edit]\n|root@jdm# \n");
 	free(r);
 	r = line(s, "show system host-name | save h.txt");
-	assert_string_equal(r, "F:h.txt|host-name fromclient;\n\nD:0\n{master:0}[edit]\n|root@jdm# \n");
+	assert_string_equal(r, "F:oh.txt|host-name fromclient;\n\nD:0\n{master:0}[edit]\n|root@jdm# \n");
 	free(r);
 	r = line(s, "edit system");
 	free(r);
 	r = line(s, "save ../../sys.txt");
-	assert_string_equal(r, "F:../../sys.txt|host-name fromclient;\n\n"
+	assert_string_equal(r, "F:c../../sys.txt|host-name fromclient;\n\n"
 	                       "D:0\n{master:0}[edit system]\n|root@jdm# \n");
 	free(r);
 	r = line(s, "run show configuration | save x");
-	assert_string_equal(r, "F:x|\nD:0\n{master:0}[edit system]\n|root@jdm# \n");
+	assert_string_equal(r, "F:ox|\nD:0\n{master:0}[edit system]\n|root@jdm# \n");
 	free(r);
 	snprintf(p, sizeof p, "%s/h.txt", f->dir);
 	assert_int_equal(access(p, F_OK), -1); /* nothing written by the daemon */
