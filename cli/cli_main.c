@@ -981,8 +981,11 @@ int main(int argc, char **argv)
 		command = getenv("SSH_ORIGINAL_COMMAND");
 	cli.mode = command || watch ? CLI_ONE : isatty(STDIN_FILENO) ? CLI_TTY : CLI_SCRIPT;
 
-	/* the daemon's state directory, kept out of `save`: where its socket is */
-	char *sd = strdup(path);
+	/* the daemon's state directory, kept out of `save`: where its socket
+	   is (the socket's own path resolved, should it be a symbolic link) */
+	char *sd = realpath(path, NULL);
+	if (!sd)
+		sd = strdup(path);
 	if (sd) {
 		char *slash = strrchr(sd, '/');
 		if (slash == sd)

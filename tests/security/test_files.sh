@@ -156,11 +156,14 @@ set +e
 r="$(timeout 30 "$CLI" --socket "$box/jdm.sock" -c "show configuration | save $rtag-box/jdm.db" 2>&1)"; rc=$?
 r2="$(timeout 30 "$CLI" --socket "$box/jdm.sock" -c "show configuration | save $box/jdm.db" 2>&1)"; rc2=$?
 r3="$(timeout 30 "$CLI" --socket "$box/jdm.sock" -c "show configuration | save $rtag-box/new.txt" 2>&1)"; rc3=$?
+# reached through a symbolic link to its socket: still the same directory
+ln -s "$box/jdm.sock" "$state/link.sock"
+r4="$(timeout 30 "$CLI" --socket "$state/link.sock" -c "show configuration | save $rtag-box/jdm.db" 2>&1)"; rc4=$?
 set -e
 ic="$(sqlite3 "$box/jdm.db" 'PRAGMA integrity_check' 2>&1)"
 kill $pid2; wait $pid2 2>/dev/null || true
-[[ $rc -ne 0 && $rc2 -ne 0 && $rc3 -ne 0 ]] || { echo "$r / $r2 / $r3"; fail "save into the state directory succeeded"; }
-for x in "$r" "$r2" "$r3"; do
+[[ $rc -ne 0 && $rc2 -ne 0 && $rc3 -ne 0 && $rc4 -ne 0 ]] || { echo "$r / $r2 / $r3 / $r4"; fail "save into the state directory succeeded"; }
+for x in "$r" "$r2" "$r3" "$r4"; do
 	grep -q "in the management daemon's state directory" <<<"$x" || { echo "$x"; fail "no state-directory refusal"; }
 done
 [[ "$ic" == ok && ! -e "$box/new.txt" ]] || fail "state directory in the home: store $ic"
