@@ -274,7 +274,7 @@ static int run_lib(const struct cfg_schema *s, const struct cfg_buf *text, size_
 	for (int i = 0; i < runs; i++) {
 		cfg_buf_reset(&r);
 		t0 = bench_now();
-		cfg_render_compare(&r, cfg_tree_root(active), cfg_tree_root(cand));
+		cfg_render_compare(&r, cfg_tree_root(active), cfg_tree_root(cand), CFG_R_SECRETS);
 		v[i] = bench_now() - t0;
 	}
 	ratio("show | compare (one change)", bench_median(v, runs), base, "-");

@@ -993,19 +993,20 @@ static void render_show(struct cfg_cmd *c, const struct cpath *cp, const struct 
 	struct cfg_node *nodes[4096];
 	size_t k = cpath_nodes(cp, t, nodes, 4096);
 	const struct cfg_pipe_display *d = &c->disp;
+	unsigned sec = cfg_session_may_see_secrets(c->s) ? CFG_R_SECRETS : 0;
 	for (size_t i = 0; i < k; i++) {
 		struct cfg_node *n = nodes[i];
 		bool container = n == cfg_tree_root(t) || n->schema->kind == CFG_CONTAINER ||
 		                 (n->schema->kind == CFG_LIST && whole);
 		bool entry = !container && n->schema->kind == CFG_LIST && !whole;
 		if (d->set)
-			cfg_render_set(c->out, n, d->relative, 0);
+			cfg_render_set(c->out, n, d->relative, sec);
 		else if (d->xml)
-			cfg_render_xml(c->out, n);
+			cfg_render_xml(c->out, n, sec);
 		else if (d->json)
-			cfg_render_json(c->out, n);
+			cfg_render_json(c->out, n, sec);
 		else if (container)
-			cfg_render_curly(c->out, n, 0, 0);
+			cfg_render_curly(c->out, n, 0, sec);
 		else if (entry) {
 			/* `show vlans`: the entries of the list, without its keyword */
 			if (n->annotation)
@@ -1015,13 +1016,13 @@ static void render_show(struct cfg_cmd *c, const struct cpath *cp, const struct 
 			cfg_quote(c->out, n->value);
 			if (n->child) {
 				cfg_buf_puts(c->out, " {\n");
-				cfg_render_curly(c->out, n, 4, 0);
+				cfg_render_curly(c->out, n, 4, sec);
 				cfg_buf_puts(c->out, "}\n");
 			} else {
 				cfg_buf_puts(c->out, ";\n");
 			}
 		} else
-			cfg_render_curly_node(c->out, n, 0, 0);
+			cfg_render_curly_node(c->out, n, 0, sec);
 	}
 }
 
@@ -1030,7 +1031,7 @@ static int show_compare(struct cfg_cmd *c, const struct cpath *cp, const struct 
 {
 	struct cfg_node *o = cp->n ? cfg_tree_find(old_t, NULL, cp->full, cp->n) : cfg_tree_root(old_t);
 	struct cfg_node *n = cp->n ? cfg_tree_find(new_t, NULL, cp->full, cp->n) : cfg_tree_root(new_t);
-	cfg_render_compare(c->out, o, n);
+	cfg_render_compare(c->out, o, n, cfg_session_may_see_secrets(c->s) ? CFG_R_SECRETS : 0);
 	return 0;
 }
 

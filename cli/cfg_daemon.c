@@ -12,6 +12,7 @@
 #include <string.h>
 #include <pthread.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -30,6 +31,15 @@
 
 #define KV_CONFIRM "commit-confirmed-deadline"
 #define TXQ_MAX (256u << 20) /* a client that stops reading is dropped */
+#define TXQ_PAUSE (4u << 20) /* ... and is not read while this much waits */
+/* The socket is open to every local user (logins need it), so what a
+ * stranger can make the daemon hold is bounded: per uid and in total
+ * (the daemon's owner and root are not counted: they own the box), at most
+ * CFG_PROTO_HELLO_MAX per frame until HELLO, and HELLO within
+ * HELLO_TIMEOUT_MS or the connection is closed. */
+#define CONN_PER_UID 32
+#define CONN_TOTAL 256
+#define HELLO_TIMEOUT_MS 10000u
 
 struct handler_ent {
 	char *name; /* owned */
@@ -43,6 +53,10 @@ struct conn {
 	struct cfg_session *s; /* owned */
 	struct cfg_proto_rx rx;
 	size_t txoff;          /* bytes of the session's txq already written */
+	uid_t uid;             /* the peer (SO_PEERCRED) */
+	bool counted;          /* counts against CONN_PER_UID / CONN_TOTAL */
+	bool hello;            /* HELLO was taken: full frame size, no idle timeout */
+	unsigned idle_timer;   /* the HELLO deadline's timer, 0 = none */
 	bool dead;
 };
 
@@ -72,6 +86,9 @@ struct cfg_daemon {
 	unsigned confirm_minutes;
 	unsigned confirm_timer;                      /* loop timer id, 0 = none */
 	int lfd;
+	int spare_fd;                                /* /dev/null, given up to accept-and-close at EMFILE */
+	unsigned long refused;                       /* connections refused (caps, fds) since the last log line */
+	time_t refused_logged;
 	bool listening, pidfile_written;
 	uid_t owner;
 	struct nfx_loop *loop;                       /* owned: fds, timers, signals */
@@ -187,6 +204,29 @@ int cfg_daemon_parse_args(int argc, char **argv, struct cfg_daemon_opts *o)
 	return 0;
 }
 
+/* The positions of the load errors in ERRS ("SOURCE:LINE:(COL) message"
+ * lines) as "line L col C, ..." into OUT: what a log may say about a
+ * revision that does not load (the messages quote the text). */
+static void log_positions(struct cfg_buf *out, const char *errs)
+{
+	size_t k = 0;
+	for (const char *p = errs; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+		unsigned long line = 0, col = 0;
+		const char *c = memchr(p, ':', l);
+		if (c && sscanf(c, ":%lu:(%lu)", &line, &col) == 2) {
+			if (k++ < 16)
+				cfg_buf_printf(out, "%sline %lu col %lu", k > 1 ? ", " : "", line, col);
+		}
+		p += l;
+		if (*p)
+			p++;
+	}
+	if (k > 16)
+		cfg_buf_printf(out, ", and %zu more", k - 16);
+}
+
 struct cfg_tree *cfg_daemon_load_rev(struct cfg_daemon *d, unsigned n)
 {
 	char *text = NULL;
@@ -213,10 +253,60 @@ struct cfg_tree *cfg_daemon_load_rev(struct cfg_daemon *d, unsigned n)
 		cfg_tree_free(t);
 		return NULL;
 	}
-	if (bad > 0)
-		logmsg(d, "revision %u: %ld lines do not load:\n%s", n, bad, errs.p ? errs.p : "");
+	if (bad > 0) {
+		/* where, never what: a revision holds secrets, the log is no place for them */
+		struct cfg_buf where;
+		cfg_buf_init(&where);
+		log_positions(&where, errs.p ? errs.p : "");
+		logmsg(d, "revision %u: %ld lines do not load (at %s)", n, bad, where.p ? where.p : "?");
+		cfg_buf_free(&where);
+	}
 	cfg_buf_free(&errs);
 	return t;
+}
+
+/* Nobody but the owner lists or writes the state directory: others may
+ * only pass through it (0711) to the socket, when it was open to them
+ * before (logins: jdm_ssh opens it so); else it stays 0700. The log (our
+ * stderr, when it is a file of ours) is 0600. */
+static void private_modes(struct cfg_daemon *d)
+{
+	struct stat st;
+	if (stat(d->state_dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	    (st.st_mode & 077) != 0 && (st.st_mode & 077) != 011)
+		chmod(d->state_dir, (st.st_mode & 011) ? 0711 : 0700);
+	if (fstat(STDERR_FILENO, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+	    (st.st_mode & 077))
+		fchmod(STDERR_FILENO, 0600);
+}
+
+/* The store holds every secret of every revision: 0600, its journal, WAL
+ * and shared memory too (SQLite creates them with the database's mode). */
+static void private_store(struct cfg_daemon *d)
+{
+	static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+		char *p;
+		if (asprintf(&p, "%s%s", d->db_path, ext[i]) < 0)
+			abort();
+		struct stat st;
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077))
+			chmod(p, st.st_mode & 0600);
+		free(p);
+	}
+}
+
+/* Room for the descriptors of many clients: the soft limit up to the hard. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rlim_t want = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+		if (want > rl.rlim_cur) {
+			rl.rlim_cur = want;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
 }
 
 struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o)
@@ -233,6 +323,7 @@ struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o)
 	d->started = time(NULL);
 	d->lfd = -1;
 	d->job_efd = -1;
+	d->spare_fd = -1;
 	d->loop = nfx_loop_new();
 	d->reg = cfg_subsys_reg_new();
 	d->text = cfg_commit_text_new();
@@ -252,10 +343,11 @@ struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o)
 	d->default_host = o->default_host ? xstrdup(o->default_host) : NULL;
 	d->commit_check = o->commit_says_check;
 
-	if (mkdir(d->state_dir, 0755) < 0 && errno != EEXIST) {
+	if (mkdir(d->state_dir, 0700) < 0 && errno != EEXIST) {
 		cfg_err_set("cannot create %s: %s", d->state_dir, strerror(errno));
 		goto fail;
 	}
+	private_modes(d);
 	d->schema = cfg_schema_load_mem(o->schema_xml, o->schema_len, o->name);
 	if (!d->schema)
 		goto fail;
@@ -271,6 +363,7 @@ struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o)
 	d->store = cfg_store_open(d->db_path);
 	if (!d->store)
 		goto fail;
+	private_store(d);
 	d->active = cfg_daemon_load_rev(d, 0);
 	if (!d->active) {
 		char *text = NULL;
@@ -305,6 +398,8 @@ static void conn_free(struct conn *c)
 {
 	if (!c)
 		return;
+	if (c->idle_timer)
+		nfx_loop_timer_cancel(c->d->loop, c->idle_timer);
 	int fd = cfg_session_fd(c->s);
 	cfg_session_free(c->s);
 	if (fd >= 0)
@@ -322,6 +417,8 @@ void cfg_daemon_free(struct cfg_daemon *d)
 	free(d->conns);
 	if (d->lfd >= 0)
 		close(d->lfd);
+	if (d->spare_fd >= 0)
+		close(d->spare_fd);
 	nfx_loop_free(d->loop); /* closes the signalfd */
 	if (d->listening)
 		unlink(d->sock_path);
@@ -1060,17 +1157,106 @@ static int listen_socket(struct cfg_daemon *d)
 		return cfg_err_set("listen: %s", strerror(e));
 	}
 	d->lfd = fd;
+	if (d->spare_fd < 0)
+		d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	return 0;
 }
 
 static void conn_io(void *ctx, int fd, short re);
+static void reap(struct cfg_daemon *d);
+
+/* What strangers make happen (refusals, connections dropped before HELLO)
+ * goes in the log, but a flood of them does not flood it: at most a line
+ * every 10 s, counting the others. */
+static void log_refused(struct cfg_daemon *d, const char *why)
+{
+	time_t now = time(NULL);
+	if (d->refused_logged && now - d->refused_logged < 10) {
+		d->refused++; /* said in the next line */
+		return;
+	}
+	if (d->refused)
+		logmsg(d, "connection %s (and %lu more refused or dropped in the last %lds)", why,
+		       d->refused, (long)(now - d->refused_logged));
+	else
+		logmsg(d, "connection %s", why);
+	d->refused = 0;
+	d->refused_logged = now;
+}
+
+/* Say why on FD (a fresh non-blocking socket: the frames fit its buffer,
+ * and a peer that does not read loses them), then close it. */
+static void refuse(int fd, const char *msg)
+{
+	(void)cfg_proto_send(fd, CFG_P_OUT, msg, strlen(msg));
+	(void)cfg_proto_send(fd, CFG_P_DONE, "x", 1);
+	close(fd);
+}
+
+/* The peer never said HELLO in time. */
+static void conn_idle(void *ctx)
+{
+	struct conn *c = ctx;
+	c->idle_timer = 0;
+	if (c->hello || c->dead)
+		return;
+	char why[96];
+	snprintf(why, sizeof why, "dropped: uid %u said no HELLO within %u s", (unsigned)c->uid,
+	         HELLO_TIMEOUT_MS / 1000);
+	log_refused(c->d, why);
+	c->dead = true;
+	reap(c->d); /* now: an idle peer brings no other event to reap it */
+}
+
+/* Whether uid may open one more connection; a message for the peer if not. */
+static bool conn_allowed(struct cfg_daemon *d, uid_t uid, char *msg, size_t n)
+{
+	if (uid == 0 || uid == d->owner)
+		return true;
+	size_t per = 0, total = 0;
+	for (size_t i = 0; i < d->nconn; i++) {
+		if (d->conns[i]->dead || !d->conns[i]->counted)
+			continue;
+		total++;
+		per += d->conns[i]->uid == uid;
+	}
+	if (per >= CONN_PER_UID) {
+		snprintf(msg, n, "error: too many connections from uid %u (at most %d at a time); "
+		         "close some sessions and try again\n", (unsigned)uid, CONN_PER_UID);
+		return false;
+	}
+	if (total >= CONN_TOTAL) {
+		snprintf(msg, n, "error: too many connections to %sd (at most %d at a time); "
+		         "try again later\n", d->name, CONN_TOTAL);
+		return false;
+	}
+	return true;
+}
+
+/* Out of file descriptors: take the waiting peer with the spare one and
+ * close it, or the listening socket stays readable and the loop spins. */
+static void accept_emfile(struct cfg_daemon *d)
+{
+	if (d->spare_fd < 0)
+		return;
+	close(d->spare_fd);
+	d->spare_fd = -1;
+	int fd = accept4(d->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd >= 0) {
+		log_refused(d, "refused: out of file descriptors");
+		refuse(fd, "error: the daemon is out of resources; try again later\n");
+	}
+	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
 
 static void accept_clients(struct cfg_daemon *d)
 {
-	for (;;) {
+	for (int n = 0; n < 256; n++) { /* then let the loop serve the others */
 		int fd = accept4(d->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			if (errno == EMFILE || errno == ENFILE)
+				accept_emfile(d);
+			else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 				logmsg(d, "accept: %s", strerror(errno));
 			return;
 		}
@@ -1080,11 +1266,22 @@ static void accept_clients(struct cfg_daemon *d)
 			close(fd);
 			continue;
 		}
+		char msg[200];
+		if (!conn_allowed(d, cr.uid, msg, sizeof msg)) {
+			char why[64];
+			snprintf(why, sizeof why, "refused: uid %u over the connection limit", (unsigned)cr.uid);
+			log_refused(d, why);
+			refuse(fd, msg);
+			continue;
+		}
 		struct conn *c = calloc(1, sizeof *c);
 		if (!c) {
 			close(fd);
 			continue;
 		}
+		c->uid = cr.uid;
+		c->counted = cr.uid != 0 && cr.uid != d->owner;
+		c->rx.max = CFG_PROTO_HELLO_MAX;
 		c->s = cfg_session_new(d, fd, cr.uid, cr.pid);
 		if (!c->s) {
 			free(c);
@@ -1093,17 +1290,23 @@ static void accept_clients(struct cfg_daemon *d)
 		}
 		if (d->nconn == d->capconn) {
 			size_t nc = d->capconn ? d->capconn * 2 : 16;
-			struct conn **n = realloc(d->conns, nc * sizeof *n);
-			if (!n) {
+			struct conn **nv = realloc(d->conns, nc * sizeof *nv);
+			if (!nv) {
 				conn_free(c);
 				continue;
 			}
-			d->conns = n;
+			d->conns = nv;
 			d->capconn = nc;
 		}
 		c->d = d;
 		if (nfx_loop_watch(d->loop, fd, POLLIN, conn_io, c) < 0) {
 			logmsg(d, "accept: %s", cfg_err_msg());
+			conn_free(c);
+			continue;
+		}
+		c->idle_timer = nfx_loop_timer_add(d->loop, HELLO_TIMEOUT_MS, false, conn_idle, c);
+		if (!c->idle_timer) {
+			nfx_loop_unwatch(d->loop, fd);
 			conn_free(c);
 			continue;
 		}
@@ -1143,12 +1346,68 @@ static int conn_flush(struct conn *c)
 	return 0;
 }
 
+/* C sent a malformed or oversized frame: drop it, and say so. */
+static void conn_bad(struct cfg_daemon *d, struct conn *c)
+{
+	char why[200];
+	snprintf(why, sizeof why, "dropped: client pid %ld (uid %u): malformed frame (%s)",
+	         (long)cfg_session_pid(c->s), (unsigned)c->uid, cfg_err_msg());
+	if (c->hello)
+		logmsg(d, "%s", why + 9);
+	else
+		log_refused(d, why);
+	c->dead = true;
+}
+
+/* A client that sends commands and does not read the answers stops being
+ * read (its commands wait in the socket) while this much output is unsent:
+ * its memory is what one command prints, not what a thousand do. Not
+ * while it streams (a console: what it types ends the stream). */
+static bool conn_paused(struct conn *c)
+{
+	return !cfg_session_streaming(c->s) && cfg_session_txq(c->s)->len - c->txoff > TXQ_PAUSE;
+}
+
+/* Run the whole frames received from C, while it is not paused. */
+static void conn_frames(struct cfg_daemon *d, struct conn *c)
+{
+	while (!c->dead && !cfg_session_over(c->s) && !conn_paused(c)) {
+		char type;
+		char *payload = NULL;
+		size_t len = 0;
+		int r = cfg_proto_rx_next(&c->rx, &type, &payload, &len);
+		if (r == 0)
+			break;
+		if (r < 0) {
+			conn_bad(d, c);
+			break;
+		}
+		int fr = cfg_session_frame(c->s, type, payload, len);
+		free(payload);
+		if (fr < 0) {
+			c->dead = true;
+			break;
+		}
+		if (!c->hello && type == CFG_P_HELLO) {
+			/* a known user now (or over: refused at HELLO) */
+			c->hello = true;
+			c->rx.max = 0;
+			nfx_loop_timer_cancel(d->loop, c->idle_timer);
+			c->idle_timer = 0;
+		}
+	}
+}
+
 static void conn_read(struct cfg_daemon *d, struct conn *c)
 {
 	char buf[65536];
 	int fd = cfg_session_fd(c->s);
-	for (int rounds = 0; rounds < 16; rounds++) {
-		ssize_t n = recv(fd, buf, sizeof buf, 0);
+	for (int rounds = 0; rounds < 16 && !conn_paused(c); rounds++) {
+		/* before HELLO: no more than one frame of a stranger at a time */
+		size_t want = sizeof buf;
+		if (!c->hello)
+			want = c->rx.len < CFG_PROTO_HELLO_MAX ? CFG_PROTO_HELLO_MAX + 5 - c->rx.len : 5;
+		ssize_t n = recv(fd, buf, want, 0);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1161,34 +1420,13 @@ static void conn_read(struct cfg_daemon *d, struct conn *c)
 			break;
 		}
 		if (cfg_proto_rx_feed(&c->rx, buf, (size_t)n) < 0) {
-			c->dead = true;
+			conn_bad(d, c);
 			break;
 		}
-		for (;;) {
-			char type;
-			char *payload = NULL;
-			size_t len = 0;
-			int r = cfg_proto_rx_next(&c->rx, &type, &payload, &len);
-			if (r == 0)
-				break;
-			if (r < 0) {
-				logmsg(d, "client pid %ld: malformed frame, disconnected",
-				       (long)cfg_session_pid(c->s));
-				c->dead = true;
-				break;
-			}
-			int fr = cfg_session_frame(c->s, type, payload, len);
-			free(payload);
-			if (fr < 0) {
-				c->dead = true;
-				break;
-			}
-			if (cfg_session_over(c->s))
-				break;
-		}
+		conn_frames(d, c);
 		if (c->dead || cfg_session_over(c->s))
 			break;
-		if ((size_t)n < sizeof buf)
+		if ((size_t)n < want)
 			break;
 	}
 }
@@ -1232,7 +1470,7 @@ static void before_turn(void *ctx)
 	struct cfg_daemon *d = ctx;
 	for (size_t i = 0; i < d->nconn; i++) {
 		struct conn *c = d->conns[i];
-		short ev = cfg_session_over(c->s) ? 0 : POLLIN;
+		short ev = cfg_session_over(c->s) || conn_paused(c) ? 0 : POLLIN;
 		if (cfg_session_txq(c->s)->len > c->txoff)
 			ev |= POLLOUT;
 		nfx_loop_set_events(d->loop, cfg_session_fd(c->s), ev);
@@ -1253,6 +1491,8 @@ static void after_turn(void *ctx)
 			c->dead = true;
 		else if (cfg_session_over(c->s) && cfg_session_txq(c->s)->len == 0)
 			c->dead = true;
+		else if (c->rx.len && !conn_paused(c))
+			conn_frames(d, c); /* received while paused; output goes next turn */
 	}
 	reap(d);
 }
@@ -1261,6 +1501,7 @@ int cfg_daemon_run(struct cfg_daemon *d)
 {
 	if (nfx_loop_stop_on_signals(d->loop) < 0)
 		return -1;
+	raise_nofile();
 	if (write_pidfile(d) < 0)
 		return -1;
 	if (listen_socket(d) < 0)

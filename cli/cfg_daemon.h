@@ -20,6 +20,20 @@
  * on the loop. Converging at start and the commit confirmed rollback are
  * jobs too. The daemon's tick does not run while a worker applies.
  *
+ * The socket is open to every local user (0666: logins run `cli` as
+ * themselves; identity comes from SO_PEERCRED), so what a stranger can make
+ * the daemon hold is bounded: until its HELLO a connection may send frames
+ * of at most CFG_PROTO_HELLO_MAX bytes, read one at a time, and must say
+ * HELLO within 10 s; a uid has at most 32 connections and all uids together
+ * 256 (root and the daemon's owner are not counted); an extra connection
+ * gets an 'O' frame saying why and a 'D' 'x', then is closed. A client that
+ * does not read its answers is not read while 4 MiB of them wait. The state
+ * directory is made 0700 (an existing one loses group/other read and write:
+ * 0711 at most, so that logins reach the socket by name), the store and
+ * the daemon's log (its stderr, when a file of its own) 0600; the log never
+ * quotes configuration text (a revision that does not load is logged by
+ * line and column).
+ *
  * Commands are dispatched by the `handler` names of the command XML through
  * a registry: cfg_cmd.c registers the generic ones, the daemons add theirs
  * with cfg_daemon_register(). A command whose handler is not registered

@@ -15,6 +15,7 @@ struct stmt {
 	char *line;
 	size_t keylen;
 	uint64_t lh, kh;
+	bool secret; /* the value is a secret: conflict messages hide it */
 };
 
 struct stmts {
@@ -36,9 +37,10 @@ static uint64_t hash(const char *s, size_t n)
 
 /* Length of the key of LINE: up to the value of a single-valued leaf. */
 static size_t key_len(const struct cfg_schema *root, char *line, struct cfg_words *w,
-                      struct cfg_parse *p)
+                      struct cfg_parse *p, bool *secret)
 {
 	size_t len = strlen(line), col;
+	*secret = false;
 	if (strncmp(line, "set ", 4) != 0 || cfg_lex(line, w, &col) < 0 || w->n < 3)
 		return len;
 	if (cfg_parse_path(root, w, 1, w->n, CFG_PM_SET, p) < 0 || p->n == 0)
@@ -46,6 +48,7 @@ static size_t key_len(const struct cfg_schema *root, char *line, struct cfg_word
 	const struct cfg_schema *last = p->steps[p->n - 1].schema;
 	if (last->kind != CFG_LEAF || last->type == CFG_T_FLAG)
 		return len;
+	*secret = last->type == CFG_T_SECRET;
 	return w->w[w->n - 1].col; /* up to the value word */
 }
 
@@ -74,7 +77,7 @@ static void stmts_build(struct stmts *st, const struct cfg_tree *t)
 			*nl = '\0';
 		struct stmt *s = &st->s[st->n];
 		s->line = l;
-		s->keylen = key_len(root, l, &w, &p);
+		s->keylen = key_len(root, l, &w, &p, &s->secret);
 		s->lh = hash(l, strlen(l));
 		s->kh = hash(l, s->keylen);
 		size_t mask = st->cap - 1, i = s->lh & mask;
@@ -121,6 +124,17 @@ static const struct stmt *by_key(const struct stmts *st, const struct stmt *x)
 			return s;
 	}
 	return NULL;
+}
+
+/* X's line for a message: the merge compares full lines (secrets
+ * included), but what it says is read by users who may not see secrets. */
+static const char *shown(const struct stmt *x, struct cfg_buf *tmp)
+{
+	if (!x->secret)
+		return x->line;
+	cfg_buf_reset(tmp);
+	cfg_buf_printf(tmp, "%.*s%s", (int)x->keylen, x->line, CFG_RENDER_SECRET_HIDDEN);
+	return tmp->p;
 }
 
 /* The statement that undoes LINE: set → delete, deactivate → activate,
@@ -172,7 +186,7 @@ struct cfg_tree *cfg_merge3(const struct cfg_tree *base, const struct cfg_tree *
 	stmts_build(&B, base);
 	stmts_build(&M, mine);
 	stmts_build(&T, theirs);
-	struct cfg_buf ops = {0};
+	struct cfg_buf ops = {0}, t1 = {0}, t2 = {0};
 	size_t nc = 0;
 	/* MINE removed or changed: B lines not in M */
 	for (size_t i = 0; i < B.n; i++) {
@@ -184,7 +198,8 @@ struct cfg_tree *cfg_merge3(const struct cfg_tree *base, const struct cfg_tree *
 		const struct stmt *t = in_t ? NULL : by_key(&T, b);
 		if (!in_t && t && (!m || strcmp(m->line, t->line) != 0)) {
 			cfg_buf_printf(conflicts, "conflict: '%s' was changed to '%s' by another commit, "
-			               "but this session %s it\n", b->line, t->line, m ? "changed" : "deleted");
+			               "but this session %s it\n", shown(b, &t1), shown(t, &t2),
+			               m ? "changed" : "deleted");
 			nc++;
 			continue;
 		}
@@ -200,7 +215,7 @@ struct cfg_tree *cfg_merge3(const struct cfg_tree *base, const struct cfg_tree *
 		const struct stmt *t = by_key(&T, m);
 		if (b && !t && m->keylen < strlen(m->line)) {
 			cfg_buf_printf(conflicts, "conflict: '%s' was deleted by another commit, "
-			               "but this session changed it to '%s'\n", b->line, m->line);
+			               "but this session changed it to '%s'\n", shown(b, &t1), shown(m, &t2));
 			nc++;
 			continue;
 		}
@@ -226,6 +241,8 @@ struct cfg_tree *cfg_merge3(const struct cfg_tree *base, const struct cfg_tree *
 	}
 	*n_conflicts = nc;
 	cfg_buf_free(&ops);
+	cfg_buf_free(&t1);
+	cfg_buf_free(&t2);
 	stmts_free(&B);
 	stmts_free(&M);
 	stmts_free(&T);

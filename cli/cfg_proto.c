@@ -162,6 +162,11 @@ static int rx_reserve(struct cfg_proto_rx *rx, size_t need)
 	return 0;
 }
 
+static size_t rx_limit(const struct cfg_proto_rx *rx)
+{
+	return rx->max && rx->max < CFG_PROTO_MAX ? rx->max : CFG_PROTO_MAX;
+}
+
 int cfg_proto_rx_feed(struct cfg_proto_rx *rx, const void *data, size_t n)
 {
 	if (n == 0)
@@ -169,22 +174,18 @@ int cfg_proto_rx_feed(struct cfg_proto_rx *rx, const void *data, size_t n)
 	if (n > SIZE_MAX - rx->len)
 		return cfg_err_set("message too large");
 	size_t need = rx->len + n;
-	/* A whole frame will follow a known header: allocate for it once. */
-	if (rx->len < HDR_LEN && need >= HDR_LEN) {
+	/* Check the first frame's header as soon as it is complete; memory is
+	   never reserved for what a header announces, only for what came. */
+	if (need >= HDR_LEN) {
 		unsigned char hdr[HDR_LEN];
-		size_t from_buf = rx->len;
+		size_t from_buf = rx->len < HDR_LEN ? rx->len : HDR_LEN;
 		if (from_buf)
 			memcpy(hdr, rx->buf, from_buf);
-		memcpy(hdr + from_buf, data, HDR_LEN - from_buf);
+		if (from_buf < HDR_LEN)
+			memcpy(hdr + from_buf, data, HDR_LEN - from_buf);
 		uint32_t plen = get_be32(hdr + 1);
-		if (plen > CFG_PROTO_MAX)
-			return cfg_err_set("message too large (%u bytes, at most %u)", plen, CFG_PROTO_MAX);
-		if ((size_t)plen + HDR_LEN > need)
-			need = (size_t)plen + HDR_LEN;
-	} else if (rx->len >= HDR_LEN) {
-		uint32_t plen = get_be32(rx->buf + 1);
-		if (plen > CFG_PROTO_MAX)
-			return cfg_err_set("message too large (%u bytes, at most %u)", plen, CFG_PROTO_MAX);
+		if (plen > rx_limit(rx))
+			return cfg_err_set("message too large (%u bytes, at most %zu)", plen, rx_limit(rx));
 	}
 	if (rx_reserve(rx, need) < 0)
 		return -1;
@@ -200,8 +201,8 @@ int cfg_proto_rx_next(struct cfg_proto_rx *rx, char *type, char **payload, size_
 	if (rx->len < HDR_LEN)
 		return 0;
 	uint32_t plen = get_be32(rx->buf + 1);
-	if (plen > CFG_PROTO_MAX)
-		return cfg_err_set("message too large (%u bytes, at most %u)", plen, CFG_PROTO_MAX);
+	if (plen > rx_limit(rx))
+		return cfg_err_set("message too large (%u bytes, at most %zu)", plen, rx_limit(rx));
 	size_t total = (size_t)plen + HDR_LEN;
 	if (rx->len < total)
 		return 0;

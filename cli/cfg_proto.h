@@ -89,6 +89,10 @@
 #include <stddef.h>
 
 #define CFG_PROTO_MAX (64u << 20)
+/* Until its HELLO a connection is anybody's: its frames are at most this
+ * big (a HELLO is a few short lines), and the daemon reads no more than
+ * one such frame at a time from it (cfg_daemon.h: caps and idle timeout). */
+#define CFG_PROTO_HELLO_MAX 4096u
 
 enum {
 	CFG_P_HELLO = 'h', CFG_P_LINE = 'L', CFG_P_COMPLETE = 'T', CFG_P_HELP = 'H', CFG_P_INPUT = 'I',
@@ -110,12 +114,18 @@ int cfg_proto_send(int fd, char type, const void *payload, size_t len);
  * -1 on error or a malformed/oversized frame. */
 int cfg_proto_recv(int fd, char *type, char **payload, size_t *len);
 
-/* Incremental decoder for the daemon's non-blocking event loop. */
+/* Incremental decoder for the daemon's non-blocking event loop. MAX is
+ * the largest payload accepted (0 = CFG_PROTO_MAX; the daemon sets
+ * CFG_PROTO_HELLO_MAX until HELLO); a bigger frame is refused as soon as
+ * its header arrives. Memory follows the bytes actually received (doubling),
+ * never a length a header merely announces. */
 struct cfg_proto_rx {
 	unsigned char *buf;
 	size_t len, cap;
+	size_t max;
 };
-/* Append N received bytes. */
+/* Append N received bytes; -1 (cfg_err set) when a frame header in the
+ * buffer announces more than the limit. */
 int cfg_proto_rx_feed(struct cfg_proto_rx *rx, const void *data, size_t n);
 /* Take the next whole frame if there is one: returns 1 (frame out, payload
  * malloc'ed, caller frees), 0 (need more), -1 (malformed / too big). */

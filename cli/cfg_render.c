@@ -65,9 +65,17 @@ void cfg_quote(struct cfg_buf *b, const char *value)
 
 static bool is_secret(const struct cfg_schema *s) { return s->type == CFG_T_SECRET; }
 
-static void put_value(struct cfg_buf *b, const struct cfg_node *n)
+/* N's value is a secret this output may not show. */
+static bool hidden(const struct cfg_node *n, unsigned opts)
 {
-	if (is_secret(n->schema))
+	return is_secret(n->schema) && n->value && !(opts & CFG_R_SECRETS);
+}
+
+static void put_value(struct cfg_buf *b, const struct cfg_node *n, unsigned opts)
+{
+	if (hidden(n, opts))
+		cfg_buf_puts(b, CFG_RENDER_SECRET_HIDDEN);
+	else if (is_secret(n->schema))
 		quote_always(b, n->value ? n->value : "");
 	else
 		cfg_quote(b, n->value);
@@ -90,7 +98,7 @@ static bool skip_node(const struct cfg_node *n, unsigned opts)
 
 /* The words of one path element. LEAFVAL: include a single leaf's value
  * (positional leaves always show theirs: it is their only word). */
-static void step_words(struct cfg_buf *b, const struct cfg_node *n, bool leafval)
+static void step_words(struct cfg_buf *b, const struct cfg_node *n, bool leafval, unsigned opts)
 {
 	const struct cfg_schema *s = n->schema;
 	switch (s->kind) {
@@ -103,18 +111,18 @@ static void step_words(struct cfg_buf *b, const struct cfg_node *n, bool leafval
 			cfg_buf_puts(b, s->name);
 			cfg_buf_putc(b, ' ');
 		}
-		put_value(b, n);
+		put_value(b, n, opts);
 		break;
 	case CFG_LEAF:
 		if (is_flag(s) || !n->value) {
 			cfg_buf_puts(b, s->name);
 		} else if (positional(s)) {
-			put_value(b, n);
+			put_value(b, n, opts);
 		} else {
 			cfg_buf_puts(b, s->name);
 			if (leafval) {
 				cfg_buf_putc(b, ' ');
-				put_value(b, n);
+				put_value(b, n, opts);
 			}
 		}
 		break;
@@ -122,23 +130,25 @@ static void step_words(struct cfg_buf *b, const struct cfg_node *n, bool leafval
 }
 
 /* Words from below STOP (exclusive; NULL = the root) down to N. Returns
- * whether anything was written. */
+ * whether anything was written. Paths never show a secret value (edit
+ * paths, headers and findings are read by everyone): OPTS 0 everywhere but
+ * in `display set` lines. */
 static bool path_words(struct cfg_buf *b, const struct cfg_node *n, const struct cfg_node *stop,
-                       bool leafval)
+                       bool leafval, unsigned opts)
 {
 	if (!n || n == stop || !n->parent)
 		return false;
-	bool any = path_words(b, n->parent, stop, true);
+	bool any = path_words(b, n->parent, stop, true, opts);
 	if (any)
 		cfg_buf_putc(b, ' ');
-	step_words(b, n, leafval);
+	step_words(b, n, leafval, opts);
 	return true;
 }
 
 void cfg_render_path_words(struct cfg_buf *b, const struct cfg_node *n)
 {
 	cfg_buf_add(b, "", 0);
-	path_words(b, n, NULL, true);
+	path_words(b, n, NULL, true, 0);
 }
 
 void cfg_render_edit_path(struct cfg_buf *b, const struct cfg_node *n)
@@ -146,7 +156,7 @@ void cfg_render_edit_path(struct cfg_buf *b, const struct cfg_node *n)
 	cfg_buf_puts(b, "[edit");
 	if (n && n->parent) {
 		cfg_buf_putc(b, ' ');
-		path_words(b, n, NULL, true);
+		path_words(b, n, NULL, true, 0);
 	}
 	cfg_buf_putc(b, ']');
 }
@@ -214,11 +224,11 @@ static void curly_leaflist(struct curly *c, const struct cfg_node *first,
 		cfg_buf_putc(c->b, ' ');
 	}
 	if (first->next == end) {
-		put_value(c->b, first);
+		put_value(c->b, first, c->opts);
 	} else {
 		cfg_buf_puts(c->b, "[ ");
 		for (const struct cfg_node *i = first; i != end; i = i->next) {
-			put_value(c->b, i);
+			put_value(c->b, i, c->opts);
 			cfg_buf_putc(c->b, ' ');
 		}
 		cfg_buf_putc(c->b, ']');
@@ -255,10 +265,10 @@ static void curly_node(struct curly *c, const struct cfg_node *n, unsigned inden
 				cfg_buf_puts(c->b, s->name);
 				cfg_buf_putc(c->b, ' ');
 			}
-			put_value(c->b, n);
+			put_value(c->b, n, c->opts);
 		}
 		cfg_buf_putc(c->b, ';');
-		if (is_secret(s))
+		if (is_secret(s) && n->value && !hidden(n, c->opts))
 			cfg_buf_puts(c->b, " ## SECRET-DATA");
 		cfg_buf_putc(c->b, '\n');
 		return;
@@ -267,7 +277,7 @@ static void curly_node(struct curly *c, const struct cfg_node *n, unsigned inden
 			cfg_buf_puts(c->b, s->name);
 			cfg_buf_putc(c->b, ' ');
 		}
-		put_value(c->b, n);
+		put_value(c->b, n, c->opts);
 		cfg_buf_puts(c->b, ";\n");
 		return;
 	case CFG_LIST:
@@ -275,7 +285,7 @@ static void curly_node(struct curly *c, const struct cfg_node *n, unsigned inden
 			cfg_buf_puts(c->b, s->name);
 			cfg_buf_putc(c->b, ' ');
 		}
-		put_value(c->b, n);
+		put_value(c->b, n, c->opts);
 		break;
 	case CFG_CONTAINER:
 		cfg_buf_puts(c->b, s->name);
@@ -377,7 +387,7 @@ static void set_line(struct setr *r, const char *verb, const struct cfg_node *n,
 		cfg_buf_add(r->b, r->path.p, r->path.len);
 		cfg_buf_putc(r->b, ' ');
 	}
-	step_words(r->b, n, leafval);
+	step_words(r->b, n, leafval, r->opts);
 }
 
 static void set_meta(struct setr *r, const struct cfg_node *n)
@@ -403,7 +413,7 @@ static void set_node(struct setr *r, const struct cfg_node *n)
 		size_t keep = r->path.len;
 		if (keep)
 			cfg_buf_putc(&r->path, ' ');
-		step_words(&r->path, n, true);
+		step_words(&r->path, n, true, r->opts);
 		bool any = false;
 		for (const struct cfg_node *k = n->child; k; k = k->next) {
 			if (!skip_node(k, r->opts)) {
@@ -433,7 +443,7 @@ void cfg_render_set(struct cfg_buf *b, const struct cfg_node *at, bool relative,
 	cfg_buf_add(&r.path, "", 0);
 	if (at->parent && !at->child) { /* a leaf or empty statement: itself */
 		if (!relative)
-			path_words(&r.path, at->parent, NULL, true);
+			path_words(&r.path, at->parent, NULL, true, opts);
 		set_node(&r, at);
 		cfg_buf_free(&r.path);
 		return;
@@ -443,12 +453,12 @@ void cfg_render_set(struct cfg_buf *b, const struct cfg_node *at, bool relative,
 		return;
 	}
 	if (!relative)
-		path_words(&r.path, at, NULL, true);
+		path_words(&r.path, at, NULL, true, opts);
 	for (const struct cfg_node *k = at->child; k; k = k->next)
 		set_node(&r, k);
 	if (!relative && at->parent) { /* AT's own deactivate / annotate */
 		cfg_buf_reset(&r.path);
-		path_words(&r.path, at->parent, NULL, true);
+		path_words(&r.path, at->parent, NULL, true, opts);
 		set_meta(&r, at);
 	}
 	cfg_buf_free(&r.path);
@@ -462,6 +472,7 @@ struct cmp {
 	const struct cfg_node *hdr_node;  /* level of the last header printed */
 	const struct cfg_schema *hdr_list;
 	bool hdr_valid;
+	unsigned opts; /* CFG_R_SECRETS or 0 */
 };
 
 static void cmp_header(struct cmp *c, const struct cfg_node *level, const struct cfg_schema *list)
@@ -474,7 +485,7 @@ static void cmp_header(struct cmp *c, const struct cfg_node *level, const struct
 	cfg_buf_puts(c->b, "[edit");
 	if (level->parent) {
 		cfg_buf_putc(c->b, ' ');
-		path_words(c->b, level, NULL, true);
+		path_words(c->b, level, NULL, true, 0);
 	}
 	if (list) {
 		cfg_buf_putc(c->b, ' ');
@@ -488,7 +499,7 @@ static void cmp_stmt(struct cmp *c, char sign, const struct cfg_node *level, con
 {
 	const struct cfg_schema *s = n->schema;
 	bool kwlist = s->kind == CFG_LIST && !positional(s);
-	struct curly cu = { c->b, 0, sign, NULL };
+	struct curly cu = { c->b, c->opts & CFG_R_SECRETS, sign, NULL };
 	if ((level->schema->flags & CFG_F_FLAT) && level->parent && !kwlist) {
 		/* under `family`: `[edit ... unit 0]` then `+    family inet {` */
 		cmp_header(c, level->parent, NULL);
@@ -503,7 +514,7 @@ static void cmp_leaflist(struct cmp *c, char sign, const struct cfg_node *level,
                          const struct cfg_node *first, const struct cfg_node *end)
 {
 	cmp_header(c, level, NULL);
-	struct curly cu = { c->b, 0, sign, NULL };
+	struct curly cu = { c->b, c->opts & CFG_R_SECRETS, sign, NULL };
 	const struct cfg_node *k = first;
 	while (k != end) {
 		const struct cfg_node *e = leaflist_run_end(k);
@@ -677,12 +688,13 @@ static void cmp_level(struct cmp *c, const struct cfg_node *o, const struct cfg_
 	}
 }
 
-void cfg_render_compare(struct cfg_buf *b, const struct cfg_node *old_at, const struct cfg_node *new_at)
+void cfg_render_compare(struct cfg_buf *b, const struct cfg_node *old_at, const struct cfg_node *new_at,
+                        unsigned opts)
 {
 	cfg_buf_add(b, "", 0);
 	if (!old_at && !new_at)
 		return;
-	struct cmp c = { b, NULL, NULL, false };
+	struct cmp c = { b, NULL, NULL, false, opts };
 	cmp_level(&c, old_at, new_at);
 }
 
@@ -736,7 +748,7 @@ static void xml_key(struct cfg_buf *b, const struct cfg_node *n, unsigned indent
 	cfg_buf_printf(b, "</%s>\n", key_elem(n->schema));
 }
 
-static void xml_node(struct cfg_buf *b, const struct cfg_node *n, unsigned indent)
+static void xml_node(struct cfg_buf *b, const struct cfg_node *n, unsigned indent, unsigned opts)
 {
 	const struct cfg_schema *s = n->schema;
 	if (n->annotation) {
@@ -753,7 +765,7 @@ static void xml_node(struct cfg_buf *b, const struct cfg_node *n, unsigned inden
 			return;
 		}
 		xml_open(b, n, indent, false);
-		xml_text(b, n->value);
+		xml_text(b, hidden(n, opts) ? CFG_RENDER_SECRET_HIDDEN : n->value);
 		cfg_buf_printf(b, "</%s>\n", s->name);
 		return;
 	case CFG_LIST:
@@ -771,7 +783,7 @@ static void xml_node(struct cfg_buf *b, const struct cfg_node *n, unsigned inden
 		break;
 	}
 	for (const struct cfg_node *k = n->child; k; k = k->next)
-		xml_node(b, k, indent + 4);
+		xml_node(b, k, indent + 4, opts);
 	xml_close(b, n, indent);
 }
 
@@ -796,18 +808,18 @@ static void xml_close_ancestors(struct cfg_buf *b, const struct cfg_node *n, uns
 	}
 }
 
-void cfg_render_xml(struct cfg_buf *b, const struct cfg_node *at)
+void cfg_render_xml(struct cfg_buf *b, const struct cfg_node *at, unsigned opts)
 {
 	cfg_buf_puts(b, "<configuration>\n");
 	if (at) {
 		if (at->parent && (at->schema->kind == CFG_LEAF || at->schema->kind == CFG_LEAFLIST)) {
 			unsigned in = xml_ancestors(b, at->parent, 4);
-			xml_node(b, at, in);
+			xml_node(b, at, in, opts);
 			xml_close_ancestors(b, at->parent, in);
 		} else {
 			unsigned in = xml_ancestors(b, at, 4);
 			for (const struct cfg_node *k = at->child; k; k = k->next)
-				xml_node(b, k, in);
+				xml_node(b, k, in, opts);
 			xml_close_ancestors(b, at, in);
 		}
 	}
@@ -874,9 +886,10 @@ static void json_meta(struct cfg_buf *b, const struct cfg_node *n, const char *n
 	cfg_buf_putc(b, '}');
 }
 
-static void json_members(struct cfg_buf *b, const struct cfg_node *parent, unsigned indent, bool *first);
+static void json_members(struct cfg_buf *b, const struct cfg_node *parent, unsigned indent, bool *first,
+                         unsigned opts);
 
-static void json_object(struct cfg_buf *b, const struct cfg_node *n, unsigned indent)
+static void json_object(struct cfg_buf *b, const struct cfg_node *n, unsigned indent, unsigned opts)
 {
 	cfg_buf_putc(b, '{');
 	bool first = true;
@@ -887,13 +900,14 @@ static void json_object(struct cfg_buf *b, const struct cfg_node *n, unsigned in
 		cfg_buf_puts(b, " : ");
 		json_str(b, n->value ? n->value : "");
 	}
-	json_members(b, n, indent + 4, &first);
+	json_members(b, n, indent + 4, &first, opts);
 	cfg_buf_putc(b, '\n');
 	cfg_buf_indent(b, indent);
 	cfg_buf_putc(b, '}');
 }
 
-static void json_members(struct cfg_buf *b, const struct cfg_node *parent, unsigned indent, bool *first)
+static void json_members(struct cfg_buf *b, const struct cfg_node *parent, unsigned indent, bool *first,
+                         unsigned opts)
 {
 	const struct cfg_node *k = parent->child;
 	while (k) {
@@ -908,7 +922,7 @@ static void json_members(struct cfg_buf *b, const struct cfg_node *parent, unsig
 			if (is_flag(s) || !k->value)
 				cfg_buf_puts(b, "[null]");
 			else
-				json_str(b, k->value);
+				json_str(b, hidden(k, opts) ? CFG_RENDER_SECRET_HIDDEN : k->value);
 			break;
 		case CFG_LEAFLIST:
 			json_member(b, first, indent);
@@ -917,7 +931,7 @@ static void json_members(struct cfg_buf *b, const struct cfg_node *parent, unsig
 			for (const struct cfg_node *i = k; i != end; i = i->next) {
 				if (i != k)
 					cfg_buf_puts(b, ", ");
-				json_str(b, i->value ? i->value : "");
+				json_str(b, hidden(i, opts) ? CFG_RENDER_SECRET_HIDDEN : i->value ? i->value : "");
 			}
 			cfg_buf_putc(b, ']');
 			break;
@@ -928,7 +942,7 @@ static void json_members(struct cfg_buf *b, const struct cfg_node *parent, unsig
 			if (!k->child && !k->annotation && !(k->flags & CFG_N_INACTIVE))
 				cfg_buf_puts(b, "[null]");
 			else
-				json_object(b, k, indent);
+				json_object(b, k, indent, opts);
 			break;
 		case CFG_LIST:
 			json_member(b, first, indent);
@@ -939,7 +953,7 @@ static void json_members(struct cfg_buf *b, const struct cfg_node *parent, unsig
 					cfg_buf_putc(b, ',');
 				cfg_buf_putc(b, '\n');
 				cfg_buf_indent(b, indent + 4);
-				json_object(b, i, indent + 4);
+				json_object(b, i, indent + 4, opts);
 			}
 			cfg_buf_putc(b, '\n');
 			cfg_buf_indent(b, indent);
@@ -993,7 +1007,7 @@ static void json_close_ancestors(struct cfg_buf *b, const struct cfg_node *n, un
 	}
 }
 
-void cfg_render_json(struct cfg_buf *b, const struct cfg_node *at)
+void cfg_render_json(struct cfg_buf *b, const struct cfg_node *at, unsigned opts)
 {
 	cfg_buf_puts(b, "{\n    \"configuration\" : {");
 	if (at) {
@@ -1012,15 +1026,16 @@ void cfg_render_json(struct cfg_buf *b, const struct cfg_node *at)
 			cfg_buf_puts(b, " : ");
 			if (s->kind == CFG_LEAFLIST) {
 				cfg_buf_putc(b, '[');
-				json_str(b, at->value ? at->value : "");
+				json_str(b, hidden(at, opts) ? CFG_RENDER_SECRET_HIDDEN
+				                             : at->value ? at->value : "");
 				cfg_buf_putc(b, ']');
 			} else if (is_flag(s) || !at->value) {
 				cfg_buf_puts(b, "[null]");
 			} else {
-				json_str(b, at->value);
+				json_str(b, hidden(at, opts) ? CFG_RENDER_SECRET_HIDDEN : at->value);
 			}
 		} else {
-			json_members(b, base, in, &first);
+			json_members(b, base, in, &first, opts);
 		}
 		json_close_ancestors(b, base, in);
 	}

@@ -14,8 +14,18 @@
 #include "cfg_buf.h"
 #include "cfg_tree.h"
 
-#define CFG_R_SECRETS   0x1u /* print SECRET values (store); else still printed, but
-                                curly adds `## SECRET-DATA` as Junos does */
+/* Secrets (schema type `secret`: encrypted-password, keys): without
+ * CFG_R_SECRETS every renderer prints CFG_RENDER_SECRET_HIDDEN in place of
+ * the value, as Junos does for a user without the `secret` permission
+ * (curly and compare: `encrypted-password` HIDDEN `;`, display set: `set ...
+ * encrypted-password` HIDDEN, xml and json: HIDDEN as the element's text /
+ * the member's string). With it the value is printed (always quoted) and
+ * curly adds `## SECRET-DATA`. Hidden is the default: pass CFG_R_SECRETS
+ * only for the store and for sessions where cfg_session_may_see_secrets()
+ * is true. Edit paths (`[edit ...]`, findings, compare headers) never show
+ * a secret. */
+#define CFG_R_SECRETS   0x1u /* print SECRET values (store, users with `secret`) */
+#define CFG_RENDER_SECRET_HIDDEN "/* SECRET-DATA */"
 #define CFG_R_FULL      0x2u /* display set: also `deactivate PATH` and
                                 `annotate PATH "text"` lines, so that the text
                                 loads back into the same tree (store format) */
@@ -30,13 +40,15 @@ void cfg_render_set(struct cfg_buf *b, const struct cfg_node *at, bool relative,
 /* `show | compare`: OLD and NEW are the same place in two trees (either may
  * be NULL when absent). Prints `[edit ...]` headers and +/- lines as in
  * docs/CLI.md; nothing when equal. */
-void cfg_render_compare(struct cfg_buf *b, const struct cfg_node *old_at, const struct cfg_node *new_at);
-void cfg_render_xml(struct cfg_buf *b, const struct cfg_node *at);
-void cfg_render_json(struct cfg_buf *b, const struct cfg_node *at);
+void cfg_render_compare(struct cfg_buf *b, const struct cfg_node *old_at, const struct cfg_node *new_at,
+                        unsigned opts);
+void cfg_render_xml(struct cfg_buf *b, const struct cfg_node *at, unsigned opts);
+void cfg_render_json(struct cfg_buf *b, const struct cfg_node *at, unsigned opts);
 
 /* `[edit a b c]` for the path of N (`[edit]` for the root). */
 void cfg_render_edit_path(struct cfg_buf *b, const struct cfg_node *n);
-/* The words of the path of N from the root, space separated, values quoted. */
+/* The words of the path of N from the root, space separated, values quoted
+ * (a secret value hidden). */
 void cfg_render_path_words(struct cfg_buf *b, const struct cfg_node *n);
 
 #endif

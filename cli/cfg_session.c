@@ -231,6 +231,7 @@ const char *cfg_session_user(const struct cfg_session *s) { return s->user; }
 enum cfg_class cfg_session_class(const struct cfg_session *s) { return s->cls; }
 pid_t cfg_session_pid(const struct cfg_session *s) { return s->pid; }
 uid_t cfg_session_uid(const struct cfg_session *s) { return s->uid; }
+bool cfg_session_may_see_secrets(const struct cfg_session *s) { return s && s->cls == CFG_CLASS_SUPER; }
 unsigned cfg_session_id(const struct cfg_session *s) { return s->id; }
 time_t cfg_session_since(const struct cfg_session *s) { return s->since; }
 const char *cfg_session_client(const struct cfg_session *s) { return s->client; }

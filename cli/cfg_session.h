@@ -58,6 +58,11 @@ const char *cfg_session_user(const struct cfg_session *s);
 enum cfg_class cfg_session_class(const struct cfg_session *s);
 pid_t cfg_session_pid(const struct cfg_session *s);
 uid_t cfg_session_uid(const struct cfg_session *s);
+/* The session's user has the `secret` permission: renderers may show the
+ * values of secret leaves (CFG_R_SECRETS, cfg_render.h); everyone else sees
+ * them hidden. The one place that decides it (until the permission table
+ * of the class decides: super-user yes, operator and read-only no). */
+bool cfg_session_may_see_secrets(const struct cfg_session *s);
 unsigned cfg_session_id(const struct cfg_session *s);  /* p0, p1, ... in `status` */
 time_t cfg_session_since(const struct cfg_session *s);
 const char *cfg_session_client(const struct cfg_session *s); /* "cli", "ssh" */

@@ -26,7 +26,7 @@ char *jdm_xasprintf(const char *fmt, ...)
 
 pid_t jdm_proc_spawn(const char *const *argv, const char *log)
 {
-	int logfd = log ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644) : -1;
+	int logfd = log ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;

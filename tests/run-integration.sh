@@ -7,10 +7,13 @@
 # PASS/FAIL/SKIP NAME per test and a last line "N passed, M failed" (with
 # ", K skipped" when some were) that ./nfx test adds up; the log of a failed
 # test is shown, the reason (last line) of a skipped one.
+# NFX_TEST_SUITE picks another folder of tests/ run the same way
+# (tests/run-security.sh: security).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-DIR="$ROOT/tests/integration"
+SUITE="${NFX_TEST_SUITE:-integration}"
+DIR="$ROOT/tests/$SUITE"
 TMO="${NFX_INTEGRATION_TIMEOUT:-300}"
 
 tests=()
@@ -24,7 +27,7 @@ else
 	done
 fi
 
-log="$(mktemp /tmp/nfx-integration.XXXXXX)"
+log="$(mktemp "/tmp/nfx-$SUITE.XXXXXX")"
 trap 'rm -f "$log"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM

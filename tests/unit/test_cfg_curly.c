@@ -88,7 +88,7 @@ static void load_set(struct cfg_tree *t, const char *text)
 static const char *sets(struct fx *f, const struct cfg_tree *t)
 {
 	cfg_buf_reset(&f->b);
-	cfg_render_set(&f->b, cfg_tree_root(t), false, CFG_R_FULL);
+	cfg_render_set(&f->b, cfg_tree_root(t), false, CFG_R_FULL | CFG_R_SECRETS);
 	return f->b.p ? f->b.p : "";
 }
 
@@ -134,14 +134,14 @@ static void test_round_trip(void **state)
 	struct fx *f = *state;
 	load_set(f->t, RICH);
 	struct cfg_buf text = {0};
-	cfg_render_curly(&text, cfg_tree_root(f->t), 0, 0);
+	cfg_render_curly(&text, cfg_tree_root(f->t), 0, CFG_R_SECRETS);
 	long nerr = 0;
 	struct cfg_tree *t2 = cfg_curly_parse(f->s, text.p, text.len, "terminal", &f->e, &nerr);
 	if (!t2)
 		fail_msg("parse: %s\n%s", f->e.p, text.p);
 	assert_int_equal(nerr, 0);
 	struct cfg_buf again = {0};
-	cfg_render_curly(&again, cfg_tree_root(t2), 0, 0);
+	cfg_render_curly(&again, cfg_tree_root(t2), 0, CFG_R_SECRETS);
 	assert_string_equal(again.p, text.p);
 	cfg_buf_free(&again);
 	cfg_tree_free(t2);
@@ -154,7 +154,7 @@ static void test_round_trip_equal(void **state)
 	struct fx *f = *state;
 	load_set(f->t, RICH);
 	struct cfg_buf text = {0};
-	cfg_render_curly(&text, cfg_tree_root(f->t), 0, 0);
+	cfg_render_curly(&text, cfg_tree_root(f->t), 0, CFG_R_SECRETS);
 	long nerr = 0;
 	struct cfg_tree *t2 = cfg_curly_parse(f->s, text.p, text.len, "terminal", &f->e, &nerr);
 	assert_non_null(t2);
@@ -353,7 +353,7 @@ static void test_speed(void **state)
 		fail_msg("100k statements took %.2f s", secs);
 	/* and back */
 	struct cfg_buf out = {0};
-	cfg_render_curly(&out, cfg_tree_root(t), 0, 0);
+	cfg_render_curly(&out, cfg_tree_root(t), 0, CFG_R_SECRETS);
 	assert_string_equal(out.p, text.p);
 	cfg_buf_free(&out);
 	cfg_tree_free(t);

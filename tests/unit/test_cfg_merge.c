@@ -1,6 +1,7 @@
 /* cfg_merge: three-way merge of `configure private`. */
 #include "test_common.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "cfg_load.h"
@@ -106,6 +107,34 @@ static void leaflist_and_flags(void **state)
 	      "deactivate host-os vlans v2\n", 0);
 }
 
+/* a conflict on a secret says so without printing either secret */
+static void secret_conflict_hidden(void **state)
+{
+	(void)state;
+	struct cfg_schema *s = test_schema_jdm();
+	const char *w = "set system root-authentication encrypted-password ";
+	char bt[256], mt[256], tt[256];
+	snprintf(bt, sizeof bt, "%s\"$6$base$b\"\n", w);
+	snprintf(mt, sizeof mt, "%s\"$6$mine$m\"\n", w);
+	snprintf(tt, sizeof tt, "%s\"$6$theirs$t\"\n", w);
+	const char *texts[][3] = { {bt, mt, tt}, {bt, "", tt}, {bt, mt, ""} };
+	for (size_t i = 0; i < 3; i++) {
+		struct cfg_tree *b = tree(s, texts[i][0]), *m = tree(s, texts[i][1]), *t = tree(s, texts[i][2]);
+		struct cfg_buf conf = {0};
+		size_t n = 0;
+		struct cfg_tree *r = cfg_merge3(b, m, t, &conf, &n);
+		assert_null(r);
+		assert_int_equal(n, 1);
+		assert_null(strstr(conf.p, "$6$"));
+		assert_non_null(strstr(conf.p, "encrypted-password /* SECRET-DATA */"));
+		cfg_buf_free(&conf);
+		cfg_tree_free(b);
+		cfg_tree_free(m);
+		cfg_tree_free(t);
+	}
+	cfg_schema_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +143,7 @@ int main(void)
 		cmocka_unit_test(same_leaf_conflict),
 		cmocka_unit_test(delete_vs_change),
 		cmocka_unit_test(leaflist_and_flags),
+		cmocka_unit_test(secret_conflict_hidden),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

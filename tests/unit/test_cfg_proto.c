@@ -276,7 +276,36 @@ static void test_oversize(void **state)
 	hdr[4] = (unsigned char)CFG_PROTO_MAX;
 	assert_int_equal(cfg_proto_rx_feed(&rx, hdr, 5), 0);
 	assert_int_equal(cfg_proto_rx_next(&rx, &type, &p, &len), 0);
+	/* ... and a header alone does not make the decoder reserve 64 MiB */
+	assert_true(rx.cap < 65536);
 	cfg_proto_rx_free(&rx);
+
+	/* A decoder with a small limit (before HELLO) */
+	struct cfg_proto_rx small = { .max = CFG_PROTO_HELLO_MAX };
+	unsigned char h2[5] = { CFG_P_HELLO, 0, 0, (unsigned char)(CFG_PROTO_HELLO_MAX >> 8),
+	                        (unsigned char)CFG_PROTO_HELLO_MAX };
+	assert_int_equal(cfg_proto_rx_feed(&small, h2, 5), 0);
+	cfg_proto_rx_free(&small);
+	h2[4] = (unsigned char)(CFG_PROTO_HELLO_MAX + 1);
+	cfg_err_clear();
+	assert_int_equal(cfg_proto_rx_feed(&small, h2, 5), -1);
+	assert_non_null(strstr(cfg_err_msg(), "too large"));
+	cfg_proto_rx_free(&small);
+	/* a second frame over the limit behind a good one is refused at next() */
+	size_t fl;
+	unsigned char *f = encode(CFG_P_HELLO, "tty=0\n", 6, &fl);
+	unsigned char two[64];
+	memcpy(two, f, fl);
+	memcpy(two + fl, h2, 5);
+	free(f);
+	assert_int_equal(cfg_proto_rx_feed(&small, two, fl + 5), 0);
+	assert_int_equal(cfg_proto_rx_next(&small, &type, &p, &len), 1);
+	free(p);
+	assert_int_equal(cfg_proto_rx_next(&small, &type, &p, &len), -1);
+	/* the same after the limit is lifted (HELLO seen): just incomplete */
+	small.max = 0;
+	assert_int_equal(cfg_proto_rx_next(&small, &type, &p, &len), 0);
+	cfg_proto_rx_free(&small);
 }
 
 static void test_eof(void **state)

@@ -250,7 +250,7 @@ static void test_curly_secret_inactive_annotation(void **state)
 	        "annotate system \"the box\"\n"
 	        "set host-os vlans v100 vlan-id 100\n"
 	        "deactivate host-os vlans v100 vlan-id\n");
-	assert_string_equal(curly(f, 0),
+	assert_string_equal(curly(f, CFG_R_SECRETS),
 		"/* the box */\n"
 		"system {\n"
 		"    host-name jdm;\n"
@@ -267,7 +267,7 @@ static void test_curly_secret_inactive_annotation(void **state)
 		"    }\n"
 		"}\n");
 	/* what commit applies: inactive statements left out */
-	assert_string_equal(curly(f, CFG_R_NOINACTIVE),
+	assert_string_equal(curly(f, CFG_R_NOINACTIVE | CFG_R_SECRETS),
 		"/* the box */\n"
 		"system {\n"
 		"    host-name jdm;\n"
@@ -278,6 +278,74 @@ static void test_curly_secret_inactive_annotation(void **state)
 		"host-os {\n"
 		"    vlans v100;\n"
 		"}\n");
+}
+
+/* Without CFG_R_SECRETS a secret value is never printed, in any format. */
+static void test_secret_hidden(void **state)
+{
+	struct fx *f = *state;
+	load(f, "set system host-name jdm\n"
+	        "set system root-authentication encrypted-password \"$6$salt$hash\"\n");
+	const char *hid = "/* SECRET-DATA */";
+	assert_string_equal(curly(f, 0),
+		"system {\n"
+		"    host-name jdm;\n"
+		"    root-authentication {\n"
+		"        encrypted-password /* SECRET-DATA */;\n"
+		"    }\n"
+		"}\n");
+	cfg_buf_reset(&f->b);
+	cfg_render_set(&f->b, cfg_tree_root(f->t), false, 0);
+	assert_text(&f->b, "set system host-name jdm\n"
+	                   "set system root-authentication encrypted-password /* SECRET-DATA */\n");
+	cfg_buf_reset(&f->b);
+	cfg_render_set(&f->b, find(f, "system root-authentication"), true, CFG_R_FULL);
+	assert_text(&f->b, "set encrypted-password /* SECRET-DATA */\n");
+	cfg_buf_reset(&f->b);
+	cfg_render_set(&f->b, find(f, "system root-authentication encrypted-password"), false, 0);
+	assert_text(&f->b, "set system root-authentication encrypted-password /* SECRET-DATA */\n");
+	cfg_buf_reset(&f->b);
+	cfg_render_curly_node(&f->b, find(f, "system root-authentication encrypted-password"), 0, 0);
+	assert_text(&f->b, "encrypted-password /* SECRET-DATA */;\n");
+	cfg_buf_reset(&f->b);
+	cfg_render_xml(&f->b, cfg_tree_root(f->t), 0);
+	assert_non_null(strstr(f->b.p, "<encrypted-password>/* SECRET-DATA */</encrypted-password>"));
+	assert_null(strstr(f->b.p, "$6$"));
+	cfg_buf_reset(&f->b);
+	cfg_render_xml(&f->b, find(f, "system root-authentication encrypted-password"), 0);
+	assert_null(strstr(f->b.p, "$6$"));
+	cfg_buf_reset(&f->b);
+	cfg_render_json(&f->b, cfg_tree_root(f->t), 0);
+	assert_non_null(strstr(f->b.p, "\"encrypted-password\" : \"/* SECRET-DATA */\""));
+	assert_null(strstr(f->b.p, "$6$"));
+	cfg_buf_reset(&f->b);
+	cfg_render_json(&f->b, find(f, "system root-authentication encrypted-password"), 0);
+	assert_null(strstr(f->b.p, "$6$"));
+	/* edit paths never show it */
+	cfg_buf_reset(&f->b);
+	cfg_render_edit_path(&f->b, find(f, "system root-authentication encrypted-password"));
+	assert_null(strstr(f->b.p, "$6$"));
+	cfg_buf_reset(&f->b);
+	cfg_render_path_words(&f->b, find(f, "system root-authentication encrypted-password"));
+	assert_null(strstr(f->b.p, "$6$"));
+	/* compare: a changed secret shows as changed, both sides hidden */
+	struct cfg_tree *o = cfg_tree_new(f->s);
+	load_into(o, "set system root-authentication encrypted-password \"$6$old$old\"\n");
+	cfg_buf_reset(&f->b);
+	cfg_render_compare(&f->b, cfg_tree_root(o), cfg_tree_root(f->t), 0);
+	assert_text(&f->b, "[edit system]\n"
+	                   "+    host-name jdm;\n"
+	                   "[edit system root-authentication]\n"
+	                   "-    encrypted-password /* SECRET-DATA */;\n"
+	                   "+    encrypted-password /* SECRET-DATA */;\n");
+	cfg_buf_reset(&f->b);
+	cfg_render_compare(&f->b, NULL, cfg_tree_root(o), 0);
+	assert_null(strstr(f->b.p, "$6$"));
+	cfg_buf_reset(&f->b);
+	cfg_render_compare(&f->b, cfg_tree_root(o), cfg_tree_root(f->t), CFG_R_SECRETS);
+	assert_non_null(strstr(f->b.p, "$6$old$old"));
+	cfg_tree_free(o);
+	(void)hid;
 }
 
 static void test_curly_at_and_node(void **state)
@@ -352,7 +420,7 @@ static void test_display_set(void **state)
 {
 	struct fx *f = *state;
 	load(f, SETS);
-	cfg_render_set(&f->b, cfg_tree_root(f->t), false, 0);
+	cfg_render_set(&f->b, cfg_tree_root(f->t), false, CFG_R_SECRETS);
 	assert_text(&f->b, SETS);
 	/* relative to an edit path */
 	cfg_buf_reset(&f->b);
@@ -417,7 +485,7 @@ static char *compare(struct fx *f, const char *old_sets, const char *new_sets)
 	load_into(n, new_sets);
 	struct cfg_buf b;
 	cfg_buf_init(&b);
-	cfg_render_compare(&b, cfg_tree_root(o), cfg_tree_root(n));
+	cfg_render_compare(&b, cfg_tree_root(o), cfg_tree_root(n), CFG_R_SECRETS);
 	cfg_tree_free(o);
 	cfg_tree_free(n);
 	return cfg_buf_steal(&b);
@@ -511,7 +579,7 @@ static void test_compare_inactive_and_null(void **state)
 	struct cfg_tree *o = cfg_tree_new(f->s), *n = cfg_tree_new(f->s);
 	load_into(o, "set host-os vlans v100 vlan-id 100\n");
 	load_into(n, "set host-os vlans v100 vlan-id 100\ndeactivate host-os vlans v100\n");
-	cfg_render_compare(&f->b, cfg_tree_root(o), cfg_tree_root(n));
+	cfg_render_compare(&f->b, cfg_tree_root(o), cfg_tree_root(n), CFG_R_SECRETS);
 	assert_text(&f->b,
 		"[edit host-os vlans]\n"
 		"-    v100 {\n"
@@ -522,7 +590,7 @@ static void test_compare_inactive_and_null(void **state)
 		"+    }\n");
 	/* only one side: everything added */
 	cfg_buf_reset(&f->b);
-	cfg_render_compare(&f->b, NULL, cfg_tree_root(o));
+	cfg_render_compare(&f->b, NULL, cfg_tree_root(o), CFG_R_SECRETS);
 	assert_text(&f->b,
 		"[edit]\n"
 		"+    host-os {\n"
@@ -531,7 +599,7 @@ static void test_compare_inactive_and_null(void **state)
 		"+        }\n"
 		"+    }\n");
 	cfg_buf_reset(&f->b);
-	cfg_render_compare(&f->b, NULL, NULL);
+	cfg_render_compare(&f->b, NULL, NULL, CFG_R_SECRETS);
 	assert_text(&f->b, "");
 	cfg_tree_free(o);
 	cfg_tree_free(n);
@@ -565,7 +633,7 @@ static void test_xml(void **state)
 	        "set system services ssh\n"
 	        "set system description \"a<b & c>\"\n"
 	        "set host-os vlans v1 vlan-id 100\n");
-	cfg_render_xml(&f->b, cfg_tree_root(f->t));
+	cfg_render_xml(&f->b, cfg_tree_root(f->t), CFG_R_SECRETS);
 	assert_text(&f->b,
 		"<configuration>\n"
 		"    <system>\n"
@@ -583,7 +651,7 @@ static void test_xml(void **state)
 		"    </host-os>\n"
 		"</configuration>\n");
 	cfg_buf_reset(&f->b);
-	cfg_render_xml(&f->b, find(f, "host-os vlans v1"));
+	cfg_render_xml(&f->b, find(f, "host-os vlans v1"), CFG_R_SECRETS);
 	assert_text(&f->b,
 		"<configuration>\n"
 		"    <host-os>\n"
@@ -605,7 +673,7 @@ static void test_json(void **state)
 	        "set virtual-network-functions vrtr1 interfaces eth3 mapping vlan members v100\n"
 	        "set virtual-network-functions vrtr1 interfaces eth3 mapping vlan members v200\n"
 	        "set virtual-network-functions vrtr1 no-autostart\n");
-	cfg_render_json(&f->b, cfg_tree_root(f->t));
+	cfg_render_json(&f->b, cfg_tree_root(f->t), CFG_R_SECRETS);
 	assert_text(&f->b,
 		"{\n"
 		"    \"configuration\" : {\n"
@@ -646,7 +714,7 @@ static void test_json(void **state)
 		"    }\n"
 		"}\n");
 	cfg_buf_reset(&f->b);
-	cfg_render_json(&f->b, find(f, "host-os vlans v100"));
+	cfg_render_json(&f->b, find(f, "host-os vlans v100"), CFG_R_SECRETS);
 	assert_text(&f->b,
 		"{\n"
 		"    \"configuration\" : {\n"
@@ -670,6 +738,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_curly_list_keyword, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_curly_leaflist_positional, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_curly_secret_inactive_annotation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_secret_hidden, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_curly_at_and_node, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_curly_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_path, setup, teardown),

@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include "cfg_proto.h"
 #include "cfg_schema_data.h"
 #include "cfg_session.h"
+#include "cfg_store.h"
 
 struct fx {
 	char dir[64];
@@ -744,6 +746,94 @@ static void test_confirm_timer(void **state)
 	cfg_daemon_timer_cancel(f->d, id);
 }
 
+/* Secrets: only a session that may see them gets their values; a revision
+ * line that does not load is logged by position, never quoted. */
+static void test_secrets(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_session *root = login(f);
+	free(line(root, "configure"));
+	free(line(root, "set system root-authentication encrypted-password \"$6$sessLeak$hash\""));
+	free(line(root, "set system login user uid54321 class read-only"));
+	free(line(root, "commit"));
+	assert_true(cfg_session_may_see_secrets(root));
+	char *r = line(root, "show system root-authentication");
+	assert_non_null(strstr(r, "encrypted-password \"$6$sessLeak$hash\"; ## SECRET-DATA"));
+	free(r);
+	struct cfg_session *ro = cfg_session_new(f->d, -1, 54321, 4243);
+	assert_non_null(ro);
+	assert_int_equal(cfg_session_frame(ro, CFG_P_HELLO, "tty=0\n", 6), 0);
+	free(drain(ro));
+	assert_int_equal(cfg_session_class(ro), CFG_CLASS_READ_ONLY);
+	assert_false(cfg_session_may_see_secrets(ro));
+	static const char *const cmds[] = {
+		"show configuration", "show configuration | display set", "show configuration | display xml",
+		"show configuration | display json", "show configuration | compare rollback 1",
+		"show configuration system root-authentication encrypted-password",
+		"show configuration | display set | match sessLeak",
+	};
+	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+		r = line(ro, cmds[i]);
+		if (strstr(r, "sessLeak"))
+			fail_msg("%s shows the secret: %s", cmds[i], r);
+		free(r);
+	}
+	r = line(ro, "show configuration system root-authentication");
+	assert_non_null(strstr(r, "encrypted-password /* SECRET-DATA */;"));
+	free(r);
+	/* the 'Q' frame's XML too */
+	const char *q = "show configuration";
+	assert_int_equal(cfg_session_frame(ro, CFG_P_QUERY, q, strlen(q)), 0);
+	r = drain(ro);
+	assert_non_null(strstr(r, "<encrypted-password>/* SECRET-DATA */</encrypted-password>"));
+	assert_null(strstr(r, "sessLeak"));
+	free(r);
+	cfg_session_free(ro);
+	cfg_session_free(root);
+	cfg_daemon_free(f->d);
+
+	/* a revision with lines this schema does not take (an unknown word that
+	   is a secret): the log says where, not what */
+	char db[128];
+	snprintf(db, sizeof db, "%s/jdm.db", f->dir);
+	struct cfg_store *st = cfg_store_open(db);
+	assert_non_null(st);
+	const char *text = "set system host-name h\nset system \"$6$logLeak$hash\"\n";
+	assert_int_equal(cfg_store_commit(st, text, strlen(text), "root", "cli", NULL, NULL), 0);
+	cfg_store_close(st);
+	char logp[128];
+	snprintf(logp, sizeof logp, "%s/log", f->dir);
+	fflush(stderr);
+	int saved = dup(2);
+	int lfd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(saved >= 0 && lfd >= 0);
+	dup2(lfd, 2);
+	close(lfd);
+	struct cfg_daemon_opts o = {
+		.name = "jdm", .state_dir = f->dir, .default_host = "jdm",
+		.schema_xml = cfg_schema_jdm, .schema_len = cfg_schema_jdm_len,
+		.ops_xml = cfg_schema_ops_jdm, .ops_len = cfg_schema_ops_jdm_len,
+		.cfgmode_xml = cfg_schema_cfgmode, .cfgmode_len = cfg_schema_cfgmode_len,
+	};
+	f->d = cfg_daemon_new(&o);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	assert_non_null(f->d);
+	FILE *lf = fopen(logp, "r");
+	assert_non_null(lf);
+	char buf[4096];
+	size_t n = fread(buf, 1, sizeof buf - 1, lf);
+	buf[n] = 0;
+	fclose(lf);
+	unlink(logp);
+	assert_non_null(strstr(buf, "do not load"));
+	assert_non_null(strstr(buf, "line 2"));
+	if (strstr(buf, "logLeak"))
+		fail_msg("the log quotes the revision: %s", buf);
+	assert_string_equal(cfg_daemon_host(f->d), "h");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -763,6 +853,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stream_daemon_finish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_handler_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_socket, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_secrets, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
