@@ -99,7 +99,6 @@ enum cfg_rest_kind cfg_cmd_rest_kind(const char *h)
 	return CFG_REST_NONE;
 }
 
-static bool is_super(const struct cfg_cmd *c) { return cfg_session_class(c->s) == CFG_CLASS_SUPER; }
 
 /* A parsed configuration path: the edit path followed by the parsed steps
  * (of the first statement: a set line may hold several, see cfg_parse.h;
@@ -112,6 +111,54 @@ struct cpath {
 };
 
 static void cpath_free(struct cpath *cp) { cfg_parse_free(&cp->p); }
+
+/* ---- permissions (cfg_perm.h): configuration hierarchies name theirs ---- */
+
+static void denied(struct cfg_cmd *c) { cfg_buf_puts(c->out, "error: permission denied\n"); }
+
+/* The session may change S and everything below it (S NULL: the whole
+ * configuration). Prints the error and returns -1 when not. */
+static int perm_edit_tree(struct cfg_cmd *c, const struct cfg_schema *s)
+{
+	if (cfg_perm_may_edit_tree(cfg_session_perms(c->s), s ? s : cfg_daemon_schema(c->d)))
+		return 0;
+	denied(c);
+	return -1;
+}
+
+/* The session may use the statements of CP as C's handler does: see them
+ * (show, edit), change them (set), or change them and all below them
+ * (delete, deactivate, rename, ...). Prints the error, -1 when not. */
+static int cpath_perm(struct cfg_cmd *c, const struct cpath *cp)
+{
+	cfg_perms p = cfg_session_perms(c->s);
+	if (p == cfg_perm_all())
+		return 0;
+	const char *h = c->handler;
+	bool view = !strcmp(h, "show") || !strcmp(h, "show_configuration") || !strcmp(h, "edit");
+	bool set = !strcmp(h, "set");
+	for (size_t i = 0; i < cp->nedit; i++)
+		if (!cfg_perm_may_view(p, cp->full[i].schema))
+			goto no;
+	size_t nst = cp->p.nstmt ? cp->p.nstmt : 1, n;
+	for (size_t k = 0; k < nst; k++) {
+		const struct cfg_step *st = cfg_parse_stmt(&cp->p, k, &n);
+		for (size_t i = 0; i < n; i++)
+			if (!cfg_perm_may_view(p, st[i].schema))
+				goto no;
+		const struct cfg_schema *last = n ? st[n - 1].schema
+		                              : cp->nedit ? cp->full[cp->nedit - 1].schema : NULL;
+		if (view)
+			continue;
+		if (!last ? !cfg_perm_may_edit_tree(p, cfg_daemon_schema(c->d))
+		    : set ? !cfg_perm_may_edit(p, last) : !cfg_perm_may_edit_tree(p, last))
+			goto no;
+	}
+	return 0;
+no:
+	denied(c);
+	return -1;
+}
 
 /* Parse words [FIRST, END) of C as a configuration path relative to the edit
  * level (or the root when ROOT). Reports errors. 0 or -1. */
@@ -140,7 +187,7 @@ static int parse_cpath(struct cfg_cmd *c, size_t first, size_t end, enum cfg_pmo
 		cp->full[ne + i] = st[i];
 	cp->n = ne + n;
 	cp->nedit = ne;
-	return 0;
+	return cpath_perm(c, cp);
 }
 
 /* The nodes a path names: the node itself, or, when it ends at a list,
@@ -402,6 +449,8 @@ static int h_delete(struct cfg_cmd *c)
 		/* everything at this level, after asking */
 		size_t ne;
 		const struct cfg_step *ed = cfg_session_edit(c->s, &ne);
+		if (perm_edit_tree(c, ne ? ed[ne - 1].schema : NULL) < 0)
+			return -1;
 		struct delctx *x = calloc(1, sizeof *x);
 		if (!x)
 			return cfg_err_set("out of memory");
@@ -1191,6 +1240,8 @@ static int h_rollback(struct cfg_cmd *c)
 {
 	const char *v = cfg_cmd_value(c, "number");
 	unsigned n = v ? (unsigned)strtoul(v, NULL, 10) : 0;
+	if (perm_edit_tree(c, NULL) < 0)
+		return -1;
 	if (!cfg_session_cand_rw(c->s, c->out))
 		return -1;
 	struct cfg_tree *t = cfg_daemon_load_rev(c->d, n);
@@ -1298,9 +1349,13 @@ static int load_file_answer(struct cfg_session *s, void *ctx, const char *in, si
 
 static int load_cmd(struct cfg_cmd *c, enum lmode mode)
 {
+	bool relative = cfg_cmd_has(c, "relative");
+	size_t ne = 0;
+	const struct cfg_step *ed = cfg_session_edit(c->s, &ne);
+	if (perm_edit_tree(c, relative && ne ? ed[ne - 1].schema : NULL) < 0)
+		return -1;
 	if (!cfg_session_cand_rw(c->s, c->out))
 		return -1;
-	bool relative = cfg_cmd_has(c, "relative");
 	const char *file = cfg_cmd_value(c, "filename");
 	if (!file) {
 		cfg_cmd_caret(c, c->w->w[c->end - 1].end + 1, "missing argument.");
@@ -1363,10 +1418,6 @@ static int h_load_update(struct cfg_cmd *c) { return load_cmd(c, LD_UPDATE); }
 static int h_configure(struct cfg_cmd *c)
 {
 	struct cfg_session *s = c->s;
-	if (!is_super(c)) {
-		cfg_buf_puts(c->out, "error: permission denied\n");
-		return -1;
-	}
 	if (cfg_session_in_config(s))
 		return 0;
 	bool excl = cfg_cmd_has(c, "exclusive"), priv = cfg_cmd_has(c, "private");
@@ -1472,6 +1523,26 @@ static int h_show_cli_history(struct cfg_cmd *c)
 	return cfg_reply_emit(r, &c->disp, c->out, history_text, NULL);
 }
 
+/* `show cli authorization` (as Junos): the session's class and what it
+ * holds, from the class table (cfg_perm.h). */
+static int h_show_cli_authorization(struct cfg_cmd *c)
+{
+	enum cfg_class cls = cfg_session_class(c->s);
+	cfg_perms p = cfg_session_perms(c->s);
+	cfg_buf_printf(c->out, "Current user: '%s' class '%s'\n", cfg_session_user(c->s),
+	               cfg_perm_class_name(cls) ? cfg_perm_class_name(cls) : "");
+	cfg_buf_puts(c->out, "Permissions:\n");
+	if (p == cfg_perm_all())
+		cfg_buf_printf(c->out, "    %-19s-- %s\n", "all", "All permission bits turned on");
+	else
+		for (unsigned i = 0; cfg_perm_name(i); i++) {
+			cfg_perms b;
+			if (cfg_perm_lookup(cfg_perm_name(i), &b) == 0 && (p & b))
+				cfg_buf_printf(c->out, "    %-19s-- %s\n", cfg_perm_name(i), cfg_perm_help(i));
+		}
+	return 0;
+}
+
 static int h_set_cli(struct cfg_cmd *c)
 {
 	const char *l = cfg_cmd_value(c, "screen-length");
@@ -1518,6 +1589,7 @@ int cfg_cmd_register_all(struct cfg_daemon *d)
 		{"show_system_commit", h_show_system_commit},
 		{"show_cli_history", h_show_cli_history},
 		{"set_cli", h_set_cli},
+		{"show_cli_authorization", h_show_cli_authorization},
 		{"show_version", h_show_version},
 		{"show_uptime", h_show_uptime},
 		{"show_users", h_show_users},

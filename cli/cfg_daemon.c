@@ -823,6 +823,10 @@ static void job_after_phase(struct cfg_daemon *d, struct job *j)
 	   published to subscribers ==== */
 	cfg_notify_publish(d, cfg_notify_commit_event(cfg_daemon_active_seq(d), j->user, j->client,
 	                                              j->comment, time(NULL)));
+	/* ==== login classes: the new active configuration may have changed,
+	   deactivated or deleted users' classes; every open session re-reads its
+	   class now (cfg_session.h), right after the new tree is installed ==== */
+	cfg_session_reclass_all(d);
 	job_finish(d, j, 0);
 }
 

@@ -13,6 +13,7 @@
 #include <libxml/tree.h>
 
 #include "cfg_err.h"
+#include "cfg_perm.h"
 
 static char *xstrdup(const char *s)
 {
@@ -102,6 +103,7 @@ static void schema_free_node(struct cfg_schema *s)
 	free((char *)s->target);
 	free((char *)s->handler);
 	free((char *)s->reply);
+	free((char *)s->perm);
 	free((char *)s->key_name);
 	free((char *)s->key_help);
 	free((char *)s->unit);
@@ -223,6 +225,15 @@ static struct cfg_schema *load_node(xmlNode *x, const char *file)
 	s->handler = attr(x, "handler");
 	s->reply = attr(x, "reply");
 	s->unit = attr(x, "unit");
+	s->perm = attr(x, "perm");
+	if (s->perm) {
+		cfg_perms pb;
+		if (cfg_perm_lookup(s->perm, &pb) < 0) {
+			cfg_err_set("%s:%d: unknown permission '%s'", file, x->line, s->perm);
+			schema_free_node(s);
+			return NULL;
+		}
+	}
 	if (attr_true(x, "mandatory"))
 		s->flags |= CFG_F_MANDATORY;
 	if (attr_true(x, "presence"))

@@ -75,6 +75,10 @@ struct cfg_schema {
 	const char *key_name;  /* CFG_LIST: placeholder of the key, e.g. "name" */
 	const char *key_help;  /* CFG_LIST: help of the key */
 	const char *unit;      /* CFG_F_UNIT: name of the child list the `.N` goes to */
+	const char *perm;      /* `perm` attribute as written, NULL when absent:
+	                          the permission a command needs, or the
+	                          permission family of a configuration hierarchy
+	                          (inherited; cfg_perm.h reads it) */
 
 	struct cfg_schema *parent;         /* NULL for the root */
 	struct cfg_schema **children;      /* in display order */

@@ -30,6 +30,8 @@ struct cfg_session {
 	unsigned id;
 	char user[64];
 	enum cfg_class cls;
+	cfg_perms perms;      /* of cls */
+	bool reclass_pending; /* a commit changed classes while this session ran a command */
 	time_t since;
 	bool hello, over, tty;
 	unsigned cols;
@@ -148,13 +150,13 @@ static enum cfg_class lookup_class(struct cfg_session *s)
 	const struct cfg_node *n = cfg_tree_atv(cfg_daemon_active(s->d), NULL, words, CFG_AT_ACTIVE);
 	if (!n || !n->value)
 		return CFG_CLASS_NONE;
-	if (!strcmp(n->value, "super-user"))
-		return CFG_CLASS_SUPER;
-	if (!strcmp(n->value, "operator"))
-		return CFG_CLASS_OPERATOR;
-	if (!strcmp(n->value, "read-only"))
-		return CFG_CLASS_READ_ONLY;
-	return CFG_CLASS_NONE;
+	return cfg_perm_class_lookup(n->value);
+}
+
+static void set_class(struct cfg_session *s, enum cfg_class c)
+{
+	s->cls = c;
+	s->perms = cfg_perm_class(c);
 }
 
 struct cfg_session *cfg_session_new(struct cfg_daemon *d, int fd, uid_t uid, pid_t pid)
@@ -179,7 +181,7 @@ struct cfg_session *cfg_session_new(struct cfg_daemon *d, int fd, uid_t uid, pid
 		snprintf(s->user, sizeof s->user, "%s", res->pw_name);
 	else
 		snprintf(s->user, sizeof s->user, "uid%u", (unsigned)uid);
-	s->cls = lookup_class(s);
+	set_class(s, lookup_class(s));
 	build_prompt(s);
 	return s;
 }
@@ -229,9 +231,23 @@ bool cfg_session_over(const struct cfg_session *s) { return s->over; }
 int cfg_session_fd(const struct cfg_session *s) { return s->fd; }
 const char *cfg_session_user(const struct cfg_session *s) { return s->user; }
 enum cfg_class cfg_session_class(const struct cfg_session *s) { return s->cls; }
+cfg_perms cfg_session_perms(const struct cfg_session *s) { return s->perms; }
+
+bool cfg_session_has_perm(const struct cfg_session *s, const char *name)
+{
+	cfg_perms b;
+	if (cfg_perm_lookup(name, &b) < 0)
+		return false;
+	return (s->perms & b) == b;
+}
 pid_t cfg_session_pid(const struct cfg_session *s) { return s->pid; }
 uid_t cfg_session_uid(const struct cfg_session *s) { return s->uid; }
-bool cfg_session_may_see_secrets(const struct cfg_session *s) { return s && s->cls == CFG_CLASS_SUPER; }
+/* Secret values are shown to classes with the `secret` permission (the
+ * class table of cfg_perm), to nobody else. */
+bool cfg_session_may_see_secrets(const struct cfg_session *s)
+{
+	return s && cfg_session_has_perm(s, "secret");
+}
 unsigned cfg_session_id(const struct cfg_session *s) { return s->id; }
 time_t cfg_session_since(const struct cfg_session *s) { return s->since; }
 const char *cfg_session_client(const struct cfg_session *s) { return s->client; }
@@ -517,6 +533,55 @@ static const struct cfg_schema *level_at(const struct cfg_schema *start, const s
 	return r;
 }
 
+/* The command-tree node whose children the word at K is, for the
+ * permission filter: as level_at(), but the words before K may be an
+ * incomplete command (`request virtual-network-functions x`). */
+static const struct cfg_schema *cmd_level(const struct cfg_schema *start, const struct cfg_words *w,
+                                          size_t first, size_t k)
+{
+	if (k <= first)
+		return start;
+	struct cfg_parse p = {0};
+	const struct cfg_schema *r = NULL;
+	if (cfg_parse_path(start, w, first, k, CFG_PM_COMMAND, &p) == 0 || p.err == CFG_PE_MISSING ||
+	    p.err == CFG_PE_INCOMPLETE) {
+		if (!p.n)
+			r = start;
+		for (size_t i = p.n; !r && i-- > 0;) {
+			const struct cfg_step *st = &p.steps[i];
+			if (st->schema->kind == CFG_CONTAINER || (st->schema->kind == CFG_LIST && st->value))
+				r = st->schema;
+		}
+	}
+	cfg_parse_free(&p);
+	return r;
+}
+
+/* Drop from CS the keywords of level LVL the session's class may not use
+ * (cfg_perm.h): commands it can neither run nor reach, configuration it may
+ * not see (or, EDIT, change). Values and list keys stay. */
+static void filter_compls(const struct cfg_session *s, struct cfg_compls *cs,
+                          const struct cfg_schema *lvl, enum cfg_pmode mode, bool edit)
+{
+	if (!lvl || s->perms == cfg_perm_all())
+		return;
+	size_t j = 0;
+	for (size_t i = 0; i < cs->n; i++) {
+		struct cfg_compl *c = &cs->c[i];
+		const struct cfg_schema *ch = c->value ? NULL : cfg_schema_child(lvl, c->word);
+		bool keep = !ch || (mode == CFG_PM_COMMAND ? cfg_perm_may_reach(s->perms, ch)
+		                    : edit ? cfg_perm_may_edit(s->perms, ch)
+		                           : cfg_perm_may_view(s->perms, ch));
+		if (keep) {
+			cs->c[j++] = *c;
+		} else {
+			free(c->word);
+			free(c->help);
+		}
+	}
+	cs->n = j;
+}
+
 static void render_compls(struct cfg_buf *out, const struct cfg_compls *cs, const struct cfg_schema *lvl,
                           enum cfg_pmode mode)
 {
@@ -551,9 +616,13 @@ void cfg_session_parse_error(struct cfg_session *s, struct cfg_buf *out, const s
 		w2.trailing_space = false;
 		if (w2.pipe > w2.n)
 			w2.pipe = w2.n;
-		if (cfg_complete(start, tree, at, &w2, first, p->err_word + 1, mode, &cs) == 0 && cs.n) {
+		const struct cfg_schema *lvl = level_at(start, &w2, first, p->err_word, mode);
+		if (cfg_complete(start, tree, at, &w2, first, p->err_word + 1, mode, &cs) == 0)
+			filter_compls(s, &cs, mode == CFG_PM_COMMAND ? cmd_level(start, &w2, first, p->err_word) : lvl,
+			              mode, false);
+		if (cs.n) {
 			cfg_buf_puts(out, "Possible completions:\n");
-			render_compls(out, &cs, level_at(start, &w2, first, p->err_word, mode), mode);
+			render_compls(out, &cs, lvl, mode);
 		}
 		cfg_compls_free(&cs);
 	}
@@ -568,15 +637,6 @@ static size_t cmd_end(const struct cfg_words *w)
 	if (e > 0 && !w->w[e - 1].quoted && !strcmp(w->w[e - 1].s, "|"))
 		e--;
 	return e;
-}
-
-static bool needs_operator(const struct cfg_parse *p)
-{
-	if (!p->n)
-		return false;
-	const char *k = p->steps[0].schema->name;
-	return !strcmp(k, "request") || !strcmp(k, "clear") || !strcmp(k, "restart") ||
-	       !strcmp(k, "ssh") || !strcmp(k, "start") || !strcmp(k, "file");
 }
 
 /* `| save FILE` (cfg_pipe_save_fn): the pipe's text goes to the client. */
@@ -621,7 +681,9 @@ static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t fir
 		cfg_parse_free(&p);
 		return -1;
 	}
-	if (s->cls < CFG_CLASS_OPERATOR && needs_operator(&p)) {
+	/* the permission the schema names for the command (cfg_perm.h):
+	   default deny, the class is read after every commit */
+	if (!cfg_perm_may_run(s->perms, cmd)) {
 		cfg_buf_puts(out, "error: permission denied\n");
 		cfg_parse_free(&p);
 		return -1;
@@ -697,8 +759,17 @@ int cfg_session_dispatch(struct cfg_session *s, const struct cfg_words *w, size_
 	return dispatch(s, w, first, tree, out);
 }
 
+static bool apply_reclass(struct cfg_session *s);
+
 static void finish(struct cfg_session *s, struct cfg_buf *out, int rc)
 {
+	if (s->reclass_pending && !s->stream_cmd) {
+		/* a commit of this command changed the user's own class: the
+		   command's output first, then what that means */
+		put_out(s, out);
+		if (apply_reclass(s))
+			return;
+	}
 	if (s->stream_cmd) {
 		/* The command became a stream: the stream's end sends the 'D'
 		 * (a handler's 0 counts as CFG_CMD_PENDING, -1 ends the stream). */
@@ -956,12 +1027,13 @@ struct cctx {
 	const struct cfg_node *at;
 	size_t first;
 	enum cfg_pmode mode;
+	bool edit; /* a configuration path to change (else to see) */
 };
 
 static int resolve(struct cfg_session *s, const struct cfg_words *w, size_t first,
                    const struct cfg_schema *cmdtree, size_t k, struct cctx *cx, int depth)
 {
-	*cx = (struct cctx){cmdtree, NULL, NULL, first, CFG_PM_COMMAND};
+	*cx = (struct cctx){cmdtree, NULL, NULL, first, CFG_PM_COMMAND, false};
 	if (k <= first || depth > 4)
 		return 0;
 	struct cfg_parse p = {0};
@@ -1003,12 +1075,13 @@ static int resolve(struct cfg_session *s, const struct cfg_words *w, size_t firs
 	case CFG_REST_PATH: {
 		struct cfg_tree *t = cfg_session_cand(s);
 		*cx = (struct cctx){cfg_session_edit_schema(s), t, cfg_session_edit_node(s, t), r,
-		                    cfg_cmd_rest_kind(handler) == CFG_REST_SET ? CFG_PM_SET : CFG_PM_PATH};
+		                    cfg_cmd_rest_kind(handler) == CFG_REST_SET ? CFG_PM_SET : CFG_PM_PATH,
+		                    strcmp(handler, "show") && strcmp(handler, "edit")};
 		return 0;
 	}
 	case CFG_REST_ACTIVE: {
 		const struct cfg_tree *t = cfg_daemon_active(s->d);
-		*cx = (struct cctx){cfg_daemon_schema(s->d), t, cfg_tree_root(t), r, CFG_PM_PATH};
+		*cx = (struct cctx){cfg_daemon_schema(s->d), t, cfg_tree_root(t), r, CFG_PM_PATH, false};
 		return 0;
 	}
 	default:
@@ -1037,6 +1110,8 @@ static int line_compls(struct cfg_session *s, const char *line, struct cfg_words
 		return -1;
 	*lvl = level_at(cx.start, w, cx.first, *k, cx.mode);
 	*mode = cx.mode;
+	filter_compls(s, cs, cx.mode == CFG_PM_COMMAND ? cmd_level(cx.start, w, cx.first, *k) : *lvl,
+	              cx.mode, cx.edit);
 	return 0;
 }
 
@@ -1133,7 +1208,7 @@ static void hello(struct cfg_session *s, const char *payload, size_t len)
 		p += l + 1;
 	}
 	s->hello = true;
-	s->cls = lookup_class(s);
+	set_class(s, lookup_class(s));
 	if (s->cls == CFG_CLASS_NONE) {
 		struct cfg_buf out;
 		cfg_buf_init(&out);
@@ -1190,6 +1265,8 @@ static void query(struct cfg_session *s, const char *line)
 	}
 	put_done(s, rc == 0 ? '0' : '1', false);
 	cfg_buf_free(&out);
+	if (s->reclass_pending)
+		apply_reclass(s);
 }
 
 /* 'W': subscribe to the events named in PAYLOAD (all when empty, none
@@ -1301,5 +1378,87 @@ int cfg_session_frame(struct cfg_session *s, char type, const char *payload, siz
 		return 0;
 	default:
 		return -1;
+	}
+}
+
+/* --------------------------------------------------------- login classes */
+
+/* The class of S may enter configuration mode (the `configure` command's
+ * permission). */
+static bool may_configure(const struct cfg_session *s)
+{
+	const struct cfg_schema *c = cfg_schema_child(cfg_daemon_ops_schema(s->d), "configure");
+	return c && cfg_perm_may_run(s->perms, c);
+}
+
+/* Re-read S's class; say what changed in S's session and narrow or end it.
+ * Returns true when a DONE went out (the session ended, or a pending
+ * prompt or stream was abandoned and answered). */
+static bool apply_reclass(struct cfg_session *s)
+{
+	s->reclass_pending = false;
+	enum cfg_class n = lookup_class(s);
+	if (n == s->cls || s->over)
+		return false;
+	cfg_perms old = s->perms;
+	set_class(s, n);
+	struct cfg_buf m;
+	cfg_buf_init(&m);
+	bool done = false;
+	if (n == CFG_CLASS_NONE) {
+		cfg_buf_printf(&m, "\nerror: user %s is no longer authorized to use this system "
+		                   "(login class removed by a commit): session ended\n", s->user);
+		if (s->streaming) {
+			cfg_session_stream_finish(s, -1, m.p);
+			cfg_buf_reset(&m);
+		}
+		drop_ask(s);
+		if (s->config)
+			cfg_session_leave_config(s);
+		put_out(s, &m);
+		if (!s->over)
+			put_done(s, 'x', false);
+		cfg_buf_free(&m);
+		return true;
+	}
+	char pb[512];
+	cfg_buf_printf(&m, "\nwarning: login class of user %s changed by a commit: now %s (%s)\n", s->user,
+	               cfg_perm_class_name(n), cfg_perm_format(s->perms, pb, sizeof pb));
+	bool narrowed = (old & s->perms) != old;
+	if (narrowed) {
+		if (s->streaming) {
+			cfg_session_stream_finish(s, -1, m.p);
+			cfg_buf_reset(&m);
+			done = true;
+		} else if (s->ask) {
+			/* the client waits for the command's DONE after its answer */
+			drop_ask(s);
+			cfg_buf_puts(&m, "error: the command was abandoned\n");
+			done = true;
+		}
+		if (s->config && !may_configure(s)) {
+			cfg_session_leave_config(s);
+			cfg_buf_puts(&m, "Exiting configuration mode\n");
+		}
+	}
+	put_out(s, &m);
+	cfg_buf_free(&m);
+	if (done && !s->over && !s->streaming)
+		put_done(s, '1', true);
+	return done;
+}
+
+void cfg_session_reclass_all(struct cfg_daemon *d)
+{
+	struct cfg_session *s;
+	for (size_t i = 0; (s = cfg_daemon_session_at(d, i)); i++) {
+		if (!s->hello || s->over)
+			continue;
+		if (lookup_class(s) == s->cls)
+			continue;
+		if (s->cur_out)
+			s->reclass_pending = true; /* its command is running: after it */
+		else
+			apply_reclass(s);
 	}
 }

@@ -23,13 +23,9 @@
 
 #include "cfg_buf.h"
 #include "cfg_daemon.h"
+#include "cfg_perm.h"
 
-enum cfg_class {
-	CFG_CLASS_NONE = 0,   /* not a known user: may not log in */
-	CFG_CLASS_READ_ONLY,  /* show commands only */
-	CFG_CLASS_OPERATOR,   /* show + request/clear, no configuration mode */
-	CFG_CLASS_SUPER,      /* everything */
-};
+/* Login classes (enum cfg_class) and their permissions: cfg_perm.h. */
 
 enum cfg_cand_mode { CFG_CAND_SHARED, CFG_CAND_EXCLUSIVE, CFG_CAND_PRIVATE };
 
@@ -55,7 +51,12 @@ int cfg_session_fd(const struct cfg_session *s);
 
 /* ---- for handlers ---- */
 const char *cfg_session_user(const struct cfg_session *s);
+/* The user's login class and its permissions, as the active configuration
+ * says now: re-read after every commit (cfg_session_reclass_all). */
 enum cfg_class cfg_session_class(const struct cfg_session *s);
+cfg_perms cfg_session_perms(const struct cfg_session *s);
+/* The session's class holds permission NAME (e.g. "secret"). */
+bool cfg_session_has_perm(const struct cfg_session *s, const char *name);
 pid_t cfg_session_pid(const struct cfg_session *s);
 uid_t cfg_session_uid(const struct cfg_session *s);
 /* The session's user has the `secret` permission: renderers may show the
@@ -207,6 +208,15 @@ void cfg_session_end(struct cfg_session *s);
 bool cfg_session_wants_event(const struct cfg_session *s, const char *name);
 /* Queue the event XML (LEN bytes) as an 'N' frame. */
 void cfg_session_put_event(struct cfg_session *s, const char *xml, size_t len);
+
+/* ---- login classes ---- */
+/* After a commit: re-read the class of every session of D from the new
+ * active configuration. A session whose user lost the class (deleted,
+ * deactivated) is told so and ended; one whose class changed is told so,
+ * and narrowed: it leaves configuration mode without `configure`, and a
+ * pending prompt or stream is abandoned. The session running the command
+ * that committed gets this after the command's own output. */
+void cfg_session_reclass_all(struct cfg_daemon *d);
 
 /* Format T as Junos does: "2026-11-21 06:10:00 UTC". BUF >= 32 bytes. */
 const char *cfg_session_fmt_time(time_t t, char *buf, size_t n);

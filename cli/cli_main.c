@@ -129,10 +129,35 @@ static void __attribute__((noreturn)) cli_lost(void)
 
 /* ---- frames ----------------------------------------------------------- */
 
+/* A send failed: the daemon may have ended the session (a commit removed
+ * the user's login class) while we waited for input; its last words are
+ * still on the socket. Show them, and end as the session did. */
+static void cli_drain_ended(void)
+{
+	for (;;) {
+		struct pollfd pf = { .fd = cli.fd, .events = POLLIN };
+		char t;
+		char *q = NULL;
+		size_t len = 0;
+		if (poll(&pf, 1, 0) <= 0 || cfg_proto_recv(cli.fd, &t, &q, &len) != 0)
+			return;
+		if (t == CFG_P_OUT)
+			fwrite(q, 1, len, stdout);
+		int over = t == CFG_P_DONE && len && q[0] == 'x';
+		free(q);
+		if (over) {
+			cli.failed = 1;
+			cli_finish();
+		}
+	}
+}
+
 static void cli_send(char type, const void *p, size_t n)
 {
-	if (cfg_proto_send(cli.fd, type, p, n) < 0)
+	if (cfg_proto_send(cli.fd, type, p, n) < 0) {
+		cli_drain_ended();
 		cli_lost();
+	}
 }
 
 /* One frame; *P is malloc'ed and owned by the caller. */
