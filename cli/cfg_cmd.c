@@ -22,7 +22,6 @@
 #include "cfg_session.h"
 
 #define MAX_PATH_STEPS 256
-#define LOAD_FILE_MAX (64u << 20)
 
 /* ------------------------------------------------------------- helpers */
 
@@ -1310,7 +1309,16 @@ enum lmode { LD_SET, LD_MERGE, LD_OVERRIDE, LD_REPLACE, LD_UPDATE };
 struct loadctx {
 	enum lmode mode;
 	bool relative;
+	char *file; /* owned; NULL for `terminal` */
 };
+
+static void loadctx_free(void *p)
+{
+	struct loadctx *x = p;
+	if (x)
+		free(x->file);
+	free(x);
+}
 
 static int do_load(struct cfg_session *s, enum lmode mode, bool relative, const char *text,
                    size_t len, const char *source, struct cfg_buf *out)
@@ -1368,53 +1376,19 @@ static int load_terminal_answer(struct cfg_session *s, void *ctx, const char *in
 	return do_load(s, x->mode, x->relative, in, len, "terminal", out);
 }
 
-/* Read FILE for the session's user. Returns malloc'ed text or NULL (cfg_err set). */
-static char *read_user_file(struct cfg_cmd *c, const char *file, size_t *len)
+/* The client's answer to an ASK_FILE (cfg_proto.h): the file's contents, or
+ * (EOF set) why the user could not read it. The daemon itself never opens
+ * the file: the `cli` reads it with the rights of the user who asked. */
+static int load_file_answer(struct cfg_session *s, void *ctx, const char *in, size_t len,
+                            bool eof, struct cfg_buf *out)
 {
-	char path[4096];
-	if (file[0] == '/')
-		snprintf(path, sizeof path, "%s", file);
-	else
-		snprintf(path, sizeof path, "%s/%s", cfg_daemon_state_dir(c->d), file);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		cfg_err_set("could not open configuration file: %s: %s", file, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return NULL;
+	struct loadctx *x = ctx;
+	if (eof) {
+		int n = len > 200 ? 200 : (int)len;
+		return cfg_err_set("could not open configuration file: %s: %.*s", x->file, n,
+		                   len ? in : "cannot be read");
 	}
-	/* the daemon may run as root: honour the peer's own rights */
-	uid_t uid = cfg_session_uid(c->s);
-	if (uid != 0 && uid != (uid_t)cfg_daemon_owner_uid(c->d) &&
-	    !((st.st_uid == uid && (st.st_mode & S_IRUSR)) || (st.st_mode & S_IROTH))) {
-		cfg_err_set("could not open configuration file: %s: %s", file, strerror(EACCES));
-		close(fd);
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)LOAD_FILE_MAX) {
-		cfg_err_set("could not open configuration file: %s: not a regular file", file);
-		close(fd);
-		return NULL;
-	}
-	char *buf = malloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	while (buf && got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	if (!buf) {
-		cfg_err_set("out of memory");
-		return NULL;
-	}
-	buf[got] = 0;
-	*len = got;
-	return buf;
+	return do_load(s, x->mode, x->relative, in, len, x->file, out);
 }
 
 static int load_cmd(struct cfg_cmd *c, enum lmode mode)
@@ -1431,21 +1405,49 @@ static int load_cmd(struct cfg_cmd *c, enum lmode mode)
 		cfg_cmd_caret(c, c->w->w[c->end - 1].end + 1, "missing argument.");
 		return -1;
 	}
+	if (!*file || strchr(file, '\n'))
+		return cfg_err_set("could not open configuration file: %s: invalid file name", file);
+	struct loadctx *x = calloc(1, sizeof *x);
+	if (!x)
+		return cfg_err_set("out of memory");
+	x->mode = mode;
+	x->relative = relative;
 	if (!strcmp(file, "terminal")) {
-		struct loadctx *x = calloc(1, sizeof *x);
-		if (!x)
-			return cfg_err_set("out of memory");
-		x->mode = mode;
-		x->relative = relative;
 		cfg_buf_puts(c->out, "[Type ^D at a new line to end input]\n");
-		return cfg_session_ask(c->s, CFG_ASK_MULTI, "", load_terminal_answer, x, free, c->out);
+		return cfg_session_ask(c->s, CFG_ASK_MULTI, "", load_terminal_answer, x, loadctx_free,
+		                       c->out);
 	}
-	size_t len = 0;
-	char *text = read_user_file(c, file, &len);
-	if (!text)
+	x->file = strdup(file);
+	if (!x->file) {
+		free(x);
+		return cfg_err_set("out of memory");
+	}
+	/* the client reads FILE as its user and streams it back */
+	return cfg_session_ask(c->s, CFG_ASK_MULTI | CFG_ASK_FILE, file, load_file_answer, x,
+	                       loadctx_free, c->out);
+}
+
+/* `save FILE` (configuration mode): the candidate at the edit level, as
+ * `show` prints it, written by the client as its user (cfg_session_save). */
+static int h_save(struct cfg_cmd *c)
+{
+	const char *file = cfg_cmd_value(c, "filename");
+	if (!file) {
+		cfg_cmd_caret(c, c->w->w[c->end - 1].end + 1, "missing argument.");
 		return -1;
-	int rc = do_load(c->s, mode, relative, text, len, file, c->out);
-	free(text);
+	}
+	const struct cfg_tree *t = cfg_session_cand(c->s);
+	struct cpath cp;
+	if (parse_cpath(c, c->end, c->end, CFG_PM_PATH, t, false, &cp) < 0)
+		return -1;
+	struct cfg_buf text, *out = c->out;
+	cfg_buf_init(&text);
+	c->out = &text;
+	render_show(c, &cp, t, false);
+	c->out = out;
+	cpath_free(&cp);
+	int rc = cfg_session_save(c->s, c->out, true, file, text.p ? text.p : "", text.len);
+	cfg_buf_free(&text);
 	return rc;
 }
 
@@ -1622,6 +1624,7 @@ int cfg_cmd_register_all(struct cfg_daemon *d)
 		{"load_override", h_load_override},
 		{"load_replace", h_load_replace},
 		{"load_update", h_load_update},
+		{"save", h_save},
 		{"run", h_run},
 		{"status", h_status},
 		{"configure", h_configure},

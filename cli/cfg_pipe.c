@@ -290,60 +290,22 @@ static size_t count_lines(const struct cfg_buf *b)
 	return n;
 }
 
-/* NAME allowed for `save` below DIR? Writes the path to open into PATH. */
-static int save_path(const char *dir, const char *name, char *path, size_t size)
+/* `| save NAME`: the text goes to FN (the client writes it as the user,
+ * see cfg_pipe.h); what follows the save sees no text. */
+static int save(struct cfg_buf *b, const char *name, cfg_pipe_save_fn fn, void *ctx)
 {
-	if (!dir)
+	if (!fn)
 		return cfg_err_set("save is not allowed here");
 	if (!*name)
 		return cfg_err_set("missing argument.");
-	/* no `..` component anywhere */
-	for (const char *s = name; *s;) {
-		const char *e = strchr(s, '/');
-		size_t l = e ? (size_t)(e - s) : strlen(s);
-		if (l == 2 && s[0] == '.' && s[1] == '.')
-			return cfg_err_set("invalid file name '%s'", name);
-		if (!e)
-			break;
-		s = e + 1;
-	}
-	size_t dl = strlen(dir);
-	while (dl > 1 && dir[dl - 1] == '/')
-		dl--;
-	int r;
-	if (name[0] == '/') {
-		if (strncmp(name, dir, dl) != 0 || name[dl] != '/' || !name[dl + 1])
-			return cfg_err_set("invalid file name '%s'", name);
-		r = snprintf(path, size, "%s", name);
-	} else {
-		r = snprintf(path, size, "%.*s/%s", (int)dl, dir, name);
-	}
-	if (r < 0 || (size_t)r >= size)
-		return cfg_err_set("file name too long");
-	return 0;
-}
-
-static int save(struct cfg_buf *b, const char *name, const char *dir)
-{
-	char path[PATH_MAX];
-	if (save_path(dir, name, path, sizeof path) != 0)
+	if (fn(ctx, name, b->p ? b->p : "", b->len) != 0)
 		return -1;
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return cfg_err_set("could not open '%s': %s", name, strerror(errno));
-	bool ok = fwrite(b->p ? b->p : "", 1, b->len, f) == b->len;
-	if (fclose(f) != 0)
-		ok = false;
-	if (!ok)
-		return cfg_err_set("could not write '%s'", name);
-	size_t n = count_lines(b);
 	cfg_buf_reset(b);
-	cfg_buf_printf(b, "Wrote %zu lines of output to '%s'\n", n, name);
 	return 0;
 }
 
 int cfg_pipe_apply(const struct cfg_words *w, size_t first, size_t end, struct cfg_buf *out,
-                   const char *save_dir)
+                   cfg_pipe_save_fn save_fn, void *save_ctx)
 {
 	struct pipe *ops;
 	size_t n;
@@ -374,7 +336,7 @@ int cfg_pipe_apply(const struct cfg_words *w, size_t first, size_t end, struct c
 			break;
 		}
 		case P_SAVE:
-			rc = save(out, p->arg, save_dir);
+			rc = save(out, p->arg, save_fn, save_ctx);
 			break;
 		case P_NOMORE:
 		case P_DISPLAY:

@@ -24,9 +24,16 @@ struct cfg_pipe_display {
 /* Parse the pipe words [FIRST, END) of W. Fills DISP with the `display`
  * and `compare` pipes. Returns 0 or -1 with cfg_err set (e.g. "syntax error."). */
 int cfg_pipe_parse(const struct cfg_words *w, size_t first, size_t end, struct cfg_pipe_display *disp);
-/* Apply the text pipes to OUT. SAVE_DIR is where `| save FILE` writes
- * relative names (NULL = refuse save). Returns 0 or -1 with cfg_err set. */
+/* `| save FILE`: the daemon writes no file. The pipe hands the file name as
+ * typed (NAME) and the text so far (TEXT, LEN bytes, borrowed for the call)
+ * to SAVE, which sends them to the client (cfg_proto 'F'): the `cli`, running
+ * as the user, writes the file in the user's home and says so. Returns 0, or
+ * -1 with cfg_err set. */
+typedef int (*cfg_pipe_save_fn)(void *ctx, const char *name, const char *text, size_t len);
+/* Apply the text pipes to OUT. SAVE (with SAVE_CTX) takes `| save FILE`
+ * (NULL = save refused); the pipes after a save see no text. Returns 0 or -1
+ * with cfg_err set. */
 int cfg_pipe_apply(const struct cfg_words *w, size_t first, size_t end, struct cfg_buf *out,
-                   const char *save_dir);
+                   cfg_pipe_save_fn save, void *save_ctx);
 
 #endif

@@ -31,7 +31,13 @@
  *                 other frames, until the connection ends.
  * Daemon → client
  *   'O' OUTPUT    text to print as is
- *   'A' ASK       1 flag byte (ASK_NOECHO 1, ASK_MULTI 2, ASK_LINE 4) + prompt text
+ *   'A' ASK       1 flag byte (ASK_NOECHO 1, ASK_MULTI 2, ASK_LINE 4, ASK_FILE 8)
+ *                 + prompt text. ASK_FILE (always with ASK_MULTI; `load ... FILE`):
+ *                 the "prompt" is a file name, not printed: the client reads
+ *                 the file with its user's rights (a relative name in the
+ *                 user's home) and answers 'I' with '0' + the file's contents,
+ *                 or '1' + the reason it could not ("Permission denied"), so
+ *                 the daemon never opens a path on a user's behalf
  *   'C' COMPL     candidates, one per line: "word\thelp"; a first line "=TEXT"
  *                 when the word can be completed to TEXT
  *   'D' DONE      1 status byte ('0' ok, '1' command failed, 'x' session over),
@@ -46,6 +52,17 @@
  *                 frames (a terminal goes to raw mode) and 'E' when the
  *                 escape byte is typed (not forwarded) or input ends.
  *
+ *   'F' FILE      `| save FILE`, `save FILE`: 1 kind byte ('o' the output of a
+ *                 command, `| save`; 'c' the configuration, configuration
+ *                 mode's `save`), the file name as typed, a NUL, then the
+ *                 text to write. The client writes it as its user, only
+ *                 inside the user's home (never through a symbolic link, never
+ *                 into the daemon's state directory, never onto a file that is
+ *                 not a regular file of the user) and prints
+ *                 "Wrote N lines of output to 'FILE'" (of configuration, for
+ *                 'c') or the error, as Junos says; a failed
+ *                 save makes the command count as failed (exit status). The
+ *                 daemon writes no file for a save.
  *   'X' XML       the reply of a 'Q', an XML document (cfg_reply.h); the
  *                 element vocabulary of each reply is in cli/schema/ops-*.xml
  *   'N' NOTIFY    an event, an XML document whose root names it (cfg_notify.h):
@@ -81,13 +98,14 @@ enum {
 	CFG_P_HELLO = 'h', CFG_P_LINE = 'L', CFG_P_COMPLETE = 'T', CFG_P_HELP = 'H', CFG_P_INPUT = 'I',
 	CFG_P_RAW = 'R', CFG_P_END = 'E', CFG_P_QUERY = 'Q', CFG_P_WATCH = 'W',
 	CFG_P_OUT = 'O', CFG_P_ASK = 'A', CFG_P_COMPL = 'C', CFG_P_DONE = 'D', CFG_P_STREAM = 'S',
-	CFG_P_XML = 'X', CFG_P_NOTIFY = 'N',
+	CFG_P_XML = 'X', CFG_P_NOTIFY = 'N', CFG_P_FILE = 'F',
 };
 /* The escape byte of streams (Ctrl-], as in virsh console and telnet). */
 #define CFG_STREAM_ESCAPE 0x1d
 #define CFG_ASK_NOECHO 1
 #define CFG_ASK_MULTI 2
 #define CFG_ASK_LINE 4
+#define CFG_ASK_FILE 8
 
 /* Blocking send of one frame. 0 or -1 (cfg_err set). */
 int cfg_proto_send(int fd, char type, const void *payload, size_t len);

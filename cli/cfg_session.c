@@ -639,6 +639,12 @@ static size_t cmd_end(const struct cfg_words *w)
 	return e;
 }
 
+/* `| save FILE` (cfg_pipe_save_fn): the pipe's text goes to the client. */
+static int pipe_save(void *ctx, const char *name, const char *text, size_t len)
+{
+	return cfg_session_save(ctx, NULL, false, name, text, len);
+}
+
 static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t first,
                     const struct cfg_schema *tree, struct cfg_buf *out)
 {
@@ -734,8 +740,7 @@ static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t fir
 		cfg_buf_printf(out, "error: %s\n", *m ? m : "command failed");
 	}
 	if (rc == 0 && c.has_pipe) {
-		const char *sd = s->cls == CFG_CLASS_SUPER ? cfg_daemon_state_dir(s->d) : NULL;
-		if (cfg_pipe_apply(w, w->pipe, w->n, out, sd) < 0) {
+		if (cfg_pipe_apply(w, w->pipe, w->n, out, pipe_save, s) < 0) {
 			const char *m = cfg_err_msg();
 			out->len = before; /* the command's output is not shown */
 			if (out->p)
@@ -814,6 +819,28 @@ static void exec_line(struct cfg_session *s, const char *line)
 	s->cur_out = NULL;
 	finish(s, &out, rc);
 	cfg_buf_free(&out);
+}
+
+int cfg_session_save(struct cfg_session *s, struct cfg_buf *out, bool configuration,
+                     const char *name, const char *text, size_t len)
+{
+	size_t nl = name ? strlen(name) : 0;
+	if (!nl)
+		return cfg_err_set("missing argument.");
+	if (strchr(name, '\n'))
+		return cfg_err_set("invalid file name");
+	if (len > CFG_PROTO_MAX - nl - 2)
+		return cfg_err_set("output too large to save");
+	if (out)
+		put_out(s, out);
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	cfg_buf_putc(&b, configuration ? 'c' : 'o');
+	cfg_buf_add(&b, name, nl + 1);
+	cfg_buf_add(&b, text, len);
+	put_frame(s, CFG_P_FILE, b.p, b.len);
+	cfg_buf_free(&b);
+	return 0;
 }
 
 int cfg_session_ask(struct cfg_session *s, unsigned flags, const char *prompt, cfg_ask_fn fn,

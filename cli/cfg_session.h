@@ -133,6 +133,14 @@ void cfg_session_parse_error(struct cfg_session *s, struct cfg_buf *out, const s
 int cfg_session_ask(struct cfg_session *s, unsigned flags, const char *prompt, cfg_ask_fn fn,
                     void *ctx, void (*ctx_free)(void *), struct cfg_buf *out);
 
+/* `save FILE` (CONFIGURATION: configuration mode's), `| save FILE`: queue a
+ * FILE frame (kind, NAME, NUL, TEXT) for the client to write as its own user
+ * (cfg_proto.h 'F'; the daemon writes no file for a save). OUT (output so
+ * far, may be NULL) is sent first. 0, or -1 with cfg_err set (no name, a
+ * name with a newline, text too large). */
+int cfg_session_save(struct cfg_session *s, struct cfg_buf *out, bool configuration,
+                     const char *name, const char *text, size_t len);
+
 /* ---- waiting for a daemon job (a commit applied off the event loop) ----
  * The handler calls cfg_session_wait() (OUT, the output so far, is sent) and
  * returns what it returns (CFG_CMD_PENDING); frames the client sends

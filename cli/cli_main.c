@@ -22,11 +22,18 @@
  * until the stream's output has been quiet for a moment (NFX_CLI_STREAM_QUIET_MS,
  * default 500), so a transcript shows the answer after the line typed.
  *
+ * Files: `save FILE` and `| save FILE` come as a FILE frame ('F') that this
+ * process writes as its user, in the user's home (cli_file.h), printing
+ * "Wrote N lines of output to 'FILE'"; `load ... FILE` comes as an ASK_FILE
+ * that this process answers with the file read as its user. The daemon
+ * opens no path on a user's behalf.
+ *
  * Exit status 2 when the daemon cannot be reached or goes away.
  */
 #include "cfg_buf.h"
 #include "cfg_err.h"
 #include "cfg_proto.h"
+#include "cli_file.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -70,6 +77,7 @@ static struct {
 	unsigned char st_esc;
 	long st_t0;          /* line mode: when the last line went (ms) */
 	struct termios tty_saved;
+	char *state_dir;     /* owned; the directory of the daemon's socket */
 } cli = { .fd = -1 };
 
 static volatile sig_atomic_t cli_sigint, cli_sigwinch, cli_sigterm;
@@ -270,9 +278,60 @@ static void cli_ask_multi(void)
 	cfg_buf_free(&b);
 }
 
+/* ASK_FILE (load ... FILE): NAME read with this user's rights, sent as one
+ * INPUT: '0' and the contents, or '1' and why it could not be read. */
+static void cli_ask_file(const char *name, size_t n)
+{
+	struct cfg_buf b;
+	char *fname = strndup(name, n);
+	size_t len = 0;
+	char *text = fname ? cli_file_read(cli_file_home(), fname, CFG_PROTO_MAX - 1, &len) : NULL;
+
+	cfg_buf_init(&b);
+	if (text) {
+		cfg_buf_putc(&b, '0');
+		cfg_buf_add(&b, text, len);
+	} else {
+		cfg_buf_putc(&b, '1');
+		cfg_buf_puts(&b, fname ? cfg_err_msg() : "out of memory");
+	}
+	cli_send(CFG_P_INPUT, b.p, b.len);
+	cfg_buf_free(&b);
+	free(text);
+	free(fname);
+}
+
+/* FILE ('F'): kind, the name, a NUL, the text; written as this user
+ * (cli_file.h). A save that fails makes the command count as failed. */
+static void cli_save(const char *p, size_t n)
+{
+	const char *what = n && p[0] == 'c' ? "configuration" : "output";
+	if (n) {
+		p++;
+		n--;
+	}
+	size_t nl = strnlen(p, n);
+	size_t lines = 0;
+	if (nl == n) {
+		cli.failed = 1;
+		fputs("error: malformed save request\n", stdout);
+		return;
+	}
+	if (cli_file_save(cli_file_home(), cli.state_dir, p, p + nl + 1, n - nl - 1, &lines) < 0) {
+		cli.failed = 1;
+		printf("error: %s\n", cfg_err_msg());
+		return;
+	}
+	printf("Wrote %zu lines of %s to '%s'\n", lines, what, p);
+}
+
 static void cli_ask(const char *p, size_t n)
 {
 	unsigned flags = n ? (unsigned char)p[0] : CFG_ASK_LINE;
+	if (flags & CFG_ASK_FILE) {
+		cli_ask_file(p + 1, n - 1);
+		return;
+	}
 	int quiet = cli.mode == CLI_ONE && !isatty(STDIN_FILENO);
 	/* Asked from inside a key handler: give the terminal back its line
 	 * discipline while the answer is read. */
@@ -458,6 +517,9 @@ static char cli_run(void)
 			break;
 		case CFG_P_ASK:
 			cli_ask(p, n);
+			break;
+		case CFG_P_FILE:
+			cli_save(p, n);
 			break;
 		case CFG_P_DONE: {
 			char st = n ? p[0] : '1';
@@ -943,6 +1005,22 @@ int main(int argc, char **argv)
 	if (!command && getenv("SSH_ORIGINAL_COMMAND") && *getenv("SSH_ORIGINAL_COMMAND"))
 		command = getenv("SSH_ORIGINAL_COMMAND");
 	cli.mode = command || watch ? CLI_ONE : isatty(STDIN_FILENO) ? CLI_TTY : CLI_SCRIPT;
+
+	/* the daemon's state directory, kept out of `save`: where its socket
+	   is (the socket's own path resolved, should it be a symbolic link) */
+	char *sd = realpath(path, NULL);
+	if (!sd)
+		sd = strdup(path);
+	if (sd) {
+		char *slash = strrchr(sd, '/');
+		if (slash == sd)
+			slash[1] = '\0';
+		else if (slash)
+			*slash = '\0';
+		else
+			strcpy(sd, ".");
+		cli.state_dir = sd;
+	}
 
 	cli.fd = cli_connect(path);
 	if (cli.fd < 0)

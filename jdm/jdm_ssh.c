@@ -233,7 +233,8 @@ static int sync_accounts(struct jdm_ssh *s, const struct cfg_node *login, struct
 				cfg_buf_printf(&now, "%s\n", u->value);
 			continue;
 		}
-		const char *argv[] = {USERADD, "-M", "-N", "-d", "/", "-s", "/bin/sh", "-p", "*", "-c",
+		/* with a home of its own: `save FILE` writes there (cli_file.h) */
+		const char *argv[] = {USERADD, "-m", "-N", "-s", "/bin/sh", "-p", "*", "-c",
 		                      "nfx CLI user", u->value, NULL};
 		if (jdm_proc_run(argv) < 0) {
 			rc = cfg_err_set("cannot create account %s: %s", u->value, cfg_err_msg());
@@ -247,7 +248,7 @@ static int sync_accounts(struct jdm_ssh *s, const struct cfg_node *login, struct
 	for (char *n = strtok_r(copy, "\n", &save); n && rc == 0; n = strtok_r(NULL, "\n", &save)) {
 		if (in_list(now.p, n) || !unix_name_ok(n))
 			continue;
-		const char *argv[] = {USERDEL, n, NULL};
+		const char *argv[] = {USERDEL, "-r", n, NULL};
 		if (getpwnam(n) && jdm_proc_run(argv) == 0)
 			cfg_buf_printf(out, "removed login account %s\n", n);
 	}

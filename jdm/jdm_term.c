@@ -89,6 +89,12 @@ static void term_readable(void *ctx, int fd, short revents)
 
 int jdm_term_start(struct cfg_cmd *c, const char *const *argv)
 {
+	return jdm_term_start_env(c, argv, NULL, NULL, NULL);
+}
+
+int jdm_term_start_env(struct cfg_cmd *c, const char *const *argv, const char *const *envp,
+                       int (*setup)(void *arg), void *arg)
+{
 	struct winsize ws = {.ws_row = 24, .ws_col = 80};
 	int fd;
 	pid_t pid = forkpty(&fd, NULL, NULL, &ws);
@@ -100,7 +106,12 @@ int jdm_term_start(struct cfg_cmd *c, const char *const *argv)
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
 		closefrom(3);
-		execv(argv[0], (char *const *)argv);
+		if (setup && setup(arg) != 0)
+			_exit(126);
+		if (envp)
+			execve(argv[0], (char *const *)argv, (char *const *)envp);
+		else
+			execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	fcntl(fd, F_SETFD, FD_CLOEXEC);

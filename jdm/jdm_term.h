@@ -15,4 +15,14 @@
  * (the handler returns CFG_CMD_PENDING), or -1 with cfg_err set. */
 int jdm_term_start(struct cfg_cmd *c, const char *const *argv);
 
+/* The same, with ENVP as the program's whole environment (NULL: the
+ * daemon's) and SETUP(ARG), when not NULL, run in the child just before the
+ * exec (after the descriptors above 2 are closed; the pty is its standard
+ * input, output and error): it must be async-signal-safe (jdmd has threads)
+ * and returns 0, or -1 after writing why to standard error, and the program
+ * is not run (the stream ends with status 1). `ssh HOST` drops to the
+ * asking user's uid there (jdm_sshcmd). */
+int jdm_term_start_env(struct cfg_cmd *c, const char *const *argv, const char *const *envp,
+                       int (*setup)(void *arg), void *arg);
+
 #endif

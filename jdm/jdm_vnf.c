@@ -30,6 +30,7 @@
 #include "jdm_kvm.h"
 #include "jdm_live.h"
 #include "jdm_proc.h"
+#include "jdm_sshcmd.h"
 #include "jdm_term.h"
 #include "cfg_notify.h"
 #include "cfg_reply.h"
@@ -1560,40 +1561,15 @@ static int request_vnf_stop(struct cfg_cmd *c) { return request_vnf(c, "stop"); 
 static int request_vnf_restart(struct cfg_cmd *c) { return request_vnf(c, "restart"); }
 static int request_vnf_console(struct cfg_cmd *c) { return request_vnf(c, "console"); }
 
-/* `ssh HOST`: a VNF name means its internal address (the name entry JDM
- * keeps for it); anything else must look like a host name or address. */
-static int cmd_ssh(struct cfg_cmd *c)
+int jdm_vnf_internal_addr(struct jdm_vnf *v, const char *name, char *ip, size_t n)
 {
-	struct jdm_vnf *v = c->ctx;
-	const char *host = cmd_name(c);
-	if (!host || !*host || host[0] == '-' || strspn(host, "abcdefghijklmnopqrstuvwxyz"
-	                                                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:-_") !=
-	                                                   strlen(host)) {
-		cfg_buf_printf(c->out, "error: invalid host name '%s'\n", host ? host : "");
-		return -1;
-	}
-	const char *addr = host;
-	if (!v->none && vnf_node(cfg_daemon_active(c->d), host)) {
-		struct vnf_rt rs, *r = rt_copy(v, host, true, &rs);
-		if (!r->ip[0]) {
-			cfg_buf_printf(c->out, "error: %s has no internal address\n", host);
-			return -1;
-		}
-		addr = r->ip;
-	}
-	char kh[PATH_MAX + 32];
-	if (pathf(kh, sizeof kh, "UserKnownHostsFile=%s/ssh_known_hosts", v->state_dir) < 0) {
-		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
-		return -1;
-	}
-	const char *user = cfg_session_user(c->s);
-	const char *argv[] = {"/usr/bin/ssh", "-o", "StrictHostKeyChecking=accept-new", "-o", kh,
-	                      "-l", user && *user ? user : "root", "--", addr, NULL};
-	if (jdm_term_start(c, argv) < 0) {
-		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
-		return -1;
-	}
-	return 0;
+	if (v->none || !vnf_node(cfg_daemon_active(v->d), name))
+		return 0;
+	struct vnf_rt rs, *r = rt_copy(v, name, true, &rs);
+	if (!r || !r->ip[0])
+		return cfg_err_set("%s has no internal address", name);
+	snprintf(ip, n, "%s", r->ip);
+	return 1;
 }
 
 /* `show system visibility network`: <network-visibility-information>,
@@ -1882,7 +1858,7 @@ struct jdm_vnf *jdm_vnf_new(struct cfg_daemon *d, const struct jdm_vnf_opts *o)
 	cfg_daemon_register_ctx(d, "show_visibility_memory", show_visibility_memory, v);
 	cfg_daemon_register_ctx(d, "show_inventory", show_inventory, v);
 	cfg_daemon_register_ctx(d, "show_vnf_images", show_vnf_images, v);
-	cfg_daemon_register_ctx(d, "ssh", cmd_ssh, v);
+	jdm_sshcmd_register(d, v);
 	return v;
 }
 

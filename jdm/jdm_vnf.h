@@ -87,5 +87,10 @@ unsigned long jdm_vnf_huge_in_use(void *ctx, unsigned page_kib);
 bool jdm_vnf_config_only(const struct jdm_vnf *v);
 /* The sysfs root (options), for the hugepages row. Borrowed. */
 const char *jdm_vnf_sysfs_root(const struct jdm_vnf *v);
+/* The internal address of the configured (active) VNF NAME into IP (N
+ * bytes), for `ssh NAME` (jdm_sshcmd; loop thread): 1, 0 when NAME is no VNF
+ * (or the hypervisor is "none"), -1 with cfg_err set when the VNF has no
+ * address. */
+int jdm_vnf_internal_addr(struct jdm_vnf *v, const char *name, char *ip, size_t n);
 
 #endif

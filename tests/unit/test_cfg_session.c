@@ -233,6 +233,55 @@ static void test_load_terminal(void **state)
 	cfg_session_free(s);
 }
 
+/* `load ... FILE` and `save FILE`: the daemon opens no file. It asks the
+ * client for the file (ASK_FILE) and hands saves to it (a FILE frame). */
+static void test_files_via_client(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_session *s = login(f);
+	free(line(s, "configure"));
+	/* a file inside the state directory: the daemon must not read it */
+	char p[128];
+	snprintf(p, sizeof p, "%s/in.set", f->dir);
+	FILE *fp = fopen(p, "w");
+	assert_non_null(fp);
+	fputs("set system host-name fromdisk\n", fp);
+	fclose(fp);
+	char *r = line(s, "load set in.set");
+	assert_string_equal(r, "A:\x0ain.set\n");
+	free(r);
+	/* the client could not read it: its reason is printed */
+	assert_int_equal(cfg_session_frame(s, CFG_P_INPUT, "1Permission denied", 18), 0);
+	r = drain(s);
+	assert_string_equal(r, "O:error: could not open configuration file: in.set: Permission denied\n\n"
+	                       "D:1\n{master:0}[edit]\n|root@jdm# \n");
+	free(r);
+	/* the client streams the contents */
+	free(line(s, "load merge /some/file"));
+	const char *in = "0system {\n    host-name fromclient;\n}\n";
+	assert_int_equal(cfg_session_frame(s, CFG_P_INPUT, in, strlen(in)), 0);
+	r = drain(s);
+	assert_string_equal(r, "O:load complete\n\nD:0\n{master:0}[edit]\n|root@jdm# \n");
+	free(r);
+	r = line(s, "show system host-name | save h.txt");
+	assert_string_equal(r, "F:oh.txt|host-name fromclient;\n\nD:0\n{master:0}[edit]\n|root@jdm# \n");
+	free(r);
+	r = line(s, "edit system");
+	free(r);
+	r = line(s, "save ../../sys.txt");
+	assert_string_equal(r, "F:c../../sys.txt|host-name fromclient;\n\n"
+	                       "D:0\n{master:0}[edit system]\n|root@jdm# \n");
+	free(r);
+	r = line(s, "run show configuration | save x");
+	assert_string_equal(r, "F:ox|\nD:0\n{master:0}[edit system]\n|root@jdm# \n");
+	free(r);
+	snprintf(p, sizeof p, "%s/h.txt", f->dir);
+	assert_int_equal(access(p, F_OK), -1); /* nothing written by the daemon */
+	snprintf(p, sizeof p, "%s/in.set", f->dir);
+	unlink(p);
+	cfg_session_free(s);
+}
+
 static void test_password(void **state)
 {
 	struct fx *f = *state;
@@ -793,6 +842,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_registry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_and_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_terminal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_files_via_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_password, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protocol_abuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
