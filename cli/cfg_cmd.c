@@ -1159,16 +1159,22 @@ static char *pipe_text(const struct cfg_cmd *c)
 	return cfg_buf_steal(&b);
 }
 
+/* `| save` after a commit: the cli writes the file, as the user. */
+static int commit_pipe_save(void *ctx, const char *name, const char *text, size_t len)
+{
+	return cfg_session_save(ctx, NULL, false, name, text, len);
+}
+
 /* Apply K's pipes to OUT as the dispatcher does for other commands. */
 static int commit_pipe(struct cfg_session *s, struct cfg_daemon *d, const char *pipe,
                        struct cfg_buf *out)
 {
+	(void)d;
 	struct cfg_words w = {0};
 	size_t errcol = 0;
 	int rc = 0;
 	if (cfg_lex(pipe, &w, &errcol) == 0) {
-		const char *sd = cfg_session_class(s) == CFG_CLASS_SUPER ? cfg_daemon_state_dir(d) : NULL;
-		if (cfg_pipe_apply(&w, w.pipe, w.n, out, sd) < 0) {
+		if (cfg_pipe_apply(&w, w.pipe, w.n, out, commit_pipe_save, s) < 0) {
 			const char *m = cfg_err_msg();
 			cfg_buf_reset(out);
 			cfg_buf_printf(out, "error: %s\n", *m ? m : "pipe failed");
