@@ -742,6 +742,25 @@ static void strip_entities(xmlNodePtr n)
 	}
 }
 
+/* What a descriptor must not decide: who QEMU runs as and what libvirt
+ * relabels (<seclabel>, also per device: <source><seclabel>), which binary
+ * runs (<devices><emulator>), and anything outside libvirt's own
+ * vocabulary (elements in another namespace: <qemu:commandline> passes raw
+ * arguments to QEMU). The driver's own QEMU user and labelling apply. */
+static void strip_privileges(xmlNodePtr n)
+{
+	while (n) {
+		xmlNodePtr next = n->next;
+		if (n->type == XML_ELEMENT_NODE &&
+		    (n->ns || is_el(n, "seclabel") ||
+		     (is_el(n, "emulator") && n->parent && is_el(n->parent, "devices"))))
+			drop(n);
+		else if (n->type == XML_ELEMENT_NODE)
+			strip_privileges(n->children);
+		n = next;
+	}
+}
+
 static xmlDocPtr parse_descriptor(const char *name, const char *text)
 {
 	xmlParserCtxtPtr ctx = xmlNewParserCtxt();
@@ -775,6 +794,7 @@ static xmlDocPtr parse_descriptor(const char *name, const char *text)
 		return NULL;
 	}
 	strip_entities(root);
+	strip_privileges(root);
 	xmlDtdPtr dtd = xmlGetIntSubset(doc);
 	if (dtd) {
 		xmlUnlinkNode((xmlNodePtr)dtd);

@@ -24,7 +24,10 @@
  * a host-passthrough or host-model <cpu> mode is dropped unless KVM with
  * hardware-virtualization, which makes it host-passthrough; a <topology> that
  * does not multiply to the vCPU count is dropped; entity references and the
- * DTD are dropped, never expanded).
+ * DTD are dropped, never expanded; every <seclabel> (the domain's and the
+ * devices'), <devices><emulator> and every element in another XML namespace
+ * such as <qemu:commandline> are dropped: QEMU runs as the driver's
+ * unprivileged user with its labelling, whatever the descriptor says).
  *
  * Ownership: the spec and everything it points to are borrowed; the XML
  * string returned is the caller's (free()).

@@ -362,6 +362,13 @@ static int ensure_virt(struct jdm_vnf *v)
 			v->huge_mounted = jdm_huge_mount(v->hugedir, 2048) == 0;
 		}
 		struct jdm_virt *vt = jdm_virt_open(v->uri, v->huge_mounted ? v->hugedir : NULL);
+		/* QEMU (unprivileged) opens files under STATE: config-data disks,
+		   console logs, the hugepage mount; it must be able to get there */
+		if (vt && (jdm_virt_reach(vt, v->state_dir) < 0 ||
+		           (v->huge_mounted && jdm_virt_reach(vt, v->hugedir) < 0))) {
+			jdm_virt_close(vt);
+			vt = NULL;
+		}
 		if (!vt) {
 			rc = -1;
 		} else {
@@ -1656,8 +1663,43 @@ static int show_inventory(struct cfg_cmd *c)
 	bool kvm = jdm_kvm_usable(&why);
 	cfg_buf_printf(c->out, "%-20s%s (%s)\n", "KVM:", kvm ? "yes" : "no", why);
 	cfg_buf_printf(c->out, "%-20s%zu\n", "VNFs configured:", nv);
-	const struct jdm_vnf *v = c->ctx;
+	struct jdm_vnf *v = c->ctx;
 	cfg_buf_printf(c->out, "%-20s%s\n", "Hypervisor:", v->none ? "none" : v->uri);
+	if (v->none)
+		return 0;
+	/* what confines QEMU: known once the hypervisor is open */
+	if (ensure_virt(v) < 0) {
+		cfg_buf_printf(c->out, "%-20s%s\n", "QEMU confinement:", cfg_err_msg());
+		return 0;
+	}
+	pthread_mutex_lock(&v->virt_mu);
+	const struct jdm_virt_confinement *k = v->virt ? jdm_virt_confinement(v->virt) : NULL;
+	bool embed = !strncmp(v->uri, "qemu:///embed", 13);
+	if (k) {
+		cfg_buf_printf(c->out, "%-20s%s%s%s%s\n", "QEMU user:", k->user, k->user_why[0] ? " (" : "",
+		               k->user_why, k->user_why[0] ? ")" : "");
+		cfg_buf_printf(c->out, "%-20s%s\n", "Dynamic ownership:",
+		               k->dynamic_ownership ? "yes (disks, config-data disk, console log, "
+		                                      "hugepage directories chowned to QEMU's user "
+		                                      "while it runs)"
+		                                    : "no");
+		if (embed) {
+			cfg_buf_printf(c->out, "%-20s%s%s%s\n", "Namespaces:", k->mount_ns ? "mount" : "none (",
+			               k->mount_ns ? "" : k->ns_why, k->mount_ns ? "" : ")");
+			if (k->n_cgroups)
+				cfg_buf_printf(c->out, "%-20s%s%s%s%s\n", "Cgroups:", k->cgroups,
+				               k->cg_why[0] ? " (not: " : "", k->cg_why, k->cg_why[0] ? ")" : "");
+			else
+				cfg_buf_printf(c->out, "%-20snone (%s)\n", "Cgroups:", k->cg_why);
+		} else {
+			cfg_buf_printf(c->out, "%-20sas %s sets them\n", "Namespaces:", k->ns_why);
+			cfg_buf_printf(c->out, "%-20sas %s sets them\n", "Cgroups:", k->cg_why);
+		}
+		if (k->reached[0])
+			cfg_buf_printf(c->out, "%-20s%s (ACL search entries for QEMU's user)\n",
+			               "Search granted:", k->reached);
+	}
+	pthread_mutex_unlock(&v->virt_mu);
 	return 0;
 }
 

@@ -728,6 +728,35 @@ static void mac_uuid_ifname(void **state)
 	assert_int_equal(jdm_domain_ifname("", t), -1);
 }
 
+/* A descriptor does not choose QEMU's user, its labelling, its binary or
+ * raw QEMU arguments: seclabels, emulator and foreign namespaces go. */
+static void descriptor_privileges(void **state)
+{
+	(void)state;
+	struct jdm_domain_spec s = {
+		.name = "d", .accel = "tcg", .vcpus = 1, .memory_kib = 65536,
+		.image = "/var/third-party/images/d.qcow2",
+		.init_descriptor_xml =
+			"<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>"
+			"<name>d</name><memory>1</memory><os><type>hvm</type></os>"
+			"<seclabel type='static' model='dac' relabel='no'><label>+0:+0</label></seclabel>"
+			"<devices><emulator>/bin/sh</emulator>"
+			"<serial type='pty'><source><seclabel model='dac' relabel='no'/></source>"
+			"<target port='0'/></serial></devices>"
+			"<qemu:commandline><qemu:arg value='-chardev'/></qemu:commandline></domain>",
+	};
+	char *xml = build(&s);
+	assert_null(strstr(xml, "seclabel"));
+	assert_null(strstr(xml, "emulator"));
+	assert_null(strstr(xml, "commandline"));
+	assert_null(strstr(xml, "/bin/sh"));
+	struct xp x = parse(xml);
+	assert_xn(&x, "count(/domain/devices/serial)", 1);
+	xp_free(&x);
+	accepted(xml, "d");
+	free(xml);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -738,6 +767,7 @@ int main(void)
 		cmocka_unit_test(escaping),
 		cmocka_unit_test(bad_specs),
 		cmocka_unit_test(init_descriptor),
+		cmocka_unit_test(descriptor_privileges),
 		cmocka_unit_test(mac_uuid_ifname),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
