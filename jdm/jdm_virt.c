@@ -166,14 +166,15 @@ static int acl_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Give UID search (x) on the directory DIR with an ACL entry (nothing
- * else: not read, not write). 0, or -1 with errno. */
-static int acl_add_search(const char *dir, uid_t uid)
+/* Add PERM (x = 1, w = 2, r = 4) for the user (TAG ACL_USER_) or group
+ * (ACL_GROUP_) ID to the access ACL of PATH (the mask widened to let it
+ * through; nothing else changes). 0, or -1 with errno. */
+static int acl_add(const char *path, uint16_t tag, uint32_t id, uint16_t perm)
 {
 	struct acl_ent e[64];
 	size_t n = 0;
 	unsigned char raw[4 + 64 * 8];
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -1;
 	struct stat st;
@@ -196,22 +197,22 @@ static int acl_add_search(const char *dir, uid_t uid)
 	bool have_user = false, have_mask = false;
 	uint16_t group_obj = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (e[i].tag == ACL_USER_ && e[i].id == uid) {
-			e[i].perm |= 1;
+		if (e[i].tag == tag && e[i].id == id) {
+			e[i].perm |= perm;
 			have_user = true;
 		}
 		if (e[i].tag == ACL_GROUP_OBJ_)
 			group_obj = e[i].perm;
 	}
 	if (!have_user && n < 62)
-		e[n++] = (struct acl_ent){ACL_USER_, 1, uid};
+		e[n++] = (struct acl_ent){tag, perm, id};
 	for (size_t i = 0; i < n; i++)
 		if (e[i].tag == ACL_MASK_) {
-			e[i].perm |= 1;
+			e[i].perm |= perm;
 			have_mask = true;
 		}
 	if (!have_mask)
-		e[n++] = (struct acl_ent){ACL_MASK_, (uint16_t)(group_obj | 1), (uint32_t)-1};
+		e[n++] = (struct acl_ent){ACL_MASK_, (uint16_t)(group_obj | perm), (uint32_t)-1};
 	qsort(e, n, sizeof e[0], acl_cmp);
 	uint32_t ver = 2;
 	memcpy(raw, &ver, 4);
@@ -241,7 +242,7 @@ int jdm_virt_reach(struct jdm_virt *v, const char *path)
 			return cfg_err_set("cannot tell whether %s can reach %s", c->user, real);
 		if (r == 0)
 			return 0;
-		if (acl_add_search(dir, c->uid) < 0) {
+		if (acl_add(dir, ACL_USER_, c->uid, 1) < 0) {
 			/* no ACLs on this file system: search for others, as 0711 */
 			struct stat st;
 			if (errno != EOPNOTSUPP || stat(dir, &st) < 0 || chmod(dir, (st.st_mode & 07777) | 01) < 0)
@@ -249,13 +250,44 @@ int jdm_virt_reach(struct jdm_virt *v, const char *path)
 			fprintf(stderr, "jdmd: %s: o+x (no ACLs here) so that QEMU (%s) reaches %s\n", dir,
 			        c->user, real);
 		} else {
-			fprintf(stderr, "jdmd: %s: ACL user:%s:--x (search only) so that QEMU reaches %s\n",
-			        dir, c->user, real);
+			fprintf(stderr, "jdmd: %s: ACL user:%u:--x (search only) so that QEMU (%s) reaches %s\n",
+			        dir, (unsigned)c->uid, c->user, real);
 		}
 		size_t l = strlen(c->reached);
 		snprintf(c->reached + l, sizeof c->reached - l, "%s%s", l ? " " : "", dir);
 	}
 	return cfg_err_set("%s cannot reach %s", c->user, real);
+}
+
+/* /dev/kvm as Debian's udev leaves it (root:kvm 0660) lets QEMU's group
+ * use KVM. Where the host has it root-only, libvirt's QEMU capability
+ * probe (which keeps root's capabilities) finds KVM while the checks made
+ * as QEMU's user do not, and libvirt probes again before every start: give
+ * the group rw with an ACL entry, as the udev rule would. */
+static void kvm_device_for(struct jdm_virt_confinement *c)
+{
+	const char *dev = "/dev/kvm";
+	if (c->uid == 0 || access(dev, F_OK) != 0)
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (setgroups(1, &c->gid) < 0 || setgid(c->gid) < 0 || setuid(c->uid) < 0)
+			_exit(2);
+		_exit(access(dev, R_OK | W_OK) == 0 ? 0 : 1);
+	}
+	int st = 0;
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (pid < 0 || (WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		return;
+	if (acl_add(dev, ACL_GROUP_, c->gid, 6) == 0) {
+		snprintf(c->kvm_dev, sizeof c->kvm_dev, "%s: rw for group %u (ACL; the host had it root-only)",
+		         dev, (unsigned)c->gid);
+		fprintf(stderr, "jdmd: %s\n", c->kvm_dev);
+	} else {
+		snprintf(c->kvm_dev, sizeof c->kvm_dev, "%s: not usable by QEMU's user (%s)", dev,
+		         strerror(errno));
+	}
 }
 
 /* Can this process give QEMU a mount namespace of its own (libvirt's
@@ -348,7 +380,9 @@ static size_t probe_cgroups(char list[][16], size_t max, char *why, size_t whyn)
 				if (!dup && n < max)
 					snprintf(list[n++], 16, "%s", want[i]);
 			} else if (!why[0]) {
-				snprintf(why, whyn, "%s: %s", want[i], strerror(errno));
+				/* e.g. `ip netns exec` gave us a /sys without the cgroup mounts */
+				snprintf(why, whyn, "cannot make a group in /sys/fs/cgroup/%s%s: %s", want[i],
+				         strcmp(path, "/") ? path : "", strerror(errno));
 			}
 		}
 	}
@@ -409,6 +443,7 @@ static int write_qemu_conf(struct jdm_virt *v, const char *root, const char *hug
 	pick_user(c);
 	if (c->uid != 0 && jdm_virt_reach(v, root) < 0)
 		return -1;
+	kvm_device_for(c);
 	/* the probes */
 	char scratch[PATH_MAX];
 	if ((size_t)snprintf(scratch, sizeof scratch, "%s/nsprobe", dir) >= sizeof scratch)

@@ -45,6 +45,7 @@ struct jdm_virt_confinement {
 	size_t n_cgroups;
 	char cg_why[160];          /* first controller refused, or whose rule */
 	char reached[512];         /* directories given a search ACL, space separated */
+	char kvm_dev[160];         /* what was done about /dev/kvm, or "" */
 };
 
 /* Open URI. HUGEPAGE_DIR: hugetlbfs mount for the embed driver (or NULL).

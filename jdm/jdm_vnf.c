@@ -369,6 +369,11 @@ static int ensure_virt(struct jdm_vnf *v)
 			jdm_virt_close(vt);
 			vt = NULL;
 		}
+		/* and the images (an image directory that is not there yet is
+		   reached when it is: commit check refuses images outside) */
+		for (size_t i = 0; vt && i < v->n_image_dirs; i++)
+			if (access(v->image_dirs[i], F_OK) == 0 && jdm_virt_reach(vt, v->image_dirs[i]) < 0)
+				fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
 		if (!vt) {
 			rc = -1;
 		} else {
@@ -1695,6 +1700,8 @@ static int show_inventory(struct cfg_cmd *c)
 			cfg_buf_printf(c->out, "%-20sas %s sets them\n", "Namespaces:", k->ns_why);
 			cfg_buf_printf(c->out, "%-20sas %s sets them\n", "Cgroups:", k->cg_why);
 		}
+		if (k->kvm_dev[0])
+			cfg_buf_printf(c->out, "%-20s%s\n", "KVM device:", k->kvm_dev);
 		if (k->reached[0])
 			cfg_buf_printf(c->out, "%-20s%s (ACL search entries for QEMU's user)\n",
 			               "Search granted:", k->reached);
