@@ -58,12 +58,14 @@ echo "--- load set terminal, load merge terminal"
 set +e
 out="$(printf 'configure\nload set terminal\nset virtual-network-functions .. image %s/base.qcow2\n\004\nshow | display set\n' "$img" | cli 2>&1)"
 set -e
-grep -q '^set virtual-network-functions' <<<"$out" && { echo "$out"; fail "load set took '..'"; }
+shown() { sed -n '/# show | display set$/,$p' <<<"$1" | grep '^set virtual-network-functions'; }
+shown "$out" && { echo "$out"; fail "load set took '..'"; }
 grep -q "invalid VNF name" <<<"$out" || { echo "$out"; fail "load set: no error for '..'"; }
 set +e
 out="$(printf 'configure\nload merge terminal\nvirtual-network-functions {\n    ../x {\n        image %s/base.qcow2;\n    }\n}\n\004\nshow | display set\n' "$img" | cli 2>&1)"
 set -e
-grep -q '^set virtual-network-functions' <<<"$out" && { echo "$out"; fail "load merge took '../x'"; }
+shown "$out" && { echo "$out"; fail "load merge took '../x'"; }
+grep -q "invalid VNF name" <<<"$out" || { echo "$out"; fail "load merge: no error for '../x'"; }
 
 echo "--- nothing on the disk"
 if [[ -d "$state/vnf" ]]; then
