@@ -365,9 +365,11 @@ int vnfimg_confine(const char *what, const char *path, const char *const *dirs, 
 	struct stat st;
 	if (stat(real, &st) == 0 && S_ISDIR(st.st_mode))
 		return cfg_err_set("%s %s is a directory", what, path);
+	size_t resolved = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!dirs[i] || !realpath(dirs[i], dreal))
 			continue;
+		resolved++;
 		if (path_inside(real, dreal)) {
 			if (real_out)
 				snprintf(real_out, VNFIMG_PATH_MAX, "%s", real);
@@ -379,6 +381,9 @@ int vnfimg_confine(const char *what, const char *path, const char *const *dirs, 
 	for (size_t i = 0; i < n && len < sizeof list; i++)
 		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
 					dirs[i] ? dirs[i] : "");
+	if (n && !resolved)
+		return cfg_err_set("%s %s: no image directory to hold it (%s: %s)", what, path, list,
+				   strerror(ENOENT));
 	bool moved = strcmp(real, path) != 0;
 	return cfg_err_set("%s %s%s%s%s is outside the image director%s %s", what, path,
 			   moved ? " (" : "", moved ? real : "", moved ? ")" : "",
