@@ -380,9 +380,17 @@ static size_t probe_cgroups(char list[][16], size_t max, char *why, size_t whyn)
 				if (!dup && n < max)
 					snprintf(list[n++], 16, "%s", want[i]);
 			} else if (!why[0]) {
-				/* e.g. `ip netns exec` gave us a /sys without the cgroup mounts */
-				snprintf(why, whyn, "cannot make a group in /sys/fs/cgroup/%s%s: %s", want[i],
-				         strcmp(path, "/") ? path : "", strerror(errno));
+				char top[64];
+				struct stat st;
+				snprintf(top, sizeof top, "/sys/fs/cgroup/%s", want[i]);
+				if (stat(top, &st) < 0)
+					/* `ip netns exec` mounts the namespace's own /sys, without
+					   the cgroup hierarchies */
+					snprintf(why, whyn, "no cgroup hierarchies under /sys/fs/cgroup in "
+					                    "jdmd's mount namespace (ip netns exec's /sys)");
+				else
+					snprintf(why, whyn, "cannot make a group in %s%s: %s", top,
+					         strcmp(path, "/") ? path : "", strerror(errno));
 			}
 		}
 	}
