@@ -528,7 +528,7 @@ static int make_config_disk(struct jdm_vnf *v, const struct cfg_node *cd, const 
 	if (config_disk_path(v, name, out, sizeof out) < 0)
 		return -1;
 	unlink(out);
-	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || ftruncate(fd, 4 << 20) < 0) {
 		if (fd >= 0)
 			close(fd);

@@ -81,10 +81,34 @@ echo "--- good names are names"
 good=('vsrx' 'vrtr1' 'a' 'A_b-c.d' 'x..y' "$(printf 'b%.0s' $(seq 32))")
 script="configure"
 for n in "${good[@]}"; do script+=$'\n'"set virtual-network-functions $n image $img/base.qcow2"; done
-script+=$'\nshow | display set'
+script+=$'\nshow | display set\nrollback 0'
 out="$(cli <<<"$script" 2>&1)" || { echo "$out"; fail "good names refused"; }
 for n in "${good[@]}"; do
 	grep -qxF "set virtual-network-functions $n image $img/base.qcow2" <<<"$out" ||
 		{ echo "$out"; fail "good name $n not in the candidate"; }
 done
+echo "--- second line of defence: STATE/vnf is never followed through a symlink"
+"$ROOT/vnf-images/make-test-vnf" "$img/real.qcow2" >/dev/null 2>&1 || fail "make-test-vnf"
+decoy="$parent/decoy"
+mkdir -m 0755 "$decoy"
+rm -rf "$state/vnf"
+ln -s "$decoy" "$state/vnf"
+def="configure
+set system virtualization accel tcg
+set virtual-network-functions good image $img/real.qcow2
+set virtual-network-functions good no-autostart
+set virtual-network-functions good no-default-interfaces
+commit"
+set +e
+out="$(cli <<<"$def" 2>&1)"
+set -e
+grep -q '^commit complete$' <<<"$out" && { echo "$out"; fail "commit went through a symlinked STATE/vnf"; }
+grep -q 'a symlink' <<<"$out" || { echo "$out"; fail "no reason for refusing STATE/vnf"; }
+[[ -z "$(ls -A "$decoy")" ]] || { ls -la "$decoy"; fail "a directory was made through the symlink"; }
+[[ "$(stat -c %a "$decoy")" == 755 ]] || fail "the symlink's target was chmod-ed"
+rm "$state/vnf"
+out="$(cli <<<"$def" 2>&1)" || { echo "$out"; fail "commit of good"; }
+grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "good not committed"; }
+[[ -d "$state/vnf/good" && ! -L "$state/vnf" ]] || fail "STATE/vnf/good not made"
+[[ "$(stat -c %a "$state/vnf/good")" == 711 ]] || fail "STATE/vnf/good is not 0711"
 echo "vnf names test passed"
