@@ -297,6 +297,10 @@ static void kvm_device_for(struct jdm_virt_confinement *c)
 static const char *probe_mount_ns(const char *dir)
 {
 	static _Thread_local char why[160];
+	static const char *const steps[] = {"unshare(CLONE_NEWNS)", "mount --make-rslave /",
+	                                    "mount tmpfs", "mknod"};
+	char node[PATH_MAX + 8];
+	snprintf(node, sizeof node, "%s/null", dir);
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return "pipe failed";
@@ -307,35 +311,36 @@ static const char *probe_mount_ns(const char *dir)
 		return "fork failed";
 	}
 	if (pid == 0) {
-		const char *step = "unshare(CLONE_NEWNS)";
-		int ok = unshare(CLONE_NEWNS) == 0;
-		if (ok && !(ok = mount("none", "/", NULL, MS_REC | MS_SLAVE, NULL) == 0))
-			step = "mount --make-rslave /";
-		if (ok && !(ok = mount("tmpfs", dir, "tmpfs", MS_NOSUID, "mode=0755") == 0))
-			step = "mount tmpfs";
-		char node[PATH_MAX + 8];
-		snprintf(node, sizeof node, "%s/null", dir);
-		if (ok && !(ok = mknod(node, S_IFCHR | 0666, makedev(1, 3)) == 0))
-			step = "mknod";
-		if (!ok) {
-			char msg[160];
-			int len = snprintf(msg, sizeof msg, "%s: %s", step, strerror(errno));
-			if (write(p[1], msg, (size_t)len) < 0)
-				_exit(2);
-			_exit(1);
-		}
-		_exit(0);
+		/* only system calls here: the parent has threads */
+		int r[2] = {-1, 0};
+		if (unshare(CLONE_NEWNS) < 0)
+			r[0] = 0;
+		else if (mount("none", "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+			r[0] = 1;
+		else if (mount("tmpfs", dir, "tmpfs", MS_NOSUID, "mode=0755") < 0)
+			r[0] = 2;
+		else if (mknod(node, S_IFCHR | 0666, makedev(1, 3)) < 0)
+			r[0] = 3;
+		if (r[0] < 0)
+			_exit(0);
+		r[1] = errno;
+		if (write(p[1], r, sizeof r) < 0)
+			_exit(2);
+		_exit(1);
 	}
 	close(p[1]);
-	ssize_t n = read(p[0], why, sizeof why - 1);
+	int r[2];
+	ssize_t n = read(p[0], r, sizeof r);
 	close(p[0]);
 	int st;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return NULL;
-	why[n > 0 ? n : 0] = '\0';
-	return n > 0 ? why : "the probe failed";
+	if (n != (ssize_t)sizeof r || r[0] < 0 || r[0] > 3)
+		return "the probe failed";
+	snprintf(why, sizeof why, "%s: %s", steps[r[0]], strerror(r[1]));
+	return why;
 }
 
 /* The cgroup controllers libvirt may use for QEMU: those in which this
