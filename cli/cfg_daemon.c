@@ -265,16 +265,17 @@ struct cfg_tree *cfg_daemon_load_rev(struct cfg_daemon *d, unsigned n)
 	return t;
 }
 
-/* Nobody but the owner lists or writes the state directory: others may
- * only pass through it (0711) to the socket, when it was open to them
- * before (logins: jdm_ssh opens it so); else it stays 0700. The log (our
- * stderr, when it is a file of ours) is 0600. */
+/* Nobody but the owner lists or writes the state directory: group and
+ * others lose read and write, and keep only the search bits they had (logins
+ * pass through to the socket when jdm_ssh opened it so; with an ACL the group
+ * bits are the mask, whose search bit lets QEMU's user reach its files). The
+ * log (our stderr, when it is a file of ours) is 0600. */
 static void private_modes(struct cfg_daemon *d)
 {
 	struct stat st;
 	if (stat(d->state_dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
-	    (st.st_mode & 077) != 0 && (st.st_mode & 077) != 011)
-		chmod(d->state_dir, (st.st_mode & 011) ? 0711 : 0700);
+	    (st.st_mode & 066) != 0)
+		chmod(d->state_dir, 0700 | (st.st_mode & 011));
 	if (fstat(STDERR_FILENO, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
 	    (st.st_mode & 077))
 		fchmod(STDERR_FILENO, 0600);

@@ -12,6 +12,10 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define CFG_VNFNAME_MAX_S STR(CFG_VNFNAME_MAX)
+
 #include "cfg_err.h"
 #include "cfg_perm.h"
 
@@ -46,6 +50,7 @@ static int parse_type(const char *t, enum cfg_type *out)
 {
 	static const struct { const char *n; enum cfg_type t; } map[] = {
 		{"flag", CFG_T_FLAG}, {"string", CFG_T_STRING}, {"name", CFG_T_NAME},
+		{"vnf-name", CFG_T_VNFNAME},
 		{"int", CFG_T_INT}, {"enum", CFG_T_ENUM}, {"ipv4", CFG_T_IPV4},
 		{"ipv4prefix", CFG_T_IPV4PFX}, {"secret", CFG_T_SECRET},
 		{"password", CFG_T_PASSWORD},
@@ -379,6 +384,22 @@ static int check_name(const char *v)
 	return 0;
 }
 
+/* CFG_T_VNFNAME: the reason V is not one, or NULL. */
+static const char *vnfname_bad(const char *v)
+{
+	size_t n = strlen(v);
+	if (n == 0)
+		return "empty";
+	if (n > CFG_VNFNAME_MAX)
+		return "longer than " CFG_VNFNAME_MAX_S " characters";
+	if (v[0] == '.' || v[0] == '-')
+		return "it must not start with '.' or '-'";
+	for (const char *p = v; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
+			return "only letters, digits, '_', '.' and '-' are allowed";
+	return NULL;
+}
+
 static int check_ipv4(const char *v)
 {
 	struct in_addr a;
@@ -411,6 +432,13 @@ int cfg_schema_check_value(const struct cfg_schema *s, const char *v)
 		if (check_name(v) < 0)
 			return cfg_err_set("invalid name '%s'", v);
 		return 0;
+	case CFG_T_VNFNAME: {
+		const char *why = vnfname_bad(v);
+		if (why)
+			return cfg_err_set("invalid VNF name '%.*s%s' (%s)", 40, v, strlen(v) > 40 ? "..." : "",
+			                   why);
+		return 0;
+	}
 	case CFG_T_INT: {
 		int64_t x;
 		const char *p = v;

@@ -31,6 +31,9 @@ enum cfg_type {
 	CFG_T_FLAG,      /* leaf without value: `no-autostart;` */
 	CFG_T_STRING,    /* any word (quoted if it has spaces) */
 	CFG_T_NAME,      /* identifier: letters, digits and _.:/-* ; 1..64 chars, not starting with - */
+	CFG_T_VNFNAME,   /* a name that is also a file name and a domain name (VNF):
+	                    1..CFG_VNFNAME_MAX of letters, digits and _.- ,
+	                    not starting with '.' or '-' (so never "." or "..") */
 	CFG_T_INT,       /* decimal integer in [min, max] */
 	CFG_T_ENUM,      /* one of enums[] */
 	CFG_T_IPV4,      /* A.B.C.D */
@@ -40,6 +43,9 @@ enum cfg_type {
 	                    its crypt(SHA-512) hash in the sibling named by
 	                    `target` (CFG_T_SECRET); never stored itself */
 };
+
+/* Longest VNF name (CFG_T_VNFNAME). */
+#define CFG_VNFNAME_MAX 32
 
 /* flags */
 #define CFG_F_MANDATORY  0x0001u /* must be present when its parent is */

@@ -742,6 +742,72 @@ static void strip_entities(xmlNodePtr n)
 	}
 }
 
+/* What a descriptor must not decide: who QEMU runs as and what libvirt
+ * relabels (<seclabel>, also per device), which binary runs (<emulator>),
+ * anything outside libvirt's own vocabulary (elements in another namespace:
+ * <qemu:commandline> passes raw arguments to QEMU), and which host files
+ * or devices QEMU opens — libvirt (root) would chown them to QEMU's user:
+ * kernel, initrd, dtb, loader and nvram paths of <os>, chardev logs and
+ * sources other than a pty, and every device that is not on the short list
+ * of those that name no host path (disks and interfaces are the spec's). */
+static bool prop_is(xmlNodePtr n, const char *name, const char *value)
+{
+	xmlChar *v = xmlGetProp(n, BAD_CAST name);
+	bool eq = v && xmlStrEqual(v, BAD_CAST value);
+	xmlFree(v);
+	return eq;
+}
+
+static bool device_ok(xmlNodePtr d)
+{
+	static const char *const plain[] = {"controller", "video", "sound", "audio", "watchdog",
+	                                    "memballoon", "panic", "iommu", "vsock", "disk",
+	                                    "interface"};
+	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+		if (is_el(d, plain[i]))
+			return true;
+	if (is_el(d, "input"))
+		return !prop_is(d, "type", "passthrough") && !prop_is(d, "type", "evdev");
+	if (is_el(d, "serial") || is_el(d, "console") || is_el(d, "parallel"))
+		return prop_is(d, "type", "pty");
+	if (is_el(d, "channel")) /* guest agent: libvirt picks the socket path */
+		return (prop_is(d, "type", "unix") && !first_child(d, "source")) ||
+		       prop_is(d, "type", "spicevmc");
+	if (is_el(d, "rng")) {
+		xmlNodePtr be = first_child(d, "backend");
+		if (!be || !prop_is(be, "model", "random"))
+			return false;
+		xmlChar *t = xmlNodeGetContent(be);
+		bool ok = !t || !*t || xmlStrEqual(t, BAD_CAST "/dev/urandom") ||
+		          xmlStrEqual(t, BAD_CAST "/dev/random");
+		xmlFree(t);
+		return ok;
+	}
+	return false;
+}
+
+static void strip_privileges(xmlNodePtr n)
+{
+	while (n) {
+		xmlNodePtr next = n->next;
+		xmlNodePtr parent = n->parent;
+		bool bad = false;
+		if (n->type == XML_ELEMENT_NODE) {
+			bad = n->ns || is_el(n, "seclabel") || is_el(n, "log");
+			if (!bad && parent && is_el(parent, "devices"))
+				bad = is_el(n, "emulator") || !device_ok(n);
+			if (!bad && parent && is_el(parent, "os"))
+				bad = is_el(n, "kernel") || is_el(n, "initrd") || is_el(n, "dtb") ||
+				      is_el(n, "loader") || is_el(n, "nvram");
+		}
+		if (bad)
+			drop(n);
+		else if (n->type == XML_ELEMENT_NODE)
+			strip_privileges(n->children);
+		n = next;
+	}
+}
+
 static xmlDocPtr parse_descriptor(const char *name, const char *text)
 {
 	xmlParserCtxtPtr ctx = xmlNewParserCtxt();
@@ -775,6 +841,7 @@ static xmlDocPtr parse_descriptor(const char *name, const char *text)
 		return NULL;
 	}
 	strip_entities(root);
+	strip_privileges(root);
 	xmlDtdPtr dtd = xmlGetIntSubset(doc);
 	if (dtd) {
 		xmlUnlinkNode((xmlNodePtr)dtd);

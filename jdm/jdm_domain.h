@@ -24,7 +24,14 @@
  * a host-passthrough or host-model <cpu> mode is dropped unless KVM with
  * hardware-virtualization, which makes it host-passthrough; a <topology> that
  * does not multiply to the vCPU count is dropped; entity references and the
- * DTD are dropped, never expanded).
+ * DTD are dropped, never expanded). A descriptor names no privilege and no
+ * host file: every <seclabel>, <emulator>, element of another XML namespace
+ * (<qemu:commandline>), chardev <log>, <os> kernel/initrd/dtb/loader/nvram,
+ * and every device but controller, video, sound, audio, watchdog,
+ * memballoon, panic, iommu, vsock, input (not passthrough/evdev), a pty
+ * serial/console/parallel, a guest-agent channel without a source path and
+ * an rng from /dev/(u)random is dropped: QEMU runs as the driver's
+ * unprivileged user with its labelling, whatever the descriptor says.
  *
  * Ownership: the spec and everything it points to are borrowed; the XML
  * string returned is the caller's (free()).

@@ -39,6 +39,8 @@
 #include "vnfimg.h"
 
 #define MAX_STORAGE 16
+#define MAX_IMAGE_DIRS 8
+#define MAX_DESCRIPTOR (1 << 20) /* bytes of an init-descriptor */
 #define MAX_PIN 64
 #define DEFAULT_IMAGE_DIR "/var/third-party/images"
 #define RESTART_BURST 5     /* more deaths than this within RESTART_WINDOW: give up */
@@ -76,6 +78,9 @@ struct vnf_rt {
 struct jdm_vnf {
 	struct cfg_daemon *d;
 	char *state_dir, *image_dir, *sysfs_root, *uri;
+	char *image_dirs[MAX_IMAGE_DIRS]; /* where host files named by the
+	                                     configuration may lie (image_dir first) */
+	size_t n_image_dirs;
 	bool none;            /* configuration only */
 	pthread_t loop;       /* the thread of the daemon loop (jdm_vnf_new's) */
 	pthread_mutex_t virt_mu;
@@ -364,6 +369,18 @@ static int ensure_virt(struct jdm_vnf *v)
 			v->huge_mounted = jdm_huge_mount(v->hugedir, 2048) == 0;
 		}
 		struct jdm_virt *vt = jdm_virt_open(v->uri, v->huge_mounted ? v->hugedir : NULL);
+		/* QEMU (unprivileged) opens files under STATE: config-data disks,
+		   console logs, the hugepage mount; it must be able to get there */
+		if (vt && (jdm_virt_reach(vt, v->state_dir) < 0 ||
+		           (v->huge_mounted && jdm_virt_reach(vt, v->hugedir) < 0))) {
+			jdm_virt_close(vt);
+			vt = NULL;
+		}
+		/* and the images (an image directory that is not there yet is
+		   reached when it is: commit check refuses images outside) */
+		for (size_t i = 0; vt && i < v->n_image_dirs; i++)
+			if (access(v->image_dirs[i], F_OK) == 0 && jdm_virt_reach(vt, v->image_dirs[i]) < 0)
+				fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
 		if (!vt) {
 			rc = -1;
 		} else {
@@ -437,23 +454,67 @@ static const char *accel_of(const struct cfg_tree *t)
 	return jdm_kvm_usable(NULL) ? "kvm" : "tcg";
 }
 
-/* STATE/vnf/NAME into BUF, made if missing. 0711 (search only): under
- * qemu:///system QEMU runs as libvirt-qemu and opens config-data.img itself
- * (libvirt chowns the file, not the directories above it); the state
- * directory itself must be searchable too (o+x). */
+/* A VNF name that can be a directory name (the schema's vnf-name type
+ * says so first; this is the second line of defence). */
+static bool dir_name_ok(const char *name)
+{
+	return name && *name && name[0] != '.' && name[0] != '-' && !strchr(name, '/') &&
+	       strlen(name) <= 255;
+}
+
+/* Directory NAME under the directory fd AT, made if missing (MODE), never
+ * through a symlink; its fd (O_DIRECTORY) or -1 with cfg_err set. */
+static int subdir_at(int at, const char *shown, const char *name, mode_t mode)
+{
+	if (mkdirat(at, name, mode) < 0 && errno != EEXIST)
+		return cfg_err_set("%s/%s: %s", shown, name, strerror(errno));
+	int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return cfg_err_set("%s/%s: %s", shown, name,
+		                   errno == ELOOP || errno == ENOTDIR ? "not a directory (a symlink?)"
+		                                                      : strerror(errno));
+	if (fchmod(fd, mode) < 0) {
+		int e = errno;
+		close(fd);
+		return cfg_err_set("%s/%s: %s", shown, name, strerror(e));
+	}
+	return fd;
+}
+
+/* STATE/vnf/NAME into BUF, made if missing. 0711 (search only): QEMU runs
+ * as the unprivileged QEMU user and opens config-data.img and console.log
+ * itself (libvirt chowns the files, not the directories above them). Made
+ * with mkdirat/openat under the state directory's fd, never following a
+ * symlink, and only for a NAME that is a name. */
 static int vnf_dir(struct jdm_vnf *v, const char *name, char *buf, size_t n)
 {
-	if (pathf(buf, n, "%s/vnf", v->state_dir) < 0)
-		return -1;
-	if (mkdir(buf, 0711) < 0 && errno != EEXIST)
-		return cfg_err_set("%s: %s", buf, strerror(errno));
-	chmod(buf, 0711);
+	if (!dir_name_ok(name))
+		return cfg_err_set("invalid VNF name '%s'", name ? name : "");
 	if (pathf(buf, n, "%s/vnf/%s", v->state_dir, name) < 0)
 		return -1;
-	if (mkdir(buf, 0711) < 0 && errno != EEXIST)
-		return cfg_err_set("%s: %s", buf, strerror(errno));
-	chmod(buf, 0711);
+	int sfd = open(v->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sfd < 0)
+		return cfg_err_set("%s: %s", v->state_dir, strerror(errno));
+	int vfd = subdir_at(sfd, v->state_dir, "vnf", 0711);
+	close(sfd);
+	if (vfd < 0)
+		return -1;
+	char shown[PATH_MAX];
+	snprintf(shown, sizeof shown, "%s/vnf", v->state_dir);
+	int nfd = subdir_at(vfd, shown, name, 0711);
+	close(vfd);
+	if (nfd < 0)
+		return -1;
+	close(nfd);
 	return 0;
+}
+
+/* PATH (WHAT, e.g. "config-data file") resolved into REAL when it lies in
+ * an image directory; -1 with cfg_err set otherwise. */
+static int confined(const struct jdm_vnf *v, const char *what, const char *path, char *real)
+{
+	return vnfimg_confine(what, path, (const char *const *)v->image_dirs, v->n_image_dirs,
+	                      real) < 0 ? -1 : 0;
 }
 
 /* Where the config-data disk of VNF NAME lives (directories made). */
@@ -474,7 +535,7 @@ static int make_config_disk(struct jdm_vnf *v, const struct cfg_node *cd, const 
 	if (config_disk_path(v, name, out, sizeof out) < 0)
 		return -1;
 	unlink(out);
-	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || ftruncate(fd, 4 << 20) < 0) {
 		if (fd >= 0)
 			close(fd);
@@ -488,7 +549,11 @@ static int make_config_disk(struct jdm_vnf *v, const struct cfg_node *cd, const 
 	     f = cfg_node_next_same(f, CFG_AT_ACTIVE)) {
 		if (!f->value)
 			continue;
-		const char *cp[] = {"/usr/bin/mcopy", "-o", "-i", out, f->value, "::", NULL};
+		/* checked at commit check; again now, and copied from where it resolves */
+		char real[VNFIMG_PATH_MAX];
+		if (confined(v, "config-data file", f->value, real) < 0)
+			return -1;
+		const char *cp[] = {"/usr/bin/mcopy", "-o", "-i", out, real, "::", NULL};
 		if (jdm_proc_run(cp) < 0)
 			return cfg_err_set("config-data: cannot copy %s", f->value);
 	}
@@ -583,16 +648,32 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 	char *init = NULL;
 	const char *desc = leaf(n, "init-descriptor");
 	if (desc) {
-		FILE *f = fopen(desc, "r");
-		if (!f)
-			return cfg_err_set("init-descriptor %s: %s", desc, strerror(errno));
+		/* confined at commit check; again now, read where it resolves */
+		char real[VNFIMG_PATH_MAX];
+		if (confined(v, "init-descriptor", desc, real) < 0)
+			return -1;
+		int fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			int e = fd < 0 ? errno : EINVAL;
+			if (fd >= 0)
+				close(fd);
+			return cfg_err_set("init-descriptor %s: %s", desc,
+			                   e == EINVAL ? "not a regular file" : strerror(e));
+		}
 		struct cfg_buf b = {0};
 		char chunk[4096];
-		size_t got;
-		while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-			cfg_buf_add(&b, chunk, got);
-		fclose(f);
+		ssize_t got;
+		while ((got = read(fd, chunk, sizeof chunk)) > 0 && b.len < MAX_DESCRIPTOR)
+			cfg_buf_add(&b, chunk, (size_t)got);
+		close(fd);
+		if (b.len >= MAX_DESCRIPTOR) {
+			cfg_buf_free(&b);
+			return cfg_err_set("init-descriptor %s: larger than %d bytes", desc, MAX_DESCRIPTOR);
+		}
 		init = cfg_buf_steal(&b);
+		if (!init)
+			init = xstrdup(""); /* empty: not valid XML, jdm_domain says so */
 		s.init_descriptor_xml = init;
 	}
 	int rc = jdm_domain_xml(&s, xml);
@@ -619,30 +700,43 @@ static void check_vnf(struct jdm_vnf *v, const struct cfg_node *n, struct cfg_fi
 		return; /* the generic check reports the missing image */
 	struct cfg_node *img = child(n, "image");
 	const char *type = leaf(img, "image-type");
-	/* backing files must stay in the image directory (or the image's own) */
-	char dir[PATH_MAX];
-	size_t il = strlen(v->image_dir);
-	if (!strncmp(path, v->image_dir, il) && path[il] == '/') {
-		snprintf(dir, sizeof dir, "%s", v->image_dir);
-	} else {
-		snprintf(dir, sizeof dir, "%s", path);
-		char *sl = strrchr(dir, '/');
-		if (sl && sl != dir)
-			*sl = '\0';
-		else
-			snprintf(dir, sizeof dir, "/");
-	}
-	struct vnfimg_info info;
-	if (vnfimg_inspect(path, type ? type : "qcow2", dir, &info) < 0)
+	/* every host file the VNF names lies in an image directory (after
+	   symlinks and ".."), and backing files stay in the image's one */
+	char real[VNFIMG_PATH_MAX];
+	int which = vnfimg_confine("image", path, (const char *const *)v->image_dirs,
+	                           v->n_image_dirs, real);
+	if (which < 0) {
 		cfg_findings_add(fs, img, NULL, "%s", cfg_err_msg());
+	} else {
+		struct vnfimg_info info;
+		if (vnfimg_inspect(path, type ? type : "qcow2", v->image_dirs[which], &info) < 0)
+			cfg_findings_add(fs, img, NULL, "%s", cfg_err_msg());
+	}
+	for (struct cfg_node *c = cfg_node_child(n, "storage", NULL, CFG_AT_ACTIVE); c;
+	     c = cfg_node_next_same(c, CFG_AT_ACTIVE)) {
+		const char *file = leaf2(c, "source", "file");
+		char what[128];
+		snprintf(what, sizeof what, "storage %s source file", c->value ? c->value : "");
+		if (file && confined(v, what, file, real) < 0)
+			cfg_findings_add(fs, c, NULL, "%s", cfg_err_msg());
+	}
 	const char *desc = leaf(n, "init-descriptor");
-	if (desc && access(desc, R_OK) != 0)
-		cfg_findings_add(fs, n, NULL, "init-descriptor %s: %s", desc, strerror(errno));
+	if (desc) {
+		if (confined(v, "init-descriptor", desc, real) < 0)
+			cfg_findings_add(fs, n, NULL, "%s", cfg_err_msg());
+		else if (access(real, R_OK) != 0)
+			cfg_findings_add(fs, n, NULL, "init-descriptor %s: %s", desc, strerror(errno));
+	}
 	struct cfg_node *cd = child(n, "config-data");
 	for (struct cfg_node *f = cfg_node_child(cd, "file", NULL, CFG_AT_ACTIVE); f;
-	     f = cfg_node_next_same(f, CFG_AT_ACTIVE))
-		if (f->value && access(f->value, R_OK) != 0)
+	     f = cfg_node_next_same(f, CFG_AT_ACTIVE)) {
+		if (!f->value)
+			continue;
+		if (confined(v, "config-data file", f->value, real) < 0)
+			cfg_findings_add(fs, cd, NULL, "%s", cfg_err_msg());
+		else if (access(real, R_OK) != 0)
 			cfg_findings_add(fs, cd, NULL, "config-data file %s: %s", f->value, strerror(errno));
+	}
 }
 
 struct check_ctx {
@@ -1746,6 +1840,43 @@ static int show_visibility_memory(struct cfg_cmd *c)
 }
 
 /* `show system inventory`: <system-inventory-information> */
+/* What confines QEMU (known once the hypervisor is open) as a
+ * <qemu-confinement> of the inventory reply. */
+static void confinement_info(struct jdm_vnf *v, struct cfg_rel *e)
+{
+	struct cfg_rel *q = cfg_rel_add(e, "qemu-confinement");
+	if (ensure_virt(v) < 0) {
+		cfg_rel_leaf(q, "error", cfg_err_msg());
+		return;
+	}
+	pthread_mutex_lock(&v->virt_mu);
+	const struct jdm_virt_confinement *k = v->virt ? jdm_virt_confinement(v->virt) : NULL;
+	if (k) {
+		cfg_rel_leaf(q, "qemu-user", k->user);
+		if (k->user_why[0])
+			cfg_rel_leaf(q, "qemu-user-reason", k->user_why);
+		cfg_rel_leaf(q, "dynamic-ownership", k->dynamic_ownership ? "yes" : "no");
+		if (!strncmp(v->uri, "qemu:///embed", 13)) {
+			cfg_rel_leaf(q, "namespaces", k->mount_ns ? "mount" : "none");
+			if (!k->mount_ns)
+				cfg_rel_leaf(q, "namespaces-reason", k->ns_why);
+			cfg_rel_leaf(q, "cgroups", k->n_cgroups ? k->cgroups : "none");
+			if (k->cg_why[0])
+				cfg_rel_leaf(q, "cgroups-reason", k->cg_why);
+		} else {
+			cfg_rel_leaf(q, "namespaces", "daemon");
+			cfg_rel_leaf(q, "namespaces-reason", k->ns_why);
+			cfg_rel_leaf(q, "cgroups", "daemon");
+			cfg_rel_leaf(q, "cgroups-reason", k->cg_why);
+		}
+		if (k->kvm_dev[0])
+			cfg_rel_leaf(q, "kvm-device", k->kvm_dev);
+		if (k->reached[0])
+			cfg_rel_leaf(q, "search-granted", k->reached);
+	}
+	pthread_mutex_unlock(&v->virt_mu);
+}
+
 static void inventory_text(struct cfg_buf *out, const struct cfg_reply *rep, void *arg)
 {
 	(void)arg;
@@ -1759,6 +1890,43 @@ static void inventory_text(struct cfg_buf *out, const struct cfg_reply *rep, voi
 	               cfg_rel_str(e, "kvm-reason", ""));
 	cfg_buf_printf(out, "%-20s%s\n", "VNFs configured:", cfg_rel_str(e, "vnfs-configured", ""));
 	cfg_buf_printf(out, "%-20s%s\n", "Hypervisor:", cfg_rel_str(e, "hypervisor", ""));
+	const struct cfg_rel *q = cfg_rel_child(e, "qemu-confinement");
+	if (!q)
+		return;
+	if (cfg_rel_child(q, "error")) {
+		cfg_buf_printf(out, "%-20s%s\n", "QEMU confinement:", cfg_rel_str(q, "error", ""));
+		return;
+	}
+	if (!cfg_rel_child(q, "qemu-user"))
+		return;
+	const char *uw = cfg_rel_str(q, "qemu-user-reason", "");
+	cfg_buf_printf(out, "%-20s%s%s%s%s\n", "QEMU user:", cfg_rel_str(q, "qemu-user", ""), *uw ? " (" : "",
+	               uw, *uw ? ")" : "");
+	cfg_buf_printf(out, "%-20s%s\n", "Dynamic ownership:",
+	               !strcmp(cfg_rel_str(q, "dynamic-ownership", ""), "yes")
+	                   ? "yes (disks, config-data disk, console log, hugepage directories chowned to "
+	                     "QEMU's user while it runs)"
+	                   : "no");
+	const char *ns = cfg_rel_str(q, "namespaces", ""), *nw = cfg_rel_str(q, "namespaces-reason", "");
+	const char *cg = cfg_rel_str(q, "cgroups", ""), *cw = cfg_rel_str(q, "cgroups-reason", "");
+	if (!strcmp(ns, "daemon")) {
+		cfg_buf_printf(out, "%-20sas %s sets them\n", "Namespaces:", nw);
+		cfg_buf_printf(out, "%-20sas %s sets them\n", "Cgroups:", cw);
+	} else {
+		if (!strcmp(ns, "none"))
+			cfg_buf_printf(out, "%-20snone (%s)\n", "Namespaces:", nw);
+		else
+			cfg_buf_printf(out, "%-20s%s\n", "Namespaces:", ns);
+		if (!strcmp(cg, "none"))
+			cfg_buf_printf(out, "%-20snone (%s)\n", "Cgroups:", cw);
+		else
+			cfg_buf_printf(out, "%-20s%s%s%s%s\n", "Cgroups:", cg, *cw ? " (not: " : "", cw, *cw ? ")" : "");
+	}
+	if (cfg_rel_child(q, "kvm-device"))
+		cfg_buf_printf(out, "%-20s%s\n", "KVM device:", cfg_rel_str(q, "kvm-device", ""));
+	if (cfg_rel_child(q, "search-granted"))
+		cfg_buf_printf(out, "%-20s%s (ACL search entries for QEMU's user)\n", "Search granted:",
+		               cfg_rel_str(q, "search-granted", ""));
 }
 
 static int show_inventory(struct cfg_cmd *c)
@@ -1780,7 +1948,7 @@ static int show_inventory(struct cfg_cmd *c)
 	size_t nv = 0;
 	for (struct cfg_node *n = vnfs_first(cfg_daemon_active(c->d)); n; n = n->next)
 		nv += n->value != NULL;
-	const struct jdm_vnf *v = c->ctx;
+	struct jdm_vnf *v = c->ctx;
 	const char *why;
 	bool kvm = jdm_kvm_usable(&why);
 	struct cfg_reply *rep = cfg_reply_new("system-inventory-information");
@@ -1793,6 +1961,8 @@ static int show_inventory(struct cfg_cmd *c)
 	cfg_rel_leaf(e, "kvm-reason", why);
 	cfg_rel_leaff(e, "vnfs-configured", "%zu", nv);
 	cfg_rel_leaf(e, "hypervisor", v->none ? "none" : v->uri);
+	if (!v->none)
+		confinement_info(v, e);
 	return cfg_reply_emit(rep, &c->disp, c->out, inventory_text, NULL);
 }
 
@@ -1830,7 +2000,16 @@ struct jdm_vnf *jdm_vnf_new(struct cfg_daemon *d, const struct jdm_vnf_opts *o)
 	pthread_mutex_init(&v->virt_mu, NULL);
 	v->cb_id = -1;
 	v->state_dir = xstrdup(cfg_daemon_state_dir(d));
-	v->image_dir = xstrdup(o && o->image_dir ? o->image_dir : DEFAULT_IMAGE_DIR);
+	/* DIR or DIR:DIR:... (the first is the one `show vnf-images` lists) */
+	char *dirs = xstrdup(o && o->image_dir && *o->image_dir ? o->image_dir : DEFAULT_IMAGE_DIR);
+	char *save = NULL;
+	for (char *t = strtok_r(dirs, ":", &save); t && v->n_image_dirs < MAX_IMAGE_DIRS;
+	     t = strtok_r(NULL, ":", &save))
+		v->image_dirs[v->n_image_dirs++] = xstrdup(t);
+	free(dirs);
+	if (!v->n_image_dirs)
+		v->image_dirs[v->n_image_dirs++] = xstrdup(DEFAULT_IMAGE_DIR);
+	v->image_dir = xstrdup(v->image_dirs[0]);
 	v->sysfs_root = xstrdup(o && o->sysfs_root ? o->sysfs_root : "/");
 	const char *uri = o ? o->uri : NULL;
 	if (uri && !strcmp(uri, "none")) {
@@ -1884,6 +2063,8 @@ void jdm_vnf_free(struct jdm_vnf *v)
 	free(v->rt);
 	free(v->state_dir);
 	free(v->image_dir);
+	for (size_t i = 0; i < v->n_image_dirs; i++)
+		free(v->image_dirs[i]);
 	free(v->sysfs_root);
 	free(v->uri);
 	pthread_mutex_destroy(&v->mu);

@@ -7,9 +7,15 @@
  * accel in every domain) (jdm_vnf_owns) and reads `system memory` and
  * `host-os` (jdm_vnf_reads).
  *
- * Commit check: the image, init-descriptor and config-data files of every
- * added or changed VNF are inspected (vnf-images); the hugepage budget is the
- * hugepages row's. Apply works from the diff: VNFs the commit does not touch
+ * Commit check: the image, storage, init-descriptor and config-data files
+ * of every added or changed VNF must lie in an image directory after
+ * symlinks and ".." are resolved (vnfimg_confine), each refusal a finding
+ * under the VNF's path; the image is inspected (vnf-images); the hugepage
+ * budget is the hugepages row's. The init-descriptor and config-data files
+ * are confined again right before root reads them, and read where they
+ * resolve. VNF names are the schema's vnf-name type (no '/', no leading '.'
+ * or '-', at most 32 characters); STATE/vnf/NAME is made with
+ * mkdirat/openat without following symlinks. Apply works from the diff: VNFs the commit does not touch
  * are not looked at; VNFs that left the configuration (or were deactivated)
  * are stopped and undefined (their image files are never touched); new ones
  * are defined and, unless `no-autostart`, started; changed ones are
@@ -55,8 +61,12 @@ struct jdm_vnf;
 struct jdm_vnf_opts {
 	const char *uri;         /* libvirt URI, "none", or NULL for the default
 	                            qemu:///embed?root=STATE/libvirt */
-	const char *image_dir;   /* backing files must stay inside; NULL:
-	                            /var/third-party/images */
+	const char *image_dir;   /* the image directory, or DIR:DIR:... (the first
+	                            is the one `show vnf-images` lists); NULL:
+	                            /var/third-party/images. Images, storage
+	                            files, config-data files and init-descriptors
+	                            must lie in one (after realpath), backing
+	                            files in the image's one */
 	const char *sysfs_root;  /* "/" (tests: a fake tree) */
 };
 

@@ -335,6 +335,62 @@ static int inspect_one(struct ictx *c, const char *path, const char *declared, u
 	return rc;
 }
 
+int vnfimg_confine(const char *what, const char *path, const char *const *dirs, size_t n,
+		   char *real_out)
+{
+	char real[PATH_MAX], dreal[PATH_MAX];
+	if (!path || !*path)
+		return cfg_err_set("%s: no path given", what);
+	if (path[0] != '/')
+		return cfg_err_set("%s %s: not an absolute path", what, path);
+	if (!realpath(path, real)) {
+		/* a file still to come: its directory must be confined, and its
+		   name a name (whether it exists is the caller's to say) */
+		const char *slash = strrchr(path, '/');
+		char dir[PATH_MAX];
+		int e = errno;
+		if (e != ENOENT || (size_t)(slash - path) >= sizeof dir || !strcmp(slash + 1, ".") ||
+		    !strcmp(slash + 1, "..") || !slash[1])
+			return cfg_err_set("%s %s: %s", what, path, strerror(e));
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = '\0';
+		if (!realpath(dir[0] ? dir : "/", dreal)) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				return cfg_err_set("%s %s does not exist", what, path);
+			return cfg_err_set("%s %s: %s", what, path, strerror(errno));
+		}
+		if ((size_t)snprintf(real, sizeof real, "%s/%s", strcmp(dreal, "/") ? dreal : "",
+				     slash + 1) >= sizeof real)
+			return cfg_err_set("%s %s: path too long", what, path);
+	}
+	struct stat st;
+	if (stat(real, &st) == 0 && S_ISDIR(st.st_mode))
+		return cfg_err_set("%s %s is a directory", what, path);
+	size_t resolved = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!dirs[i] || !realpath(dirs[i], dreal))
+			continue;
+		resolved++;
+		if (path_inside(real, dreal)) {
+			if (real_out)
+				snprintf(real_out, VNFIMG_PATH_MAX, "%s", real);
+			return (int)i;
+		}
+	}
+	char list[1024] = "";
+	size_t len = 0;
+	for (size_t i = 0; i < n && len < sizeof list; i++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
+					dirs[i] ? dirs[i] : "");
+	if (n && !resolved)
+		return cfg_err_set("%s %s: no image directory to hold it (%s: %s)", what, path, list,
+				   strerror(ENOENT));
+	bool moved = strcmp(real, path) != 0;
+	return cfg_err_set("%s %s%s%s%s is outside the image director%s %s", what, path,
+			   moved ? " (" : "", moved ? real : "", moved ? ")" : "",
+			   n == 1 ? "y" : "ies", n ? list : "(none)");
+}
+
 int vnfimg_inspect(const char *path, const char *declared_type, const char *image_dir,
 		   struct vnfimg_info *out)
 {

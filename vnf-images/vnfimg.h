@@ -82,6 +82,21 @@ struct vnfimg_info {
 int vnfimg_inspect(const char *path, const char *declared_type, const char *image_dir,
 		   struct vnfimg_info *out);
 
+/* Confinement of a host path named by the configuration (an image, a
+ * storage file, a config-data file, an init-descriptor): PATH is resolved
+ * with realpath (symlinks, "." and "..") and must lie strictly inside one of
+ * the N directories DIRS (each resolved too), on a directory boundary
+ * (/images-evil is not inside /images). WHAT names the path in messages
+ * ("storage vdb source file"). Returns the index of the directory, with the
+ * resolved path in REAL (VNFIMG_PATH_MAX bytes, may be NULL); -1 with
+ * cfg_err set: "WHAT /etc/shadow is outside the image directory
+ * /var/third-party/images", or the reason a relative path or a directory is
+ * refused. A file that does not exist (yet) is judged by its resolved
+ * directory: saying that it is missing is the caller's part. Nothing is
+ * opened. */
+int vnfimg_confine(const char *what, const char *path, const char *const *dirs, size_t n,
+		   char *real);
+
 /* Checksum state of path from its sidecar PATH.sha256 (preferred) or
  * PATH.md5, whose first word is the hex digest (sha256sum/md5sum output).
  * Writes into state (caller's buffer of n bytes, 32 is enough):

@@ -61,10 +61,11 @@ set virtual-network-functions $v virtual-cpu count 1
 set virtual-network-functions $v memory size 262144
 set virtual-network-functions $v memory features hugepages"
 done
-mkdir -p "$state/day0"
-echo "eth1 198.51.100.7/24" >"$state/day0/interfaces"
+# day-0 files, like images, must lie in the image directory
+mkdir -p "$img/day0"
+echo "eth1 198.51.100.7/24" >"$img/day0/interfaces"
 script+="
-set virtual-network-functions localserver config-data file $state/day0/interfaces"
+set virtual-network-functions localserver config-data file $img/day0/interfaces"
 script+=$'\n\004\ncommit'
 out="$(cli <<<"$script")" || { echo "$out"; fail "deploy commit"; }
 grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "no commit complete"; }

@@ -222,6 +222,10 @@ qpid="$(cat "$lv/run/qemu/$VNF.pid" 2>/dev/null || true)"
 [[ "$(ip netns identify "$qpid")" == "$ns" ]] || fail "QEMU not in $ns"
 quser="$(ps -o user= -p "$qpid" | tr -d ' ')"
 [[ "$quser" == libvirt-qemu ]] || fail "QEMU runs as '$quser', not libvirt-qemu (qemu.conf defaults)"
+awk '/^(Uid|Gid):/ {for (i = 2; i <= 5; i++) if ($i == 0) exit 1}' "/proc/$qpid/status" ||
+	{ grep -E '^(Uid|Gid):' "/proc/$qpid/status"; fail "QEMU has a uid or gid 0"; }
+inv="$(cli -c "show system inventory")"
+grep -q '^QEMU user: *libvirt-qemu:' <<<"$inv" || { echo "$inv"; fail "inventory does not say QEMU's user"; }
 for t in "${VNF}_eth0" "${VNF}_eth1"; do
 	ip -n "$ns" link show dev "$t" >/dev/null 2>&1 || fail "no tap $t in $ns"
 done

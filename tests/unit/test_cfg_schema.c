@@ -63,6 +63,21 @@ static void values(void **state)
 	assert_int_equal(cfg_schema_check_value(vl, "v100"), 0);
 	assert_int_equal(cfg_schema_check_value(vl, "-x"), -1);
 	assert_int_equal(cfg_schema_check_value(vl, "bad\001"), -1);
+	/* a VNF name is a name: also a file and domain name */
+	const struct cfg_schema *vnf =
+		cfg_schema_positional(cfg_schema_child(s, "virtual-network-functions"));
+	assert_int_equal(vnf->type, CFG_T_VNFNAME);
+	static const char *const good[] = {"vsrx", "a", "A_b-c.d", "x..y",
+	                                   "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		assert_int_equal(cfg_schema_check_value(vnf, good[i]), 0);
+	static const char *const bad[] = {"", ".", "..", "../x", "a/b", "-x", ".hidden", "a b",
+	                                  "a:b", "a*", "a\001b", "x/..",
+	                                  "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(cfg_schema_check_value(vnf, bad[i]), -1);
+	assert_int_equal(cfg_schema_check_value(vnf, "../x"), -1);
+	assert_string_equal(cfg_err_msg(), "invalid VNF name '../x' (it must not start with '.' or '-')");
 	const struct cfg_schema *ifs = cfg_schema_positional(cfg_schema_child(s, "interfaces"));
 	const struct cfg_schema *unit = cfg_schema_child(ifs, "unit");
 	const struct cfg_schema *inet =

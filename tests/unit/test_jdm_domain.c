@@ -728,6 +728,53 @@ static void mac_uuid_ifname(void **state)
 	assert_int_equal(jdm_domain_ifname("", t), -1);
 }
 
+/* A descriptor does not choose QEMU's user, its labelling, its binary or
+ * raw QEMU arguments: seclabels, emulator and foreign namespaces go. */
+static void descriptor_privileges(void **state)
+{
+	(void)state;
+	struct jdm_domain_spec s = {
+		.name = "d", .accel = "tcg", .vcpus = 1, .memory_kib = 65536,
+		.image = "/var/third-party/images/d.qcow2",
+		.init_descriptor_xml =
+			"<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>"
+			"<name>d</name><memory>1</memory><os><type>hvm</type><kernel>/etc/shadow</kernel>"
+			"<loader>/etc/passwd</loader></os>"
+			"<seclabel type='static' model='dac' relabel='no'><label>+0:+0</label></seclabel>"
+			"<devices><emulator>/bin/sh</emulator>"
+			"<serial type='pty'><source><seclabel model='dac' relabel='no'/></source>"
+			"<log file='/etc/shadow'/><target port='0'/></serial>"
+			"<serial type='file'><source path='/etc/passwd'/><target port='1'/></serial>"
+			"<filesystem type='mount'><source dir='/'/><target dir='root'/></filesystem>"
+			"<hostdev mode='subsystem' type='usb'/>"
+			"<rng model='virtio'><backend model='random'>/etc/shadow</backend></rng>"
+			"<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>"
+			"<channel type='unix'><source mode='bind' path='/etc/x'/><target type='virtio'/></channel>"
+			"<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
+			"<video><model type='vga'/></video></devices>"
+			"<qemu:commandline><qemu:arg value='-chardev'/></qemu:commandline></domain>",
+	};
+	char *xml = build(&s);
+	assert_null(strstr(xml, "seclabel"));
+	assert_null(strstr(xml, "emulator"));
+	assert_null(strstr(xml, "commandline"));
+	assert_null(strstr(xml, "/bin/sh"));
+	assert_null(strstr(xml, "/etc/"));
+	struct xp x = parse(xml);
+	assert_xn(&x, "count(/domain/devices/serial)", 1);
+	assert_xn(&x, "count(/domain/devices/serial/log)", 0);
+	assert_xn(&x, "count(/domain/devices/filesystem)", 0);
+	assert_xn(&x, "count(/domain/devices/hostdev)", 0);
+	assert_xn(&x, "count(/domain/devices/rng)", 1);
+	assert_xn(&x, "count(/domain/devices/channel)", 1);
+	assert_xn(&x, "count(/domain/devices/video)", 1);
+	assert_xn(&x, "count(/domain/os/kernel)", 0);
+	assert_xn(&x, "count(/domain/os/loader)", 0);
+	xp_free(&x);
+	accepted(xml, "d");
+	free(xml);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -738,6 +785,7 @@ int main(void)
 		cmocka_unit_test(escaping),
 		cmocka_unit_test(bad_specs),
 		cmocka_unit_test(init_descriptor),
+		cmocka_unit_test(descriptor_privileges),
 		cmocka_unit_test(mac_uuid_ifname),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -762,6 +762,53 @@ static void test_format_size(void **state)
 	assert_string_equal(s, "5.0 TiB");
 }
 
+/* Host paths confined to the image directories, after realpath, on a
+ * directory boundary. */
+static void test_confine(void **state)
+{
+	(void)state;
+	char real[VNFIMG_PATH_MAX], img[PATH_MAX], other[PATH_MAX], evil[PATH_MAX];
+	snprintf(img, sizeof img, "%s", tpath("images"));
+	snprintf(other, sizeof other, "%s", tpath("more"));
+	snprintf(evil, sizeof evil, "%s", tpath("images-evil"));
+	assert_int_equal(mkdir(img, 0755), 0);
+	assert_int_equal(mkdir(other, 0755), 0);
+	assert_int_equal(mkdir(evil, 0755), 0);
+	const char *dirs[] = {img, other};
+	char p[2 * PATH_MAX];
+	snprintf(p, sizeof p, "%s/a.qcow2", img);
+	write_file(p, "x", 1);
+	assert_int_equal(vnfimg_confine("image", p, dirs, 2, real), 0);
+	assert_string_equal(real, p);
+	snprintf(p, sizeof p, "%s/b.img", other);
+	write_file(p, "x", 1);
+	assert_int_equal(vnfimg_confine("storage", p, dirs, 2, real), 1);
+	/* a file still to come: judged by its directory */
+	snprintf(p, sizeof p, "%s/later.img", img);
+	assert_int_equal(vnfimg_confine("storage", p, dirs, 2, real), 0);
+	/* outside, by name, by .., through symlinks, past a shared prefix */
+	assert_err(vnfimg_confine("storage vdb source file", "/etc/shadow", dirs, 2, real),
+		   "storage vdb source file /etc/shadow is outside the image directories");
+	snprintf(p, sizeof p, "%s/../a.qcow2", img);
+	write_file(tpath("a.qcow2"), "x", 1);
+	assert_err(vnfimg_confine("image", p, dirs, 1, real), "is outside the image directory");
+	snprintf(p, sizeof p, "%s/shadow", img);
+	assert_int_equal(symlink("/etc/shadow", p), 0);
+	assert_err(vnfimg_confine("image", p, dirs, 1, real), "(/etc/shadow) is outside");
+	snprintf(p, sizeof p, "%s/etc", img);
+	assert_int_equal(symlink("/etc", p), 0);
+	snprintf(p, sizeof p, "%s/etc/passwd", img);
+	assert_err(vnfimg_confine("config-data file", p, dirs, 1, real), "(/etc/passwd) is outside");
+	snprintf(p, sizeof p, "%s/x.qcow2", evil);
+	write_file(p, "x", 1);
+	assert_err(vnfimg_confine("image", p, dirs, 2, real), "is outside");
+	/* the directory itself, relative paths, no directory at all */
+	assert_err(vnfimg_confine("image", img, dirs, 1, real), "is a directory");
+	assert_err(vnfimg_confine("image", "a.qcow2", dirs, 1, real), "not an absolute path");
+	const char *none[] = {"/nonexistent-nfx-dir"};
+	assert_err(vnfimg_confine("image", "/etc/passwd", none, 1, real), "no image directory");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -781,6 +828,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_qemu_img, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checksum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_confine, setup, teardown),
 		cmocka_unit_test(test_format_size),
 	};
 	return cmocka_run_group_tests_name("vnfimg", tests, NULL, NULL);
