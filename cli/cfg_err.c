@@ -1,12 +1,17 @@
 #include "cfg_err.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char cfg_err_buf[1024];
 
+/* Formatted into a scratch buffer first: an argument may be cfg_err_msg()
+ * itself ("cannot start %s: %s", name, cfg_err_msg()). */
 int cfg_err_vset(const char *fmt, va_list ap)
 {
-	vsnprintf(cfg_err_buf, sizeof cfg_err_buf, fmt, ap);
+	char tmp[sizeof cfg_err_buf];
+	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	memcpy(cfg_err_buf, tmp, sizeof tmp);
 	return -1;
 }
 

@@ -1,6 +1,8 @@
 /* jcp_ops — JCP ports and operational commands. See jcp_ops.h. */
 #include "jcp_ops.h"
 
+#include "cfg_err.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,8 +179,7 @@ static int show_interfaces(struct cfg_cmd *c)
 	const struct cfg_node *root = cfg_tree_root(cfg_daemon_active(c->d));
 	const struct cfg_node *ifs = cfg_node_child(root, "interfaces", NULL, 0);
 	if (want && !jcp_ops_port_exists(want)) {
-		cfg_buf_printf(c->out, "error: device %s not found\n", want);
-		return -1;
+		return cfg_err_set("device %s not found", want);
 	}
 	struct cfg_reply *r = cfg_reply_new("interface-information");
 	for (size_t p = 0; p < jcp_ops_port_count(); p++) {

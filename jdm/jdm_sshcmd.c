@@ -147,15 +147,13 @@ static int cmd_ssh(struct cfg_cmd *c)
 	struct jdm_vnf *v = c->ctx;
 	const char *host = host_of(c);
 	if (!host_ok(host)) {
-		cfg_buf_printf(c->out, "error: invalid host name '%s'\n", host ? host : "");
-		return -1;
+		return cfg_err_set("invalid host name '%s'", host ? host : "");
 	}
 	char ip[64];
 	const char *addr = host;
 	int k = v ? jdm_vnf_internal_addr(v, host, ip, sizeof ip) : 0;
 	if (k < 0) {
-		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
-		return -1;
+		return -1; /* cfg_err says why */
 	}
 	if (k > 0)
 		addr = ip;
@@ -163,15 +161,13 @@ static int cmd_ssh(struct cfg_cmd *c)
 	char *env[6] = {0};
 	int rc = -1;
 	if (prepare(c, &r, env, 6) < 0) {
-		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
-		goto out;
+		goto out; /* cfg_err says why */
 	}
 	const char *user = cfg_session_user(c->s);
 	const char *argv[] = {SSH_PATH, "-o", "StrictHostKeyChecking=accept-new",
 	                      "-l", user && *user ? user : "root", "--", addr, NULL};
 	if (jdm_term_start_env(c, argv, (const char *const *)env, child_setup, &r) < 0) {
-		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
-		goto out;
+		goto out; /* cfg_err says why */
 	}
 	rc = 0;
 out:

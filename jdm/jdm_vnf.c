@@ -1570,8 +1570,7 @@ static int show_vnfs(struct cfg_cmd *c)
 	struct vnfs_view vw = {.one = name != NULL, .detail = cmd_has(c, "detail")};
 	struct cfg_node *one = NULL;
 	if (name && !(one = vnf_node(act, name))) {
-		cfg_buf_printf(c->out, "error: virtual network function %s does not exist\n", name);
-		return -1;
+		return cfg_err_set("virtual network function %s does not exist", name);
 	}
 	struct cfg_reply *r = cfg_reply_new("virtual-network-functions-information");
 	if (one) {
@@ -1590,17 +1589,14 @@ static int request_vnf(struct cfg_cmd *c, const char *what)
 	const char *name = cmd_name(c);
 	struct cfg_node *n = name ? vnf_node(cfg_daemon_active(c->d), name) : NULL;
 	if (!n) {
-		cfg_buf_printf(c->out, "error: virtual network function %s does not exist\n", name ? name : "");
-		return -1;
+		return cfg_err_set("virtual network function %s does not exist", name ? name : "");
 	}
 	if (ensure_virt(v) < 0) {
-		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
-		return -1;
+		return -1; /* cfg_err says why */
 	}
 	virDomainPtr d = lookup(v, name);
 	if (!d) {
-		cfg_buf_printf(c->out, "error: %s is not defined in the hypervisor\n", name);
-		return -1;
+		return cfg_err_set("%s is not defined in the hypervisor", name);
 	}
 	pthread_mutex_lock(&v->mu);
 	rt_get(v, name);
@@ -1608,16 +1604,12 @@ static int request_vnf(struct cfg_cmd *c, const char *what)
 	int rc = 0;
 	if (!strcmp(what, "console")) {
 		if (!dom_active(d)) {
-			cfg_buf_printf(c->out, "error: VNF %s is not running\n", name);
-			rc = -1;
+			rc = cfg_err_set("VNF %s is not running", name);
 		} else {
 #ifdef HAVE_CONSOLE
-			rc = jdm_console_start(c, v->virt, d, name);
-			if (rc < 0)
-				cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
+			rc = jdm_console_start(c, v->virt, d, name); /* cfg_err says why */
 #else
-			cfg_buf_puts(c->out, "error: the console is not available in this build\n");
-			rc = -1;
+			rc = cfg_err_set("the console is not available in this build");
 #endif
 		}
 		virDomainFree(d);
@@ -1636,11 +1628,9 @@ static int request_vnf(struct cfg_cmd *c, const char *what)
 		if (dom_active(d)) {
 			cfg_buf_printf(c->out, "%s is already running\n", name);
 		} else if (prepare_start(v, n) < 0) {
-			cfg_buf_printf(c->out, "error: cannot start %s: %s\n", name, cfg_err_msg());
-			rc = -1;
+			rc = cfg_err_set("cannot start %s: %s", name, cfg_err_msg());
 		} else if (start_dom(v, d, name) < 0) {
-			cfg_buf_printf(c->out, "error: cannot start %s: %s\n", name, jdm_virt_error());
-			rc = -1;
+			rc = cfg_err_set("cannot start %s: %s", name, jdm_virt_error());
 		} else {
 			cfg_buf_printf(c->out, "%s %s\n", name, !strcmp(what, "start") ? "started" : "restarted");
 		}
@@ -1980,8 +1970,7 @@ static int show_vnf_images(struct cfg_cmd *c)
 	struct cfg_reply *rep = cfg_reply_new("vnf-image-information");
 	if (vnfimg_list_reply(v->image_dir, cfg_reply_root(rep)) < 0) {
 		cfg_reply_free(rep);
-		cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
-		return -1;
+		return -1; /* cfg_err says why */
 	}
 	return cfg_reply_emit(rep, &c->disp, c->out, vnf_images_text, NULL);
 }
