@@ -151,26 +151,11 @@ void cfg_findings_free(struct cfg_findings *fs)
 
 /* ---- validation -------------------------------------------------------- */
 
-/* A node counts when it is active and, for a non-presence container, has at
- * least one child that counts (a container whose contents are all inactive
- * is absent from the effective configuration). */
-static bool node_exists(const struct cfg_node *n)
-{
-	if (n->flags & CFG_N_INACTIVE)
-		return false;
-	const struct cfg_schema *s = n->schema;
-	if (!s || !n->parent || s->kind != CFG_CONTAINER || (s->flags & CFG_F_PRESENCE))
-		return true;
-	for (const struct cfg_node *c = n->child; c; c = c->next)
-		if (node_exists(c))
-			return true;
-	return false;
-}
 
 /* N and all its ancestors exist (used for the target of a `ref`). */
 static bool node_exists_up(const struct cfg_node *n)
 {
-	if (!node_exists(n))
+	if (!cfg_node_counts(n))
 		return false;
 	for (const struct cfg_node *p = n->parent; p && p->parent; p = p->parent)
 		if (p->flags & CFG_N_INACTIVE)
@@ -420,7 +405,7 @@ static void check_mandatory(struct validate *v, const struct cfg_node *n)
 	memset(seen, 0, nc * sizeof *seen);
 	const struct cfg_schema *last = NULL;
 	for (const struct cfg_node *c = n->child; c; c = c->next) {
-		if (c->schema == last || !node_exists(c))
+		if (c->schema == last || !cfg_node_counts(c))
 			continue; /* entries of the same list: one is enough */
 		size_t idx = c->schema->index;
 		if (idx >= nc || s->children[idx] != c->schema)
@@ -466,7 +451,7 @@ static void validate_node(struct validate *v, const struct cfg_node *n)
 {
 	check_mandatory(v, n);
 	for (const struct cfg_node *c = n->child; c; c = c->next)
-		if (node_exists(c))
+		if (cfg_node_counts(c))
 			validate_child(v, c);
 }
 
@@ -567,7 +552,7 @@ static void unique_against_scope(struct validate *v)
 		const struct cfg_node *users[2] = {NULL, NULL};
 		size_t nusers = 0;
 		for (const struct cfg_node *e = r->scope->child; e; e = e->next) {
-			if (e->schema != r->entry->schema || !node_exists(e))
+			if (e->schema != r->entry->schema || !cfg_node_counts(e))
 				continue;
 			const struct cfg_node *x = e;
 			for (size_t k = ns; k-- > 0 && x;) {
@@ -673,7 +658,7 @@ struct cfg_tree *cfg_commit_effective(const struct cfg_tree *t)
 	struct cfg_node *root = cfg_tree_root(e);
 	struct cfg_node *n = cfg_tree_next(root, root);
 	while (n) {
-		if (node_exists(n)) {
+		if (cfg_node_counts(n)) {
 			n = cfg_tree_next(root, n);
 			continue;
 		}
@@ -751,29 +736,22 @@ struct cfg_diff *cfg_commit_plan_take_full(struct cfg_commit_plan *p)
 	return f;
 }
 
-bool cfg_commit_plan_applies(const struct cfg_commit_plan *p)
+/* Does the plan's diff touch a row that applies (and, with ON_LOOP, one
+ * that must apply on the loop thread)? */
+static bool plan_touches(const struct cfg_commit_plan *p, bool on_loop)
 {
 	if (!p || !p->diff)
 		return false;
 	for (size_t i = 0; i < cfg_subsys_count(p->reg); i++) {
 		const struct cfg_subsys *row = cfg_subsys_at(p->reg, i);
-		if (row->apply && cfg_subsys_touched(row, p->diff, false))
+		if ((!on_loop || row->on_loop) && row->apply && cfg_subsys_touched(row, p->diff, false))
 			return true;
 	}
 	return false;
 }
 
-bool cfg_commit_plan_on_loop(const struct cfg_commit_plan *p)
-{
-	if (!p || !p->diff)
-		return false;
-	for (size_t i = 0; i < cfg_subsys_count(p->reg); i++) {
-		const struct cfg_subsys *row = cfg_subsys_at(p->reg, i);
-		if (row->on_loop && row->apply && cfg_subsys_touched(row, p->diff, false))
-			return true;
-	}
-	return false;
-}
+bool cfg_commit_plan_applies(const struct cfg_commit_plan *p) { return plan_touches(p, false); }
+bool cfg_commit_plan_on_loop(const struct cfg_commit_plan *p) { return plan_touches(p, true); }
 
 int cfg_commit_apply(struct cfg_commit_plan *p, struct cfg_buf *out, struct cfg_findings *fs)
 {

@@ -33,24 +33,10 @@ static bool str_eq(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-/* In the EFFECTIVE view a node counts when it is active and, for a
- * non-presence container, holds something that counts (as cfg_validate). */
-static bool eff_exists(const struct cfg_node *n)
-{
-	if (n->flags & CFG_N_INACTIVE)
-		return false;
-	const struct cfg_schema *s = n->schema;
-	if (!s || !n->parent || s->kind != CFG_CONTAINER || (s->flags & CFG_F_PRESENCE))
-		return true;
-	for (const struct cfg_node *c = n->child; c; c = c->next)
-		if (eff_exists(c))
-			return true;
-	return false;
-}
 
 static bool exists(const struct cfg_diff *d, const struct cfg_node *n)
 {
-	return d->view == CFG_DIFF_FULL || eff_exists(n);
+	return d->view == CFG_DIFF_FULL || cfg_node_counts(n);
 }
 
 /* N does not count by itself (inactive, or a non-presence container
@@ -338,7 +324,7 @@ static bool eff_present(const struct cfg_node *n)
 	for (const struct cfg_node *a = n; a && a->parent; a = a->parent)
 		if (a->flags & CFG_N_INACTIVE)
 			return false;
-	return eff_exists(n);
+	return cfg_node_counts(n);
 }
 
 /* The node of tree T at the place N has in the other tree (same schema). */
@@ -402,9 +388,9 @@ static bool eff_order_differs(const struct cfg_diff *d, const struct cfg_node *o
 	const struct cfg_node *po = o->parent, *pn = n->parent;
 	const struct cfg_node *i = o, *j = n;
 	for (;;) {
-		while (i && !(eff_exists(i) && match(d, d->new_t, pn, i)))
+		while (i && !(cfg_node_counts(i) && match(d, d->new_t, pn, i)))
 			i = group_next(i);
-		while (j && !(eff_exists(j) && match(d, d->old_t, po, j)))
+		while (j && !(cfg_node_counts(j) && match(d, d->old_t, po, j)))
 			j = group_next(j);
 		if (!i || !j)
 			return (i != NULL) != (j != NULL);

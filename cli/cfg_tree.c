@@ -488,6 +488,19 @@ struct cfg_node *cfg_tree_next(const struct cfg_node *root, const struct cfg_nod
 
 /* ---- lookup ------------------------------------------------------------ */
 
+bool cfg_node_counts(const struct cfg_node *n)
+{
+	if (n->flags & CFG_N_INACTIVE)
+		return false;
+	const struct cfg_schema *s = n->schema;
+	if (!s || !n->parent || s->kind != CFG_CONTAINER || (s->flags & CFG_F_PRESENCE))
+		return true;
+	for (const struct cfg_node *c = n->child; c; c = c->next)
+		if (cfg_node_counts(c))
+			return true;
+	return false;
+}
+
 bool cfg_node_active(const struct cfg_node *n)
 {
 	for (; n; n = n->parent)

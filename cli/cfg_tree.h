@@ -104,6 +104,12 @@ struct cfg_node *cfg_tree_next(const struct cfg_node *root, const struct cfg_nod
 #define CFG_AT_ACTIVE 0x1u /* skip deactivated nodes and everything under them
                               (what a commit and the daemons see) */
 
+/* Does N count in the effective configuration (what a commit and the
+ * effective diff see): N is not deactivated and, if a non-presence
+ * container, holds at least one child that counts? (Ancestors are not
+ * looked at: see cfg_node_active().) */
+bool cfg_node_counts(const struct cfg_node *n);
+
 /* Is N in effect: neither N nor an ancestor is deactivated? */
 bool cfg_node_active(const struct cfg_node *n);
 
