@@ -956,7 +956,7 @@ static void live_targets(struct jdm_vnf *v)
 	size_t nt = 0;
 	for (size_t i = 0; i < v->nrt; i++) {
 		struct vnf_rt *r = v->rt[i];
-		if (r->ip[0] && r->known && r->active)
+		if (r->ip[0] && r->known && r->active && strlen(r->name) < 64) /* jdm_live's names */
 			tg[nt++] = (struct jdm_live_target){r->name, r->ip};
 	}
 	jdm_live_set_targets(v->live, tg, nt);
