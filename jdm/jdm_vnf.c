@@ -46,6 +46,13 @@
 #define RESTART_BURST 5     /* more deaths than this within RESTART_WINDOW: give up */
 #define RESTART_WINDOW 60
 
+/* vCPUs and memory (KiB) of a definition, as virDomainGetInfo() says. */
+struct vnf_facts {
+	unsigned vcpus;          /* 0: not known */
+	unsigned long max_kib;   /* maxMem */
+	unsigned long cur_kib;   /* memory (of a running domain) */
+};
+
 /* Runtime state of one VNF, kept while it is configured. */
 struct vnf_rt {
 	char *name;
@@ -63,6 +70,20 @@ struct vnf_rt {
 	int live_raw;         /* jdm_live_state() == 1 when last looked at */
 	int live_pub;         /* liveliness published: 1 alive, 0 down */
 	char state_pub[16];   /* state published, "" before the first */
+	/* What is known of its domain: the loop thread's show and event paths
+	   read this and never libvirt (which makes them wait while a commit's
+	   job holds the domain). Written from lifecycle events (loop thread)
+	   and from what apply, converge and requests did and then saw of the
+	   domain (rt_observe: libvirt asked by the thread that acted). */
+	bool known;           /* the fields below come from libvirt */
+	bool defined;         /* the hypervisor has a domain of this name */
+	bool active;          /* it runs (started, maybe paused) */
+	int dom_id;           /* its ID while active, else -1 */
+	char state[16];       /* as state_str() names libvirt's states */
+	unsigned ev_seq;      /* lifecycle events applied (an observation made
+	                         before the last of them is older: not stored) */
+	struct vnf_facts live; /* of the definition it runs with */
+	struct vnf_facts def;  /* of its persistent definition (the next start) */
 };
 
 /* Threads: the commit's apply runs on the commit job's thread while the loop
@@ -71,7 +92,14 @@ struct vnf_rt {
  * of its entries) and the liveliness prober; nobody keeps a struct vnf_rt
  * pointer across an unlock except the apply, which is also the only one that
  * frees entries (one apply at a time). MU is never held across a libvirt call
- * that can wait for a domain job (define, create, destroy, undefine). NET_MU
+ * that can wait for a domain job (define, create, destroy, undefine), and
+ * the loop thread's show and event paths (show_vnfs, publish_vnf,
+ * live_targets, the hugepages in use) make no libvirt call at all: they
+ * read the state each entry keeps (known, state, dom_id, facts), which
+ * lifecycle events and the threads that act on domains keep up to date.
+ * Before converge first looked at the domains (seen_all false: at start
+ * only, when no commit can be applying) an entry not yet known is asked of
+ * libvirt as it was before. NET_MU
  * guards the internal network (up, dnsmasq hosts, reaping); VIRT_MU the
  * opening of the hypervisor connection. */
 
@@ -97,6 +125,7 @@ struct jdm_vnf {
 	bool huge_mounted;
 	struct vnf_rt **rt;
 	size_t nrt;
+	bool seen_all;        /* converge has looked at every configured VNF (MU) */
 };
 
 const char *const jdm_vnf_owns[] = {"virtual-network-functions", "system virtualization", NULL};
@@ -178,6 +207,27 @@ static void kv_key(char *buf, size_t n, const char *name, const char *what)
 	snprintf(buf, n, "vnf/%s/%s", name, what);
 }
 
+/* The number in the first element TAG of XML (<TAG ...>N</TAG>), or 0. */
+static unsigned long long xml_num(const char *xml, const char *tag)
+{
+	size_t tl = strlen(tag);
+	for (const char *p = xml; p && (p = strchr(p, '<')); p++)
+		if (!strncmp(p + 1, tag, tl) && (p[1 + tl] == ' ' || p[1 + tl] == '>')) {
+			const char *gt = strchr(p, '>');
+			return gt ? strtoull(gt + 1, NULL, 10) : 0;
+		}
+	return 0;
+}
+
+/* The facts of a domain XML of ours (jdm_domain_xml writes <memory
+ * unit="KiB">, <currentMemory unit="KiB"> and <vcpu>); zeros for NULL. */
+static void xml_facts(const char *xml, struct vnf_facts *f)
+{
+	f->vcpus = (unsigned)xml_num(xml, "vcpu");
+	f->max_kib = (unsigned long)xml_num(xml, "memory");
+	f->cur_kib = (unsigned long)xml_num(xml, "currentMemory");
+}
+
 /* --------------------------------------------------------- runtime state */
 
 static struct vnf_rt *rt_find(struct jdm_vnf *v, const char *name)
@@ -207,6 +257,8 @@ static struct vnf_rt *rt_get(struct jdm_vnf *v, const char *name)
 	if (!r)
 		abort();
 	r->name = xstrdup(name);
+	r->dom_id = -1;
+	snprintf(r->state, sizeof r->state, "shut off");
 	struct cfg_store *st = cfg_daemon_store(v->d);
 	char key[256], *val = NULL;
 	kv_key(key, sizeof key, name, "uuid");
@@ -230,6 +282,7 @@ static struct vnf_rt *rt_get(struct jdm_vnf *v, const char *name)
 	kv_key(key, sizeof key, name, "xml");
 	if (cfg_store_kv_get(st, key, &val) == 0)
 		r->xml = val;
+	xml_facts(r->xml, &r->def);
 	val = NULL;
 	kv_key(key, sizeof key, name, "ip");
 	if (cfg_store_kv_get(st, key, &val) == 0 && !ip_used(v, val, NULL))
@@ -296,6 +349,7 @@ static void rt_set_xml(struct jdm_vnf *v, struct vnf_rt *r, const char *xml)
 	pthread_mutex_lock(&v->mu);
 	free(r->xml);
 	r->xml = xml ? xstrdup(xml) : NULL;
+	xml_facts(r->xml, &r->def);
 	char key[256];
 	kv_key(key, sizeof key, r->name, "xml");
 	cfg_store_kv_set(cfg_daemon_store(v->d), key, xml);
@@ -310,6 +364,7 @@ struct lc_event {
 	struct jdm_vnf *v;
 	char name[256];
 	int event, detail;
+	int id;               /* the domain's ID the event says (-1: none) */
 };
 
 /* libvirt's event thread: hand the event to the main loop. */
@@ -324,6 +379,8 @@ static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int det
 	snprintf(e->name, sizeof e->name, "%s", virDomainGetName(dom));
 	e->event = event;
 	e->detail = detail;
+	unsigned id = virDomainGetID(dom); /* the event's, no call into the driver */
+	e->id = id == (unsigned)-1 ? -1 : (int)id;
 	jdm_virt_post(v->virt, on_lifecycle_main, e);
 	return 0;
 }
@@ -439,6 +496,134 @@ static virDomainPtr lookup(struct jdm_vnf *v, const char *name)
 }
 
 static bool dom_active(virDomainPtr d) { return d && virDomainIsActive(d) == 1; }
+
+/* libvirt's domain state ST by the name `show virtual-network-functions`
+ * uses. */
+static const char *state_str(int st)
+{
+	switch (st) {
+	case VIR_DOMAIN_RUNNING: return "running";
+	case VIR_DOMAIN_BLOCKED: return "idle";
+	case VIR_DOMAIN_PAUSED: return "paused";
+	case VIR_DOMAIN_SHUTDOWN: return "in shutdown";
+	case VIR_DOMAIN_CRASHED: return "crashed";
+	case VIR_DOMAIN_PMSUSPENDED: return "suspended";
+	default: return "shut off";
+	}
+}
+
+/* What libvirt says of one domain. */
+struct vnf_obs {
+	bool defined, active;
+	int id;                 /* while active */
+	const char *state;      /* static */
+	struct vnf_facts info;  /* active: of the running definition */
+};
+
+/* Ask libvirt about D (NULL: there is no such domain). This waits while a
+ * job holds the domain: only the thread that acts on it (apply, converge,
+ * a request) calls it, never a show path (but before seen_all). */
+static void dom_observe(virDomainPtr d, struct vnf_obs *o)
+{
+	*o = (struct vnf_obs){.id = -1, .state = "shut off"};
+	int st, reason;
+	if (!d || virDomainGetState(d, &st, &reason, 0) < 0)
+		return; /* gone meanwhile: not defined */
+	o->defined = true;
+	o->state = state_str(st);
+	o->active = virDomainIsActive(d) == 1;
+	virDomainInfo info = {0};
+	if (virDomainGetInfo(d, &info) == 0)
+		o->info = (struct vnf_facts){info.nrVirtCpu, info.maxMem, info.memory};
+	if (o->active) {
+		/* a fresh handle: D may be older than the domain's start */
+		virDomainPtr f = virDomainLookupByName(virDomainGetConnect(d), virDomainGetName(d));
+		if (f) {
+			unsigned id = virDomainGetID(f);
+			o->id = id == (unsigned)-1 ? -1 : (int)id;
+			virDomainFree(f);
+		}
+	}
+}
+
+/* Store O in R (the caller holds v->mu): the facts always, the state only
+ * when STATE. */
+static void rt_store_obs(struct vnf_rt *r, const struct vnf_obs *o, bool state)
+{
+	if (o->defined && o->info.vcpus) {
+		if (o->active)
+			r->live = o->info;
+		else
+			r->def = o->info;
+	}
+	if (!state)
+		return;
+	r->known = true;
+	r->defined = o->defined;
+	r->active = o->active;
+	r->dom_id = o->active ? o->id : -1;
+	snprintf(r->state, sizeof r->state, "%s", o->state);
+}
+
+/* NAME's domain D was acted on (or first looked at) by this thread: what
+ * libvirt says of it now goes into NAME's entry, unless a lifecycle event
+ * came meanwhile (events come in order; the last one is the news). Takes
+ * v->mu, not across the libvirt calls. */
+static void rt_observe(struct jdm_vnf *v, const char *name, virDomainPtr d)
+{
+	pthread_mutex_lock(&v->mu);
+	struct vnf_rt *r = rt_find(v, name);
+	unsigned seq = r ? r->ev_seq : 0;
+	pthread_mutex_unlock(&v->mu);
+	if (!r)
+		return;
+	struct vnf_obs o;
+	dom_observe(d, &o);
+	pthread_mutex_lock(&v->mu);
+	if ((r = rt_find(v, name)))
+		rt_store_obs(r, &o, !r->known || r->ev_seq == seq);
+	pthread_mutex_unlock(&v->mu);
+}
+
+/* A lifecycle EVENT of R's domain (its ID ID) on the loop thread, under
+ * v->mu: the state it says. */
+static void rt_event(struct vnf_rt *r, int event, int id)
+{
+	r->ev_seq++;
+	r->known = true;
+	const char *st = NULL;
+	switch (event) {
+	case VIR_DOMAIN_EVENT_DEFINED:
+		r->defined = true;
+		break;
+	case VIR_DOMAIN_EVENT_UNDEFINED:
+		r->defined = r->active; /* a running domain stays until it stops */
+		break;
+	case VIR_DOMAIN_EVENT_STARTED:
+		r->defined = r->active = true;
+		r->dom_id = id;
+		if (r->def.vcpus) /* it runs its persistent definition */
+			r->live = r->def;
+		if (!r->live.cur_kib)
+			r->live.cur_kib = r->live.max_kib;
+		st = "running";
+		break;
+	case VIR_DOMAIN_EVENT_SUSPENDED: st = "paused"; break;
+	case VIR_DOMAIN_EVENT_RESUMED: st = "running"; break;
+	case VIR_DOMAIN_EVENT_SHUTDOWN: st = "in shutdown"; break;
+	case VIR_DOMAIN_EVENT_PMSUSPENDED: st = "suspended"; break;
+	case VIR_DOMAIN_EVENT_CRASHED: st = "crashed"; break;
+	case VIR_DOMAIN_EVENT_STOPPED:
+		r->active = false;
+		r->dom_id = -1;
+		st = "shut off";
+		break;
+	default:
+		break;
+	}
+	if (st)
+		snprintf(r->state, sizeof r->state, "%s", st);
+}
 
 /* ------------------------------------------------------------ the domain */
 
@@ -681,6 +866,65 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 	return rc;
 }
 
+/* ------------------------------------------------------ what is shown */
+
+/* What the loop thread shows of one VNF. */
+struct vnf_view {
+	bool has_rt;            /* it has runtime state, copied into RT */
+	struct vnf_rt rt;       /* (its name and xml NULL) */
+	bool defined, active, up;
+	int id;                 /* while active, -1 if not known */
+	char state[16];
+	struct vnf_facts facts; /* of the definition shown (active: the live one) */
+};
+
+/* What is known of VNF NAME into *W, from its runtime state: no libvirt
+ * call, so it never waits for a domain job, except before converge first
+ * looked (seen_all: at start, before any commit can apply) when the state
+ * of a VNF not yet known is asked of libvirt as it always was. Takes v->mu. */
+static void vnf_view(struct jdm_vnf *v, const char *name, struct vnf_view *w)
+{
+	memset(w, 0, sizeof *w);
+	w->id = -1;
+	snprintf(w->state, sizeof w->state, "shut off");
+	pthread_mutex_lock(&v->mu);
+	struct vnf_rt *r = rt_find(v, name);
+	if (r) {
+		w->has_rt = true;
+		w->rt = *r;
+		w->rt.name = NULL;
+		w->rt.xml = NULL;
+	}
+	bool known = r && r->known;
+	bool ask = !known && !v->none && !v->seen_all;
+	if (known) {
+		w->defined = r->defined;
+		w->active = r->active;
+		w->id = r->dom_id;
+		snprintf(w->state, sizeof w->state, "%s", r->state);
+		w->facts = r->active ? r->live : r->def;
+		w->up = r->active && v->live && jdm_live_state(v->live, name) == 1;
+	}
+	pthread_mutex_unlock(&v->mu);
+	if (!ask)
+		return;
+	struct vnf_obs o;
+	virDomainPtr d = ensure_virt(v) == 0 ? lookup(v, name) : NULL;
+	dom_observe(d, &o);
+	if (d)
+		virDomainFree(d);
+	w->defined = o.defined;
+	w->active = o.active;
+	w->id = o.id;
+	snprintf(w->state, sizeof w->state, "%s", o.state);
+	w->facts = o.info;
+	pthread_mutex_lock(&v->mu);
+	if ((r = rt_find(v, name)) && !r->known)
+		rt_store_obs(r, &o, true);
+	w->up = o.active && v->live && jdm_live_state(v->live, name) == 1;
+	pthread_mutex_unlock(&v->mu);
+}
+
 /* ----------------------------------------------------------- commit check */
 
 /* Commit check of one VNF N (added or changed): its image, init-descriptor,
@@ -781,59 +1025,38 @@ unsigned long jdm_vnf_huge_in_use(void *ctx, unsigned page_kib)
 		struct cfg_node *hp = child(child(mem, "features"), "hugepages");
 		if (!hp)
 			continue;
-		virDomainPtr d = lookup(v, n->value);
-		if (dom_active(d)) {
+		struct vnf_view w;
+		vnf_view(v, n->value, &w);
+		if (w.active) {
 			const char *size = leaf(mem, "size");
 			in_use += jdm_huge_pages_for(size ? strtoull(size, NULL, 10) : JDM_DOMAIN_DEFAULT_MEMORY_KIB,
 			                             page_kib);
 		}
-		if (d)
-			virDomainFree(d);
 	}
 	return in_use;
 }
 
 /* ----------------------------------------------------------------- apply */
 
-/* Liveliness watches the running VNFs that have an address. The names are
- * copied under MU, libvirt is asked without it. */
+/* Liveliness watches the running VNFs that have an address (as their
+ * runtime state says: no libvirt call). Under MU. */
 static void live_targets(struct jdm_vnf *v)
 {
 	if (!v->live)
 		return;
-	struct {
-		char name[64], ip[16];
-	} *c = NULL;
-	size_t n = 0;
 	pthread_mutex_lock(&v->mu);
-	if (v->nrt) {
-		c = calloc(v->nrt, sizeof *c);
-		if (!c)
-			abort();
-	}
-	for (size_t i = 0; i < v->nrt; i++)
-		if (v->rt[i]->ip[0] && strlen(v->rt[i]->name) < sizeof c[0].name) {
-			snprintf(c[n].name, sizeof c[n].name, "%s", v->rt[i]->name);
-			snprintf(c[n].ip, sizeof c[n].ip, "%s", v->rt[i]->ip);
-			n++;
-		}
-	pthread_mutex_unlock(&v->mu);
-	struct jdm_live_target *tg = calloc(n ? n : 1, sizeof *tg);
+	struct jdm_live_target *tg = calloc(v->nrt ? v->nrt : 1, sizeof *tg);
 	if (!tg)
 		abort();
 	size_t nt = 0;
-	for (size_t i = 0; i < n; i++) {
-		virDomainPtr d = lookup(v, c[i].name);
-		if (dom_active(d))
-			tg[nt++] = (struct jdm_live_target){c[i].name, c[i].ip};
-		if (d)
-			virDomainFree(d);
+	for (size_t i = 0; i < v->nrt; i++) {
+		struct vnf_rt *r = v->rt[i];
+		if (r->ip[0] && r->known && r->active && strlen(r->name) < 64) /* jdm_live's names */
+			tg[nt++] = (struct jdm_live_target){r->name, r->ip};
 	}
-	pthread_mutex_lock(&v->mu);
 	jdm_live_set_targets(v->live, tg, nt);
 	pthread_mutex_unlock(&v->mu);
 	free(tg);
-	free(c);
 }
 
 static void dhcp_hosts(struct jdm_vnf *v)
@@ -904,6 +1127,7 @@ static void stop_dom(struct jdm_vnf *v, virDomainPtr d, const char *name)
 			r->stopping = false;
 		pthread_mutex_unlock(&v->mu);
 	}
+	rt_observe(v, name, d);
 }
 
 /* Is NAME a domain we made (it has a store record)? */
@@ -984,6 +1208,7 @@ static void *starter_run(void *arg)
 	st->rc = virDomainCreate(st->d);
 	if (st->rc < 0)
 		snprintf(st->err, sizeof st->err, "%s", jdm_virt_error());
+	rt_observe(st->v, st->n->value, st->d); /* on this thread: it may wait */
 	return NULL;
 }
 
@@ -1074,6 +1299,7 @@ static void realise_vnf(struct work *w, const struct cfg_node *n)
 		rt_set_xml(v, r, xml);
 	}
 	free(xml);
+	rt_observe(v, n->value, d); /* known before anything is done to it */
 	bool restart = changed && was_active; /* it runs again, with the change */
 	if (!(restart || (autostart && !was_active))) {
 		virDomainFree(d);
@@ -1193,8 +1419,28 @@ int jdm_vnf_converge(void *ctx, const struct cfg_tree *active, struct cfg_buf *o
 	if (v->none)
 		return 0;
 	int b = work_begin(v, active, fs);
-	if (b <= 0)
+	if (b <= 0) {
+		pthread_mutex_lock(&v->mu);
+		v->seen_all = true; /* nothing to ask libvirt about (or no libvirt) */
+		pthread_mutex_unlock(&v->mu);
 		return b;
+	}
+	/* first one look at every configured VNF: from then on the show paths
+	   read only what the runtime state says */
+	for (struct cfg_node *n = vnf_first_active(active); n; n = cfg_node_next_same(n, CFG_AT_ACTIVE)) {
+		if (!n->value)
+			continue;
+		pthread_mutex_lock(&v->mu);
+		rt_get(v, n->value);
+		pthread_mutex_unlock(&v->mu);
+		virDomainPtr d = lookup(v, n->value);
+		rt_observe(v, n->value, d);
+		if (d)
+			virDomainFree(d);
+	}
+	pthread_mutex_lock(&v->mu);
+	v->seen_all = true;
+	pthread_mutex_unlock(&v->mu);
 	remove_stale(v, active, out);
 	pthread_mutex_lock(&v->mu);
 	for (size_t i = 0; i < v->nrt; i++)
@@ -1220,20 +1466,16 @@ int jdm_vnf_converge(void *ctx, const struct cfg_tree *active, struct cfg_buf *o
 
 /* ------------------------------------------------------------- events */
 
-static const char *state_name(virDomainPtr d);
-static bool alive(struct jdm_vnf *v, const char *name, virDomainPtr d);
-
 /* Publish a <vnf-event> (cfg_notify.h) with NAME's state and liveliness
  * now, and REASON (may be NULL) when it stopped; nothing when neither
  * changed since the last one and there is no reason. */
 static void publish_vnf(struct jdm_vnf *v, const char *name, const char *reason)
 {
-	/* libvirt and the prober first, without MU (alive() takes it) */
-	virDomainPtr d = lookup(v, name);
-	bool up = alive(v, name, d);
-	const char *st = state_name(d);
-	if (d)
-		virDomainFree(d);
+	/* what the runtime state says (no libvirt: the loop never waits here) */
+	struct vnf_view w;
+	vnf_view(v, name, &w);
+	bool up = w.up;
+	const char *st = w.state;
 	pthread_mutex_lock(&v->mu);
 	struct vnf_rt *r = rt_find(v, name);
 	bool same = r && !reason && r->live_pub == up && !strcmp(r->state_pub, st);
@@ -1294,6 +1536,8 @@ static void on_lifecycle_main(void *arg)
 	pthread_mutex_lock(&v->mu);
 	struct vnf_rt *r = rt_find(v, e->name);
 	bool known = r != NULL;
+	if (r)
+		rt_event(r, e->event, e->id);
 	const char *ev_reason = NULL; /* for the vnf-event */
 	if (e->event == VIR_DOMAIN_EVENT_STOPPED && v->live)
 		jdm_live_reset(v->live, e->name);
@@ -1346,6 +1590,7 @@ static void on_lifecycle_main(void *arg)
 			if ((r = rt_find(v, e->name)))
 				r->restarts++;
 			pthread_mutex_unlock(&v->mu);
+			rt_observe(v, e->name, d);
 			fprintf(stderr, "jdmd: VNF %s restarted\n", e->name);
 		} else {
 			fprintf(stderr, "jdmd: VNF %s: restart failed: %s\n", e->name, jdm_virt_error());
@@ -1406,32 +1651,6 @@ static bool cmd_has(const struct cfg_cmd *c, const char *word)
 	return false;
 }
 
-
-static const char *state_name(virDomainPtr d)
-{
-	int st, reason;
-	if (!d || virDomainGetState(d, &st, &reason, 0) < 0)
-		return "shut off";
-	switch (st) {
-	case VIR_DOMAIN_RUNNING: return "running";
-	case VIR_DOMAIN_BLOCKED: return "idle";
-	case VIR_DOMAIN_PAUSED: return "paused";
-	case VIR_DOMAIN_SHUTDOWN: return "in shutdown";
-	case VIR_DOMAIN_CRASHED: return "crashed";
-	case VIR_DOMAIN_PMSUSPENDED: return "suspended";
-	default: return "shut off";
-	}
-}
-
-static bool alive(struct jdm_vnf *v, const char *name, virDomainPtr d)
-{
-	if (!dom_active(d) || !v->live)
-		return false;
-	pthread_mutex_lock(&v->mu);
-	bool up = jdm_live_state(v->live, name) == 1;
-	pthread_mutex_unlock(&v->mu);
-	return up;
-}
 
 /* How `show virtual-network-functions` shows its reply. */
 struct vnfs_view {
@@ -1495,26 +1714,22 @@ static void vnf_info(struct jdm_vnf *v, struct cfg_rel *root, struct cfg_node *n
 {
 	const char *name = n->value;
 	struct cfg_rel *e = cfg_rel_add(root, "vnf-information");
-	virDomainPtr d = lookup(v, name);
-	if (dom_active(d))
-		cfg_rel_leaff(e, "vnf-id", "%u", virDomainGetID(d));
+	struct vnf_view w;
+	vnf_view(v, name, &w); /* the runtime state: no libvirt call */
+	if (w.active && w.id >= 0)
+		cfg_rel_leaff(e, "vnf-id", "%d", w.id);
 	cfg_rel_leaf(e, "vnf-name", name);
-	cfg_rel_leaf(e, "vnf-state", state_name(d));
-	cfg_rel_leaf(e, "vnf-liveliness", alive(v, name, d) ? "alive" : "down");
-	if (!one) {
-		if (d)
-			virDomainFree(d);
+	cfg_rel_leaf(e, "vnf-state", w.state);
+	cfg_rel_leaf(e, "vnf-liveliness", w.up ? "alive" : "down");
+	if (!one)
 		return;
-	}
-	struct vnf_rt rs, *r = rt_copy(v, name, false, &rs);
+	struct vnf_rt *r = w.has_rt ? &w.rt : NULL;
 	if (r && r->ip[0])
 		cfg_rel_leaf(e, "vnf-ip-address", r->ip);
-	if (d) {
-		virDomainInfo info = {0};
-		virDomainGetInfo(d, &info);
-		cfg_rel_leaff(e, "vnf-vcpus", "%u", info.nrVirtCpu);
-		cfg_rel_leaff(e, "vnf-maximum-memory", "%lu", info.maxMem);
-		cfg_rel_leaff(e, "vnf-used-memory", "%lu", dom_active(d) ? info.memory : 0UL);
+	if (w.defined && w.facts.vcpus) {
+		cfg_rel_leaff(e, "vnf-vcpus", "%u", w.facts.vcpus);
+		cfg_rel_leaff(e, "vnf-maximum-memory", "%lu", w.facts.max_kib);
+		cfg_rel_leaff(e, "vnf-used-memory", "%lu", w.active ? w.facts.cur_kib : 0UL);
 	} else {
 		const char *cnt = cfg_node_value(cfg_node_child(n, "virtual-cpu", NULL, CFG_AT_ACTIVE), "count",
 		                                 CFG_AT_ACTIVE);
@@ -1556,8 +1771,6 @@ static void vnf_info(struct jdm_vnf *v, struct cfg_rel *root, struct cfg_node *n
 		}
 		cfg_rel_leaff(e, "console-log", "%s/vnf/%s/console.log", v->state_dir, name);
 	}
-	if (d)
-		virDomainFree(d);
 }
 
 static int show_vnfs(struct cfg_cmd *c)
@@ -1565,8 +1778,6 @@ static int show_vnfs(struct cfg_cmd *c)
 	struct jdm_vnf *v = c->ctx;
 	const char *name = cmd_name(c);
 	const struct cfg_tree *act = cfg_daemon_active(c->d);
-	if (!v->none && vnfs_first(act))
-		ensure_virt(v);
 	struct vnfs_view vw = {.one = name != NULL, .detail = cmd_has(c, "detail")};
 	struct cfg_node *one = NULL;
 	if (name && !(one = vnf_node(act, name))) {
@@ -1635,6 +1846,7 @@ static int request_vnf(struct cfg_cmd *c, const char *what)
 			cfg_buf_printf(c->out, "%s %s\n", name, !strcmp(what, "start") ? "started" : "restarted");
 		}
 	}
+	rt_observe(v, name, d); /* what the request did, now (its events follow) */
 	virDomainFree(d);
 	live_targets(v);
 	return rc;

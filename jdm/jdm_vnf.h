@@ -30,8 +30,16 @@
  * Threads: apply and converge run on the commit job's thread, while show and
  * request commands, the tick, libvirt lifecycle events and liveliness run on
  * the loop thread; the runtime table is under a mutex that is never held
- * across a libvirt call that waits for a domain job, so `show
- * virtual-network-functions` answers while VNFs are being started.
+ * across a libvirt call that waits for a domain job. The table keeps each
+ * VNF's last known state (from lifecycle events and from what apply,
+ * converge and requests did and then saw of the domain): its state, ID,
+ * vCPUs and memory. `show virtual-network-functions`, the vnf-events, the
+ * liveliness targets and the hugepages in use read only that, never
+ * libvirt (which makes a caller wait while a start or stop holds the
+ * domain's job), so they answer at once while a commit stops and starts
+ * VNFs; a VNF in transition shows it as it goes (running, shut off,
+ * running). Only at start, before converge first looked at the domains, is
+ * a VNF not yet known asked of libvirt.
  *
  * Liveliness: JDM pings every running VNF's eth0 address (jdm_live).
  * libvirt lifecycle events tell when a VNF's QEMU dies; it is restarted
