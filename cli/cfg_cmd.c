@@ -16,6 +16,7 @@
 #include "cfg_err.h"
 #include "cfg_load.h"
 #include "cfg_merge.h"
+#include "cfg_opcmd.h"
 #include "cfg_proto.h"
 #include "cfg_render.h"
 #include "cfg_reply.h"
@@ -1646,5 +1647,5 @@ int cfg_cmd_register_all(struct cfg_daemon *d)
 	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
 		if (cfg_daemon_register(d, tab[i].name, tab[i].fn) < 0)
 			return -1;
-	return 0;
+	return cfg_opcmd_register_all(d);
 }
