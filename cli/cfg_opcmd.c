@@ -8,6 +8,7 @@
 
 #include "cfg_cmd.h"
 #include "cfg_err.h"
+#include "cfg_help.h"
 #include "cfg_load.h"
 #include "cfg_render.h"
 #include "cfg_session.h"
@@ -310,5 +311,5 @@ int cfg_opcmd_register_all(struct cfg_daemon *d)
 	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
 		if (cfg_daemon_register(d, tab[i].name, tab[i].fn) < 0)
 			return -1;
-	return 0;
+	return cfg_help_register_all(d);
 }
