@@ -1623,6 +1623,7 @@ static int h_set_cli(struct cfg_cmd *c)
 {
 	const char *l = cfg_cmd_value(c, "screen-length");
 	const char *w = cfg_cmd_value(c, "screen-width");
+	cfg_session_set_screen(c->s, l ? strtol(l, NULL, 10) : -1, w ? strtol(w, NULL, 10) : -1);
 	if (l)
 		cfg_buf_printf(c->out, "Screen length set to %s\n", l);
 	if (w)

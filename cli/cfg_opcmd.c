@@ -11,6 +11,7 @@
 #include "cfg_help.h"
 #include "cfg_load.h"
 #include "cfg_render.h"
+#include "cfg_reply.h"
 #include "cfg_session.h"
 
 /* ------------------------------------------------ show system rollback */
@@ -292,6 +293,42 @@ static int h_clear_system_commit(struct cfg_cmd *c)
 	return 0;
 }
 
+/* ------------------------------------------------------------ show cli */
+
+/* `show cli`: the session's CLI settings, in Junos's layout ("CLI
+ * complete-on-space set to on", "CLI screen-length set to 24", ...; Junos
+ * CLI User Guide, show cli). nfx completes on space and has no idle
+ * timeout nor timestamps. */
+static void cli_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
+{
+	(void)arg;
+	const struct cfg_rel *root = cfg_reply_root(r);
+	cfg_buf_printf(out, "CLI complete-on-space set to %s\n", cfg_rel_str(root, "complete-on-space", "on"));
+	const char *idle = cfg_rel_value(root, "idle-timeout");
+	if (idle)
+		cfg_buf_printf(out, "CLI idle-timeout set to %s minutes\n", idle);
+	else
+		cfg_buf_puts(out, "CLI idle-timeout disabled\n");
+	cfg_buf_printf(out, "CLI screen-length set to %s\n", cfg_rel_str(root, "screen-length", "0"));
+	cfg_buf_printf(out, "CLI screen-width set to %s\n", cfg_rel_str(root, "screen-width", "0"));
+	const char *term = cfg_rel_value(root, "terminal");
+	if (term)
+		cfg_buf_printf(out, "CLI terminal is '%s'\n", term);
+	cfg_buf_printf(out, "CLI timestamp %s\n", cfg_rel_value(root, "timestamp") ? "enabled" : "disabled");
+}
+
+static int h_show_cli(struct cfg_cmd *c)
+{
+	struct cfg_reply *r = cfg_reply_new("cli-settings");
+	struct cfg_rel *root = cfg_reply_root(r);
+	cfg_rel_leaf(root, "complete-on-space", "on");
+	cfg_rel_leaff(root, "screen-length", "%u", cfg_session_screen_length(c->s));
+	cfg_rel_leaff(root, "screen-width", "%u", cfg_session_screen_width(c->s));
+	if (cfg_session_tty(c->s))
+		cfg_rel_leaf(root, "terminal", "tty");
+	return cfg_reply_emit(r, &c->disp, c->out, cli_text, NULL);
+}
+
 int cfg_opcmd_register_all(struct cfg_daemon *d)
 {
 	/* a commit at that was pending when the daemon stopped */
@@ -307,6 +344,7 @@ int cfg_opcmd_register_all(struct cfg_daemon *d)
 	} tab[] = {
 		{"show_system_rollback", h_show_system_rollback},
 		{"clear_system_commit", h_clear_system_commit},
+		{"show_cli", h_show_cli},
 	};
 	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
 		if (cfg_daemon_register(d, tab[i].name, tab[i].fn) < 0)
