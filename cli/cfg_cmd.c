@@ -16,6 +16,7 @@
 #include "cfg_err.h"
 #include "cfg_load.h"
 #include "cfg_merge.h"
+#include "cfg_opcmd.h"
 #include "cfg_proto.h"
 #include "cfg_render.h"
 #include "cfg_reply.h"
@@ -1255,6 +1256,19 @@ static int h_commit(struct cfg_cmd *c)
 			cand = merged;
 		}
 	}
+	const char *at = cfg_cmd_value(c, "at");
+	time_t pending_at;
+	char pending_user[64];
+	if (!check && cfg_opcmd_commit_pending(c->d, &pending_at, pending_user, sizeof pending_user)) {
+		/* Junos: no other commit until the scheduled one is done */
+		char tb[64];
+		cfg_buf_printf(c->out, "error: commit failed: (a commit at %s is pending; "
+		                       "'clear system commit' cancels it)\n",
+		               cfg_session_fmt_time(pending_at, tb, sizeof tb));
+		return -1;
+	}
+	if (at && !check)
+		return cfg_opcmd_commit_at(c, cand, at, comment);
 	if (check) {
 		/* synchronous: validation only, on the loop */
 		struct cfg_findings fs = {0};
@@ -1502,6 +1516,10 @@ static int h_configure(struct cfg_cmd *c)
 static void commit_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
 {
 	(void)arg;
+	const struct cfg_rel *pc = cfg_rel_child(cfg_reply_root(r), "pending-commit");
+	if (pc)
+		cfg_buf_printf(out, "commit requested by %s via %s at %s\n", cfg_rel_str(pc, "user", ""),
+		               cfg_rel_str(pc, "client", ""), cfg_rel_str(pc, "date-time", ""));
 	for (const struct cfg_rel *h = cfg_rel_child(cfg_reply_root(r), "commit-history"); h;
 	     h = cfg_rel_next_same(h)) {
 		cfg_buf_printf(out, "%-4s%s by %s via %s\n", cfg_rel_str(h, "sequence-number", ""),
@@ -1524,6 +1542,15 @@ static int h_show_system_commit(struct cfg_cmd *c)
 		return -1;
 	long left = cfg_daemon_confirm_left(c->d);
 	struct cfg_reply *r = cfg_reply_new("commit-information");
+	time_t at;
+	char at_user[64];
+	if (cfg_opcmd_commit_pending(c->d, &at, at_user, sizeof at_user)) {
+		char tb[64];
+		struct cfg_rel *pc = cfg_rel_add(cfg_reply_root(r), "pending-commit");
+		cfg_rel_leaf(pc, "user", at_user);
+		cfg_rel_leaf(pc, "client", "cli");
+		cfg_rel_leaf(pc, "date-time", cfg_session_fmt_time(at, tb, sizeof tb));
+	}
 	for (size_t i = 0; i < n; i++) {
 		char tb[64];
 		struct cfg_rel *h = cfg_rel_add(cfg_reply_root(r), "commit-history");
@@ -1596,6 +1623,7 @@ static int h_set_cli(struct cfg_cmd *c)
 {
 	const char *l = cfg_cmd_value(c, "screen-length");
 	const char *w = cfg_cmd_value(c, "screen-width");
+	cfg_session_set_screen(c->s, l ? strtol(l, NULL, 10) : -1, w ? strtol(w, NULL, 10) : -1);
 	if (l)
 		cfg_buf_printf(c->out, "Screen length set to %s\n", l);
 	if (w)
@@ -1646,5 +1674,5 @@ int cfg_cmd_register_all(struct cfg_daemon *d)
 	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
 		if (cfg_daemon_register(d, tab[i].name, tab[i].fn) < 0)
 			return -1;
-	return 0;
+	return cfg_opcmd_register_all(d);
 }

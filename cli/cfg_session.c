@@ -35,6 +35,7 @@ struct cfg_session {
 	time_t since;
 	bool hello, over, tty;
 	unsigned cols;
+	long screen_length, screen_width; /* `set cli screen-length|width N`; -1: not set */
 	char client[16];
 	struct cfg_buf txq;
 
@@ -171,6 +172,7 @@ struct cfg_session *cfg_session_new(struct cfg_daemon *d, int fd, uid_t uid, pid
 	s->id = next_id++;
 	s->since = time(NULL);
 	s->cols = 80;
+	s->screen_length = s->screen_width = -1;
 	strcpy(s->client, "cli");
 	cfg_buf_init(&s->txq);
 	struct passwd pw, *res = NULL;
@@ -1461,4 +1463,26 @@ void cfg_session_reclass_all(struct cfg_daemon *d)
 		else
 			apply_reclass(s);
 	}
+}
+
+/* ------------------------------------------------------- CLI settings */
+
+void cfg_session_set_screen(struct cfg_session *s, long length, long width)
+{
+	if (length >= 0)
+		s->screen_length = length;
+	if (width >= 0)
+		s->screen_width = width;
+}
+
+unsigned cfg_session_screen_length(const struct cfg_session *s)
+{
+	if (s->screen_length >= 0)
+		return (unsigned)s->screen_length;
+	return s->tty ? 24u : 0u;
+}
+
+unsigned cfg_session_screen_width(const struct cfg_session *s)
+{
+	return s->screen_width >= 0 ? (unsigned)s->screen_width : s->cols;
 }

@@ -218,6 +218,15 @@ void cfg_session_put_event(struct cfg_session *s, const char *xml, size_t len);
  * that committed gets this after the command's own output. */
 void cfg_session_reclass_all(struct cfg_daemon *d);
 
+/* ---- CLI settings (`set cli ...`, `show cli`) ---- */
+/* Record `set cli screen-length LENGTH` / `screen-width WIDTH` (a negative
+ * value leaves that one as it is). */
+void cfg_session_set_screen(struct cfg_session *s, long length, long width);
+/* The screen length: as set, else 24 on a terminal and 0 (no paging) for
+ * scripts. The screen width: as set, else the terminal's columns. */
+unsigned cfg_session_screen_length(const struct cfg_session *s);
+unsigned cfg_session_screen_width(const struct cfg_session *s);
+
 /* Format T as Junos does: "2026-11-21 06:10:00 UTC". BUF >= 32 bytes. */
 const char *cfg_session_fmt_time(time_t t, char *buf, size_t n);
 

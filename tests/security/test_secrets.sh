@@ -76,6 +76,8 @@ r="$(as "$SU" -c "show configuration | display set")"
 grep -qF "set system root-authentication encrypted-password \"$ROOT2\"" <<<"$r" ||
 	{ echo "$r"; fail "super-user does not see the root password"; }
 grep -qF "$USER1" <<<"$r" || { echo "$r"; fail "super-user does not see the user password"; }
+r="$(as "$SU" -c "show system rollback 1 compare 0")"
+grep -qF "$ROOT1" <<<"$r" || { echo "$r"; fail "super-user show system rollback 1 compare 0 hides the old password"; }
 r="$(as "$SU" -c "show configuration | compare rollback 1")"
 grep -qF "$ROOT1" <<<"$r" || { echo "$r"; fail "super-user compare rollback 1 hides the old password"; }
 
@@ -120,6 +122,13 @@ for u in "$RO" "$OP"; do
 		"+        encrypted-password $HIDDEN;"
 	check "$u" "compare rollback 1, display xml" \
 		"$(as "$u" -c "show configuration | compare rollback 1 | display xml")"
+	check "$u" "show system rollback 1" "$(as "$u" -c "show system rollback 1")" \
+		"encrypted-password $HIDDEN;"
+	check "$u" "show system rollback 0 | display set" \
+		"$(as "$u" -c "show system rollback 0 | display set")" \
+		"set system root-authentication encrypted-password $HIDDEN"
+	check "$u" "show system rollback 1 compare 0" "$(as "$u" -c "show system rollback 1 compare 0")" \
+		"-    encrypted-password $HIDDEN;" "+    encrypted-password $HIDDEN;"
 	check "$u" "match \$6\$" "$(as "$u" -c 'show configuration | match \$6\$')"
 	r="$(as "$u" -c 'show configuration | display set | match "\$6\$" | count')"
 	check "$u" "match | count" "$r" "Count: 0 lines"
