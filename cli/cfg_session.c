@@ -14,6 +14,7 @@
 #include "cfg_pipe.h"
 #include "cfg_proto.h"
 #include "cfg_render.h"
+#include "cfg_store.h"
 
 #define HIST_MAX 1000
 
@@ -704,8 +705,13 @@ static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t fir
 	if (!nested && (w->pipe < w->n || end < w->n)) {
 		c.has_pipe = true;
 		c.disp.compare_rollback = -1;
-		if (cfg_pipe_parse(w, w->pipe, w->n, &c.disp) < 0) {
+		size_t bad = w->pipe;
+		if (cfg_pipe_parse_at(w, w->pipe, w->n, &c.disp, &bad) < 0) {
 			const char *m = cfg_err_msg();
+			if (!strncmp(m, "syntax error", 12) || !strncmp(m, "missing argument", 16) ||
+			    strstr(m, "is ambiguous."))
+				caret(s, out, bad < w->n ? w->w[bad].col
+				                         : w->w[w->n - 1].end + 1);
 			cfg_buf_printf(out, "%s%s\n", strncmp(m, "error", 5) && strncmp(m, "syntax", 6) ? "error: " : "",
 			               *m ? m : "syntax error.");
 			cfg_parse_free(&p);
@@ -1099,7 +1105,7 @@ static int line_compls(struct cfg_session *s, const char *line, struct cfg_words
 	if (cfg_lex(line, w, &errcol) < 0)
 		return -1;
 	if (w->pipe < w->n || cmd_end(w) < w->n)
-		return -1; /* pipes are not completed */
+		return -2; /* pipes: cfg_pipe_complete() */
 	*k = (w->n && !w->trailing_space) ? w->n - 1 : w->n;
 	struct cctx cx;
 	const struct cfg_schema *tree = s->config ? cfg_daemon_cfgmode_schema(s->d)
@@ -1115,6 +1121,81 @@ static int line_compls(struct cfg_session *s, const char *line, struct cfg_words
 	return 0;
 }
 
+/* Words [FIRST, END) of W are a whole command of TREE that can run as
+ * typed (`<[Enter]>` in `?`): *CMD gets the command that takes the pipes
+ * (the one `run` or `top` runs, for those). */
+static bool help_runnable(struct cfg_session *s, const struct cfg_words *w, size_t first, size_t end,
+                          const struct cfg_schema *tree, const struct cfg_schema **cmd, int depth)
+{
+	if (first >= end || depth > 4)
+		return false;
+	struct cfg_parse p = {0};
+	bool ok = cfg_parse_path(tree, w, first, end, CFG_PM_COMMAND, &p) == 0;
+	const struct cfg_schema *c = NULL;
+	size_t rest = (size_t)-1;
+	for (size_t i = 0; ok && i < p.n; i++) {
+		const struct cfg_schema *sc = p.steps[i].schema;
+		if (sc->handler)
+			c = sc;
+		if ((sc->flags & CFG_F_REST) && p.steps[i].value) {
+			rest = p.rest;
+			break;
+		}
+	}
+	cfg_parse_free(&p);
+	if (!ok || !c)
+		return false;
+	*cmd = c;
+	if (rest == (size_t)-1)
+		return true;
+	switch (cfg_cmd_rest_kind(c->handler)) {
+	case CFG_REST_OPS:
+		return help_runnable(s, w, rest, end, cfg_daemon_ops_schema(s->d), cmd, depth + 1);
+	case CFG_REST_CFGCMD:
+		return help_runnable(s, w, rest, end, cfg_daemon_cfgmode_schema(s->d), cmd, depth + 1);
+	case CFG_REST_SET:
+	case CFG_REST_PATH:
+	case CFG_REST_ACTIVE: {
+		bool set = cfg_cmd_rest_kind(c->handler) == CFG_REST_SET;
+		const struct cfg_schema *st = cfg_cmd_rest_kind(c->handler) == CFG_REST_ACTIVE
+		                                  ? cfg_daemon_schema(s->d) : cfg_session_edit_schema(s);
+		struct cfg_parse q = {0};
+		ok = cfg_parse_path(st, w, rest, end, set ? CFG_PM_SET : CFG_PM_PATH, &q) == 0;
+		cfg_parse_free(&q);
+		return ok;
+	}
+	default:
+		return true; /* file names, comments: anything goes */
+	}
+}
+
+/* `rollback ?`: the revisions, as Junos lists them ("0  2026-12-01
+ * 09:04:11 UTC by root via cli"), in place of the `<number>` placeholder. */
+static void help_revisions(struct cfg_session *s, struct cfg_buf *out, const char *pfx)
+{
+	struct cfg_rev_info *infos = NULL;
+	size_t n = 0;
+	if (cfg_store_list(cfg_daemon_store(s->d), &infos, &n) < 0)
+		return;
+	long left = cfg_daemon_confirm_left(s->d);
+	for (size_t i = 0; i < n; i++) {
+		char num[24], tb[64], help[700];
+		snprintf(num, sizeof num, "%zu", i);
+		if (strncmp(num, pfx, strlen(pfx)))
+			continue;
+		int l = snprintf(help, sizeof help, "%s by %s via %s",
+		                 cfg_session_fmt_time((time_t)infos[i].time, tb, sizeof tb), infos[i].user,
+		                 infos[i].client);
+		if (i == 0 && left >= 0 && l > 0 && (size_t)l < sizeof help)
+			l += snprintf(help + l, sizeof help - (size_t)l, " commit confirmed, rollback in %ldmins",
+			              (left + 59) / 60);
+		if (infos[i].comment[0] && l > 0 && (size_t)l < sizeof help)
+			snprintf(help + l, sizeof help - (size_t)l, " %s", infos[i].comment);
+		cfg_cmd_help_line(out, ' ', num, help);
+	}
+	free(infos);
+}
+
 static void do_help(struct cfg_session *s, const char *line)
 {
 	struct cfg_words w = {0};
@@ -1124,12 +1205,65 @@ static void do_help(struct cfg_session *s, const char *line)
 	struct cfg_buf out;
 	cfg_buf_init(&out);
 	enum cfg_pmode mode = CFG_PM_COMMAND;
-	if (line_compls(s, line, &w, &cs, &lvl, &k, &mode) == 0 && cs.n) {
+	int rc = line_compls(s, line, &w, &cs, &lvl, &k, &mode);
+	const struct cfg_schema *tree = s->config ? cfg_daemon_cfgmode_schema(s->d)
+	                                          : cfg_daemon_ops_schema(s->d);
+	const struct cfg_schema *cmd = NULL;
+	size_t ce = rc == 0 || rc == -2 ? cmd_end(&w) : 0;
+	bool piped = rc == -2;
+	/* after a space at the end of a whole command: <[Enter]>, and `|`
+	   when the command takes pipes (as Junos lists them) */
+	bool enter = w.n && w.trailing_space && (piped || rc == 0) &&
+	             help_runnable(s, &w, 0, ce, tree, &cmd, 0);
+	bool pipes = enter && !(cmd->flags & CFG_F_NOPIPE);
+	bool conf = enter && cmd->reply && !strcmp(cmd->reply, "configuration");
+	if (piped) {
+		/* `show configuration | ?`: the pipes, their arguments */
+		cfg_compls_free(&cs);
+		memset(&cs, 0, sizeof cs);
+		size_t pk = w.trailing_space ? w.n : w.n - 1;
+		bool pend = false;
+		if (!pipes || cfg_pipe_complete(&w, ce, pk, conf, &cs, &pend) < 0) {
+			enter = false;
+			cfg_compls_free(&cs);
+			memset(&cs, 0, sizeof cs);
+		}
+		enter = enter && pend && w.trailing_space;
+		mode = CFG_PM_COMMAND;
+		lvl = NULL;
+	}
+	bool revs = !piped && rc == 0 && mode == CFG_PM_COMMAND && lvl && lvl->handler &&
+	            !strcmp(lvl->handler, "rollback") && k == w.n - (w.trailing_space ? 0 : 1);
+	if (revs) {
+		/* the revision numbers replace the `<number>` placeholder */
+		size_t j = 0;
+		for (size_t i = 0; i < cs.n; i++) {
+			if (cs.c[i].value) {
+				free(cs.c[i].word);
+				free(cs.c[i].help);
+			} else {
+				cs.c[j++] = cs.c[i];
+			}
+		}
+		cs.n = j;
+	}
+	struct cfg_buf rv;
+	cfg_buf_init(&rv);
+	if (revs)
+		help_revisions(s, &rv, k < w.n ? w.w[k].s : "");
+	if (cs.n || enter || rv.len) {
 		cfg_buf_puts(&out, "Possible completions:\n");
+		if (enter)
+			cfg_cmd_help_line(&out, ' ', "<[Enter]>", "Execute this command");
+		if (rv.len)
+			cfg_buf_add(&out, rv.p, rv.len);
 		render_compls(&out, &cs, lvl, mode);
+		if (enter && pipes)
+			cfg_cmd_help_line(&out, ' ', "|", "Pipe through a command");
 	} else {
 		cfg_buf_puts(&out, "No valid completions\n");
 	}
+	cfg_buf_free(&rv);
 	put_out(s, &out);
 	put_done(s, '0', false);
 	cfg_compls_free(&cs);

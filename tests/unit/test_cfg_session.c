@@ -375,6 +375,111 @@ static void test_help(void **state)
 	cfg_session_free(s);
 }
 
+/* `?` as Junos lists it (Junos CLI User Guide, "Using the ? to display
+ * command completions"; real output of Junos 15.1/18.x): `<[Enter]>
+ * Execute this command` first where the words typed are a whole command,
+ * `|  Pipe through a command` last where it takes pipes; after a `|` the
+ * pipes with Junos's help texts; `rollback ?` the revisions. */
+static char *help(struct cfg_session *s, const char *l)
+{
+	assert_int_equal(cfg_session_frame(s, CFG_P_HELP, l, strlen(l)), 0);
+	return drain(s);
+}
+
+static void test_help_enter_pipes(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_session *s = login(f);
+	char *r = help(s, "show configuration ");
+	assert_non_null(strstr(r, "O:Possible completions:\n  <[Enter]>            Execute this command\n"));
+	assert_non_null(strstr(r, "  |                    Pipe through a command\n"));
+	free(r);
+	/* not a whole command: neither */
+	r = help(s, "show ");
+	assert_null(strstr(r, "<[Enter]>"));
+	assert_null(strstr(r, "Pipe through"));
+	free(r);
+	/* a partial word: its completions only */
+	r = help(s, "show conf");
+	assert_null(strstr(r, "<[Enter]>"));
+	free(r);
+	r = help(s, "show configuration | ");
+	assert_non_null(strstr(r, "O:Possible completions:\n  append               Append output text to file\n"
+	                          "  compare              Compare configuration changes with prior version\n"
+	                          "  count                Count occurrences\n"
+	                          "  display              Show additional kinds of information\n"
+	                          "  except               Show only text that does not match a pattern\n"
+	                          "  find                 Search for first occurrence of pattern\n"
+	                          "  hold                 Hold text without exiting the --More-- prompt\n"
+	                          "  last                 Display end of output only\n"
+	                          "  match                Show only text that matches a pattern\n"
+	                          "  no-more              Don't paginate output\n"
+	                          "  refresh              Refresh a continuous display of the command\n"
+	                          "  request              Make system-level requests\n"
+	                          "  resolve              Resolve IP addresses\n"
+	                          "  save                 Save output text to file\n"
+	                          "  tee                  Write to standard output and file\n"
+	                          "  trim                 Trim specified number of columns from start of line\n\n"
+	                          "D:"));
+	free(r);
+	/* an operational reply has no compare */
+	r = help(s, "show system commit | ");
+	assert_null(strstr(r, "compare"));
+	assert_non_null(strstr(r, "  match "));
+	free(r);
+	r = help(s, "show configuration | display ");
+	assert_non_null(strstr(r, "  set                  Show 'set' commands that create configuration\n"));
+	assert_non_null(strstr(r, "  inheritance          Show inherited configuration data and source group\n"));
+	free(r);
+	r = help(s, "show configuration | match ");
+	assert_non_null(strstr(r, "  <pattern>            Pattern to match\n"));
+	assert_null(strstr(r, "<[Enter]>"));
+	free(r);
+	r = help(s, "show configuration | match foo ");
+	assert_non_null(strstr(r, "  <[Enter]>            Execute this command\n"));
+	assert_non_null(strstr(r, "  |                    Pipe through a command\n"));
+	free(r);
+	/* configuration mode: `set` takes no pipes; a whole statement runs */
+	free(line(s, "configure"));
+	r = help(s, "set system host-name foo ");
+	assert_non_null(strstr(r, "<[Enter]>"));
+	assert_null(strstr(r, "Pipe through"));
+	free(r);
+	r = help(s, "set system ");
+	assert_null(strstr(r, "<[Enter]>"));
+	free(r);
+	r = help(s, "show ");
+	assert_non_null(strstr(r, "<[Enter]>"));
+	assert_non_null(strstr(r, "Pipe through"));
+	free(r);
+	r = help(s, "run show configuration ");
+	assert_non_null(strstr(r, "<[Enter]>"));
+	assert_non_null(strstr(r, "Pipe through"));
+	free(r);
+	/* rollback ?: the revisions, newest first */
+	free(line(s, "set system host-name one"));
+	free(line(s, "commit"));
+	free(line(s, "set system host-name two"));
+	free(line(s, "commit comment \"second try\""));
+	r = help(s, "rollback ");
+	char tb[64];
+	struct cfg_rev_info *infos = NULL;
+	size_t n = 0;
+	assert_int_equal(cfg_store_list(cfg_daemon_store(f->d), &infos, &n), 0);
+	assert_int_equal(n, 2);
+	char want[256];
+	snprintf(want, sizeof want, "  <[Enter]>            Execute this command\n  0                    %s by root via cli second try\n",
+	         cfg_session_fmt_time((time_t)infos[0].time, tb, sizeof tb));
+	assert_non_null(strstr(r, want));
+	snprintf(want, sizeof want, "  1                    %s by root via cli\n",
+	         cfg_session_fmt_time((time_t)infos[1].time, tb, sizeof tb));
+	assert_non_null(strstr(r, want));
+	assert_null(strstr(r, "<number>"));
+	free(infos);
+	free(r);
+	cfg_session_free(s);
+}
+
 
 /* A deactivated `system login user X` or `system host-name` counts as absent. */
 static void test_inactive_counts_absent(void **state)
@@ -846,6 +951,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_password, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protocol_abuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_help_enter_pipes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inactive_counts_absent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_confirm_timer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_echo, setup, teardown),
