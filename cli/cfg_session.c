@@ -126,6 +126,12 @@ static void put_done(struct cfg_session *s, char status, bool lead)
 	if (status != 'x') {
 		if (lead)
 			cfg_buf_putc(&b, '\n');
+		/* a pending commit confirmed, before every prompt of every
+		   session, as Junos prints it */
+		long left = cfg_daemon_confirm_left(s->d);
+		if (left >= 0)
+			cfg_buf_printf(&b, "# commit confirmed will be rolled back in %ld minutes\n",
+			               (left + 59) / 60);
 		cfg_buf_puts(&b, "{master:0}");
 		if (s->config)
 			cfg_session_render_edit(s, &b);
@@ -1594,5 +1600,31 @@ void cfg_session_reclass_all(struct cfg_daemon *d)
 			s->reclass_pending = true; /* its command is running: after it */
 		else
 			apply_reclass(s);
+	}
+}
+
+void cfg_session_broadcast(struct cfg_daemon *d, const char *text)
+{
+	struct cfg_session *s;
+	char hm[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(hm, sizeof hm, "%H:%M", &tm);
+	const char *host = cfg_daemon_host(d);
+	for (size_t i = 0; (s = cfg_daemon_session_at(d, i)); i++) {
+		if (!s->hello || s->over)
+			continue;
+		struct cfg_buf m;
+		cfg_buf_init(&m);
+		cfg_buf_printf(&m, "\nBroadcast Message from root@%s\n        (no tty) at %s UTC...\n\n%s\n",
+		               host && *host ? host : "localhost", hm, text);
+		if (s->streaming)
+			cfg_session_stream_output(s, m.p, m.len);
+		else if (s->cur_out)
+			cfg_buf_add(s->cur_out, m.p, m.len);
+		else
+			put_out(s, &m);
+		cfg_buf_free(&m);
 	}
 }

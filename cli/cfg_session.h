@@ -218,6 +218,12 @@ void cfg_session_put_event(struct cfg_session *s, const char *xml, size_t len);
  * that committed gets this after the command's own output. */
 void cfg_session_reclass_all(struct cfg_daemon *d);
 
+/* Tell every session of D TEXT (one line, no newline), as Junos's
+ * broadcast messages do ("Broadcast Message from root@HOST", the time,
+ * then TEXT): a session at its prompt gets it at once (the cli shows it
+ * above the line being edited), one running a command with its output. */
+void cfg_session_broadcast(struct cfg_daemon *d, const char *text);
+
 /* Format T as Junos does: "2026-11-21 06:10:00 UTC". BUF >= 32 bytes. */
 const char *cfg_session_fmt_time(time_t t, char *buf, size_t n);
 

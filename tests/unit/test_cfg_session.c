@@ -850,6 +850,87 @@ static void test_confirm_timer(void **state)
 	assert_true(id > 0);
 	cfg_daemon_timer_cancel(f->d, id);
 }
+/* After `commit confirmed N` every prompt of every session says so, and
+ * when the rollback fires every session is told (as Junos: the Junos CLI
+ * User Guide's `commit confirmed` example output, "# commit confirmed will
+ * be rolled back in N minutes" above [edit]; the broadcast "Commit was not
+ * confirmed; automatic rollback complete."). */
+/* Client side of test_confirm_notices: a second session, over the socket. */
+static void confirm_client(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	int fd = -1;
+	for (int i = 0; i < 500; i++) {
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
+			break;
+		close(fd);
+		fd = -1;
+		usleep(10000);
+	}
+	if (fd < 0)
+		_exit(2);
+	if (cfg_proto_send(fd, CFG_P_HELLO, "tty=1\n", 6) < 0)
+		_exit(3);
+	/* its prompt carries the notice too */
+	c_expect(fd, CFG_P_DONE, "0# commit confirmed will be rolled back in 1 minutes\n{master:0}\n\0root@second> ", 4);
+	/* at its prompt, it is told */
+	char *p;
+	size_t n;
+	if (c_recv(fd, &p, &n) != CFG_P_OUT)
+		_exit(5);
+	const char *want = "\nCommit was not confirmed; automatic rollback complete.\n";
+	if (n < 40 || memcmp(p, "\nBroadcast Message from root@first\n        (no tty) at ", 43) ||
+	    !memmem(p, n, want, strlen(want))) {
+		fprintf(stderr, "client: got %.*s\n", (int)n, p);
+		_exit(6);
+	}
+	free(p);
+	close(fd);
+	_exit(0);
+}
+
+static void test_confirm_notices(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_session *s = login(f);
+	free(line(s, "configure"));
+	free(line(s, "set system host-name first"));
+	free(line(s, "commit"));
+	free(line(s, "set system host-name second"));
+	char *r = line(s, "commit confirmed 5");
+	assert_non_null(strstr(r, "commit complete\n"));
+	assert_non_null(strstr(r, "D:0\n# commit confirmed will be rolled back in 5 minutes\n{master:0}[edit]\n|root@second# "));
+	free(r);
+	r = line(s, "run show system uptime");
+	assert_non_null(strstr(r, "# commit confirmed will be rolled back in 5 minutes\n{master:0}[edit]\n"));
+	free(r);
+	free(line(s, "exit"));
+	cfg_session_free(s);
+	/* the deadline comes: a session over the socket sees the notice, then
+	   the broadcast */
+	cfg_daemon_confirm_arm_secs(f->d, 2);
+	struct loop_ctx l = {.d = f->d, .deadline = time(NULL) + 30};
+	char path[128];
+	snprintf(path, sizeof path, "%s", cfg_daemon_socket_path(f->d));
+	fflush(NULL);
+	l.child = fork();
+	assert_true(l.child >= 0);
+	if (l.child == 0)
+		confirm_client(path);
+	cfg_daemon_set_tick(f->d, 50, on_tick, &l);
+	assert_int_equal(cfg_daemon_run(f->d), 0);
+	if (!l.reaped) {
+		kill(l.child, SIGKILL);
+		waitpid(l.child, &l.status, 0);
+		fail_msg("the client did not finish in time");
+	}
+	assert_true(WIFEXITED(l.status));
+	assert_int_equal(WEXITSTATUS(l.status), 0);
+	assert_int_equal(cfg_daemon_confirm_left(f->d), -1);
+	assert_string_equal(cfg_daemon_host(f->d), "first");
+}
 
 /* Secrets: only a session that may see them gets their values; a revision
  * line that does not load is logged by position, never quoted. */
@@ -954,6 +1035,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_help_enter_pipes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inactive_counts_absent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_confirm_timer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_confirm_notices, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_echo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_disconnect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_daemon_finish, setup, teardown),
