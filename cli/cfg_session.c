@@ -74,6 +74,11 @@ struct cfg_session {
 	bool waiting;
 	struct cfg_buf held;
 	size_t held_off;
+	/* the line being run (borrowed, NULL between lines), and `| compare
+	   FILE`: the file's text while the line runs again with it */
+	const char *cur_line;
+	const char *cmp_text;
+	size_t cmp_len;
 };
 
 static unsigned next_id;
@@ -816,6 +821,7 @@ static void exec_line(struct cfg_session *s, const char *line)
 	if (*line)
 		add_history(s, line);
 	s->cur_out = &out;
+	s->cur_line = line;
 	if (cfg_lex(line, &w, &errcol) < 0) {
 		caret(s, &out, errcol);
 		const char *m = cfg_err_msg();
@@ -829,8 +835,70 @@ static void exec_line(struct cfg_session *s, const char *line)
 	}
 	cfg_words_free(&w);
 	s->cur_out = NULL;
+	s->cur_line = NULL;
 	finish(s, &out, rc);
 	cfg_buf_free(&out);
+}
+
+/* ---------------------------------------------------- `| compare FILE` */
+
+struct cmp_ctx {
+	char *line, *file; /* owned */
+};
+
+static void cmp_ctx_free(void *p)
+{
+	struct cmp_ctx *x = p;
+	if (x) {
+		free(x->line);
+		free(x->file);
+	}
+	free(x);
+}
+
+/* The cli's answer: the file as the user read it; the line runs again
+ * with it (its other pipes included). */
+static int compare_answer(struct cfg_session *s, void *ctx, const char *in, size_t len, bool eof,
+                          struct cfg_buf *out)
+{
+	struct cmp_ctx *x = ctx;
+	if (eof) {
+		int n = len > 200 ? 200 : (int)len;
+		return cfg_err_set("could not open file: %s: %.*s", x->file, n, len ? in : "cannot be read");
+	}
+	struct cfg_words w = {0};
+	size_t errcol;
+	int rc = -1;
+	if (cfg_lex(x->line, &w, &errcol) == 0) {
+		s->cmp_text = in;
+		s->cmp_len = len;
+		rc = dispatch(s, &w, 0, s->config ? cfg_daemon_cfgmode_schema(s->d) : cfg_daemon_ops_schema(s->d),
+		              out);
+		s->cmp_text = NULL;
+		s->cmp_len = 0;
+	}
+	cfg_words_free(&w);
+	return rc == CFG_CMD_PENDING ? -1 : rc;
+}
+
+const char *cfg_session_compare_text(const struct cfg_session *s, size_t *len)
+{
+	*len = s->cmp_len;
+	return s->cmp_text;
+}
+
+int cfg_session_compare_file(struct cfg_session *s, const char *file, struct cfg_buf *out)
+{
+	if (!s->cur_line)
+		return cfg_err_set("'| compare FILE' is not supported here");
+	if (!*file || strchr(file, '\n'))
+		return cfg_err_set("could not open file: %s: invalid file name", file);
+	struct cmp_ctx *x = calloc(1, sizeof *x);
+	if (!x || !(x->line = strdup(s->cur_line)) || !(x->file = strdup(file))) {
+		cmp_ctx_free(x);
+		return cfg_err_set("out of memory");
+	}
+	return cfg_session_ask(s, CFG_ASK_MULTI | CFG_ASK_FILE, file, compare_answer, x, cmp_ctx_free, out);
 }
 
 int cfg_session_save(struct cfg_session *s, struct cfg_buf *out, bool configuration,

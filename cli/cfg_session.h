@@ -141,6 +141,14 @@ int cfg_session_ask(struct cfg_session *s, unsigned flags, const char *prompt, c
 int cfg_session_save(struct cfg_session *s, struct cfg_buf *out, bool configuration,
                      const char *name, const char *text, size_t len);
 
+/* `| compare FILE`: ask the client for FILE (read as the user, as `load
+ * FILE` does, CFG_ASK_FILE); with its answer the command line runs again,
+ * and cfg_session_compare_text() gives the file's text (LEN bytes,
+ * borrowed) to the command, NULL otherwise. Returns like
+ * cfg_session_ask(), or -1 with cfg_err set. */
+int cfg_session_compare_file(struct cfg_session *s, const char *file, struct cfg_buf *out);
+const char *cfg_session_compare_text(const struct cfg_session *s, size_t *len);
+
 /* ---- waiting for a daemon job (a commit applied off the event loop) ----
  * The handler calls cfg_session_wait() (OUT, the output so far, is sent) and
  * returns what it returns (CFG_CMD_PENDING); frames the client sends

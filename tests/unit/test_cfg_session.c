@@ -281,6 +281,47 @@ static void test_files_via_client(void **state)
 	unlink(p);
 	cfg_session_free(s);
 }
+/* `| compare FILE` (Junos CLI User Guide, "compare (Filename)": compare
+ * the configuration with a file): the cli reads FILE as the user (an
+ * ASK_FILE, as `load FILE`), the daemon diffs it against what is shown;
+ * the pipes after the compare still apply. */
+static void test_compare_file(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_session *s = login(f);
+	free(line(s, "configure"));
+	free(line(s, "set system host-name new"));
+	free(line(s, "set host-os vlans v100 vlan-id 100"));
+	char *r = line(s, "show | compare old.conf | except vlan");
+	assert_string_equal(r, "A:\x0aold.conf\n");
+	free(r);
+	const char *in = "0system {\n    host-name old;\n}\n";
+	assert_int_equal(cfg_session_frame(s, CFG_P_INPUT, in, strlen(in)), 0);
+	r = drain(s);
+	assert_string_equal(r, "O:[edit system]\n-    host-name old;\n+    host-name new;\n[edit]\n+    host-os {\n"
+	                       "+            v100 {\n+            }\n+        }\n+    }\n\n"
+	                       "D:0\n{master:0}[edit]\n|root@jdm# \n");
+	free(r);
+	/* the file cannot be read: the cli's reason */
+	r = line(s, "show | compare nope.conf");
+	assert_string_equal(r, "A:\x0anope.conf\n");
+	free(r);
+	assert_int_equal(cfg_session_frame(s, CFG_P_INPUT, "1No such file or directory", 26), 0);
+	r = drain(s);
+	assert_string_equal(r, "O:error: could not open file: nope.conf: No such file or directory\n\n"
+	                       "D:1\n{master:0}[edit]\n|root@jdm# \n");
+	free(r);
+	/* not a configuration */
+	free(line(s, "show | compare junk"));
+	in = "0this is { not";
+	assert_int_equal(cfg_session_frame(s, CFG_P_INPUT, in, strlen(in)), 0);
+	r = drain(s);
+	assert_non_null(strstr(r, "error: junk: not a configuration file\n"));
+	assert_non_null(strstr(r, "D:1\n"));
+	free(r);
+	cfg_session_free(s);
+}
+
 
 static void test_password(void **state)
 {
@@ -1032,6 +1073,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_password, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protocol_abuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compare_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_enter_pipes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inactive_counts_absent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_confirm_timer, setup, teardown),
