@@ -1618,8 +1618,10 @@ static int h_set_cli(struct cfg_cmd *c)
 {
 	const char *l = cfg_cmd_value(c, "screen-length");
 	const char *w = cfg_cmd_value(c, "screen-width");
-	if (l)
+	if (l) {
+		cfg_session_set_screen_length(c->s, (unsigned)strtoul(l, NULL, 10));
 		cfg_buf_printf(c->out, "Screen length set to %s\n", l);
+	}
 	if (w)
 		cfg_buf_printf(c->out, "Screen width set to %s\n", w);
 	return 0;

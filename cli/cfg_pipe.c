@@ -239,6 +239,10 @@ static int pipes_parse(const struct cfg_words *w, size_t first, size_t end, stru
 			}
 			break;
 		}
+		if (p->op == P_NOMORE)
+			d.nomore = true;
+		else if (p->op == P_HOLD)
+			d.hold = true;
 		*bad = i;
 		if (i < end && !is_bar(&w->w[i])) {
 			cfg_err_set("syntax error.");

@@ -20,6 +20,7 @@ struct cfg_pipe_display {
 	bool set, relative, xml, json, compare;
 	int compare_rollback; /* -1 = against active */
 	const char *compare_file; /* `| compare FILE`, borrowed from the words; NULL */
+	bool nomore, hold;        /* `| no-more`, `| hold`: for the pager (the cli's) */
 };
 
 /* Parse the pipe words [FIRST, END) of W. Fills DISP with the `display`

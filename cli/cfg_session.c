@@ -79,6 +79,10 @@ struct cfg_session {
 	const char *cur_line;
 	const char *cmp_text;
 	size_t cmp_len;
+	/* paging (the cli pages): `set cli screen-length N` (0 = off), and
+	   the running command's `| no-more` / `| hold` */
+	unsigned screen_len;
+	bool nomore, hold;
 };
 
 static unsigned next_id;
@@ -730,6 +734,10 @@ static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t fir
 		}
 	}
 	if (!nested && c.has_pipe) {
+		s->nomore = s->nomore || c.disp.nomore;
+		s->hold = s->hold || c.disp.hold;
+	}
+	if (!nested && c.has_pipe) {
 		/* a display the command's output cannot honour is an error, not
 		   ignored: xml/json need a reply (schema `reply`), set and compare
 		   a configuration (reply="configuration") */
@@ -800,6 +808,12 @@ static void finish(struct cfg_session *s, struct cfg_buf *out, int rc)
 			cfg_session_stream_finish(s, -1, NULL);
 		return;
 	}
+	if (s->tty && s->screen_len && !s->nomore && out->len) {
+		/* the cli pages this output (cfg_proto.h 'P') */
+		char pg[32];
+		int l = snprintf(pg, sizeof pg, "%u%s", s->screen_len, s->hold ? "\nhold" : "");
+		put_frame(s, CFG_P_PAGE, pg, (size_t)l);
+	}
 	put_out(s, out);
 	if (rc == CFG_CMD_PENDING)
 		return;
@@ -822,6 +836,7 @@ static void exec_line(struct cfg_session *s, const char *line)
 		add_history(s, line);
 	s->cur_out = &out;
 	s->cur_line = line;
+	s->nomore = s->hold = false;
 	if (cfg_lex(line, &w, &errcol) < 0) {
 		caret(s, &out, errcol);
 		const char *m = cfg_err_msg();
@@ -1696,3 +1711,6 @@ void cfg_session_broadcast(struct cfg_daemon *d, const char *text)
 		cfg_buf_free(&m);
 	}
 }
+
+void cfg_session_set_screen_length(struct cfg_session *s, unsigned n) { s->screen_len = n; }
+unsigned cfg_session_screen_length(const struct cfg_session *s) { return s->screen_len; }

@@ -232,6 +232,12 @@ void cfg_session_reclass_all(struct cfg_daemon *d);
  * above the line being edited), one running a command with its output. */
 void cfg_session_broadcast(struct cfg_daemon *d, const char *text);
 
+/* `set cli screen-length N`: the interactive output of the session's
+ * commands is paged N lines a screen by the cli (cfg_proto.h 'P'), 0 = not
+ * paged (the default); scripts (HELLO tty=0) are never paged. */
+void cfg_session_set_screen_length(struct cfg_session *s, unsigned n);
+unsigned cfg_session_screen_length(const struct cfg_session *s);
+
 /* Format T as Junos does: "2026-11-21 06:10:00 UTC". BUF >= 32 bytes. */
 const char *cfg_session_fmt_time(time_t t, char *buf, size_t n);
 
