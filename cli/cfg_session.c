@@ -1210,6 +1210,8 @@ static int line_compls(struct cfg_session *s, const char *line, struct cfg_words
 	return 0;
 }
 
+static bool is_bar_word(const struct cfg_word *w) { return !w->quoted && !strcmp(w->s, "|"); }
+
 /* Words [FIRST, END) of W are a whole command of TREE that can run as
  * typed (`<[Enter]>` in `?`): *CMD gets the command that takes the pipes
  * (the one `run` or `top` runs, for those). */
@@ -1232,8 +1234,8 @@ static bool help_runnable(struct cfg_session *s, const struct cfg_words *w, size
 		}
 	}
 	cfg_parse_free(&p);
-	if (!ok || !c)
-		return false;
+	if (!ok || !c || !cfg_perm_may_run(s->perms, c))
+		return false; /* the class may not run it: nothing to execute */
 	*cmd = c;
 	if (rest == (size_t)-1)
 		return true;
@@ -1302,27 +1304,29 @@ static void do_help(struct cfg_session *s, const char *line)
 	bool piped = rc == -2;
 	/* after a space at the end of a whole command: <[Enter]>, and `|`
 	   when the command takes pipes (as Junos lists them) */
-	bool enter = w.n && w.trailing_space && (piped || rc == 0) &&
-	             help_runnable(s, &w, 0, ce, tree, &cmd, 0);
-	bool pipes = enter && !(cmd->flags & CFG_F_NOPIPE);
-	bool conf = enter && cmd->reply && !strcmp(cmd->reply, "configuration");
+	bool whole = w.n && (piped || rc == 0) && help_runnable(s, &w, 0, ce, tree, &cmd, 0);
+	bool enter = whole && w.trailing_space;
+	bool pipes = whole && !(cmd->flags & CFG_F_NOPIPE);
+	bool conf = whole && cmd->reply && !strcmp(cmd->reply, "configuration");
 	if (piped) {
 		/* `show configuration | ?`: the pipes, their arguments */
 		cfg_compls_free(&cs);
 		memset(&cs, 0, sizeof cs);
-		size_t pk = w.trailing_space ? w.n : w.n - 1;
+		/* the cursor right after the `|`: the pipes, as after a space */
+		size_t pk = w.trailing_space || is_bar_word(&w.w[w.n - 1]) ? w.n : w.n - 1;
 		bool pend = false;
-		if (!pipes || cfg_pipe_complete(&w, ce, pk, conf, &cs, &pend) < 0) {
-			enter = false;
+		bool ok = pipes && cfg_pipe_complete(&w, ce, pk, conf, &cs, &pend) == 0;
+		if (!ok) {
 			cfg_compls_free(&cs);
 			memset(&cs, 0, sizeof cs);
 		}
-		enter = enter && pend && w.trailing_space;
+		enter = ok && pend && w.trailing_space;
 		mode = CFG_PM_COMMAND;
 		lvl = NULL;
 	}
 	bool revs = !piped && rc == 0 && mode == CFG_PM_COMMAND && lvl && lvl->handler &&
-	            !strcmp(lvl->handler, "rollback") && k == w.n - (w.trailing_space ? 0 : 1);
+	            !strcmp(lvl->handler, "rollback") && cfg_perm_may_run(s->perms, lvl) &&
+	            k == w.n - (w.trailing_space ? 0 : 1);
 	if (revs) {
 		/* the revision numbers replace the `<number>` placeholder */
 		size_t j = 0;

@@ -472,6 +472,20 @@ static void test_help_enter_pipes(void **state)
 	assert_non_null(strstr(r, "  set                  Show 'set' commands that create configuration\n"));
 	assert_non_null(strstr(r, "  inheritance          Show inherited configuration data and source group\n"));
 	free(r);
+	/* the cursor right after the `|` */
+	r = help(s, "show configuration |");
+	assert_non_null(strstr(r, "  count                Count occurrences\n"));
+	free(r);
+	r = help(s, "show configuration | display set ");
+	assert_non_null(strstr(r, "  <[Enter]>            Execute this command\n  relative "));
+	free(r);
+	r = help(s, "show configuration | compare ");
+	assert_non_null(strstr(r, "  <[Enter]>            Execute this command\n  <filename>           Name of file to compare against\n"
+	                          "  rollback             Index of rollback file\n  |                    Pipe through a command\n"));
+	free(r);
+	r = help(s, "show configuration | tr");
+	assert_non_null(strstr(r, "O:Possible completions:\n  trim                 Trim specified number of columns from start of line\n\nD:"));
+	free(r);
 	r = help(s, "show configuration | match ");
 	assert_non_null(strstr(r, "  <pattern>            Pattern to match\n"));
 	assert_null(strstr(r, "<[Enter]>"));
