@@ -322,6 +322,49 @@ static void test_compare_file(void **state)
 	cfg_session_free(s);
 }
 
+/* `set cli screen-length N`: a terminal session's command output is
+ * announced to the cli as paged ('P', cfg_proto.h) unless `| no-more`;
+ * a script's never (the pager itself: tests/integration/test_paging.sh). */
+static void test_page_frames(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_session *s = cfg_session_new(f->d, -1, 0, 4242);
+	assert_int_equal(cfg_session_frame(s, CFG_P_HELLO, "tty=1\n", 6), 0);
+	free(drain(s));
+	char *r = line(s, "show configuration");
+	assert_null(strstr(r, "P:"));
+	free(r);
+	r = line(s, "set cli screen-length 5");
+	assert_non_null(strstr(r, "Screen length set to 5"));
+	free(r);
+	assert_int_equal(cfg_session_screen_length(s), 5);
+	r = line(s, "show system commit");
+	assert_null(strstr(r, "P:")); /* no output, nothing to page */
+	free(r);
+	r = line(s, "show cli history");
+	assert_true(strncmp(r, "P:5\nO:", 6) == 0);
+	free(r);
+	r = line(s, "show cli history | hold");
+	assert_true(strncmp(r, "P:5\nhold\nO:", 11) == 0);
+	free(r);
+	r = line(s, "show cli history | no-more");
+	assert_null(strstr(r, "P:"));
+	free(r);
+	r = line(s, "set cli screen-length 0");
+	free(r);
+	r = line(s, "show cli history");
+	assert_null(strstr(r, "P:"));
+	free(r);
+	cfg_session_free(s);
+	/* a script */
+	s = login(f);
+	free(line(s, "set cli screen-length 5"));
+	r = line(s, "show cli history");
+	assert_null(strstr(r, "P:"));
+	free(r);
+	cfg_session_free(s);
+}
+
 
 static void test_password(void **state)
 {
@@ -1087,6 +1130,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_password, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protocol_abuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_page_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compare_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_enter_pipes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inactive_counts_absent, setup, teardown),
