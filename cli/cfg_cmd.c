@@ -1094,7 +1094,29 @@ static int show_tree(struct cfg_cmd *c, const struct cfg_tree *t, bool root, boo
 	if (c->disp.compare) {
 		struct cfg_tree *old = NULL;
 		const struct cfg_tree *oldt;
-		if (c->disp.compare_rollback >= 0) {
+		if (c->disp.compare_file) {
+			/* `| compare FILE`: the cli reads FILE as the user, then the
+			   line runs again with its text */
+			size_t tl;
+			const char *txt = cfg_session_compare_text(c->s, &tl);
+			if (!txt) {
+				rc = cfg_session_compare_file(c->s, c->disp.compare_file, c->out);
+				goto out;
+			}
+			struct cfg_buf errs;
+			cfg_buf_init(&errs);
+			long nerr = 0;
+			old = cfg_curly_parse(cfg_daemon_schema(c->d), txt, tl, c->disp.compare_file, &errs, &nerr);
+			if (!old || nerr) {
+				cfg_buf_add(c->out, errs.p ? errs.p : "", errs.len);
+				cfg_buf_free(&errs);
+				cfg_tree_free(old);
+				cfg_buf_printf(c->out, "error: %s: not a configuration file\n", c->disp.compare_file);
+				goto out;
+			}
+			cfg_buf_free(&errs);
+			oldt = old;
+		} else if (c->disp.compare_rollback >= 0) {
 			old = cfg_daemon_load_rev(c->d, (unsigned)c->disp.compare_rollback);
 			if (!old) {
 				cfg_buf_printf(c->out, "error: %s\n", cfg_err_msg());
@@ -1624,8 +1646,9 @@ static int h_set_cli(struct cfg_cmd *c)
 	const char *l = cfg_cmd_value(c, "screen-length");
 	const char *w = cfg_cmd_value(c, "screen-width");
 	cfg_session_set_screen(c->s, l ? strtol(l, NULL, 10) : -1, w ? strtol(w, NULL, 10) : -1);
-	if (l)
+	if (l) {
 		cfg_buf_printf(c->out, "Screen length set to %s\n", l);
+	}
 	if (w)
 		cfg_buf_printf(c->out, "Screen width set to %s\n", w);
 	return 0;

@@ -1120,6 +1120,15 @@ void cfg_daemon_confirm_arm(struct cfg_daemon *d, unsigned minutes)
 	confirm_schedule(d);
 }
 
+void cfg_daemon_confirm_arm_secs(struct cfg_daemon *d, unsigned seconds)
+{
+	cfg_daemon_confirm_arm(d, seconds ? (seconds + 59) / 60 : 0);
+	if (seconds) {
+		d->confirm_deadline = time(NULL) + (time_t)seconds;
+		confirm_schedule(d);
+	}
+}
+
 long cfg_daemon_confirm_left(const struct cfg_daemon *d)
 {
 	if (!d->confirm_deadline)
@@ -1135,8 +1144,10 @@ static void confirm_done(void *ctx, struct cfg_daemon *d, struct cfg_session *s,
 	(void)s;
 	if (rc < 0)
 		logmsg(d, "commit confirmed: automatic rollback failed:\n%s", res->p ? res->p : "");
-	else
+	else {
 		logmsg(d, "commit confirmed: not confirmed, rolled back to the previous configuration");
+		cfg_session_broadcast(d, "Commit was not confirmed; automatic rollback complete.");
+	}
 }
 
 /* The commit confirmed deadline passed: revision 1 becomes active again,

@@ -231,6 +231,9 @@ bool cfg_daemon_candidate_clean(const struct cfg_daemon *d);
 bool cfg_daemon_candidate_modified(struct cfg_daemon *d);
 /* Arm (MINUTES > 0) or cancel (0) the commit-confirmed rollback. */
 void cfg_daemon_confirm_arm(struct cfg_daemon *d, unsigned minutes);
+/* The same, SECONDS from now (tests: the deadline of a pending commit
+ * confirmed, without waiting minutes). */
+void cfg_daemon_confirm_arm_secs(struct cfg_daemon *d, unsigned seconds);
 /* Seconds left before the automatic rollback, or -1 when none is pending. */
 long cfg_daemon_confirm_left(const struct cfg_daemon *d);
 

@@ -15,30 +15,82 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum pipe_op { P_MATCH, P_EXCEPT, P_FIND, P_COUNT, P_LAST, P_NOMORE, P_SAVE, P_DISPLAY, P_COMPARE };
-
-static const char *const pipe_kw[] = {
-	[P_MATCH] = "match", [P_EXCEPT] = "except", [P_FIND] = "find", [P_COUNT] = "count",
-	[P_LAST] = "last", [P_NOMORE] = "no-more", [P_SAVE] = "save", [P_DISPLAY] = "display",
-	[P_COMPARE] = "compare",
+enum pipe_op {
+	P_MATCH, P_EXCEPT, P_FIND, P_COUNT, P_LAST, P_NOMORE, P_SAVE, P_DISPLAY, P_COMPARE,
+	P_TRIM, P_HOLD, P_UNSUPPORTED,
 };
+
+/* Argument of a pipe (or of a display word). */
+enum pipe_arg { A_NONE, A_REGEX, A_FILE, A_COUNT, A_COMPARE, A_DISPLAY, A_RELATIVE };
+
+/* The pipes Junos documents for `show` (Junos CLI User Guide, "Pipe (|)
+ * Filter Functions"; the help texts as `show configuration | ?` prints them
+ * on Junos 15.1+). CONF: only for commands that show the configuration.
+ * Pipes nfx cannot honour are P_UNSUPPORTED: they parse, and say so. */
+struct pipe_kw {
+	const char *name, *help;
+	int op; /* enum pipe_op, or enum disp_op in disp_kw */
+	enum pipe_arg arg;
+	const char *ph, *ph_help; /* the argument's placeholder, for `?` */
+	bool conf;
+};
+
+static const struct pipe_kw pipe_kw[] = {
+	{"append", "Append output text to file", P_UNSUPPORTED, A_FILE, "<filename>", "Output file name", false},
+	{"compare", "Compare configuration changes with prior version", P_COMPARE, A_COMPARE, "<filename>",
+	 "Name of file to compare against", true},
+	{"count", "Count occurrences", P_COUNT, A_NONE, NULL, NULL, false},
+	{"display", "Show additional kinds of information", P_DISPLAY, A_DISPLAY, NULL, NULL, false},
+	{"except", "Show only text that does not match a pattern", P_EXCEPT, A_REGEX, "<pattern>",
+	 "Pattern to avoid", false},
+	{"find", "Search for first occurrence of pattern", P_FIND, A_REGEX, "<pattern>", "Pattern to search for",
+	 false},
+	{"hold", "Hold text without exiting the --More-- prompt", P_HOLD, A_NONE, NULL, NULL, false},
+	{"last", "Display end of output only", P_LAST, A_COUNT, "<lines>", "Number of lines to display from end of output", false},
+	{"match", "Show only text that matches a pattern", P_MATCH, A_REGEX, "<pattern>", "Pattern to match",
+	 false},
+	{"no-more", "Don't paginate output", P_NOMORE, A_NONE, NULL, NULL, false},
+	{"refresh", "Refresh a continuous display of the command", P_UNSUPPORTED, A_NONE, NULL, NULL, false},
+	{"request", "Make system-level requests", P_UNSUPPORTED, A_NONE, NULL, NULL, false},
+	{"resolve", "Resolve IP addresses", P_UNSUPPORTED, A_NONE, NULL, NULL, false},
+	{"save", "Save output text to file", P_SAVE, A_FILE, "<filename>", "Output file name", false},
+	{"tee", "Write to standard output and file", P_UNSUPPORTED, A_FILE, "<filename>", "Output file name", false},
+	{"trim", "Trim specified number of columns from start of line", P_TRIM, A_COUNT, "<columns>",
+	 "Number of columns to trim", false},
+};
+#define N_PIPE_KW (sizeof pipe_kw / sizeof pipe_kw[0])
+
+/* `| display WORD` (same source). */
+enum disp_op { D_SET, D_XML, D_JSON, D_INHERIT, D_OMIT, D_UNSUPPORTED };
+static const struct pipe_kw disp_kw[] = {
+	{"changed", "Tag changes with junos:changed attribute (XML only)", D_UNSUPPORTED, A_NONE, NULL, NULL, true},
+	{"commit-scripts", "Show commit script changes", D_UNSUPPORTED, A_NONE, NULL, NULL, true},
+	{"detail", "Show configuration data detail", D_UNSUPPORTED, A_NONE, NULL, NULL, true},
+	{"inheritance", "Show inherited configuration data and source group", D_INHERIT, A_NONE, NULL, NULL, true},
+	{"json", "Show output in JSON format", D_JSON, A_NONE, NULL, NULL, false},
+	{"omit", "Emit configuration statements with the 'omit' option", D_OMIT, A_NONE, NULL, NULL, true},
+	{"set", "Show 'set' commands that create configuration", D_SET, A_RELATIVE, NULL, NULL, true},
+	{"xml", "Show output as XML tags", D_XML, A_NONE, NULL, NULL, false},
+};
+#define N_DISP_KW (sizeof disp_kw / sizeof disp_kw[0])
 
 struct pipe {
 	enum pipe_op op;
-	const char *arg; /* borrowed from the words: regex, file name */
-	long n;          /* last N */
+	const char *name; /* the pipe's keyword (for "not supported") */
+	const char *arg;  /* borrowed from the words: regex, file name */
+	long n;           /* last N, trim N */
 };
 
-/* Unique-prefix match of WORD among KW (N entries). Returns the index or
- * -1 with cfg_err set. */
-static int keyword(const char *word, const char *const *kw, size_t n)
+/* Unique-prefix match of WORD among the NAMEs of KW (N entries). Returns
+ * the index or -1 with cfg_err set. */
+static int keyword(const char *word, const struct pipe_kw *kw, size_t n)
 {
 	int found = -1;
 	size_t len = strlen(word);
 	for (size_t i = 0; i < n; i++) {
-		if (strcmp(word, kw[i]) == 0)
+		if (strcmp(word, kw[i].name) == 0)
 			return (int)i;
-		if (len && strncmp(word, kw[i], len) == 0) {
+		if (len && strncmp(word, kw[i].name, len) == 0) {
 			if (found >= 0)
 				return cfg_err_set("'%s' is ambiguous.", word);
 			found = (int)i;
@@ -64,13 +116,14 @@ static int parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
-/* Parse words [FIRST, END) into *OPS (caller frees) and DISP. */
+/* Parse words [FIRST, END) into *OPS (caller frees) and DISP; *BAD gets
+ * the index of the word at fault. */
 static int pipes_parse(const struct cfg_words *w, size_t first, size_t end, struct pipe **ops,
-                       size_t *nops, struct cfg_pipe_display *disp)
+                       size_t *nops, struct cfg_pipe_display *disp, size_t *bad)
 {
 	struct pipe *v = NULL;
 	size_t n = 0;
-	struct cfg_pipe_display d = { false, false, false, false, false, -1 };
+	struct cfg_pipe_display d = { false, false, false, false, false, -1, NULL };
 	if (end > w->n)
 		end = w->n;
 	size_t i = first;
@@ -79,7 +132,8 @@ static int pipes_parse(const struct cfg_words *w, size_t first, size_t end, stru
 			i++;
 			continue;
 		}
-		int k = keyword(w->w[i].s, pipe_kw, sizeof pipe_kw / sizeof pipe_kw[0]);
+		*bad = i;
+		int k = keyword(w->w[i].s, pipe_kw, N_PIPE_KW);
 		if (k < 0)
 			goto fail;
 		struct pipe *nv = realloc(v, (n + 1) * sizeof *nv);
@@ -88,23 +142,24 @@ static int pipes_parse(const struct cfg_words *w, size_t first, size_t end, stru
 			goto fail;
 		}
 		v = nv;
+		const struct pipe_kw *kw = &pipe_kw[k];
 		struct pipe *p = &v[n++];
-		p->op = (enum pipe_op)k;
+		p->op = (enum pipe_op)kw->op;
+		p->name = kw->name;
 		p->arg = NULL;
 		p->n = 0;
 		i++;
+		*bad = i;
 		bool has_arg = i < end && !is_bar(&w->w[i]);
-		switch (p->op) {
-		case P_MATCH:
-		case P_EXCEPT:
-		case P_FIND:
-		case P_SAVE:
+		switch (kw->arg) {
+		case A_REGEX:
+		case A_FILE:
 			if (!has_arg) {
 				cfg_err_set("missing argument.");
 				goto fail;
 			}
 			p->arg = w->w[i++].s;
-			if (p->op != P_SAVE) {
+			if (kw->arg == A_REGEX) {
 				regex_t re;
 				int rc = regcomp(&re, p->arg, REG_EXTENDED | REG_NOSUB);
 				if (rc != 0) {
@@ -116,61 +171,86 @@ static int pipes_parse(const struct cfg_words *w, size_t first, size_t end, stru
 				regfree(&re);
 			}
 			break;
-		case P_LAST:
+		case A_COUNT:
 			if (!has_arg) {
 				cfg_err_set("missing argument.");
 				goto fail;
 			}
-			if (parse_long(w->w[i++].s, 1, 100000, &p->n) != 0)
+			if (parse_long(w->w[i++].s, p->op == P_TRIM ? 0 : 1, 100000, &p->n) != 0)
 				goto fail;
 			break;
-		case P_COUNT:
-		case P_NOMORE:
+		case A_NONE:
+		case A_RELATIVE:
 			break;
-		case P_DISPLAY: {
-			static const char *const dkw[] = { "set", "xml", "json" };
+		case A_DISPLAY: {
 			if (!has_arg) {
 				cfg_err_set("missing argument.");
 				goto fail;
 			}
-			int dk = keyword(w->w[i++].s, dkw, 3);
+			int dk = keyword(w->w[i++].s, disp_kw, N_DISP_KW);
 			if (dk < 0)
 				goto fail;
-			if (dk == 0) {
+			switch ((enum disp_op)disp_kw[dk].op) {
+			case D_SET:
 				d.set = true;
 				if (i < end && !is_bar(&w->w[i])) {
-					static const char *const rkw[] = { "relative" };
+					static const struct pipe_kw rkw[] = {{"relative", "", 0, A_NONE, NULL, NULL, true}};
+					*bad = i;
 					if (keyword(w->w[i++].s, rkw, 1) < 0)
 						goto fail;
 					d.relative = true;
 				}
-			} else if (dk == 1) {
+				break;
+			case D_XML:
 				d.xml = true;
-			} else {
+				break;
+			case D_JSON:
 				d.json = true;
+				break;
+			case D_INHERIT:
+			case D_OMIT:
+				/* nfx has no groups and no `apply-flags omit`: the
+				   configuration shows as these displays show it */
+				break;
+			case D_UNSUPPORTED:
+				cfg_err_set("'| display %s' is not supported", disp_kw[dk].name);
+				goto fail;
 			}
 			break;
 		}
-		case P_COMPARE:
+		case A_COMPARE:
 			d.compare = true;
 			d.compare_rollback = -1;
 			if (has_arg) {
-				static const char *const ckw[] = { "rollback" };
-				if (keyword(w->w[i++].s, ckw, 1) < 0)
-					goto fail;
-				if (i >= end || is_bar(&w->w[i])) {
-					cfg_err_set("missing argument.");
-					goto fail;
+				if (!w->w[i].quoted && !strncmp(w->w[i].s, "rollback", strlen(w->w[i].s))) {
+					i++;
+					*bad = i;
+					if (i >= end || is_bar(&w->w[i])) {
+						cfg_err_set("missing argument.");
+						goto fail;
+					}
+					long r;
+					if (parse_long(w->w[i++].s, 0, 49, &r) != 0)
+						goto fail;
+					d.compare_rollback = (int)r;
+				} else {
+					d.compare_file = w->w[i++].s; /* read by the cli, as the user */
 				}
-				long r;
-				if (parse_long(w->w[i++].s, 0, 49, &r) != 0)
-					goto fail;
-				d.compare_rollback = (int)r;
 			}
 			break;
 		}
+		if (p->op == P_NOMORE)
+			d.nomore = true;
+		else if (p->op == P_HOLD)
+			d.hold = true;
+		*bad = i;
 		if (i < end && !is_bar(&w->w[i])) {
 			cfg_err_set("syntax error.");
+			goto fail;
+		}
+		if (p->op == P_UNSUPPORTED) {
+			cfg_err_set("'| %s' is not supported", kw->name);
+			*bad = i - 1;
 			goto fail;
 		}
 	}
@@ -188,9 +268,107 @@ fail:
 	return -1;
 }
 
+int cfg_pipe_parse_at(const struct cfg_words *w, size_t first, size_t end, struct cfg_pipe_display *disp,
+                      size_t *bad)
+{
+	size_t b = first;
+	int rc = pipes_parse(w, first, end, NULL, NULL, disp, &b);
+	if (bad)
+		*bad = b;
+	return rc;
+}
+
 int cfg_pipe_parse(const struct cfg_words *w, size_t first, size_t end, struct cfg_pipe_display *disp)
 {
-	return pipes_parse(w, first, end, NULL, NULL, disp);
+	return cfg_pipe_parse_at(w, first, end, disp, NULL);
+}
+
+static void compl_put(struct cfg_compls *o, const char *word, const char *help, bool value)
+{
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 16;
+		o->c = realloc(o->c, o->cap * sizeof *o->c);
+		if (!o->c)
+			abort();
+	}
+	o->c[o->n].word = strdup(word);
+	o->c[o->n].help = strdup(help ? help : "");
+	o->c[o->n].value = value;
+	if (!o->c[o->n].word || !o->c[o->n].help)
+		abort();
+	o->n++;
+}
+
+static void compl_kws(struct cfg_compls *o, const struct pipe_kw *kw, size_t n, const char *pfx, bool conf)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((conf || !kw[i].conf) && !strncmp(kw[i].name, pfx, strlen(pfx)))
+			compl_put(o, kw[i].name, kw[i].help, false);
+}
+
+int cfg_pipe_complete(const struct cfg_words *w, size_t first, size_t end, bool conf,
+                      struct cfg_compls *out, bool *whole)
+{
+	*whole = false;
+	if (end > w->n)
+		end = w->n;
+	size_t seg = first;
+	for (size_t i = first; i < end; i++)
+		if (is_bar(&w->w[i]))
+			seg = i + 1;
+	if (seg == first)
+		return -1; /* no `|` yet */
+	struct cfg_pipe_display d;
+	size_t bad;
+	/* the pipes before this one, and this one's whole words */
+	if (seg - 1 > first && pipes_parse(w, first, seg - 1, NULL, NULL, &d, &bad) < 0)
+		return -1;
+	const char *pfx = end < w->n && !w->trailing_space ? w->w[end].s : "";
+	size_t nw = end - seg;
+	if (nw == 0) {
+		compl_kws(out, pipe_kw, N_PIPE_KW, pfx, conf);
+		return 0;
+	}
+	int k = keyword(w->w[seg].s, pipe_kw, N_PIPE_KW);
+	if (k < 0 || (pipe_kw[k].conf && !conf))
+		return -1;
+	const struct pipe_kw *kw = &pipe_kw[k];
+	if (kw->arg == A_DISPLAY) {
+		if (nw == 1) {
+			compl_kws(out, disp_kw, N_DISP_KW, pfx, conf);
+			return 0;
+		}
+		int dk = keyword(w->w[seg + 1].s, disp_kw, N_DISP_KW);
+		if (dk < 0)
+			return -1;
+		if (nw == 2 && disp_kw[dk].arg == A_RELATIVE && !strncmp("relative", pfx, strlen(pfx)))
+			compl_put(out, "relative", "Show set commands relative to the current level", false);
+		*whole = nw == 2 || (nw == 3 && disp_kw[dk].arg == A_RELATIVE);
+		return 0;
+	}
+	if (kw->arg == A_COMPARE) {
+		if (nw == 1) {
+			compl_put(out, kw->ph, kw->ph_help, true);
+			if (!strncmp("rollback", pfx, strlen(pfx)))
+				compl_put(out, "rollback", "Index of rollback file", false);
+			*whole = true;
+		} else if (nw == 2 && !strcmp(w->w[seg + 1].s, "rollback")) {
+			compl_put(out, "<number>", "Rollback number (0..49)", true);
+		} else {
+			*whole = nw == 2 || nw == 3;
+		}
+		return 0;
+	}
+	if (kw->arg == A_NONE) {
+		*whole = nw == 1;
+		return 0;
+	}
+	if (nw == 1) {
+		compl_put(out, kw->ph, kw->ph_help, true);
+		return 0;
+	}
+	*whole = nw == 2;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -304,12 +482,31 @@ static int save(struct cfg_buf *b, const char *name, cfg_pipe_save_fn fn, void *
 	return 0;
 }
 
+/* `| trim N`: the first N columns of every line go. */
+static void trim(struct cfg_buf *b, size_t cols)
+{
+	struct line *v;
+	size_t n = split_lines(b, &v);
+	struct cfg_buf o;
+	cfg_buf_init(&o);
+	cfg_buf_add(&o, "", 0);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].len > cols)
+			cfg_buf_add(&o, b->p + v[i].off + cols, v[i].len - cols);
+		cfg_buf_putc(&o, '\n');
+	}
+	free(v);
+	cfg_buf_free(b);
+	*b = o;
+}
+
 int cfg_pipe_apply(const struct cfg_words *w, size_t first, size_t end, struct cfg_buf *out,
                    cfg_pipe_save_fn save_fn, void *save_ctx)
 {
 	struct pipe *ops;
 	size_t n;
-	if (pipes_parse(w, first, end, &ops, &n, NULL) != 0)
+	size_t bad;
+	if (pipes_parse(w, first, end, &ops, &n, NULL, &bad) != 0)
 		return -1;
 	cfg_buf_add(out, "", 0);
 	int rc = 0;
@@ -338,9 +535,14 @@ int cfg_pipe_apply(const struct cfg_words *w, size_t first, size_t end, struct c
 		case P_SAVE:
 			rc = save(out, p->arg, save_fn, save_ctx);
 			break;
+		case P_TRIM:
+			trim(out, (size_t)p->n);
+			break;
 		case P_NOMORE:
+		case P_HOLD:
 		case P_DISPLAY:
 		case P_COMPARE:
+		case P_UNSUPPORTED:
 			break;
 		}
 	}

@@ -19,11 +19,24 @@
 struct cfg_pipe_display {
 	bool set, relative, xml, json, compare;
 	int compare_rollback; /* -1 = against active */
+	const char *compare_file; /* `| compare FILE`, borrowed from the words; NULL */
+	bool nomore, hold;        /* `| no-more`, `| hold`: for the pager (the cli's) */
 };
 
 /* Parse the pipe words [FIRST, END) of W. Fills DISP with the `display`
  * and `compare` pipes. Returns 0 or -1 with cfg_err set (e.g. "syntax error."). */
 int cfg_pipe_parse(const struct cfg_words *w, size_t first, size_t end, struct cfg_pipe_display *disp);
+/* The same; on an error *BAD (may be NULL) gets the index of the word at
+ * fault, for the `^` under it. */
+int cfg_pipe_parse_at(const struct cfg_words *w, size_t first, size_t end, struct cfg_pipe_display *disp,
+                      size_t *bad);
+/* `?` after a `|`: the candidates for the pipe word at END (the words
+ * [FIRST, END) are whole, FIRST the command's first `|`) into OUT; CONF:
+ * the command shows the configuration (compare, display set...). *WHOLE:
+ * the last pipe is complete (`<[Enter]>` applies). 0, or -1 when the words
+ * before do not parse. */
+int cfg_pipe_complete(const struct cfg_words *w, size_t first, size_t end, bool conf,
+                      struct cfg_compls *out, bool *whole);
 /* `| save FILE`: the daemon writes no file. The pipe hands the file name as
  * typed (NAME) and the text so far (TEXT, LEN bytes, borrowed for the call)
  * to SAVE, which sends them to the client (cfg_proto 'F'): the `cli`, running

@@ -63,6 +63,12 @@
  *                 'c') or the error, as Junos says; a failed
  *                 save makes the command count as failed (exit status). The
  *                 daemon writes no file for a save.
+ *   'P' PAGE      the output of the running command (its 'O' frames up to its
+ *                 'D') goes through the client's pager: the decimal screen
+ *                 length (`set cli screen-length N`), then "\nhold" for
+ *                 `| hold`. Sent only to a terminal session (HELLO tty=1)
+ *                 with a screen length, not for `| no-more`; a client
+ *                 that does not page ignores it (cli/cli_pager.h)
  *   'X' XML       the reply of a 'Q', an XML document (cfg_reply.h); the
  *                 element vocabulary of each reply is in cli/schema/ops-*.xml
  *   'N' NOTIFY    an event, an XML document whose root names it (cfg_notify.h):
@@ -98,7 +104,7 @@ enum {
 	CFG_P_HELLO = 'h', CFG_P_LINE = 'L', CFG_P_COMPLETE = 'T', CFG_P_HELP = 'H', CFG_P_INPUT = 'I',
 	CFG_P_RAW = 'R', CFG_P_END = 'E', CFG_P_QUERY = 'Q', CFG_P_WATCH = 'W',
 	CFG_P_OUT = 'O', CFG_P_ASK = 'A', CFG_P_COMPL = 'C', CFG_P_DONE = 'D', CFG_P_STREAM = 'S',
-	CFG_P_XML = 'X', CFG_P_NOTIFY = 'N', CFG_P_FILE = 'F',
+	CFG_P_XML = 'X', CFG_P_NOTIFY = 'N', CFG_P_FILE = 'F', CFG_P_PAGE = 'P',
 };
 /* The escape byte of streams (Ctrl-], as in virsh console and telnet). */
 #define CFG_STREAM_ESCAPE 0x1d

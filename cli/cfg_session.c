@@ -14,6 +14,7 @@
 #include "cfg_pipe.h"
 #include "cfg_proto.h"
 #include "cfg_render.h"
+#include "cfg_store.h"
 
 #define HIST_MAX 1000
 
@@ -74,6 +75,14 @@ struct cfg_session {
 	bool waiting;
 	struct cfg_buf held;
 	size_t held_off;
+	/* the line being run (borrowed, NULL between lines), and `| compare
+	   FILE`: the file's text while the line runs again with it */
+	const char *cur_line;
+	const char *cmp_text;
+	size_t cmp_len;
+	/* paging (the cli pages): `set cli screen-length N` (0 = off), and
+	   the running command's `| no-more` / `| hold` */
+	bool nomore, hold;
 };
 
 static unsigned next_id;
@@ -126,6 +135,12 @@ static void put_done(struct cfg_session *s, char status, bool lead)
 	if (status != 'x') {
 		if (lead)
 			cfg_buf_putc(&b, '\n');
+		/* a pending commit confirmed, before every prompt of every
+		   session, as Junos prints it */
+		long left = cfg_daemon_confirm_left(s->d);
+		if (left >= 0)
+			cfg_buf_printf(&b, "# commit confirmed will be rolled back in %ld minutes\n",
+			               (left + 59) / 60);
 		cfg_buf_puts(&b, "{master:0}");
 		if (s->config)
 			cfg_session_render_edit(s, &b);
@@ -706,13 +721,22 @@ static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t fir
 	if (!nested && (w->pipe < w->n || end < w->n)) {
 		c.has_pipe = true;
 		c.disp.compare_rollback = -1;
-		if (cfg_pipe_parse(w, w->pipe, w->n, &c.disp) < 0) {
+		size_t bad = w->pipe;
+		if (cfg_pipe_parse_at(w, w->pipe, w->n, &c.disp, &bad) < 0) {
 			const char *m = cfg_err_msg();
+			if (!strncmp(m, "syntax error", 12) || !strncmp(m, "missing argument", 16) ||
+			    strstr(m, "is ambiguous."))
+				caret(s, out, bad < w->n ? w->w[bad].col
+				                         : w->w[w->n - 1].end + 1);
 			cfg_buf_printf(out, "%s%s\n", strncmp(m, "error", 5) && strncmp(m, "syntax", 6) ? "error: " : "",
 			               *m ? m : "syntax error.");
 			cfg_parse_free(&p);
 			return -1;
 		}
+	}
+	if (!nested && c.has_pipe) {
+		s->nomore = s->nomore || c.disp.nomore;
+		s->hold = s->hold || c.disp.hold;
 	}
 	if (!nested && c.has_pipe) {
 		/* a display the command's output cannot honour is an error, not
@@ -785,6 +809,13 @@ static void finish(struct cfg_session *s, struct cfg_buf *out, int rc)
 			cfg_session_stream_finish(s, -1, NULL);
 		return;
 	}
+	unsigned page = cfg_session_page_length(s);
+	if (page && !s->nomore && out->len) {
+		/* the cli pages this output (cfg_proto.h 'P') */
+		char pg[32];
+		int l = snprintf(pg, sizeof pg, "%u%s", page, s->hold ? "\nhold" : "");
+		put_frame(s, CFG_P_PAGE, pg, (size_t)l);
+	}
 	put_out(s, out);
 	if (rc == CFG_CMD_PENDING)
 		return;
@@ -806,6 +837,8 @@ static void exec_line(struct cfg_session *s, const char *line)
 	if (*line)
 		add_history(s, line);
 	s->cur_out = &out;
+	s->cur_line = line;
+	s->nomore = s->hold = false;
 	if (cfg_lex(line, &w, &errcol) < 0) {
 		caret(s, &out, errcol);
 		const char *m = cfg_err_msg();
@@ -819,8 +852,70 @@ static void exec_line(struct cfg_session *s, const char *line)
 	}
 	cfg_words_free(&w);
 	s->cur_out = NULL;
+	s->cur_line = NULL;
 	finish(s, &out, rc);
 	cfg_buf_free(&out);
+}
+
+/* ---------------------------------------------------- `| compare FILE` */
+
+struct cmp_ctx {
+	char *line, *file; /* owned */
+};
+
+static void cmp_ctx_free(void *p)
+{
+	struct cmp_ctx *x = p;
+	if (x) {
+		free(x->line);
+		free(x->file);
+	}
+	free(x);
+}
+
+/* The cli's answer: the file as the user read it; the line runs again
+ * with it (its other pipes included). */
+static int compare_answer(struct cfg_session *s, void *ctx, const char *in, size_t len, bool eof,
+                          struct cfg_buf *out)
+{
+	struct cmp_ctx *x = ctx;
+	if (eof) {
+		int n = len > 200 ? 200 : (int)len;
+		return cfg_err_set("could not open file: %s: %.*s", x->file, n, len ? in : "cannot be read");
+	}
+	struct cfg_words w = {0};
+	size_t errcol;
+	int rc = -1;
+	if (cfg_lex(x->line, &w, &errcol) == 0) {
+		s->cmp_text = in;
+		s->cmp_len = len;
+		rc = dispatch(s, &w, 0, s->config ? cfg_daemon_cfgmode_schema(s->d) : cfg_daemon_ops_schema(s->d),
+		              out);
+		s->cmp_text = NULL;
+		s->cmp_len = 0;
+	}
+	cfg_words_free(&w);
+	return rc == CFG_CMD_PENDING ? -1 : rc;
+}
+
+const char *cfg_session_compare_text(const struct cfg_session *s, size_t *len)
+{
+	*len = s->cmp_len;
+	return s->cmp_text;
+}
+
+int cfg_session_compare_file(struct cfg_session *s, const char *file, struct cfg_buf *out)
+{
+	if (!s->cur_line)
+		return cfg_err_set("'| compare FILE' is not supported here");
+	if (!*file || strchr(file, '\n'))
+		return cfg_err_set("could not open file: %s: invalid file name", file);
+	struct cmp_ctx *x = calloc(1, sizeof *x);
+	if (!x || !(x->line = strdup(s->cur_line)) || !(x->file = strdup(file))) {
+		cmp_ctx_free(x);
+		return cfg_err_set("out of memory");
+	}
+	return cfg_session_ask(s, CFG_ASK_MULTI | CFG_ASK_FILE, file, compare_answer, x, cmp_ctx_free, out);
 }
 
 int cfg_session_save(struct cfg_session *s, struct cfg_buf *out, bool configuration,
@@ -1101,7 +1196,7 @@ static int line_compls(struct cfg_session *s, const char *line, struct cfg_words
 	if (cfg_lex(line, w, &errcol) < 0)
 		return -1;
 	if (w->pipe < w->n || cmd_end(w) < w->n)
-		return -1; /* pipes are not completed */
+		return -2; /* pipes: cfg_pipe_complete() */
 	*k = (w->n && !w->trailing_space) ? w->n - 1 : w->n;
 	struct cctx cx;
 	const struct cfg_schema *tree = s->config ? cfg_daemon_cfgmode_schema(s->d)
@@ -1117,6 +1212,83 @@ static int line_compls(struct cfg_session *s, const char *line, struct cfg_words
 	return 0;
 }
 
+static bool is_bar_word(const struct cfg_word *w) { return !w->quoted && !strcmp(w->s, "|"); }
+
+/* Words [FIRST, END) of W are a whole command of TREE that can run as
+ * typed (`<[Enter]>` in `?`): *CMD gets the command that takes the pipes
+ * (the one `run` or `top` runs, for those). */
+static bool help_runnable(struct cfg_session *s, const struct cfg_words *w, size_t first, size_t end,
+                          const struct cfg_schema *tree, const struct cfg_schema **cmd, int depth)
+{
+	if (first >= end || depth > 4)
+		return false;
+	struct cfg_parse p = {0};
+	bool ok = cfg_parse_path(tree, w, first, end, CFG_PM_COMMAND, &p) == 0;
+	const struct cfg_schema *c = NULL;
+	size_t rest = (size_t)-1;
+	for (size_t i = 0; ok && i < p.n; i++) {
+		const struct cfg_schema *sc = p.steps[i].schema;
+		if (sc->handler)
+			c = sc;
+		if ((sc->flags & CFG_F_REST) && p.steps[i].value) {
+			rest = p.rest;
+			break;
+		}
+	}
+	cfg_parse_free(&p);
+	if (!ok || !c || !cfg_perm_may_run(s->perms, c))
+		return false; /* the class may not run it: nothing to execute */
+	*cmd = c;
+	if (rest == (size_t)-1)
+		return true;
+	switch (cfg_cmd_rest_kind(c->handler)) {
+	case CFG_REST_OPS:
+		return help_runnable(s, w, rest, end, cfg_daemon_ops_schema(s->d), cmd, depth + 1);
+	case CFG_REST_CFGCMD:
+		return help_runnable(s, w, rest, end, cfg_daemon_cfgmode_schema(s->d), cmd, depth + 1);
+	case CFG_REST_SET:
+	case CFG_REST_PATH:
+	case CFG_REST_ACTIVE: {
+		bool set = cfg_cmd_rest_kind(c->handler) == CFG_REST_SET;
+		const struct cfg_schema *st = cfg_cmd_rest_kind(c->handler) == CFG_REST_ACTIVE
+		                                  ? cfg_daemon_schema(s->d) : cfg_session_edit_schema(s);
+		struct cfg_parse q = {0};
+		ok = cfg_parse_path(st, w, rest, end, set ? CFG_PM_SET : CFG_PM_PATH, &q) == 0;
+		cfg_parse_free(&q);
+		return ok;
+	}
+	default:
+		return true; /* file names, comments: anything goes */
+	}
+}
+
+/* `rollback ?`: the revisions, as Junos lists them ("0  2026-12-01
+ * 09:04:11 UTC by root via cli"), in place of the `<number>` placeholder. */
+static void help_revisions(struct cfg_session *s, struct cfg_buf *out, const char *pfx)
+{
+	struct cfg_rev_info *infos = NULL;
+	size_t n = 0;
+	if (cfg_store_list(cfg_daemon_store(s->d), &infos, &n) < 0)
+		return;
+	long left = cfg_daemon_confirm_left(s->d);
+	for (size_t i = 0; i < n; i++) {
+		char num[24], tb[64], help[700];
+		snprintf(num, sizeof num, "%zu", i);
+		if (strncmp(num, pfx, strlen(pfx)))
+			continue;
+		int l = snprintf(help, sizeof help, "%s by %s via %s",
+		                 cfg_session_fmt_time((time_t)infos[i].time, tb, sizeof tb), infos[i].user,
+		                 infos[i].client);
+		if (i == 0 && left >= 0 && l > 0 && (size_t)l < sizeof help)
+			l += snprintf(help + l, sizeof help - (size_t)l, " commit confirmed, rollback in %ldmins",
+			              (left + 59) / 60);
+		if (infos[i].comment[0] && l > 0 && (size_t)l < sizeof help)
+			snprintf(help + l, sizeof help - (size_t)l, " %s", infos[i].comment);
+		cfg_cmd_help_line(out, ' ', num, help);
+	}
+	free(infos);
+}
+
 static void do_help(struct cfg_session *s, const char *line)
 {
 	struct cfg_words w = {0};
@@ -1126,12 +1298,67 @@ static void do_help(struct cfg_session *s, const char *line)
 	struct cfg_buf out;
 	cfg_buf_init(&out);
 	enum cfg_pmode mode = CFG_PM_COMMAND;
-	if (line_compls(s, line, &w, &cs, &lvl, &k, &mode) == 0 && cs.n) {
+	int rc = line_compls(s, line, &w, &cs, &lvl, &k, &mode);
+	const struct cfg_schema *tree = s->config ? cfg_daemon_cfgmode_schema(s->d)
+	                                          : cfg_daemon_ops_schema(s->d);
+	const struct cfg_schema *cmd = NULL;
+	size_t ce = rc == 0 || rc == -2 ? cmd_end(&w) : 0;
+	bool piped = rc == -2;
+	/* after a space at the end of a whole command: <[Enter]>, and `|`
+	   when the command takes pipes (as Junos lists them) */
+	bool whole = w.n && (piped || rc == 0) && help_runnable(s, &w, 0, ce, tree, &cmd, 0);
+	bool enter = whole && w.trailing_space;
+	bool pipes = whole && !(cmd->flags & CFG_F_NOPIPE);
+	bool conf = whole && cmd->reply && !strcmp(cmd->reply, "configuration");
+	if (piped) {
+		/* `show configuration | ?`: the pipes, their arguments */
+		cfg_compls_free(&cs);
+		memset(&cs, 0, sizeof cs);
+		/* the cursor right after the `|`: the pipes, as after a space */
+		size_t pk = w.trailing_space || is_bar_word(&w.w[w.n - 1]) ? w.n : w.n - 1;
+		bool pend = false;
+		bool ok = pipes && cfg_pipe_complete(&w, ce, pk, conf, &cs, &pend) == 0;
+		if (!ok) {
+			cfg_compls_free(&cs);
+			memset(&cs, 0, sizeof cs);
+		}
+		enter = ok && pend && w.trailing_space;
+		mode = CFG_PM_COMMAND;
+		lvl = NULL;
+	}
+	bool revs = !piped && rc == 0 && mode == CFG_PM_COMMAND && lvl && lvl->handler &&
+	            !strcmp(lvl->handler, "rollback") && cfg_perm_may_run(s->perms, lvl) &&
+	            k == w.n - (w.trailing_space ? 0 : 1);
+	if (revs) {
+		/* the revision numbers replace the `<number>` placeholder */
+		size_t j = 0;
+		for (size_t i = 0; i < cs.n; i++) {
+			if (cs.c[i].value) {
+				free(cs.c[i].word);
+				free(cs.c[i].help);
+			} else {
+				cs.c[j++] = cs.c[i];
+			}
+		}
+		cs.n = j;
+	}
+	struct cfg_buf rv;
+	cfg_buf_init(&rv);
+	if (revs)
+		help_revisions(s, &rv, k < w.n ? w.w[k].s : "");
+	if (cs.n || enter || rv.len) {
 		cfg_buf_puts(&out, "Possible completions:\n");
+		if (enter)
+			cfg_cmd_help_line(&out, ' ', "<[Enter]>", "Execute this command");
+		if (rv.len)
+			cfg_buf_add(&out, rv.p, rv.len);
 		render_compls(&out, &cs, lvl, mode);
+		if (enter && pipes)
+			cfg_cmd_help_line(&out, ' ', "|", "Pipe through a command");
 	} else {
 		cfg_buf_puts(&out, "No valid completions\n");
 	}
+	cfg_buf_free(&rv);
 	put_out(s, &out);
 	put_done(s, '0', false);
 	cfg_compls_free(&cs);
@@ -1485,4 +1712,38 @@ unsigned cfg_session_screen_length(const struct cfg_session *s)
 unsigned cfg_session_screen_width(const struct cfg_session *s)
 {
 	return s->screen_width >= 0 ? (unsigned)s->screen_width : s->cols;
+}
+
+void cfg_session_broadcast(struct cfg_daemon *d, const char *text)
+{
+	struct cfg_session *s;
+	char hm[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(hm, sizeof hm, "%H:%M", &tm);
+	const char *host = cfg_daemon_host(d);
+	for (size_t i = 0; (s = cfg_daemon_session_at(d, i)); i++) {
+		if (!s->hello || s->over)
+			continue;
+		struct cfg_buf m;
+		cfg_buf_init(&m);
+		cfg_buf_printf(&m, "\nBroadcast Message from root@%s\n        (no tty) at %s UTC...\n\n%s\n",
+		               host && *host ? host : "localhost", hm, text);
+		if (s->streaming)
+			cfg_session_stream_output(s, m.p, m.len);
+		else if (s->cur_out)
+			cfg_buf_add(s->cur_out, m.p, m.len);
+		else
+			put_out(s, &m);
+		cfg_buf_free(&m);
+	}
+}
+
+/* Paging follows only an explicit `set cli screen-length N` (Junos pages at
+ * the terminal's height by default; nfx leaves interactive output unpaged
+ * until asked). */
+unsigned cfg_session_page_length(const struct cfg_session *s)
+{
+	return s->tty && s->screen_length > 0 ? (unsigned)s->screen_length : 0;
 }

@@ -141,6 +141,14 @@ int cfg_session_ask(struct cfg_session *s, unsigned flags, const char *prompt, c
 int cfg_session_save(struct cfg_session *s, struct cfg_buf *out, bool configuration,
                      const char *name, const char *text, size_t len);
 
+/* `| compare FILE`: ask the client for FILE (read as the user, as `load
+ * FILE` does, CFG_ASK_FILE); with its answer the command line runs again,
+ * and cfg_session_compare_text() gives the file's text (LEN bytes,
+ * borrowed) to the command, NULL otherwise. Returns like
+ * cfg_session_ask(), or -1 with cfg_err set. */
+int cfg_session_compare_file(struct cfg_session *s, const char *file, struct cfg_buf *out);
+const char *cfg_session_compare_text(const struct cfg_session *s, size_t *len);
+
 /* ---- waiting for a daemon job (a commit applied off the event loop) ----
  * The handler calls cfg_session_wait() (OUT, the output so far, is sent) and
  * returns what it returns (CFG_CMD_PENDING); frames the client sends
@@ -226,6 +234,17 @@ void cfg_session_set_screen(struct cfg_session *s, long length, long width);
  * scripts. The screen width: as set, else the terminal's columns. */
 unsigned cfg_session_screen_length(const struct cfg_session *s);
 unsigned cfg_session_screen_width(const struct cfg_session *s);
+/* Tell every session of D TEXT (one line, no newline), as Junos's
+ * broadcast messages do ("Broadcast Message from root@HOST", the time,
+ * then TEXT): a session at its prompt gets it at once (the cli shows it
+ * above the line being edited), one running a command with its output. */
+void cfg_session_broadcast(struct cfg_daemon *d, const char *text);
+
+/* `set cli screen-length N`: the interactive output of the session's
+ * commands is paged N lines a screen by the cli (cfg_proto.h 'P'); 0 = not
+ * paged (the default until screen-length is set); scripts (HELLO tty=0) are
+ * never paged. */
+unsigned cfg_session_page_length(const struct cfg_session *s);
 
 /* Format T as Junos does: "2026-11-21 06:10:00 UTC". BUF >= 32 bytes. */
 const char *cfg_session_fmt_time(time_t t, char *buf, size_t n);

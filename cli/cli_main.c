@@ -34,6 +34,7 @@
 #include "cfg_err.h"
 #include "cfg_proto.h"
 #include "cli_file.h"
+#include "cli_pager.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -490,6 +491,8 @@ static void cli_stream_pump_lines(void)
 	free(line);
 }
 
+static unsigned cli_columns(void);
+
 /* Handle frames until DONE and return its status ('0' or '1'); status 'x'
  * (session over) ends the program here. */
 static char cli_run(void)
@@ -508,9 +511,24 @@ static char cli_run(void)
 		cli_recv(&type, &p, &n);
 		switch (type) {
 		case CFG_P_OUT:
-			fwrite(p, 1, n, stdout);
+			if (cli_pager_active())
+				cli_pager_write(p, n);
+			else
+				fwrite(p, 1, n, stdout);
 			if (cli.st_active)
 				fflush(stdout);
+			break;
+		case CFG_P_PAGE:
+			/* `set cli screen-length N`: a terminal's output is paged;
+			   a script's never */
+			if (cli.mode == CLI_TTY && !cli.st_active && isatty(STDIN_FILENO) &&
+			    isatty(STDOUT_FILENO)) {
+				char *e;
+				unsigned long rows = strtoul(p ? p : "0", &e, 10);
+				if (rows > 1)
+					cli_pager_begin(STDIN_FILENO, stdout, (unsigned)rows, cli_columns(),
+					                e && !strncmp(e, "\nhold", 5));
+			}
 			break;
 		case CFG_P_STREAM:
 			cli_stream_begin(p, n);
@@ -523,6 +541,7 @@ static char cli_run(void)
 			break;
 		case CFG_P_DONE: {
 			char st = n ? p[0] : '1';
+			cli_pager_end();
 			if (cli.st_active)
 				cli_stream_end();
 			if (st == 'x') {

@@ -281,6 +281,90 @@ static void test_files_via_client(void **state)
 	unlink(p);
 	cfg_session_free(s);
 }
+/* `| compare FILE` (Junos CLI User Guide, "compare (Filename)": compare
+ * the configuration with a file): the cli reads FILE as the user (an
+ * ASK_FILE, as `load FILE`), the daemon diffs it against what is shown;
+ * the pipes after the compare still apply. */
+static void test_compare_file(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_session *s = login(f);
+	free(line(s, "configure"));
+	free(line(s, "set system host-name new"));
+	free(line(s, "set host-os vlans v100 vlan-id 100"));
+	char *r = line(s, "show | compare old.conf | except vlan");
+	assert_string_equal(r, "A:\x0aold.conf\n");
+	free(r);
+	const char *in = "0system {\n    host-name old;\n}\n";
+	assert_int_equal(cfg_session_frame(s, CFG_P_INPUT, in, strlen(in)), 0);
+	r = drain(s);
+	assert_string_equal(r, "O:[edit system]\n-    host-name old;\n+    host-name new;\n[edit]\n+    host-os {\n"
+	                       "+            v100 {\n+            }\n+        }\n+    }\n\n"
+	                       "D:0\n{master:0}[edit]\n|root@jdm# \n");
+	free(r);
+	/* the file cannot be read: the cli's reason */
+	r = line(s, "show | compare nope.conf");
+	assert_string_equal(r, "A:\x0anope.conf\n");
+	free(r);
+	assert_int_equal(cfg_session_frame(s, CFG_P_INPUT, "1No such file or directory", 26), 0);
+	r = drain(s);
+	assert_string_equal(r, "O:error: could not open file: nope.conf: No such file or directory\n\n"
+	                       "D:1\n{master:0}[edit]\n|root@jdm# \n");
+	free(r);
+	/* not a configuration */
+	free(line(s, "show | compare junk"));
+	in = "0this is { not";
+	assert_int_equal(cfg_session_frame(s, CFG_P_INPUT, in, strlen(in)), 0);
+	r = drain(s);
+	assert_non_null(strstr(r, "error: junk: not a configuration file\n"));
+	assert_non_null(strstr(r, "D:1\n"));
+	free(r);
+	cfg_session_free(s);
+}
+
+/* `set cli screen-length N`: a terminal session's command output is
+ * announced to the cli as paged ('P', cfg_proto.h) unless `| no-more`;
+ * a script's never (the pager itself: tests/integration/test_paging.sh). */
+static void test_page_frames(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_session *s = cfg_session_new(f->d, -1, 0, 4242);
+	assert_int_equal(cfg_session_frame(s, CFG_P_HELLO, "tty=1\n", 6), 0);
+	free(drain(s));
+	char *r = line(s, "show configuration");
+	assert_null(strstr(r, "P:"));
+	free(r);
+	r = line(s, "set cli screen-length 5");
+	assert_non_null(strstr(r, "Screen length set to 5"));
+	free(r);
+	assert_int_equal(cfg_session_screen_length(s), 5);
+	r = line(s, "show system commit");
+	assert_null(strstr(r, "P:")); /* no output, nothing to page */
+	free(r);
+	r = line(s, "show cli history");
+	assert_true(strncmp(r, "P:5\nO:", 6) == 0);
+	free(r);
+	r = line(s, "show cli history | hold");
+	assert_true(strncmp(r, "P:5\nhold\nO:", 11) == 0);
+	free(r);
+	r = line(s, "show cli history | no-more");
+	assert_null(strstr(r, "P:"));
+	free(r);
+	r = line(s, "set cli screen-length 0");
+	free(r);
+	r = line(s, "show cli history");
+	assert_null(strstr(r, "P:"));
+	free(r);
+	cfg_session_free(s);
+	/* a script */
+	s = login(f);
+	free(line(s, "set cli screen-length 5"));
+	r = line(s, "show cli history");
+	assert_null(strstr(r, "P:"));
+	free(r);
+	cfg_session_free(s);
+}
+
 
 static void test_password(void **state)
 {
@@ -372,6 +456,125 @@ static void test_help(void **state)
 	const struct cfg_tree *cand = cfg_session_cand(s);
 	assert_string_equal(cfg_tree_value(cand, NULL, "system memory hugepages page-count", 0), "5");
 	assert_string_equal(cfg_tree_value(cand, NULL, "system memory hugepages page-size", 0), "1024");
+	cfg_session_free(s);
+}
+
+/* `?` as Junos lists it (Junos CLI User Guide, "Using the ? to display
+ * command completions"; real output of Junos 15.1/18.x): `<[Enter]>
+ * Execute this command` first where the words typed are a whole command,
+ * `|  Pipe through a command` last where it takes pipes; after a `|` the
+ * pipes with Junos's help texts; `rollback ?` the revisions. */
+static char *help(struct cfg_session *s, const char *l)
+{
+	assert_int_equal(cfg_session_frame(s, CFG_P_HELP, l, strlen(l)), 0);
+	return drain(s);
+}
+
+static void test_help_enter_pipes(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_session *s = login(f);
+	char *r = help(s, "show configuration ");
+	assert_non_null(strstr(r, "O:Possible completions:\n  <[Enter]>            Execute this command\n"));
+	assert_non_null(strstr(r, "  |                    Pipe through a command\n"));
+	free(r);
+	/* not a whole command: neither */
+	r = help(s, "show ");
+	assert_null(strstr(r, "<[Enter]>"));
+	assert_null(strstr(r, "Pipe through"));
+	free(r);
+	/* a partial word: its completions only */
+	r = help(s, "show conf");
+	assert_null(strstr(r, "<[Enter]>"));
+	free(r);
+	r = help(s, "show configuration | ");
+	assert_non_null(strstr(r, "O:Possible completions:\n  append               Append output text to file\n"
+	                          "  compare              Compare configuration changes with prior version\n"
+	                          "  count                Count occurrences\n"
+	                          "  display              Show additional kinds of information\n"
+	                          "  except               Show only text that does not match a pattern\n"
+	                          "  find                 Search for first occurrence of pattern\n"
+	                          "  hold                 Hold text without exiting the --More-- prompt\n"
+	                          "  last                 Display end of output only\n"
+	                          "  match                Show only text that matches a pattern\n"
+	                          "  no-more              Don't paginate output\n"
+	                          "  refresh              Refresh a continuous display of the command\n"
+	                          "  request              Make system-level requests\n"
+	                          "  resolve              Resolve IP addresses\n"
+	                          "  save                 Save output text to file\n"
+	                          "  tee                  Write to standard output and file\n"
+	                          "  trim                 Trim specified number of columns from start of line\n\n"
+	                          "D:"));
+	free(r);
+	/* an operational reply has no compare */
+	r = help(s, "show system commit | ");
+	assert_null(strstr(r, "compare"));
+	assert_non_null(strstr(r, "  match "));
+	free(r);
+	r = help(s, "show configuration | display ");
+	assert_non_null(strstr(r, "  set                  Show 'set' commands that create configuration\n"));
+	assert_non_null(strstr(r, "  inheritance          Show inherited configuration data and source group\n"));
+	free(r);
+	/* the cursor right after the `|` */
+	r = help(s, "show configuration |");
+	assert_non_null(strstr(r, "  count                Count occurrences\n"));
+	free(r);
+	r = help(s, "show configuration | display set ");
+	assert_non_null(strstr(r, "  <[Enter]>            Execute this command\n  relative "));
+	free(r);
+	r = help(s, "show configuration | compare ");
+	assert_non_null(strstr(r, "  <[Enter]>            Execute this command\n  <filename>           Name of file to compare against\n"
+	                          "  rollback             Index of rollback file\n  |                    Pipe through a command\n"));
+	free(r);
+	r = help(s, "show configuration | tr");
+	assert_non_null(strstr(r, "O:Possible completions:\n  trim                 Trim specified number of columns from start of line\n\nD:"));
+	free(r);
+	r = help(s, "show configuration | match ");
+	assert_non_null(strstr(r, "  <pattern>            Pattern to match\n"));
+	assert_null(strstr(r, "<[Enter]>"));
+	free(r);
+	r = help(s, "show configuration | match foo ");
+	assert_non_null(strstr(r, "  <[Enter]>            Execute this command\n"));
+	assert_non_null(strstr(r, "  |                    Pipe through a command\n"));
+	free(r);
+	/* configuration mode: `set` takes no pipes; a whole statement runs */
+	free(line(s, "configure"));
+	r = help(s, "set system host-name foo ");
+	assert_non_null(strstr(r, "<[Enter]>"));
+	assert_null(strstr(r, "Pipe through"));
+	free(r);
+	r = help(s, "set system ");
+	assert_null(strstr(r, "<[Enter]>"));
+	free(r);
+	r = help(s, "show ");
+	assert_non_null(strstr(r, "<[Enter]>"));
+	assert_non_null(strstr(r, "Pipe through"));
+	free(r);
+	r = help(s, "run show configuration ");
+	assert_non_null(strstr(r, "<[Enter]>"));
+	assert_non_null(strstr(r, "Pipe through"));
+	free(r);
+	/* rollback ?: the revisions, newest first */
+	free(line(s, "set system host-name one"));
+	free(line(s, "commit"));
+	free(line(s, "set system host-name two"));
+	free(line(s, "commit comment \"second try\""));
+	r = help(s, "rollback ");
+	char tb[64];
+	struct cfg_rev_info *infos = NULL;
+	size_t n = 0;
+	assert_int_equal(cfg_store_list(cfg_daemon_store(f->d), &infos, &n), 0);
+	assert_int_equal(n, 2);
+	char want[256];
+	snprintf(want, sizeof want, "  <[Enter]>            Execute this command\n  0                    %s by root via cli second try\n",
+	         cfg_session_fmt_time((time_t)infos[0].time, tb, sizeof tb));
+	assert_non_null(strstr(r, want));
+	snprintf(want, sizeof want, "  1                    %s by root via cli\n",
+	         cfg_session_fmt_time((time_t)infos[1].time, tb, sizeof tb));
+	assert_non_null(strstr(r, want));
+	assert_null(strstr(r, "<number>"));
+	free(infos);
+	free(r);
 	cfg_session_free(s);
 }
 
@@ -745,6 +948,87 @@ static void test_confirm_timer(void **state)
 	assert_true(id > 0);
 	cfg_daemon_timer_cancel(f->d, id);
 }
+/* After `commit confirmed N` every prompt of every session says so, and
+ * when the rollback fires every session is told (as Junos: the Junos CLI
+ * User Guide's `commit confirmed` example output, "# commit confirmed will
+ * be rolled back in N minutes" above [edit]; the broadcast "Commit was not
+ * confirmed; automatic rollback complete."). */
+/* Client side of test_confirm_notices: a second session, over the socket. */
+static void confirm_client(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	int fd = -1;
+	for (int i = 0; i < 500; i++) {
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
+			break;
+		close(fd);
+		fd = -1;
+		usleep(10000);
+	}
+	if (fd < 0)
+		_exit(2);
+	if (cfg_proto_send(fd, CFG_P_HELLO, "tty=1\n", 6) < 0)
+		_exit(3);
+	/* its prompt carries the notice too */
+	c_expect(fd, CFG_P_DONE, "0# commit confirmed will be rolled back in 1 minutes\n{master:0}\n\0root@second> ", 4);
+	/* at its prompt, it is told */
+	char *p;
+	size_t n;
+	if (c_recv(fd, &p, &n) != CFG_P_OUT)
+		_exit(5);
+	const char *want = "\nCommit was not confirmed; automatic rollback complete.\n";
+	if (n < 40 || memcmp(p, "\nBroadcast Message from root@first\n        (no tty) at ", 43) ||
+	    !memmem(p, n, want, strlen(want))) {
+		fprintf(stderr, "client: got %.*s\n", (int)n, p);
+		_exit(6);
+	}
+	free(p);
+	close(fd);
+	_exit(0);
+}
+
+static void test_confirm_notices(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_session *s = login(f);
+	free(line(s, "configure"));
+	free(line(s, "set system host-name first"));
+	free(line(s, "commit"));
+	free(line(s, "set system host-name second"));
+	char *r = line(s, "commit confirmed 5");
+	assert_non_null(strstr(r, "commit complete\n"));
+	assert_non_null(strstr(r, "D:0\n# commit confirmed will be rolled back in 5 minutes\n{master:0}[edit]\n|root@second# "));
+	free(r);
+	r = line(s, "run show system uptime");
+	assert_non_null(strstr(r, "# commit confirmed will be rolled back in 5 minutes\n{master:0}[edit]\n"));
+	free(r);
+	free(line(s, "exit"));
+	cfg_session_free(s);
+	/* the deadline comes: a session over the socket sees the notice, then
+	   the broadcast */
+	cfg_daemon_confirm_arm_secs(f->d, 2);
+	struct loop_ctx l = {.d = f->d, .deadline = time(NULL) + 30};
+	char path[128];
+	snprintf(path, sizeof path, "%s", cfg_daemon_socket_path(f->d));
+	fflush(NULL);
+	l.child = fork();
+	assert_true(l.child >= 0);
+	if (l.child == 0)
+		confirm_client(path);
+	cfg_daemon_set_tick(f->d, 50, on_tick, &l);
+	assert_int_equal(cfg_daemon_run(f->d), 0);
+	if (!l.reaped) {
+		kill(l.child, SIGKILL);
+		waitpid(l.child, &l.status, 0);
+		fail_msg("the client did not finish in time");
+	}
+	assert_true(WIFEXITED(l.status));
+	assert_int_equal(WEXITSTATUS(l.status), 0);
+	assert_int_equal(cfg_daemon_confirm_left(f->d), -1);
+	assert_string_equal(cfg_daemon_host(f->d), "first");
+}
 
 /* Secrets: only a session that may see them gets their values; a revision
  * line that does not load is logged by position, never quoted. */
@@ -846,8 +1130,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_password, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protocol_abuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_page_frames, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compare_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_help_enter_pipes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inactive_counts_absent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_confirm_timer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_confirm_notices, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_echo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_disconnect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_daemon_finish, setup, teardown),
