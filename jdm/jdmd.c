@@ -28,6 +28,7 @@
 #include "cfg_subsys.h"
 #include "cfg_system.h"
 #include "jdm_hugepages.h"
+#include "jdm_shell.h"
 #include "jdm_ssh.h"
 #include "jdm_vnf.h"
 
@@ -95,6 +96,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	jdm_hostos_register(d);
+	jdm_shell_register(d);
 	char cli[PATH_MAX];
 	struct jdm_ssh *ssh = jdm_ssh_new(cfg_daemon_state_dir(d), cli_path(cli, sizeof cli),
 	                                  cfg_daemon_socket_path(d));
