@@ -24,6 +24,7 @@
 #include "cfg_err.h"
 #include "cfg_schema_data.h"
 #include "cfg_session.h"
+#include "jdm_file.h"
 #include "jdm_hostos.h"
 #include "cfg_subsys.h"
 #include "cfg_system.h"
@@ -121,7 +122,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	struct cfg_system *sys = cfg_system_new(d);
-	if (!sys) {
+	struct jdm_file *files = jdm_file_new(d, vo.image_dir);
+	if (!sys || !files) {
 		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
 		return 1;
 	}
@@ -139,6 +141,7 @@ int main(int argc, char **argv)
 	jdm_huge_free(huge);
 	jdm_ssh_free(ssh);
 	cfg_system_free(sys);
+	jdm_file_free(files);
 	cfg_daemon_free(d);
 	return status;
 }
