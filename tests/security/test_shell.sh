@@ -4,8 +4,9 @@
 # a local super-user's shell, run on jdmd's pty, answers `id -u` with that
 # user's uid, and /proc shows the shell with the user's uid and gid (real,
 # effective, saved, filesystem), no root group, in the user's home, with a
-# clean environment; `start shell sh` runs /bin/sh the same way; root's
-# shell is root's. A read-only and an operator user are refused (`error:
+# clean environment; `start shell sh` runs /bin/sh the same way; `start
+# shell user root` runs su as the user (real uid the user's: su asks root's
+# password, as if the user ran it); root's shell is root's. A read-only and an operator user are refused (`error:
 # permission denied`, exit status non-zero) and no shell is started.
 set -euo pipefail
 
@@ -139,6 +140,13 @@ run_shell "$SU" "start shell sh" "$sh_name"
 check_child "$SU" "$UID_U" "$GID_U" "$UHOME"
 printf 'echo "uid:$(id -u):end"\n' >&7
 says "$SU" "uid:$UID_U:end"
+end_shell
+
+echo "--- start shell user root: su, run as $SU (it asks root's password; nothing is granted)"
+run_shell "$SU" "start shell user root" su
+grep -qP "^Uid:\t$UID_U\t" "/proc/$sp/status" ||
+	{ grep -E '^(Uid|Gid)' "/proc/$sp/status"; fail "su does not run for $SU (real uid)"; }
+says "$SU" "Password:"
 end_shell
 
 echo "--- root's shell is root's"
