@@ -5,8 +5,8 @@
  * ASK_FOP, cfg_proto.h): what touches the home is done with the user's own
  * rights. jdmd lists the image directory itself (cfg_file_list with no
  * HOME), and never writes there for a user; reading a file of the image
- * directory (`file show`, the source of `file copy`) is the cli's, as the
- * user.
+ * directory (`file show`, the source of `file copy`) or listing below it
+ * is the cli's, as the user.
  *
  * A NAME is taken in HOME when relative; an absolute NAME must lie in HOME
  * or in IMGDIR (either as given or canonical). A `..` component is refused,

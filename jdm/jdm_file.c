@@ -60,13 +60,36 @@ static int too_many(const struct cfg_cmd *c, size_t n)
 	return rest_word(c, n) ? cfg_err_set("syntax error, expecting <command>: %s", rest_word(c, n)) : 0;
 }
 
+/* A length without trailing slashes. */
+static size_t trimmed(const char *p)
+{
+	size_t n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		n--;
+	return n;
+}
+
+/* PATH names the image directory itself (as configured or canonical). */
+static bool is_image_dir(const char *path, const char *dir)
+{
+	char real[PATH_MAX];
+	const char *dirs[2] = {dir, realpath(dir, real) ? real : dir};
+	size_t pl = trimmed(path);
+	for (int i = 0; i < 2; i++)
+		if (pl == trimmed(dirs[i]) && !strncmp(path, dirs[i], pl))
+			return true;
+	return false;
+}
+
 static int h_list(struct cfg_cmd *c)
 {
 	struct jdm_file *f = c->ctx;
 	const char *path = cfg_cmd_value(c, "path");
 	bool detail = cfg_cmd_has(c, "detail");
-	if (path && cfg_file_in_dir(path, f->image_dir))
-		return cfg_file_list(NULL, f->image_dir, path, detail, c->out); /* the listing only */
+	/* the image directory's own listing (names, sizes, times) is jdmd's;
+	 * anything below it the cli lists as the user */
+	if (path && is_image_dir(path, f->image_dir))
+		return cfg_file_list(NULL, f->image_dir, path, detail, c->out);
 	return ask_cli(c, detail ? "list-detail" : "list", path, NULL);
 }
 

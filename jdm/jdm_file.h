@@ -5,9 +5,9 @@
  * What touches the user's home is done by the `cli` process as the user
  * (an ASK_FOP, cfg_proto.h; cfg_file.h says the confinement: the home and,
  * for reading, the image directory; no `..`, no symbolic link followed, no
- * absolute path outside). A `file list` of the image directory (or below
- * it) is answered by jdmd itself, which reads the listing only (names,
- * sizes, times) and never writes there for a user.
+ * absolute path outside). A `file list` of the image directory itself is
+ * answered by jdmd, which reads the listing only (names, sizes, times) and
+ * never writes there for a user; below it the cli lists as the user.
  *
  * Ownership: the image directory string is copied.
  */

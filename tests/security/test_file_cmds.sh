@@ -128,6 +128,11 @@ ok "file list $IMG"
 grep -qx "vrtr.qcow2.md5" <<<"$r" && grep -qx "$IMG/:" <<<"$r" || { echo "$r"; fail "file list of the image directory"; }
 ok "file list $IMG detail"
 grep -q ' vrtr.qcow2.md5$' <<<"$r" || { echo "$r"; fail "file list detail of the image directory"; }
+# below the image directory the cli lists, as the user: a root-only directory stays closed
+install -d -m 0700 "$IMG/private"
+echo "hidden" >"$IMG/private/hidden.qcow2"
+refused "file list $IMG/private" "Permission denied"
+grep -q "hidden.qcow2" <<<"$r" && fail "a root-only directory of the image directory was listed"
 ok "file show $IMG/vrtr.qcow2.md5"
 grep -qx "image checksum" <<<"$r" || { echo "$r"; fail "file show of an image directory file"; }
 refused "file show $IMG/secret.key" "Permission denied"
