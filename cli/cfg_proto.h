@@ -37,7 +37,13 @@
  *                 the file with its user's rights (a relative name in the
  *                 user's home) and answers 'I' with '0' + the file's contents,
  *                 or '1' + the reason it could not ("Permission denied"), so
- *                 the daemon never opens a path on a user's behalf
+ *                 the daemon never opens a path on a user's behalf.
+ *                 ASK_FOP (always with ASK_MULTI; `file list|show|copy|delete`,
+ *                 cfg_file.h): the "prompt" is not printed but lines OP,
+ *                 IMAGE-DIR, ARG, [ARG2] (OP list, list-detail, show, copy,
+ *                 delete); the client does it as its user, confined to its
+ *                 home (and the image directory, for reading) and answers
+ *                 'I' with '0' + the output, or '1' + the error
  *   'C' COMPL     candidates, one per line: "word\thelp"; a first line "=TEXT"
  *                 when the word can be completed to TEXT
  *   'D' DONE      1 status byte ('0' ok, '1' command failed, 'x' session over),
@@ -112,6 +118,7 @@ enum {
 #define CFG_ASK_MULTI 2
 #define CFG_ASK_LINE 4
 #define CFG_ASK_FILE 8
+#define CFG_ASK_FOP 16
 
 /* Blocking send of one frame. 0 or -1 (cfg_err set). */
 int cfg_proto_send(int fd, char type, const void *payload, size_t len);

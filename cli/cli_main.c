@@ -33,11 +33,13 @@
 #include "cfg_buf.h"
 #include "cfg_err.h"
 #include "cfg_proto.h"
+#include "cfg_file.h"
 #include "cli_file.h"
 #include "cli_pager.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <time.h>
 #include <poll.h>
 #include <pwd.h>
@@ -302,6 +304,69 @@ static void cli_ask_file(const char *name, size_t n)
 	free(fname);
 }
 
+/* ASK_FOP (`file list|show|copy|delete`): lines OP, IMAGE-DIR, ARG, ARG2;
+ * done as this user (cfg_file.h), answered as one INPUT: '0' and the
+ * output, or '1' and the error. */
+static void cli_fileop(const char *p, size_t n)
+{
+	char *req = strndup(p, n), *f[4] = {0};
+	size_t nf = 0;
+	for (char *q = req, *nl; q && nf < 4; q = nl ? nl + 1 : NULL) {
+		nl = strchr(q, '\n');
+		if (nl)
+			*nl = '\0';
+		f[nf++] = q;
+	}
+	const char *home = cli_file_home();
+	const char *img = f[1] && *f[1] ? f[1] : NULL;
+	struct cfg_buf out;
+	cfg_buf_init(&out);
+	int rc = -1;
+	if (!req || nf < 2) {
+		cfg_err_set("malformed file request");
+	} else if (!strcmp(f[0], "list") || !strcmp(f[0], "list-detail")) {
+		rc = cfg_file_list(home, img, f[2], !strcmp(f[0], "list-detail"), &out);
+	} else if (!strcmp(f[0], "show")) {
+		size_t len = 0;
+		char *t = cfg_file_read(home, img, f[2], &len);
+		if (t) {
+			cfg_buf_add(&out, t, len);
+			if (len && t[len - 1] != '\n')
+				cfg_buf_putc(&out, '\n');
+			free(t);
+			rc = 0;
+		}
+	} else if (!strcmp(f[0], "copy") && f[2] && f[3]) {
+		size_t len = 0;
+		char *t = cfg_file_read(home, img, f[2], &len);
+		if (t) {
+			char dst[PATH_MAX];
+			const char *base = strrchr(f[2], '/');
+			if (cfg_file_is_dir(home, f[3]))
+				snprintf(dst, sizeof dst, "%s/%s", f[3], base ? base + 1 : f[2]);
+			else
+				snprintf(dst, sizeof dst, "%s", f[3]);
+			rc = cli_file_save(home, cli.state_dir, dst, t, len, NULL);
+			free(t);
+		}
+	} else if (!strcmp(f[0], "delete")) {
+		rc = cfg_file_delete(home, cli.state_dir, f[2]);
+	} else {
+		cfg_err_set("malformed file request");
+	}
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	cfg_buf_putc(&b, rc < 0 ? '1' : '0');
+	if (rc < 0)
+		cfg_buf_puts(&b, cfg_err_msg());
+	else
+		cfg_buf_add(&b, out.p, out.len);
+	cli_send(CFG_P_INPUT, b.p, b.len);
+	cfg_buf_free(&b);
+	cfg_buf_free(&out);
+	free(req);
+}
+
 /* FILE ('F'): kind, the name, a NUL, the text; written as this user
  * (cli_file.h). A save that fails makes the command count as failed. */
 static void cli_save(const char *p, size_t n)
@@ -329,6 +394,10 @@ static void cli_save(const char *p, size_t n)
 static void cli_ask(const char *p, size_t n)
 {
 	unsigned flags = n ? (unsigned char)p[0] : CFG_ASK_LINE;
+	if (flags & CFG_ASK_FOP) {
+		cli_fileop(p + 1, n - 1);
+		return;
+	}
 	if (flags & CFG_ASK_FILE) {
 		cli_ask_file(p + 1, n - 1);
 		return;

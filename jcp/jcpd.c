@@ -8,6 +8,7 @@
 #include "cfg_daemon.h"
 #include "cfg_err.h"
 #include "cfg_schema_data.h"
+#include "cfg_system.h"
 #include "jcp_ops.h"
 #include "jcp_ports.h"
 
@@ -34,9 +35,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "jcpd: %s\n", cfg_err_msg());
 		return 1;
 	}
+	/* request system reboot|halt|power-off: the exit status tells ./nfx up */
+	struct cfg_system *sys = cfg_system_new(d);
+	if (!sys) {
+		fprintf(stderr, "jcpd: %s\n", cfg_err_msg());
+		return 1;
+	}
 	int rc = cfg_daemon_run(d);
 	if (rc < 0)
 		fprintf(stderr, "jcpd: %s\n", cfg_err_msg());
+	int status = cfg_system_exit_status(sys, rc);
+	cfg_system_free(sys);
 	cfg_daemon_free(d);
-	return rc < 0 ? 1 : 0;
+	return status;
 }

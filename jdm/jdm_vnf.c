@@ -2276,3 +2276,24 @@ void jdm_vnf_free(struct jdm_vnf *v)
 
 bool jdm_vnf_config_only(const struct jdm_vnf *v) { return v->none; }
 const char *jdm_vnf_sysfs_root(const struct jdm_vnf *v) { return v->sysfs_root; }
+
+int jdm_vnf_stop_all(struct jdm_vnf *v)
+{
+	if (!v || v->none)
+		return 0;
+	const struct cfg_tree *act = cfg_daemon_active(v->d);
+	if (!vnfs_first(act))
+		return 0;
+	if (ensure_virt(v) < 0)
+		return -1; /* cfg_err says why */
+	for (struct cfg_node *n = vnfs_first(act); n; n = n->next) {
+		if (!n->value)
+			continue;
+		virDomainPtr d = lookup(v, n->value);
+		if (!d)
+			continue;
+		stop_dom(v, d, n->value);
+		virDomainFree(d);
+	}
+	return 0;
+}

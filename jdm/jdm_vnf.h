@@ -110,5 +110,10 @@ const char *jdm_vnf_sysfs_root(const struct jdm_vnf *v);
  * (or the hypervisor is "none"), -1 with cfg_err set when the VNF has no
  * address. */
 int jdm_vnf_internal_addr(struct jdm_vnf *v, const char *name, char *ip, size_t n);
+/* `request system reboot|halt|power-off` (cfg_system): stop every VNF of
+ * the active configuration that runs (their definitions stay; converge
+ * starts them again when the daemon comes back). Loop thread, after the
+ * loop ended. 0, or -1 with cfg_err set. */
+int jdm_vnf_stop_all(struct jdm_vnf *v);
 
 #endif

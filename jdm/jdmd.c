@@ -6,6 +6,9 @@
  *                             interfaces jmgmt0 (sshd + Unix accounts)
  *   hugepages  jdm_hugepages  system memory hugepages (the pool; the budget)
  *   vnfs       jdm_vnf        virtual-network-functions, system virtualization
+ * `request system reboot|halt|power-off` (cfg_system) ends the loop; jdmd
+ * then stops its VNFs and exits with the status that tells its supervisor
+ * (./nfx up) to start the appliance again or to stop it. Never the host.
  * Each module's header says what its row owns and reads; the registry calls
  * validate/apply/undo/converge/tick. Commands of features not built yet
  * answer "command is not available in this release" until their handlers are
@@ -21,9 +24,12 @@
 #include "cfg_err.h"
 #include "cfg_schema_data.h"
 #include "cfg_session.h"
+#include "jdm_file.h"
 #include "jdm_hostos.h"
 #include "cfg_subsys.h"
+#include "cfg_system.h"
 #include "jdm_hugepages.h"
+#include "jdm_shell.h"
 #include "jdm_ssh.h"
 #include "jdm_vnf.h"
 
@@ -91,6 +97,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	jdm_hostos_register(d);
+	jdm_shell_register(d);
 	char cli[PATH_MAX];
 	struct jdm_ssh *ssh = jdm_ssh_new(cfg_daemon_state_dir(d), cli_path(cli, sizeof cli),
 	                                  cfg_daemon_socket_path(d));
@@ -114,12 +121,27 @@ int main(int argc, char **argv)
 			fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
 			return 1;
 		}
+	struct cfg_system *sys = cfg_system_new(d);
+	struct jdm_file *files = jdm_file_new(d, vo.image_dir);
+	if (!sys || !files) {
+		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
+		return 1;
+	}
 	int rc = cfg_daemon_run(d);
 	if (rc < 0)
 		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
+	if (cfg_system_requested(sys) != CFG_SYSTEM_NONE) {
+		fprintf(stderr, "jdmd: %s requested: stopping the VNFs\n",
+		        cfg_system_requested(sys) == CFG_SYSTEM_REBOOT ? "reboot" : "halt");
+		if (jdm_vnf_stop_all(vnf) < 0)
+			fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
+	}
+	int status = cfg_system_exit_status(sys, rc);
 	jdm_vnf_free(vnf);
 	jdm_huge_free(huge);
 	jdm_ssh_free(ssh);
+	cfg_system_free(sys);
+	jdm_file_free(files);
 	cfg_daemon_free(d);
-	return rc < 0 ? 1 : 0;
+	return status;
 }
