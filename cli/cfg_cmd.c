@@ -1035,10 +1035,29 @@ static int h_show_users(struct cfg_cmd *c)
 
 /* ---------------------------------------------------------------- show */
 
+/* What Junos says about the configuration shown (cfg_render_meta): the
+ * active revision's commit (ACTIVE: `show configuration`), or, in
+ * configuration mode, when the candidate changed, which nfx knows as of
+ * the last commit. INFO receives the revision (its strings are M's). */
+static void show_meta(struct cfg_cmd *c, bool active, struct cfg_rev_info *info, struct cfg_render_meta *m)
+{
+	m->seconds = -1;
+	m->user = NULL;
+	m->banner = c->disp.banner;
+	if (cfg_store_get(cfg_daemon_store(c->d), 0, NULL, NULL, info) == 0) {
+		m->seconds = (long long)info->time;
+		if (active)
+			m->user = info->user;
+	}
+}
+
 /* Render what PATH names in T as `show` does, honouring `| display`. */
 static void render_show(struct cfg_cmd *c, const struct cpath *cp, const struct cfg_tree *t,
-                        bool whole)
+                        bool whole, bool active)
 {
+	struct cfg_rev_info info;
+	struct cfg_render_meta meta;
+	show_meta(c, active, &info, &meta);
 	struct cfg_node *nodes[4096];
 	size_t k = cpath_nodes(cp, t, nodes, 4096);
 	const struct cfg_pipe_display *d = &c->disp;
@@ -1051,9 +1070,9 @@ static void render_show(struct cfg_cmd *c, const struct cpath *cp, const struct 
 		if (d->set)
 			cfg_render_set(c->out, n, d->relative, sec);
 		else if (d->xml)
-			cfg_render_xml(c->out, n, sec);
+			cfg_render_xml_rpc(c->out, n, sec, &meta);
 		else if (d->json)
-			cfg_render_json(c->out, n, sec);
+			cfg_render_json_meta(c->out, n, sec, &meta);
 		else if (container)
 			cfg_render_curly(c->out, n, 0, sec);
 		else if (entry) {
@@ -1112,7 +1131,7 @@ static int show_tree(struct cfg_cmd *c, const struct cfg_tree *t, bool root, boo
 	             cp.full[cp.n - 1].schema->kind == CFG_CONTAINER;
 	(void)whole;
 	render_show(c, &cp, t, cp.n > 0 && cp.full[cp.n - 1].schema->kind == CFG_LIST &&
-	                           cp.full[cp.n - 1].value);
+	                           cp.full[cp.n - 1].value, active);
 	rc = 0;
 out:
 	cpath_free(&cp);
@@ -1449,7 +1468,7 @@ static int h_save(struct cfg_cmd *c)
 	struct cfg_buf text, *out = c->out;
 	cfg_buf_init(&text);
 	c->out = &text;
-	render_show(c, &cp, t, false);
+	render_show(c, &cp, t, false, false);
 	c->out = out;
 	cpath_free(&cp);
 	int rc = cfg_session_save(c->s, c->out, true, file, text.p ? text.p : "", text.len);
@@ -1498,18 +1517,22 @@ static int h_configure(struct cfg_cmd *c)
 }
 
 /* `show system commit`: <commit-information>, one <commit-history> per
- * revision, newest (rollback 0) first. */
+ * revision, newest (rollback 0) first. A pending commit confirmed is noted
+ * on its revision's own line, as Junos prints it:
+ *   0   2026-12-01 09:04:11 UTC by root via cli commit confirmed, rollback in 10mins
+ * the comment on the line below, indented by 4. */
 static void commit_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
 {
 	(void)arg;
 	for (const struct cfg_rel *h = cfg_rel_child(cfg_reply_root(r), "commit-history"); h;
 	     h = cfg_rel_next_same(h)) {
-		cfg_buf_printf(out, "%-4s%s by %s via %s\n", cfg_rel_str(h, "sequence-number", ""),
+		cfg_buf_printf(out, "%-4s%s by %s via %s", cfg_rel_str(h, "sequence-number", ""),
 		               cfg_rel_str(h, "date-time", ""), cfg_rel_str(h, "user", ""),
 		               cfg_rel_str(h, "client", ""));
 		const char *left = cfg_rel_value(h, "rollback-pending-minutes");
 		if (left)
-			cfg_buf_printf(out, "    commit confirmed, rollback in %smins\n", left);
+			cfg_buf_printf(out, " commit confirmed, rollback in %smins", left);
+		cfg_buf_putc(out, '\n');
 		const char *cm = cfg_rel_value(h, "comment");
 		if (cm)
 			cfg_buf_printf(out, "    %s\n", cm);

@@ -19,6 +19,12 @@
 struct cfg_pipe_display {
 	bool set, relative, xml, json, compare;
 	int compare_rollback; /* -1 = against active */
+	/* set by the dispatcher, not by the pipe words: */
+	bool bare;            /* display xml as the reply alone (the 'Q' frame's
+	                         answer), not wrapped in Junos's <rpc-reply> */
+	const char *banner;   /* the text of <cli><banner> (the line above the
+	                         prompt: "{master:0}", "{master:0}[edit]"),
+	                         borrowed for the command; NULL: "" */
 };
 
 /* Parse the pipe words [FIRST, END) of W. Fills DISP with the `display`
