@@ -1176,8 +1176,9 @@ static int h_show_users(struct cfg_cmd *c)
 
 /* What Junos says about the configuration shown (cfg_render_meta): the
  * active revision's commit (ACTIVE: `show configuration`), or, in
- * configuration mode, when the candidate changed, which nfx knows as of
- * the last commit. INFO receives the revision (its strings are M's). */
+ * configuration mode, when the candidate changed (the last commit when it
+ * has no changes of its own). INFO receives the revision (its strings are
+ * M's). */
 static void show_meta(struct cfg_cmd *c, bool active, struct cfg_rev_info *info, struct cfg_render_meta *m)
 {
 	m->seconds = -1;
@@ -1188,6 +1189,31 @@ static void show_meta(struct cfg_cmd *c, bool active, struct cfg_rev_info *info,
 		if (active)
 			m->user = info->user;
 	}
+	if (!active && cfg_session_cand_changed(c->s)) {
+		time_t t = cfg_daemon_candidate_changed(c->d);
+		m->seconds = t > 0 ? (long long)t : (long long)time(NULL);
+	}
+}
+
+/* The first line of the whole configuration in curly format, as Junos:
+ * `## Last commit: 2026-12-01 09:04:11 UTC by root` (show configuration),
+ * `## Last changed: 2026-12-01 09:04:11 UTC` (show in configuration mode). */
+static void show_header(struct cfg_cmd *c, bool active)
+{
+	struct cfg_rev_info info;
+	struct cfg_render_meta m;
+	show_meta(c, active, &info, &m);
+	if (m.seconds < 0)
+		return;
+	time_t t = (time_t)m.seconds;
+	struct tm tm;
+	char tb[64];
+	gmtime_r(&t, &tm);
+	strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	if (m.user)
+		cfg_buf_printf(c->out, "## Last commit: %s by %s\n", tb, m.user);
+	else
+		cfg_buf_printf(c->out, "## Last changed: %s\n", tb);
 }
 
 /* Render what PATH names in T as `show` does, honouring `| display`. */
@@ -1269,6 +1295,8 @@ static int show_tree(struct cfg_cmd *c, const struct cfg_tree *t, bool root, boo
 	bool whole = cp.n == 0 || (cp.p.n == 0) || cp.full[cp.n - 1].value ||
 	             cp.full[cp.n - 1].schema->kind == CFG_CONTAINER;
 	(void)whole;
+	if (cp.n == 0 && !c->disp.set && !c->disp.xml && !c->disp.json)
+		show_header(c, active);
 	render_show(c, &cp, t, cp.n > 0 && cp.full[cp.n - 1].schema->kind == CFG_LIST &&
 	                           cp.full[cp.n - 1].value, active);
 	rc = 0;
