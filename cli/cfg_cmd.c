@@ -1234,6 +1234,8 @@ static void render_show(struct cfg_cmd *c, const struct cpath *cp, const struct 
 		bool entry = !container && n->schema->kind == CFG_LIST && !whole;
 		if (d->set)
 			cfg_render_set(c->out, n, d->relative, sec);
+		else if (d->xml && d->bare)
+			cfg_render_xml(c->out, n, sec); /* a 'Q' answer: the element alone */
 		else if (d->xml)
 			cfg_render_xml_rpc(c->out, n, sec, &meta);
 		else if (d->json)

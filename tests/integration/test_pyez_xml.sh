@@ -146,6 +146,18 @@ j="$(cli -c "show configuration | display json")" || fail "show configuration | 
 "$PY" "$state/check.py" json <<<"$j" || fail "show configuration | display json:
 $j"
 
+step "a 'Q' query answers the reply alone (no CLI wrapper)"
+q="$("$PY" "$ROOT/tests/integration/ops_client.py" "$state/jdm.sock" query show configuration)" ||
+	fail "query show configuration: $q"
+"$PY" -c 'import sys; from lxml import etree
+r = etree.fromstring(sys.stdin.read().encode())
+assert r.tag == "configuration", r.tag' <<<"$q" || fail "query show configuration: $q"
+q="$("$PY" "$ROOT/tests/integration/ops_client.py" "$state/jdm.sock" query show host-os vlans)" ||
+	fail "query show host-os vlans: $q"
+"$PY" -c 'import sys; from lxml import etree
+r = etree.fromstring(sys.stdin.read().encode())
+assert r.tag == "host-os-vlan-information", r.tag' <<<"$q" || fail "query show host-os vlans: $q"
+
 n=0
 for target in jdm jcp; do
 	step "$target: every command with a reply"
