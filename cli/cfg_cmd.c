@@ -901,15 +901,52 @@ static int h_status(struct cfg_cmd *c)
 
 /* ----------------------------------------------------- system information */
 
-static void uptime_text(struct cfg_buf *b, long secs)
+/* How long ago, as Junos's `show system uptime` writes it: "00:34:38"
+ * under a day, "6d 04:03", "3w0d 00:34". */
+static void ago_text(struct cfg_buf *b, long secs)
 {
-	long d = secs / 86400, h = secs % 86400 / 3600, m = secs % 3600 / 60;
-	if (d)
-		cfg_buf_printf(b, "%ld day%s, ", d, d == 1 ? "" : "s");
-	cfg_buf_printf(b, "%02ld:%02ld", h, m);
+	if (secs < 0)
+		secs = 0;
+	long w = secs / 604800, d = secs % 604800 / 86400, h = secs % 86400 / 3600, m = secs % 3600 / 60;
+	if (secs < 86400)
+		cfg_buf_printf(b, "%02ld:%02ld:%02ld", h, m, secs % 60);
+	else if (w)
+		cfg_buf_printf(b, "%ldw%ldd %02ld:%02ld", w, d, h, m);
+	else
+		cfg_buf_printf(b, "%ldd %02ld:%02ld", d, h, m);
 }
 
-/* `show version`: <software-information> */
+/* The `up ...` of the BSD uptime line Junos prints ("21 days,  4:04",
+ * "34 mins", "2 hrs", "1 day, 12 secs"), as FreeBSD's w(1). */
+static void up_text(struct cfg_buf *b, long secs)
+{
+	if (secs < 0)
+		secs = 0;
+	long d = secs / 86400, h = secs % 86400 / 3600, m = secs % 3600 / 60;
+	if (d)
+		cfg_buf_printf(b, "%ld day%s,", d, d == 1 ? "" : "s");
+	if (h && m)
+		cfg_buf_printf(b, "%s%ld:%02ld", d ? "  " : "", h, m); /* w(1): " %2d:%02d" */
+	else if (h)
+		cfg_buf_printf(b, "%s%ld hr%s", d ? " " : "", h, h == 1 ? "" : "s");
+	else if (m)
+		cfg_buf_printf(b, "%s%ld min%s", d ? " " : "", m, m == 1 ? "" : "s");
+	else if (!d)
+		cfg_buf_printf(b, "%ld sec%s", secs % 60, secs % 60 == 1 ? "" : "s");
+	if (d && !h && !m)
+		b->len--, b->p[b->len] = 0; /* "1 day," alone: no trailing comma */
+}
+
+/* nfx's own identity in Junos's `show version` layout. */
+#define SYS_MODEL "nfx"
+
+/* `show version`: <software-information>, as Junos prints it:
+ *   Hostname: jdm
+ *   Model: nfx
+ *   Junos: 0.1.0
+ *   nfx Device Manager (JDM) [0.1.0]
+ * (Junos: "Hostname:", "Model:", "Junos:", then one line per package,
+ * "NAME [VERSION]", the <package-information><comment>). */
 static void version_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
 {
 	(void)arg;
@@ -917,9 +954,10 @@ static void version_text(struct cfg_buf *out, const struct cfg_reply *r, void *a
 	const char *host = cfg_rel_value(e, "host-name");
 	if (host)
 		cfg_buf_printf(out, "Hostname: %s\n", host);
-	cfg_buf_printf(out, "Model: %s, %s\n", cfg_rel_str(e, "product-model", ""),
-	               cfg_rel_str(e, "product-role", ""));
-	cfg_buf_printf(out, "nfx version: %s\n", cfg_rel_str(e, "nfx-version", ""));
+	cfg_buf_printf(out, "Model: %s\n", cfg_rel_str(e, "product-model", ""));
+	cfg_buf_printf(out, "Junos: %s\n", cfg_rel_str(e, "junos-version", ""));
+	for (const struct cfg_rel *p = cfg_rel_child(e, "package-information"); p; p = cfg_rel_next_same(p))
+		cfg_buf_printf(out, "%s\n", cfg_rel_str(p, "comment", ""));
 }
 
 static int h_show_version(struct cfg_cmd *c)
@@ -927,17 +965,21 @@ static int h_show_version(struct cfg_cmd *c)
 	struct cfg_reply *r = cfg_reply_new("software-information");
 	struct cfg_rel *e = cfg_reply_root(r);
 	const char *host = cfg_daemon_host(c->d);
+	bool jcp = !strcmp(cfg_daemon_name(c->d), "jcp");
 	if (host && *host)
 		cfg_rel_leaf(e, "host-name", host);
-	cfg_rel_leaf(e, "product-model", "nfx (NFX250-style branch appliance)");
-	cfg_rel_leaf(e, "product-role", !strcmp(cfg_daemon_name(c->d), "jcp") ? "control plane (JCP)"
-	                                                                      : "device manager (JDM)");
-	cfg_rel_leaf(e, "nfx-version", NFX_VERSION);
+	cfg_rel_leaf(e, "product-model", SYS_MODEL);
+	cfg_rel_leaf(e, "product-name", SYS_MODEL);
+	cfg_rel_leaf(e, "junos-version", NFX_VERSION);
+	struct cfg_rel *pk = cfg_rel_add(e, "package-information");
+	cfg_rel_leaf(pk, "name", jcp ? "jcpd" : "jdmd");
+	cfg_rel_leaff(pk, "comment", "nfx %s [%s]", jcp ? "Control Plane (JCP)" : "Device Manager (JDM)",
+	              NFX_VERSION);
 	return cfg_reply_emit(r, &c->disp, c->out, version_text, NULL);
 }
 
 /* A <NAME> element with the date-time of T and, when AGO >= 0, how long
- * ago that was (time-length as the text shows it, and seconds). */
+ * ago that was (<time-length> as Junos writes it, and <seconds>). */
 static struct cfg_rel *time_el(struct cfg_rel *p, const char *name, time_t t, long ago)
 {
 	struct cfg_rel *e = cfg_rel_add(p, name);
@@ -949,7 +991,7 @@ static struct cfg_rel *time_el(struct cfg_rel *p, const char *name, time_t t, lo
 	if (ago >= 0) {
 		struct cfg_buf b;
 		cfg_buf_init(&b);
-		uptime_text(&b, ago);
+		ago_text(&b, ago);
 		cfg_rel_leaf(e, "time-length", b.p);
 		cfg_buf_free(&b);
 		cfg_rel_leaff(e, "seconds", "%ld", ago);
@@ -957,7 +999,72 @@ static struct cfg_rel *time_el(struct cfg_rel *p, const char *name, time_t t, lo
 	return e;
 }
 
-/* `show system uptime`: the host, the daemon, the last commit */
+/* <uptime-information>: the BSD uptime line of `show system uptime` and
+ * `show system users`, for NOW, the host up UP seconds, NUSERS sessions. */
+static void uptime_info(struct cfg_rel *root, time_t now, long up, size_t nusers)
+{
+	struct cfg_rel *u = cfg_rel_add(root, "uptime-information");
+	char tb[16];
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(tb, sizeof tb, "%l:%M%p", &tm);
+	cfg_rel_leaf(u, "date-time", tb[0] == ' ' ? tb + 1 : tb);
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	up_text(&b, up);
+	cfg_rel_leaf(u, "up-time", b.p);
+	cfg_buf_free(&b);
+	cfg_rel_leaff(u, "active-user-count", "%zu", nusers);
+	double la[3];
+	if (getloadavg(la, 3) == 3) {
+		cfg_rel_leaff(u, "load-average-1", "%.2f", la[0]);
+		cfg_rel_leaff(u, "load-average-5", "%.2f", la[1]);
+		cfg_rel_leaff(u, "load-average-15", "%.2f", la[2]);
+	}
+}
+
+/* " 9:04AM  up 21 days,  4:04, 2 users, load averages: 0.28, 0.34, 0.31" */
+static void uptime_line(struct cfg_buf *out, const struct cfg_rel *u)
+{
+	if (!u)
+		return;
+	const char *n = cfg_rel_str(u, "active-user-count", "0");
+	const char *ut = cfg_rel_str(u, "up-time", "");
+	/* w(1) writes hours "%2d": "up  1:28", "up 12:05" */
+	cfg_buf_printf(out, "%7s  up %s%s, %s user%s", cfg_rel_str(u, "date-time", ""),
+	               ut[0] && ut[1] == ':' ? " " : "", ut, n, strcmp(n, "1") ? "s" : "");
+	if (cfg_rel_value(u, "load-average-1"))
+		cfg_buf_printf(out, ", load averages: %s, %s, %s", cfg_rel_str(u, "load-average-1", ""),
+		               cfg_rel_str(u, "load-average-5", ""), cfg_rel_str(u, "load-average-15", ""));
+	cfg_buf_putc(out, '\n');
+}
+
+static long host_uptime(void)
+{
+	FILE *f = fopen("/proc/uptime", "re");
+	double up = -1;
+	if (f && fscanf(f, "%lf", &up) != 1)
+		up = -1;
+	if (f)
+		fclose(f);
+	return (long)up;
+}
+
+static size_t session_count(struct cfg_daemon *d)
+{
+	size_t n = 0;
+	while (cfg_daemon_session_at(d, n))
+		n++;
+	return n;
+}
+
+/* `show system uptime`, in Junos's layout:
+ *   Current time: 2026-12-01 09:04:11 UTC
+ *   System booted: 2026-12-01 08:29:33 UTC (00:34:38 ago)
+ *   Protocols started: 2026-12-01 08:30:02 UTC (00:34:09 ago)
+ *   Last configured: 2026-12-01 09:01:40 UTC (00:02:31 ago) by root
+ *    9:04AM  up 34 mins, 1 user, load averages: 0.28, 0.34, 0.31
+ * (protocols: this daemon; last configured: the active revision) */
 static void uptime_reply_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
 {
 	(void)arg;
@@ -965,21 +1072,20 @@ static void uptime_reply_text(struct cfg_buf *out, const struct cfg_reply *r, vo
 	static const struct { const char *el, *label; } rows[] = {
 		{"system-booted-time", "System booted:"},
 		{"protocols-started-time", "Protocols started:"},
+		{"last-configured-time", "Last configured:"},
 	};
-	cfg_buf_printf(out, "%-20s%s", "Current time:",
-	               cfg_rel_str(cfg_rel_child(root, "current-time"), "date-time", ""));
-	cfg_buf_putc(out, '\n');
+	cfg_buf_printf(out, "Current time: %s\n", cfg_rel_str(cfg_rel_child(root, "current-time"), "date-time", ""));
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
 		const struct cfg_rel *e = cfg_rel_child(root, rows[i].el);
 		if (!e)
 			continue;
-		cfg_buf_printf(out, "%-20s%s (%s ago)\n", rows[i].label, cfg_rel_str(e, "date-time", ""),
+		cfg_buf_printf(out, "%s %s (%s ago)", rows[i].label, cfg_rel_str(e, "date-time", ""),
 		               cfg_rel_str(e, "time-length", ""));
+		if (cfg_rel_value(e, "user"))
+			cfg_buf_printf(out, " by %s", cfg_rel_value(e, "user"));
+		cfg_buf_putc(out, '\n');
 	}
-	const struct cfg_rel *lc = cfg_rel_child(root, "last-configured-time");
-	if (lc)
-		cfg_buf_printf(out, "%-20s%s by %s\n", "Last configured:", cfg_rel_str(lc, "date-time", ""),
-		               cfg_rel_str(lc, "user", ""));
+	uptime_line(out, cfg_rel_child(root, "uptime-information"));
 }
 
 static int h_show_uptime(struct cfg_cmd *c)
@@ -988,47 +1094,80 @@ static int h_show_uptime(struct cfg_cmd *c)
 	struct cfg_reply *r = cfg_reply_new("system-uptime-information");
 	struct cfg_rel *root = cfg_reply_root(r);
 	time_el(root, "current-time", now, -1);
-	FILE *f = fopen("/proc/uptime", "re");
-	double up = 0;
-	if (f && fscanf(f, "%lf", &up) == 1)
-		time_el(root, "system-booted-time", now - (time_t)up, (long)up);
-	if (f)
-		fclose(f);
+	long up = host_uptime();
+	if (up >= 0)
+		time_el(root, "system-booted-time", now - (time_t)up, up);
 	time_el(root, "protocols-started-time", cfg_daemon_started(c->d),
 	        (long)(now - cfg_daemon_started(c->d)));
 	struct cfg_rev_info info;
 	if (cfg_store_get(cfg_daemon_store(c->d), 0, NULL, NULL, &info) == 0)
-		cfg_rel_leaf(time_el(root, "last-configured-time", (time_t)info.time, -1), "user", info.user);
+		cfg_rel_leaf(time_el(root, "last-configured-time", (time_t)info.time, (long)(now - (time_t)info.time)),
+		             "user", info.user);
+	uptime_info(root, now, up, session_count(c->d));
 	return cfg_reply_emit(r, &c->disp, c->out, uptime_reply_text, NULL);
 }
 
-/* `show system users`: who is connected to this daemon's CLI */
+/* `show system users`: who is connected to this daemon's CLI, as Junos
+ * prints it (FreeBSD's w(1)):
+ *    9:04AM  up 34 mins, 2 users, load averages: 0.28, 0.34, 0.31
+ *   USER     TTY      FROM                              LOGIN@  IDLE WHAT
+ *   root     p1       -                                  9:01AM     - cli */
 static void users_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
 {
 	(void)arg;
-	cfg_buf_printf(out, "%-10s %-5s %-8s %-20s %s\n", "USER", "TTY", "FROM", "LOGIN@", "WHAT");
+	uptime_line(out, cfg_rel_child(cfg_reply_root(r), "uptime-information"));
+	cfg_buf_printf(out, "%-8s %-8s %-32s  %s\n", "USER", "TTY", "FROM", "LOGIN@  IDLE WHAT");
 	for (const struct cfg_rel *u = cfg_rel_child(cfg_reply_root(r), "user-entry"); u;
 	     u = cfg_rel_next_same(u))
-		cfg_buf_printf(out, "%-10s %-5s %-8s %-20s %s\n", cfg_rel_str(u, "user", ""),
-		               cfg_rel_str(u, "tty", ""), cfg_rel_str(u, "from", ""),
-		               cfg_rel_str(u, "login-time", ""), cfg_rel_str(u, "command", ""));
+		cfg_buf_printf(out, "%-8s %-8s %-32s %7s %5s %s\n", cfg_rel_str(u, "user", ""),
+		               cfg_rel_str(u, "tty", ""), cfg_rel_str(u, "from", "-"),
+		               cfg_rel_str(u, "login-time", ""), cfg_rel_str(u, "idle-time", "-"),
+		               cfg_rel_str(u, "command", ""));
+}
+
+/* LOGIN@ as w(1): " 9:04AM" today, "Fri10AM" this week, "12Jan26" before. */
+static void login_text(char *tb, size_t n, time_t t, time_t now)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(tb, n, now - t < 86400 ? "%l:%M%p" : now - t < 6 * 86400 ? "%a%I%p" : "%d%b%y", &tm);
+	if (tb[0] == ' ')
+		memmove(tb, tb + 1, strlen(tb));
+}
+
+/* IDLE as w(1): "-" under a minute, minutes, H:MM, Ndays. */
+static void idle_text(char *tb, size_t n, long idle)
+{
+	if (idle < 60)
+		snprintf(tb, n, "-");
+	else if (idle < 3600)
+		snprintf(tb, n, "%ld", idle / 60);
+	else if (idle < 86400)
+		snprintf(tb, n, "%ld:%02ld", idle / 3600, idle % 3600 / 60);
+	else
+		snprintf(tb, n, "%lddays", idle / 86400);
 }
 
 static int h_show_users(struct cfg_cmd *c)
 {
+	time_t now = time(NULL);
 	struct cfg_reply *r = cfg_reply_new("system-users-information");
+	uptime_info(cfg_reply_root(r), now, host_uptime(), session_count(c->d));
 	struct cfg_session *s;
 	for (size_t i = 0; (s = cfg_daemon_session_at(c->d, i)); i++) {
 		char tb[32];
-		time_t t = cfg_session_since(s);
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		strftime(tb, sizeof tb, "%Y-%m-%d %H:%M", &tm);
+		time_t t = cfg_session_since(s), last = t, when;
+		for (size_t k = 0; cfg_session_history(s, k, &when); k++)
+			last = when;
 		struct cfg_rel *u = cfg_rel_add(cfg_reply_root(r), "user-entry");
 		cfg_rel_leaf(u, "user", cfg_session_user(s));
 		cfg_rel_leaff(u, "tty", "p%u", cfg_session_id(s));
-		cfg_rel_leaf(u, "from", cfg_session_client(s));
+		const char *from = cfg_session_client(s);
+		cfg_rel_leaf(u, "from", from && *from && strcmp(from, "cli") ? from : "-");
+		login_text(tb, sizeof tb, t, now);
 		cfg_rel_leaf(u, "login-time", tb);
+		idle_text(tb, sizeof tb, s == c->s ? 0 : (long)(now - last));
+		cfg_rel_leaf(u, "idle-time", tb);
 		cfg_rel_leaf(u, "command", cfg_session_in_config(s) ? "cli (configure)" : "cli");
 	}
 	return cfg_reply_emit(r, &c->disp, c->out, users_text, NULL);
@@ -1036,10 +1175,55 @@ static int h_show_users(struct cfg_cmd *c)
 
 /* ---------------------------------------------------------------- show */
 
+/* What Junos says about the configuration shown (cfg_render_meta): the
+ * active revision's commit (ACTIVE: `show configuration`), or, in
+ * configuration mode, when the candidate changed (the last commit when it
+ * has no changes of its own). INFO receives the revision (its strings are
+ * M's). */
+static void show_meta(struct cfg_cmd *c, bool active, struct cfg_rev_info *info, struct cfg_render_meta *m)
+{
+	m->seconds = -1;
+	m->user = NULL;
+	m->banner = c->disp.banner;
+	if (cfg_store_get(cfg_daemon_store(c->d), 0, NULL, NULL, info) == 0) {
+		m->seconds = (long long)info->time;
+		if (active)
+			m->user = info->user;
+	}
+	if (!active && cfg_session_cand_changed(c->s)) {
+		time_t t = cfg_daemon_candidate_changed(c->d);
+		m->seconds = t > 0 ? (long long)t : (long long)time(NULL);
+	}
+}
+
+/* The first line of the whole configuration in curly format, as Junos:
+ * `## Last commit: 2026-12-01 09:04:11 UTC by root` (show configuration),
+ * `## Last changed: 2026-12-01 09:04:11 UTC` (show in configuration mode). */
+static void show_header(struct cfg_cmd *c, bool active)
+{
+	struct cfg_rev_info info;
+	struct cfg_render_meta m;
+	show_meta(c, active, &info, &m);
+	if (m.seconds < 0)
+		return;
+	time_t t = (time_t)m.seconds;
+	struct tm tm;
+	char tb[64];
+	gmtime_r(&t, &tm);
+	strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	if (m.user)
+		cfg_buf_printf(c->out, "## Last commit: %s by %s\n", tb, m.user);
+	else
+		cfg_buf_printf(c->out, "## Last changed: %s\n", tb);
+}
+
 /* Render what PATH names in T as `show` does, honouring `| display`. */
 static void render_show(struct cfg_cmd *c, const struct cpath *cp, const struct cfg_tree *t,
-                        bool whole)
+                        bool whole, bool active)
 {
+	struct cfg_rev_info info;
+	struct cfg_render_meta meta;
+	show_meta(c, active, &info, &meta);
 	struct cfg_node *nodes[4096];
 	size_t k = cpath_nodes(cp, t, nodes, 4096);
 	const struct cfg_pipe_display *d = &c->disp;
@@ -1051,10 +1235,12 @@ static void render_show(struct cfg_cmd *c, const struct cpath *cp, const struct 
 		bool entry = !container && n->schema->kind == CFG_LIST && !whole;
 		if (d->set)
 			cfg_render_set(c->out, n, d->relative, sec);
+		else if (d->xml && d->bare)
+			cfg_render_xml(c->out, n, sec); /* a 'Q' answer: the element alone */
 		else if (d->xml)
-			cfg_render_xml(c->out, n, sec);
+			cfg_render_xml_rpc(c->out, n, sec, &meta);
 		else if (d->json)
-			cfg_render_json(c->out, n, sec);
+			cfg_render_json_meta(c->out, n, sec, &meta);
 		else if (container)
 			cfg_render_curly(c->out, n, 0, sec);
 		else if (entry) {
@@ -1134,8 +1320,10 @@ static int show_tree(struct cfg_cmd *c, const struct cfg_tree *t, bool root, boo
 	bool whole = cp.n == 0 || (cp.p.n == 0) || cp.full[cp.n - 1].value ||
 	             cp.full[cp.n - 1].schema->kind == CFG_CONTAINER;
 	(void)whole;
+	if (cp.n == 0 && !c->disp.set && !c->disp.xml && !c->disp.json)
+		show_header(c, active);
 	render_show(c, &cp, t, cp.n > 0 && cp.full[cp.n - 1].schema->kind == CFG_LIST &&
-	                           cp.full[cp.n - 1].value);
+	                           cp.full[cp.n - 1].value, active);
 	rc = 0;
 out:
 	cpath_free(&cp);
@@ -1485,7 +1673,7 @@ static int h_save(struct cfg_cmd *c)
 	struct cfg_buf text, *out = c->out;
 	cfg_buf_init(&text);
 	c->out = &text;
-	render_show(c, &cp, t, false);
+	render_show(c, &cp, t, false, false);
 	c->out = out;
 	cpath_free(&cp);
 	int rc = cfg_session_save(c->s, c->out, true, file, text.p ? text.p : "", text.len);
@@ -1534,7 +1722,10 @@ static int h_configure(struct cfg_cmd *c)
 }
 
 /* `show system commit`: <commit-information>, one <commit-history> per
- * revision, newest (rollback 0) first. */
+ * revision, newest (rollback 0) first. A pending commit confirmed is noted
+ * on its revision's own line, as Junos prints it:
+ *   0   2026-12-01 09:04:11 UTC by root via cli commit confirmed, rollback in 10mins
+ * the comment on the line below, indented by 4. */
 static void commit_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
 {
 	(void)arg;
@@ -1544,12 +1735,13 @@ static void commit_text(struct cfg_buf *out, const struct cfg_reply *r, void *ar
 		               cfg_rel_str(pc, "client", ""), cfg_rel_str(pc, "date-time", ""));
 	for (const struct cfg_rel *h = cfg_rel_child(cfg_reply_root(r), "commit-history"); h;
 	     h = cfg_rel_next_same(h)) {
-		cfg_buf_printf(out, "%-4s%s by %s via %s\n", cfg_rel_str(h, "sequence-number", ""),
+		cfg_buf_printf(out, "%-4s%s by %s via %s", cfg_rel_str(h, "sequence-number", ""),
 		               cfg_rel_str(h, "date-time", ""), cfg_rel_str(h, "user", ""),
 		               cfg_rel_str(h, "client", ""));
 		const char *left = cfg_rel_value(h, "rollback-pending-minutes");
 		if (left)
-			cfg_buf_printf(out, "    commit confirmed, rollback in %smins\n", left);
+			cfg_buf_printf(out, " commit confirmed, rollback in %smins", left);
+		cfg_buf_putc(out, '\n');
 		const char *cm = cfg_rel_value(h, "comment");
 		if (cm)
 			cfg_buf_printf(out, "    %s\n", cm);

@@ -71,6 +71,7 @@ struct cfg_daemon {
 	struct cfg_subsys_reg *reg;                  /* owned: the subsystem rows */
 	struct cfg_commit_text *text;                /* owned: the active text, by chunks */
 	bool cand_clean;      /* the shared candidate has no changes of its own */
+	time_t cand_changed;  /* when it last changed (`## Last changed:`) */
 	/* commit jobs: one runs (its apply on a worker thread), the others wait */
 	struct job *job, *queue, *queue_tail;
 	int job_efd;          /* eventfd: the worker is done; -1 outside the loop */
@@ -555,11 +556,21 @@ void cfg_daemon_set_candidate(struct cfg_daemon *d, struct cfg_tree *t)
 	cfg_daemon_release_tree(d, d->cand);
 	d->cand = t;
 	d->cand_clean = false;
+	d->cand_changed = time(NULL);
 	if (!d->cand)
 		(void)cfg_daemon_candidate(d);
 }
 
-void cfg_daemon_candidate_dirty(struct cfg_daemon *d) { d->cand_clean = false; }
+void cfg_daemon_candidate_dirty(struct cfg_daemon *d)
+{
+	d->cand_clean = false;
+	d->cand_changed = time(NULL);
+}
+
+time_t cfg_daemon_candidate_changed(struct cfg_daemon *d)
+{
+	return cfg_daemon_candidate_modified(d) ? d->cand_changed : 0;
+}
 
 bool cfg_daemon_candidate_clean(const struct cfg_daemon *d) { return !d->cand || d->cand_clean; }
 

@@ -226,6 +226,9 @@ void cfg_daemon_session_gone(struct cfg_daemon *d, struct cfg_session *s);
  * has none (it was copied from, or committed as, the active tree). */
 void cfg_daemon_candidate_dirty(struct cfg_daemon *d);
 bool cfg_daemon_candidate_clean(const struct cfg_daemon *d);
+/* When the shared candidate last changed, 0 when it has no changes of its
+ * own (`## Last changed:` of `show` in configuration mode). */
+time_t cfg_daemon_candidate_changed(struct cfg_daemon *d);
 /* The shared candidate differs from the active tree (a compare only when
  * it may have changes; it is not created). */
 bool cfg_daemon_candidate_modified(struct cfg_daemon *d);

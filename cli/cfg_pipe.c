@@ -3,7 +3,9 @@
  * The pipe words are parsed into a small array of operations; display and
  * compare fill struct cfg_pipe_display (the command renders accordingly),
  * the text pipes run here in order over the output buffer. Pipe keywords
- * may be abbreviated to a unique prefix, as every Junos keyword.
+ * may be abbreviated to a unique prefix, as every Junos keyword. match,
+ * except and find ignore case, as Junos's do (the thesis, Figure 25, finds
+ * "VNF interfaces" in a section titled "VNF Interfaces").
  */
 #include "cfg_pipe.h"
 #include "cfg_err.h"
@@ -161,7 +163,7 @@ static int pipes_parse(const struct cfg_words *w, size_t first, size_t end, stru
 			p->arg = w->w[i++].s;
 			if (kw->arg == A_REGEX) {
 				regex_t re;
-				int rc = regcomp(&re, p->arg, REG_EXTENDED | REG_NOSUB);
+				int rc = regcomp(&re, p->arg, REG_EXTENDED | REG_NOSUB | REG_ICASE);
 				if (rc != 0) {
 					char m[128];
 					regerror(rc, &re, m, sizeof m);
@@ -422,7 +424,7 @@ static void rebuild(struct cfg_buf *b, const struct line *v, size_t from, size_t
 static int regex_lines(struct cfg_buf *b, const struct pipe *p)
 {
 	regex_t re;
-	int rc = regcomp(&re, p->arg, REG_EXTENDED | REG_NOSUB);
+	int rc = regcomp(&re, p->arg, REG_EXTENDED | REG_NOSUB | REG_ICASE);
 	if (rc != 0)
 		return cfg_err_set("invalid regular expression '%s'", p->arg);
 	struct line *v;

@@ -21,6 +21,12 @@ struct cfg_pipe_display {
 	int compare_rollback; /* -1 = against active */
 	const char *compare_file; /* `| compare FILE`, borrowed from the words; NULL */
 	bool nomore, hold;        /* `| no-more`, `| hold`: for the pager (the cli's) */
+	/* set by the dispatcher, not by the pipe words: */
+	bool bare;            /* display xml as the reply alone (the 'Q' frame's
+	                         answer), not wrapped in Junos's <rpc-reply> */
+	const char *banner;   /* the text of <cli><banner> (the line above the
+	                         prompt: "{master:0}", "{master:0}[edit]"),
+	                         borrowed for the command; NULL: "" */
 };
 
 /* Parse the pipe words [FIRST, END) of W. Fills DISP with the `display`

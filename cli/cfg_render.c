@@ -8,11 +8,14 @@
  * cfg_buf.
  */
 #include "cfg_render.h"
+#include "cfg_reply.h"
 #include "cfg_parse.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ------------------------------------------------------------------ */
 /* quoting                                                             */
@@ -808,22 +811,66 @@ static void xml_close_ancestors(struct cfg_buf *b, const struct cfg_node *n, uns
 	}
 }
 
-void cfg_render_xml(struct cfg_buf *b, const struct cfg_node *at, unsigned opts)
+/* <configuration ATTRS> at INDENT, its contents at INNER spaces. */
+static void xml_config(struct cfg_buf *b, const struct cfg_node *at, unsigned opts, unsigned indent,
+                       unsigned inner, const char *attrs)
 {
-	cfg_buf_puts(b, "<configuration>\n");
+	cfg_buf_indent(b, indent);
+	cfg_buf_printf(b, "<configuration%s>\n", attrs ? attrs : "");
 	if (at) {
 		if (at->parent && (at->schema->kind == CFG_LEAF || at->schema->kind == CFG_LEAFLIST)) {
-			unsigned in = xml_ancestors(b, at->parent, 4);
+			unsigned in = xml_ancestors(b, at->parent, inner);
 			xml_node(b, at, in, opts);
 			xml_close_ancestors(b, at->parent, in);
 		} else {
-			unsigned in = xml_ancestors(b, at, 4);
+			unsigned in = xml_ancestors(b, at, inner);
 			for (const struct cfg_node *k = at->child; k; k = k->next)
 				xml_node(b, k, in, opts);
 			xml_close_ancestors(b, at, in);
 		}
 	}
+	cfg_buf_indent(b, indent);
 	cfg_buf_puts(b, "</configuration>\n");
+}
+
+void cfg_render_xml(struct cfg_buf *b, const struct cfg_node *at, unsigned opts)
+{
+	xml_config(b, at, opts, 0, 4, NULL);
+}
+
+/* The time attributes' values: seconds and "YYYY-MM-DD HH:MM:SS UTC". */
+static void meta_times(const struct cfg_render_meta *m, char *secs, size_t ns, char *local, size_t nl)
+{
+	time_t t = (time_t)m->seconds;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	snprintf(secs, ns, "%lld", (long long)m->seconds);
+	strftime(local, nl, "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
+void cfg_render_xml_rpc(struct cfg_buf *b, const struct cfg_node *at, unsigned opts,
+                        const struct cfg_render_meta *m)
+{
+	struct cfg_buf a;
+	cfg_buf_init(&a);
+	cfg_buf_add(&a, "", 0);
+	if (m && m->seconds >= 0) {
+		char secs[32], local[64];
+		meta_times(m, secs, sizeof secs, local, sizeof local);
+		if (m->user) {
+			cfg_buf_printf(&a, " junos:commit-seconds=\"%s\" junos:commit-localtime=\"%s\" junos:commit-user=\"",
+			               secs, local);
+			xml_text(&a, m->user);
+			cfg_buf_putc(&a, '"');
+		} else {
+			cfg_buf_printf(&a, " junos:changed-seconds=\"%s\" junos:changed-localtime=\"%s\"", secs, local);
+		}
+	}
+	cfg_reply_rpc_open(b);
+	/* Junos indents the statements by 12, the element itself by 4 */
+	xml_config(b, at, opts, 4, 12, a.p);
+	cfg_reply_rpc_close(b, m ? m->banner : NULL);
+	cfg_buf_free(&a);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1009,15 +1056,38 @@ static void json_close_ancestors(struct cfg_buf *b, const struct cfg_node *n, un
 
 void cfg_render_json(struct cfg_buf *b, const struct cfg_node *at, unsigned opts)
 {
+	cfg_render_json_meta(b, at, opts, NULL);
+}
+
+void cfg_render_json_meta(struct cfg_buf *b, const struct cfg_node *at, unsigned opts,
+                          const struct cfg_render_meta *m)
+{
 	cfg_buf_puts(b, "{\n    \"configuration\" : {");
+	bool meta = m && m->seconds >= 0;
+	if (meta) {
+		/* Junos: the configuration's attributes as its "@" member */
+		char secs[32], local[64];
+		meta_times(m, secs, sizeof secs, local, sizeof local);
+		const char *w = m->user ? "commit" : "changed";
+		cfg_buf_printf(b, "\n        \"@\" : {\n            \"junos:%s-seconds\" : \"%s\",\n"
+		                  "            \"junos:%s-localtime\" : \"%s\"", w, secs, w, local);
+		if (m->user) {
+			cfg_buf_puts(b, ",\n            \"junos:commit-user\" : ");
+			json_str(b, m->user);
+		}
+		cfg_buf_puts(b, "\n        }");
+	}
 	if (at) {
 		const struct cfg_node *base = at;
 		bool self = at->parent && (at->schema->kind == CFG_LEAF || at->schema->kind == CFG_LEAFLIST);
 		if (self)
 			base = at->parent;
+		if (meta && base->parent)
+			cfg_buf_putc(b, ',');
 		unsigned in = json_ancestors(b, base, 8);
-		/* inside a list entry the key member was written already */
-		bool first = !(base->parent && base->schema->kind == CFG_LIST);
+		/* inside a list entry the key member was written already; after
+		   the "@" member at the top */
+		bool first = !(base->parent && base->schema->kind == CFG_LIST) && !(meta && !base->parent);
 		if (self) {
 			/* just this statement */
 			const struct cfg_schema *s = at->schema;

@@ -45,6 +45,34 @@ void cfg_render_compare(struct cfg_buf *b, const struct cfg_node *old_at, const 
 void cfg_render_xml(struct cfg_buf *b, const struct cfg_node *at, unsigned opts);
 void cfg_render_json(struct cfg_buf *b, const struct cfg_node *at, unsigned opts);
 
+/* What Junos says about the configuration it shows: the commit it comes
+ * from (`show configuration`), or when the candidate changed (`show` in
+ * configuration mode). */
+struct cfg_render_meta {
+	long long seconds;  /* unix time; < 0: not known (no attributes) */
+	const char *user;   /* the commit's user: junos:commit-*; NULL: junos:changed-* */
+	const char *banner; /* <cli><banner> text ("{master:0}[edit]"), NULL: "" */
+};
+/* `show configuration | display xml` as Junos's CLI prints it:
+ *   <rpc-reply xmlns:junos="http://xml.juniper.net/junos/VERSION/junos">
+ *       <configuration junos:commit-seconds="1796115851"
+ *           junos:commit-localtime="2026-12-01 09:04:11 UTC" junos:commit-user="root">
+ *               <system>...           (statements at 12 spaces, as Junos)
+ *       </configuration>
+ *       <cli>
+ *           <banner>{master:0}</banner>
+ *       </cli>
+ *   </rpc-reply>
+ * (the attributes on the <configuration> line). M NULL: no attributes. */
+void cfg_render_xml_rpc(struct cfg_buf *b, const struct cfg_node *at, unsigned opts,
+                        const struct cfg_render_meta *m);
+/* `| display json` with the attributes as Junos's "@" member:
+ *   {"configuration" : {"@" : {"junos:commit-seconds" : "...",
+ *    "junos:commit-localtime" : "...", "junos:commit-user" : "root"}, ...}}
+ * M NULL: as cfg_render_json(). */
+void cfg_render_json_meta(struct cfg_buf *b, const struct cfg_node *at, unsigned opts,
+                          const struct cfg_render_meta *m);
+
 /* `[edit a b c]` for the path of N (`[edit]` for the root). */
 void cfg_render_edit_path(struct cfg_buf *b, const struct cfg_node *n);
 /* The words of the path of N from the root, space separated, values quoted

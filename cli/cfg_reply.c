@@ -215,6 +215,26 @@ void cfg_reply_xml(struct cfg_buf *b, const struct cfg_reply *r)
 		cfg_reply_xml_el(b, r->root, 0);
 }
 
+void cfg_reply_rpc_open(struct cfg_buf *b)
+{
+	cfg_buf_puts(b, "<rpc-reply xmlns:junos=\"" CFG_REPLY_JUNOS_NS "\">\n");
+}
+
+void cfg_reply_rpc_close(struct cfg_buf *b, const char *banner)
+{
+	cfg_buf_puts(b, "    <cli>\n        <banner>");
+	xml_text(b, banner ? banner : "");
+	cfg_buf_puts(b, "</banner>\n    </cli>\n</rpc-reply>\n");
+}
+
+void cfg_reply_xml_rpc(struct cfg_buf *b, const struct cfg_reply *r, const char *banner)
+{
+	cfg_reply_rpc_open(b);
+	if (r && r->root)
+		cfg_reply_xml_el(b, r->root, 4);
+	cfg_reply_rpc_close(b, banner);
+}
+
 /* ----------------------------------------------------------------- JSON */
 
 static json_t *json_el(const struct cfg_rel *e);
@@ -276,8 +296,10 @@ int cfg_reply_emit(struct cfg_reply *r, const struct cfg_pipe_display *disp, str
                    cfg_reply_text_fn text, void *arg)
 {
 	int rc = 0;
-	if (disp && disp->xml)
+	if (disp && disp->xml && disp->bare)
 		cfg_reply_xml(out, r);
+	else if (disp && disp->xml)
+		cfg_reply_xml_rpc(out, r, disp->banner);
 	else if (disp && disp->json)
 		rc = cfg_reply_json(out, r);
 	else if (text)

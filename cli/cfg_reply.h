@@ -76,6 +76,28 @@ const char *cfg_rel_str(const struct cfg_rel *e, const char *name, const char *d
  * xml`. Text is escaped; bytes that XML 1.0 cannot carry (control
  * characters, invalid UTF-8) become '?', so the result is well-formed. */
 void cfg_reply_xml(struct cfg_buf *b, const struct cfg_reply *r);
+/* The junos namespace of <rpc-reply xmlns:junos="...">, with nfx's version
+ * where Junos has its release. */
+#ifndef NFX_VERSION
+#define NFX_VERSION "0"
+#endif
+#define CFG_REPLY_JUNOS_NS "http://xml.juniper.net/junos/" NFX_VERSION "/junos"
+/* The reply as the CLI's `| display xml` shows it, wrapped as Junos wraps
+ * it (its CLI prints the RPC reply and the CLI's own trailer):
+ *   <rpc-reply xmlns:junos="http://xml.juniper.net/junos/VERSION/junos">
+ *       <software-information>
+ *           ...
+ *       </software-information>
+ *       <cli>
+ *           <banner>{master:0}</banner>
+ *       </cli>
+ *   </rpc-reply>
+ * BANNER NULL: an empty banner. */
+void cfg_reply_xml_rpc(struct cfg_buf *b, const struct cfg_reply *r, const char *banner);
+/* The first line and the trailer of that wrapper, for other contents (the
+ * configuration, cfg_render.h). */
+void cfg_reply_rpc_open(struct cfg_buf *b);
+void cfg_reply_rpc_close(struct cfg_buf *b, const char *banner);
 /* One element E and its subtree as XML, at INDENT spaces. */
 void cfg_reply_xml_el(struct cfg_buf *b, const struct cfg_rel *e, unsigned indent);
 /* The reply as JSON in the shape of Junos's operational `| display json`:
@@ -88,8 +110,8 @@ int cfg_reply_json(struct cfg_buf *b, const struct cfg_reply *r);
 /* How a command shows R as text (the Junos output). */
 typedef void (*cfg_reply_text_fn)(struct cfg_buf *out, const struct cfg_reply *r, void *arg);
 
-/* Show R as the command's output in OUT: XML or JSON when DISP asks for
- * it, else TEXT(OUT, R, ARG). Takes R (freed here). 0, or -1 with
+/* Show R as the command's output in OUT: XML (cfg_reply_xml_rpc(), or
+ * cfg_reply_xml() when DISP->bare) or JSON when DISP asks for it, else TEXT(OUT, R, ARG). Takes R (freed here). 0, or -1 with
  * cfg_err set. The dispatcher refuses display pipes on commands without a
  * reply before they run, so display set / compare never reach here. */
 int cfg_reply_emit(struct cfg_reply *r, const struct cfg_pipe_display *disp, struct cfg_buf *out,

@@ -65,6 +65,7 @@ struct cfg_session {
 	/* stream (cfg_session_stream_begin) */
 	bool streaming;   /* 'S' sent, 'D' not yet */
 	bool stream_cmd;  /* the running command began a stream: its 'D' is the stream's */
+	bool query;       /* running a 'Q' frame: display xml as the bare reply */
 	const struct cfg_session_stream_ops *st_ops; /* borrowed; NULL once end() runs */
 	void *st_ctx;     /* borrowed */
 	/* events ('W' frame, cfg_notify): NULL = none, "" = all, else the
@@ -734,6 +735,15 @@ static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t fir
 			return -1;
 		}
 	}
+	/* `| display xml` is wrapped in <rpc-reply> with the banner line, as
+	   Junos's CLI shows it; a 'Q' answer is the reply alone */
+	struct cfg_buf banner;
+	cfg_buf_init(&banner);
+	cfg_buf_puts(&banner, "{master:0}");
+	if (s->config)
+		cfg_session_render_edit(s, &banner);
+	c.disp.banner = banner.p;
+	c.disp.bare = s->query;
 	if (!nested && c.has_pipe) {
 		s->nomore = s->nomore || c.disp.nomore;
 		s->hold = s->hold || c.disp.hold;
@@ -749,6 +759,7 @@ static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t fir
 		if (bad) {
 			cfg_buf_printf(out, "error: '| %s' is not supported by this command\n", bad);
 			cfg_parse_free(&p);
+			cfg_buf_free(&banner);
 			return -1;
 		}
 	}
@@ -756,6 +767,7 @@ static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t fir
 	if (!fn) {
 		cfg_buf_puts(out, "error: command is not available in this release\n");
 		cfg_parse_free(&p);
+		cfg_buf_free(&banner);
 		return -1;
 	}
 	size_t before = out->len;
@@ -776,6 +788,7 @@ static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t fir
 		}
 	}
 	cfg_parse_free(&p);
+	cfg_buf_free(&banner);
 	return rc;
 }
 
@@ -1480,7 +1493,9 @@ static void query(struct cfg_session *s, const char *line)
 			cfg_buf_puts(&out, "error: syntax error.\n");
 		} else {
 			s->cur_out = &out;
+			s->query = true;
 			rc = dispatch(s, &w, 0, cfg_daemon_ops_schema(s->d), &out);
+			s->query = false;
 			s->cur_out = NULL;
 		}
 	}

@@ -370,6 +370,7 @@ static char *sshd_conf(struct jdm_ssh *s, const struct cfg_tree *t, const struct
  * configuration written and sshd started or HUPed when the text changed. */
 static int sync_sshd(struct jdm_ssh *s, const struct cfg_tree *t, struct cfg_buf *out)
 {
+	(void)out; /* what it does goes to the log, not to the commit's output */
 	struct cfg_node *ssh = cfg_tree_at(t, NULL, "system services ssh", CFG_AT_ACTIVE);
 	if (!ssh) {
 		stop_sshd(s);
@@ -401,8 +402,10 @@ static int sync_sshd(struct jdm_ssh *s, const struct cfg_tree *t, struct cfg_buf
 			if (rc == 0) {
 				const char *addrs[1];
 				size_t na = jmgmt0_addrs(t, addrs, 1);
-				cfg_buf_printf(out, "ssh service started%s%.*s\n", na ? " on " : "",
-				               na ? (int)strcspn(addrs[0], "/") : 0, na ? addrs[0] : "");
+				/* news for the daemon log: `commit` prints only what
+				   Junos prints (commit complete) */
+				fprintf(stderr, "jdmd: ssh service started%s%.*s\n", na ? " on " : "",
+				        na ? (int)strcspn(addrs[0], "/") : 0, na ? addrs[0] : "");
 			}
 		}
 		free(conf_path);

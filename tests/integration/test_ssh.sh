@@ -43,6 +43,10 @@ set system login user $RO authentication ssh-ed25519 \"$(cat "$state/keys/ro.pub
 commit"
 out="$(cli <<<"$script")" || { echo "$out"; fail "configure ssh"; }
 grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "no commit complete"; }
+# commit prints only what Junos prints; the news goes to the daemon's log
+! grep -q 'ssh service started' <<<"$out" || { echo "$out"; fail "commit printed the ssh news"; }
+for _ in $(seq 100); do grep -q 'ssh service started on 192.0.2.10' "$state/jdmd.log" && break; sleep 0.1; done
+grep -q 'ssh service started on 192.0.2.10' "$state/jdmd.log" || fail "no ssh news in jdmd.log"
 id "$RO" >/dev/null || fail "account $RO was not created"
 # logins run the installed cli (reachable for every user wherever the
 # checkout is), not the build tree's

@@ -159,5 +159,5 @@ for _ in $(seq 300); do kill -0 "${bg[-1]}" 2>/dev/null || break; sleep 0.05; do
 ! kill -0 "${bg[-1]}" 2>/dev/null || fail "the cli of an ended session is still running"
 exec 3>&-
 r="$(as "$SU" -c "show version" 2>&1)" || true
-grep -q 'not authorized' <<<"$r" && ! grep -q 'nfx version' <<<"$r" || { echo "$r"; fail "a deactivated user logged in"; }
+grep -q 'not authorized' <<<"$r" && ! grep -q '^Junos: ' <<<"$r" || { echo "$r"; fail "a deactivated user logged in"; }
 echo "classes test passed"

@@ -141,6 +141,13 @@ static void test_text_pipes(void **state)
 	check("show | no-more", TEXT, TEXT);
 	check("show | display set | match ^set.system | count", TEXT, "Count: 2 lines\n");
 	check("show | match vlans | last 1 | no-more", TEXT, "set host-os vlans v200 vlan-id 200\n");
+	/* Junos's match, except and find ignore case (the thesis, Figure 25:
+	 * `| find "VNF interfaces"` finds the section "VNF Interfaces") */
+	check("show | match VLANS", TEXT,
+	      "set host-os vlans v100 vlan-id 100\n"
+	      "set host-os vlans v200 vlan-id 200\n");
+	check("show | except SYSTEM | except Vlans", TEXT, "set virtual-network-functions vrtr1 no-autostart\n");
+	check("x | find \"VNF interfaces\"", "VNF MAC Addresses\nVNF Interfaces\n---\n", "VNF Interfaces\n---\n");
 	check("show | e host | f v", TEXT, "set system services ssh\nset virtual-network-functions vrtr1 no-autostart\n");
 }
 

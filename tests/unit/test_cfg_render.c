@@ -730,6 +730,82 @@ static void test_json(void **state)
 		"}\n");
 }
 
+/* As Junos's CLI prints `show configuration | display xml|json`: the RPC
+ * reply wrapper, the commit's attributes (Juniper's Junos XML Management
+ * Protocol guide: junos:commit-seconds, -localtime, -user), statements at
+ * 12 spaces, the <cli><banner> trailer; in JSON the "@" member. */
+static void test_xml_json_meta(void **state)
+{
+	struct fx *f = *state;
+	load(f, "set system host-name jdm\n"
+	        "set host-os vlans v1 vlan-id 100\n");
+	struct cfg_render_meta m = { 1796115851, "root", "{master:0}" };
+	cfg_render_xml_rpc(&f->b, find(f, "host-os"), CFG_R_SECRETS, &m);
+	assert_text(&f->b,
+		"<rpc-reply xmlns:junos=\"http://xml.juniper.net/junos/" NFX_VERSION "/junos\">\n"
+		"    <configuration junos:commit-seconds=\"1796115851\" junos:commit-localtime=\"2026-12-01 09:04:11 UTC\" junos:commit-user=\"root\">\n"
+		"            <host-os>\n"
+		"                <vlans>\n"
+		"                    <name>v1</name>\n"
+		"                    <vlan-id>100</vlan-id>\n"
+		"                </vlans>\n"
+		"            </host-os>\n"
+		"    </configuration>\n"
+		"    <cli>\n"
+		"        <banner>{master:0}</banner>\n"
+		"    </cli>\n"
+		"</rpc-reply>\n");
+	cfg_buf_reset(&f->b);
+	struct cfg_render_meta cm = { 1796115851, NULL, "{master:0}[edit]" };
+	cfg_render_xml_rpc(&f->b, cfg_tree_root(f->t), CFG_R_SECRETS, &cm);
+	assert_non_null(strstr(f->b.p, "    <configuration junos:changed-seconds=\"1796115851\" "
+	                                "junos:changed-localtime=\"2026-12-01 09:04:11 UTC\">\n"
+	                                "            <system>\n"));
+	assert_non_null(strstr(f->b.p, "<banner>{master:0}[edit]</banner>"));
+	cfg_buf_reset(&f->b);
+	cfg_render_json_meta(&f->b, cfg_tree_root(f->t), CFG_R_SECRETS, &m);
+	assert_text(&f->b,
+		"{\n"
+		"    \"configuration\" : {\n"
+		"        \"@\" : {\n"
+		"            \"junos:commit-seconds\" : \"1796115851\",\n"
+		"            \"junos:commit-localtime\" : \"2026-12-01 09:04:11 UTC\",\n"
+		"            \"junos:commit-user\" : \"root\"\n"
+		"        },\n"
+		"        \"system\" : {\n"
+		"            \"host-name\" : \"jdm\"\n"
+		"        },\n"
+		"        \"host-os\" : {\n"
+		"            \"vlans\" : [\n"
+		"                {\n"
+		"                    \"name\" : \"v1\",\n"
+		"                    \"vlan-id\" : \"100\"\n"
+		"                }\n"
+		"            ]\n"
+		"        }\n"
+		"    }\n"
+		"}\n");
+	cfg_buf_reset(&f->b);
+	cfg_render_json_meta(&f->b, find(f, "host-os vlans v1"), CFG_R_SECRETS, &cm);
+	assert_text(&f->b,
+		"{\n"
+		"    \"configuration\" : {\n"
+		"        \"@\" : {\n"
+		"            \"junos:changed-seconds\" : \"1796115851\",\n"
+		"            \"junos:changed-localtime\" : \"2026-12-01 09:04:11 UTC\"\n"
+		"        },\n"
+		"        \"host-os\" : {\n"
+		"            \"vlans\" : [\n"
+		"                {\n"
+		"                    \"name\" : \"v1\",\n"
+		"                    \"vlan-id\" : \"100\"\n"
+		"                }\n"
+		"            ]\n"
+		"        }\n"
+		"    }\n"
+		"}\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -751,6 +827,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_compare_big, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xml, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xml_json_meta, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -104,9 +104,49 @@ static void test_emit(void **state)
 	d.xml = true;
 	struct cfg_reply *r = cfg_reply_new("software-information");
 	cfg_rel_leaf(cfg_reply_root(r), "nfx-version", "1");
+	d.bare = true; /* the 'Q' frame's answer: the reply alone */
 	assert_int_equal(cfg_reply_emit(r, &d, &b, NULL, NULL), 0);
 	assert_string_equal(b.p, "<software-information>\n    <nfx-version>1</nfx-version>\n</software-information>\n");
+	/* the CLI's `| display xml`: wrapped as Junos's CLI prints it */
+	cfg_buf_reset(&b);
+	d.bare = false;
+	d.banner = "{master:0}";
+	r = cfg_reply_new("software-information");
+	cfg_rel_leaf(cfg_reply_root(r), "nfx-version", "1");
+	assert_int_equal(cfg_reply_emit(r, &d, &b, NULL, NULL), 0);
+	assert_string_equal(b.p, "<rpc-reply xmlns:junos=\"http://xml.juniper.net/junos/" NFX_VERSION "/junos\">\n"
+	                         "    <software-information>\n"
+	                         "        <nfx-version>1</nfx-version>\n"
+	                         "    </software-information>\n"
+	                         "    <cli>\n"
+	                         "        <banner>{master:0}</banner>\n"
+	                         "    </cli>\n"
+	                         "</rpc-reply>\n");
 	cfg_buf_free(&b);
+}
+
+/* The reply inside `| display xml`'s <rpc-reply> wrapper, as a 'Q' frame
+ * answers it: the lines between the first and the <cli> trailer, 4 spaces
+ * less indented. NULL when X is not so wrapped. Caller frees. */
+static char *unwrap_rpc(const char *x)
+{
+	static const char head[] = "<rpc-reply xmlns:junos=\"http://xml.juniper.net/junos/" NFX_VERSION "/junos\">\n";
+	if (strncmp(x, head, strlen(head)))
+		return NULL;
+	const char *tail = strstr(x, "    <cli>\n        <banner>");
+	if (!tail || !strstr(tail, "</banner>\n    </cli>\n</rpc-reply>\n"))
+		return NULL;
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	cfg_buf_add(&b, "", 0);
+	for (const char *p = x + strlen(head); p < tail;) {
+		const char *nl = strchr(p, '\n');
+		if (strncmp(p, "    ", 4))
+			break;
+		cfg_buf_add(&b, p + 4, (size_t)(nl - p - 3));
+		p = nl + 1;
+	}
+	return cfg_buf_steal(&b);
 }
 
 /* ----------------------------------------------------------- vocabulary */
@@ -316,9 +356,13 @@ static void check_cmd(struct fx *f, const char *cmd)
 {
 	char line[512], st;
 	snprintf(line, sizeof line, "%s | display xml", cmd);
-	char *x = run(f, CFG_P_LINE, line, &st);
-	if (st != '0' || !x)
-		fail_msg("%s: failed: %s", line, x ? x : "(no output)");
+	char *wx = run(f, CFG_P_LINE, line, &st);
+	if (st != '0' || !wx)
+		fail_msg("%s: failed: %s", line, wx ? wx : "(no output)");
+	char *x = unwrap_rpc(wx);
+	if (!x)
+		fail_msg("%s: not wrapped in <rpc-reply>:\n%s", line, wx);
+	free(wx);
 	struct cfg_reply *r = cfg_reply_parse_xml(x, strlen(x));
 	if (!r)
 		fail_msg("%s: not XML: %s\n%s", line, cfg_err_msg(), x);
@@ -417,7 +461,11 @@ static void test_jdm_handlers(void **state)
 	/* the configuration keeps its displays */
 	char *o = run(&f, CFG_P_LINE, "show configuration host-os | display xml", &st);
 	assert_int_equal(st, '0');
-	assert_non_null(strstr(o, "<configuration>"));
+	/* as Junos: in <rpc-reply>, the commit's attributes on <configuration> */
+	assert_non_null(strstr(o, "<rpc-reply xmlns:junos="));
+	assert_non_null(strstr(o, "    <configuration junos:commit-seconds=\""));
+	assert_non_null(strstr(o, "\" junos:commit-user=\""));
+	assert_non_null(strstr(o, "    </configuration>\n    <cli>\n        <banner>{master:0}</banner>\n"));
 	free(o);
 	fx_down(&f);
 }
