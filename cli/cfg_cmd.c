@@ -4,7 +4,7 @@
 #include <crypt.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -654,7 +654,8 @@ out:
 struct wildctx {
 	struct cfg_step path[MAX_PATH_STEPS]; /* values owned; the list step has no value */
 	size_t n;
-	char *pattern;
+	regex_t re; /* the pattern, anchored: it matches the whole identifier */
+	bool has_re;
 };
 
 static void wildctx_free(void *p)
@@ -664,8 +665,30 @@ static void wildctx_free(void *p)
 		return;
 	for (size_t i = 0; i < x->n; i++)
 		free((char *)x->path[i].value);
-	free(x->pattern);
+	if (x->has_re)
+		regfree(&x->re);
 	free(x);
+}
+
+/* `wildcard delete` takes a regular expression, as Junos documents
+ * ("wildcard delete interfaces ge-1/2/[0-3]", "... v2.*"): POSIX extended,
+ * matched against the whole identifier. 0, or -1 with cfg_err set. */
+static int wild_compile(struct wildctx *x, const char *pat)
+{
+	size_t n = strlen(pat);
+	char *a = malloc(n + 5);
+	if (!a)
+		return cfg_err_set("out of memory");
+	snprintf(a, n + 5, "^(%s)$", pat);
+	int e = regcomp(&x->re, a, REG_EXTENDED | REG_NOSUB);
+	free(a);
+	if (e) {
+		char m[128];
+		regerror(e, &x->re, m, sizeof m);
+		return cfg_err_set("invalid regular expression '%s': %s", pat, m);
+	}
+	x->has_re = true;
+	return 0;
 }
 
 static size_t wild_match(struct cfg_tree *t, const struct wildctx *x, struct cfg_node **nodes, size_t max)
@@ -674,7 +697,7 @@ static size_t wild_match(struct cfg_tree *t, const struct wildctx *x, struct cfg
 	size_t k = 0;
 	for (struct cfg_node *ch = parent ? parent->child : NULL; ch && k < max; ch = ch->next)
 		if (ch->schema == x->path[x->n - 1].schema && ch->value &&
-		    fnmatch(x->pattern, ch->value, 0) == 0)
+		    regexec(&x->re, ch->value, 0, NULL, 0) == 0)
 			nodes[k++] = ch;
 	return k;
 }
@@ -732,9 +755,12 @@ static int h_wildcard_delete(struct cfg_cmd *c)
 		x->path[i].schema = cp.full[i].schema;
 		x->path[i].value = cp.full[i].value ? strdup(cp.full[i].value) : NULL;
 	}
-	x->pattern = strdup(c->w->w[c->end - 1].s);
+	if (wild_compile(x, c->w->w[c->end - 1].s) < 0) {
+		wildctx_free(x);
+		goto out;
+	}
 	struct cfg_node *nodes[4096];
-	size_t k = x->pattern ? wild_match(t, x, nodes, 4096) : 0;
+	size_t k = wild_match(t, x, nodes, 4096);
 	if (!k) {
 		cfg_buf_puts(c->out, "warning: statement not found\n");
 		wildctx_free(x);

@@ -158,7 +158,7 @@ def main(argv):
             "rename": "rename host-os vlans nfxsec-v to nfxsec-w",
             "copy": "copy host-os vlans nfxsec-v to nfxsec-w",
             "insert": "insert host-os vlans nfxsec-v before nfxsec-w",
-            "wildcard_delete": "wildcard delete host-os vlans nfxsec*",
+            "wildcard_delete": "wildcard delete host-os vlans nfxsec.*",
             "load_set": "load set terminal",
             "load_merge": "load merge terminal",
             "load_override": "load override terminal",
