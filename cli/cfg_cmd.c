@@ -1396,7 +1396,10 @@ static int do_load(struct cfg_session *s, enum lmode mode, bool relative, const 
 		cfg_buf_puts(out, "load complete\n");
 		return 0;
 	}
-	cfg_buf_printf(out, "load complete (%ld errors)\n", bad);
+	/* load set loads the good lines (Junos: "load complete (N errors)");
+	 * a curly load with an error loads nothing, as Junos's load merge:
+	 * "load failed (N errors)" */
+	cfg_buf_printf(out, "load %s (%ld errors)\n", mode == LD_SET ? "complete" : "failed", bad);
 	return -1;
 }
 
