@@ -94,7 +94,7 @@ enum cfg_rest_kind cfg_cmd_rest_kind(const char *h)
 		return CFG_REST_ACTIVE;
 	if (!strcmp(h, "run"))
 		return CFG_REST_OPS;
-	if (!strcmp(h, "top"))
+	if (!strcmp(h, "top") || !strcmp(h, "up"))
 		return CFG_REST_CFGCMD;
 	return CFG_REST_NONE;
 }
@@ -804,8 +804,12 @@ static int h_edit(struct cfg_cmd *c)
 			goto out;
 		}
 	}
+	size_t from;
+	cfg_session_edit(c->s, &from);
 	if (cfg_session_set_edit(c->s, cp.full, cp.n) < 0)
 		goto out;
+	if (cp.n != from)
+		cfg_session_edit_push(c->s, from);
 	rc = 0;
 out:
 	cpath_free(&cp);
@@ -824,22 +828,11 @@ static void go_up(struct cfg_session *s, size_t levels)
 	cfg_session_set_edit(s, tmp, keep);
 }
 
-static int h_up(struct cfg_cmd *c)
+/* `top|up [N] <command>`: run the command (words from R) at the level
+ * LEVELS above the edit path (all of them: the top), then come back to the
+ * level it was run from, unless the command moved (edit, up, top, exit). */
+static int run_above(struct cfg_cmd *c, size_t r, size_t levels)
 {
-	const char *v = cfg_cmd_value(c, "count");
-	size_t n = v ? strtoul(v, NULL, 10) : 1;
-	go_up(c->s, n ? n : 1);
-	return 0;
-}
-
-static int h_top(struct cfg_cmd *c)
-{
-	size_t r = cfg_cmd_rest(c);
-	if (r >= c->end) {
-		cfg_session_set_edit(c->s, NULL, 0);
-		return 0;
-	}
-	/* run the command at the top level, then come back (unless it moved) */
 	size_t n;
 	const struct cfg_step *ed = cfg_session_edit(c->s, &n);
 	struct cfg_step save[MAX_PATH_STEPS];
@@ -851,14 +844,40 @@ static int h_top(struct cfg_cmd *c)
 	}
 	bool moves = false;
 	const char *w0 = c->w->w[r].s;
-	moves = !strncmp(w0, "edit", strlen(w0)) && strlen(w0) >= 2;
-	cfg_session_set_edit(c->s, NULL, 0);
+	size_t l0 = strlen(w0);
+	static const char *const movers[] = {"edit", "up", "top", "exit", "quit"};
+	for (size_t i = 0; i < sizeof movers / sizeof *movers; i++)
+		if (l0 && !strncmp(w0, movers[i], l0) && (l0 >= 2 || i == 1))
+			moves = true;
+	go_up(c->s, levels);
 	int rc = cfg_session_dispatch(c->s, c->w, r, cfg_daemon_cfgmode_schema(c->d), c->out);
 	if (!moves && cfg_session_in_config(c->s))
 		cfg_session_set_edit(c->s, save, n);
 	for (size_t i = 0; i < n && i < MAX_PATH_STEPS; i++)
 		free(vals[i]);
 	return rc;
+}
+
+static int h_up(struct cfg_cmd *c)
+{
+	const char *v = cfg_cmd_value(c, "count");
+	size_t n = v ? strtoul(v, NULL, 10) : 1;
+	size_t r = cfg_cmd_rest(c);
+	if (r < c->end && c->w->w[r].s != v)
+		return run_above(c, r, n ? n : 1);
+	go_up(c->s, n ? n : 1);
+	return 0;
+}
+
+static int h_top(struct cfg_cmd *c)
+{
+	size_t r = cfg_cmd_rest(c);
+	if (r >= c->end) {
+		cfg_session_set_edit(c->s, NULL, 0);
+		cfg_session_edit_forget(c->s);
+		return 0;
+	}
+	return run_above(c, r, MAX_PATH_STEPS);
 }
 
 static int exit_answer(struct cfg_session *s, void *ctx, const char *in, size_t len, bool eof,
@@ -878,7 +897,12 @@ static int config_exit(struct cfg_cmd *c, bool whole)
 	size_t depth;
 	cfg_session_edit(c->s, &depth);
 	if (depth && !whole) {
-		go_up(c->s, 1);
+		/* Junos: back to the level of the previous `edit` */
+		size_t prev;
+		bool popped;
+		while ((popped = cfg_session_edit_pop(c->s, &prev)) && prev >= depth)
+			; /* a level `up` already left */
+		go_up(c->s, popped ? depth - prev : 1);
 		return 0;
 	}
 	if (cfg_session_cand_changed(c->s)) {
