@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cfg_curly.h"
+#include "cfg_edit.h"
 #include "cfg_err.h"
 #include "cfg_load.h"
 #include "cfg_merge.h"
@@ -1671,6 +1672,7 @@ int cfg_cmd_register_all(struct cfg_daemon *d)
 		{"copy", h_copy},
 		{"insert", h_insert},
 		{"wildcard_delete", h_wildcard_delete},
+		{"replace_pattern", cfg_edit_replace_pattern},
 		{"edit", h_edit},
 		{"up", h_up},
 		{"top", h_top},

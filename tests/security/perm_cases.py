@@ -159,6 +159,7 @@ def main(argv):
             "copy": "copy host-os vlans nfxsec-v to nfxsec-w",
             "insert": "insert host-os vlans nfxsec-v before nfxsec-w",
             "wildcard_delete": "wildcard delete host-os vlans nfxsec.*",
+            "replace_pattern": "replace pattern nfxsec-v with nfxsec-w",
             "load_set": "load set terminal",
             "load_merge": "load merge terminal",
             "load_override": "load override terminal",

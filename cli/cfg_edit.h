@@ -1,0 +1,21 @@
+/* cfg_edit — configuration-mode editing commands beyond the basic ones of
+ * cfg_cmd: `replace pattern X with Y [upto N]` and `load patch`.
+ *
+ * Handlers follow cfg_daemon.h's convention (0, or -1 with cfg_err set or
+ * the error printed); cfg_cmd_register_all() registers them by the
+ * `handler` names of cli/schema/cfgmode.xml.
+ */
+#ifndef NFX_CFG_EDIT_H
+#define NFX_CFG_EDIT_H
+
+#include "cfg_daemon.h"
+
+/* `replace pattern PATTERN with REPLACEMENT [upto N]` (handler
+ * "replace_pattern"): every identifier (list key, leaf-list item) and
+ * value at and below the edit level that PATTERN, a POSIX extended regular
+ * expression, matches as a whole becomes REPLACEMENT (`\1`..`\9` its
+ * groups, `\\` a backslash); at most N objects with `upto N`. Keywords and
+ * secrets are not touched. Nothing changes when one new value is invalid. */
+int cfg_edit_replace_pattern(struct cfg_cmd *c);
+
+#endif
