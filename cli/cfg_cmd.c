@@ -1361,7 +1361,7 @@ static int h_rollback(struct cfg_cmd *c)
 
 /* ---------------------------------------------------------------- load */
 
-enum lmode { LD_SET, LD_MERGE, LD_OVERRIDE, LD_REPLACE, LD_UPDATE };
+enum lmode { LD_SET, LD_MERGE, LD_OVERRIDE, LD_REPLACE, LD_UPDATE, LD_PATCH };
 
 struct loadctx {
 	enum lmode mode;
@@ -1401,6 +1401,14 @@ static int do_load(struct cfg_session *s, enum lmode mode, bool relative, const 
 	cfg_err_clear();
 	if (mode == LD_SET) {
 		bad = cfg_load_set(t, at, text, len, source, 0, &errs);
+	} else if (mode == LD_PATCH) {
+		/* on a copy: a patch with an error changes nothing */
+		struct cfg_tree *cp = cfg_tree_dup(t);
+		bad = cp ? cfg_edit_patch(cp, text, len, source, &errs) : cfg_err_set("out of memory");
+		if (bad == 0)
+			cfg_session_set_cand(s, cp);
+		else
+			cfg_tree_free(cp);
 	} else {
 		enum cfg_curly_mode cm = mode == LD_MERGE ? CFG_CURLY_MERGE
 		                       : mode == LD_OVERRIDE ? CFG_CURLY_OVERRIDE
@@ -1516,6 +1524,7 @@ static int h_load_merge(struct cfg_cmd *c) { return load_cmd(c, LD_MERGE); }
 static int h_load_override(struct cfg_cmd *c) { return load_cmd(c, LD_OVERRIDE); }
 static int h_load_replace(struct cfg_cmd *c) { return load_cmd(c, LD_REPLACE); }
 static int h_load_update(struct cfg_cmd *c) { return load_cmd(c, LD_UPDATE); }
+static int h_load_patch(struct cfg_cmd *c) { return load_cmd(c, LD_PATCH); }
 
 /* ---------------------------------------------------------- operational */
 
@@ -1685,6 +1694,7 @@ int cfg_cmd_register_all(struct cfg_daemon *d)
 		{"load_override", h_load_override},
 		{"load_replace", h_load_replace},
 		{"load_update", h_load_update},
+		{"load_patch", h_load_patch},
 		{"save", h_save},
 		{"run", h_run},
 		{"status", h_status},

@@ -848,7 +848,9 @@ long cfg_curly_load(struct cfg_tree *t, struct cfg_node *at, const char *text, s
 	size_t n = 0;
 	struct cfg_step *path = NULL;
 	if (target->parent) {
-		size_t max = target->schema->depth + 1;
+		size_t max = 1; /* the node's depth (the schema's is relative to where it was built) */
+		for (const struct cfg_node *a = target; a->parent; a = a->parent)
+			max++;
 		path = calloc(max, sizeof *path);
 		if (!path)
 			return cfg_err_set("out of memory while loading configuration");

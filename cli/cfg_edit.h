@@ -8,7 +8,9 @@
 #ifndef NFX_CFG_EDIT_H
 #define NFX_CFG_EDIT_H
 
+#include "cfg_buf.h"
 #include "cfg_daemon.h"
+#include "cfg_tree.h"
 
 /* `replace pattern PATTERN with REPLACEMENT [upto N]` (handler
  * "replace_pattern"): every identifier (list key, leaf-list item) and
@@ -17,5 +19,15 @@
  * groups, `\\` a backslash); at most N objects with `upto N`. Keywords and
  * secrets are not touched. Nothing changes when one new value is invalid. */
 int cfg_edit_replace_pattern(struct cfg_cmd *c);
+
+/* `load patch`: apply TEXT, in the format `show | compare` prints, to T:
+ * under each `[edit PATH]` header, `-` statements are deleted, `+`
+ * statements merged, `!    inactive: X` / `!    active: X` deactivate or
+ * activate X, and a `+`/`-` comment before a context line (` X { ... }`)
+ * sets or removes X's annotation. Errors go to ERRS as
+ * `SOURCE:LINE:(COL) ...`. Returns the number of errors (T is then
+ * partly patched: apply to a copy), or -1 on allocation failure. */
+long cfg_edit_patch(struct cfg_tree *t, const char *text, size_t len, const char *source,
+                    struct cfg_buf *errs);
 
 #endif
