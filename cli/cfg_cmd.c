@@ -930,12 +930,20 @@ static int h_run(struct cfg_cmd *c)
 	return cfg_session_dispatch(c->s, c->w, r, cfg_daemon_ops_schema(c->d), c->out);
 }
 
-static int h_status(struct cfg_cmd *c)
+/* `Users currently editing the configuration:` and each session in
+ * configuration mode (but SKIP), as `status` and `configure` print them.
+ * Nothing when there is none but SKIP and !ALWAYS. */
+static void editors(struct cfg_cmd *c, const struct cfg_session *skip, bool always)
 {
-	cfg_buf_puts(c->out, "Users currently editing the configuration:\n");
 	struct cfg_session *s;
+	bool any = always;
+	for (size_t i = 0; !any && (s = cfg_daemon_session_at(c->d, i)); i++)
+		any = s != skip && cfg_session_in_config(s);
+	if (!any)
+		return;
+	cfg_buf_puts(c->out, "Users currently editing the configuration:\n");
 	for (size_t i = 0; (s = cfg_daemon_session_at(c->d, i)); i++) {
-		if (!cfg_session_in_config(s))
+		if (!cfg_session_in_config(s) || s == skip)
 			continue;
 		cfg_session_describe(s, c->out);
 		cfg_buf_puts(c->out, "      ");
@@ -946,6 +954,11 @@ static int h_status(struct cfg_cmd *c)
 		cfg_session_render_edit(s, c->out);
 		cfg_buf_putc(c->out, '\n');
 	}
+}
+
+static int h_status(struct cfg_cmd *c)
+{
+	editors(c, NULL, true);
 	return 0;
 }
 
@@ -1296,8 +1309,22 @@ static int h_commit(struct cfg_cmd *c)
 			                                     cfg_daemon_active(c->d), &conf, &nconf);
 			if (!merged) {
 				cfg_buf_add(c->out, conf.p ? conf.p : "", conf.len);
-				cfg_buf_puts(c->out, "error: commit failed: (merge conflicts with the active "
-				                     "configuration; resolve them or exit and configure again)\n");
+				/* Junos: the conflict is reported once; the private copy now
+				   holds the active configuration with this session's changes
+				   over it, and the next commit applies that */
+				struct cfg_tree *mine = cfg_edit_mine_wins(cfg_session_priv_base_tree(s), cand,
+				                                           cfg_daemon_active(c->d));
+				if (mine) {
+					cfg_session_set_cand(s, mine);
+					cfg_session_private_base_now(s);
+				}
+				cfg_buf_puts(c->out, mine ? "error: commit failed: (merge conflicts with the active "
+				                            "configuration)\n"
+				                          : "error: commit failed: (merge conflicts with the active "
+				                            "configuration; resolve them or exit and configure again)\n");
+				if (mine)
+					cfg_buf_puts(c->out, "warning: this session's changes now override the "
+					                     "conflicting statements; commit again to apply them\n");
 				cfg_buf_free(&conf);
 				return -1;
 			}
@@ -1555,6 +1582,7 @@ static int h_configure(struct cfg_cmd *c)
 	                                                                 : CFG_CAND_SHARED) < 0)
 		return -1;
 	cfg_buf_puts(c->out, "Entering configuration mode\n");
+	editors(c, s, false); /* Junos: who else is editing */
 	if (!excl && !priv && modified)
 		cfg_buf_puts(c->out, "The configuration has been changed but not committed\n");
 	return 0;

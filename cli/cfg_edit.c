@@ -479,3 +479,80 @@ long cfg_edit_patch(struct cfg_tree *t, const char *text, size_t len, const char
 	cfg_buf_free(&p.minus);
 	return p.nerr;
 }
+
+/* ------------------------------------------- private: the session wins */
+
+#include "cfg_diff.h"
+
+/* The node of R at N's place (a leaf by its schema alone: values differ). */
+static struct cfg_node *place_of(struct cfg_tree *r, const struct cfg_node *n)
+{
+	if (n->schema->kind != CFG_LEAF)
+		return counterpart(r, n);
+	struct cfg_node *p = counterpart(r, n->parent);
+	for (struct cfg_node *k = p ? p->child : NULL; k; k = k->next)
+		if (k->schema == n->schema)
+			return k;
+	return NULL;
+}
+
+/* Create N's place in R (its ancestors as in N's tree) and copy N there:
+ * value, flags, annotation and, with DEEP, its subtree. */
+static struct cfg_node *graft(struct cfg_tree *r, const struct cfg_node *n, bool deep)
+{
+	struct cfg_step path[256];
+	int k = cfg_tree_path(n, path, 256);
+	if (k <= 0)
+		return k == 0 ? cfg_tree_root(r) : NULL;
+	struct cfg_node *x = cfg_tree_set(r, NULL, path, (size_t)k);
+	if (!x)
+		return NULL;
+	if (deep)
+		cfg_tree_merge(r, x, n);
+	cfg_tree_activate(x, !(n->flags & CFG_N_INACTIVE));
+	cfg_tree_annotate(x, n->annotation);
+	return x;
+}
+
+struct cfg_tree *cfg_edit_mine_wins(const struct cfg_tree *base, const struct cfg_tree *mine,
+                                    const struct cfg_tree *theirs)
+{
+	struct cfg_tree *r = cfg_tree_dup(theirs);
+	struct cfg_diff *d = r ? cfg_diff_new(base, mine, CFG_DIFF_FULL) : NULL;
+	if (!d) {
+		cfg_tree_free(r);
+		if (!*cfg_err_msg())
+			cfg_err_set("out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < cfg_diff_count(d); i++) {
+		const struct cfg_diff_ent *e = cfg_diff_at(d, i);
+		if (e->op == CFG_DIFF_DEL) {
+			struct cfg_node *x = place_of(r, e->old_node);
+			if (x)
+				cfg_tree_delete(r, x);
+		} else if (e->op == CFG_DIFF_ADD) {
+			struct cfg_node *x = place_of(r, e->new_node);
+			if (x && e->new_node->schema->kind != CFG_LEAF)
+				cfg_tree_delete(r, x); /* theirs made it too: mine as a whole */
+			graft(r, e->new_node, true);
+		} else if (e->reorder) {
+			/* the run of entries in MINE's order */
+			const struct cfg_node *first = e->new_node;
+			struct cfg_node *p = counterpart(r, first->parent);
+			if (!p)
+				continue;
+			for (struct cfg_node *k = p->child, *nx; k; k = nx) {
+				nx = k->next;
+				if (k->schema == first->schema && first->schema->kind == CFG_LEAFLIST)
+					cfg_tree_delete(r, k);
+			}
+			for (const struct cfg_node *k = first; k && k->schema == first->schema; k = k->next)
+				graft(r, k, true);
+		} else {
+			graft(r, e->new_node, false); /* a value, a flag, a comment */
+		}
+	}
+	cfg_diff_free(d);
+	return r;
+}

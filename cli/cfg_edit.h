@@ -30,4 +30,12 @@ int cfg_edit_replace_pattern(struct cfg_cmd *c);
 long cfg_edit_patch(struct cfg_tree *t, const char *text, size_t len, const char *source,
                     struct cfg_buf *errs);
 
+/* `configure private` after a reported conflict: THEIRS (the active
+ * configuration now) with every change of this session (BASE to MINE)
+ * applied over it, the session's side winning where both changed a
+ * statement: what the session's next commit applies, as Junos does. A new
+ * tree (caller owns), or NULL (cfg_err set). */
+struct cfg_tree *cfg_edit_mine_wins(const struct cfg_tree *base, const struct cfg_tree *mine,
+                                    const struct cfg_tree *theirs);
+
 #endif

@@ -313,6 +313,18 @@ void cfg_session_private_rebase(struct cfg_session *s)
 	s->priv_base = cfg_daemon_active_seq(s->d);
 }
 
+void cfg_session_private_base_now(struct cfg_session *s)
+{
+	if (s->cmode != CFG_CAND_PRIVATE)
+		return;
+	struct cfg_tree *b = cfg_tree_dup(cfg_daemon_active(s->d));
+	if (!b)
+		abort();
+	cfg_tree_free(s->priv_base_tree);
+	s->priv_base_tree = b;
+	s->priv_base = cfg_daemon_active_seq(s->d);
+}
+
 const struct cfg_tree *cfg_session_priv_base_tree(const struct cfg_session *s)
 {
 	return s->priv_base_tree;

@@ -99,6 +99,10 @@ void cfg_session_private_rebase(struct cfg_session *s);
 const struct cfg_tree *cfg_session_priv_base_tree(const struct cfg_session *s);
 /* Private candidate: seq of the revision it was copied from. */
 int64_t cfg_session_priv_base(const struct cfg_session *s);
+/* Private candidate: from now on based on the active configuration as it
+ * is (the candidate itself kept): after a conflict, the next commit applies
+ * the candidate as it stands. */
+void cfg_session_private_base_now(struct cfg_session *s);
 
 /* Edit path: steps from the root (values owned by the session). */
 const struct cfg_step *cfg_session_edit(const struct cfg_session *s, size_t *n);
