@@ -407,6 +407,9 @@ static void body(struct patch *p, char sign, const char *content)
 			free(*cm);
 			*cm = NULL;
 		}
+		/* the sign's column kept (a space): errors point where the input has it */
+		cfg_buf_putc(b, ' ');
+		cfg_buf_add(b, content, ind);
 		if (p->kw && ind == 4 && *c != '}')
 			cfg_buf_printf(b, "%s ", p->kw);
 		cfg_buf_puts(b, c);
