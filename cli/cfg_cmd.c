@@ -626,22 +626,31 @@ static int h_insert(struct cfg_cmd *c)
 	if (parse_cpath(c, r, k, CFG_PM_PATH, t, false, &cp) < 0)
 		goto out;
 	struct cfg_node *nodes[1];
-	if (!cp.n || !cp.full[cp.n - 1].value || !cpath_nodes(&cp, t, nodes, 1)) {
+	if (!cp.n || !cp.full[cp.n - 1].value) {
 		cfg_err_set("statement not found");
 		goto out;
 	}
-	struct cfg_node *n = nodes[0];
-	if (!(n->schema->flags & CFG_F_ORDERED)) {
-		cfg_err_set("statement is not an ordered list");
+	const struct cfg_schema *ls = cp.full[cp.n - 1].schema;
+	if (!(ls->flags & CFG_F_ORDERED)) {
+		cfg_err_set(cpath_nodes(&cp, t, nodes, 1) ? "statement is not an ordered list"
+		                                          : "statement not found");
 		goto out;
 	}
+	/* the entry to move, or (Junos: "insert a new ordered data element")
+	 * a new one, made once the reference entry is known to exist */
+	struct cfg_node *parent = cp.n > 1 ? cfg_tree_find(t, NULL, cp.full, cp.n - 1) : cfg_tree_root(t);
 	const char *refv = c->w->w[c->end - 1].s;
 	struct cfg_node *ref = NULL;
-	for (struct cfg_node *sb = n->parent ? n->parent->child : NULL; sb; sb = sb->next)
-		if (sb->schema == n->schema && sb->value && !strcmp(sb->value, refv))
+	for (struct cfg_node *sb = parent ? parent->child : NULL; sb; sb = sb->next)
+		if (sb->schema == ls && sb->value && !strcmp(sb->value, refv))
 			ref = sb;
 	if (!ref) {
 		cfg_err_set("statement not found: %s", refv);
+		goto out;
+	}
+	struct cfg_node *n = cpath_nodes(&cp, t, nodes, 1) ? nodes[0] : cfg_tree_set(t, NULL, cp.full, cp.n);
+	if (!n) {
+		rc = *cfg_err_msg() ? -1 : cfg_err_set("cannot set");
 		goto out;
 	}
 	if (ref != n && cfg_tree_move(t, n, ref, before) < 0)
