@@ -4,7 +4,7 @@
 #include <crypt.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cfg_curly.h"
+#include "cfg_edit.h"
 #include "cfg_err.h"
 #include "cfg_load.h"
 #include "cfg_merge.h"
@@ -95,7 +96,7 @@ enum cfg_rest_kind cfg_cmd_rest_kind(const char *h)
 		return CFG_REST_ACTIVE;
 	if (!strcmp(h, "run"))
 		return CFG_REST_OPS;
-	if (!strcmp(h, "top"))
+	if (!strcmp(h, "top") || !strcmp(h, "up"))
 		return CFG_REST_CFGCMD;
 	return CFG_REST_NONE;
 }
@@ -626,22 +627,31 @@ static int h_insert(struct cfg_cmd *c)
 	if (parse_cpath(c, r, k, CFG_PM_PATH, t, false, &cp) < 0)
 		goto out;
 	struct cfg_node *nodes[1];
-	if (!cp.n || !cp.full[cp.n - 1].value || !cpath_nodes(&cp, t, nodes, 1)) {
+	if (!cp.n || !cp.full[cp.n - 1].value) {
 		cfg_err_set("statement not found");
 		goto out;
 	}
-	struct cfg_node *n = nodes[0];
-	if (!(n->schema->flags & CFG_F_ORDERED)) {
-		cfg_err_set("statement is not an ordered list");
+	const struct cfg_schema *ls = cp.full[cp.n - 1].schema;
+	if (!(ls->flags & CFG_F_ORDERED)) {
+		cfg_err_set(cpath_nodes(&cp, t, nodes, 1) ? "statement is not an ordered list"
+		                                          : "statement not found");
 		goto out;
 	}
+	/* the entry to move, or (Junos: "insert a new ordered data element")
+	 * a new one, made once the reference entry is known to exist */
+	struct cfg_node *parent = cp.n > 1 ? cfg_tree_find(t, NULL, cp.full, cp.n - 1) : cfg_tree_root(t);
 	const char *refv = c->w->w[c->end - 1].s;
 	struct cfg_node *ref = NULL;
-	for (struct cfg_node *sb = n->parent ? n->parent->child : NULL; sb; sb = sb->next)
-		if (sb->schema == n->schema && sb->value && !strcmp(sb->value, refv))
+	for (struct cfg_node *sb = parent ? parent->child : NULL; sb; sb = sb->next)
+		if (sb->schema == ls && sb->value && !strcmp(sb->value, refv))
 			ref = sb;
 	if (!ref) {
 		cfg_err_set("statement not found: %s", refv);
+		goto out;
+	}
+	struct cfg_node *n = cpath_nodes(&cp, t, nodes, 1) ? nodes[0] : cfg_tree_set(t, NULL, cp.full, cp.n);
+	if (!n) {
+		rc = *cfg_err_msg() ? -1 : cfg_err_set("cannot set");
 		goto out;
 	}
 	if (ref != n && cfg_tree_move(t, n, ref, before) < 0)
@@ -655,7 +665,8 @@ out:
 struct wildctx {
 	struct cfg_step path[MAX_PATH_STEPS]; /* values owned; the list step has no value */
 	size_t n;
-	char *pattern;
+	regex_t re; /* the pattern, anchored: it matches the whole identifier */
+	bool has_re;
 };
 
 static void wildctx_free(void *p)
@@ -665,8 +676,30 @@ static void wildctx_free(void *p)
 		return;
 	for (size_t i = 0; i < x->n; i++)
 		free((char *)x->path[i].value);
-	free(x->pattern);
+	if (x->has_re)
+		regfree(&x->re);
 	free(x);
+}
+
+/* `wildcard delete` takes a regular expression, as Junos documents
+ * ("wildcard delete interfaces ge-1/2/[0-3]", "... v2.*"): POSIX extended,
+ * matched against the whole identifier. 0, or -1 with cfg_err set. */
+static int wild_compile(struct wildctx *x, const char *pat)
+{
+	size_t n = strlen(pat);
+	char *a = malloc(n + 5);
+	if (!a)
+		return cfg_err_set("out of memory");
+	snprintf(a, n + 5, "^(%s)$", pat);
+	int e = regcomp(&x->re, a, REG_EXTENDED | REG_NOSUB);
+	free(a);
+	if (e) {
+		char m[128];
+		regerror(e, &x->re, m, sizeof m);
+		return cfg_err_set("invalid regular expression '%s': %s", pat, m);
+	}
+	x->has_re = true;
+	return 0;
 }
 
 static size_t wild_match(struct cfg_tree *t, const struct wildctx *x, struct cfg_node **nodes, size_t max)
@@ -675,7 +708,7 @@ static size_t wild_match(struct cfg_tree *t, const struct wildctx *x, struct cfg
 	size_t k = 0;
 	for (struct cfg_node *ch = parent ? parent->child : NULL; ch && k < max; ch = ch->next)
 		if (ch->schema == x->path[x->n - 1].schema && ch->value &&
-		    fnmatch(x->pattern, ch->value, 0) == 0)
+		    regexec(&x->re, ch->value, 0, NULL, 0) == 0)
 			nodes[k++] = ch;
 	return k;
 }
@@ -733,9 +766,12 @@ static int h_wildcard_delete(struct cfg_cmd *c)
 		x->path[i].schema = cp.full[i].schema;
 		x->path[i].value = cp.full[i].value ? strdup(cp.full[i].value) : NULL;
 	}
-	x->pattern = strdup(c->w->w[c->end - 1].s);
+	if (wild_compile(x, c->w->w[c->end - 1].s) < 0) {
+		wildctx_free(x);
+		goto out;
+	}
 	struct cfg_node *nodes[4096];
-	size_t k = x->pattern ? wild_match(t, x, nodes, 4096) : 0;
+	size_t k = wild_match(t, x, nodes, 4096);
 	if (!k) {
 		cfg_buf_puts(c->out, "warning: statement not found\n");
 		wildctx_free(x);
@@ -779,8 +815,12 @@ static int h_edit(struct cfg_cmd *c)
 			goto out;
 		}
 	}
+	size_t from;
+	cfg_session_edit(c->s, &from);
 	if (cfg_session_set_edit(c->s, cp.full, cp.n) < 0)
 		goto out;
+	if (cp.n != from)
+		cfg_session_edit_push(c->s, from);
 	rc = 0;
 out:
 	cpath_free(&cp);
@@ -799,22 +839,11 @@ static void go_up(struct cfg_session *s, size_t levels)
 	cfg_session_set_edit(s, tmp, keep);
 }
 
-static int h_up(struct cfg_cmd *c)
+/* `top|up [N] <command>`: run the command (words from R) at the level
+ * LEVELS above the edit path (all of them: the top), then come back to the
+ * level it was run from, unless the command moved (edit, up, top, exit). */
+static int run_above(struct cfg_cmd *c, size_t r, size_t levels)
 {
-	const char *v = cfg_cmd_value(c, "count");
-	size_t n = v ? strtoul(v, NULL, 10) : 1;
-	go_up(c->s, n ? n : 1);
-	return 0;
-}
-
-static int h_top(struct cfg_cmd *c)
-{
-	size_t r = cfg_cmd_rest(c);
-	if (r >= c->end) {
-		cfg_session_set_edit(c->s, NULL, 0);
-		return 0;
-	}
-	/* run the command at the top level, then come back (unless it moved) */
 	size_t n;
 	const struct cfg_step *ed = cfg_session_edit(c->s, &n);
 	struct cfg_step save[MAX_PATH_STEPS];
@@ -826,14 +855,40 @@ static int h_top(struct cfg_cmd *c)
 	}
 	bool moves = false;
 	const char *w0 = c->w->w[r].s;
-	moves = !strncmp(w0, "edit", strlen(w0)) && strlen(w0) >= 2;
-	cfg_session_set_edit(c->s, NULL, 0);
+	size_t l0 = strlen(w0);
+	static const char *const movers[] = {"edit", "up", "top", "exit", "quit"};
+	for (size_t i = 0; i < sizeof movers / sizeof *movers; i++)
+		if (l0 && !strncmp(w0, movers[i], l0) && (l0 >= 2 || i == 1))
+			moves = true;
+	go_up(c->s, levels);
 	int rc = cfg_session_dispatch(c->s, c->w, r, cfg_daemon_cfgmode_schema(c->d), c->out);
 	if (!moves && cfg_session_in_config(c->s))
 		cfg_session_set_edit(c->s, save, n);
 	for (size_t i = 0; i < n && i < MAX_PATH_STEPS; i++)
 		free(vals[i]);
 	return rc;
+}
+
+static int h_up(struct cfg_cmd *c)
+{
+	const char *v = cfg_cmd_value(c, "count");
+	size_t n = v ? strtoul(v, NULL, 10) : 1;
+	size_t r = cfg_cmd_rest(c);
+	if (r < c->end && c->w->w[r].s != v)
+		return run_above(c, r, n ? n : 1);
+	go_up(c->s, n ? n : 1);
+	return 0;
+}
+
+static int h_top(struct cfg_cmd *c)
+{
+	size_t r = cfg_cmd_rest(c);
+	if (r >= c->end) {
+		cfg_session_set_edit(c->s, NULL, 0);
+		cfg_session_edit_forget(c->s);
+		return 0;
+	}
+	return run_above(c, r, MAX_PATH_STEPS);
 }
 
 static int exit_answer(struct cfg_session *s, void *ctx, const char *in, size_t len, bool eof,
@@ -853,7 +908,12 @@ static int config_exit(struct cfg_cmd *c, bool whole)
 	size_t depth;
 	cfg_session_edit(c->s, &depth);
 	if (depth && !whole) {
-		go_up(c->s, 1);
+		/* Junos: back to the level of the previous `edit` */
+		size_t prev;
+		bool popped;
+		while ((popped = cfg_session_edit_pop(c->s, &prev)) && prev >= depth)
+			; /* a level `up` already left */
+		go_up(c->s, popped ? depth - prev : 1);
 		return 0;
 	}
 	if (cfg_session_cand_changed(c->s)) {
@@ -880,12 +940,20 @@ static int h_run(struct cfg_cmd *c)
 	return cfg_session_dispatch(c->s, c->w, r, cfg_daemon_ops_schema(c->d), c->out);
 }
 
-static int h_status(struct cfg_cmd *c)
+/* `Users currently editing the configuration:` and each session in
+ * configuration mode (but SKIP), as `status` and `configure` print them.
+ * Nothing when there is none but SKIP and !ALWAYS. */
+static void editors(struct cfg_cmd *c, const struct cfg_session *skip, bool always)
 {
-	cfg_buf_puts(c->out, "Users currently editing the configuration:\n");
 	struct cfg_session *s;
+	bool any = always;
+	for (size_t i = 0; !any && (s = cfg_daemon_session_at(c->d, i)); i++)
+		any = s != skip && cfg_session_in_config(s);
+	if (!any)
+		return;
+	cfg_buf_puts(c->out, "Users currently editing the configuration:\n");
 	for (size_t i = 0; (s = cfg_daemon_session_at(c->d, i)); i++) {
-		if (!cfg_session_in_config(s))
+		if (!cfg_session_in_config(s) || s == skip)
 			continue;
 		cfg_session_describe(s, c->out);
 		cfg_buf_puts(c->out, "      ");
@@ -896,6 +964,11 @@ static int h_status(struct cfg_cmd *c)
 		cfg_session_render_edit(s, c->out);
 		cfg_buf_putc(c->out, '\n');
 	}
+}
+
+static int h_status(struct cfg_cmd *c)
+{
+	editors(c, NULL, true);
 	return 0;
 }
 
@@ -1456,8 +1529,22 @@ static int h_commit(struct cfg_cmd *c)
 			                                     cfg_daemon_active(c->d), &conf, &nconf);
 			if (!merged) {
 				cfg_buf_add(c->out, conf.p ? conf.p : "", conf.len);
-				cfg_buf_puts(c->out, "error: commit failed: (merge conflicts with the active "
-				                     "configuration; resolve them or exit and configure again)\n");
+				/* Junos: the conflict is reported once; the private copy now
+				   holds the active configuration with this session's changes
+				   over it, and the next commit applies that */
+				struct cfg_tree *mine = cfg_edit_mine_wins(cfg_session_priv_base_tree(s), cand,
+				                                           cfg_daemon_active(c->d));
+				if (mine) {
+					cfg_session_set_cand(s, mine);
+					cfg_session_private_base_now(s);
+				}
+				cfg_buf_puts(c->out, mine ? "error: commit failed: (merge conflicts with the active "
+				                            "configuration)\n"
+				                          : "error: commit failed: (merge conflicts with the active "
+				                            "configuration; resolve them or exit and configure again)\n");
+				if (mine)
+					cfg_buf_puts(c->out, "warning: this session's changes now override the "
+					                     "conflicting statements; commit again to apply them\n");
 				cfg_buf_free(&conf);
 				return -1;
 			}
@@ -1534,7 +1621,7 @@ static int h_rollback(struct cfg_cmd *c)
 
 /* ---------------------------------------------------------------- load */
 
-enum lmode { LD_SET, LD_MERGE, LD_OVERRIDE, LD_REPLACE, LD_UPDATE };
+enum lmode { LD_SET, LD_MERGE, LD_OVERRIDE, LD_REPLACE, LD_UPDATE, LD_PATCH };
 
 struct loadctx {
 	enum lmode mode;
@@ -1574,6 +1661,14 @@ static int do_load(struct cfg_session *s, enum lmode mode, bool relative, const 
 	cfg_err_clear();
 	if (mode == LD_SET) {
 		bad = cfg_load_set(t, at, text, len, source, 0, &errs);
+	} else if (mode == LD_PATCH) {
+		/* on a copy: a patch with an error changes nothing */
+		struct cfg_tree *cp = cfg_tree_dup(t);
+		bad = cp ? cfg_edit_patch(cp, text, len, source, &errs) : cfg_err_set("out of memory");
+		if (bad == 0)
+			cfg_session_set_cand(s, cp);
+		else
+			cfg_tree_free(cp);
 	} else {
 		enum cfg_curly_mode cm = mode == LD_MERGE ? CFG_CURLY_MERGE
 		                       : mode == LD_OVERRIDE ? CFG_CURLY_OVERRIDE
@@ -1594,7 +1689,10 @@ static int do_load(struct cfg_session *s, enum lmode mode, bool relative, const 
 		cfg_buf_puts(out, "load complete\n");
 		return 0;
 	}
-	cfg_buf_printf(out, "load complete (%ld errors)\n", bad);
+	/* load set loads the good lines (Junos: "load complete (N errors)");
+	 * a curly load with an error loads nothing, as Junos's load merge:
+	 * "load failed (N errors)" */
+	cfg_buf_printf(out, "load %s (%ld errors)\n", mode == LD_SET ? "complete" : "failed", bad);
 	return -1;
 }
 
@@ -1686,6 +1784,7 @@ static int h_load_merge(struct cfg_cmd *c) { return load_cmd(c, LD_MERGE); }
 static int h_load_override(struct cfg_cmd *c) { return load_cmd(c, LD_OVERRIDE); }
 static int h_load_replace(struct cfg_cmd *c) { return load_cmd(c, LD_REPLACE); }
 static int h_load_update(struct cfg_cmd *c) { return load_cmd(c, LD_UPDATE); }
+static int h_load_patch(struct cfg_cmd *c) { return load_cmd(c, LD_PATCH); }
 
 /* ---------------------------------------------------------- operational */
 
@@ -1716,6 +1815,7 @@ static int h_configure(struct cfg_cmd *c)
 	                                                                 : CFG_CAND_SHARED) < 0)
 		return -1;
 	cfg_buf_puts(c->out, "Entering configuration mode\n");
+	editors(c, s, false); /* Junos: who else is editing */
 	if (!excl && !priv && modified)
 		cfg_buf_puts(c->out, "The configuration has been changed but not committed\n");
 	return 0;
@@ -1861,6 +1961,7 @@ int cfg_cmd_register_all(struct cfg_daemon *d)
 		{"copy", h_copy},
 		{"insert", h_insert},
 		{"wildcard_delete", h_wildcard_delete},
+		{"replace_pattern", cfg_edit_replace_pattern},
 		{"edit", h_edit},
 		{"up", h_up},
 		{"top", h_top},
@@ -1873,6 +1974,7 @@ int cfg_cmd_register_all(struct cfg_daemon *d)
 		{"load_override", h_load_override},
 		{"load_replace", h_load_replace},
 		{"load_update", h_load_update},
+		{"load_patch", h_load_patch},
 		{"save", h_save},
 		{"run", h_run},
 		{"status", h_status},

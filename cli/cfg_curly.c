@@ -13,8 +13,10 @@
 #include "cfg_curly.h"
 #include "cfg_err.h"
 #include "cfg_parse.h"
+#include "cfg_render.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,10 +41,56 @@ struct curly {
 	struct cfg_node **repl; /* statements tagged `replace:` (borrowed from tree) */
 	size_t nrepl, caprepl;
 	struct cfg_buf ann;   /* pending annotation text */
+	struct cfg_node *ctx; /* the level of the statement being parsed */
+	size_t stmt_tok;      /* its first token */
 };
 
 /* ------------------------------------------------------------------ */
 /* errors                                                              */
+
+static const char *tok_text(const struct curly *c, const struct tok *k);
+
+/* The context lines Junos prints under a load error: the level, the
+ * statement quoted, the reason (Junos OS CLI User Guide, "Loading a
+ * Configuration from a File": `  [edit system]` / `    'hots-name foo;'` /
+ * `      syntax error`). */
+static void err_context(struct curly *c, const char *why)
+{
+	if (!c->errs || !c->ctx)
+		return;
+	struct cfg_buf st;
+	cfg_buf_init(&st);
+	bool first = true;
+	for (size_t i = c->stmt_tok; i < c->nt; i++) {
+		const struct tok *k = &c->t[i];
+		if (k->type == T_EOF)
+			break;
+		if (k->type == T_LBRACE || k->type == T_RBRACE) {
+			if (first) /* a stray brace is the statement */
+				cfg_buf_puts(&st, tok_text(c, k));
+			break;
+		}
+		if (k->type == T_COMMENT)
+			continue;
+		if (k->type == T_SEMI) {
+			cfg_buf_putc(&st, ';');
+			break;
+		}
+		if (!first)
+			cfg_buf_putc(&st, ' ');
+		first = false;
+		if (k->quoted)
+			cfg_quote(&st, tok_text(c, k));
+		else
+			cfg_buf_puts(&st, tok_text(c, k));
+	}
+	if (st.len) { /* no statement (the input ended): the error line alone */
+		cfg_buf_puts(c->errs, "  ");
+		cfg_render_edit_path(c->errs, c->ctx);
+		cfg_buf_printf(c->errs, "\n    '%s'\n      %s\n", st.p, why);
+	}
+	cfg_buf_free(&st);
+}
 
 static void err_line(struct curly *c, const struct tok *k, const char *what, const char *word)
 {
@@ -50,6 +98,7 @@ static void err_line(struct curly *c, const struct tok *k, const char *what, con
 	if (!c->errs)
 		return;
 	cfg_buf_printf(c->errs, "%s:%u:(%u) %s%s\n", c->src, k->line, k->col, what, word ? word : "");
+	err_context(c, "syntax error");
 }
 
 static const char *tok_text(const struct curly *c, const struct tok *k)
@@ -311,12 +360,17 @@ static bool value_ok(struct curly *c, const struct cfg_schema *s, const struct t
 		return true;
 	c->nerr++;
 	if (c->errs) /* as load set words it */
-		cfg_buf_printf(c->errs, "%s:%u:(%u) error: %s at '%s'\n", c->src, k->line, k->col,
-		               cfg_err_msg(), v);
+	{
+		char m[256];
+		snprintf(m, sizeof m, "%s", cfg_err_msg());
+		cfg_buf_printf(c->errs, "%s:%u:(%u) error: %s at '%s'\n", c->src, k->line, k->col, m, v);
+		err_context(c, m);
+	}
 	return false;
 }
 
 static void parse_block(struct curly *c, struct cfg_node *node, bool nested);
+static void parse_block_in(struct curly *c, struct cfg_node *node, bool nested);
 static void statement(struct curly *c, struct cfg_node *parent, const struct tags *tg);
 
 /* After the list key / container keyword: `{ ... }` or `;`. N is the node
@@ -649,7 +703,18 @@ static void statement(struct curly *c, struct cfg_node *parent, const struct tag
 /* Statements until the closing `}` (NESTED) or the end of input. */
 static void parse_block(struct curly *c, struct cfg_node *node, bool nested)
 {
+	struct cfg_node *octx = c->ctx;
+	size_t otok = c->stmt_tok;
+	parse_block_in(c, node, nested);
+	c->ctx = octx;
+	c->stmt_tok = otok;
+}
+
+static void parse_block_in(struct curly *c, struct cfg_node *node, bool nested)
+{
 	while (!c->fatal) {
+		c->ctx = node;
+		c->stmt_tok = c->pos;
 		struct tags tg = { false, false, false };
 		cfg_buf_reset(&c->ann);
 		for (;;) {
@@ -783,7 +848,9 @@ long cfg_curly_load(struct cfg_tree *t, struct cfg_node *at, const char *text, s
 	size_t n = 0;
 	struct cfg_step *path = NULL;
 	if (target->parent) {
-		size_t max = target->schema->depth + 1;
+		size_t max = 1; /* the node's depth (the schema's is relative to where it was built) */
+		for (const struct cfg_node *a = target; a->parent; a = a->parent)
+			max++;
 		path = calloc(max, sizeof *path);
 		if (!path)
 			return cfg_err_set("out of memory while loading configuration");

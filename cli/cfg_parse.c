@@ -320,6 +320,37 @@ static const char *expecting(const struct cfg_schema *s)
 	                                : "syntax error, expecting <statement>.";
 }
 
+static size_t cmd_positionals(const struct cfg_schema *s)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < s->n_children; i++)
+		if (s->children[i]->flags & CFG_F_POSITIONAL)
+			k++;
+	return k;
+}
+
+/* Of the positional leaves of command container S (several of them), the
+ * first not yet given in this statement (steps from SOFF of P) whose value
+ * check WORD passes; a rest leaf takes anything. */
+static const struct cfg_schema *cmd_positional(const struct cfg_schema *s, const struct cfg_parse *p,
+                                               size_t soff, const char *word)
+{
+	for (size_t i = 0; i < s->n_children; i++) {
+		const struct cfg_schema *c = s->children[i];
+		if (!(c->flags & CFG_F_POSITIONAL) || c->kind != CFG_LEAF)
+			continue;
+		bool used = false;
+		for (size_t k = soff; k < p->n; k++)
+			if (p->steps[k].schema == c)
+				used = true;
+		if (used)
+			continue;
+		if ((c->flags & CFG_F_REST) || cfg_schema_check_value(c, word) == 0)
+			return c;
+	}
+	return NULL;
+}
+
 int cfg_parse_path(const struct cfg_schema *start, const struct cfg_words *w, size_t first,
                    size_t end, enum cfg_pmode mode, struct cfg_parse *p)
 {
@@ -347,6 +378,13 @@ int cfg_parse_path(const struct cfg_schema *start, const struct cfg_words *w, si
 		if (!c && sibling_word) /* a sibling statement starts with a keyword */
 			return perr(p, CFG_PE_SYNTAX, i, w->w[i].col, cur, "syntax error.");
 		sibling_word = false;
+		if (!c && mode == CFG_PM_COMMAND && cmd_positionals(cur) > 1) {
+			/* `up [count] [command]`: the first unused one that takes it */
+			c = cmd_positional(cur, p, soff, word);
+			if (!c)
+				return perr(p, CFG_PE_SYNTAX, i, w->w[i].col, cur, "syntax error.");
+			used_positional = false;
+		}
 		if (!c) {
 			c = cfg_schema_positional(cur);
 			if (!c || (used_positional && mode == CFG_PM_COMMAND && c->kind == CFG_LEAF))

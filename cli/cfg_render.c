@@ -545,6 +545,84 @@ static bool same_head(const struct cfg_node *a, const struct cfg_node *b)
 
 static void cmp_level(struct cmp *c, const struct cfg_node *o, const struct cfg_node *n);
 
+/* The head of statement N on one line, its subtree abbreviated as Junos
+ * abbreviates it in `show | compare` (`v200 { ... }`, `vlan-id 200;`),
+ * after SIGN and WHAT ("inactive: ", "active: " or ""). */
+static void cmp_head_line(struct cmp *c, char sign, const char *what, const struct cfg_node *level,
+                          const struct cfg_node *n)
+{
+	const struct cfg_schema *s = n->schema;
+	bool kwlist = s->kind == CFG_LIST && !positional(s);
+	struct curly cu = { c->b, c->opts & CFG_R_SECRETS, sign, NULL };
+	if ((level->schema->flags & CFG_F_FLAT) && level->parent && !kwlist) {
+		cmp_header(c, level->parent, NULL);
+		cu.prefix = level->schema->name;
+	} else {
+		cmp_header(c, level, kwlist ? s : NULL);
+	}
+	line_start(&cu, 4);
+	cfg_buf_puts(c->b, what);
+	flat_prefix(&cu);
+	switch (s->kind) {
+	case CFG_LEAF:
+		if (is_flag(s) || !n->value) {
+			cfg_buf_puts(c->b, s->name);
+		} else {
+			if (!positional(s)) {
+				cfg_buf_puts(c->b, s->name);
+				cfg_buf_putc(c->b, ' ');
+			}
+			put_value(c->b, n, c->opts);
+		}
+		cfg_buf_puts(c->b, ";\n");
+		return;
+	case CFG_LEAFLIST:
+	case CFG_LIST:
+		if (!positional(s) && !kwlist) {
+			cfg_buf_puts(c->b, s->name);
+			cfg_buf_putc(c->b, ' ');
+		}
+		put_value(c->b, n, c->opts);
+		break;
+	case CFG_CONTAINER:
+		cfg_buf_puts(c->b, s->name);
+		break;
+	}
+	cfg_buf_puts(c->b, n->child ? " { ... }\n" : ";\n");
+}
+
+/* O and N are the same statement with another inactive flag or annotation:
+ * Junos shows `!    inactive: v200 { ... }` (`!    active: ...` when
+ * activated) and a changed comment alone, `-`/`+` before the statement's
+ * head (Junos OS CLI User Guide, "Display the Differences": deactivate and
+ * annotate), then what changed inside. */
+static void cmp_meta(struct cmp *c, const struct cfg_node *level, const struct cfg_node *o,
+                     const struct cfg_node *n)
+{
+	bool oi = (o->flags & CFG_N_INACTIVE) != 0, ni = (n->flags & CFG_N_INACTIVE) != 0;
+	if (!str_eq(o->annotation, n->annotation)) {
+		struct curly cu = { c->b, c->opts & CFG_R_SECRETS, 0, NULL };
+		const struct cfg_schema *s = n->schema;
+		bool kwlist = s->kind == CFG_LIST && !positional(s);
+		if ((level->schema->flags & CFG_F_FLAT) && level->parent && !kwlist)
+			cmp_header(c, level->parent, NULL);
+		else
+			cmp_header(c, level, kwlist ? s : NULL);
+		if (o->annotation) {
+			cu.sign = '-';
+			annotation(&cu, o, 4);
+		}
+		if (n->annotation) {
+			cu.sign = '+';
+			annotation(&cu, n, 4);
+		}
+		if (oi == ni)
+			cmp_head_line(c, ' ', ni ? "inactive: " : "", level, n);
+	}
+	if (oi != ni)
+		cmp_head_line(c, '!', ni ? "inactive: " : "active: ", level, n);
+}
+
 /* small open-addressing index: value -> position, for list matching */
 static uint64_t str_hash(const char *s)
 {
@@ -600,12 +678,9 @@ static void cmp_list(struct cmp *c, const struct cfg_node *level, const struct c
 				cmp_stmt(c, '-', level, ov[op]);
 		if (op == j)
 			op++;
-		if (!same_head(ov[j], e)) {
-			cmp_stmt(c, '-', level, ov[j]);
-			cmp_stmt(c, '+', level, e);
-		} else {
-			cmp_level(c, ov[j], e);
-		}
+		if (!same_head(ov[j], e))
+			cmp_meta(c, level, ov[j], e);
+		cmp_level(c, ov[j], e);
 	}
 	for (; op < no; op++)
 		if (!matched[op])
@@ -672,13 +747,19 @@ static void cmp_level(struct cmp *c, const struct cfg_node *o, const struct cfg_
 		case CFG_LEAF:
 			if (os && ns && str_eq(os->value, ns->value) && same_head(os, ns))
 				break;
+			if (os && ns && str_eq(os->value, ns->value)) {
+				cmp_meta(c, level, os, ns);
+				break;
+			}
 			if (os)
 				cmp_stmt(c, '-', level, os);
 			if (ns)
 				cmp_stmt(c, '+', level, ns);
 			break;
 		case CFG_CONTAINER:
-			if (os && ns && same_head(os, ns)) {
+			if (os && ns) {
+				if (!same_head(os, ns))
+					cmp_meta(c, level, os, ns);
 				cmp_level(c, os, ns);
 				break;
 			}

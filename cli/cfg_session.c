@@ -48,6 +48,8 @@ struct cfg_session {
 
 	struct cfg_step *edit; /* owned, values owned */
 	size_t nedit;
+	size_t edit_prev[64];  /* depths the `edit` commands started from */
+	size_t nprev;
 
 	cfg_ask_fn ask;
 	void *ask_ctx;
@@ -329,6 +331,18 @@ void cfg_session_private_rebase(struct cfg_session *s)
 	s->priv_base = cfg_daemon_active_seq(s->d);
 }
 
+void cfg_session_private_base_now(struct cfg_session *s)
+{
+	if (s->cmode != CFG_CAND_PRIVATE)
+		return;
+	struct cfg_tree *b = cfg_tree_dup(cfg_daemon_active(s->d));
+	if (!b)
+		abort();
+	cfg_tree_free(s->priv_base_tree);
+	s->priv_base_tree = b;
+	s->priv_base = cfg_daemon_active_seq(s->d);
+}
+
 const struct cfg_tree *cfg_session_priv_base_tree(const struct cfg_session *s)
 {
 	return s->priv_base_tree;
@@ -347,6 +361,7 @@ void cfg_session_leave_config(struct cfg_session *s)
 	s->priv_base_tree = NULL;
 	s->cmode = CFG_CAND_SHARED;
 	s->config = false;
+	s->nprev = 0;
 	clear_edit(s);
 }
 
@@ -422,6 +437,26 @@ const struct cfg_step *cfg_session_edit(const struct cfg_session *s, size_t *n)
 	*n = s->nedit;
 	return s->edit;
 }
+
+void cfg_session_edit_push(struct cfg_session *s, size_t depth)
+{
+	size_t max = sizeof s->edit_prev / sizeof *s->edit_prev;
+	if (s->nprev == max) { /* the oldest is forgotten */
+		memmove(s->edit_prev, s->edit_prev + 1, (max - 1) * sizeof *s->edit_prev);
+		s->nprev--;
+	}
+	s->edit_prev[s->nprev++] = depth;
+}
+
+bool cfg_session_edit_pop(struct cfg_session *s, size_t *depth)
+{
+	if (!s->nprev)
+		return false;
+	*depth = s->edit_prev[--s->nprev];
+	return true;
+}
+
+void cfg_session_edit_forget(struct cfg_session *s) { s->nprev = 0; }
 
 int cfg_session_set_edit(struct cfg_session *s, const struct cfg_step *path, size_t n)
 {

@@ -99,11 +99,21 @@ void cfg_session_private_rebase(struct cfg_session *s);
 const struct cfg_tree *cfg_session_priv_base_tree(const struct cfg_session *s);
 /* Private candidate: seq of the revision it was copied from. */
 int64_t cfg_session_priv_base(const struct cfg_session *s);
+/* Private candidate: from now on based on the active configuration as it
+ * is (the candidate itself kept): after a conflict, the next commit applies
+ * the candidate as it stands. */
+void cfg_session_private_base_now(struct cfg_session *s);
 
 /* Edit path: steps from the root (values owned by the session). */
 const struct cfg_step *cfg_session_edit(const struct cfg_session *s, size_t *n);
 /* Replace the edit path by PATH (N steps, values copied). 0 or -1. */
 int cfg_session_set_edit(struct cfg_session *s, const struct cfg_step *path, size_t n);
+/* The stack of edit levels `exit` returns to, as Junos's: `edit` pushes
+ * DEPTH, the depth of the level it starts from, `exit` pops it (cfg_session_edit_pop false: no
+ * `edit` to return from), `top` and leaving configuration mode forget it. */
+void cfg_session_edit_push(struct cfg_session *s, size_t depth);
+bool cfg_session_edit_pop(struct cfg_session *s, size_t *depth);
+void cfg_session_edit_forget(struct cfg_session *s);
 /* The schema node the edit path leads to (the config root at [edit]). */
 const struct cfg_schema *cfg_session_edit_schema(const struct cfg_session *s);
 /* The node of the edit path in T, or NULL when it does not exist (yet). */

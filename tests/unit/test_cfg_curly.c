@@ -230,13 +230,32 @@ static void test_errors(void **state)
 		"system { host-name; }\n"
 		"}\n";
 	assert_int_equal(load(f, text, CFG_CURLY_MERGE), 6);
+	/* each error with the context lines Junos prints under it */
 	assert_string_equal(f->e.p,
 		"terminal:3:(5) syntax error: foo\n"
+		"  [edit system]\n"
+		"    'foo bar;'\n"
+		"      syntax error\n"
 		"terminal:5:(9) syntax error: telnet\n"
+		"  [edit system services]\n"
+		"    'telnet'\n"
+		"      syntax error\n"
 		"terminal:11:(17) error: Value 5000 is not within range (1..4094) at '5000'\n"
+		"  [edit host-os vlans v1]\n"
+		"    'vlan-id 5000;'\n"
+		"      Value 5000 is not within range (1..4094)\n"
 		"terminal:13:(26) syntax error: }\n"
+		"  [edit host-os vlans v2]\n"
+		"    'vlan-id 2'\n"
+		"      syntax error\n"
 		"terminal:15:(19) syntax error: ;\n"
-		"terminal:16:(1) syntax error: }\n");
+		"  [edit system]\n"
+		"    'host-name;'\n"
+		"      syntax error\n"
+		"terminal:16:(1) syntax error: }\n"
+		"  [edit]\n"
+		"    '}'\n"
+		"      syntax error\n");
 	/* nothing applied */
 	assert_string_equal(sets(f, f->t), "set system host-name old\n");
 
@@ -245,22 +264,26 @@ static void test_errors(void **state)
 	assert_string_equal(f->e.p, "terminal:3:(1) syntax error, expecting '}'\n");
 	assert_int_equal(load(f, "system { root-authentication { plain-text-password; } }\n",
 	                      CFG_CURLY_MERGE), 1);
-	assert_string_equal(f->e.p, "terminal:1:(32) syntax error: plain-text-password\n");
+	assert_string_equal(f->e.p, "terminal:1:(32) syntax error: plain-text-password\n"
+		"  [edit system root-authentication]\n    'plain-text-password;'\n      syntax error\n");
 	assert_int_equal(load(f, "system { host-name \"x;\n", CFG_CURLY_MERGE), 1);
 	assert_string_equal(f->e.p, "terminal:1:(20) error: unterminated quoted string\n");
 	assert_int_equal(load(f, "system { /* x ; }\n", CFG_CURLY_MERGE), 1);
 	assert_string_equal(f->e.p, "terminal:1:(10) error: unterminated comment\n");
 	assert_int_equal(load(f, "\"system\" { }\n", CFG_CURLY_MERGE), 1);
-	assert_string_equal(f->e.p, "terminal:1:(1) syntax error: system\n");
+	assert_string_equal(f->e.p, "terminal:1:(1) syntax error: system\n"
+		"  [edit]\n    'system'\n      syntax error\n");
 	assert_int_equal(load(f, "sys { }\n", CFG_CURLY_MERGE), 1); /* no abbreviations */
-	assert_string_equal(f->e.p, "terminal:1:(1) syntax error: sys\n");
+	assert_string_equal(f->e.p, "terminal:1:(1) syntax error: sys\n"
+		"  [edit]\n    'sys'\n      syntax error\n");
 	assert_string_equal(sets(f, f->t), "set system host-name old\n");
 
 	long nerr = -5;
 	struct cfg_buf e = {0};
 	assert_null(cfg_curly_parse(f->s, "x;", 2, "f.conf", &e, &nerr));
 	assert_int_equal(nerr, 1);
-	assert_string_equal(e.p, "f.conf:1:(1) syntax error: x\n");
+	assert_string_equal(e.p, "f.conf:1:(1) syntax error: x\n"
+		"  [edit]\n    'x;'\n      syntax error\n");
 	cfg_buf_free(&e);
 }
 
