@@ -62,7 +62,7 @@ answered() {
 	r="$(timeout 20 runuser -u "$RU" -- "$CLI" --socket "$SOCK" -c "show version" 2>&1)" ||
 		{ echo "$r"; fail "$1: the real user's show version failed"; }
 	t1=$(date +%s%N)
-	grep -qi "version" <<<"$r" || { echo "$r"; fail "$1: no version in the answer"; }
+	grep -q "^Junos: " <<<"$r" || { echo "$r"; fail "$1: no version in the answer"; }
 	local ms=$(( (t1 - t0) / 1000000 ))
 	echo "    show version answered in ${ms} ms"
 	[[ $ms -lt 5000 ]] || fail "$1: show version took ${ms} ms"
