@@ -1458,7 +1458,7 @@ static int commit_pipe(struct cfg_session *s, struct cfg_daemon *d, const char *
 	size_t errcol = 0;
 	int rc = 0;
 	if (cfg_lex(pipe, &w, &errcol) == 0) {
-		if (cfg_pipe_apply(&w, w.pipe, w.n, out, commit_pipe_save, s) < 0) {
+		if (cfg_pipe_apply(&w, w.pipe, w.n, out, commit_pipe_save, s, cfg_session_screen_length(s)) < 0) {
 			const char *m = cfg_err_msg();
 			cfg_buf_reset(out);
 			cfg_buf_printf(out, "error: %s\n", *m ? m : "pipe failed");

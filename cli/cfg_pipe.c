@@ -80,7 +80,7 @@ struct pipe {
 	enum pipe_op op;
 	const char *name; /* the pipe's keyword (for "not supported") */
 	const char *arg;  /* borrowed from the words: regex, file name */
-	long n;           /* last N, trim N */
+	long n;           /* last N (0: a screenful), trim N */
 };
 
 /* Unique-prefix match of WORD among the NAMEs of KW (N entries). Returns
@@ -104,6 +104,12 @@ static int keyword(const char *word, const struct pipe_kw *kw, size_t n)
 }
 
 static bool is_bar(const struct cfg_word *w) { return !w->quoted && strcmp(w->s, "|") == 0; }
+
+/* `rollback` (or a prefix of it) after `| compare`. */
+static bool is_rollback(const struct cfg_word *w)
+{
+	return !w->quoted && *w->s && !strncmp(w->s, "rollback", strlen(w->s));
+}
 
 static int parse_long(const char *s, long min, long max, long *out)
 {
@@ -174,6 +180,8 @@ static int pipes_parse(const struct cfg_words *w, size_t first, size_t end, stru
 			}
 			break;
 		case A_COUNT:
+			if (!has_arg && p->op == P_LAST)
+				break; /* `| last`: the last screenful, as Junos */
 			if (!has_arg) {
 				cfg_err_set("missing argument.");
 				goto fail;
@@ -224,7 +232,7 @@ static int pipes_parse(const struct cfg_words *w, size_t first, size_t end, stru
 			d.compare = true;
 			d.compare_rollback = -1;
 			if (has_arg) {
-				if (!w->w[i].quoted && !strncmp(w->w[i].s, "rollback", strlen(w->w[i].s))) {
+				if (is_rollback(&w->w[i])) {
 					i++;
 					*bad = i;
 					if (i >= end || is_bar(&w->w[i])) {
@@ -354,7 +362,7 @@ int cfg_pipe_complete(const struct cfg_words *w, size_t first, size_t end, bool 
 			if (!strncmp("rollback", pfx, strlen(pfx)))
 				compl_put(out, "rollback", "Index of rollback file", false);
 			*whole = true;
-		} else if (nw == 2 && !strcmp(w->w[seg + 1].s, "rollback")) {
+		} else if (nw == 2 && is_rollback(&w->w[seg + 1])) {
 			compl_put(out, "<number>", "Rollback number (0..49)", true);
 		} else {
 			*whole = nw == 2 || nw == 3;
@@ -367,10 +375,26 @@ int cfg_pipe_complete(const struct cfg_words *w, size_t first, size_t end, bool 
 	}
 	if (nw == 1) {
 		compl_put(out, kw->ph, kw->ph_help, true);
+		*whole = kw->op == P_LAST; /* `| last` alone: a screenful */
 		return 0;
 	}
 	*whole = nw == 2;
 	return 0;
+}
+
+bool cfg_pipe_at_rollback(const struct cfg_words *w, size_t first, size_t end)
+{
+	if (end > w->n)
+		end = w->n;
+	size_t seg = first;
+	for (size_t i = first; i < end; i++)
+		if (is_bar(&w->w[i]))
+			seg = i + 1;
+	if (seg == first || end - seg != 2)
+		return false;
+	int k = keyword(w->w[seg].s, pipe_kw, N_PIPE_KW);
+	cfg_err_clear();
+	return k >= 0 && pipe_kw[k].arg == A_COMPARE && is_rollback(&w->w[seg + 1]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -503,7 +527,7 @@ static void trim(struct cfg_buf *b, size_t cols)
 }
 
 int cfg_pipe_apply(const struct cfg_words *w, size_t first, size_t end, struct cfg_buf *out,
-                   cfg_pipe_save_fn save_fn, void *save_ctx)
+                   cfg_pipe_save_fn save_fn, void *save_ctx, unsigned screen_length)
 {
 	struct pipe *ops;
 	size_t n;
@@ -529,7 +553,8 @@ int cfg_pipe_apply(const struct cfg_words *w, size_t first, size_t end, struct c
 		case P_LAST: {
 			struct line *v;
 			size_t nl = split_lines(out, &v);
-			size_t from = nl > (size_t)p->n ? nl - (size_t)p->n : 0;
+			size_t want = p->n ? (size_t)p->n : screen_length ? screen_length : CFG_PIPE_SCREEN;
+			size_t from = nl > want ? nl - want : 0;
 			rebuild(out, v, from, nl, NULL);
 			free(v);
 			break;

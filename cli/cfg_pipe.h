@@ -1,5 +1,5 @@
 /* cfg_pipe — output pipes: `| match RE`, `| except RE`, `| find RE`,
- * `| count`, `| last N`, `| no-more`, `| save FILE`, `| display ...`
+ * `| count`, `| last [N]`, `| no-more`, `| save FILE`, `| display ...`
  * (display is handled by the command, which passes it here as already done:
  * a command with a reply renders `display xml|json` with cfg_reply_emit(),
  * the configuration shows also `display set` and `compare`; the dispatcher
@@ -43,16 +43,25 @@ int cfg_pipe_parse_at(const struct cfg_words *w, size_t first, size_t end, struc
  * before do not parse. */
 int cfg_pipe_complete(const struct cfg_words *w, size_t first, size_t end, bool conf,
                       struct cfg_compls *out, bool *whole);
+/* The pipe word at END (the words [FIRST, END) whole, as for
+ * cfg_pipe_complete()) is the number of `| compare rollback N`: `?` lists
+ * the revisions there, as `rollback ?` does. */
+bool cfg_pipe_at_rollback(const struct cfg_words *w, size_t first, size_t end);
 /* `| save FILE`: the daemon writes no file. The pipe hands the file name as
  * typed (NAME) and the text so far (TEXT, LEN bytes, borrowed for the call)
  * to SAVE, which sends them to the client (cfg_proto 'F'): the `cli`, running
  * as the user, writes the file in the user's home and says so. Returns 0, or
  * -1 with cfg_err set. */
 typedef int (*cfg_pipe_save_fn)(void *ctx, const char *name, const char *text, size_t len);
+/* The lines of `| last` with no number when the session has no screen
+ * length (a script): Junos's default screen. */
+#define CFG_PIPE_SCREEN 24u
 /* Apply the text pipes to OUT. SAVE (with SAVE_CTX) takes `| save FILE`
- * (NULL = save refused); the pipes after a save see no text. Returns 0 or -1
- * with cfg_err set. */
+ * (NULL = save refused); the pipes after a save see no text. `| last` with
+ * no number keeps the last screenful, as Junos: SCREEN_LENGTH lines (the
+ * session's, cfg_session_screen_length()), CFG_PIPE_SCREEN when 0. Returns
+ * 0 or -1 with cfg_err set. */
 int cfg_pipe_apply(const struct cfg_words *w, size_t first, size_t end, struct cfg_buf *out,
-                   cfg_pipe_save_fn save, void *save_ctx);
+                   cfg_pipe_save_fn save, void *save_ctx, unsigned screen_length);
 
 #endif

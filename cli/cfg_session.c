@@ -813,7 +813,7 @@ static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t fir
 		cfg_buf_printf(out, "error: %s\n", *m ? m : "command failed");
 	}
 	if (rc == 0 && c.has_pipe) {
-		if (cfg_pipe_apply(w, w->pipe, w->n, out, pipe_save, s) < 0) {
+		if (cfg_pipe_apply(w, w->pipe, w->n, out, pipe_save, s, cfg_session_screen_length(s)) < 0) {
 			const char *m = cfg_err_msg();
 			out->len = before; /* the command's output is not shown */
 			if (out->p)
@@ -1352,6 +1352,7 @@ static void do_help(struct cfg_session *s, const char *line)
 	const struct cfg_schema *cmd = NULL;
 	size_t ce = rc == 0 || rc == -2 ? cmd_end(&w) : 0;
 	bool piped = rc == -2;
+	bool revs_pipe = false;
 	/* after a space at the end of a whole command: <[Enter]>, and `|`
 	   when the command takes pipes (as Junos lists them) */
 	bool whole = w.n && (piped || rc == 0) && help_runnable(s, &w, 0, ce, tree, &cmd, 0);
@@ -1373,10 +1374,13 @@ static void do_help(struct cfg_session *s, const char *line)
 		enter = ok && pend && w.trailing_space;
 		mode = CFG_PM_COMMAND;
 		lvl = NULL;
+		/* `| compare rollback ?`: the revisions, as `rollback ?` */
+		revs_pipe = ok && cfg_pipe_at_rollback(&w, ce, pk);
 	}
-	bool revs = !piped && rc == 0 && mode == CFG_PM_COMMAND && lvl && lvl->handler &&
-	            !strcmp(lvl->handler, "rollback") && cfg_perm_may_run(s->perms, lvl) &&
-	            k == w.n - (w.trailing_space ? 0 : 1);
+	bool revs = revs_pipe ||
+	            (!piped && rc == 0 && mode == CFG_PM_COMMAND && lvl && lvl->handler &&
+	             !strcmp(lvl->handler, "rollback") && cfg_perm_may_run(s->perms, lvl) &&
+	             k == w.n - (w.trailing_space ? 0 : 1));
 	if (revs) {
 		/* the revision numbers replace the `<number>` placeholder */
 		size_t j = 0;
@@ -1392,7 +1396,9 @@ static void do_help(struct cfg_session *s, const char *line)
 	}
 	struct cfg_buf rv;
 	cfg_buf_init(&rv);
-	if (revs)
+	if (revs_pipe)
+		help_revisions(s, &rv, w.trailing_space ? "" : w.w[w.n - 1].s);
+	else if (revs)
 		help_revisions(s, &rv, k < w.n ? w.w[k].s : "");
 	if (cs.n || enter || rv.len) {
 		cfg_buf_puts(&out, "Possible completions:\n");

@@ -1,13 +1,17 @@
 /* jcpd — the JCP control-plane daemon (the vjunos0 switch of the NFX250).
  *
  * The configuration database and CLI of the JCP (cfg_daemon), its operational
- * commands (jcp_ops) and its subsystem rows: the ports (jcp_ports).
+ * commands (jcp_ops) and its subsystem rows: the ports (jcp_ports); `start
+ * shell` (cfg_shell) and the `file` commands (cfg_filecmd, confined to the
+ * user's home: the JCP has no image directory), shared with jdmd.
  */
 #include <stdio.h>
 
 #include "cfg_daemon.h"
 #include "cfg_err.h"
+#include "cfg_filecmd.h"
 #include "cfg_schema_data.h"
+#include "cfg_shell.h"
 #include "cfg_system.h"
 #include "jcp_ops.h"
 #include "jcp_ports.h"
@@ -30,6 +34,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	jcp_ops_register(d);
+	cfg_shell_register(d);
 	/* the subsystem rows (the PFE switch joins them with the data side) */
 	if (cfg_daemon_add_subsys(d, &jcp_ports_row) < 0) {
 		fprintf(stderr, "jcpd: %s\n", cfg_err_msg());
@@ -37,7 +42,8 @@ int main(int argc, char **argv)
 	}
 	/* request system reboot|halt|power-off: the exit status tells ./nfx up */
 	struct cfg_system *sys = cfg_system_new(d);
-	if (!sys) {
+	struct cfg_filecmd *files = cfg_filecmd_new(d, NULL);
+	if (!sys || !files) {
 		fprintf(stderr, "jcpd: %s\n", cfg_err_msg());
 		return 1;
 	}
@@ -46,6 +52,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "jcpd: %s\n", cfg_err_msg());
 	int status = cfg_system_exit_status(sys, rc);
 	cfg_system_free(sys);
+	cfg_filecmd_free(files);
 	cfg_daemon_free(d);
 	return status;
 }

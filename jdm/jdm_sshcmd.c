@@ -5,8 +5,8 @@
 
 #include "cfg_err.h"
 #include "cfg_session.h"
-#include "jdm_runas.h"
-#include "jdm_term.h"
+#include "cfg_runas.h"
+#include "cfg_term.h"
 #include "jdm_vnf.h"
 
 #define SSH_PATH "/usr/bin/ssh"
@@ -44,20 +44,20 @@ static int cmd_ssh(struct cfg_cmd *c)
 	}
 	if (k > 0)
 		addr = ip;
-	struct jdm_runas r = {0};
+	struct cfg_runas r = {0};
 	int rc = -1;
-	if (jdm_runas_prepare(&r, cfg_session_uid(c->s), "ssh", NULL) < 0) {
+	if (cfg_runas_prepare(&r, cfg_session_uid(c->s), "ssh", NULL) < 0) {
 		goto out; /* cfg_err says why */
 	}
 	const char *user = cfg_session_user(c->s);
 	const char *argv[] = {SSH_PATH, "-o", "StrictHostKeyChecking=accept-new",
 	                      "-l", user && *user ? user : "root", "--", addr, NULL};
-	if (jdm_term_start_env(c, argv, jdm_runas_env(&r), jdm_runas_child, &r) < 0) {
+	if (cfg_term_start_env(c, argv, cfg_runas_env(&r), cfg_runas_child, &r) < 0) {
 		goto out; /* cfg_err says why */
 	}
 	rc = 0;
 out:
-	jdm_runas_clear(&r);
+	cfg_runas_clear(&r);
 	return rc;
 }
 

@@ -2,7 +2,7 @@
  *
  * HOST is a VNF name (its internal address, jdm_vnf) or a host name or
  * address (letters, digits, `.`, `:`, `-`, `_`; no leading `-`). ssh runs on
- * a pty streamed to the operator (jdm_term) as the user who asked — the
+ * a pty streamed to the operator (cfg_term) as the user who asked — the
  * session's peer uid (SO_PEERCRED), with that user's groups from the
  * password and group databases — never as jdmd: the child drops to the
  * user (setgroups, setgid, setuid, checked, and root cannot be regained)

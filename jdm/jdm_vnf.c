@@ -31,7 +31,7 @@
 #include "jdm_live.h"
 #include "jdm_proc.h"
 #include "jdm_sshcmd.h"
-#include "jdm_term.h"
+#include "cfg_term.h"
 #include "cfg_notify.h"
 #include "cfg_reply.h"
 #include "cfg_session.h"

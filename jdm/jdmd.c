@@ -24,12 +24,12 @@
 #include "cfg_err.h"
 #include "cfg_schema_data.h"
 #include "cfg_session.h"
-#include "jdm_file.h"
+#include "cfg_filecmd.h"
 #include "jdm_hostos.h"
 #include "cfg_subsys.h"
 #include "cfg_system.h"
 #include "jdm_hugepages.h"
-#include "jdm_shell.h"
+#include "cfg_shell.h"
 #include "jdm_ssh.h"
 #include "jdm_vnf.h"
 
@@ -97,7 +97,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	jdm_hostos_register(d);
-	jdm_shell_register(d);
+	cfg_shell_register(d);
 	char cli[PATH_MAX];
 	struct jdm_ssh *ssh = jdm_ssh_new(cfg_daemon_state_dir(d), cli_path(cli, sizeof cli),
 	                                  cfg_daemon_socket_path(d));
@@ -122,7 +122,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	struct cfg_system *sys = cfg_system_new(d);
-	struct jdm_file *files = jdm_file_new(d, vo.image_dir);
+	struct cfg_filecmd *files = cfg_filecmd_new(d, vo.image_dir ? vo.image_dir : "/var/third-party/images");
 	if (!sys || !files) {
 		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
 		return 1;
@@ -141,7 +141,7 @@ int main(int argc, char **argv)
 	jdm_huge_free(huge);
 	jdm_ssh_free(ssh);
 	cfg_system_free(sys);
-	jdm_file_free(files);
+	cfg_filecmd_free(files);
 	cfg_daemon_free(d);
 	return status;
 }

@@ -7,6 +7,12 @@
 # and list; the image directory is listed (by jdmd) and read as the user (a
 # root-only file there stays unreadable), never written or deleted in; an
 # operator (no `maintenance`) is refused every file command.
+# The JCP (jcpd, the same cfg_filecmd; jcp.xml has no `system login`, so
+# root only): root's own files in /root work (in a directory of this
+# test's, removed after); `..`, absolute paths outside /root and symbolic
+# links are refused; there is no image directory on the JCP, so the JDM's
+# one is outside like any other path; the JDM's super-user is not
+# authorized there.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -16,10 +22,14 @@ U="nfxfcs$$"; U="${U:0:30}"
 OP="nfxfco$$"; OP="${OP:0:30}"
 state="$(mktemp -d /tmp/nfx-sec-filecmds.XXXXXX)"
 pid=""
+jpid=""
+RDIR="/root/nfx-filecmds-$$"
 made=()
 cleanup() {
 	local rc=$?
 	if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; fi
+	if [[ -n "$jpid" ]]; then kill "$jpid" 2>/dev/null; wait "$jpid" 2>/dev/null || true; fi
+	rm -rf "$RDIR"
 	for u in "${made[@]}"; do
 		pkill -KILL -u "$u" 2>/dev/null || true # only processes of users this test made
 		userdel -r "$u" >/dev/null 2>&1 || userdel "$u" 2>/dev/null || true
@@ -150,4 +160,67 @@ for cmd in "file list" "file show .profile" "file copy .profile x" "file delete 
 	as "$OP" "$cmd"
 	[[ $rc -ne 0 ]] && grep -qx 'error: permission denied' <<<"$r" || { echo "$r"; fail "operator: '$cmd' not denied"; }
 done
+
+echo "--- the JCP: root's files, confined to /root"
+"$BUILD/jcp/jcpd" --state-dir "$state" >"$state/jcpd.log" 2>&1 &
+jpid=$!
+for _ in $(seq 500); do [[ -S "$state/jcp.sock" ]] && break; sleep 0.02; done
+[[ -S "$state/jcp.sock" ]] || { cat "$state/jcpd.log"; fail "jcpd did not start"; }
+[[ "$(getent passwd root | cut -d: -f6)" == /root ]] || fail "root's home is not /root"
+[[ ! -e "$RDIR" ]] || fail "$RDIR exists already"
+install -d -m 0700 "$RDIR"
+R="${RDIR#/root/}"
+echo "root notes" >"$RDIR/notes.txt"
+ln -s /etc/passwd "$RDIR/passwd-link"
+ln -s "$state" "$RDIR/dir-link"
+# jcp WHO CMD: one command on the JCP; sets $r and $rc
+jcp() {
+	rc=0
+	if [[ $1 == root ]]; then
+		r="$(timeout 60 "$CLI" --socket "$state/jcp.sock" -c "$2" 2>&1)" || rc=$?
+	else
+		r="$(timeout 60 runuser -u "$1" -- "$CLI" --socket "$state/jcp.sock" -c "$2" 2>&1)" || rc=$?
+	fi
+}
+jok() { jcp root "$1"; [[ $rc -eq 0 ]] || { echo "$r"; fail "jcp: '$1' failed"; }; }
+jrefused() {
+	jcp root "$1"
+	[[ $rc -ne 0 ]] || { echo "$r"; fail "jcp: '$1' was not refused"; }
+	grep -q '^error: ' <<<"$r" || { echo "$r"; fail "jcp: '$1': no error message"; }
+	[[ -z "${2:-}" ]] || grep -qF -- "$2" <<<"$r" || { echo "$r"; fail "jcp: '$1': expected '$2'"; }
+}
+jok "file list"
+grep -qx "/root/:" <<<"$r" && grep -qx "$R/" <<<"$r" || { echo "$r"; fail "jcp: file list of /root"; }
+jok "file list $R detail"
+grep -q ' notes.txt$' <<<"$r" || { echo "$r"; fail "jcp: file list detail"; }
+jok "file show $R/notes.txt"
+grep -qx "root notes" <<<"$r" || { echo "$r"; fail "jcp: file show"; }
+jok "file copy $R/notes.txt $R/copy.txt"
+[[ "$(stat -c '%U %a' "$RDIR/copy.txt")" == "root 600" ]] || fail "jcp: the copy is not root's 0600 file"
+jok "file delete $R/copy.txt"
+[[ ! -e "$RDIR/copy.txt" ]] || fail "jcp: file delete left the file"
+jrefused "file show /etc/passwd" "not in your home directory"
+grep -q "image directory" <<<"$r" && { echo "$r"; fail "jcp: the refusal names an image directory the JCP has not"; }
+jrefused "file show $state/outside.txt" "not in your home directory"
+jrefused "file list /" "not in your home directory"
+jrefused "file list $IMG" "not in your home directory"
+jrefused "file show $IMG/vrtr.qcow2.md5" "not in your home directory"
+jrefused "file show ../etc/passwd" "'..' is not allowed"
+jrefused "file list $R/.." "'..' is not allowed"
+jrefused "file copy /etc/passwd $R/mine.txt"
+[[ ! -e "$RDIR/mine.txt" ]] || fail "jcp: a file outside was copied in"
+jrefused "file copy $R/notes.txt /tmp/nfx-leak-$$"
+[[ ! -e "/tmp/nfx-leak-$$" ]] || { rm -f "/tmp/nfx-leak-$$"; fail "jcp: a copy went outside the home"; }
+jrefused "file delete $state/outside.txt" "not in your home directory"
+jrefused "file show $R/passwd-link" "symbolic link"
+jrefused "file show $R/dir-link/outside.txt" "symbolic link"
+jrefused "file copy $R/notes.txt $R/dir-link/planted.txt" "symbolic link"
+[[ ! -e "$state/planted.txt" ]] || fail "jcp: a copy went through a symbolic link"
+jrefused "file delete $R/passwd-link" "symbolic link"
+[[ -L "$RDIR/passwd-link" && -f "$state/outside.txt" && -f /etc/passwd ]] || fail "jcp: a link or its target was deleted"
+
+echo "--- the JCP: $U (no system login there) is not authorized"
+jcp "$U" "file show notes.txt"
+grep -q "^error: user $U is not authorized to use this system" <<<"$r" || { echo "$r"; fail "jcp: $U not refused"; }
+grep -q "my notes" <<<"$r" && fail "jcp: $U's file was shown"
 echo "file commands test passed"

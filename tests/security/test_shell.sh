@@ -8,6 +8,10 @@
 # shell user root` runs su as the user (real uid the user's: su asks root's
 # password, as if the user ran it); root's shell is root's. A read-only and an operator user are refused (`error:
 # permission denied`, exit status non-zero) and no shell is started.
+# The JCP (jcpd, the same cfg_shell): root's shell there is root's, in
+# /root, with a clean environment; jcp.xml has no `system login`, so the
+# local super-user of the JDM is not authorized on the JCP and no shell is
+# started there.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -18,6 +22,7 @@ RO="nfxshr$$"; RO="${RO:0:30}"
 OP="nfxsho$$"; OP="${OP:0:30}"
 state="$(mktemp -d /tmp/nfx-sec-shell.XXXXXX)"
 pid=""
+jpid=""
 bg=()
 made=()
 cleanup() {
@@ -25,6 +30,7 @@ cleanup() {
 	exec 7>&- 2>/dev/null || true
 	for p in "${bg[@]}"; do kill "$p" 2>/dev/null || true; done
 	if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; fi
+	if [[ -n "$jpid" ]]; then kill "$jpid" 2>/dev/null; wait "$jpid" 2>/dev/null || true; fi
 	for u in "${made[@]}"; do
 		pkill -KILL -u "$u" 2>/dev/null || true # only processes of users this test made
 		userdel -r "$u" >/dev/null 2>&1 || userdel "$u" 2>/dev/null || true
@@ -53,6 +59,9 @@ pid=$!
 for _ in $(seq 500); do [[ -S "$state/jdm.sock" ]] && break; sleep 0.02; done
 [[ -S "$state/jdm.sock" ]] || { cat "$state/jdmd.log"; fail "jdmd did not start"; }
 cli() { timeout 60 "$CLI" --socket "$state/jdm.sock" "$@"; }
+# the daemon the shells are asked of: its socket and pid (run_shell, shell_child)
+sock="$state/jdm.sock"
+parent="$pid"
 
 out="$(printf 'configure\nset system login user %s class super-user\nset system login user %s class read-only\nset system login user %s class operator\ncommit\n' "$SU" "$RO" "$OP" | cli)"
 grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "login users commit"; }
@@ -61,7 +70,7 @@ grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "login users commit
 shell_child() {
 	local p
 	for _ in $(seq 200); do
-		p="$(pgrep -P "$pid" -x "$1" | head -1 || true)"
+		p="$(pgrep -P "$parent" -x "$1" | head -1 || true)"
 		[[ -n "$p" ]] && { echo "$p"; return 0; }
 		sleep 0.1
 	done
@@ -70,21 +79,21 @@ shell_child() {
 
 # run_shell WHO CMD PROG: CMD (`start shell ...`) in a CLI session of WHO
 # whose input (a fifo, fd 7) stays open until end_shell; $sp is the shell
-# (the child of jdmd named PROG), $cp the CLI
+# (the child of the daemon named PROG, $sock, $parent), $cp the CLI
 run_shell() {
 	local who="$1"
 	rm -f "$state/in"
 	mkfifo -m 0666 "$state/in"
 	if [[ $who == root ]]; then
-		timeout 60 "$CLI" --socket "$state/jdm.sock" <"$state/in" >"$state/$who.out" 2>&1 &
+		timeout 60 "$CLI" --socket "$sock" <"$state/in" >"$state/$who.out" 2>&1 &
 	else
-		timeout 60 runuser -u "$who" -- "$CLI" --socket "$state/jdm.sock" <"$state/in" >"$state/$who.out" 2>&1 &
+		timeout 60 runuser -u "$who" -- "$CLI" --socket "$sock" <"$state/in" >"$state/$who.out" 2>&1 &
 	fi
 	cp=$!
 	bg+=("$cp")
 	exec 7>"$state/in"
 	printf '%s\n' "$2" >&7
-	sp="$(shell_child "$3")" || { cat "$state/$who.out"; tail -5 "$state/jdmd.log"; fail "$who: no $3 child of jdmd for '$2'"; }
+	sp="$(shell_child "$3")" || { cat "$state/$who.out"; tail -5 "$state/jdmd.log" "$state/jcpd.log" 2>/dev/null; fail "$who: no $3 child of the daemon ($sock) for '$2'"; }
 }
 
 # says WHO TEXT: the session's output holds TEXT (at most 20 s); the
@@ -120,7 +129,7 @@ check_child() {
 		grep -E '^Groups:' "/proc/$sp/status" | grep -qw 0 && fail "$who: the shell keeps group 0"
 	fi
 	env="$(tr '\0' '\n' <"/proc/$sp/environ")"
-	grep -q NFX_SEC_LEAK <<<"$env" && fail "$who: jdmd's environment reached the shell"
+	grep -q NFX_SEC_LEAK <<<"$env" && fail "$who: the daemon's environment reached the shell"
 	grep -qx "HOME=$home" <<<"$env" || { echo "$env"; fail "$who: HOME is not $home"; }
 	grep -qx "USER=$who" <<<"$env" || { echo "$env"; fail "$who: USER is not $who"; }
 	[[ "$(readlink "/proc/$sp/cwd")" == "$home" ]] || fail "$who: the shell does not start in $home"
@@ -166,4 +175,28 @@ for u in "$RO" "$OP"; do
 		{ echo "$r"; fail "$u: start shell sh user root succeeded"; }
 	if pgrep -P "$pid" >/dev/null; then ps -o pid,user,args --ppid "$pid"; fail "$u: jdmd has a child"; fi
 done
+
+echo "--- the JCP: root's shell is root's"
+NFX_SEC_LEAK=jcpd-env "$BUILD/jcp/jcpd" --state-dir "$state" >"$state/jcpd.log" 2>&1 &
+jpid=$!
+for _ in $(seq 500); do [[ -S "$state/jcp.sock" ]] && break; sleep 0.02; done
+[[ -S "$state/jcp.sock" ]] || { cat "$state/jcpd.log"; fail "jcpd did not start"; }
+sock="$state/jcp.sock"
+parent="$jpid"
+run_shell root "start shell" bash
+check_child root 0 0 /root
+printf 'echo "uid:$(id -u):end"\n' >&7
+says root "uid:0:end"
+end_shell
+run_shell root "start shell sh" sh
+check_child root 0 0 /root
+printf 'echo "uid:$(id -u):end"\n' >&7
+says root "uid:0:end"
+end_shell
+
+echo "--- the JCP: $SU (no system login there) is not authorized, no shell starts"
+r="$(printf 'start shell\n' | timeout 60 runuser -u "$SU" -- "$CLI" --socket "$state/jcp.sock" 2>&1 || true)"
+grep -q "^error: user $SU is not authorized to use this system" <<<"$r" || { echo "$r"; fail "$SU: not refused on the JCP"; }
+# the refusal is answered before any handler runs: no child of jcpd now
+if pgrep -P "$jpid" >/dev/null; then ps -o pid,user,args --ppid "$jpid"; fail "$SU: jcpd has a child"; fi
 echo "shell test passed"

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cfg_buf.h"
@@ -40,7 +41,7 @@ static int run(const char *line, const char *text, bool save, char **out)
 	struct cfg_buf b;
 	cfg_buf_init(&b);
 	cfg_buf_puts(&b, text);
-	int rc = cfg_pipe_apply(&w, w.pipe, w.n, &b, save ? save_cb : NULL, &saves);
+	int rc = cfg_pipe_apply(&w, w.pipe, w.n, &b, save ? save_cb : NULL, &saves, 0);
 	*out = cfg_buf_steal(&b);
 	cfg_words_free(&w);
 	return rc;
@@ -63,7 +64,7 @@ static int parse(const char *line, struct cfg_pipe_display *d)
 	int rc = cfg_pipe_parse(&w, w.pipe, w.n, d);
 	if (rc == 0) { /* apply accepts whatever parse accepts */
 		struct cfg_buf b = {0};
-		assert_int_equal(cfg_pipe_apply(&w, w.pipe, w.n, &b, NULL, NULL), 0);
+		assert_int_equal(cfg_pipe_apply(&w, w.pipe, w.n, &b, NULL, NULL, 0), 0);
 		cfg_buf_free(&b);
 	}
 	cfg_words_free(&w);
@@ -151,6 +152,109 @@ static void test_text_pipes(void **state)
 	check("show | e host | f v", TEXT, "set system services ssh\nset virtual-network-functions vrtr1 no-autostart\n");
 }
 
+/* `| last` with no number: the last screenful, as Junos (CLI User Guide,
+ * "Display the End of the Output": "| last ... If you do not specify a
+ * number, the last screen of output is displayed"): the session's screen
+ * length, CFG_PIPE_SCREEN (24) for a session without one. */
+static char *apply_screen(const char *line, const char *text, unsigned screen)
+{
+	struct cfg_words w = {0};
+	size_t ec;
+	assert_int_equal(cfg_lex(line, &w, &ec), 0);
+	struct cfg_buf b;
+	cfg_buf_init(&b);
+	cfg_buf_puts(&b, text);
+	if (cfg_pipe_apply(&w, w.pipe, w.n, &b, NULL, NULL, screen) != 0)
+		fail_msg("%s: %s", line, cfg_err_msg());
+	cfg_words_free(&w);
+	return cfg_buf_steal(&b);
+}
+
+static void test_last_screen(void **state)
+{
+	(void)state;
+	struct cfg_buf t;
+	cfg_buf_init(&t);
+	for (int i = 1; i <= 30; i++)
+		cfg_buf_printf(&t, "line %d\n", i);
+	struct cfg_pipe_display d;
+	assert_int_equal(parse("show | last", &d), 0);
+	assert_int_equal(parse("show | last | match line", &d), 0);
+	/* no screen length: 24 lines, 7..30 */
+	char *o = apply_screen("show | last", t.p, 0);
+	assert_int_equal(strncmp(o, "line 7\n", 7), 0);
+	assert_null(strstr(o, "line 6\n"));
+	assert_int_equal(strlen(o), strlen(strstr(t.p, "line 7\n")));
+	free(o);
+	/* the session's screen length */
+	o = apply_screen("show | last", t.p, 3);
+	assert_string_equal(o, "line 28\nline 29\nline 30\n");
+	free(o);
+	o = apply_screen("show | last | match 2", t.p, 5);
+	assert_string_equal(o, "line 26\nline 27\nline 28\nline 29\n");
+	free(o);
+	o = apply_screen("show | match 2 | last", t.p, 2);
+	assert_string_equal(o, "line 28\nline 29\n");
+	free(o);
+	/* a number still wins */
+	o = apply_screen("show | last 1", t.p, 5);
+	assert_string_equal(o, "line 30\n");
+	free(o);
+	/* shorter than a screen: all of it */
+	o = apply_screen("show | last", TEXT, 0);
+	assert_string_equal(o, TEXT);
+	free(o);
+	cfg_buf_free(&t);
+}
+
+/* The index of the first `|` (as the session passes it), or n. */
+static size_t bar(const struct cfg_words *w)
+{
+	return w->pipe > 0 && w->pipe <= w->n && !strcmp(w->w[w->pipe - 1].s, "|") ? w->pipe - 1 : w->n;
+}
+
+/* `?` after `| last` offers <[Enter]> (whole), and after `| compare
+ * rollback` the revision number is where cfg_pipe_at_rollback() says. */
+static void test_complete_last_rollback(void **state)
+{
+	(void)state;
+	struct cfg_words w = {0};
+	size_t ec;
+	struct cfg_compls cs = {0};
+	bool whole = false;
+	assert_int_equal(cfg_lex("show | last ", &w, &ec), 0);
+	assert_int_equal(cfg_pipe_complete(&w, bar(&w), w.n, false, &cs, &whole), 0);
+	assert_true(whole);
+	assert_int_equal(cs.n, 1);
+	assert_string_equal(cs.c[0].word, "<lines>");
+	cfg_compls_free(&cs);
+	cfg_words_free(&w);
+	static const struct {
+		const char *line;
+		bool at;
+	} cases[] = {
+		{"show | compare rollback ", true},
+		{"show | compare rollback 1", true},
+		{"show | compare rol ", true},
+		{"show | match x | compare rollback ", true},
+		{"show | compare rollback", false},
+		{"show | compare ", false},
+		{"show | compare foo ", false},
+		{"show | compare \"rollback\" ", false},
+		{"show | last rollback ", false},
+		{"show | compare rollback 1 ", false},
+		{"show configuration ", false},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		memset(&w, 0, sizeof w);
+		assert_int_equal(cfg_lex(cases[i].line, &w, &ec), 0);
+		size_t end = w.trailing_space ? w.n : w.n - 1;
+		if (cfg_pipe_at_rollback(&w, bar(&w), end) != cases[i].at)
+			fail_msg("'%s': at_rollback is not %d", cases[i].line, cases[i].at);
+		cfg_words_free(&w);
+	}
+}
+
 static void test_save(void **state)
 {
 	(void)state;
@@ -183,6 +287,8 @@ int main(void)
 		cmocka_unit_test(test_parse_display),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_text_pipes),
+		cmocka_unit_test(test_last_screen),
+		cmocka_unit_test(test_complete_last_rollback),
 		cmocka_unit_test(test_save),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

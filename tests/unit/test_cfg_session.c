@@ -573,7 +573,75 @@ static void test_help_enter_pipes(void **state)
 	         cfg_session_fmt_time((time_t)infos[1].time, tb, sizeof tb));
 	assert_non_null(strstr(r, want));
 	assert_null(strstr(r, "<number>"));
+	free(r);
+	/* `| compare rollback ?`: the same revisions (Junos lists them there
+	 * as for `rollback ?`), no <[Enter]> (the number is needed) */
+	r = help(s, "show | compare rollback "); /* configuration mode */
+	snprintf(want, sizeof want, "O:Possible completions:\n  0                    %s by root via cli second try\n",
+	         cfg_session_fmt_time((time_t)infos[0].time, tb, sizeof tb));
+	assert_non_null(strstr(r, want));
+	snprintf(want, sizeof want, "  1                    %s by root via cli\n",
+	         cfg_session_fmt_time((time_t)infos[1].time, tb, sizeof tb));
+	assert_non_null(strstr(r, want));
+	assert_null(strstr(r, "<number>"));
+	assert_null(strstr(r, "<[Enter]>"));
+	free(r);
+	/* a partial number: the revisions it starts */
+	r = help(s, "show | compare rollback 1");
+	assert_non_null(strstr(r, want));
+	assert_null(strstr(r, "second try"));
+	free(r);
+	r = help(s, "run show configuration | match x | compare rollback ");
+	assert_non_null(strstr(r, want));
+	free(r);
+	/* `| last ?`: <[Enter]> too (a screenful) */
+	r = help(s, "show | last ");
+	assert_non_null(strstr(r, "  <[Enter]>            Execute this command\n  <lines>              Number of lines to display from end of output\n"));
+	free(r);
 	free(infos);
+	cfg_session_free(s);
+}
+
+/* `| last` with no number: the last screenful (Junos CLI User Guide,
+ * "Display the End of the Output"): the session's screen length, 24 for a
+ * script that set none. */
+static size_t count_set_lines(const char *r)
+{
+	size_t n = 0;
+	for (const char *p = r; (p = strstr(p, "set host-os vlans ")); p++)
+		n++;
+	return n;
+}
+
+static void test_last_screenful(void **state)
+{
+	struct fx *f = *state;
+	struct cfg_session *s = login(f);
+	free(line(s, "configure"));
+	for (int i = 1; i <= 30; i++) {
+		char l[80];
+		snprintf(l, sizeof l, "set host-os vlans v%02d vlan-id %d", i, i);
+		free(line(s, l));
+	}
+	char *r = line(s, "show host-os | display set | last");
+	assert_null(strstr(r, "missing argument"));
+	assert_int_equal(count_set_lines(r), 24);
+	assert_null(strstr(r, "v06 "));
+	assert_non_null(strstr(r, "set host-os vlans v07 vlan-id 7\n"));
+	assert_non_null(strstr(r, "set host-os vlans v30 vlan-id 30\n"));
+	free(r);
+	r = line(s, "show host-os | display set | last 2");
+	assert_int_equal(count_set_lines(r), 2);
+	free(r);
+	r = line(s, "run set cli screen-length 5");
+	free(r);
+	assert_int_equal(cfg_session_screen_length(s), 5);
+	r = line(s, "show host-os | display set | last");
+	assert_int_equal(count_set_lines(r), 5);
+	assert_non_null(strstr(r, "O:set host-os vlans v26 vlan-id 26\n"));
+	free(r);
+	r = line(s, "show host-os | display set | last | match v2");
+	assert_int_equal(count_set_lines(r), 4);
 	free(r);
 	cfg_session_free(s);
 }
@@ -1133,6 +1201,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_page_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compare_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_enter_pipes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_last_screenful, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inactive_counts_absent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_confirm_timer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_confirm_notices, setup, teardown),

@@ -1,5 +1,5 @@
-/* jdm_file — the `file` commands of the JDM CLI. See jdm_file.h. */
-#include "jdm_file.h"
+/* cfg_filecmd — the `file` commands of the JDM and JCP CLIs. See cfg_filecmd.h. */
+#include "cfg_filecmd.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -12,10 +12,8 @@
 #include "cfg_proto.h"
 #include "cfg_session.h"
 
-#define DEFAULT_IMAGE_DIR "/var/third-party/images"
-
-struct jdm_file {
-	char image_dir[PATH_MAX];
+struct cfg_filecmd {
+	char image_dir[PATH_MAX]; /* "": none (jcpd) */
 };
 
 /* The cli's answer: its output, or why it could not. */
@@ -35,7 +33,7 @@ static int fop_answer(struct cfg_session *s, void *ctx, const char *in, size_t l
 /* Ask the cli to do OP with A (and B) as its user. */
 static int ask_cli(struct cfg_cmd *c, const char *op, const char *a, const char *b)
 {
-	struct jdm_file *f = c->ctx;
+	struct cfg_filecmd *f = c->ctx;
 	if ((a && strchr(a, '\n')) || (b && strchr(b, '\n')))
 		return cfg_err_set("invalid file name");
 	struct cfg_buf q;
@@ -83,12 +81,12 @@ static bool is_image_dir(const char *path, const char *dir)
 
 static int h_list(struct cfg_cmd *c)
 {
-	struct jdm_file *f = c->ctx;
+	struct cfg_filecmd *f = c->ctx;
 	const char *path = cfg_cmd_value(c, "path");
 	bool detail = cfg_cmd_has(c, "detail");
-	/* the image directory's own listing (names, sizes, times) is jdmd's;
+	/* the image directory's own listing (names, sizes, times) is the daemon's;
 	 * anything below it the cli lists as the user */
-	if (path && is_image_dir(path, f->image_dir))
+	if (path && f->image_dir[0] && is_image_dir(path, f->image_dir))
 		return cfg_file_list(NULL, f->image_dir, path, detail, c->out);
 	return ask_cli(c, detail ? "list-detail" : "list", path, NULL);
 }
@@ -123,14 +121,14 @@ static int h_delete(struct cfg_cmd *c)
 	return ask_cli(c, "delete", name, NULL);
 }
 
-struct jdm_file *jdm_file_new(struct cfg_daemon *d, const char *image_dir)
+struct cfg_filecmd *cfg_filecmd_new(struct cfg_daemon *d, const char *image_dir)
 {
-	struct jdm_file *f = calloc(1, sizeof *f);
+	struct cfg_filecmd *f = calloc(1, sizeof *f);
 	if (!f) {
 		cfg_err_set("out of memory");
 		return NULL;
 	}
-	const char *dir = image_dir && *image_dir ? image_dir : DEFAULT_IMAGE_DIR;
+	const char *dir = image_dir ? image_dir : "";
 	size_t n = strcspn(dir, ":");
 	snprintf(f->image_dir, sizeof f->image_dir, "%.*s", (int)n, dir);
 	if (cfg_daemon_register_ctx(d, "file_list", h_list, f) < 0 ||
@@ -143,4 +141,4 @@ struct jdm_file *jdm_file_new(struct cfg_daemon *d, const char *image_dir)
 	return f;
 }
 
-void jdm_file_free(struct jdm_file *f) { free(f); }
+void cfg_filecmd_free(struct cfg_filecmd *f) { free(f); }

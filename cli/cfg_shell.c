@@ -1,5 +1,5 @@
-/* jdm_shell — `start shell` as the user who asked. See jdm_shell.h. */
-#include "jdm_shell.h"
+/* cfg_shell — `start shell` as the user who asked. See cfg_shell.h. */
+#include "cfg_shell.h"
 
 #include <pwd.h>
 #include <stdio.h>
@@ -9,8 +9,8 @@
 #include "cfg_cmd.h"
 #include "cfg_err.h"
 #include "cfg_session.h"
-#include "jdm_runas.h"
-#include "jdm_term.h"
+#include "cfg_runas.h"
+#include "cfg_term.h"
 
 #define SU_PATH "/bin/su"
 
@@ -56,35 +56,38 @@ static int cmd_start_shell(struct cfg_cmd *c)
 			return cfg_err_set("cannot start a shell as %s: no %s", other, SU_PATH);
 	}
 
-	/* the prompt names the box, as the thesis' `jdm:~#` */
+	/* the prompt names the box, as the thesis' `jdm:~#` (the daemon's
+	 * name where it has no host name: jcpd) */
 	const char *host = cfg_daemon_host(c->d);
+	if (!host || !*host)
+		host = cfg_daemon_name(c->d);
 	uid_t uid = cfg_session_uid(c->s);
 	char eshell[300], ps1[200];
 	snprintf(eshell, sizeof eshell, "SHELL=%s", shell);
 	if (!strcmp(shell, "/bin/bash"))
-		snprintf(ps1, sizeof ps1, "PS1=%s:\\w\\$ ", host ? host : "jdm");
+		snprintf(ps1, sizeof ps1, "PS1=%s:\\w\\$ ", host ? host : "nfx");
 	else
-		snprintf(ps1, sizeof ps1, "PS1=%s:$PWD%s ", host ? host : "jdm", uid == 0 ? "#" : "$");
+		snprintf(ps1, sizeof ps1, "PS1=%s:$PWD%s ", host ? host : "nfx", uid == 0 ? "#" : "$");
 	const char *extra[] = {eshell, ps1, NULL};
 
-	struct jdm_runas r = {0};
+	struct cfg_runas r = {0};
 	int rc = -1;
-	if (jdm_runas_prepare(&r, uid, "shell", extra) < 0)
+	if (cfg_runas_prepare(&r, uid, "shell", extra) < 0)
 		goto out; /* cfg_err says why */
 	const char *argv_shell[] = {shell, "-i", NULL};
 	/* su: NAME's own login shell, or the one asked for */
 	const char *argv_su[] = {SU_PATH, "--login", "--", other, NULL};
 	const char *argv_su_shell[] = {SU_PATH, "--login", "--shell", shell, "--", other, NULL};
 	const char *const *argv = !other ? argv_shell : kind ? argv_su_shell : argv_su;
-	if (jdm_term_start_env(c, argv, jdm_runas_env(&r), jdm_runas_child, &r) < 0)
+	if (cfg_term_start_env(c, argv, cfg_runas_env(&r), cfg_runas_child, &r) < 0)
 		goto out; /* cfg_err says why */
 	rc = 0;
 out:
-	jdm_runas_clear(&r);
+	cfg_runas_clear(&r);
 	return rc;
 }
 
-int jdm_shell_register(struct cfg_daemon *d)
+int cfg_shell_register(struct cfg_daemon *d)
 {
 	return cfg_daemon_register(d, "start_shell", cmd_start_shell);
 }

@@ -1,10 +1,10 @@
-/* jdm_runas — run a program for a CLI user as that user: what `ssh HOST`
- * (jdm_sshcmd) and `start shell` (jdm_shell) run on a pty (jdm_term).
+/* cfg_runas — run a program for a CLI user as that user: what `ssh HOST`
+ * (jdm_sshcmd) and `start shell` (cfg_shell) run on a pty (cfg_term).
  *
- * jdm_runas_prepare() looks the user (the session's peer uid, SO_PEERCRED)
+ * cfg_runas_prepare() looks the user (the session's peer uid, SO_PEERCRED)
  * up in the password and group databases in the daemon, before the fork
- * (jdmd has threads: the child makes only system calls, no NSS, no malloc).
- * jdm_runas_child(), the setup of jdm_term_start_env(), then drops to the
+ * (the daemons have threads: the child makes only system calls, no NSS, no malloc).
+ * cfg_runas_child(), the setup of cfg_term_start_env(), then drops to the
  * user in the child before the exec: setgroups (the user's groups), setgid,
  * setuid, checked (real, effective and saved ids), and root cannot be
  * regained; it starts in the user's home. The environment is clean: PATH,
@@ -13,19 +13,19 @@
  * runs the program as root, the same way. A daemon that is not root runs
  * nothing for another user.
  *
- * Ownership: a struct jdm_runas is the caller's (zero it first); free what
- * prepare made with jdm_runas_clear() (also after a failed prepare).
+ * Ownership: a struct cfg_runas is the caller's (zero it first); free what
+ * prepare made with cfg_runas_clear() (also after a failed prepare).
  */
-#ifndef NFX_JDM_RUNAS_H
-#define NFX_JDM_RUNAS_H
+#ifndef NFX_CFG_RUNAS_H
+#define NFX_CFG_RUNAS_H
 
 #include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define JDM_RUNAS_MAX_ENV 12
+#define CFG_RUNAS_MAX_ENV 12
 
-struct jdm_runas {
+struct cfg_runas {
 	uid_t uid;
 	gid_t gid;
 	bool drop;       /* switch credentials (the daemon is root, the user is not) */
@@ -34,18 +34,18 @@ struct jdm_runas {
 	char home[PATH_MAX];
 	char name[256];  /* the user's name */
 	char err_switch[160], err_held[160]; /* the child's messages, made before the fork */
-	char *env[JDM_RUNAS_MAX_ENV + 1]; /* owned, NULL-terminated */
+	char *env[CFG_RUNAS_MAX_ENV + 1]; /* owned, NULL-terminated */
 };
 
 /* Fill R for UID; WHAT names the program in messages ("ssh", "shell");
  * EXTRA (NULL-terminated, may be NULL; copied) are more environment
  * strings. 0, or -1 with cfg_err set. */
-int jdm_runas_prepare(struct jdm_runas *r, uid_t uid, const char *what, const char *const *extra);
-/* The environment for jdm_term_start_env() (borrowed from R). */
-const char *const *jdm_runas_env(const struct jdm_runas *r);
+int cfg_runas_prepare(struct cfg_runas *r, uid_t uid, const char *what, const char *const *extra);
+/* The environment for cfg_term_start_env() (borrowed from R). */
+const char *const *cfg_runas_env(const struct cfg_runas *r);
 /* In the child, before the exec (async-signal-safe; ARG is the struct
- * jdm_runas): become the user, check it held, start in the home. 0 or -1. */
-int jdm_runas_child(void *arg);
-void jdm_runas_clear(struct jdm_runas *r);
+ * cfg_runas): become the user, check it held, start in the home. 0 or -1. */
+int cfg_runas_child(void *arg);
+void cfg_runas_clear(struct cfg_runas *r);
 
 #endif

@@ -1,5 +1,5 @@
-/* jdm_term — a program on a pty as a CLI stream. See jdm_term.h. */
-#include "jdm_term.h"
+/* cfg_term — a program on a pty as a CLI stream. See cfg_term.h. */
+#include "cfg_term.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -87,12 +87,12 @@ static void term_readable(void *ctx, int fd, short revents)
 	cfg_session_stream_finish(t->s, status, NULL); /* runs term_end: T is gone */
 }
 
-int jdm_term_start(struct cfg_cmd *c, const char *const *argv)
+int cfg_term_start(struct cfg_cmd *c, const char *const *argv)
 {
-	return jdm_term_start_env(c, argv, NULL, NULL, NULL);
+	return cfg_term_start_env(c, argv, NULL, NULL, NULL);
 }
 
-int jdm_term_start_env(struct cfg_cmd *c, const char *const *argv, const char *const *envp,
+int cfg_term_start_env(struct cfg_cmd *c, const char *const *argv, const char *const *envp,
                        int (*setup)(void *arg), void *arg)
 {
 	struct winsize ws = {.ws_row = 24, .ws_col = 80};

@@ -1,5 +1,5 @@
-/* jdm_runas — a program for a CLI user, as that user. See jdm_runas.h. */
-#include "jdm_runas.h"
+/* cfg_runas — a program for a CLI user, as that user. See cfg_runas.h. */
+#include "cfg_runas.h"
 
 #include <grp.h>
 #include <pwd.h>
@@ -25,9 +25,9 @@ static void say(const char *m)
 	}
 }
 
-int jdm_runas_child(void *arg)
+int cfg_runas_child(void *arg)
 {
-	const struct jdm_runas *r = arg;
+	const struct cfg_runas *r = arg;
 	if (r->drop) {
 		if (setgroups((size_t)r->ngroups, r->groups) != 0 || setgid(r->gid) != 0 ||
 		    setuid(r->uid) != 0) {
@@ -48,11 +48,11 @@ int jdm_runas_child(void *arg)
 	return 0;
 }
 
-static int add_env(struct jdm_runas *r, size_t *n, char *s)
+static int add_env(struct cfg_runas *r, size_t *n, char *s)
 {
 	if (!s)
 		return cfg_err_set("out of memory");
-	if (*n >= JDM_RUNAS_MAX_ENV) {
+	if (*n >= CFG_RUNAS_MAX_ENV) {
 		free(s);
 		return cfg_err_set("internal error: environment");
 	}
@@ -67,7 +67,7 @@ static char *fmt(const char *f, const char *a)
 	return asprintf(&s, f, a) < 0 ? NULL : s;
 }
 
-int jdm_runas_prepare(struct jdm_runas *r, uid_t uid, const char *what, const char *const *extra)
+int cfg_runas_prepare(struct cfg_runas *r, uid_t uid, const char *what, const char *const *extra)
 {
 	struct passwd pw, *res = NULL;
 	char buf[8192];
@@ -121,16 +121,16 @@ int jdm_runas_prepare(struct jdm_runas *r, uid_t uid, const char *what, const ch
 	return 0;
 }
 
-const char *const *jdm_runas_env(const struct jdm_runas *r)
+const char *const *cfg_runas_env(const struct cfg_runas *r)
 {
 	return (const char *const *)r->env;
 }
 
-void jdm_runas_clear(struct jdm_runas *r)
+void cfg_runas_clear(struct cfg_runas *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < JDM_RUNAS_MAX_ENV && r->env[i]; i++) {
+	for (size_t i = 0; i < CFG_RUNAS_MAX_ENV && r->env[i]; i++) {
 		free(r->env[i]);
 		r->env[i] = NULL;
 	}
