@@ -9,6 +9,7 @@
  * line as a LINE. Build: meson setup build-fuzz -Dfuzz=true with CC=clang;
  * run: build-fuzz/tests/fuzz/fuzz-dispatch tests/fuzz/corpus-dispatch
  * (./nfx fuzz runs it). */
+#include <ftw.h>
 #include <pwd.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,11 +47,25 @@ static size_t nrev(void)
 	return n;
 }
 
+static char dir[] = "/tmp/nfx-fuzz-dispatch.XXXXXX";
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	remove(path); /* best effort: go on with the rest */
+	return 0;
+}
+
+/* The fuzzer's state directory goes when it exits (libFuzzer ends with exit()). */
+static void rm_dir(void) { nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS); }
+
 static void init(void)
 {
-	static char dir[] = "/tmp/nfx-fuzz-dispatch.XXXXXX";
 	if (!mkdtemp(dir))
 		abort();
+	atexit(rm_dir);
 	struct cfg_daemon_opts o = {
 		.name = "jdm", .state_dir = dir, .default_host = "jdm",
 		.schema_xml = cfg_schema_jdm, .schema_len = cfg_schema_jdm_len,

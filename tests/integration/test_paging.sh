@@ -39,13 +39,13 @@ grep -q -- '---(more' <<<"$out" && { echo "$out"; fail "a script was paged"; }
 grep -q 'v109 {' <<<"$out" || { echo "$out"; fail "the script's output is not whole"; }
 
 echo "--- on a pseudo-terminal"
-NFX_CLI_BIN="$CLI" NFX_SOCK="$state/jdm.sock" timeout 120 python3 - <<'PY'
+NFX_CLI_BIN="$CLI" NFX_SOCK="$state/jdm.sock" NFX_HOME="$state" timeout 120 python3 - <<'PY'
 import fcntl, os, pty, re, select, struct, sys, termios, time
 
 cli, sock = os.environ["NFX_CLI_BIN"], os.environ["NFX_SOCK"]
 pid, fd = pty.fork()
 if pid == 0:
-    os.environ["HOME"] = "/tmp"
+    os.environ["HOME"] = os.environ["NFX_HOME"]  # its history stays in the test's dir
     os.environ["TERM"] = "dumb"
     os.execv(cli, [cli, "--socket", sock])
 fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 80, 0, 0))
