@@ -67,6 +67,7 @@ static struct {
 	int fd;              /* socket to the daemon */
 	enum cli_mode mode;
 	int failed;          /* some DONE had status '1' */
+	int in_hello;        /* waiting for the answer to HELLO: an end now is a refusal */
 	int stdin_eof;       /* standard input is gone for good */
 	char *prompt;        /* owned; from the last DONE */
 	char *hist_path;     /* owned; NULL without a history file */
@@ -615,6 +616,8 @@ static char cli_run(void)
 				cli_stream_end();
 			if (st == 'x') {
 				free(p);
+				if (cli.in_hello)
+					cli.failed = 1; /* not let in (not authorized) */
 				cli_finish();
 			}
 			if (st != '0')
@@ -1119,7 +1122,9 @@ int main(int argc, char **argv)
 	                  cli.mode == CLI_TTY ? 1 : 0, cli_columns(),
 	                  getenv("SSH_CONNECTION") ? "ssh" : "cli");
 	cli_send(CFG_P_HELLO, hello, (size_t)hl);
+	cli.in_hello = 1;
 	cli_run();
+	cli.in_hello = 0;
 	if (watch)
 		cli_watch(watch);
 

@@ -222,5 +222,6 @@ jrefused "file delete $R/passwd-link" "symbolic link"
 echo "--- the JCP: $U (no system login there) is not authorized"
 jcp "$U" "file show notes.txt"
 grep -q "^error: user $U is not authorized to use this system" <<<"$r" || { echo "$r"; fail "jcp: $U not refused"; }
+[[ $rc -ne 0 ]] || fail "jcp: the cli of a refused user exited 0"
 grep -q "my notes" <<<"$r" && fail "jcp: $U's file was shown"
 echo "file commands test passed"
