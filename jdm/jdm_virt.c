@@ -496,7 +496,7 @@ static int write_qemu_conf(struct jdm_virt *v, const char *root, const char *hug
 	return 0;
 }
 
-/* qemu:///system (or another libvirtd): libvirtd's qemu.conf rules. Its
+/* qemu:///system, or another libvirtd: libvirtd's qemu.conf rules. Its
  * QEMU user from the DAC base label of the capabilities. */
 static void system_confinement(struct jdm_virt *v)
 {
