@@ -16,7 +16,10 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 BUILD="${NFX_BUILD:-$ROOT/build}"
-CLI="$BUILD/cli/cli"
+# the installed cli (./nfx cli-path): the users a test runs as can execute
+# it wherever the checkout is (a clone under /root too); jdmd gives it to logins
+CLI="$("$ROOT/nfx" cli-path)"
+export NFX_CLI="$CLI"
 SU="nfxshs$$"; SU="${SU:0:30}"
 RO="nfxshr$$"; RO="${RO:0:30}"
 OP="nfxsho$$"; OP="${OP:0:30}"

@@ -13,7 +13,10 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 BUILD="${NFX_BUILD:-$ROOT/build}"
-CLI="$BUILD/cli/cli"
+# the installed cli (./nfx cli-path): the users a test runs as can execute
+# it wherever the checkout is (a clone under /root too); jdmd gives it to logins
+CLI="$("$ROOT/nfx" cli-path)"
+export NFX_CLI="$CLI"
 U="nfxsecs$$"
 U="${U:0:30}"
 NS="nfxsec-ssh-$$"
