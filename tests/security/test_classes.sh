@@ -23,6 +23,7 @@ OP=nfxsecop
 SU=nfxsecsu
 UN=nfxsecun
 USERS=("$RO" "$OP" "$SU" "$UN")
+pyd=""
 state="$(mktemp -d /tmp/nfx-sec-classes.XXXXXX)"
 pid=""
 bg=()
@@ -33,10 +34,17 @@ cleanup() {
 	for p in "${bg[@]}"; do kill "$p" 2>/dev/null || true; done
 	if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; fi
 	for u in "${made[@]}"; do userdel "$u" 2>/dev/null || true; done
-	rm -rf "$state"
+	rm -rf "$state" "$pyd"
 	exit "$rc"
 }
 trap cleanup EXIT
+# the Python helper, where the users this test runs as can read it (the
+# checkout may sit under /root, which they cannot traverse)
+pyd="$(mktemp -d /tmp/nfx-sec-py.XXXXXX)"
+chmod 755 "$pyd"
+cp "$CASES" "$pyd/"
+chmod 644 "$pyd/$(basename "$CASES")"
+CASES="$pyd/$(basename "$CASES")"
 trap 'exit 130' INT
 trap 'exit 143' TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -21,6 +21,7 @@ OPS="$ROOT/tests/integration/ops_client.py"
 RO=nfxsecro
 OP=nfxsecop
 SU=nfxsecsu
+pyd=""
 state="$(mktemp -d /tmp/nfx-sec-secrets.XXXXXX)"
 cleanup() {
 	local rc=$?
@@ -30,10 +31,17 @@ cleanup() {
 			userdel "$u" 2>/dev/null || true
 		fi
 	done
-	rm -rf "$state"
+	rm -rf "$state" "$pyd"
 	exit "$rc"
 }
 trap cleanup EXIT
+# the Python helper, where the users this test runs as can read it (the
+# checkout may sit under /root, which they cannot traverse)
+pyd="$(mktemp -d /tmp/nfx-sec-py.XXXXXX)"
+chmod 755 "$pyd"
+cp "$OPS" "$pyd/"
+chmod 644 "$pyd/$(basename "$OPS")"
+OPS="$pyd/$(basename "$OPS")"
 trap 'exit 130' INT
 trap 'exit 143' TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }
