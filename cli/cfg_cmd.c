@@ -1443,12 +1443,6 @@ static char *pipe_text(const struct cfg_cmd *c)
 	return cfg_buf_steal(&b);
 }
 
-/* `| save` after a commit: the cli writes the file, as the user. */
-static int commit_pipe_save(void *ctx, const char *name, const char *text, size_t len)
-{
-	return cfg_session_save(ctx, NULL, false, name, text, len);
-}
-
 /* Apply K's pipes to OUT as the dispatcher does for other commands. */
 static int commit_pipe(struct cfg_session *s, struct cfg_daemon *d, const char *pipe,
                        struct cfg_buf *out)
@@ -1458,7 +1452,7 @@ static int commit_pipe(struct cfg_session *s, struct cfg_daemon *d, const char *
 	size_t errcol = 0;
 	int rc = 0;
 	if (cfg_lex(pipe, &w, &errcol) == 0) {
-		if (cfg_pipe_apply(&w, w.pipe, w.n, out, commit_pipe_save, s, cfg_session_screen_length(s)) < 0) {
+		if (cfg_session_apply_pipes(s, &w, out) < 0) {
 			const char *m = cfg_err_msg();
 			cfg_buf_reset(out);
 			cfg_buf_printf(out, "error: %s\n", *m ? m : "pipe failed");

@@ -698,6 +698,11 @@ static int pipe_save(void *ctx, const char *name, const char *text, size_t len)
 	return cfg_session_save(ctx, NULL, false, name, text, len);
 }
 
+int cfg_session_apply_pipes(struct cfg_session *s, const struct cfg_words *w, struct cfg_buf *out)
+{
+	return cfg_pipe_apply(w, w->pipe, w->n, out, pipe_save, s, cfg_session_screen_length(s));
+}
+
 static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t first,
                     const struct cfg_schema *tree, struct cfg_buf *out)
 {
@@ -813,7 +818,7 @@ static int dispatch(struct cfg_session *s, const struct cfg_words *w, size_t fir
 		cfg_buf_printf(out, "error: %s\n", *m ? m : "command failed");
 	}
 	if (rc == 0 && c.has_pipe) {
-		if (cfg_pipe_apply(w, w->pipe, w->n, out, pipe_save, s, cfg_session_screen_length(s)) < 0) {
+		if (cfg_session_apply_pipes(s, w, out) < 0) {
 			const char *m = cfg_err_msg();
 			out->len = before; /* the command's output is not shown */
 			if (out->p)

@@ -143,6 +143,11 @@ void cfg_session_parse_error(struct cfg_session *s, struct cfg_buf *out, const s
 int cfg_session_ask(struct cfg_session *s, unsigned flags, const char *prompt, cfg_ask_fn fn,
                     void *ctx, void (*ctx_free)(void *), struct cfg_buf *out);
 
+/* Apply the output pipes of W (from W->pipe on) to OUT as the dispatcher
+ * does: `| save` goes to the client, `| last` uses the session's screen
+ * length. 0, or -1 with cfg_err set. */
+int cfg_session_apply_pipes(struct cfg_session *s, const struct cfg_words *w, struct cfg_buf *out);
+
 /* `save FILE` (CONFIGURATION: configuration mode's), `| save FILE`: queue a
  * FILE frame (kind, NAME, NUL, TEXT) for the client to write as its own user
  * (cfg_proto.h 'F'; the daemon writes no file for a save). OUT (output so
