@@ -81,6 +81,7 @@ static const struct {
 	{CFG_CLASS_READ_ONLY, "read-only", "view"},
 	{CFG_CLASS_OPERATOR, "operator", "clear network reset trace view"},
 	{CFG_CLASS_SUPER, "super-user", "all"},
+	{CFG_CLASS_ZTP, "ztp", "configure control secret view view-configuration"},
 };
 
 cfg_perms cfg_perm_class(enum cfg_class c)

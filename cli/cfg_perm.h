@@ -8,6 +8,10 @@
  *   read-only      view
  *   operator       clear network reset trace view
  *   super-user     all
+ *   ztp            configure control secret view view-configuration
+ *                  (zero-touch provisioning's commits, jdm_ztp.h: it may
+ *                  commit every statement, not log in, run a shell or
+ *                  commands; no `system login` user can have it)
  *
  * What a command or a configuration hierarchy needs is schema data: the
  * `perm` attribute in the XML of cli/schema/ (FORMAT.md), inherited down the tree.
@@ -42,6 +46,7 @@ enum cfg_class {
 	CFG_CLASS_READ_ONLY,    /* view */
 	CFG_CLASS_OPERATOR,     /* clear network reset trace view */
 	CFG_CLASS_SUPER,        /* all */
+	CFG_CLASS_ZTP,          /* the ztp user: commits the whole configuration */
 };
 
 /* The I-th permission name (I from 0), NULL past the last. */

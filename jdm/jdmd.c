@@ -6,6 +6,8 @@
  *                             interfaces jmgmt0 (sshd + Unix accounts)
  *   hugepages  jdm_hugepages  system memory hugepages (the pool; the budget)
  *   vnfs       jdm_vnf        virtual-network-functions, system virtualization
+ *   ztp        jdm_ztp        system ztp (zero-touch provisioning of a
+ *                             factory-default box; its tick does the work)
  * `request system reboot|halt|power-off` (cfg_system) ends the loop; jdmd
  * then stops its VNFs and exits with the status that tells its supervisor
  * (./nfx up) to start the appliance again or to stop it. Never the host.
@@ -15,6 +17,7 @@
  * registered.
  */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,8 @@
 #include "cfg_shell.h"
 #include "jdm_ssh.h"
 #include "jdm_vnf.h"
+#include "jdm_ztp.h"
+#include "jdm_ztp_fetch.h"
 
 /* The `cli` binary: NFX_CLI, else beside the build tree of this jdmd
  * (BUILD/jdm/jdmd -> BUILD/cli/cli), else /usr/bin/cli. Writes into BUF. */
@@ -60,28 +65,70 @@ static const char *cli_path(char *buf, size_t n)
 }
 
 /* jdmd's own options, taken out of ARGV before the daemon core parses it:
- * --hypervisor URI|none (env NFX_HYPERVISOR), --image-dir DIR (NFX_IMAGE_DIR). */
-static void own_opts(int *argc, char **argv, struct jdm_vnf_opts *vo)
+ * --hypervisor URI|none (env NFX_HYPERVISOR), --image-dir DIR (NFX_IMAGE_DIR),
+ * --ztp-ca FILE (NFX_ZTP_CA), --ztp-retry SECS (NFX_ZTP_RETRY), NFX_ZTP
+ * (auto|on|off), --ztp-identity (make the device identity, print its
+ * certificate request, exit). */
+static void own_opts(int *argc, char **argv, struct jdm_vnf_opts *vo, struct jdm_ztp_opts *zo,
+                     bool *identity)
 {
 	vo->uri = getenv("NFX_HYPERVISOR");
 	vo->image_dir = getenv("NFX_IMAGE_DIR");
+	zo->anchor = getenv("NFX_ZTP_CA");
+	zo->mode = getenv("NFX_ZTP");
+	const char *retry = getenv("NFX_ZTP_RETRY");
 	int j = 1;
 	for (int i = 1; i < *argc; i++) {
 		if (i + 1 < *argc && !strcmp(argv[i], "--hypervisor"))
 			vo->uri = argv[++i];
 		else if (i + 1 < *argc && !strcmp(argv[i], "--image-dir"))
 			vo->image_dir = argv[++i];
+		else if (i + 1 < *argc && !strcmp(argv[i], "--ztp-ca"))
+			zo->anchor = argv[++i];
+		else if (i + 1 < *argc && !strcmp(argv[i], "--ztp-retry"))
+			retry = argv[++i];
+		else if (!strcmp(argv[i], "--ztp-identity"))
+			*identity = true;
 		else
 			argv[j++] = argv[i];
 	}
 	argv[j] = NULL;
 	*argc = j;
+	zo->image_dir = vo->image_dir;
+	zo->retry_s = retry ? (unsigned)strtoul(retry, NULL, 10) : 0;
+}
+
+/* `jdmd --ztp-identity --state-dir DIR`: the device identity of ZTP
+ * (DIR/ztp/device.key, serial, device.csr; jdm_ztp_fetch.h), made if
+ * missing; the certificate request on stdout for the provisioning side. */
+static int ztp_identity(const char *state_dir)
+{
+	char dir[PATH_MAX], serial[64], csr[PATH_MAX + 16];
+	snprintf(dir, sizeof dir, "%s/ztp", state_dir);
+	if (jdm_ztp_identity(dir, serial, sizeof serial) < 0) {
+		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
+		return 1;
+	}
+	snprintf(csr, sizeof csr, "%s/device.csr", dir);
+	FILE *f = fopen(csr, "re");
+	if (!f) {
+		fprintf(stderr, "jdmd: %s: cannot read it\n", csr);
+		return 1;
+	}
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct jdm_vnf_opts vo = {0};
-	own_opts(&argc, argv, &vo);
+	struct jdm_ztp_opts zo = {0};
+	bool identity = false;
+	own_opts(&argc, argv, &vo, &zo, &identity);
 	struct cfg_daemon_opts o = {
 		.name = "jdm",
 		.default_host = "jdm",
@@ -91,6 +138,12 @@ int main(int argc, char **argv)
 	};
 	if (cfg_daemon_parse_args(argc, argv, &o) < 0)
 		return 2;
+	if (identity)
+		return ztp_identity(o.state_dir);
+	if (jdm_ztp_fetch_init() < 0) {
+		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
+		return 1;
+	}
 	struct cfg_daemon *d = cfg_daemon_new(&o);
 	if (!d) {
 		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
@@ -104,6 +157,7 @@ int main(int argc, char **argv)
 	struct jdm_vnf *vnf = jdm_vnf_new(d, &vo);
 	struct jdm_huge *huge = jdm_huge_new(jdm_vnf_sysfs_root(vnf), !jdm_vnf_config_only(vnf),
 	                                     jdm_vnf_huge_in_use, vnf);
+	struct jdm_ztp *ztp = jdm_ztp_new(d, &zo);
 	/* orders leave room for the host-os switch (30), SR-IOV (40), SNMP (60), IPsec (70) */
 	const struct cfg_subsys rows[] = {
 		{.name = "accounts", .order = 10, .owns = jdm_ssh_owns, .ctx = ssh,
@@ -115,6 +169,8 @@ int main(int argc, char **argv)
 		{.name = "vnfs", .order = 50, .owns = jdm_vnf_owns, .reads = jdm_vnf_reads, .ctx = vnf,
 		 .validate = jdm_vnf_validate, .apply = jdm_vnf_apply, .converge = jdm_vnf_converge,
 		 .tick = jdm_vnf_tick},
+		{.name = "ztp", .order = 90, .owns = jdm_ztp_owns, .ctx = ztp, .apply = jdm_ztp_apply,
+		 .converge = jdm_ztp_converge, .tick = jdm_ztp_tick},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
 		if (cfg_daemon_add_subsys(d, &rows[i]) < 0) {
@@ -137,6 +193,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
 	}
 	int status = cfg_system_exit_status(sys, rc);
+	jdm_ztp_free(ztp);
 	jdm_vnf_free(vnf);
 	jdm_huge_free(huge);
 	jdm_ssh_free(ssh);

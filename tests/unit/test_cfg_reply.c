@@ -28,6 +28,7 @@
 #include "jcp_ops.h"
 #include "jdm_hostos.h"
 #include "jdm_vnf.h"
+#include "jdm_ztp.h"
 
 /* ------------------------------------------------------------ rendering */
 
@@ -234,6 +235,7 @@ struct fx {
 	char dir[64];
 	struct cfg_daemon *d;
 	struct jdm_vnf *vnf;
+	struct jdm_ztp *ztp;
 	struct cfg_session *s;
 	struct cfg_reply_vocab *v;
 	struct cfg_schema *ops;
@@ -287,6 +289,8 @@ static void fx_up(struct fx *f, bool jdm)
 		f->vnf = jdm_vnf_new(f->d, &vo);
 		assert_non_null(f->vnf);
 		assert_int_equal(jdm_hostos_register(f->d), 0);
+		struct jdm_ztp_opts zo = {.mode = "off", .image_dir = f->dir};
+		f->ztp = jdm_ztp_new(f->d, &zo); /* show system ztp */
 	} else {
 		assert_int_equal(jcp_ops_register(f->d), 0);
 	}
@@ -305,6 +309,7 @@ static void fx_up(struct fx *f, bool jdm)
 static void fx_down(struct fx *f)
 {
 	cfg_session_free(f->s);
+	jdm_ztp_free(f->ztp);
 	jdm_vnf_free(f->vnf);
 	cfg_daemon_free(f->d);
 	cfg_reply_vocab_free(f->v);
