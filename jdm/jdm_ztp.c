@@ -2,6 +2,7 @@
  * See jdm_ztp.h. */
 #include "jdm_ztp.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -133,13 +134,27 @@ static bool ztp_flag(const struct cfg_tree *t, const char *name)
 	return z && cfg_node_child(z, name, NULL, CFG_AT_ACTIVE) != NULL;
 }
 
-/* jdmd runs in a namespace of its own (not PID 1's)? */
+/* jdmd runs in a named network namespace (one `ip netns add` made, as
+ * ./nfx up and the tests do: /run/netns/NAME), not the host's own? */
 static bool own_netns(void)
 {
-	struct stat a, b;
-	if (stat("/proc/self/ns/net", &a) < 0 || stat("/proc/1/ns/net", &b) < 0)
+	struct stat self, ns;
+	if (stat("/proc/self/ns/net", &self) < 0)
 		return false;
-	return a.st_ino != b.st_ino || a.st_dev != b.st_dev;
+	DIR *dir = opendir("/run/netns");
+	if (!dir)
+		return false;
+	bool found = false;
+	struct dirent *e;
+	while (!found && (e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char p[PATH_MAX];
+		snprintf(p, sizeof p, "/run/netns/%s", e->d_name);
+		found = stat(p, &ns) == 0 && ns.st_ino == self.st_ino && ns.st_dev == self.st_dev;
+	}
+	closedir(dir);
+	return found;
 }
 
 static const char *anchor_path(const struct jdm_ztp *z, char *buf, size_t n)
@@ -777,8 +792,8 @@ void jdm_ztp_tick(void *ctx)
 			return;
 		if (!z->host_ok || if_nametoindex(IFACE) == 0) {
 			z->next = now + z->retry_s;
-			set_state(z, Z_UNAVAILABLE, !z->host_ok ? "jdmd runs in the host's own network "
-			          "namespace: no DHCP there (NFX_ZTP=on to allow it)" : "no " IFACE " interface");
+			set_state(z, Z_UNAVAILABLE, !z->host_ok ? "jdmd does not run in a network "
+			          "namespace of its own (ip netns): no DHCP here (NFX_ZTP=on allows it)" : "no " IFACE " interface");
 			return;
 		}
 		z->attempts++;
@@ -857,6 +872,10 @@ struct jdm_ztp *jdm_ztp_new(struct cfg_daemon *d, const struct jdm_ztp_opts *o)
 	z->off = !strcmp(mode, "off");
 	z->host_ok = !strcmp(mode, "on") || own_netns();
 	z->st = Z_CONFIGURED;
+	if (!z->off && jdm_ztp_factory(cfg_daemon_active(d))) {
+		z->st = Z_WAITING; /* the first tick starts the first attempt */
+		snprintf(z->reason, sizeof z->reason, "factory default: looking for a provisioning server");
+	}
 	pthread_mutex_init(&z->mu, NULL);
 	cfg_daemon_register_ctx(d, "show_system_ztp", show_ztp, z);
 	return z;

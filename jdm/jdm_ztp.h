@@ -31,8 +31,8 @@
  * repeated after a backoff (RETRY seconds, doubled each time, at most 10
  * minutes; NFX_ZTP_RETRY / --ztp-retry).
  *
- * Safety: ZTP runs DHCP only when jdmd is not in the host's own network
- * namespace (that of PID 1) and jmgmt0 exists (NFX_ZTP=on lifts the first
+ * Safety: ZTP runs DHCP only when jdmd runs in a named network namespace
+ * (/run/netns/NAME, as ./nfx up makes) and jmgmt0 exists (NFX_ZTP=on lifts the first
  * check, for a real appliance; NFX_ZTP=off turns ZTP off).
  *
  * Trust anchor: --ztp-ca FILE (NFX_ZTP_CA), else STATE/ztp/ca.pem when it

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Zero-touch provisioning, the happy path: a factory-default box (./nfx up
+# on an empty state) with a trust anchor and an admitted device identity
+# finds its provisioning server by DHCP (dnsmasq: option 143, and option 43
+# + 150 as the fallback), fetches its signed configuration over HTTPS with
+# its client certificate (ztp_server.py), fetches and checks the VNF image
+# the configuration names (signed sha256 list), and commits it as user ztp
+# with a comment naming the source; the VNF runs and turns alive.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+W="$(mktemp -d /tmp/nfx-it-ztp.XXXXXX)"
+# shellcheck source=ztp_common.bash
+source "$ROOT/tests/integration/ztp_common.bash"
+cleanup() {
+	local rc=$?
+	if [[ $rc -ne 0 ]]; then
+		for f in "$W"/box/jdmd.log "$W"/https.log "$W"/dnsmasq.log "$W"/box/ztp/udhcpc.log; do
+			[[ -f "$f" ]] && { echo "---- $f" >&2; tail -n 25 "$f" >&2; }
+		done
+	fi
+	ztp_cleanup
+	rm -rf "$W"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+ztp_need
+
+step "PKI and the provisioning data"
+ztp_pki
+img="$W/images"
+mkdir -p "$img" "$W/srv/ztp"
+"$ROOT/vnf-images/make-test-vnf" "$W/srv/ztp/vnf1.qcow2" >/dev/null 2>&1 || fail "make-test-vnf"
+cat >"$W/srv/ztp/box.conf" <<EOC
+# the branch box's configuration, signed by the provisioning side
+set system host-name ztp-box
+set system virtualization accel tcg
+set virtual-network-functions vnf1 image $img/vnf1.qcow2
+set virtual-network-functions vnf1 image image-type qcow2
+set virtual-network-functions vnf1 virtual-cpu count 1
+set virtual-network-functions vnf1 memory size 262144
+EOC
+ztp_sign "$W/srv/ztp/box.conf"
+(cd "$W/srv/ztp" && sha256sum vnf1.qcow2 >box.conf.images)
+ztp_sign "$W/srv/ztp/box.conf.images"
+
+step "a factory-default box"
+box="$W/box"
+ztp_box "$box" admit
+NFX_IMAGE_DIR="$img" "$ROOT/nfx" up --state-dir "$box" >/dev/null
+zcli "$box" -c "show system ztp"
+[[ -z "$(zcli "$box" -c "show configuration | display set")" ]] || fail "not an empty store"
+
+step "DHCP (option 143 first; option 43 + 150 behind it) and HTTPS"
+ztp_dhcp "$box" "143,$(uri143 "https://192.0.2.1/ztp/box.conf")" \
+	"43,$(tlv 1 ztp/box.conf):$(tlv 3 https)" "150,192.0.2.1"
+ztp_https "$box" 443
+
+step "committed by ztp within a bounded wait"
+ztp_wait "$box" 150 '^  State: provisioned$' || fail "not provisioned"
+out="$(zcli "$box" -c "show system ztp")"
+echo "$out"
+grep -q 'Configuration: https://192.0.2.1/ztp/box.conf' <<<"$out" || fail "source not shown"
+grep -q 'Signed by: .*CN=signer' <<<"$out" || fail "signer not shown"
+grep -q 'Device certificate: .*CN=NFX' <<<"$out" || fail "device certificate not shown"
+commits="$(zcli "$box" -c "show system commit")"
+echo "$commits"
+head -n 3 <<<"$commits" | grep -E '^0 .* by ztp via ztp' || fail "revision 0 is not ztp's"
+grep -qF 'ztp: https://192.0.2.1/ztp/box.conf' <<<"$commits" || fail "commit comment does not name the source"
+zcli "$box" -c "show configuration | display set" | grep -qxF 'set system host-name ztp-box' ||
+	fail "configuration not active"
+[[ -f "$img/vnf1.qcow2.sha256" ]] || fail "no checked sidecar for the fetched image"
+cmp -s "$img/vnf1.qcow2" "$W/srv/ztp/vnf1.qcow2" || fail "image differs"
+zcli "$box" -c "show system ztp | display xml" | grep -q '<ztp-state>provisioned</ztp-state>' ||
+	fail "reply data"
+grep -q 'jdmd: ztp: committed the configuration from https://192.0.2.1/ztp/box.conf' "$box/jdmd.log" ||
+	fail "no log line"
+stat -c %a "$box/ztp/device.key" | grep -qx 600 || fail "device key not 0600"
+
+step "the VNF runs and is alive"
+for ((i = 0; i < 300; i++)); do
+	row="$(zcli "$box" -c "show virtual-network-functions" | awk '$2 == "vnf1" {print $3, $4}')"
+	[[ "$row" == "running alive" ]] && break
+	sleep 0.5
+done
+zcli "$box" -c "show virtual-network-functions"
+[[ "$row" == "running alive" ]] || fail "vnf1 not running alive ($row)"
+
+step "ZTP stays done: a provisioned box is configured"
+ztp_cleanup
+echo "OK"
