@@ -5,6 +5,7 @@
  *   <vnf-event>     a VNF's state (libvirt lifecycle) or liveliness changed
  *                   (jdm_vnf.c)
  *   <commit-event>  a commit completed (cfg_daemon.c)
+ *   <ztp-event>     zero-touch provisioning changed state (jdm_ztp.c)
  * Their elements are declared in cli/schema/ops-*.xml like every reply.
  * cfg_notify_publish() sends one to every session of the daemon that
  * subscribed to its name, as an 'N' frame (the daemon's loop writes it on

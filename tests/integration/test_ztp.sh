@@ -53,6 +53,10 @@ NFX_IMAGE_DIR="$img" "$ROOT/nfx" up --state-dir "$box" >/dev/null
 zcli "$box" -c "show system ztp"
 [[ -z "$(zcli "$box" -c "show configuration | display set")" ]] || fail "not an empty store"
 
+# the events an SNMP agent would trap on
+timeout 300 "$ROOT/nfx" cli --state-dir "$box" --watch ztp-event >"$W/events" 2>&1 &
+ZTP_PIDS+=($!)
+
 step "DHCP (option 143 first; option 43 + 150 behind it) and HTTPS"
 ztp_dhcp "$box" "143,$(uri143 "https://192.0.2.1/ztp/box.conf")" \
 	"43,$(tlv 1 ztp/box.conf):$(tlv 3 https)" "150,192.0.2.1"
@@ -77,6 +81,9 @@ zcli "$box" -c "show system ztp | display xml" | grep -q '<ztp-state>provisioned
 	fail "reply data"
 grep -q 'jdmd: ztp: committed the configuration from https://192.0.2.1/ztp/box.conf' "$box/jdmd.log" ||
 	fail "no log line"
+for ((i = 0; i < 20; i++)); do grep -q '<ztp-state>provisioned</ztp-state>' "$W/events" && break; sleep 0.5; done
+grep -q '<ztp-state>provisioned</ztp-state>' "$W/events" || { cat "$W/events"; fail "no ztp-event"; }
+grep -q '<ztp-state>fetching</ztp-state>' "$W/events" || fail "no ztp-event for fetching"
 stat -c %a "$box/ztp/device.key" | grep -qx 600 || fail "device key not 0600"
 
 step "the VNF runs and is alive"
