@@ -5,7 +5,7 @@
 # requiring a client certificate): a tampered configuration (signature
 # fails), one signed by a key another CA certifies, a server certificate
 # from another CA, a box without an admitted identity (403), a hash-only
-# option (no signature). Each time the box stays factory default, jdmd stays
+# option (no signature), a VNF image that does not match its signed hash. Each time the box stays factory default, jdmd stays
 # up, `show system ztp` and the log say why, and it retries with backoff.
 # Last, an already configured box: ZTP does nothing (no DHCP at all).
 set -euo pipefail
@@ -44,6 +44,13 @@ ztp_sign "$W/srv/ztp/rogue.conf" rogue-signer
 # unsigned; its hash goes into the DHCP option
 cp "$W/srv/ztp/box.conf" "$W/srv/ztp/unsigned.conf"
 hash="$(sha256sum "$W/srv/ztp/unsigned.conf" | cut -d' ' -f1)"
+# a VNF image that is not the one the signed image list names
+printf 'set system host-name ztp-box\nset virtual-network-functions v1 image %s\n' \
+	"$W/images/bad.qcow2" >"$W/srv/ztp/imgbad.conf"
+ztp_sign "$W/srv/ztp/imgbad.conf"
+head -c 65536 /dev/urandom >"$W/srv/ztp/bad.qcow2"
+echo "$(printf 'x' | sha256sum | cut -d' ' -f1)  bad.qcow2" >"$W/srv/ztp/imgbad.conf.images"
+ztp_sign "$W/srv/ztp/imgbad.conf.images"
 
 n=0
 # refused NAME admit|noadmit SERVERCERT CONFIGNAME PATTERN: a fresh box
@@ -78,6 +85,11 @@ refused "a box without an admitted identity" noadmit server "ztp/box.conf" \
 	"HTTP 403: identity not admitted"
 refused "a hash-only DHCP option" admit server "ztp/unsigned.conf#sha256=$hash" \
 	"no valid signature .*a hash in a DHCP option is not enough"
+
+refused "a VNF image that does not match its signed sha256" admit server "ztp/imgbad.conf" \
+	"image bad.qcow2: sha256 [0-9a-f]+ is not the signed"
+[[ ! -e "$W/images/bad.qcow2" ]] || fail "the bad image was kept"
+ls -A "$W/images" | grep -q . && fail "partial files left in the image directory: $(ls -A "$W/images")"
 
 step "backoff: the attempts go on, further apart"
 box="$W/box$n"
