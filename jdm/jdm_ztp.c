@@ -178,6 +178,7 @@ static void fill(const struct jdm_ztp *z, struct cfg_rel *r)
 	cfg_rel_leaf(r, "ztp-server", z->server[0] ? z->server : NULL);
 	cfg_rel_leaf(r, "ztp-config-url", z->url[0] ? z->url : NULL);
 	cfg_rel_leaf(r, "ztp-transfer-mode", z->mode[0] ? z->mode : NULL);
+	cfg_rel_leaf(r, "ztp-image-file", z->offer.image[0] ? z->offer.image : NULL);
 	cfg_rel_leaf(r, "ztp-signer", z->signer[0] ? z->signer : NULL);
 	cfg_rel_leaff(r, "ztp-attempts", "%u", z->attempts);
 	if (z->have_last) {
@@ -231,6 +232,8 @@ static void show_text(struct cfg_buf *out, const struct cfg_reply *rep, void *ar
 		cfg_buf_printf(out, "  Configuration: %s\n", v);
 	if ((v = cfg_rel_value(r, "ztp-transfer-mode")))
 		cfg_buf_printf(out, "  Transfer mode: %s\n", v);
+	if ((v = cfg_rel_value(r, "ztp-image-file")))
+		cfg_buf_printf(out, "  Software image: %s (not installed: VNF images only)\n", v);
 	if ((v = cfg_rel_value(r, "ztp-signer")))
 		cfg_buf_printf(out, "  Signed by: %s\n", v);
 	cfg_buf_printf(out, "  Attempts: %s", cfg_rel_str(r, "ztp-attempts", "0"));
@@ -798,7 +801,7 @@ void jdm_ztp_tick(void *ctx)
 		}
 		z->attempts++;
 		z->last = now;
-		z->server[0] = z->url[0] = z->signer[0] = '\0';
+		z->server[0] = z->url[0] = z->signer[0] = z->offer.image[0] = '\0';
 		if (start_dhcp(z) < 0) {
 			char why[300];
 			snprintf(why, sizeof why, "cannot run the DHCP client: %s", cfg_err_msg());
@@ -877,6 +880,11 @@ struct jdm_ztp *jdm_ztp_new(struct cfg_daemon *d, const struct jdm_ztp_opts *o)
 		snprintf(z->reason, sizeof z->reason, "factory default: looking for a provisioning server");
 	}
 	pthread_mutex_init(&z->mu, NULL);
+	if (!z->off) { /* the device identity is made at first start */
+		char serial[64];
+		if (jdm_ztp_identity(z->dir, serial, sizeof serial) < 0)
+			logz("no device identity: %s", cfg_err_msg());
+	}
 	cfg_daemon_register_ctx(d, "show_system_ztp", show_ztp, z);
 	return z;
 }

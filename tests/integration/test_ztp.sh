@@ -95,6 +95,23 @@ done
 zcli "$box" -c "show virtual-network-functions"
 [[ "$row" == "running alive" ]] || fail "vnf1 not running alive ($row)"
 
-step "ZTP stays done: a provisioned box is configured"
+step "insecure transfer only where allowed: http + unsigned with system ztp allow-unsigned"
+ztp_cleanup
+printf 'set system host-name plain-box\n' >"$W/srv/ztp/plain.conf"
+box2="$W/box2"
+ztp_box "$box2" admit
+"$ROOT/nfx" up --state-dir "$box2" >/dev/null
+out="$(printf 'configure\nset system ztp allow-unsigned\ncommit\n' | zcli "$box2")" ||
+	{ echo "$out"; fail "commit allow-unsigned"; }
+zcli "$box2" -c "show system ztp" | grep -q '^  State: \(waiting\|discovering\|fetching\)$' ||
+	fail "system ztp statements alone must leave the box factory default"
+ztp_dhcp "$box2" "43,$(tlv 1 ztp/plain.conf):$(tlv 3 http)" "150,192.0.2.1"
+ztp_https "$box2" 80 server --plain
+ztp_wait "$box2" 60 '^  State: provisioned$' || fail "plain box not provisioned"
+zcli "$box2" -c "show system ztp" | grep -q 'Configuration: http://192.0.2.1/ztp/plain.conf' ||
+	fail "plain URL"
+[[ "$(zcli "$box2" -c "show configuration | display set")" == "set system host-name plain-box" ]] ||
+	fail "load override did not replace the configuration"
+grep -q 'unsigned (allowed by system ztp allow-unsigned)' "$box2/jdmd.log" || fail "no warning logged"
 ztp_cleanup
 echo "OK"

@@ -5,7 +5,8 @@
 # requiring a client certificate): a tampered configuration (signature
 # fails), one signed by a key another CA certifies, a server certificate
 # from another CA, a box without an admitted identity (403), a hash-only
-# option (no signature), a VNF image that does not match its signed hash. Each time the box stays factory default, jdmd stays
+# option (no signature), the http transfer mode while unsigned data is not
+# allowed, a VNF image that does not match its signed hash. Each time the box stays factory default, jdmd stays
 # up, `show system ztp` and the log say why, and it retries with backoff.
 # Last, an already configured box: ZTP does nothing (no DHCP at all).
 set -euo pipefail
@@ -56,13 +57,13 @@ n=0
 # refused NAME admit|noadmit SERVERCERT CONFIGNAME PATTERN: a fresh box
 # provisioned from CONFIGNAME must stay factory default saying PATTERN
 refused() {
-	local name="$1" admit="$2" cert="$3" conf="$4" pat="$5" box
+	local name="$1" admit="$2" cert="$3" conf="$4" pat="$5" mode="${6:-https}" box
 	n=$((n + 1))
 	box="$W/box$n"
 	step "$name"
 	ztp_box "$box" "$admit"
 	NFX_IMAGE_DIR="$W/images" "$ROOT/nfx" up --state-dir "$box" >/dev/null
-	ztp_dhcp "$box" "43,$(tlv 1 "$conf"):$(tlv 3 https)" "150,192.0.2.1"
+	ztp_dhcp "$box" "43,$(tlv 1 "$conf"):$(tlv 3 "$mode")" "150,192.0.2.1"
 	ztp_https "$box" 443 "$cert"
 	ztp_wait "$box" 90 "Reason: .*$pat" || fail "$name: no reason matching '$pat'"
 	zcli "$box" -c "show system ztp" | sed -n '1,8p'
@@ -86,6 +87,8 @@ refused "a box without an admitted identity" noadmit server "ztp/box.conf" \
 refused "a hash-only DHCP option" admit server "ztp/unsigned.conf#sha256=$hash" \
 	"no valid signature .*a hash in a DHCP option is not enough"
 
+refused "transfer mode http without allow-unsigned" admit server "ztp/unsigned.conf" \
+	"transfer mode http is refused: it needs .system ztp allow-unsigned." http
 refused "a VNF image that does not match its signed sha256" admit server "ztp/imgbad.conf" \
 	"image bad.qcow2: sha256 [0-9a-f]+ is not the signed"
 [[ ! -e "$W/images/bad.qcow2" ]] || fail "the bad image was kept"

@@ -108,13 +108,13 @@ ztp_dhcp() {
 	ZTP_PIDS+=($!)
 }
 
-# ztp_https STATE PORT [CERTNAME]: the provisioning server for W/srv
+# ztp_https STATE PORT [CERTNAME [--plain]]: the provisioning server for W/srv
 ztp_https() {
 	local s="$1" port="$2" c="${3:-server}" lan
 	lan="$(cat "$s/netns-mgmt")"
 	ip netns exec "$lan" "$ZTP_PY" "$ZTP_SERVER" --dir "$W/srv" --cert "$W/pki/$c.pem" \
 		--key "$W/pki/$c.key" --client-ca "$W/pki/devices.pem" --bind 192.0.2.1 --port "$port" \
-		>>"$W/https.log" 2>&1 &
+		${4:+"$4"} >>"$W/https.log" 2>&1 &
 	ZTP_PIDS+=($!)
 }
 
