@@ -97,7 +97,8 @@ zcli "$box" -c "show virtual-network-functions"
 
 step "insecure transfer only where allowed: http + unsigned with system ztp allow-unsigned"
 ztp_cleanup
-printf 'set system host-name plain-box\n' >"$W/srv/ztp/plain.conf"
+# the curly format this time
+printf 'system {\n    host-name plain-box;\n}\n' >"$W/srv/ztp/plain.conf"
 box2="$W/box2"
 ztp_box "$box2" admit
 "$ROOT/nfx" up --state-dir "$box2" >/dev/null

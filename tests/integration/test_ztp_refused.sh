@@ -125,4 +125,15 @@ done
 	fail "the configuration changed"
 ! zcli "$box" -c "show system commit" | grep -q ' by ztp ' || fail "ztp committed"
 zcli "$box" -c "show system ztp"
+ztp_cleanup_pids
+"$ROOT/nfx" down --state-dir "$box" >/dev/null
+
+step "set system ztp disable: a factory-default box that does not provision itself"
+n=$((n + 1))
+box="$W/box$n"
+ztp_box "$box" admit
+NFX_IMAGE_DIR="$W/images" "$ROOT/nfx" up --state-dir "$box" >/dev/null
+out="$(printf 'configure\nset system ztp disable\ncommit\n' | zcli "$box")" || { echo "$out"; fail "commit"; }
+ztp_wait "$box" 30 '^  State: disabled$' || fail "not 'disabled'"
+zcli "$box" -c "show system ztp" | grep -q 'Reason: system ztp disable' || fail "no reason"
 echo "OK"
