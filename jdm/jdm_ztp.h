@@ -14,7 +14,8 @@
  *      script (STATE/ztp/udhcpc.script, written by jdmd) only writes the
  *      lease to STATE/ztp/lease; jdmd sets jmgmt0's address itself
  *      (rtnetlink) and decodes the options (jdm_ztp_opt.h);
- *   2. fetching (a thread of this module, never the loop): for each
+ *   2. fetching (jdm_ztp_boot.h, on a thread of this module, never the
+ *      loop): for each
  *      bootstrap URL, the configuration and its detached CMS signature
  *      URL.p7s over HTTPS with the device identity as client certificate
  *      (jdm_ztp_fetch.h); the signature must chain to the trust anchor; a
