@@ -115,4 +115,18 @@ zcli "$box2" -c "show system ztp" | grep -q 'Configuration: http://192.0.2.1/ztp
 	fail "load override did not replace the configuration"
 grep -q 'unsigned (allowed by system ztp allow-unsigned)' "$box2/jdmd.log" || fail "no warning logged"
 ztp_cleanup
+
+step "... and TFTP (dnsmasq's TFTP server), with a matching hash in option 43"
+box3="$W/box3"
+ztp_box "$box3" admit
+"$ROOT/nfx" up --state-dir "$box3" >/dev/null
+out="$(printf 'configure\nset system ztp allow-unsigned\ncommit\n' | zcli "$box3")" ||
+	{ echo "$out"; fail "commit allow-unsigned"; }
+h="$(sha256sum "$W/srv/ztp/plain.conf" | cut -d' ' -f1)"
+ztp_dhcp "$box3" "43,$(tlv 1 "ztp/plain.conf#sha256=$h"):$(tlv 3 tftp)" "150,192.0.2.1" \
+	--enable-tftp --tftp-root="$W/srv"
+ztp_wait "$box3" 60 '^  State: provisioned$' || fail "tftp box not provisioned"
+zcli "$box3" -c "show system ztp" | grep -q 'Configuration: tftp://192.0.2.1/ztp/plain.conf' ||
+	fail "tftp URL"
+ztp_cleanup
 echo "OK"

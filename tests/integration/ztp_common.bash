@@ -95,12 +95,15 @@ tlv() { printf '%02x:%02x:%s' "$1" "${#2}" "$(hexs "$2")"; }
 uri143() { printf '00:%02x:%s' "${#1}" "$(hexs "$1")"; }
 
 # ztp_dhcp STATE OPTION...: dnsmasq on the box's management LAN with the
-# given --dhcp-option-force values (e.g. "43,HEX" "150,192.0.2.1").
+# given --dhcp-option-force values (e.g. "43,HEX" "150,192.0.2.1"); words
+# starting with -- are dnsmasq options as they are.
 ztp_dhcp() {
 	local s="$1"; shift
 	local lan o args=()
 	lan="$(cat "$s/netns-mgmt")"
-	for o in "$@"; do args+=("--dhcp-option-force=$o"); done
+	for o in "$@"; do
+		if [[ "$o" == --* ]]; then args+=("$o"); else args+=("--dhcp-option-force=$o"); fi
+	done
 	ip netns exec "$lan" /usr/sbin/dnsmasq --no-daemon --conf-file=/dev/null --port=0 \
 		--interface=mgmt0 --bind-interfaces --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,10m \
 		--dhcp-leasefile="$W/leases.$$" --pid-file= --log-dhcp "${args[@]}" \
