@@ -88,7 +88,7 @@ refused "a hash-only DHCP option" admit server "ztp/unsigned.conf#sha256=$hash" 
 	"no valid signature .*a hash in a DHCP option is not enough"
 
 refused "a signed configuration whose sha256 is not the one of option 43" admit server \
-	"ztp/box.conf#sha256=$hash" "does not match the sha256 of the DHCP option"
+	"ztp/box.conf#sha256=$(sha256sum "$W/srv/ztp/tampered.conf" | cut -d' ' -f1)" "does not match the sha256 of the DHCP option"
 refused "transfer mode http without allow-unsigned" admit server "ztp/unsigned.conf" \
 	"transfer mode http is refused: it needs .system ztp allow-unsigned." http
 refused "a VNF image that does not match its signed sha256" admit server "ztp/imgbad.conf" \
