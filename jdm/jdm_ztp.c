@@ -286,8 +286,8 @@ static void stop_dhcp(struct jdm_ztp *z)
 	z->dhcp = 0;
 }
 
-/* The thread ended (or is told to): join it; its tree is freed unless
- * TAKE. */
+/* Abandon the attempt under way: the thread is told to stop (its transfer
+ * aborts within a second), joined, and what it got is dropped. */
 static void reap_thread(struct jdm_ztp *z)
 {
 	if (!z->th_running)

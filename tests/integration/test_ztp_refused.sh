@@ -94,7 +94,8 @@ refused "transfer mode http without allow-unsigned" admit server "ztp/unsigned.c
 refused "a VNF image that does not match its signed sha256" admit server "ztp/imgbad.conf" \
 	"image bad.qcow2: sha256 [0-9a-f]+ is not the signed"
 [[ ! -e "$W/images/bad.qcow2" ]] || fail "the bad image was kept"
-ls -A "$W/images" | grep -q . && fail "partial files left in the image directory: $(ls -A "$W/images")"
+left=("$W"/images/* "$W"/images/.[!.]*)
+for f in "${left[@]}"; do [[ -e "$f" ]] && fail "left in the image directory: $f"; done
 
 step "backoff: the attempts go on, further apart"
 box="$W/box$n"

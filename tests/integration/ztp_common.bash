@@ -74,7 +74,7 @@ ztp_sign() {
 # device CA from the CSR the box made.
 ztp_box() {
 	local s="$1"
-	mkdir -p -m 0700 "$s"
+	(umask 077 && mkdir -p "$s")
 	"$ROOT/nfx" ztp-ca --state-dir "$s" "$W/pki/anchor.pem" || fail "nfx ztp-ca"
 	"$ROOT/nfx" ztp-identity --state-dir "$s" >"$s.csr" || fail "nfx ztp-identity"
 	if [[ "${2:-admit}" == admit ]]; then
