@@ -69,13 +69,15 @@ ztp_sign() {
 
 # ---------------------------------------------------------------- boxes
 
-# ztp_box STATE [admit|noadmit]: a fresh factory-default box's state dir,
-# with the trust anchor, and (admit) a device certificate signed by the
-# device CA from the CSR the box made.
+# ztp_box STATE [admit|noadmit [noanchor]]: a fresh factory-default box's
+# state dir, with the trust anchor (unless noanchor), and (admit) a device
+# certificate signed by the device CA from the CSR the box made.
 ztp_box() {
 	local s="$1"
 	(umask 077 && mkdir -p "$s")
-	"$ROOT/nfx" ztp-ca --state-dir "$s" "$W/pki/anchor.pem" || fail "nfx ztp-ca"
+	if [[ "${3:-}" != noanchor ]]; then
+		"$ROOT/nfx" ztp-ca --state-dir "$s" "$W/pki/anchor.pem" || fail "nfx ztp-ca"
+	fi
 	"$ROOT/nfx" ztp-identity --state-dir "$s" >"$s.csr" || fail "nfx ztp-identity"
 	if [[ "${2:-admit}" == admit ]]; then
 		ossl x509 -req -in "$s.csr" -CA "$W/pki/devices.pem" -CAkey "$W/pki/devices.key" \
@@ -152,3 +154,65 @@ ztp_factory() {
 	zcli "$1" -c "show system commit" | grep -q ' ztp ' && fail "ztp committed something"
 	return 0
 }
+
+# ---------------------------------------------------------------- refusals
+
+# The data of the refusal tests in W/srv/ztp: box.conf (signed), a tampered
+# copy, one signed by a key the anchor does not certify, an unsigned copy
+# (its hash in ZTP_HASH), a configuration whose VNF image is not the one the
+# signed image list names.
+ztp_refusal_data() {
+	ztp_pki
+	ztp_pki
+	mkdir -p "$W/srv/ztp" "$W/images"
+	printf 'set system host-name ztp-box\nset host-os vlans v100 vlan-id 100\n' >"$W/srv/ztp/box.conf"
+	ztp_sign "$W/srv/ztp/box.conf"
+	# tampered: one byte changed after signing
+	sed 's/v100 vlan-id 100/v100 vlan-id 101/' "$W/srv/ztp/box.conf" >"$W/srv/ztp/tampered.conf"
+	cp "$W/srv/ztp/box.conf.p7s" "$W/srv/ztp/tampered.conf.p7s"
+	# signed, but by a key the anchor does not certify
+	cp "$W/srv/ztp/box.conf" "$W/srv/ztp/rogue.conf"
+	ztp_sign "$W/srv/ztp/rogue.conf" rogue-signer
+	# unsigned; its hash goes into the DHCP option
+	cp "$W/srv/ztp/box.conf" "$W/srv/ztp/unsigned.conf"
+	# shellcheck disable=SC2034 # read by the tests
+	ZTP_HASH="$(sha256sum "$W/srv/ztp/unsigned.conf" | cut -d' ' -f1)"
+	# a VNF image that is not the one the signed image list names
+	printf 'set system host-name ztp-box\nset virtual-network-functions v1 image %s\n' \
+		"$W/images/bad.qcow2" >"$W/srv/ztp/imgbad.conf"
+	ztp_sign "$W/srv/ztp/imgbad.conf"
+	head -c 65536 /dev/urandom >"$W/srv/ztp/bad.qcow2"
+	echo "$(printf 'x' | sha256sum | cut -d' ' -f1)  bad.qcow2" >"$W/srv/ztp/imgbad.conf.images"
+	ztp_sign "$W/srv/ztp/imgbad.conf.images"
+}
+
+ZTP_N=0
+# refused NAME admit|noadmit[-noanchor] SERVERCERT CONFIGNAME PATTERN [MODE]:
+# a fresh box provisioned from CONFIGNAME (raw:HEX: option 43 as it is)
+# must stay factory default saying PATTERN
+refused() {
+	local name="$1" admit="$2" cert="$3" conf="$4" pat="$5" mode="${6:-https}" box o43
+	ZTP_N=$((ZTP_N + 1))
+	box="$W/box$ZTP_N"
+	step "$name"
+	ztp_box "$box" "${admit%-noanchor}" "$([[ $admit == *-noanchor ]] && echo noanchor)"
+	local ca=()
+	# no anchor at all, whatever this machine has in /etc/nfx
+	[[ $admit != *-noanchor ]] || ca=("NFX_ZTP_CA=$box/ztp/absent.pem")
+	env "${ca[@]}" NFX_IMAGE_DIR="$W/images" "$ROOT/nfx" up --state-dir "$box" >/dev/null
+	o43="$(tlv 1 "$conf"):$(tlv 3 "$mode")"
+	[[ "$conf" != raw:* ]] || o43="${conf#raw:}"
+	ztp_dhcp "$box" "43,$o43" "150,192.0.2.1"
+	ztp_https "$box" 443 "$cert"
+	ztp_wait "$box" 90 "Reason: .*$pat" || fail "$name: no reason matching '$pat'"
+	zcli "$box" -c "show system ztp" | sed -n '1,8p'
+	ztp_wait "$box" 30 '^  State: (waiting|discovering|fetching)$' || fail "$name: not retrying"
+	ztp_factory "$box"
+	grep -qE "jdmd: ztp: attempt [0-9]+ failed: .*$pat.*; next attempt in [0-9]+ s" "$box/jdmd.log" ||
+		fail "$name: no log line"
+	zcli "$box" -c "show system ztp | display xml" | grep -q '<ztp-last-result>failed</ztp-last-result>' ||
+		fail "$name: reply data"
+	ztp_cleanup_pids
+	"$ROOT/nfx" down --state-dir "$box" >/dev/null
+}
+
