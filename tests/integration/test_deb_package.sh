@@ -143,8 +143,16 @@ read -ra JDMD_CMD <<<"$(execstart jdmd)"
 read -ra JCPD_CMD <<<"$(execstart jcpd)"
 [[ "${JDMD_CMD[0]}" == /usr/sbin/jdmd && "${JCPD_CMD[0]}" == /usr/sbin/jcpd ]] ||
 	fail "ExecStart lines: ${JDMD_CMD[*]} / ${JCPD_CMD[*]}"
+# jdmd realises `system host-name` and `name-server` in /etc (its unit says
+# --etc-dir /etc) and sets the hostname: here in a UTS namespace of its own
+# and a mount namespace where /etc is an overlay whose writes land in
+# $work/etc/up, so the machine's /etc/hostname, /etc/resolv.conf and
+# hostname stay as they are.
+mkdir -p "$work/etc/up" "$work/etc/work"
 start_daemons() {
-	ip netns exec "$NS" "${JDMD_CMD[@]}" </dev/null >>"$work/jdmd.log" 2>&1 &
+	ip netns exec "$NS" unshare --uts --mount --propagation private -- \
+		bash -c 'mount -t overlay nfx-etc -o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc && shift && exec "$@"' \
+		nfx-etc "$work/etc" "${JDMD_CMD[@]}" </dev/null >>"$work/jdmd.log" 2>&1 &
 	pj=$!
 	ip netns exec "$NS" "${JCPD_CMD[@]}" </dev/null >>"$work/jcpd.log" 2>&1 &
 	pc=$!
@@ -156,17 +164,21 @@ cli() { timeout 60 /usr/bin/cli "$@"; }
 ro() { timeout 60 runuser -u "$RO" -- /usr/bin/cli "$@"; }
 running() { cli -c "show virtual-network-functions" | awk '$2 == "nfxdeb" {print $3}' | grep -qx running; }
 
+host_before="$(hostname)"
+etc_before="$(cat /etc/hostname /etc/resolv.conf 2>/dev/null | sha256sum)"
+useradd -M -N -d / -s /bin/sh -c "nfx package test" "$RO"
+made_user=1
+
 echo "--- start jdmd and jcpd by their ExecStart lines: ${JDMD_CMD[*]}; ${JCPD_CMD[*]}"
 start_daemons
 cli --socket /run/nfx/jcp.sock -c "show configuration" >/dev/null || fail "jcpd does not answer"
 
 echo "--- a read-only user and a VNF"
-useradd -M -N -d / -s /bin/sh -c "nfx package test" "$RO"
-made_user=1
 /usr/lib/nfx/make-test-vnf "$IMG" >"$work/make-test-vnf.log" 2>&1 || fail "make-test-vnf"
 out="$(cli <<IN
 configure
 set system host-name nfxdeb
+set system name-server 192.0.2.53
 set system login user $RO class read-only
 set system virtualization accel tcg
 set interfaces jmgmt0 unit 0 family inet address 192.0.2.10/24
@@ -178,6 +190,14 @@ IN
 )" || { echo "$out"; fail "commit"; }
 grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "no commit complete"; }
 wait_for 120 running || { cli -c "show virtual-network-functions"; fail "nfxdeb not running"; }
+
+echo "--- host-name and name-server in jdmd's /etc and hostname, not the machine's"
+[[ "$(nsenter -t "$pj" -u hostname)" == nfxdeb ]] || fail "jdmd's hostname is not nfxdeb"
+nsenter -t "$pj" -m cat /etc/hostname | grep -qx nfxdeb || fail "/etc/hostname (jdmd's)"
+nsenter -t "$pj" -m cat /etc/resolv.conf | grep -qx 'nameserver 192.0.2.53' || fail "/etc/resolv.conf (jdmd's)"
+[[ "$(hostname)" == "$host_before" ]] || fail "the machine's hostname changed"
+[[ "$(cat /etc/hostname /etc/resolv.conf 2>/dev/null | sha256sum)" == "$etc_before" ]] ||
+	fail "the machine's /etc/hostname or /etc/resolv.conf changed"
 
 echo "--- the read-only user's CLI (default socket /run/nfx/jdm.sock)"
 r="$(ro -c "show virtual-network-functions" 2>&1)" || { echo "$r"; fail "read-only user: show"; }
