@@ -7,8 +7,8 @@
 # a network namespace made for the test (jmgmt0 cabled to a management-LAN
 # namespace, 192.0.2.0/24), a read-only user's CLI works on the default
 # socket /run/nfx/jdm.sock (and is refused configuration mode), a VNF
-# commits and runs under QEMU (TCG), stopping and starting both daemons
-# brings the VNF and the configuration back. At the end the package is
+# commits and runs under QEMU (TCG), a VLAN commits on the JCP, stopping and
+# starting both daemons brings the VNF and both configurations back. At the end the package is
 # purged and nothing it or the test added is left: /etc/nfx, /var/lib/nfx,
 # /var/log/nfx, /run/nfx, /var/third-party, the nfx group, the test's user,
 # the units' enablement links.
@@ -190,6 +190,13 @@ IN
 )" || { echo "$out"; fail "commit"; }
 grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "no commit complete"; }
 wait_for 120 running || { cli -c "show virtual-network-functions"; fail "nfxdeb not running"; }
+out="$(cli --socket /run/nfx/jcp.sock <<IN
+configure
+set vlans nfxdeb-v vlan-id 3010
+commit
+IN
+)" || { echo "$out"; fail "jcp commit"; }
+grep -q 'commit complete' <<<"$out" || { echo "$out"; fail "jcp: no commit complete"; }
 
 echo "--- host-name and name-server in jdmd's /etc and hostname, not the machine's"
 [[ "$(nsenter -t "$pj" -u hostname)" == nfxdeb ]] || fail "jdmd's hostname is not nfxdeb"
@@ -217,7 +224,8 @@ wait_for 120 running || { cli -c "show virtual-network-functions"; fail "nfxdeb 
 cli -c "show configuration system host-name" | grep -q nfxdeb || fail "configuration lost"
 r="$(ro -c "show virtual-network-functions" 2>&1)" || { echo "$r"; fail "read-only user after the restart"; }
 grep -q nfxdeb <<<"$r" || { echo "$r"; fail "read-only user: no VNF after the restart"; }
-cli --socket /run/nfx/jcp.sock -c "show configuration" >/dev/null || fail "jcpd does not answer after the restart"
+cli --socket /run/nfx/jcp.sock -c "show configuration vlans" | grep -q 'vlan-id 3010' ||
+	fail "jcpd's configuration (vlans nfxdeb-v) did not come back"
 
 echo "--- remove keeps the state, purge deletes it and leaves nothing"
 stop_daemons
