@@ -33,13 +33,13 @@ NS="nfx-debt-$$"
 LAN="$NS-mgmt"
 RO="nfxdebro$$"
 IMG=/var/third-party/images/nfxdeb.qcow2
-pj="" pc="" made_user=0 installed=0
+pj="" pc="" rpid="" made_user=0 installed=0
 
-alive() { [[ -n "$1" && -d "/proc/$1" ]] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+alive() { [[ -n "${1:-}" && -d "/proc/$1" ]] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 gone() { ! alive "$1"; }
 # stop PID: TERM, then KILL after 30 s
 stop_pid() {
-	local p="$1" i
+	local p="${1:-}" i
 	alive "$p" || return 0
 	kill -TERM "$p" 2>/dev/null || true
 	for ((i = 0; i < 300; i++)); do alive "$p" || return 0; sleep 0.1; done
@@ -77,6 +77,7 @@ cleanup() {
 		for f in "$work"/*.log; do [[ -f "$f" ]] && { echo "--- $f"; tail -n 25 "$f"; }; done >&2
 	fi
 	stop_daemons
+	stop_pid "$rpid"
 	ip netns del "$NS" 2>/dev/null || true
 	ip netns del "$LAN" 2>/dev/null || true
 	rm -f "$IMG"
@@ -137,6 +138,21 @@ ip -n "$LAN" addr add 192.0.2.1/24 dev mgmt0
 ip -n "$LAN" link set mgmt0 up
 ip -n "$NS" link set jmgmt0 up
 
+# the operator's syslog server on the management LAN: a real rsyslogd
+# (192.0.2.1, UDP 514), for `system syslog host 192.0.2.1 any any`
+mkdir -p "$work/recv"
+cat >"$work/recv/rsyslog.conf" <<EOF
+global(workDirectory="$work/recv")
+module(load="imudp")
+input(type="imudp" address="192.0.2.1" port="514")
+template(name="withhost" type="string" string="%HOSTNAME% %syslogtag%%msg%\n")
+*.* action(type="omfile" file="$work/recv/received.log" template="withhost")
+EOF
+: >"$work/recv/received.log"
+ip netns exec "$LAN" /usr/sbin/rsyslogd -n -f "$work/recv/rsyslog.conf" -i "$work/recv/rsyslogd.pid" \
+	</dev/null >"$work/receiver.log" 2>&1 &
+rpid=$!
+
 # The ExecStart line of an installed unit, as words (no quoting in ours).
 execstart() { sed -n 's/^ExecStart=//p' "/lib/systemd/system/$1.service" | tail -n1; }
 read -ra JDMD_CMD <<<"$(execstart jdmd)"
@@ -179,6 +195,8 @@ out="$(cli <<IN
 configure
 set system host-name nfxdeb
 set system name-server 192.0.2.53
+set system syslog host 192.0.2.1 any any
+set system syslog file messages any notice
 set system login user $RO class read-only
 set system virtualization accel tcg
 set interfaces jmgmt0 unit 0 family inet address 192.0.2.10/24
@@ -197,6 +215,16 @@ commit
 IN
 )" || { echo "$out"; fail "jcp commit"; }
 grep -q 'commit complete' <<<"$out" || { echo "$out"; fail "jcp: no commit complete"; }
+
+echo "--- system syslog: the receiver on the management LAN and /var/log/nfx/messages get the commits"
+received() { grep -q -- "$1" "$work/recv/received.log"; }
+wait_for 30 received "nfxdeb jcpd\[[0-9]*\]: UI_COMMIT: User 'root' requested 'commit' operation" ||
+	{ cat "$work/recv/received.log"; fail "the receiver did not get jcpd's commit"; }
+out="$(printf 'configure\nset system syslog file messages interactive-commands info\ncommit comment "deb syslog"\n' | cli)" ||
+	{ echo "$out"; fail "commit"; }
+wait_for 30 received "nfxdeb jdmd\[[0-9]*\]: UI_COMMIT: .*(comment: deb syslog)" ||
+	{ cat "$work/recv/received.log"; fail "the receiver did not get jdmd's commit"; }
+grep -q "comment: deb syslog" /var/log/nfx/messages || fail "no commit in /var/log/nfx/messages"
 
 echo "--- host-name and name-server in jdmd's /etc and hostname, not the machine's"
 [[ "$(nsenter -t "$pj" -u hostname)" == nfxdeb ]] || fail "jdmd's hostname is not nfxdeb"
