@@ -386,9 +386,66 @@ int jdm_syslog_apply(void *ctx, const struct cfg_diff *diff, struct cfg_buf *out
 	return realise(ctx, cfg_diff_new_tree(diff), out, fs);
 }
 
+/* Does PID run (exists and is no zombie waiting for whoever adopted it)? */
+static bool pid_runs(long pid)
+{
+	char path[64], st[256];
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	size_t n = fread(st, 1, sizeof st - 1, f);
+	fclose(f);
+	st[n] = '\0';
+	const char *r = strrchr(st, ')'); /* "PID (COMM) STATE ..." */
+	return r && r[1] == ' ' && r[2] != 'Z' && r[2] != 'X';
+}
+
+/* An rsyslogd of ours left by a jdmd that did not stop it (killed): its pid
+ * file names it; it is only signalled if its command line is ours. */
+static void stop_stale(struct jdm_syslog *s)
+{
+	char *pidf = jdm_xasprintf("%s/rsyslogd.pid", s->dir);
+	char *conf = jdm_xasprintf("%s/rsyslog.conf", s->dir);
+	FILE *f = fopen(pidf, "r");
+	long pid = 0;
+	if (f) {
+		if (fscanf(f, "%ld", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	if (pid > 1) {
+		char path[64], cmd[1024];
+		snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
+		FILE *c = fopen(path, "r");
+		size_t n = c ? fread(cmd, 1, sizeof cmd - 1, c) : 0;
+		if (c)
+			fclose(c);
+		cmd[n] = '\0';
+		/* argv: RSYSLOGD -n -f CONF ... (NUL-separated) */
+		bool ours = !strcmp(cmd, RSYSLOGD);
+		size_t off = strlen(cmd) + 1;
+		for (int k = 0; ours && k < 2 && off < n; k++)
+			off += strlen(cmd + off) + 1;
+		ours = ours && off < n && !strcmp(cmd + off, conf);
+		if (ours) {
+			kill((pid_t)pid, SIGTERM);
+			for (int i = 0; i < 100 && pid_runs(pid); i++)
+				usleep(50000);
+		}
+	}
+	free(pidf);
+	free(conf);
+}
+
 int jdm_syslog_converge(void *ctx, const struct cfg_tree *active, struct cfg_buf *out,
                         struct cfg_findings *fs)
 {
+	struct jdm_syslog *s = ctx;
+	pthread_mutex_lock(&s->mu);
+	if (s->pid == 0)
+		stop_stale(s);
+	pthread_mutex_unlock(&s->mu);
 	return realise(ctx, active, out, fs);
 }
 
