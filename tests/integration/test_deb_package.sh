@@ -19,6 +19,12 @@ ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 for t in dpkg-buildpackage lintian systemd-analyze dpkg ip runuser useradd; do
 	command -v "$t" >/dev/null || { echo "no $t"; exit 77; }
 done
+# One package test at a time on a machine (checkouts side by side run their
+# tests at once): an flock on /var/lib/dpkg, which always exists (dpkg's own
+# locks are fcntl locks on files in it, which this does not touch), so the
+# lock leaves no file behind.
+exec 9</var/lib/dpkg
+flock -w 900 9 || { echo "another package test holds the lock"; exit 77; }
 # Only on a machine where nfx is not installed: the test purges it at the end.
 if dpkg-query -W -f='${db:Status-Status}' nfx 2>/dev/null | grep -qx installed; then
 	echo "the nfx package is installed on this machine already"; exit 77
