@@ -128,6 +128,14 @@ done
 	fail "the directories of the installed layout are missing"
 getent group nfx >/dev/null || fail "no nfx group"
 grep -qx /etc/nfx/platform.conf /var/lib/dpkg/info/nfx.conffiles || fail "/etc/nfx/platform.conf is no conffile"
+grep -qx /etc/nfx/nfx.conf /var/lib/dpkg/info/nfx.conffiles || fail "/etc/nfx/nfx.conf is no conffile"
+grep -qx 'EnvironmentFile=-/etc/nfx/nfx.conf' /lib/systemd/system/jdmd.service || fail "no EnvironmentFile"
+
+echo "--- an operator's change to /etc/nfx survives a reinstall (conffiles)"
+echo "# the operator was here" >>/etc/nfx/platform.conf
+dpkg -i "$deb" >"$work/reinstall.log" 2>&1 || { cat "$work/reinstall.log"; fail "dpkg -i (again)"; }
+grep -qx "# the operator was here" /etc/nfx/platform.conf || fail "the reinstall overwrote /etc/nfx/platform.conf"
+[[ "$(readlink /var/lib/nfx/platform.conf)" == /etc/nfx/platform.conf ]] || fail "no STATE/platform.conf link"
 
 echo "--- systemd-analyze verify on the installed units"
 systemd-analyze verify /lib/systemd/system/jdmd.service /lib/systemd/system/jcpd.service \
@@ -171,8 +179,15 @@ read -ra JCPD_CMD <<<"$(execstart jcpd)"
 # $work/etc/up, so the machine's /etc/hostname, /etc/resolv.conf and
 # hostname stay as they are.
 mkdir -p "$work/etc/up" "$work/etc/work"
+# The units' EnvironmentFile (/etc/nfx/nfx.conf: KEY=VALUE lines) as
+# systemd reads it; Environment=NFX_LOG=syslog is not taken: no journal runs
+# here, the daemons' stderr goes to the test's log files.
+ENVF=()
+while IFS= read -r l; do
+	[[ "$l" =~ ^[A-Z_]+=.*$ ]] && ENVF+=("$l")
+done < <(sed -n 's/^EnvironmentFile=-\{0,1\}//p' /lib/systemd/system/jdmd.service | xargs -r cat 2>/dev/null)
 start_daemons() {
-	ip netns exec "$NS" unshare --uts --mount --propagation private -- \
+	ip netns exec "$NS" env ${ENVF[@]+"${ENVF[@]}"} unshare --uts --mount --propagation private -- \
 		bash -c 'mount -t overlay nfx-etc -o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc && shift && exec "$@"' \
 		nfx-etc "$work/etc" "${JDMD_CMD[@]}" </dev/null >>"$work/jdmd.log" 2>&1 &
 	pj=$!
