@@ -4,6 +4,8 @@
  * of its subsystems (cfg_subsys.h), in the order a commit applies them:
  *   accounts   jdm_ssh        system login, root-authentication, services ssh,
  *                             interfaces jmgmt0 (sshd + Unix accounts)
+ *   system     jdm_syslog     system syslog (the appliance's rsyslogd), host-name,
+ *                             name-server, ntp (files in --etc-dir)
  *   hugepages  jdm_hugepages  system memory hugepages (the pool; the budget)
  *   vnfs       jdm_vnf        virtual-network-functions, system virtualization
  * `request system reboot|halt|power-off` (cfg_system) ends the loop; jdmd
