@@ -33,6 +33,9 @@ struct proc {
 	pid_t pid;
 	time_t started;
 	unsigned fails; /* quick deaths in a row: back off */
+	bool adopted;   /* left running by an earlier jdmd (its pid file): not our child */
+	const char *exe;
+	const char *pidfile; /* "snmpd.pid", "subagent.pid" in STATE/snmp */
 };
 
 struct jdm_snmp {
@@ -391,6 +394,8 @@ static char *agent_path(void)
 	return strdup("/usr/lib/nfx/nfx-snmp-agent");
 }
 
+static void adopt(struct jdm_snmp *s, struct proc *p);
+
 static int transform_key(const char *in, char **out) { return jdm_snmp_key_from_password(in, out); }
 
 struct jdm_snmp *jdm_snmp_new(struct cfg_daemon *d, const char *state_dir, const char *socket_path,
@@ -406,11 +411,37 @@ struct jdm_snmp *jdm_snmp_new(struct cfg_daemon *d, const char *state_dir, const
 	if (!s->sock || !s->agent)
 		abort();
 	pthread_mutex_init(&s->mu, NULL);
+	s->snmpd.exe = SNMPD;
+	s->snmpd.pidfile = "snmpd.pid";
+	s->sub.exe = s->agent;
+	s->sub.pidfile = "subagent.pid";
+	adopt(s, &s->snmpd);
+	adopt(s, &s->sub);
 	cfg_xform_register("snmp-key", transform_key);
 	struct passwd *pw = getpwnam(SNMP_USER);
 	if (pw && d)
 		cfg_daemon_set_service_class(d, (unsigned)pw->pw_uid, CFG_CLASS_READ_ONLY);
 	return s;
+}
+
+/* Is PID alive and running EXE (an adopted process: not our child)? */
+static bool runs(pid_t pid, const char *exe)
+{
+	char link[64], target[PATH_MAX];
+	snprintf(link, sizeof link, "/proc/%d/exe", (int)pid);
+	ssize_t l = readlink(link, target, sizeof target - 1);
+	if (l <= 0)
+		return false;
+	target[l] = '\0';
+	char real[PATH_MAX];
+	return realpath(exe, real) && strcmp(real, target) == 0;
+}
+
+static bool gone(struct proc *p)
+{
+	if (p->adopted)
+		return !runs(p->pid, p->exe);
+	return waitpid(p->pid, NULL, WNOHANG) == p->pid;
 }
 
 static void stop_proc(struct proc *p)
@@ -419,15 +450,48 @@ static void stop_proc(struct proc *p)
 		return;
 	kill(p->pid, SIGTERM);
 	for (int i = 0; i < 100; i++) {
-		if (waitpid(p->pid, NULL, WNOHANG) == p->pid) {
+		if (gone(p)) {
 			p->pid = 0;
 			return;
 		}
 		usleep(20000);
 	}
 	kill(p->pid, SIGKILL);
-	waitpid(p->pid, NULL, 0);
+	if (!p->adopted)
+		waitpid(p->pid, NULL, 0);
 	p->pid = 0;
+	p->adopted = false;
+}
+
+static void write_pid(struct jdm_snmp *s, const struct proc *p)
+{
+	char *path = jdm_xasprintf("%s/%s", s->dir, p->pidfile);
+	char b[32];
+	snprintf(b, sizeof b, "%d\n", (int)p->pid);
+	write_file(path, b, 0644);
+	free(path);
+}
+
+/* A process an earlier jdmd started and left running (jdmd was killed):
+ * take it over by its pid file, so a restarted jdmd does not start a
+ * second one (snmpd's port, the subagent's connections). */
+static void adopt(struct jdm_snmp *s, struct proc *p)
+{
+	char *path = jdm_xasprintf("%s/%s", s->dir, p->pidfile);
+	FILE *f = fopen(path, "r");
+	free(path);
+	int pid = 0;
+	if (f) {
+		if (fscanf(f, "%d", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	if (pid > 1 && runs(pid, p->exe)) {
+		p->pid = pid;
+		p->adopted = true;
+		p->started = time(NULL);
+		fprintf(stderr, "jdmd: took over %s (pid %d) left by an earlier jdmd\n", p->pidfile, pid);
+	}
 }
 
 void jdm_snmp_free(struct jdm_snmp *s)
@@ -457,8 +521,9 @@ static int start_snmpd(struct jdm_snmp *s)
 	free(pconf);
 	char *popt = jdm_xasprintf("--persistentDir=%s", persist);
 	/* -f foreground (jdmd watches it), -C only our file, -Le log to
-	   stderr (its log file); --TOKEN=VALUE sets an snmp.conf token */
-	const char *argv[] = {SNMPD, "-f", "-C", "-c", conf, "-Le", popt, NULL};
+	   stderr (its log file); -M/-m: no MIB files (numbers only, no noise);
+	   --TOKEN=VALUE sets an snmp.conf token */
+	const char *argv[] = {SNMPD, "-f", "-C", "-c", conf, "-Le", "-M", "/nonexistent", "-m", "", popt, NULL};
 	pid_t pid = jdm_proc_spawn(argv, log);
 	free(popt);
 	free(persist);
@@ -467,7 +532,9 @@ static int start_snmpd(struct jdm_snmp *s)
 	if (pid < 0)
 		return -1;
 	s->snmpd.pid = pid;
+	s->snmpd.adopted = false;
 	s->snmpd.started = time(NULL);
+	write_pid(s, &s->snmpd);
 	return 0;
 }
 
@@ -483,14 +550,20 @@ static int start_sub(struct jdm_snmp *s)
 	if (pid < 0)
 		return -1;
 	s->sub.pid = pid;
+	s->sub.adopted = false;
 	s->sub.started = time(NULL);
+	write_pid(s, &s->sub);
 	return 0;
 }
 
 static void reap(struct proc *p, const char *what)
 {
-	int st;
-	if (p->pid > 0 && waitpid(p->pid, &st, WNOHANG) == p->pid) {
+	int st = 0;
+	if (p->pid > 0 && p->adopted && !runs(p->pid, p->exe)) {
+		fprintf(stderr, "jdmd: %s (pid %d, taken over) is gone\n", what, (int)p->pid);
+		p->pid = 0;
+		p->adopted = false;
+	} else if (p->pid > 0 && !p->adopted && waitpid(p->pid, &st, WNOHANG) == p->pid) {
 		fprintf(stderr, "jdmd: %s (pid %d) exited (status %d)\n", what, (int)p->pid,
 		        WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 		p->fails = time(NULL) - p->started < 5 ? p->fails + 1 : 0;
@@ -525,6 +598,24 @@ static int realise(struct jdm_snmp *s, const struct cfg_tree *t)
 	jdm_snmp_conf(t, ax, &b);
 	free(ax);
 	int rc = 0;
+	if (!s->conf && s->snmpd.adopted) {
+		/* taken over: it keeps running if it runs this very file */
+		char *path = jdm_xasprintf("%s/snmpd.conf", s->dir);
+		FILE *f = fopen(path, "r");
+		free(path);
+		struct cfg_buf old = {0};
+		char chunk[4096];
+		size_t n;
+		while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			cfg_buf_add(&old, chunk, n);
+		if (f)
+			fclose(f);
+		if (old.p && old.len == b.len && memcmp(old.p, b.p, b.len) == 0)
+			s->conf = strdup(b.p);
+		if (old.p)
+			explicit_bzero(old.p, old.len);
+		cfg_buf_free(&old);
+	}
 	if (!s->conf || strcmp(b.p, s->conf) != 0 || s->snmpd.pid <= 0) {
 		char *path = jdm_xasprintf("%s/snmpd.conf", s->dir);
 		if (write_file(path, b.p, 0600) < 0) {
@@ -535,8 +626,14 @@ static int realise(struct jdm_snmp *s, const struct cfg_tree *t)
 			stop_proc(&s->snmpd);
 			s->snmpd.fails = 0;
 			rc = start_snmpd(s);
-			if (rc == 0)
+			if (rc == 0) {
 				fprintf(stderr, "jdmd: snmpd started (pid %d)\n", (int)s->snmpd.pid);
+				/* its master socket, before the subagent looks for it */
+				char *ax2 = jdm_xasprintf("%s/agentx.sock", s->dir);
+				for (int i = 0; i < 50 && access(ax2, F_OK) != 0; i++)
+					usleep(100000);
+				free(ax2);
+			}
 		}
 		free(path);
 		free(s->conf);
