@@ -135,6 +135,14 @@ static void vnf_news(const char *name, const char *state, const char *live, cons
 	unsigned char u[16];
 	size_t ul;
 	uuid_of(name, u, &ul);
+	if (reason && A.loaded && snmp_oper_state(*s->state ? s->state : NULL) != 11) {
+		/* it stopped (jdmd says why): an event may carry the state of after
+		   JDM restarted it, so the stop is news of its own */
+		int which = crash_reason(reason) ? SNMP_VM_CRASHED : SNMP_VM_SHUTDOWN;
+		fprintf(stderr, "nfx-snmp-agent: %s stopped (%s): notification %d\n", name, reason, which);
+		snmp_trap_vm(which, idx, name, u, ul, snmp_oper_state(*s->state ? s->state : NULL));
+		snprintf(s->state, sizeof s->state, "shut off");
+	}
 	if (state && strcmp(state, s->state)) {
 		int prev = snmp_oper_state(*s->state ? s->state : NULL);
 		int now = snmp_oper_state(state);
@@ -150,10 +158,10 @@ static void vnf_news(const char *name, const char *state, const char *live, cons
 				which = SNMP_VM_PAUSED;
 			else if (now == 6)
 				which = SNMP_VM_SUSPENDED;
-			else if (now == 12 || (now == 11 && crash_reason(reason)))
+			else if (now == 12)
 				which = SNMP_VM_CRASHED;
 			else if (now == 11)
-				which = SNMP_VM_SHUTDOWN;
+				which = SNMP_VM_SHUTDOWN; /* without a reason: seen in a list */
 			if (which) {
 				fprintf(stderr, "nfx-snmp-agent: %s: %s -> %s: notification %d\n", name, s->state, state,
 				        which);
