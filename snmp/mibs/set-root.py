@@ -18,4 +18,12 @@ text = open(src).read()
 marker = "::= { experimental 2501 }"
 if text.count(marker) != 1:
     sys.exit("set-root.py: %s has no single %r" % (src, marker))
-open(dst, "w").write(text.replace(marker, "::= " + value))
+text = text.replace(marker, "::= " + value)
+parent = value.split()[1]
+if parent != "experimental":  # import what the new value names
+    old = "Integer32, Unsigned32, Counter32, Gauge32, experimental"
+    if text.count(old) != 1:
+        sys.exit("set-root.py: %s: the IMPORTS line changed" % src)
+    text = text.replace(old, "Integer32, Unsigned32, Counter32, Gauge32" +
+                        ("" if parent == "iso" else ", " + parent))
+open(dst, "w").write(text)
