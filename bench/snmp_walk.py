@@ -2,7 +2,7 @@
 """snmp_walk.py HOST COMMUNITY ROOT SECONDS [STOPFILE]: GetNext-walk ROOT
 (an SNMPv2c walk, one request in flight, each request timed from send to
 answer) again and again for SECONDS (or until STOPFILE exists), and print
-"requests N max_ms X median_ms Y timeouts T". A small BER encoder/decoder
+"requests N max_ms X p99_ms P median_ms Y over_100ms K timeouts T". A small BER encoder/decoder
 of its own, so the timing is of the agent, not of a tool's start-up."""
 import os
 import socket
@@ -109,7 +109,10 @@ def main(argv):
         cur = o if (o[:len(root)] == root and t not in (0x80, 0x81, 0x82)) else root
     lat.sort()
     med = lat[len(lat) // 2] if lat else 0
-    print("requests %d max_ms %.1f median_ms %.1f timeouts %d" % (len(lat), lat[-1] if lat else 0, med, timeouts))
+    p99 = lat[int(len(lat) * 0.99)] if lat else 0
+    over = sum(1 for x in lat if x > 100)
+    print("requests %d max_ms %.1f p99_ms %.1f median_ms %.1f over_100ms %d timeouts %d" %
+          (len(lat), lat[-1] if lat else 0, p99, med, over, timeouts))
     return 0
 
 

@@ -210,6 +210,9 @@ void jdm_snmp_conf(const struct cfg_tree *t, const char *agentx, struct cfg_buf 
 	/* the subagent (Debian-snmp) may connect; nobody else */
 	cfg_buf_puts(b, "agentXPerms 0660 0711 root " SNMP_USER "\n");
 	cfg_buf_puts(b, "agentXTimeout 5\n");
+	/* the engine ID from jmgmt0's MAC: the same across restarts (v3
+	   managers and trap receivers know it) */
+	cfg_buf_puts(b, "engineIDType 3\nengineIDNic jmgmt0\n");
 	static const char *const sys[][2] = {{"name", "sysName"}, {"description", "sysDescr"},
 	                                     {"location", "sysLocation"}, {"contact", "sysContact"}};
 	for (size_t i = 0; i < 4; i++) {

@@ -12,6 +12,9 @@
 #   - snmpd killed (by pid): jdmd starts it again and the subagent
 #     reconnects; jdmd killed (by pid) and started again: it takes over the
 #     running snmpd and subagent, and the subagent reconnects to it;
+#   - a v3 trap-group (trapsess with master keys) delivers nfxCommitDone to
+#     snmptrapd (v3 authPriv) in the LAN namespace; an snmp commit restarts
+#     snmpd, keeps the subagent and the engine ID;
 #   - deleting `snmp` stops both.
 set -euo pipefail
 
@@ -21,8 +24,10 @@ for t in snmpget snmpwalk snmpset; do command -v "$t" >/dev/null || { echo "no $
 [[ -x /usr/sbin/snmpd ]] || { echo "no /usr/sbin/snmpd (package snmpd)"; exit 77; }
 id Debian-snmp >/dev/null 2>&1 || { echo "no Debian-snmp account (package snmpd)"; exit 77; }
 state="$(mktemp -d /tmp/nfx-it-snmp.XXXXXX)"
+trapd=""
 cleanup() {
 	local rc=$?
+	[[ -n "$trapd" ]] && kill "$trapd" 2>/dev/null || true
 	if [[ $rc -ne 0 ]]; then
 		tail -20 "$state/jdmd.log" >&2 2>/dev/null || true
 		grep -v '^Connection from' "$state/snmp/subagent.log" 2>/dev/null | tail -20 >&2 || true
@@ -152,6 +157,32 @@ wait_for 30 reconnected || fail "the subagent did not reconnect to the new jdmd"
 [[ "$(cat "$state/snmp/snmpd.pid")" == "$spid" ]] || fail "a second snmpd was started"
 [[ "$(cat "$state/snmp/subagent.pid")" == "$apid" ]] || fail "a second subagent was started"
 wait_for 30 vm_number || fail "the walk does not answer after jdmd's restart"
+
+echo "--- v3 traps (trap-group version v3 user noc) into snmptrapd"
+eid="$(v3 snmpget -Ox -Oqv 1.3.6.1.6.3.10.2.1.1.0 | tr -d ' "')"
+[[ -n "$eid" ]] || fail "no snmpEngineID"
+printf 'createUser -e 0x%s noc SHA-256 %s AES %s\nauthUser log noc priv\n' "$eid" "$AUTHPW" "$PRIVPW" \
+	>"$state/snmptrapd.conf"
+chmod 600 "$state/snmptrapd.conf"
+: >"$state/traps.log"
+ip netns exec "$lan" /usr/sbin/snmptrapd -f -C -c "$state/snmptrapd.conf" -On -Lf "$state/traps.log" \
+	-M /nonexistent -m "" udp:192.0.2.1:16262 </dev/null >/dev/null 2>&1 &
+trapd=$!
+out="$(printf 'configure\nset snmp trap-group v3noc version v3 user noc targets 192.0.2.1\nset snmp trap-group v3noc destination-port 16262\ncommit\n' | cli)" ||
+	{ echo "$out"; fail "v3 trap-group commit"; }
+grep -q "^trapsess -v 3 -u noc -l authPriv -a SHA-256 -3m 0x[0-9a-f]* -x AES -3M 0x[0-9a-f]* 192.0.2.1:16262$" \
+	"$state/snmp/snmpd.conf" || { grep trapsess "$state/snmp/snmpd.conf"; fail "no v3 trapsess line"; }
+wait_for 60 vm_number || fail "no answer after the v3 trap-group commit"
+[[ "$(v3 snmpget -Ox -Oqv 1.3.6.1.6.3.10.2.1.1.0 | tr -d ' "')" == "$eid" ]] || fail "the engine ID changed"
+[[ "$(cat "$state/snmp/subagent.pid")" == "$apid" ]] || fail "an snmp commit restarted the subagent"
+# a commit outside snmp (snmpd stays): the subagent sends nfxCommitDone
+v3_commit_trap() {
+	printf 'configure\nset system host-name "jdm-%s"\ncommit\n' "$RANDOM" | cli >/dev/null
+	wait_for 10 grep -q 'OID: .1.3.6.1.3.2501.0.4' "$state/traps.log"
+}
+wait_for 60 v3_commit_trap || { cat "$state/traps.log"; fail "no v3 nfxCommitDone at snmptrapd"; }
+kill "$trapd"
+trapd=""
 
 echo "--- delete snmp: both stop"
 out="$(printf 'configure\ndelete snmp\ncommit\n' | cli)" || { echo "$out"; fail "delete commit"; }
