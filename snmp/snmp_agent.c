@@ -320,7 +320,13 @@ static int handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
                    netsnmp_agent_request_info *ri, netsnmp_request_info *req)
 {
 	(void)h;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	snmp_snap_update(A.snap, A.cache);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	if (ms > 20)
+		fprintf(stderr, "nfx-snmp-agent: slow: %ld ms rebuilding the snapshot\n", ms);
 	for (; req; req = req->next) {
 		if (req->processed)
 			continue;
@@ -520,6 +526,7 @@ static int parse_oid(const char *s, oid *out, size_t *len)
 int main(int argc, char **argv)
 {
 	const char *agentx = NULL, *jdm = NULL, *jcp = NULL, *user = NULL, *root = NFX_SNMP_ROOT;
+	int ping = 1;
 	A.refresh = 10;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -537,6 +544,8 @@ int main(int argc, char **argv)
 			A.refresh = atol(v) > 0 ? atol(v) : 10;
 		else if (!strcmp(a, "--root"))
 			root = v;
+		else if (!strcmp(a, "--ping"))
+			ping = atoi(v) > 0 ? atoi(v) : 1;
 		else
 			goto usage;
 		i++;
@@ -568,7 +577,7 @@ int main(int argc, char **argv)
 	snmp_enable_stderrlog();
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
 	netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, agentx);
-	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, 1);
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, ping);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
@@ -618,7 +627,13 @@ int main(int argc, char **argv)
 		}
 		if (jfd >= 0 && FD_ISSET(jfd, &fds)) {
 			FD_CLR(jfd, &fds);
+			struct timespec t0, t1;
+			clock_gettime(CLOCK_MONOTONIC, &t0);
 			snmp_conn_input(A.jdm);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+			if (ms > 20) /* the one thread was busy: a walk waited this long */
+				fprintf(stderr, "nfx-snmp-agent: slow: %ld ms reading jdmd\n", ms);
 		}
 		if (cfd >= 0 && FD_ISSET(cfd, &fds)) {
 			FD_CLR(cfd, &fds);
