@@ -4,6 +4,8 @@
 # nfx subagent as Debian-snmp; from the management-LAN namespace:
 #   - the system group says what was configured, VM-MIB and the nfx MIB
 #     answer through the subagent, IF-MIB shows jmgmt0's alias (ifAlias);
+#     the JCP port table names jcpd's ports (its reply as data), a committed
+#     host-os VLAN appears in nfxHostVlanTable;
 #   - a wrong community, a wrong v3 key and an unknown v3 user get nothing;
 #     a read-only community cannot set anything;
 #   - the v3 passwords are nowhere in the state directory (store, snmpd's
@@ -20,6 +22,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 NFX="$ROOT/nfx"
+PY=/usr/bin/python3
 for t in snmpget snmpwalk snmpset; do command -v "$t" >/dev/null || { echo "no $t (package snmp)"; exit 77; }; done
 [[ -x /usr/sbin/snmpd ]] || { echo "no /usr/sbin/snmpd (package snmpd)"; exit 77; }
 id Debian-snmp >/dev/null 2>&1 || { echo "no Debian-snmp account (package snmpd)"; exit 77; }
@@ -92,6 +95,17 @@ grep -q '^.1.3.6.1.2.1.236.1.1.4.0 = Timeticks' <<<"$w" || { echo "$w"; fail "vm
 ip -n "$ns" link set jmgmt0 alias "mgmt-uplink-test"
 alias_seen() { v2 snmpwalk -Oqv 1.3.6.1.2.1.31.1.1.1.18 | grep -q 'mgmt-uplink-test'; }
 wait_for 30 alias_seen || fail "ifAlias of jmgmt0 not in IF-MIB"
+
+echo "--- JCP ports and host-os VLANs, as the replies say"
+jcp_names="$("$PY" "$ROOT/tests/integration/ops_client.py" "$state/jcp.sock" query show interfaces terse |
+	sed -n 's/^ *<name>\([^<.]*\)<\/name>$/\1/p' | sort -u)"
+[[ -n "$jcp_names" ]] || fail "jcpd lists no ports"
+walk_names() { v2 snmpwalk -Oqv 1.3.6.1.3.2501.1.4.1.2 | tr -d '"' | sort -u; }
+same_ports() { [[ "$(walk_names)" == "$jcp_names" ]]; }
+wait_for 30 same_ports || { echo "jcpd: $jcp_names"; echo "walk: $(walk_names)"; fail "nfxJcpPortTable"; }
+out="$(printf 'configure\nset host-os vlans mgmt-v vlan-id 42\ncommit\n' | cli)" || { echo "$out"; fail "vlan commit"; }
+vlan_seen() { [[ "$(get 1.3.6.1.3.2501.1.3.1.2.42)" == mgmt-v ]]; }
+wait_for 30 vlan_seen || fail "nfxHostVlanName.42"
 
 echo "--- v3"
 [[ "$(v3 snmpget -Oqv 1.3.6.1.2.1.236.1.2.0)" == 0 ]] || fail "v3 authPriv"
