@@ -48,8 +48,10 @@ struct jdm_snmp {
 	char *conf;    /* last written snmpd.conf; NULL: snmp not configured */
 };
 
-const char *const jdm_snmp_owns[] = {"snmp", NULL};
-const char *const jdm_snmp_reads[] = {"interfaces jmgmt0", NULL};
+/* jmgmt0's address is snmpd's listen address: a change of it alone must
+ * reach apply (the accounts row, earlier in the order, sets it on the
+ * interface; this row only rewrites snmpd.conf), so it is owned here too */
+const char *const jdm_snmp_owns[] = {"snmp", "interfaces jmgmt0", NULL};
 
 /* ------------------------------------------------------------ keys */
 

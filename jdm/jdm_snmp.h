@@ -3,7 +3,8 @@
  * network namespace jdmd runs in; the "snmp" subsystem of jdmd (one row of
  * its registry, cfg_subsys.h, order 60).
  *
- * The row owns (jdm_snmp_owns) `snmp` and reads `interfaces jmgmt0`:
+ * The row owns (jdm_snmp_owns) `snmp`, and `interfaces jmgmt0` for its
+ * address (snmpd listens there; the accounts row sets it on jmgmt0):
  *   snmp name|description|location|contact   system group of snmpd
  *   snmp port N                              UDP port (default 161), on
  *                                            jmgmt0's address and 127.0.0.1
@@ -54,7 +55,6 @@ struct jdm_snmp *jdm_snmp_new(struct cfg_daemon *d, const char *state_dir, const
 void jdm_snmp_free(struct jdm_snmp *s);
 
 extern const char *const jdm_snmp_owns[];
-extern const char *const jdm_snmp_reads[];
 
 void jdm_snmp_validate(void *ctx, const struct cfg_tree *new_tree, const struct cfg_diff *diff,
                        struct cfg_findings *fs);

@@ -120,7 +120,7 @@ int main(int argc, char **argv)
 		{.name = "vnfs", .order = 50, .owns = jdm_vnf_owns, .reads = jdm_vnf_reads, .ctx = vnf,
 		 .validate = jdm_vnf_validate, .apply = jdm_vnf_apply, .converge = jdm_vnf_converge,
 		 .tick = jdm_vnf_tick},
-		{.name = "snmp", .order = 60, .owns = jdm_snmp_owns, .reads = jdm_snmp_reads, .ctx = snmp,
+		{.name = "snmp", .order = 60, .owns = jdm_snmp_owns, .ctx = snmp,
 		 .validate = jdm_snmp_validate, .apply = jdm_snmp_apply, .converge = jdm_snmp_converge,
 		 .tick = jdm_snmp_tick},
 	};

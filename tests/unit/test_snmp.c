@@ -97,6 +97,17 @@ static void password_is_stored_as_key(void **state)
 	assert_non_null(strstr(b.p, "createUser noc SHA-256 -m 0x"));
 	assert_non_null(strstr(b.p, " AES -m 0x"));
 	assert_non_null(strstr(b.p, "rouser noc priv\n"));
+	cfg_tree_free(t);
+	/* v3 trap targets: trapsess with the master keys, never the password */
+	t = tree("set snmp v3 usm local-engine user noc authentication-sha "
+	         "authentication-password \"Secret-Pass-1\"\n"
+	         "set snmp trap-group g3 version v3 user noc targets 192.0.2.1\n");
+	cfg_buf_reset(&b);
+	jdm_snmp_conf(t, "/st/snmp/agentx.sock", &b);
+	assert_non_null(strstr(b.p, "trapsess -v 3 -u noc -l authNoPriv -a SHA -3m 0x"));
+	assert_non_null(strstr(b.p, " 192.0.2.1:162\n"));
+	assert_non_null(strstr(b.p, "engineIDType 3\nengineIDNic jmgmt0\n"));
+	assert_null(strstr(b.p, "Secret-Pass-1"));
 	cfg_buf_free(&b);
 	cfg_tree_free(t);
 	/* a password too short is refused at the set */
@@ -147,6 +158,9 @@ static const char *check(const char *set, struct cfg_buf *out)
 static void validate(void **state)
 {
 	(void)state;
+	assert_string_equal(jdm_snmp_owns[0], "snmp");
+	assert_string_equal(jdm_snmp_owns[1], "interfaces jmgmt0"); /* snmpd's address */
+	assert_null(jdm_snmp_owns[2]);
 	struct cfg_buf out = {0};
 	assert_string_equal(check("set snmp community pub authorization read-only\n", &out), "");
 	/* a value that would be a line of its own in snmpd.conf */
