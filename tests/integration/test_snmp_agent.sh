@@ -17,6 +17,7 @@
 #   - a v3 trap-group (trapsess with master keys) delivers nfxCommitDone to
 #     snmptrapd (v3 authPriv) in the LAN namespace; an snmp commit restarts
 #     snmpd, keeps the subagent and the engine ID;
+#   - a new jmgmt0 address alone moves snmpd there;
 #   - deleting `snmp` stops both.
 set -euo pipefail
 
@@ -197,6 +198,13 @@ v3_commit_trap() {
 wait_for 60 v3_commit_trap || { cat "$state/traps.log"; fail "no v3 nfxCommitDone at snmptrapd"; }
 kill "$trapd"
 trapd=""
+
+echo "--- jmgmt0's address changed alone: snmpd listens on the new one"
+out="$(printf 'configure\ndelete interfaces jmgmt0 unit 0 family inet address 192.0.2.10/24\nset interfaces jmgmt0 unit 0 family inet address 192.0.2.11/24\ncommit\n' | cli)" ||
+	{ echo "$out"; fail "address commit"; }
+on_new() { lan_do snmpget -v2c -c n0cRead -t 2 -r 1 -Oqv 192.0.2.11 1.3.6.1.2.1.236.1.2.0 | grep -qx 0; }
+wait_for 60 on_new || { grep agentaddress "$state/snmp/snmpd.conf"; fail "snmpd does not answer on 192.0.2.11"; }
+spid="$(cat "$state/snmp/snmpd.pid")"
 
 echo "--- delete snmp: both stop"
 out="$(printf 'configure\ndelete snmp\ncommit\n' | cli)" || { echo "$out"; fail "delete commit"; }
