@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# SNMP and VNFs: two VNFs (copies of the test VNF, QEMU/TCG; the thesis'
-# four are too slow for this shared 2-core machine), snmpd and the nfx
+# SNMP and VNFs: the thesis' four VNFs (vrtr1, vrtr2, localserver, vsrx:
+# copies of the test VNF, QEMU/TCG, 1 vCPU, 256 MiB; NFX_SNMP_VNFS="vrtr1
+# vsrx" runs two where four are too slow), snmpd and the nfx
 # subagent run by jdmd, snmptrapd in the management-LAN namespace on
 # 192.0.2.1:16200 (trap-group, v2c). From there:
 #   - snmpwalk of VM-MIB and the nfx MIB agrees, field by field, with the
@@ -58,7 +59,10 @@ trap_for() { awk -v t="OID: $1" -v n="\"$2\"" 'index($0, t) && index($0, n) {f=1
 
 mkdir -p "$state/images"
 "$ROOT/vnf-images/make-test-vnf" "$state/images/base.qcow2" >/dev/null 2>&1 || fail "make-test-vnf"
-for v in vrtr1 vsrx; do cp "$state/images/base.qcow2" "$state/images/$v.qcow2"; done
+VNFS="${NFX_SNMP_VNFS:-vrtr1 vrtr2 localserver vsrx}"
+read -ra vnfs <<<"$VNFS"
+[[ " $VNFS " == *" vrtr1 "* && " $VNFS " == *" vsrx "* ]] || fail "NFX_SNMP_VNFS must hold vrtr1 and vsrx"
+for v in "${vnfs[@]}"; do cp "$state/images/base.qcow2" "$state/images/$v.qcow2"; done
 NFX_IMAGE_DIR="$state/images" "$NFX" up --state-dir "$state" >/dev/null
 lan="$(cat "$state/netns-mgmt")"
 lan_do() { timeout 30 ip netns exec "$lan" "$@"; }
@@ -71,7 +75,7 @@ ip netns exec "$lan" /usr/sbin/snmptrapd -f -C -c "$state/snmptrapd.conf" -On -L
 	-M /nonexistent -m "" udp:192.0.2.1:16200 </dev/null >/dev/null 2>&1 &
 trapd=$!
 
-echo "--- commit snmp and two VNFs"
+echo "--- commit snmp and ${#vnfs[@]} VNFs"
 img="$state/images"
 out="$(cli <<IN
 configure
@@ -82,30 +86,29 @@ set system memory hugepages page-count 16
 set snmp community n0cRead authorization read-only
 set snmp trap-group nfxtraps version v2 targets 192.0.2.1
 set snmp trap-group nfxtraps destination-port 16200
-set virtual-network-functions vrtr1 image $img/vrtr1.qcow2
-set virtual-network-functions vrtr1 virtual-cpu count 1
-set virtual-network-functions vrtr1 memory size 262144
-set virtual-network-functions vsrx image $img/vsrx.qcow2
-set virtual-network-functions vsrx virtual-cpu count 1
-set virtual-network-functions vsrx memory size 262144
+$(for v in "${vnfs[@]}"; do
+	echo "set virtual-network-functions $v image $img/$v.qcow2"
+	echo "set virtual-network-functions $v virtual-cpu count 1"
+	echo "set virtual-network-functions $v memory size 262144"
+done)
 commit
 IN
 )" || { echo "$out"; fail "commit"; }
 grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "no commit complete"; }
 v2() { lan_do "$1" -v2c -c n0cRead -t 3 -r 2 192.0.2.10 "${@:2}"; }
-two() { [[ "$(v2 snmpget -Oqv 1.3.6.1.2.1.236.1.2.0)" == 2 ]]; }
-wait_for 90 two || fail "vmNumber is not 2"
-for v in vrtr1 vsrx; do
+all_rows() { [[ "$(v2 snmpget -Oqv 1.3.6.1.2.1.236.1.2.0)" == "${#vnfs[@]}" ]]; }
+wait_for 90 all_rows || fail "vmNumber is not ${#vnfs[@]}"
+for v in "${vnfs[@]}"; do
 	wait_for 300 is_alive "$v" || { q show virtual-network-functions; fail "$v not alive"; }
 done
 
 echo "--- the walk agrees with the replies"
 agree() {
-	for v in vrtr1 vsrx; do q show virtual-network-functions "$v" detail >"$state/$v.xml" || return 1; done
+	for v in "${vnfs[@]}"; do q show virtual-network-functions "$v" detail >"$state/$v.xml" || return 1; done
 	q show system visibility memory >"$state/memory.xml" || return 1
 	v2 snmpwalk -On -Ox 1.3.6.1.2.1.236 >"$state/walk" || return 1
 	v2 snmpwalk -On -Ox 1.3.6.1.3.2501 >>"$state/walk" || return 1
-	"$PY" "$COMPARE" "$state/walk" 1.3.6.1.3.2501 "$state" vrtr1 vsrx >"$state/compare"
+	"$PY" "$COMPARE" "$state/walk" 1.3.6.1.3.2501 "$state" "${vnfs[@]}" >"$state/compare"
 }
 # the cache follows events and a periodic refresh: allow it a few rounds
 wait_for 60 agree || { cat "$state/compare"; fail "the walk disagrees with the replies"; }
