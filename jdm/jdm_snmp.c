@@ -547,8 +547,11 @@ static int start_sub(struct jdm_snmp *s)
 {
 	char *ax = jdm_xasprintf("%s/agentx.sock", s->dir);
 	char *log = jdm_xasprintf("%s/subagent.log", s->dir);
+	/* NFX_SNMP_PING: the subagent's AgentX ping interval (seconds; how
+	   soon it finds a restarted snmpd), default 1 */
+	const char *ping = getenv("NFX_SNMP_PING");
 	const char *argv[] = {s->agent, "--agentx", ax, "--jdm", s->sock, "--user", SNMP_USER,
-	                      s->jcp ? "--jcp" : NULL, s->jcp, NULL};
+	                      "--ping", ping && *ping ? ping : "1", s->jcp ? "--jcp" : NULL, s->jcp, NULL};
 	pid_t pid = jdm_proc_spawn(argv, log);
 	free(ax);
 	free(log);
