@@ -196,10 +196,8 @@ static void on_list(const struct cfg_reply *r)
 		const char *name = cfg_rel_value(e, "vnf-name");
 		if (!name)
 			continue;
-		if (!vs(name, false) || !vs(name, false)->seen) {
-			if (!vs(name, false))
-				rows_changed = true;
-		}
+		if (!vs(name, false))
+			rows_changed = true; /* a new row */
 		vnf_news(name, cfg_rel_value(e, "vnf-state"), cfg_rel_value(e, "vnf-liveliness"), NULL);
 		vs(name, true)->seen = true;
 		query_vnf(name);

@@ -335,7 +335,6 @@ void snmp_snap_update(struct snmp_snap *s, struct snmp_cache *c)
 		return;
 	clear(s);
 	const oid hv[] = {1, 3, 6, 1, 2, 1, 236, 1, 1};
-	const oid one[] = {1}, two[] = {2}, three[] = {3}, four[] = {4}, zero[] = {0};
 	add_text(s, hv, 9, (oid[]){1, 0}, 2, "QEMU/KVM via libvirt (nfx JDM)");
 	add_text(s, hv, 9, (oid[]){2, 0}, 2, NFX_VERSION);
 	struct snap_val *o = add(s, ASN_OBJECT_ID, hv, 9, (oid[]){3, 0}, 2);
@@ -366,7 +365,6 @@ void snmp_snap_update(struct snmp_snap *s, struct snmp_cache *c)
 	}
 	add_int(s, ASN_INTEGER, vo, 8, (oid[]){9, 0}, 2, 1);  /* vmPerVMNotificationsEnabled true */
 	add_int(s, ASN_INTEGER, vo, 8, (oid[]){10, 0}, 2, 2); /* vmBulkNotificationsEnabled false */
-	(void)one; (void)two; (void)three; (void)four; (void)zero;
 
 	oid b[MAX_OID_LEN];
 	size_t bl;
