@@ -386,11 +386,16 @@ void snmp_snap_update(struct snmp_snap *s, struct snmp_cache *c)
 		long id = num(cfg_rel_value(v, "vlan-id"), -1);
 		if (id < 1 || id > 4094)
 			continue;
+		/* member ports: by the element name jcpd's `show vlans` uses, or the
+		   names a richer host-os reply may use */
+		static const char *const member_els[] = {"vlan-member-interface", "member-interface",
+		                                         "member-port", "interface-name", NULL};
 		char members[256] = "";
-		for (const struct cfg_rel *m = cfg_rel_child(v, "vlan-member-interface"); m; m = cfg_rel_next_same(m))
-			if (m->text && strlen(members) + strlen(m->text) + 2 < sizeof members)
-				snprintf(members + strlen(members), sizeof members - strlen(members), "%s%s",
-				         *members ? "," : "", m->text);
+		for (size_t k = 0; member_els[k]; k++)
+			for (const struct cfg_rel *m = cfg_rel_child(v, member_els[k]); m; m = cfg_rel_next_same(m))
+				if (m->text && strlen(members) + strlen(m->text) + 2 < sizeof members)
+					snprintf(members + strlen(members), sizeof members - strlen(members), "%s%s",
+					         *members ? "," : "", m->text);
 		nfx_oid(s, b, &bl, (oid[]){1, 3, 1}, 3);
 		add_text(s, b, bl, (oid[]){2, (oid)id}, 2, cfg_rel_value(v, "vlan-name"));
 		add_text(s, b, bl, (oid[]){3, (oid)id}, 2, members);

@@ -216,7 +216,14 @@ static void snapshot(void **state)
 	snmp_cache_put(c, "memory", xml("<memory-visibility-information><hugepage-pool><page-size>2048</page-size>"
 	                                "<total>64</total><free>60</free></hugepage-pool>"
 	                                "</memory-visibility-information>"));
+	snmp_cache_put(c, "vlans", xml("<host-os-vlan-information><vlan><vlan-name>v10</vlan-name>"
+	                               "<vlan-id>10</vlan-id><vlan-member-interface>vrtr1_eth3</vlan-member-interface>"
+	                               "<member-port>ge-0/0/2</member-port></vlan></host-os-vlan-information>"));
 	snmp_snap_update(s, c);
+	const oid mem[] = {1, 3, 6, 1, 3, 2501, 1, 3, 1, 3, 10};
+	const struct snap_val *mv = snmp_snap_find(s, mem, 11, false);
+	assert_non_null(mv);
+	assert_string_equal(mv->s, "vrtr1_eth3,ge-0/0/2");
 	const oid vmnum[] = {1, 3, 6, 1, 2, 1, 236, 1, 2, 0};
 	assert_int_equal(int_at(s, vmnum, 10), 2);
 	/* vmIndex by first sight: vrtr1 1, vsrx 2 */
