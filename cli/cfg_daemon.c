@@ -93,6 +93,8 @@ struct cfg_daemon {
 	time_t refused_logged;
 	bool listening, pidfile_written;
 	uid_t owner;
+	struct { unsigned uid; int cls; } service[4]; /* cfg_daemon_set_service_class */
+	unsigned nservice;
 	struct nfx_loop *loop;                       /* owned: fds, timers, signals */
 	unsigned tick_timer;                         /* the periodic tick's timer id */
 	unsigned tick_ms;                            /* its period, 0 = none */
@@ -521,6 +523,28 @@ const struct cfg_tree *cfg_daemon_active(const struct cfg_daemon *d) { return d-
 const struct cfg_hooks *cfg_daemon_hooks(const struct cfg_daemon *d) { return d->has_hooks ? &d->hooks : NULL; }
 bool cfg_daemon_commit_says_check(const struct cfg_daemon *d) { return d->commit_check; }
 unsigned cfg_daemon_owner_uid(const struct cfg_daemon *d) { return (unsigned)d->owner; }
+
+void cfg_daemon_set_service_class(struct cfg_daemon *d, unsigned uid, int cls)
+{
+	for (unsigned i = 0; i < d->nservice; i++)
+		if (d->service[i].uid == uid) {
+			d->service[i].cls = cls;
+			return;
+		}
+	if (d->nservice < sizeof d->service / sizeof d->service[0]) {
+		d->service[d->nservice].uid = uid;
+		d->service[d->nservice].cls = cls;
+		d->nservice++;
+	}
+}
+
+int cfg_daemon_service_class(const struct cfg_daemon *d, unsigned uid)
+{
+	for (unsigned i = 0; i < d->nservice; i++)
+		if (d->service[i].uid == uid)
+			return d->service[i].cls;
+	return -1;
+}
 struct cfg_session *cfg_daemon_lock_owner(const struct cfg_daemon *d) { return d->lock; }
 void cfg_daemon_set_lock_owner(struct cfg_daemon *d, struct cfg_session *s) { d->lock = s; }
 void cfg_daemon_stop(struct cfg_daemon *d) { nfx_loop_stop(d->loop); }

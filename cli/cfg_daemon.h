@@ -247,4 +247,12 @@ struct cfg_tree *cfg_daemon_load_rev(struct cfg_daemon *d, unsigned n);
 /* uid of the daemon process (its owner is a super-user). */
 unsigned cfg_daemon_owner_uid(const struct cfg_daemon *d);
 
+/* Service identities: a helper process of the daemon that runs as UID (the
+ * SNMP subagent as Debian-snmp) is let in with class CLS (a cfg_perm.h
+ * enum cfg_class, e.g. read-only) without a `system login` entry. At most
+ * 4; a later call for the same uid replaces the class. Loop thread. */
+void cfg_daemon_set_service_class(struct cfg_daemon *d, unsigned uid, int cls);
+/* The class of UID as a service identity, or -1 when it is none. */
+int cfg_daemon_service_class(const struct cfg_daemon *d, unsigned uid);
+
 #endif

@@ -106,6 +106,7 @@ static void schema_free_node(struct cfg_schema *s)
 	free((char *)s->dflt);
 	free((char *)s->ref);
 	free((char *)s->target);
+	free((char *)s->transform);
 	free((char *)s->handler);
 	free((char *)s->reply);
 	free((char *)s->perm);
@@ -227,6 +228,7 @@ static struct cfg_schema *load_node(xmlNode *x, const char *file)
 	s->dflt = attr(x, "default");
 	s->ref = attr(x, "ref");
 	s->target = attr(x, "target");
+	s->transform = attr(x, "transform");
 	s->handler = attr(x, "handler");
 	s->reply = attr(x, "reply");
 	s->unit = attr(x, "unit");
@@ -274,6 +276,8 @@ static struct cfg_schema *load_node(xmlNode *x, const char *file)
 	} else if (s->kind == CFG_LEAF || s->kind == CFG_LEAFLIST) {
 		rc = load_type(x, s, "type", "", file);
 	}
+	if (rc == 0 && s->transform && !s->target)
+		rc = cfg_err_set("%s:%d: transform leaf '%s' without target", file, x->line, s->name);
 	if (rc == 0 && s->type == CFG_T_PASSWORD && !s->target)
 		rc = cfg_err_set("%s:%d: password leaf '%s' without target", file, x->line, s->name);
 	if (rc == 0 && (s->kind == CFG_CONTAINER || s->kind == CFG_LIST))

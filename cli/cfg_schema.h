@@ -74,7 +74,8 @@ struct cfg_schema {
 	const char *ref;       /* leaf/leaf-list: value must be a key of the list at
 	                          this absolute path (words separated by spaces,
 	                          e.g. "host-os vlans"), checked by validation */
-	const char *target;    /* CFG_T_PASSWORD: name of the sibling SECRET leaf */
+	const char *target;    /* CFG_T_PASSWORD (or a transform): name of the sibling SECRET leaf */
+	const char *transform; /* leaf: cfg_xform.h transform whose result goes to `target` */
 	const char *handler;   /* commands: name of the C handler to run */
 	const char *reply;     /* commands: root element of the command's reply
 	                          (cfg_reply.h), NULL when it has none */

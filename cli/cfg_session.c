@@ -164,6 +164,9 @@ static enum cfg_class lookup_class(struct cfg_session *s)
 {
 	if (s->uid == 0 || s->uid == (uid_t)cfg_daemon_owner_uid(s->d))
 		return CFG_CLASS_SUPER;
+	int svc = cfg_daemon_service_class(s->d, (unsigned)s->uid);
+	if (svc >= 0) /* a helper of the daemon (the SNMP subagent) */
+		return (enum cfg_class)svc;
 	/* a deactivated user (or login, or system) counts as absent */
 	const char *words[] = {"system", "login", "user", s->user, "class", NULL};
 	const struct cfg_node *n = cfg_tree_atv(cfg_daemon_active(s->d), NULL, words, CFG_AT_ACTIVE);

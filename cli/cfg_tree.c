@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cfg_err.h"
+#include "cfg_xform.h"
 
 #define CFG_N_OWNVAL 0x100u /* value is a separate allocation */
 
@@ -278,6 +279,23 @@ struct cfg_node *cfg_tree_set(struct cfg_tree *t, struct cfg_node *from,
 	struct cfg_node *cur = from ? from : cfg_tree_root(t);
 	for (size_t i = 0; i < n; i++) {
 		const struct cfg_step *st = &path[i];
+		struct cfg_step xst;
+		char *xval = NULL;
+		if (st->schema->kind == CFG_LEAF && st->schema->transform && st->value) {
+			/* stored as its transform, in the target sibling (cfg_xform.h) */
+			const struct cfg_schema *tg = st->schema->parent
+			                                  ? cfg_schema_child(st->schema->parent, st->schema->target)
+			                                  : NULL;
+			if (!tg) {
+				cfg_err_set("no place to store %s", st->schema->name);
+				return NULL;
+			}
+			if (cfg_xform_run(st->schema->transform, st->value, &xval) < 0)
+				return NULL;
+			xst.schema = tg;
+			xst.value = xval;
+			st = &xst;
+		}
 		/* `members [ a b ]` is a run of steps of one leaf-list: its items
 		   are siblings (a leaf-list item never has children) */
 		if (st->schema->kind == CFG_LEAFLIST && cur->schema == st->schema && cur->parent)
@@ -289,6 +307,10 @@ struct cfg_node *cfg_tree_set(struct cfg_tree *t, struct cfg_node *from,
 		} else if (st->schema->kind == CFG_LEAF && st->value &&
 		           (!c->value || strcmp(c->value, st->value) != 0)) {
 			cfg_tree_set_value(t, c, st->value);
+		}
+		if (xval) {
+			explicit_bzero(xval, strlen(xval));
+			free(xval);
 		}
 		cur = c;
 	}

@@ -5,11 +5,13 @@
  * shell` (cfg_shell) and the `file` commands (cfg_filecmd, confined to the
  * user's home: the JCP has no image directory), shared with jdmd.
  */
+#include <pwd.h>
 #include <stdio.h>
 
 #include "cfg_daemon.h"
 #include "cfg_err.h"
 #include "cfg_filecmd.h"
+#include "cfg_perm.h"
 #include "cfg_schema_data.h"
 #include "cfg_shell.h"
 #include "cfg_system.h"
@@ -33,6 +35,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "jcpd: %s\n", cfg_err_msg());
 		return 1;
 	}
+	/* jdmd's SNMP subagent (snmp/, as the snmpd package's user) reads the
+	   ports as a read-only user */
+	struct passwd *snmp_pw = getpwnam("Debian-snmp");
+	if (snmp_pw)
+		cfg_daemon_set_service_class(d, (unsigned)snmp_pw->pw_uid, CFG_CLASS_READ_ONLY);
 	jcp_ops_register(d);
 	cfg_shell_register(d);
 	/* the subsystem rows (the PFE switch joins them with the data side) */

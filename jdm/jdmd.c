@@ -8,6 +8,7 @@
  *                             name-server, ntp (files in --etc-dir)
  *   hugepages  jdm_hugepages  system memory hugepages (the pool; the budget)
  *   vnfs       jdm_vnf        virtual-network-functions, system virtualization
+ *   snmp       jdm_snmp       snmp (snmpd as AgentX master, the nfx subagent)
  *   ztp        jdm_ztp        system ztp (zero-touch provisioning of a
  *                             factory-default box; its tick does the work)
  * `request system reboot|halt|power-off` (cfg_system) ends the loop; jdmd
@@ -37,6 +38,7 @@
 #include "cfg_shell.h"
 #include "jdm_ssh.h"
 #include "jdm_syslog.h"
+#include "jdm_snmp.h"
 #include "jdm_vnf.h"
 #include "jdm_ztp.h"
 #include "jdm_ztp_fetch.h"
@@ -171,6 +173,9 @@ int main(int argc, char **argv)
 	struct jdm_syslog *slog = jdm_syslog_new(cfg_daemon_state_dir(d), syslog_log_dir, syslog_etc_dir);
 	struct jdm_huge *huge = jdm_huge_new(jdm_vnf_sysfs_root(vnf), !jdm_vnf_config_only(vnf),
 	                                     jdm_vnf_huge_in_use, vnf);
+	char jcp_sock[PATH_MAX];
+	snprintf(jcp_sock, sizeof jcp_sock, "%s/jcp.sock", cfg_daemon_state_dir(d));
+	struct jdm_snmp *snmp = jdm_snmp_new(d, cfg_daemon_state_dir(d), cfg_daemon_socket_path(d), jcp_sock);
 	struct jdm_ztp *ztp = jdm_ztp_new(d, &zo);
 	/* orders leave room for the host-os switch (30), SR-IOV (40), SNMP (60), IPsec (70) */
 	const struct cfg_subsys rows[] = {
@@ -186,6 +191,9 @@ int main(int argc, char **argv)
 		{.name = "vnfs", .order = 50, .owns = jdm_vnf_owns, .reads = jdm_vnf_reads, .ctx = vnf,
 		 .validate = jdm_vnf_validate, .apply = jdm_vnf_apply, .converge = jdm_vnf_converge,
 		 .tick = jdm_vnf_tick},
+		{.name = "snmp", .order = 60, .owns = jdm_snmp_owns, .ctx = snmp,
+		 .validate = jdm_snmp_validate, .apply = jdm_snmp_apply, .converge = jdm_snmp_converge,
+		 .tick = jdm_snmp_tick},
 		{.name = "ztp", .order = 90, .owns = jdm_ztp_owns, .ctx = ztp, .apply = jdm_ztp_apply,
 		 .converge = jdm_ztp_converge, .tick = jdm_ztp_tick},
 	};
@@ -210,6 +218,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
 	}
 	int status = cfg_system_exit_status(sys, rc);
+	jdm_snmp_free(snmp);
 	jdm_ztp_free(ztp);
 	jdm_vnf_free(vnf);
 	jdm_huge_free(huge);

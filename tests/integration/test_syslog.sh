@@ -64,8 +64,9 @@ EOF
 ip netns exec "$lan" /usr/sbin/rsyslogd -n -f "$recv/rsyslog.conf" -i "$recv/rsyslogd.pid" \
 	</dev/null >"$recv/receiver.log" 2>&1 &
 rpid=$!
-wait_for 30 ip netns exec "$lan" ss -Hlun 'sport = :514' || fail "the receiver does not listen"
-ip netns exec "$lan" ss -Hlun 'sport = :514' | grep -q 192.0.2.1 || fail "receiver not on 192.0.2.1"
+# ss exits 0 with nothing listed: wait for the socket itself
+listening() { ip netns exec "$lan" ss -Hlun 'sport = :514' | grep -q 192.0.2.1; }
+wait_for 60 listening || fail "the receiver does not listen on 192.0.2.1 udp/514"
 
 echo "--- system syslog host 192.0.2.1 any any; file messages any notice"
 out="$(cli <<IN
