@@ -95,6 +95,19 @@ static const struct cfg_node *vlan_map(const struct cfg_node *i)
 	return child(child(i, "mapping"), "vlan");
 }
 
+/* Is the vlan mapping VM a trunk: `mode trunk`, or no mode and more than
+ * one member (`members [ v100 v200 ]` alone)? */
+static bool is_trunk(const struct cfg_node *vm)
+{
+	const char *mode = leaf(vm, "mode");
+	if (mode)
+		return !strcmp(mode, "trunk");
+	size_t nm = 0;
+	for (struct cfg_node *m = child(vm, "members"); m; m = cfg_node_next_same(m, A))
+		nm++;
+	return nm > 1;
+}
+
 /* Port of interface I into *P (trunks allocated). 0, or -1 when I does not
  * make a valid port (validate says why). */
 static int make_port(const struct cfg_tree *t, const char *vnf, const struct cfg_node *i,
@@ -109,8 +122,7 @@ static int make_port(const struct cfg_tree *t, const char *vnf, const struct cfg
 	p->ifname = i->value;
 	p->eth = (unsigned)eth;
 	p->node = i;
-	const char *mode = leaf(vm, "mode");
-	bool trunk = mode && !strcmp(mode, "trunk");
+	bool trunk = is_trunk(vm);
 	size_t nm = 0;
 	for (struct cfg_node *m = child(vm, "members"); m; m = cfg_node_next_same(m, A)) {
 		int id = vlan_id(t, m->value);
@@ -374,8 +386,7 @@ void jdm_vswcfg_validate(const struct cfg_tree *t, struct cfg_findings *fs)
 			char pn[JDM_VSWCFG_PORT_MAX + 1];
 			if (jdm_vswcfg_port_name(v->value, i->value, pn) < 0)
 				cfg_findings_add(fs, i, NULL, "%s", cfg_err_msg());
-			const char *mode = leaf(vm, "mode");
-			bool trunk = mode && !strcmp(mode, "trunk");
+			bool trunk = is_trunk(vm);
 			size_t nm = 0;
 			for (struct cfg_node *m = child(vm, "members"); m; m = cfg_node_next_same(m, A))
 				nm++;

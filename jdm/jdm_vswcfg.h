@@ -7,7 +7,8 @@
  *   a VNF's `interfaces ethN mapping vlan ...` (N >= 2) is port
  *   "<vnf>_ethN": `mode access members V` (the default mode) -> tag V;
  *   `mode trunk members [ V ... ]` -> trunks; with `native-vlan-id N` also
- *   tag N and vlan_mode native-untagged. The port is a TAP of that name
+ *   tag N and vlan_mode native-untagged. Without a mode, one member is an
+ *   access port and several a trunk. The port is a TAP of that name
  *   (netdev datapath) or a dpdkvhostuserclient port (dpdk datapath).
  *   The uplinks hsxe0 and hsxe1 (the host side of sxe-0/0/0, sxe-0/0/1;
  *   interface names from the platform file) are trunks carrying every
