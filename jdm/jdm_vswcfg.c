@@ -247,6 +247,17 @@ int jdm_vswcfg_build(const struct cfg_tree *t, const char *const *uplink_ifs,
 			if (id)
 				add_trunk(&p, atoi(id));
 		}
+		/* the VLANs of the virtual functions on this uplink (emulated VFs
+		   are ports of this bridge: sriov's) */
+		for (struct cfg_node *v = child(vnfs, "vnf"); v; v = cfg_node_next_same(v, A))
+			for (struct cfg_node *i = child(child(v, "interfaces"), "interface"); i;
+			     i = cfg_node_next_same(i, A)) {
+				const char *id = leaf(child(child(child(i, "mapping"), jdm_vswcfg_uplinks[u]),
+				                            "virtual-function"),
+				                      "vlan-id");
+				if (id)
+					add_trunk(&p, atoi(id));
+			}
 		qsort(p.trunks, p.ntrunks, sizeof *p.trunks, cmp_int);
 		if (push(out, &cap, &p) < 0) {
 			free(p.trunks);

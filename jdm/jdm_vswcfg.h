@@ -12,8 +12,9 @@
  *   (netdev datapath) or a dpdkvhostuserclient port (dpdk datapath).
  *   The uplinks hsxe0 and hsxe1 (the host side of sxe-0/0/0, sxe-0/0/1;
  *   interface names from the platform file) are trunks carrying every
- *   host-os VLAN (no VLAN configured: an OVS trunk without a list, i.e.
- *   all).
+ *   host-os VLAN and the vlan-id of every virtual function mapped to it
+ *   (`mapping hsxeK virtual-function vlan-id N`: sriov's ports on this
+ *   bridge) (none at all: an OVS trunk without a list, i.e. all).
  * Commit check (jdm_vswcfg_validate): a port name must fit a Linux
  * interface name (15 bytes); eth0/eth1 cannot be mapped; an access port
  * has one VLAN, a trunk at least one; native-vlan-id only on a trunk, and

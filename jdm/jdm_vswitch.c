@@ -158,13 +158,13 @@ static int read_cur(struct nfx_ovsdb_sync *s, struct cur *c)
 	json_t *ops = json_pack(
 	    "[{s:s, s:s, s:[], s:[s, s]},"
 	    " {s:s, s:s, s:[[s, s, s]], s:[s, s, s]},"
-	    " {s:s, s:s, s:[], s:[s, s, s, s, s, s]},"
+	    " {s:s, s:s, s:[], s:[s, s, s, s, s, s, s]},"
 	    " {s:s, s:s, s:[], s:[s, s, s, s]}]",
 	    "op", "select", "table", "Open_vSwitch", "where", "columns", "_uuid", "other_config",
 	    "op", "select", "table", "Bridge", "where", "name", "==", JDM_VSWCFG_BRIDGE, "columns",
 	    "_uuid", "ports", "datapath_type",
 	    "op", "select", "table", "Port", "where", "columns", "_uuid", "name", "tag", "trunks",
-	    "vlan_mode", "interfaces",
+	    "vlan_mode", "interfaces", "external_ids",
 	    "op", "select", "table", "Interface", "where", "columns", "_uuid", "name", "type", "options");
 	int rc = nfx_ovsdb_sync_transact(s, ops, &c->res);
 	if (rc == 0)
@@ -215,6 +215,14 @@ static const struct cur_port *cur_find(const struct cur *c, const char *name)
 		if (!strcmp(c->ports[i].name, name))
 			return &c->ports[i];
 	return NULL;
+}
+
+/* A port another row of jdmd made on this bridge (external_ids
+ * nfx-owner, e.g. sriov's emulated VFs): never removed here. */
+static bool foreign(json_t *port_row)
+{
+	json_t *o = nfx_ovsdb_map_get(json_object_get(port_row, "external_ids"), "nfx-owner");
+	return json_is_string(o) && strcmp(json_string_value(o), "host-os-switch");
 }
 
 /* ------------------------------------------------------------ ops */
@@ -334,6 +342,7 @@ static void op_insert_port(const struct jdm_vsw *w, json_t *ops, json_t *named,
 	json_object_set_new(row, "name", json_string(p->name));
 	json_object_set_new(row, "interfaces", nfx_ovsdb_named_uuid(in));
 	json_t *ext = json_object();
+	json_object_set_new(ext, "nfx-owner", json_string("host-os-switch"));
 	if (p->vnf) {
 		json_object_set_new(ext, "nfx-vnf", json_string(p->vnf));
 		json_object_set_new(ext, "nfx-interface", json_string(p->ifname));
@@ -496,7 +505,7 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
 	for (size_t i = 0; i < cur.n && rc == 0; i++) {
 		const struct cur_port *cp = &cur.ports[i];
 		if (!strcmp(cp->name, JDM_VSWCFG_BRIDGE) || !names_has(scope, cp->name) ||
-		    jdm_vswcfg_find(c, cp->name))
+		    jdm_vswcfg_find(c, cp->name) || foreign(cp->row))
 			continue;
 		json_array_append_new(del, nfx_ovsdb_uuid(cp->uuid));
 		names_add(&gone, cp->name);
@@ -772,8 +781,17 @@ int jdm_vsw_apply(void *ctx, const struct cfg_diff *diff, struct cfg_buf *out,
 	struct names scope = {0};
 	if (cfg_diff_touches(diff, "host-os"))
 		scope.all = true;
-	else
+	else {
 		cfg_diff_entries(diff, "virtual-network-functions", scope_entry, &scope);
+		/* the uplinks carry the VFs' VLANs too: looked at, written only
+		   when they change */
+		if (scope.n)
+			for (int u = 0; u < 2; u++) {
+				char up[2][32];
+				uplinks(w, up);
+				names_add(&scope, up[u]);
+			}
+	}
 	int rc = 0;
 	if (scope.all || scope.n)
 		rc = realise(w, cfg_diff_new_tree(diff), &scope, true, out, fs);

@@ -171,6 +171,8 @@ grep -q 'commit complete' <<<"$out" && fail "the long name was committed"
 # an access interface with two VLANs is refused too
 out="$(cli <<EOF
 configure
+delete virtual-network-functions longname123
+set virtual-network-functions vrtr1 interfaces eth4 mapping vlan mode access
 set virtual-network-functions vrtr1 interfaces eth4 mapping vlan members [ v100 v200 ]
 commit
 EOF
