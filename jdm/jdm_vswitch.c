@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -421,15 +422,22 @@ static bool is_tap(const char *name)
 /* Make P's tap (netdev datapath). *MADE: it did not exist before. */
 static int tap_make(const struct jdm_vsw *w, const struct jdm_vswcfg_port *p, bool *made)
 {
-	*made = !is_tap(p->name);
-	if (jdm_net_tap_add(p->name, w->qemu_uid, w->qemu_gid) < 0)
+	*made = if_nametoindex(p->name) == 0;
+	if (!*made && jdm_net_tap_add(p->name, w->qemu_uid, w->qemu_gid) < 0)
 		return -1;
-	if (jdm_net_link_set_alias(p->name, p->name) < 0 || jdm_net_link_up(p->name) < 0)
+	if (*made && jdm_net_tap_new(p->name, w->qemu_uid) < 0)
 		return -1;
-	return 0;
+	return jdm_net_link_up_alias(p->name, p->name) < 0 ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ sync */
+
+static long long tnow(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 /* Make ovs-sys-br match C for the ports in SCOPE (all: also remove ports
  * the configuration does not have). One transaction; with WAIT until
@@ -439,6 +447,7 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
                        bool wait, size_t *changed)
 {
 	*changed = 0;
+	long long t_start = tnow();
 	struct nfx_ovsdb_sync *s =
 	    nfx_ovsdb_sync_open(jdm_ovsproc_db_sock(w->proc), "Open_vSwitch", OVSDB_TIMEOUT_MS);
 	if (!s)
@@ -450,6 +459,8 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
 		nfx_ovsdb_sync_close(s);
 		return cfg_err_set("the host-os switch cannot be reached: %s", cfg_err_msg());
 	}
+	if (getenv("NFX_VSW_TIMING"))
+		fprintf(stderr, "vsw timing: read %lld us\n", (long long)(tnow() - t_start));
 	json_t *ops = json_array();
 	json_t *named = json_array();
 	json_t *del = json_array();
@@ -549,8 +560,12 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
 			                                     "mutations", muts));
 		json_decref(muts);
 	}
+	if (getenv("NFX_VSW_TIMING"))
+		fprintf(stderr, "vsw timing: taps+ops %lld us\n", (long long)(tnow() - t_start));
 	if (rc == 0 && json_array_size(ops) > 0) {
 		rc = nfx_ovsdb_commit(s, ops, wait, NULL);
+		if (getenv("NFX_VSW_TIMING"))
+			fprintf(stderr, "vsw timing: +commit %lld us\n", (long long)(tnow() - t_start));
 		if (rc < 0)
 			cfg_err_set("the host-os switch refused the change: %s", cfg_err_msg());
 	}
