@@ -51,11 +51,16 @@ struct jdm_vsw {
 /* ------------------------------------------------------------ helpers */
 
 /* The Linux interfaces behind hsxe0 and hsxe1 into UP (platform file,
- * else the defaults). */
-static void uplinks(const struct jdm_vsw *w, char up[2][32])
+ * else the defaults), and into PEER (may be NULL) the PFE interface an
+ * uplink is cabled to as an OVS patch port (a line `sxe-0/0/K IF peer
+ * UPLINK cable patch`), else "". */
+static void uplinks_peers(const struct jdm_vsw *w, char up[2][32], char (*peer)[32])
 {
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		snprintf(up[i], 32, "%s", jdm_vswcfg_uplinks[i]);
+		if (peer)
+			peer[i][0] = '\0';
+	}
 	struct nfx_platform *p = nfx_platform_load(w->platform);
 	if (!p)
 		return;
@@ -64,15 +69,34 @@ static void uplinks(const struct jdm_vsw *w, char up[2][32])
 		if (ifn)
 			snprintf(up[i], 32, "%s", ifn);
 	}
+	for (size_t k = 0; peer && k < nfx_platform_count(p); k++) {
+		const struct nfx_platform_port *pp = nfx_platform_at(p, k);
+		const char *pe = nfx_platform_get(pp, "peer");
+		const char *cable = nfx_platform_get(pp, "cable");
+		for (int i = 0; pe && cable && !strcmp(cable, "patch") && i < 2; i++)
+			if (!strcmp(pe, up[i]))
+				snprintf(peer[i], 32, "%s", pp->ifname);
+	}
 	nfx_platform_free(p);
+}
+
+static void uplinks(const struct jdm_vsw *w, char up[2][32])
+{
+	uplinks_peers(w, up, NULL);
 }
 
 static int build(const struct jdm_vsw *w, const struct cfg_tree *t, struct jdm_vswcfg *c)
 {
-	char up[2][32];
-	uplinks(w, up);
+	char up[2][32], peer[2][32];
+	uplinks_peers(w, up, peer);
 	const char *ups[2] = {up[0], up[1]};
-	return jdm_vswcfg_build(t, ups, c);
+	if (jdm_vswcfg_build(t, ups, c) < 0)
+		return -1;
+	for (size_t i = 0; i < c->n; i++)
+		for (int u = 0; c->ports[i].uplink && u < 2; u++)
+			if (!strcmp(c->ports[i].name, up[u]))
+				snprintf(c->ports[i].patch_peer, sizeof c->ports[i].patch_peer, "%.15s", peer[u]);
+	return 0;
 }
 
 /* Names of the ports in scope of one apply: a small set of strings. */
@@ -293,56 +317,69 @@ static bool port_vlans_equal(json_t *row, const struct jdm_vswcfg_port *p)
 	return (!m && !wm) || (m && wm && !strcmp(m, wm));
 }
 
-/* Interface type and options of P under datapath DPDK. */
+/* Interface type and its one option (key "" for none) of P under datapath
+ * DPDK: a system port, a dpdkvhostuserclient port on the VNF's socket, or
+ * (an uplink cabled so) a patch port to the PFE's interface. */
+struct iface {
+	const char *type;
+	const char *key;
+	char val[PATH_MAX];
+};
+
 static void iface_cols(const struct jdm_vsw *w, const struct jdm_vswcfg_port *p, bool dpdk,
-                       const char **type, char *sock, size_t nsock)
+                       struct iface *f)
 {
-	sock[0] = '\0';
-	*type = "";
+	f->type = "";
+	f->key = "";
+	f->val[0] = '\0';
 	if (dpdk && !p->uplink) {
-		*type = "dpdkvhostuserclient";
-		jdm_vswcfg_vhost_path(w->state_dir, p->vnf, p->name, sock, nsock);
+		f->type = "dpdkvhostuserclient";
+		f->key = "vhost-server-path";
+		jdm_vswcfg_vhost_path(w->state_dir, p->vnf, p->name, f->val, sizeof f->val);
+	} else if (p->uplink && p->patch_peer[0]) {
+		f->type = "patch";
+		f->key = "peer";
+		snprintf(f->val, sizeof f->val, "%s", p->patch_peer);
 	}
 }
 
-static json_t *iface_options(const char *sock)
+static json_t *iface_options(const struct iface *f)
 {
 	json_t *o = json_object();
-	if (*sock)
-		json_object_set_new(o, "vhost-server-path", json_string(sock));
+	if (*f->key)
+		json_object_set_new(o, f->key, json_string(f->val));
 	json_t *m = nfx_ovsdb_map(o);
 	json_decref(o);
 	return m;
 }
 
-static bool iface_equal(json_t *ifrow, const char *type, const char *sock)
+static bool iface_equal(json_t *ifrow, const struct iface *f)
 {
 	if (!ifrow)
 		return false;
 	const char *t = json_string_value(json_object_get(ifrow, "type"));
-	if (strcmp(t ? t : "", type))
+	if (strcmp(t ? t : "", f->type))
 		return false;
 	json_t *opts = json_object_get(ifrow, "options");
-	json_t *v = nfx_ovsdb_map_get(opts, "vhost-server-path");
-	const char *have = json_string_value(v);
 	size_t nopts = json_array_size(json_array_get(opts, 1));
-	if (*sock)
-		return have && !strcmp(have, sock) && nopts == 1;
+	if (*f->key) {
+		const char *have = json_string_value(nfx_ovsdb_map_get(opts, f->key));
+		return have && !strcmp(have, f->val) && nopts == 1;
+	}
 	return nopts == 0;
 }
 
 static void op_insert_port(const struct jdm_vsw *w, json_t *ops, json_t *named,
                            const struct jdm_vswcfg_port *p, bool dpdk, unsigned k)
 {
-	const char *type;
-	char sock[PATH_MAX];
-	iface_cols(w, p, dpdk, &type, sock, sizeof sock);
+	struct iface f;
+	iface_cols(w, p, dpdk, &f);
 	char in[32], pn[32];
 	snprintf(in, sizeof in, "i%u", k);
 	snprintf(pn, sizeof pn, "p%u", k);
 	json_array_append_new(ops, json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:o}}", "op", "insert",
 	                                     "table", "Interface", "uuid-name", in, "row", "name",
-	                                     p->name, "type", type, "options", iface_options(sock)));
+	                                     p->name, "type", f.type, "options", iface_options(&f)));
 	json_t *row = port_vlan_cols(p);
 	json_object_set_new(row, "name", json_string(p->name));
 	json_object_set_new(row, "interfaces", nfx_ovsdb_named_uuid(in));
@@ -351,6 +388,7 @@ static void op_insert_port(const struct jdm_vsw *w, json_t *ops, json_t *named,
 	if (p->vnf) {
 		json_object_set_new(ext, "nfx-vnf", json_string(p->vnf));
 		json_object_set_new(ext, "nfx-interface", json_string(p->ifname));
+		json_object_set_new(ext, "nfx-name", json_string(p->long_name));
 	} else {
 		json_object_set_new(ext, "nfx-uplink", json_string(p->ifname));
 	}
@@ -427,7 +465,7 @@ static int tap_make(const struct jdm_vsw *w, const struct jdm_vswcfg_port *p, bo
 		return -1;
 	if (*made && jdm_net_tap_new(p->name, w->qemu_uid) < 0)
 		return -1;
-	return jdm_net_link_up_alias(p->name, p->name) < 0 ? -1 : 0;
+	return jdm_net_link_up_alias(p->name, p->long_name) < 0 ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ sync */
@@ -502,14 +540,13 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
 			                                     port_vlan_cols(p)));
 			touched = true;
 		}
-		const char *type;
-		char sock[PATH_MAX];
-		iface_cols(w, p, c->dpdk, &type, sock, sizeof sock);
-		if (cp->if_uuid && !iface_equal(cp->ifrow, type, sock)) {
+		struct iface f;
+		iface_cols(w, p, c->dpdk, &f);
+		if (cp->if_uuid && !iface_equal(cp->ifrow, &f)) {
 			json_array_append_new(ops, json_pack("{s:s, s:s, s:o, s:{s:s, s:o}}", "op", "update",
 			                                     "table", "Interface", "where",
-			                                     where_uuid(cp->if_uuid), "row", "type", type,
-			                                     "options", iface_options(sock)));
+			                                     where_uuid(cp->if_uuid), "row", "type", f.type,
+			                                     "options", iface_options(&f)));
 			touched = true;
 		}
 		if (touched)
@@ -745,7 +782,7 @@ static void scope_entry(void *ctx, enum cfg_diff_op op, const struct cfg_node *o
 		                                         "interface", NULL, 0);
 		     i; i = cfg_node_next_same(i, 0)) {
 			char pn[JDM_VSWCFG_PORT_MAX + 1];
-			if (i->value && jdm_vswcfg_port_name(e[k]->value, i->value, pn) == 0)
+			if (i->value && jdm_vswcfg_port_name(e[k]->value, i->value, pn) >= 0 && pn[0])
 				names_add(s, pn);
 		}
 	}
