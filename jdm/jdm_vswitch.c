@@ -14,6 +14,7 @@
 
 #include "cfg_diff.h"
 #include "cfg_err.h"
+#include "nfx_log.h"
 #include "jdm_net.h"
 #include "jdm_ovsproc.h"
 #include "jdm_vswcfg.h"
@@ -498,7 +499,7 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
 		return cfg_err_set("the host-os switch cannot be reached: %s", cfg_err_msg());
 	}
 	if (getenv("NFX_VSW_TIMING"))
-		fprintf(stderr, "vsw timing: read %lld us\n", (long long)(tnow() - t_start));
+		nfx_log(LOG_DEBUG, "host-os switch timing: read %lld us", (long long)(tnow() - t_start));
 	json_t *ops = json_array();
 	json_t *named = json_array();
 	json_t *del = json_array();
@@ -598,11 +599,11 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
 		json_decref(muts);
 	}
 	if (getenv("NFX_VSW_TIMING"))
-		fprintf(stderr, "vsw timing: taps+ops %lld us\n", (long long)(tnow() - t_start));
+		nfx_log(LOG_DEBUG, "host-os switch timing: taps+ops %lld us", (long long)(tnow() - t_start));
 	if (rc == 0 && json_array_size(ops) > 0) {
 		rc = nfx_ovsdb_commit(s, ops, wait, NULL);
 		if (getenv("NFX_VSW_TIMING"))
-			fprintf(stderr, "vsw timing: +commit %lld us\n", (long long)(tnow() - t_start));
+			nfx_log(LOG_DEBUG, "host-os switch timing: +commit %lld us", (long long)(tnow() - t_start));
 		if (rc < 0)
 			cfg_err_set("the host-os switch refused the change: %s", cfg_err_msg());
 	}
@@ -685,9 +686,9 @@ static void on_iface_update(void *ctx, json_t *updates, bool initial)
 		json_t *e = json_object_get(nw, "error");
 		const char *es = json_string_value(e); /* a set when there is none */
 		if (es && !old)
-			fprintf(stderr, "jdmd: host-os switch: interface %s: %s\n", name, es);
+			nfx_log(LOG_WARNING, "host-os switch: interface %s: %s", name, es);
 		else if (es && old && json_object_get(old, "error"))
-			fprintf(stderr, "jdmd: host-os switch: interface %s: %s\n", name, es);
+			nfx_log(LOG_WARNING, "host-os switch: interface %s: %s", name, es);
 		if (json_object_get(nw, "error") || initial)
 			errs_set(w, name, es);
 	}
@@ -941,7 +942,7 @@ void jdm_vsw_tick(void *ctx)
 	start_monitor(w);
 	int r = jdm_ovsproc_check(w->proc);
 	if (r < 0) {
-		fprintf(stderr, "jdmd: host-os switch: %s\n", cfg_err_msg());
+		nfx_log(LOG_ERR, "host-os switch: %s", cfg_err_msg());
 		return;
 	}
 	if (r == 0)
@@ -950,9 +951,9 @@ void jdm_vsw_tick(void *ctx)
 	struct cfg_findings fs = {0};
 	struct names all = {.all = true};
 	if (realise(w, cfg_daemon_active(w->d), &all, false, NULL, &fs) < 0)
-		fprintf(stderr, "jdmd: host-os switch: %s\n",
+		nfx_log(LOG_ERR, "host-os switch: %s",
 		        fs.n && fs.f[0].msg ? fs.f[0].msg : cfg_err_msg());
 	else
-		fprintf(stderr, "jdmd: host-os switch: ovs-sys-br converged after the restart\n");
+		nfx_log(LOG_NOTICE, "host-os switch: ovs-sys-br converged after the restart");
 	cfg_findings_free(&fs);
 }
