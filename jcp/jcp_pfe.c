@@ -23,7 +23,6 @@
 #define OVS_APPCTL "/usr/bin/ovs-appctl"
 
 struct jcp_pfe {
-	struct cfg_daemon *d;
 	const struct nfx_platform *plat;
 	char *ovs_dir, *sock;
 	unsigned wait_ms;
@@ -566,12 +565,11 @@ static void on_state(void *ctx, bool connected)
 
 /* -------------------------------------------------------------------- life */
 
-struct jcp_pfe *jcp_pfe_new(struct cfg_daemon *d, const struct jcp_pfe_opts *o)
+struct jcp_pfe *jcp_pfe_new(struct nfx_loop *loop, const struct jcp_pfe_opts *o)
 {
 	struct jcp_pfe *p = calloc(1, sizeof *p);
 	if (!p)
 		abort();
-	p->d = d;
 	p->plat = o->platform;
 	p->wait_ms = o->wait_ms ? o->wait_ms : 15000;
 	if (asprintf(&p->ovs_dir, "%s", o->ovs_dir) < 0 || asprintf(&p->sock, "%s/db.sock", o->ovs_dir) < 0)
@@ -593,7 +591,7 @@ struct jcp_pfe *jcp_pfe_new(struct cfg_daemon *d, const struct jcp_pfe_opts *o)
 	p->rep_bridge = json_object();
 	p->rep_port = json_object();
 	p->rep_iface = json_object();
-	p->mon = nfx_ovsdb_new(cfg_daemon_loop(d), p->sock, "Open_vSwitch", 500);
+	p->mon = nfx_ovsdb_new(loop, p->sock, "Open_vSwitch", 500);
 	if (!p->mon) {
 		jcp_pfe_free(p);
 		return NULL;

@@ -37,7 +37,7 @@
  *
  * Ownership: jcp_pfe_new() returns a switch the caller frees with
  * jcp_pfe_free() (NULL accepted) after the daemon stopped; the platform
- * table and the daemon are borrowed and must outlive it.
+ * table and the loop are borrowed and must outlive it.
  */
 #ifndef NFX_JCP_PFE_H
 #define NFX_JCP_PFE_H
@@ -45,7 +45,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cfg_daemon.h"
 #include "cfg_subsys.h"
 #include "nfx_platform.h"
 
@@ -59,9 +58,10 @@ struct jcp_pfe_opts {
 	unsigned wait_ms;                    /* per OVSDB call and cur_cfg wait; 0 = 15000 */
 };
 
-/* A switch for daemon D (borrowed; its loop drives the monitor). NULL with
- * cfg_err set. */
-struct jcp_pfe *jcp_pfe_new(struct cfg_daemon *d, const struct jcp_pfe_opts *o);
+/* A switch whose monitor runs on LOOP (borrowed: the daemon's,
+ * cfg_daemon_loop()). NULL with cfg_err set. */
+struct nfx_loop;
+struct jcp_pfe *jcp_pfe_new(struct nfx_loop *loop, const struct jcp_pfe_opts *o);
 void jcp_pfe_free(struct jcp_pfe *p);
 /* The subsystem row (ctx = P), to add with cfg_daemon_add_subsys(). */
 struct cfg_subsys jcp_pfe_row(struct jcp_pfe *p);
