@@ -171,14 +171,15 @@ static json_t *where_eq(const char *col, json_t *val)
 }
 
 /* Bring the bridge's ports in SEL (all when NULL) to WANT, in one
- * transaction, on a connection of its own. FULL: also remove ports of the
+ * transaction, on a connection of its own whose every wait (connect,
+ * reply, cur_cfg) is at most WAIT_MS. FULL: also remove ports of the
  * bridge that are none of ours. 0, or -1 with cfg_err set. Caller holds
  * ovs_mu. */
 static int pfe_sync(struct jcp_pfe *p, const struct jcp_pfe_want *want, const bool *sel, bool full,
-                    int *changed)
+                    unsigned wait_ms, int *changed)
 {
 	*changed = 0;
-	struct nfx_ovsdb_sync *s = nfx_ovsdb_sync_open(p->sock, "Open_vSwitch", (int)p->wait_ms);
+	struct nfx_ovsdb_sync *s = nfx_ovsdb_sync_open(p->sock, "Open_vSwitch", (int)wait_ms);
 	if (!s)
 		return -1;
 	int rc = -1;
@@ -350,7 +351,7 @@ static int pfe_apply(void *ctx, const struct cfg_diff *diff, struct cfg_buf *out
 	pthread_mutex_lock(&p->ovs_mu);
 	int rc = 0, changed = 0;
 	if (any && sock_exists(p)) {
-		rc = pfe_sync(p, nw, t.sel, false, &changed);
+		rc = pfe_sync(p, nw, t.sel, false, p->wait_ms, &changed);
 		if (rc < 0)
 			cfg_findings_add_line(fs, "PFE switch %s: %s", JCP_PFE_BRIDGE, cfg_err_msg());
 	} else if (any) {
@@ -427,7 +428,8 @@ static void *converge_thread(void *arg)
 		p->dirty = false;
 		pthread_mutex_unlock(&p->state_mu);
 		int changed = 0;
-		int rc = pfe_sync(p, w, NULL, true, &changed);
+		/* short waits: it retries, and jcpd's shutdown waits for it */
+		int rc = pfe_sync(p, w, NULL, true, p->wait_ms < 5000 ? p->wait_ms : 5000, &changed);
 		pthread_mutex_unlock(&p->ovs_mu);
 		if (rc < 0)
 			fprintf(stderr, "jcpd: %s: converging failed, retrying: %s\n", JCP_PFE_BRIDGE, cfg_err_msg());
