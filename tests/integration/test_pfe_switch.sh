@@ -27,7 +27,7 @@ set vlans v200 vlan-id 200
 set interfaces ge-0/0/2 unit 0 family ethernet-switching interface-mode access vlan members v100
 set interfaces ge-0/0/3 unit 0 family ethernet-switching interface-mode access vlan members v200
 set interfaces ge-0/0/4 unit 0 family ethernet-switching interface-mode access vlan members v100
-set interfaces sxe-0/0/1 unit 0 family ethernet-switching interface-mode trunk vlan members [ v100 v200 ]
+set interfaces sxe-0/0/1.0 family ethernet-switching interface-mode trunk vlan members [ v100 v200 ]
 commit
 EOF2
 )" || { echo "$out"; fail "commit failed"; }
