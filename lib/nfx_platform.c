@@ -47,8 +47,9 @@ static const char DEFAULT_TEXT[] =
     "# the internal ports of the PFE switch, cabled to the host-os switch's ports\n"
     "sxe-0/0/0 sxe0 peer hsxe0\n"
     "sxe-0/0/1 sxe1 peer hsxe1\n"
-    "hsxe0 hsxe0\n"
-    "hsxe1 hsxe1\n";
+    "# the host-os switch's ends of those cables; emulated SR-IOV VFs (sriov)\n"
+    "hsxe0 hsxe0 vfs 8 vf-mode emulated\n"
+    "hsxe1 hsxe1 vfs 8 vf-mode emulated\n";
 
 const char *nfx_platform_default_text(void)
 {

@@ -66,6 +66,36 @@ grep -Eq '^ge-0/0/2 +up +up$' <<<"$terse" || fail "ge-0/0/2 not up/up"
 grep -Eq '^ge-0/0/2\.0 +up +up +eth-switch$' <<<"$terse" || fail "ge-0/0/2.0 not up/up eth-switch"
 grep -Eq '^ge-0/0/5 +up +down$' <<<"$terse" || fail "uncabled ge-0/0/5 not up/down"
 
+step "TCP across the PFE (a LAN host's offloads are off)"
+srv_pid=""
+trap '[[ -z "$srv_pid" ]] || kill "$srv_pid" 2>/dev/null || true; pfe_cleanup' EXIT
+ip netns exec "$h4" python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("192.0.2.14", 5201)); s.listen(1); s.settimeout(60)
+c, _ = s.accept(); c.sendall(b"x" * 200000); c.close()' &
+srv_pid=$!
+got=0
+for ((i = 0; i < 50; i++)); do
+	got="$(ip netns exec "$h2" timeout 20 python3 -c '
+import socket, sys
+try:
+    c = socket.create_connection(("192.0.2.14", 5201), timeout=5)
+except OSError:
+    print(0); sys.exit()
+n = 0
+while True:
+    b = c.recv(65536)
+    if not b: break
+    n += len(b)
+print(n)' || echo 0)"
+	[[ "$got" == 0 ]] || break
+	sleep 0.2
+done
+[[ "$got" == 200000 ]] || fail "TCP across pfe-br: got $got of 200000 bytes"
+wait "$srv_pid" 2>/dev/null || true
+srv_pid=""
+
 step "show vlans: members with a link marked *"
 vl="$(jcli -c 'show vlans')"
 echo "$vl"

@@ -27,6 +27,8 @@ static void test_default(void **state)
 	assert_string_equal(nfx_platform_ifname(p, "sxe-0/0/1"), "sxe1");
 	assert_string_equal(nfx_platform_get(nfx_platform_find(p, "sxe-0/0/0"), "peer"), "hsxe0");
 	assert_null(nfx_platform_get(nfx_platform_find(p, "hsxe0"), "peer"));
+	assert_string_equal(nfx_platform_get(nfx_platform_find(p, "hsxe1"), "vfs"), "8");
+	assert_string_equal(nfx_platform_get(nfx_platform_find(p, "hsxe1"), "vf-mode"), "emulated");
 	assert_string_equal(nfx_platform_find_ifname(p, "hsxe1")->name, "hsxe1");
 	assert_null(nfx_platform_find(p, "ge-0/0/12"));
 	assert_null(nfx_platform_ifname(p, "nope"));
