@@ -94,6 +94,19 @@ static const struct cfg_node *eth_switching(const struct cfg_node *unit)
 	return cfg_node_child(cfg_node_child(unit, "family", NULL, 0), "ethernet-switching", NULL, 0);
 }
 
+/* The admin state and link of PORT: from the Linux interface behind it
+ * (ST), else from OVS (a patch port has no Linux interface). The link: 1
+ * up, 0 down, -1 not known. */
+static int port_link(struct jcp_pfe *pfe, const char *port, const struct jcp_ifstate *st, bool *admin)
+{
+	*admin = true;
+	if (st) {
+		*admin = st->admin_up;
+		return st->link_up;
+	}
+	return pfe ? jcp_pfe_link(pfe, port, admin) : -1;
+}
+
 /* ----------------------------------------------------------- show vlans */
 
 static void vlans_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
@@ -137,8 +150,9 @@ static int show_vlans(struct cfg_cmd *c)
 					if (m->value && jcp_ops_vlan_id(root, m->value) == want) {
 						const struct jcp_ifstate *st =
 						    jcp_ifstate_find(links, jcp_pfe_ifname(pfe, i->value));
+						bool admin;
 						cfg_rel_leaff(e, "vlan-member-interface", "%s.%s%s", i->value, u->value,
-						              st && st->link_up ? "*" : "");
+						              port_link(pfe, i->value, st, &admin) == 1 ? "*" : "");
 					}
 			}
 	}
@@ -256,9 +270,11 @@ static int show_interfaces(struct cfg_cmd *c)
 		const struct cfg_node *pn = cfg_node_child(ifs, "interface", port, 0);
 		struct cfg_rel *pe = cfg_rel_add(cfg_reply_root(r), "physical-interface");
 		cfg_rel_leaf(pe, "name", port);
-		cfg_rel_leaf(pe, "admin-status", !st || st->admin_up ? "up" : "down");
-		if (st)
-			cfg_rel_leaf(pe, "oper-status", st->link_up ? "up" : "down");
+		bool admin;
+		int link = port_link(pfe, port, st, &admin);
+		cfg_rel_leaf(pe, "admin-status", admin ? "up" : "down");
+		if (link >= 0)
+			cfg_rel_leaf(pe, "oper-status", link ? "up" : "down");
 		if (!terse) {
 			if (st) {
 				cfg_rel_leaff(pe, "local-index", "%d", st->ifindex);
@@ -281,9 +297,9 @@ static int show_interfaces(struct cfg_cmd *c)
 			struct cfg_rel *ue = cfg_rel_add(pe, "logical-interface");
 			cfg_rel_leaff(ue, "name", "%s.%s", port, u->value);
 			cfg_rel_leaf(ue, "admin-status", "up");
-			if (st)
-				cfg_rel_leaf(ue, "oper-status", st->link_up ? "up" : "down");
-			if (!terse && st && !strcmp(u->value, "0"))
+			if (link >= 0)
+				cfg_rel_leaf(ue, "oper-status", link ? "up" : "down");
+			if (!terse && (st || link >= 0) && !strcmp(u->value, "0"))
 				add_stats(ue, pfe, port, st);
 			if (!es)
 				continue;
