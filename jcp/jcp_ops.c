@@ -316,20 +316,24 @@ static int show_interfaces(struct cfg_cmd *c)
 
 /* ----------------------------------------- show ethernet-switching table */
 
+/* The Junos (ELS) layout of `show ethernet-switching table`. */
 static void eth_table_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
 {
 	(void)arg;
 	const struct cfg_rel *root = cfg_reply_root(r);
-	cfg_buf_puts(out, "MAC flags (S - static MAC, D - dynamic MAC, L - locally learned)\n\n");
+	cfg_buf_puts(out, "MAC flags (S - static MAC, D - dynamic MAC, L - locally learned, P - Persistent static\n"
+	                  "           SE - statistics enabled, NM - non configured MAC, R - remote PE MAC, O - ovsdb MAC)\n\n\n");
 	cfg_buf_printf(out, "Ethernet switching table : %s entries, %s learned\n",
 	               cfg_rel_str(root, "mac-count", "0"), cfg_rel_str(root, "mac-count", "0"));
 	cfg_buf_printf(out, "Routing instance : %s\n", cfg_rel_str(root, "vlan-instance", ""));
-	cfg_buf_printf(out, "   %-19s %-19s %-11s %s\n", "Vlan", "MAC", "MAC", "Logical");
-	cfg_buf_printf(out, "   %-19s %-19s %-11s %s\n", "name", "address", "flags", "interface");
+	cfg_buf_printf(out, "   %-19s %-19s %-11s %-6s %-22s %-9s %s\n", "Vlan", "MAC", "MAC", "Age", "Logical", "NH",
+	               "RTR");
+	cfg_buf_printf(out, "   %-19s %-19s %-11s %-6s %-22s %-9s %s\n", "name", "address", "flags", "", "interface",
+	               "Index", "ID");
 	for (const struct cfg_rel *e = cfg_rel_child(root, "mac-table-entry"); e; e = cfg_rel_next_same(e))
-		cfg_buf_printf(out, "   %-19s %-19s %-11s %s\n", cfg_rel_str(e, "vlan-name", ""),
+		cfg_buf_printf(out, "   %-19s %-19s %-11s %6s   %-22s %-9s %s\n", cfg_rel_str(e, "vlan-name", ""),
 		               cfg_rel_str(e, "mac-address", ""), cfg_rel_str(e, "mac-flags", ""),
-		               cfg_rel_str(e, "interface-name", ""));
+		               cfg_rel_str(e, "mac-age", "-"), cfg_rel_str(e, "interface-name", ""), "0", "0");
 }
 
 /* The name of the VLAN with id ID in the configuration ROOT, or NULL. */
@@ -373,6 +377,7 @@ static int show_ethernet_switching_table(struct cfg_cmd *c)
 			cfg_rel_leaff(e, "vlan-name", "vlan-%d", macs[i].vlan);
 		cfg_rel_leaf(e, "mac-address", macs[i].mac);
 		cfg_rel_leaf(e, "mac-flags", "D");
+		cfg_rel_leaff(e, "mac-age", "%d", macs[i].age);
 		cfg_rel_leaff(e, "interface-name", "%s.0", macs[i].port);
 	}
 	return cfg_reply_emit(r, &c->disp, c->out, eth_table_text, NULL);

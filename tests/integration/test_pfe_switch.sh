@@ -116,8 +116,8 @@ step "show ethernet-switching table: the hosts' MACs on their ports"
 table="$(jcli -c 'show ethernet-switching table')"
 echo "$table"
 m2="$(host_mac "$h2")" m4="$(host_mac "$h4")"
-grep -Eq "^ +v100 +$m2 +D +ge-0/0/2\.0$" <<<"$table" || fail "MAC $m2 not on ge-0/0/2.0 in v100"
-grep -Eq "^ +v100 +$m4 +D +ge-0/0/4\.0$" <<<"$table" || fail "MAC $m4 not on ge-0/0/4.0 in v100"
+grep -Eq "^ +v100 +$m2 +D +[0-9]+ +ge-0/0/2\.0 +0 +0$" <<<"$table" || fail "MAC $m2 not on ge-0/0/2.0 in v100"
+grep -Eq "^ +v100 +$m4 +D +[0-9]+ +ge-0/0/4\.0 +0 +0$" <<<"$table" || fail "MAC $m4 not on ge-0/0/4.0 in v100"
 
 step "ge-0/0/4 to v200 touches only that port"
 uuids() { vsctl --format=csv --no-headings --columns=_uuid,name,tag,trunks,vlan_mode list Port | sort; }
