@@ -7,6 +7,8 @@
  *   system     jdm_syslog     system syslog (the appliance's rsyslogd), host-name,
  *                             name-server, ntp (files in --etc-dir)
  *   hugepages  jdm_hugepages  system memory hugepages (the pool; the budget)
+ *   host-os-switch jdm_vswitch host-os, the VNFs' interface mappings (OVS
+ *                             ovs-sys-br, its processes, VNF ports and taps)
  *   vnfs       jdm_vnf        virtual-network-functions, system virtualization
  *   snmp       jdm_snmp       snmp (snmpd as AgentX master, the nfx subagent)
  *   ztp        jdm_ztp        system ztp (zero-touch provisioning of a
@@ -42,6 +44,7 @@
 #include "jdm_vnf.h"
 #include "jdm_ztp.h"
 #include "jdm_ztp_fetch.h"
+#include "jdm_vswitch.h"
 
 /* The `cli` binary: NFX_CLI, else beside the build tree of this jdmd
  * (BUILD/jdm/jdmd -> BUILD/cli/cli), else /usr/bin/cli. Writes into BUF. */
@@ -177,7 +180,14 @@ int main(int argc, char **argv)
 	snprintf(jcp_sock, sizeof jcp_sock, "%s/jcp.sock", cfg_daemon_state_dir(d));
 	struct jdm_snmp *snmp = jdm_snmp_new(d, cfg_daemon_state_dir(d), cfg_daemon_socket_path(d), jcp_sock);
 	struct jdm_ztp *ztp = jdm_ztp_new(d, &zo);
-	/* orders leave room for the host-os switch (30), SR-IOV (40), SNMP (60), IPsec (70) */
+	struct jdm_vsw_opts wo = {.state_dir = cfg_daemon_state_dir(d),
+	                          .config_only = jdm_vnf_config_only(vnf)};
+	struct jdm_vsw *vsw = jdm_vsw_new(d, &wo);
+	if (!vsw) {
+		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
+		return 1;
+	}
+	/* orders leave room for SR-IOV (40), SNMP (60), IPsec (70) */
 	const struct cfg_subsys rows[] = {
 		{.name = "accounts", .order = 10, .owns = jdm_ssh_owns, .ctx = ssh,
 		 .validate = jdm_ssh_validate, .apply = jdm_ssh_apply, .converge = jdm_ssh_converge,
@@ -188,6 +198,9 @@ int main(int argc, char **argv)
 		{.name = "hugepages", .order = 20, .owns = jdm_huge_owns, .reads = jdm_huge_reads,
 		 .ctx = huge, .validate = jdm_huge_validate, .apply = jdm_huge_apply,
 		 .converge = jdm_huge_converge},
+		{.name = "host-os-switch", .order = 30, .owns = jdm_vsw_owns, .ctx = vsw,
+		 .validate = jdm_vsw_validate, .apply = jdm_vsw_apply, .converge = jdm_vsw_converge,
+		 .tick = jdm_vsw_tick},
 		{.name = "vnfs", .order = 50, .owns = jdm_vnf_owns, .reads = jdm_vnf_reads, .ctx = vnf,
 		 .validate = jdm_vnf_validate, .apply = jdm_vnf_apply, .converge = jdm_vnf_converge,
 		 .tick = jdm_vnf_tick},
@@ -221,6 +234,7 @@ int main(int argc, char **argv)
 	jdm_snmp_free(snmp);
 	jdm_ztp_free(ztp);
 	jdm_vnf_free(vnf);
+	jdm_vsw_free(vsw);
 	jdm_huge_free(huge);
 	jdm_ssh_free(ssh);
 	jdm_syslog_free(slog);
