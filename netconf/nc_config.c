@@ -235,7 +235,10 @@ static int walk_elem(struct walk *w, const struct cfg_schema *s, xmlNodePtr n, e
 		if (op == OP_REPLACE)
 			add_line(w, &w->c->deletes, "delete");
 		bool hidden_secret = v && s->type == CFG_T_SECRET && !strcmp(v, CFG_RENDER_SECRET_HIDDEN);
-		if (!hidden_secret) {
+		/* a container that is not a presence one exists through its
+		   statements only (`set host-os` alone is no statement) */
+		bool plain = s->kind == CFG_CONTAINER && !(s->flags & CFG_F_PRESENCE);
+		if (!hidden_secret && !plain) {
 			struct cfg_node *at = cfg_tree_set(w->c->sets, NULL, w->path, w->n);
 			if (!at)
 				rc = fail(w, "resource-denied", "out of memory");
@@ -246,6 +249,11 @@ static int walk_elem(struct walk *w, const struct cfg_schema *s, xmlNodePtr n, e
 			add_line(w, &w->c->activates, "activate");
 		if (rc == 0 && s->kind != CFG_LEAF && s->kind != CFG_LEAFLIST)
 			rc = walk_children(w, s, n, op == OP_REPLACE || op == OP_CREATE ? OP_MERGE : op, key);
+		if (rc == 0 && plain && inactive > 0) {
+			struct cfg_node *at = cfg_tree_find(w->c->sets, NULL, w->path, w->n);
+			if (at)
+				cfg_tree_activate(at, false);
+		}
 	}
 	pop(w);
 	return rc;

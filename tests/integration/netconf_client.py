@@ -1,0 +1,168 @@
+#!/usr/bin/python3
+"""NETCONF client steps for test_netconf.sh and test_netconf_pyez.sh, with the
+clients from Debian: python3-ncclient and python3-junos-eznc (PyEZ).
+
+    netconf_client.py STEP HOST PORT USER KEYFILE [ARGS...]
+
+Each step connects over SSH (the `netconf` subsystem on PORT), does one
+scenario, prints what it saw and exits 0 when every check held."""
+import sys
+import time
+
+from lxml import etree
+
+step, host, port, user, key = sys.argv[1:6]
+args = sys.argv[6:]
+NS = {"nc": "urn:ietf:params:xml:ns:netconf:base:1.0"}
+
+
+def connect():
+    from ncclient import manager
+    return manager.connect(host=host, port=int(port), username=user, key_filename=key,
+                           hostkey_verify=False, look_for_keys=False, allow_agent=False,
+                           timeout=60, device_params={"name": "default"})
+
+
+def vlan_xml(name, vid):
+    return ("<config><configuration><host-os><vlans><vlan><name>%s</name>"
+            "<vlan-id>%s</vlan-id></vlan></vlans></host-os></configuration></config>" % (name, vid))
+
+
+def has_vlan(m, source, name):
+    r = m.get_config(source=source, filter=("subtree",
+                     "<configuration><host-os><vlans/></host-os></configuration>"))
+    x = etree.fromstring(r.xml.encode())
+    return name in x.xpath("//*[local-name()='vlan']/*[local-name()='name']/text()")
+
+
+def rpc_error(fn):
+    from ncclient.operations import RPCError
+    try:
+        fn()
+    except RPCError as e:
+        # several <rpc-error>s: the first (the finding), as the CLI prints it first
+        errs = getattr(e, "errors", None)
+        return errs[0] if errs and len(errs) > 1 else e
+    return None
+
+
+if step == "basic":
+    # edit-config -> validate -> commit; get-config running and candidate
+    with connect() as m:
+        caps = list(m.server_capabilities)
+        assert "urn:ietf:params:netconf:base:1.1" in caps, caps
+        assert any("module=nfx-jdm" in c for c in caps), caps
+        print("session-id", m.session_id)
+        r = m.get_config(source="running")
+        x = etree.fromstring(r.xml.encode())
+        conf = x.find("nc:data/nc:configuration", NS)
+        if conf is None:
+            conf = x.xpath("//*[local-name()='configuration']")[0]
+        assert conf is not None, r.xml
+        m.edit_config(target="candidate", config=vlan_xml("v200", 200))
+        assert has_vlan(m, "candidate", "v200")
+        assert not has_vlan(m, "running", "v200")
+        m.validate(source="candidate")
+        m.commit()
+        assert has_vlan(m, "running", "v200"), "v200 not committed"
+        # delete by operation, discard-changes
+        m.edit_config(target="candidate", config=(
+            '<config><configuration><host-os><vlans><vlan operation="delete" '
+            'xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"><name>v200</name></vlan>'
+            '</vlans></host-os></configuration></config>'))
+        assert not has_vlan(m, "candidate", "v200")
+        m.discard_changes()
+        assert has_vlan(m, "candidate", "v200")
+        # lock / unlock of our own
+        m.lock("candidate")
+        m.edit_config(target="candidate", config=vlan_xml("v201", 201))
+        m.commit()
+        m.unlock("candidate")
+        assert has_vlan(m, "running", "v201")
+    print("basic ok")
+
+elif step == "lock-denied":
+    # a CLI user holds `configure exclusive` (pid ARGS[0])
+    with connect() as m:
+        e = rpc_error(lambda: m.lock("candidate"))
+        assert e is not None, "lock granted while a CLI user holds it"
+        print("lock error:", e.tag, e.info)
+        assert e.tag == "lock-denied", e.tag
+        sid = etree.fromstring(e.info.encode()).xpath("//*[local-name()='session-id']/text()")
+        assert sid == [args[0]], (sid, args[0])
+        e = rpc_error(lambda: m.edit_config(target="candidate", config=vlan_xml("v202", 202)))
+        assert e is not None, "edit-config went through another's lock"
+        print("edit under lock:", e.tag, e.message)
+    print("lock-denied ok")
+
+elif step == "read-only":
+    with connect() as m:
+        r = m.get_config(source="running")
+        assert "v200" in r.xml, r.xml
+        e = rpc_error(lambda: m.edit_config(target="candidate", config=vlan_xml("v203", 203)))
+        assert e is not None, "read-only edit-config accepted"
+        print("read-only edit:", e.tag, e.message)
+        assert e.tag == "access-denied", e.tag
+        e = rpc_error(lambda: m.commit())
+        assert e is not None and e.tag == "access-denied", e and e.tag
+    print("read-only ok")
+
+elif step == "errors":
+    with connect() as m:
+        e = rpc_error(lambda: m.edit_config(target="candidate", config=vlan_xml("v204", 5000)))
+        assert e is not None and e.tag == "invalid-value", e and e.tag
+        assert e.path == "[edit host-os vlans v204 vlan-id]", e.path
+        assert "not within range" in e.message, e.message
+        e = rpc_error(lambda: m.edit_config(target="candidate", config=(
+            "<config><configuration><host-os><bogus/></host-os></configuration></config>")))
+        assert e is not None and e.tag == "unknown-element", e and e.tag
+        assert e.path == "[edit host-os]", e.path
+        assert not has_vlan(m, "candidate", "v204")
+        # a commit check failure carries the [edit ...] path the CLI prints
+        m.edit_config(target="candidate", config=(
+            "<config><configuration><host-os><vlans><vlan><name>v205</name></vlan>"
+            "</vlans></host-os></configuration></config>"))
+        e = rpc_error(lambda: m.validate(source="candidate"))
+        assert e is not None, "validate passed without the mandatory vlan-id"
+        print("validate:", e.tag, e.path, e.message)
+        assert e.path == "[edit host-os vlans v205]", e.path
+        m.discard_changes()
+    print("errors ok")
+
+elif step == "confirmed":
+    # a confirmed commit that is not confirmed rolls itself back
+    with connect() as m:
+        m.edit_config(target="candidate", config=vlan_xml("v299", 299))
+        m.commit(confirmed=True, timeout="60")
+        assert has_vlan(m, "running", "v299")
+    with connect() as m:
+        deadline = time.time() + 200
+        while time.time() < deadline and has_vlan(m, "running", "v299"):
+            time.sleep(2)
+        assert not has_vlan(m, "running", "v299"), "confirmed commit not rolled back"
+    print("confirmed ok")
+
+elif step == "notify":
+    with connect() as m:
+        m.create_subscription()
+        m.edit_config(target="candidate", config=vlan_xml("v210", 210))
+        m.commit()
+        n = m.take_notification(timeout=30)
+        assert n is not None, "no notification"
+        x = etree.fromstring(n.notification_xml.encode())
+        u = x.xpath("//*[local-name()='netconf-config-change']/*[local-name()='changed-by']"
+                    "/*[local-name()='username']/text()")
+        assert u == [user], (u, n.notification_xml)
+    print("notify ok")
+
+elif step == "schema":
+    with connect() as m:
+        r = m.get_schema("nfx-jdm")
+        x = etree.fromstring(r.xml.encode())
+        text = "".join(x.xpath("//*[local-name()='data']/text()"))
+        assert text.startswith("module nfx-jdm"), text[:200]
+        open(args[0], "w").write(text)
+    print("schema ok")
+
+else:
+    sys.exit("unknown step " + step)
