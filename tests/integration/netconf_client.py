@@ -164,5 +164,66 @@ elif step == "schema":
         open(args[0], "w").write(text)
     print("schema ok")
 
+elif step == "pyez":
+    # Junos automation as PyEZ does it
+    import warnings
+    warnings.simplefilter("ignore")
+    from jnpr.junos import Device
+    from jnpr.junos.utils.config import Config
+    dev = Device(host=host, port=int(port), user=user, ssh_private_key_file=key)
+    dev.open()
+    print("facts hostname:", dev.facts.get("hostname"), "version:", dev.facts.get("version"))
+    cu = Config(dev)
+    cu.load("set host-os vlans v300 vlan-id 300\nset system host-name pyez-box", format="set")
+    diff = cu.diff()
+    print("diff:", diff)
+    assert diff and "v300" in diff, diff
+    cu.pdiff()
+    assert cu.commit_check() is True
+    assert cu.commit(comment="from pyez") is True
+    conf = dev.rpc.get_config()
+    assert conf.tag == "configuration", conf.tag
+    assert conf.xpath("host-os/vlans/vlan[name='v300']/vlan-id/text()") == ["300"], etree.tostring(conf)
+    filt = dev.rpc.get_config(filter_xml="<system><host-name/></system>")
+    assert filt.findtext("system/host-name") == "pyez-box", etree.tostring(filt)
+    assert filt.find("host-os") is None, etree.tostring(filt)
+    # text and set formats
+    t = dev.rpc.get_config(options={"format": "text"})
+    assert "vlan-id 300;" in t.text, t.text
+    st = dev.rpc.get_config(options={"format": "set"})
+    assert "set host-os vlans v300 vlan-id 300" in st.text, st.text
+    # an XML load, then rollback(1) to before it without committing
+    cu.load("<configuration><host-os><vlans><vlan><name>v301</name><vlan-id>301</vlan-id>"
+            "</vlan></vlans></host-os></configuration>", format="xml")
+    assert "v301" in (cu.diff() or "")
+    cu.rollback(0)
+    assert cu.diff() is None, cu.diff()
+    out = dev.cli("show virtual-network-functions", warning=False)
+    print("cli:", out)
+    assert "Name" in out or "VNF" in out, out
+    sw = dev.rpc.get_software_information()
+    assert sw.findtext("host-name") == "pyez-box", etree.tostring(sw)
+    # commit, then rollback(1) + commit undoes it
+    cu.load("set host-os vlans v302 vlan-id 302", format="set")
+    cu.commit(comment="v302")
+    cu.rollback(1)
+    cu.commit(comment="undo v302")
+    conf = dev.rpc.get_config(options={"database": "committed"})
+    assert not conf.xpath("host-os/vlans/vlan[name='v302']"), etree.tostring(conf)
+    assert conf.xpath("host-os/vlans/vlan[name='v300']")
+    # a bad load is a ConfigLoadError, and changes nothing
+    from jnpr.junos.exception import ConfigLoadError, LockError
+    try:
+        cu.load("set host-os vlans v303 vlan-id 9999", format="set")
+        raise AssertionError("bad load accepted")
+    except ConfigLoadError as e:
+        print("load error:", e)
+    cu.rollback(0)
+    # lock / unlock
+    cu.lock()
+    cu.unlock()
+    dev.close()
+    print("pyez ok")
+
 else:
     sys.exit("unknown step " + step)
