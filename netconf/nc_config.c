@@ -208,6 +208,10 @@ static int walk_elem(struct walk *w, const struct cfg_schema *s, xmlNodePtr n, e
 		break;
 	}
 	case CFG_LEAF:
+		/* deleting a leaf names it, not its value */
+		if (s->type != CFG_T_FLAG && op != OP_DELETE && op != OP_REMOVE)
+			v = text_of(n);
+		break;
 	case CFG_LEAFLIST:
 		if (s->type != CFG_T_FLAG)
 			v = text_of(n);
