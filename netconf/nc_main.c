@@ -1,6 +1,7 @@
 /* nfx-netconf — the `netconf` SSH subsystem of the appliance.
  *
  *   nfx-netconf [--socket PATH] [--target jdm|jcp]
+ *   nfx-netconf --yang nfx-jdm|nfx-jcp     (print the YANG module, nc_yang.h)
  *
  * sshd runs it as the logged-in user (jdm_ssh.c: `Subsystem netconf`, port
  * 830 by `system services netconf ssh`); it speaks NETCONF (RFC 6241/6242)
@@ -26,6 +27,7 @@
 #include "nc_dmn.h"
 #include "nc_frame.h"
 #include "nc_rpc.h"
+#include "nc_yang.h"
 
 #define DEFAULT_SOCKET "/run/nfx/jdm.sock"
 
@@ -66,7 +68,7 @@ static int flush_notifications(struct nc_rpc *r, bool chunked)
 
 static void usage(FILE *f)
 {
-	fputs("usage: nfx-netconf [--socket PATH] [--target jdm|jcp]\n", f);
+	fputs("usage: nfx-netconf [--socket PATH] [--target jdm|jcp] | --yang MODULE\n", f);
 }
 
 int main(int argc, char **argv)
@@ -75,6 +77,7 @@ int main(int argc, char **argv)
 		{"socket", required_argument, NULL, 's'},
 		{"target", required_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
+		{"yang", required_argument, NULL, 'y'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *path = getenv("NFX_SOCKET"), *target = NULL;
@@ -84,6 +87,16 @@ int main(int argc, char **argv)
 		case 's': path = optarg; break;
 		case 't': target = optarg; break;
 		case 'h': usage(stdout); return 0;
+		case 'y': {
+			struct cfg_buf y = {0};
+			if (nc_yang_module(optarg, &y) < 0) {
+				fprintf(stderr, "nfx-netconf: no module %s\n", optarg);
+				return 2;
+			}
+			fwrite(y.p, 1, y.len, stdout);
+			cfg_buf_free(&y);
+			return 0;
+		}
 		default: usage(stderr); return 2;
 		}
 	}
