@@ -83,20 +83,25 @@ static int fail(struct walk *w, const char *tag, const char *fmt, ...)
 
 static char *text_of(xmlNodePtr n)
 {
-	xmlChar *t = xmlNodeGetContent(n);
-	char *s = strdup(t ? (const char *)t : "");
-	xmlFree(t);
-	if (!s)
-		abort();
+	/* the usual case, one text node: no copy of the content to trim */
+	xmlChar *t = NULL;
+	const char *a;
+	if (n->children && !n->children->next && n->children->type == XML_TEXT_NODE)
+		a = (const char *)n->children->content;
+	else
+		a = (const char *)(t = xmlNodeGetContent(n));
+	if (!a)
+		a = "";
 	/* Junos trims the whitespace around a value */
-	char *a = s;
 	while (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r')
 		a++;
 	size_t l = strlen(a);
 	while (l && (a[l - 1] == ' ' || a[l - 1] == '\t' || a[l - 1] == '\n' || a[l - 1] == '\r'))
 		l--;
-	memmove(s, a, l);
-	s[l] = '\0';
+	char *s = strndup(a, l);
+	xmlFree(t);
+	if (!s)
+		abort();
 	return s;
 }
 
@@ -165,7 +170,8 @@ static void add_line(struct walk *w, struct cfg_buf *b, const char *verb)
 {
 	cfg_buf_puts(b, verb);
 	cfg_buf_putc(b, ' ');
-	path_words(b, w, w->n, w->path[w->n - 1].schema->kind == CFG_LEAFLIST);
+	/* `set` names a leaf's value; delete/(de)activate only a leaf-list's */
+	path_words(b, w, w->n, !strcmp(verb, "set") || w->path[w->n - 1].schema->kind == CFG_LEAFLIST);
 	cfg_buf_putc(b, '\n');
 }
 
@@ -242,7 +248,19 @@ static int walk_elem(struct walk *w, const struct cfg_schema *s, xmlNodePtr n, e
 		/* a container that is not a presence one exists through its
 		   statements only (`set host-os` alone is no statement) */
 		bool plain = s->kind == CFG_CONTAINER && !(s->flags & CFG_F_PRESENCE);
-		if (!hidden_secret && !plain) {
+		if (!w->c->tree) {
+			/* straight to set lines: a list entry only when nothing below
+			   it names it */
+			bool stmt = !hidden_secret && !plain;
+			if (stmt && s->kind == CFG_LIST)
+				for (xmlNodePtr k = n->children; k && stmt; k = k->next)
+					if (is_elem(k) && k != key && !skipped(k))
+						stmt = false;
+			if (stmt)
+				add_line(w, &w->c->lines, "set");
+			if (inactive > 0)
+				add_line(w, &w->c->activates, "deactivate");
+		} else if (!hidden_secret && !plain) {
 			struct cfg_node *at = cfg_tree_set(w->c->sets, NULL, w->path, w->n);
 			if (!at)
 				rc = fail(w, "resource-denied", "out of memory");
@@ -253,7 +271,7 @@ static int walk_elem(struct walk *w, const struct cfg_schema *s, xmlNodePtr n, e
 			add_line(w, &w->c->activates, "activate");
 		if (rc == 0 && s->kind != CFG_LEAF && s->kind != CFG_LEAFLIST)
 			rc = walk_children(w, s, n, op == OP_REPLACE || op == OP_CREATE ? OP_MERGE : op, key);
-		if (rc == 0 && plain && inactive > 0) {
+		if (rc == 0 && plain && inactive > 0 && w->c->tree) {
 			struct cfg_node *at = cfg_tree_find(w->c->sets, NULL, w->path, w->n);
 			if (at)
 				cfg_tree_activate(at, false);
@@ -288,9 +306,10 @@ static int walk_children(struct walk *w, const struct cfg_schema *s, xmlNodePtr 
 }
 
 int nc_config_parse(struct nc_config *c, const struct cfg_schema *root, xmlNodePtr conf,
-                    const char *defop)
+                    const char *defop, unsigned flags)
 {
 	memset(c, 0, sizeof *c);
+	c->tree = (flags & NC_CONFIG_TREE) != 0;
 	c->sets = cfg_tree_new(root);
 	if (!c->sets)
 		abort();
@@ -326,7 +345,10 @@ int nc_config_parse(struct nc_config *c, const struct cfg_schema *root, xmlNodeP
 void nc_config_set_text(const struct nc_config *c, struct cfg_buf *out)
 {
 	cfg_buf_add(out, c->deletes.p ? c->deletes.p : "", c->deletes.len);
-	cfg_render_set(out, cfg_tree_root(c->sets), false, CFG_R_SECRETS | CFG_R_FULL);
+	if (c->tree)
+		cfg_render_set(out, cfg_tree_root(c->sets), false, CFG_R_SECRETS | CFG_R_FULL);
+	else
+		cfg_buf_add(out, c->lines.p ? c->lines.p : "", c->lines.len);
 	cfg_buf_add(out, c->activates.p ? c->activates.p : "", c->activates.len);
 }
 
@@ -342,6 +364,7 @@ void nc_config_free(struct nc_config *c)
 		return;
 	cfg_tree_free(c->sets);
 	cfg_buf_free(&c->deletes);
+	cfg_buf_free(&c->lines);
 	cfg_buf_free(&c->activates);
 	free(c->err_path);
 	free(c->err_msg);

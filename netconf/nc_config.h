@@ -22,6 +22,8 @@
 #ifndef NFX_NC_CONFIG_H
 #define NFX_NC_CONFIG_H
 
+#include <stdbool.h>
+
 #include <libxml/tree.h>
 
 #include "cfg_buf.h"
@@ -29,7 +31,9 @@
 #include "cfg_tree.h"
 
 struct nc_config {
-	struct cfg_tree *sets;    /* what is merged */
+	bool tree;                /* NC_CONFIG_TREE: SETS holds what is merged */
+	struct cfg_tree *sets;    /* what is merged (NC_CONFIG_TREE) */
+	struct cfg_buf lines;     /* else: its "set PATH\n" lines */
 	struct cfg_buf deletes;   /* "delete PATH\n" lines, before the sets */
 	struct cfg_buf activates; /* "activate PATH\n" lines, after them */
 	/* the first error: NETCONF error-tag, the [edit ...] path, the message */
@@ -37,15 +41,20 @@ struct nc_config {
 	char *err_path, *err_msg;
 };
 
+/* Build the merged statements as a tree (for nc_config_curly_text); without
+ * it they become set lines as they are read (faster). */
+#define NC_CONFIG_TREE 0x1u
+
 /* Read the statements under CONF (a <config> or <configuration> element;
  * a <configuration> directly below <config> is entered) against the schema
  * ROOT with default operation DEFOP ("merge", "replace" or "none"). 0, or
  * -1 with C->err_* set. */
 int nc_config_parse(struct nc_config *c, const struct cfg_schema *root, xmlNodePtr conf,
-                    const char *defop);
+                    const char *defop, unsigned flags);
 /* The `load set terminal` text of C. */
 void nc_config_set_text(const struct nc_config *c, struct cfg_buf *out);
-/* The curly text of C's merged statements (`load override terminal`). */
+/* The curly text of C's merged statements (`load override terminal`;
+ * parsed with NC_CONFIG_TREE). */
 void nc_config_curly_text(const struct nc_config *c, struct cfg_buf *out);
 void nc_config_free(struct nc_config *c);
 

@@ -34,6 +34,9 @@ struct nc_rpc {
 	bool subscribed;
 };
 
+static const struct cfg_schema *config_schema(struct nc_rpc *r);
+static const struct cfg_schema *ops_schema(struct nc_rpc *r);
+
 /* ------------------------------------------------------------ helpers */
 
 static void xml_text(struct cfg_buf *b, const char *s, size_t n)
@@ -395,7 +398,8 @@ static int load_xml(struct nc_rpc *r, xmlNodePtr conf, const char *defop, const 
                     bool test_only, struct cfg_buf *errs)
 {
 	struct nc_config c;
-	if (nc_config_parse(&c, r->schema, conf, defop) < 0) {
+	bool curly = action && (!strcmp(action, "override") || !strcmp(action, "update"));
+	if (nc_config_parse(&c, config_schema(r), conf, defop, curly ? NC_CONFIG_TREE : 0) < 0) {
 		put_error(errs, "application", c.err_tag, c.err_path, c.err_msg, NULL);
 		nc_config_free(&c);
 		return -1;
@@ -403,7 +407,7 @@ static int load_xml(struct nc_rpc *r, xmlNodePtr conf, const char *defop, const 
 	int rc = 0;
 	if (!test_only) {
 		struct cfg_buf t = {0};
-		if (action && (!strcmp(action, "override") || !strcmp(action, "update"))) {
+		if (curly) {
 			nc_config_curly_text(&c, &t);
 			rc = load_text(r, action, t.p, t.len, errs);
 		} else {
@@ -808,7 +812,7 @@ static bool op_reply_rpc(struct nc_rpc *r, xmlNodePtr op, struct reply *rp)
 	if (strncmp(name, "get-", 4) || !strcmp(name + 4, "configuration"))
 		return false;
 	struct cfg_buf line = {0};
-	if (!find_reply_cmd(r->ops, name + 4, &line, 0)) {
+	if (!find_reply_cmd(ops_schema(r), name + 4, &line, 0)) {
 		cfg_buf_free(&line);
 		return false;
 	}
@@ -1138,13 +1142,33 @@ struct nc_rpc *nc_rpc_new(struct nc_dmn *d, const char *target, unsigned sid)
 	r->sid = sid;
 	bool jcp = target && !strcmp(target, "jcp");
 	r->target = jcp ? "jcp" : "jdm";
-	r->schema = jcp ? cfg_schema_load_mem(cfg_schema_jcp, cfg_schema_jcp_len, "jcp")
-	                : cfg_schema_load_mem(cfg_schema_jdm, cfg_schema_jdm_len, "jdm");
-	r->ops = jcp ? cfg_schema_load_mem(cfg_schema_ops_jcp, cfg_schema_ops_jcp_len, "ops")
-	             : cfg_schema_load_mem(cfg_schema_ops_jdm, cfg_schema_ops_jdm_len, "ops");
-	if (!r->schema || !r->ops)
-		abort();
 	return r;
+}
+
+/* The schemas, loaded when an RPC first needs them (a session that only
+ * reads pays nothing for them). */
+static const struct cfg_schema *config_schema(struct nc_rpc *r)
+{
+	if (!r->schema) {
+		bool jcp = !strcmp(r->target, "jcp");
+		r->schema = jcp ? cfg_schema_load_mem(cfg_schema_jcp, cfg_schema_jcp_len, "jcp")
+		                : cfg_schema_load_mem(cfg_schema_jdm, cfg_schema_jdm_len, "jdm");
+		if (!r->schema)
+			abort();
+	}
+	return r->schema;
+}
+
+static const struct cfg_schema *ops_schema(struct nc_rpc *r)
+{
+	if (!r->ops) {
+		bool jcp = !strcmp(r->target, "jcp");
+		r->ops = jcp ? cfg_schema_load_mem(cfg_schema_ops_jcp, cfg_schema_ops_jcp_len, "ops")
+		             : cfg_schema_load_mem(cfg_schema_ops_jdm, cfg_schema_ops_jdm_len, "ops");
+		if (!r->ops)
+			abort();
+	}
+	return r->ops;
 }
 
 struct nc_dmn *nc_rpc_dmn(struct nc_rpc *r) { return r->d; }
