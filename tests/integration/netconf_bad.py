@@ -94,6 +94,24 @@ def edit(vlan, vid):
 
 GET_CAND = b"<get-config><source><candidate/></source></get-config>"
 
+if len(sys.argv) > 3 and sys.argv[3] == "jcp":
+    # the JCP's configuration through the same program on jcp.sock
+    s = Session()
+    r = s.rpc(b"<edit-config><target><candidate/></target><config><configuration><vlans><vlan>"
+              b"<name>v1200</name><vlan-id>1200</vlan-id></vlan></vlans></configuration></config>"
+              b"</edit-config>")
+    assert b"<ok/>" in r, r
+    r = s.rpc(b"<commit/>", "2")
+    assert b"<ok/>" in r, r
+    r = s.rpc(b"<get-config><source><running/></source></get-config>", "3")
+    assert b"<name>v1200</name>" in r, r
+    r = s.rpc(b"<edit-config><target><candidate/></target><config><configuration><host-os/>"
+              b"</configuration></config></edit-config>", "4")
+    assert b"unknown-element" in r, r  # a JDM statement is not the JCP's
+    assert b"<ok/>" in s.rpc(b"<close-session/>", "5")
+    print("jcp: edit-config, commit, get-config")
+    sys.exit(0)
+
 s = Session()
 r = s.rpc(b"<get-config><source><running/>")
 assert b"malformed-message" in r or b"rpc-error" in r, r

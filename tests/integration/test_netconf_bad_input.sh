@@ -4,7 +4,8 @@
 # RPCs, out-of-range values, entity expansion, a 64 MiB message (either
 # framing), broken chunked framing, no hello, and a client that disconnects
 # mid-commit. Each is an <rpc-error> or a closed session; afterwards the
-# daemon is up and the configuration untouched or wholly committed.
+# daemon is up and the configuration untouched or wholly committed. The
+# same program on jcp.sock edits and commits the JCP's configuration.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -33,6 +34,9 @@ commit" || fail "baseline commit"
 before="$(cli -c "show configuration | display set")"
 
 timeout 280 "$PY" "$ROOT/tests/integration/netconf_bad.py" "$prog" "$state/jdm.sock" || fail "bad input"
+
+timeout 120 "$PY" "$ROOT/tests/integration/netconf_bad.py" "$prog" "$state/jcp.sock" jcp || fail "jcp"
+grep -q v1200 <<<"$(cli --target jcp -c "show configuration vlans")" || fail "the JCP CLI does not see v1200"
 
 cli -c "show version" >/dev/null || fail "jdmd is not answering"
 # the commit the client left behind ends; then the configuration is the
