@@ -35,9 +35,9 @@ struct jdm_ssh {
 	char *conf;     /* last written sshd_config text; NULL: sshd not configured */
 };
 
-const char *const jdm_ssh_owns[] = {"system services ssh", "system services netconf",
-                                    "system root-authentication",
-                                    "system login", "interfaces jmgmt0", NULL};
+const char *const jdm_ssh_owns[] = {"system services ssh", "system root-authentication",
+                                    "system login", "interfaces jmgmt0",
+                                    "system services netconf", NULL};
 
 
 static int write_file(const char *path, const char *text, mode_t mode)
