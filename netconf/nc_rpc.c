@@ -2,6 +2,8 @@
 #include "nc_rpc.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,6 +491,13 @@ static void op_get_config(struct nc_rpc *r, xmlNodePtr op, struct reply *rp, boo
 		return;
 	}
 	xmlNodePtr f = child(op, "filter");
+	if (get && f && child(f, "netconf-state")) {
+		/* RFC 6022: the schemas get-schema serves */
+		cfg_buf_printf(&rp->body, "<data>\n<netconf-state xmlns=\"%s\">\n", NC_NS_MON);
+		nc_yang_schemas(&rp->body);
+		cfg_buf_puts(&rp->body, "</netconf-state>\n</data>\n");
+		return;
+	}
 	char buf[32];
 	if (f && prop(f, "type", buf, sizeof buf) && strcmp(buf, "subtree")) {
 		put_error(&rp->errs, "protocol", "bad-attribute", NULL, "only subtree filters are supported",
@@ -874,6 +883,44 @@ static void op_subscribe(struct nc_rpc *r, xmlNodePtr op, struct reply *rp)
 	r->subscribed = true;
 }
 
+/* kill-session: another NETCONF session (its session-id is its
+ * nfx-netconf's pid) ends; the daemon then drops its daemon session, lock
+ * and private candidate as for any client that went away. Who may: kill(2)
+ * decides, so a user ends only their own sessions (root anyone's); only an
+ * nfx-netconf process is ever signalled. */
+static void op_kill_session(struct nc_rpc *r, xmlNodePtr op, struct reply *rp)
+{
+	char *t = text(child(op, "session-id"));
+	char *e;
+	long pid = strtol(t, &e, 10);
+	bool num = *t && !*e;
+	free(t);
+	if (!num || pid <= 1 || (unsigned long)pid == r->sid) {
+		put_error(&rp->errs, "protocol", "invalid-value", NULL,
+		          (unsigned long)pid == r->sid ? "kill-session of this session: use close-session"
+		                                       : "session-id is not a NETCONF session",
+		          "<bad-element>session-id</bad-element>");
+		return;
+	}
+	char path[64], comm[32] = "";
+	snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+	FILE *f = fopen(path, "r");
+	if (f) {
+		if (!fgets(comm, sizeof comm, f))
+			comm[0] = '\0';
+		fclose(f);
+	}
+	comm[strcspn(comm, "\n")] = '\0';
+	if (strcmp(comm, "nfx-netconf")) {
+		put_error(&rp->errs, "protocol", "invalid-value", NULL, "no NETCONF session with that session-id",
+		          "<bad-element>session-id</bad-element>");
+		return;
+	}
+	if (kill((pid_t)pid, SIGTERM) < 0)
+		put_error(&rp->errs, "protocol", errno == EPERM ? "access-denied" : "operation-failed", NULL,
+		          errno == EPERM ? "the session belongs to another user" : strerror(errno), NULL);
+}
+
 /* ------------------------------------------------------------ dispatch */
 
 static void dispatch(struct nc_rpc *r, xmlNodePtr op, struct reply *rp)
@@ -909,8 +956,7 @@ static void dispatch(struct nc_rpc *r, xmlNodePtr op, struct reply *rp)
 		leave_config(r);
 		rp->end = true;
 	} else if (!strcmp(n, "kill-session"))
-		put_error(&rp->errs, "protocol", "operation-not-supported", NULL,
-		          "kill-session: use `request system logout` from the CLI", NULL);
+		op_kill_session(r, op, rp);
 	else if (!strcmp(n, "create-subscription"))
 		op_subscribe(r, op, rp);
 	else if (!strcmp(n, "get-schema"))

@@ -214,3 +214,15 @@ void nc_yang_capabilities(struct cfg_buf *out)
 		               "</capability>\n",
 		               MODS[i].module, MODS[i].module);
 }
+
+void nc_yang_schemas(struct cfg_buf *out)
+{
+	cfg_buf_puts(out, "<schemas>\n");
+	for (size_t i = 0; i < sizeof MODS / sizeof MODS[0]; i++)
+		cfg_buf_printf(out,
+		               "<schema>\n<identifier>%s</identifier>\n<version>" NC_YANG_REVISION
+		               "</version>\n<format>yang</format>\n<namespace>" NC_YANG_NS_PREFIX
+		               "%s</namespace>\n<location>NETCONF</location>\n</schema>\n",
+		               MODS[i].module, MODS[i].module);
+	cfg_buf_puts(out, "</schemas>\n");
+}

@@ -18,6 +18,8 @@
 
 /* The module NAME ("nfx-jdm", "nfx-jcp") into OUT. 0, or -1: no such module. */
 int nc_yang_module(const char *name, struct cfg_buf *out);
+/* RFC 6022 <schemas> (inside <netconf-state>): one <schema> per module. */
+void nc_yang_schemas(struct cfg_buf *out);
 /* <capability> lines advertising the modules. */
 void nc_yang_capabilities(struct cfg_buf *out);
 

@@ -59,6 +59,7 @@ if step == "basic":
         if conf is None:
             conf = x.xpath("//*[local-name()='configuration']")[0]
         assert conf is not None, r.xml
+        assert "$6$nfxtest" in r.xml, "super-user does not see the secret"
         m.edit_config(target="candidate", config=vlan_xml("v200", 200))
         assert has_vlan(m, "candidate", "v200")
         assert not has_vlan(m, "running", "v200")
@@ -99,6 +100,9 @@ elif step == "read-only":
     with connect() as m:
         r = m.get_config(source="running")
         assert "v200" in r.xml, r.xml
+        # secrets only with the secret permission: hidden from read-only
+        assert "$6$nfxtest" not in r.xml, "read-only user sees a secret"
+        assert "SECRET-DATA" in r.xml, r.xml
         e = rpc_error(lambda: m.edit_config(target="candidate", config=vlan_xml("v203", 203)))
         assert e is not None, "read-only edit-config accepted"
         print("read-only edit:", e.tag, e.message)
@@ -142,6 +146,40 @@ elif step == "confirmed":
         assert not has_vlan(m, "running", "v299"), "confirmed commit not rolled back"
     print("confirmed ok")
 
+elif step == "kill":
+    # one session holds the lock; another kills it; the lock is free again
+    a = connect()  # ends killed: no close-session for it
+    with connect() as b:
+        a.lock("candidate")
+        e = rpc_error(lambda: b.lock("candidate"))
+        assert e is not None and e.tag == "lock-denied", e and e.tag
+        b.kill_session(a.session_id)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if rpc_error(lambda: b.lock("candidate")) is None:
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError("the killed session still holds the lock")
+        b.unlock("candidate")
+    print("kill ok")
+
+elif step == "hold":
+    # a session that stays open: its session-id into ARGS[0], until killed
+    with connect() as m:
+        open(args[0] + ".tmp", "w").write(m.session_id)
+        import os
+        os.rename(args[0] + ".tmp", args[0])
+        time.sleep(120)
+    print("hold ended")
+
+elif step == "kill-denied":
+    # a user cannot end another user's session (ARGS[0]: its session-id)
+    with connect() as m:
+        e = rpc_error(lambda: m.kill_session(args[0]))
+        assert e is not None and e.tag == "access-denied", e and e.tag
+    print("kill-denied ok")
+
 elif step == "notify":
     with connect() as m:
         m.create_subscription()
@@ -162,6 +200,10 @@ elif step == "schema":
         text = "".join(x.xpath("//*[local-name()='data']/text()"))
         assert text.startswith("module nfx-jdm"), text[:200]
         open(args[0], "w").write(text)
+        r = m.get(filter=("subtree", '<netconf-state xmlns="urn:ietf:params:xml:ns:yang:'
+                          'ietf-netconf-monitoring"><schemas/></netconf-state>'))
+        ids = etree.fromstring(r.xml.encode()).xpath("//*[local-name()='identifier']/text()")
+        assert "nfx-jdm" in ids and "nfx-jcp" in ids, r.xml
     print("schema ok")
 
 elif step == "pyez":

@@ -5,7 +5,7 @@
 # validates and commits (the CLI's `show system commit` sees it), a CLI
 # user's `configure exclusive` makes NETCONF's lock fail with lock-denied and
 # the holder's session-id (its pid), a read-only user's edit-config is
-# access-denied, bad values and unknown elements are rpc-errors with the
+# access-denied and its get-config hides secrets, bad values and unknown elements are rpc-errors with the
 # CLI's [edit ...] path, a commit notification arrives, and a confirmed
 # commit that nobody confirms rolls itself back.
 set -euo pipefail
@@ -17,10 +17,11 @@ RO=nfxtestncro
 export NFX_HYPERVISOR="${NFX_HYPERVISOR:-none}"
 "$PY" -c 'import ncclient' 2>/dev/null || { echo "SKIP: python3-ncclient missing"; exit 77; }
 state="$(mktemp -d /tmp/nfx-it-netconf.XXXXXX)"
-holder=""
+holder="" hold=""
 cleanup() {
 	local rc=$?
 	[[ -z "$holder" ]] || kill "$holder" 2>/dev/null || true
+	[[ -z "$hold" ]] || kill "$hold" 2>/dev/null || true
 	exec 7>&- 2>/dev/null || true
 	"$NFX" down --state-dir "$state" >/dev/null 2>&1 || true
 	if id "$RO" >/dev/null 2>&1 && grep -qx "$RO" "$state/sshd/accounts" 2>/dev/null; then
@@ -51,6 +52,7 @@ set system services netconf ssh
 set system root-authentication ssh-ed25519 \"$(cat "$state/keys/root.pub")\"
 set system login user $RO class read-only
 set system login user $RO authentication ssh-ed25519 \"$(cat "$state/keys/ro.pub")\"
+set system login user $RO authentication encrypted-password \"\$6\$nfxtest\$abcdefgh\"
 commit"
 out="$(cli <<<"$script")" || { echo "$out"; fail "configure netconf"; }
 grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "no commit complete"; }
@@ -92,6 +94,20 @@ holder=""
 
 step "read-only user"
 NC read-only 192.0.2.10 830 "$RO" "$state/keys/ro" || fail "read-only"
+
+step "kill-session frees the lock of the killed session"
+NC kill "${ROOTC[@]}" || fail "kill-session"
+
+step "kill-session of another user's session is access-denied"
+# (ip netns exec and then timeout exec: $! is timeout, which passes a TERM on)
+ip netns exec "$lan" timeout 280 "$PY" "$ROOT/tests/integration/netconf_client.py" hold \
+	"${ROOTC[@]}" "$state/hold.sid" &
+hold=$!
+for _ in $(seq 300); do [[ -s "$state/hold.sid" ]] && break; sleep 0.1; done
+[[ -s "$state/hold.sid" ]] || fail "the holding session did not start"
+NC kill-denied 192.0.2.10 830 "$RO" "$state/keys/ro" "$(cat "$state/hold.sid")" || fail "kill-denied"
+kill "$hold" 2>/dev/null || true
+wait "$hold" 2>/dev/null || true
 
 step "notification after a commit"
 NC notify "${ROOTC[@]}" || fail "notify"
