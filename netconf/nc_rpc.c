@@ -633,8 +633,23 @@ static void op_commit(struct nc_rpc *r, xmlNodePtr op, struct reply *rp, bool ju
 
 static void op_cancel_commit(struct nc_rpc *r, struct reply *rp)
 {
-	/* the configuration before the confirmed commit, committed again */
+	/* the configuration before the confirmed commit, committed again; only
+	   while one waits for its confirmation (show system commit says so) */
 	struct cfg_buf o = {0};
+	if (query(r, "show system commit", &o) != 0) {
+		errors_from_cli(&rp->errs, o.p, "operation-failed");
+		cfg_buf_free(&o);
+		return;
+	}
+	const char *first = strstr(o.p ? o.p : "", "<commit-history>");
+	const char *second = first ? strstr(first + 1, "<commit-history>") : NULL;
+	const char *pending = first ? strstr(first, "<rollback-pending-minutes>") : NULL;
+	if (!pending || (second && pending > second)) {
+		put_error(&rp->errs, "protocol", "operation-failed", NULL, "no confirmed commit is pending", NULL);
+		cfg_buf_free(&o);
+		return;
+	}
+	cfg_buf_reset(&o);
 	if (enter_config(r, M_SHARED, &rp->errs) == 0) {
 		if (run(r, "rollback 1", NULL, 0, &o) != 0)
 			errors_from_cli(&rp->errs, o.p, "operation-failed");

@@ -133,6 +133,20 @@ elif step == "errors":
         m.discard_changes()
     print("errors ok")
 
+elif step == "cancel":
+    # cancel-commit undoes a pending confirmed commit; without one it is an error
+    with connect() as m:
+        e = rpc_error(lambda: m.cancel_commit())
+        assert e is not None, "cancel-commit without a confirmed commit"
+        m.edit_config(target="candidate", config=vlan_xml("v298", 298))
+        m.commit(confirmed=True, timeout="300")
+        assert has_vlan(m, "running", "v298")
+        m.cancel_commit()
+        assert not has_vlan(m, "running", "v298"), "cancel-commit kept the change"
+        e = rpc_error(lambda: m.cancel_commit())
+        assert e is not None, "a second cancel-commit"
+    print("cancel ok")
+
 elif step == "confirmed":
     # a confirmed commit that is not confirmed rolls itself back
     with connect() as m:

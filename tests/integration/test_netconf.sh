@@ -118,6 +118,9 @@ if command -v yanglint >/dev/null; then
 	yanglint "$state/nfx-jdm.yang" || fail "yanglint refuses nfx-jdm"
 fi
 
+step "cancel-commit"
+NC cancel "${ROOTC[@]}" || fail "cancel-commit"
+
 step "confirmed commit rolls itself back"
 NC confirmed "${ROOTC[@]}" || fail "confirmed"
 pgrep -f "nfx-netconf --socket $state/jdm.sock" >/dev/null && fail "a netconf subsystem outlived its session"
