@@ -16,7 +16,7 @@
 #include "cfg_reply.h"
 #include "cfg_schema.h"
 #include "cfg_schema_data.h"
-#include "nc_config.h"
+#include "cfg_xml.h"
 #include "nc_filter.h"
 #include "nc_yang.h"
 
@@ -399,26 +399,26 @@ static int load_text(struct nc_rpc *r, const char *kind, const char *textp, size
 static int load_xml(struct nc_rpc *r, xmlNodePtr conf, const char *defop, const char *action,
                     bool test_only, struct cfg_buf *errs)
 {
-	struct nc_config c;
+	struct cfg_xml c;
 	bool curly = action && (!strcmp(action, "override") || !strcmp(action, "update"));
-	if (nc_config_parse(&c, config_schema(r), conf, defop, curly ? NC_CONFIG_TREE : 0) < 0) {
+	if (cfg_xml_parse(&c, config_schema(r), conf, defop, curly ? CFG_XML_TREE : 0) < 0) {
 		put_error(errs, "application", c.err_tag, c.err_path, c.err_msg, NULL);
-		nc_config_free(&c);
+		cfg_xml_free(&c);
 		return -1;
 	}
 	int rc = 0;
 	if (!test_only) {
 		struct cfg_buf t = {0};
 		if (curly) {
-			nc_config_curly_text(&c, &t);
+			cfg_xml_curly_text(&c, &t);
 			rc = load_text(r, action, t.p, t.len, errs);
 		} else {
-			nc_config_set_text(&c, &t);
+			cfg_xml_set_text(&c, &t);
 			rc = t.len ? load_text(r, "set", t.p, t.len, errs) : enter_config(r, M_SHARED, errs);
 		}
 		cfg_buf_free(&t);
 	}
-	nc_config_free(&c);
+	cfg_xml_free(&c);
 	return rc;
 }
 

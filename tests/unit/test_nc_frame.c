@@ -1,4 +1,4 @@
-/* Unit tests of nc_frame (RFC 6242 framing) and nc_config (configuration
+/* Unit tests of nc_frame (RFC 6242 framing) and cfg_xml (configuration
  * XML into the CLI's set lines, errors with [edit ...] paths). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +13,7 @@
 
 #include "cfg_schema.h"
 #include "cfg_schema_data.h"
-#include "nc_config.h"
+#include "cfg_xml.h"
 #include "nc_frame.h"
 #include "nc_rpc.h"
 #include "nc_yang.h"
@@ -122,17 +122,17 @@ static struct cfg_schema *jdm(void)
 
 /* XML in, set text out (or the error). */
 static char *convert(const struct cfg_schema *s, const char *xml, const char *defop,
-                     struct nc_config *c, int want)
+                     struct cfg_xml *c, int want)
 {
 	xmlDocPtr d = xmlReadMemory(xml, (int)strlen(xml), "t.xml", NULL, 0);
 	assert_non_null(d);
-	int rc = nc_config_parse(c, s, xmlDocGetRootElement(d), defop, 0);
+	int rc = cfg_xml_parse(c, s, xmlDocGetRootElement(d), defop, 0);
 	xmlFreeDoc(d);
 	if (rc != want)
-		fail_msg("nc_config_parse: %d (%s %s %s)", rc, c->err_tag ? c->err_tag : "", c->err_path ? c->err_path : "",
+		fail_msg("cfg_xml_parse: %d (%s %s %s)", rc, c->err_tag ? c->err_tag : "", c->err_path ? c->err_path : "",
 		         c->err_msg ? c->err_msg : "");
 	struct cfg_buf b = {0};
-	nc_config_set_text(c, &b);
+	cfg_xml_set_text(c, &b);
 	cfg_buf_add(&b, "", 0);
 	return cfg_buf_steal(&b);
 }
@@ -141,7 +141,7 @@ static void config_set(void **state)
 {
 	(void)state;
 	struct cfg_schema *s = jdm();
-	struct nc_config c;
+	struct cfg_xml c;
 	char *t = convert(s,
 	                  "<config><configuration><system><host-name>b1</host-name></system>"
 	                  "<host-os><vlans><vlan><name>v100</name><vlan-id>100</vlan-id></vlan>"
@@ -158,7 +158,7 @@ static void config_set(void **state)
 	/* deletes come first */
 	assert_true(strstr(t, "delete") < strstr(t, "set"));
 	free(t);
-	nc_config_free(&c);
+	cfg_xml_free(&c);
 
 	/* Junos's attributes: replace and delete */
 	t = convert(s,
@@ -170,7 +170,7 @@ static void config_set(void **state)
 	assert_non_null(strstr(t, "set host-os vlans v1 vlan-id 7\n"));
 	assert_non_null(strstr(t, "delete system host-name\n"));
 	free(t);
-	nc_config_free(&c);
+	cfg_xml_free(&c);
 	cfg_schema_free(s);
 }
 
@@ -178,7 +178,7 @@ static void config_errors(void **state)
 {
 	(void)state;
 	struct cfg_schema *s = jdm();
-	struct nc_config c;
+	struct cfg_xml c;
 	char *t = convert(s,
 	                  "<configuration><host-os><vlans><vlan><name>v1</name><vlan-id>5000</vlan-id>"
 	                  "</vlan></vlans></host-os></configuration>",
@@ -187,24 +187,24 @@ static void config_errors(void **state)
 	assert_string_equal(c.err_tag, "invalid-value");
 	assert_string_equal(c.err_path, "[edit host-os vlans v1 vlan-id]");
 	assert_non_null(strstr(c.err_msg, "not within range"));
-	nc_config_free(&c);
+	cfg_xml_free(&c);
 
 	t = convert(s, "<configuration><system><nope>1</nope></system></configuration>", "merge", &c, -1);
 	free(t);
 	assert_string_equal(c.err_tag, "unknown-element");
 	assert_string_equal(c.err_path, "[edit system]");
-	nc_config_free(&c);
+	cfg_xml_free(&c);
 
 	t = convert(s, "<configuration><host-os><vlans><vlan><vlan-id>1</vlan-id></vlan></vlans>"
 	               "</host-os></configuration>", "merge", &c, -1);
 	free(t);
 	assert_string_equal(c.err_tag, "missing-element");
-	nc_config_free(&c);
+	cfg_xml_free(&c);
 
 	t = convert(s, "<configuration><system operation=\"frob\"/></configuration>", "merge", &c, -1);
 	free(t);
 	assert_string_equal(c.err_tag, "bad-attribute");
-	nc_config_free(&c);
+	cfg_xml_free(&c);
 	cfg_schema_free(s);
 }
 

@@ -1,4 +1,4 @@
-/* nc_config — configuration XML (NETCONF <config>, Junos <configuration>)
+/* cfg_xml — configuration XML (NETCONF <config>, Junos <configuration>)
  * into the text the CLI loads.
  *
  * Owns the mapping of configuration XML onto the schema (cli/schema/jdm.xml, jcp.xml):
@@ -16,11 +16,11 @@
  * bad document changes nothing: the first error is reported with the
  * `[edit ...]` path of the statement and the message the CLI gives.
  *
- * Ownership: nc_config_parse() fills a struct nc_config the caller
- * releases with nc_config_free().
+ * Ownership: cfg_xml_parse() fills a struct cfg_xml the caller
+ * releases with cfg_xml_free().
  */
-#ifndef NFX_NC_CONFIG_H
-#define NFX_NC_CONFIG_H
+#ifndef NFX_CFG_XML_H
+#define NFX_CFG_XML_H
 
 #include <stdbool.h>
 
@@ -30,9 +30,9 @@
 #include "cfg_schema.h"
 #include "cfg_tree.h"
 
-struct nc_config {
-	bool tree;                /* NC_CONFIG_TREE: SETS holds what is merged */
-	struct cfg_tree *sets;    /* what is merged (NC_CONFIG_TREE) */
+struct cfg_xml {
+	bool tree;                /* CFG_XML_TREE: SETS holds what is merged */
+	struct cfg_tree *sets;    /* what is merged (CFG_XML_TREE) */
 	struct cfg_buf lines;     /* else: its "set PATH\n" lines */
 	struct cfg_buf deletes;   /* "delete PATH\n" lines, before the sets */
 	struct cfg_buf activates; /* "activate PATH\n" lines, after them */
@@ -41,21 +41,32 @@ struct nc_config {
 	char *err_path, *err_msg;
 };
 
-/* Build the merged statements as a tree (for nc_config_curly_text); without
+/* Build the merged statements as a tree (for cfg_xml_curly_text); without
  * it they become set lines as they are read (faster). */
-#define NC_CONFIG_TREE 0x1u
+#define CFG_XML_TREE 0x1u
 
 /* Read the statements under CONF (a <config> or <configuration> element;
  * a <configuration> directly below <config> is entered) against the schema
  * ROOT with default operation DEFOP ("merge", "replace" or "none"). 0, or
  * -1 with C->err_* set. */
-int nc_config_parse(struct nc_config *c, const struct cfg_schema *root, xmlNodePtr conf,
+int cfg_xml_parse(struct cfg_xml *c, const struct cfg_schema *root, xmlNodePtr conf,
                     const char *defop, unsigned flags);
 /* The `load set terminal` text of C. */
-void nc_config_set_text(const struct nc_config *c, struct cfg_buf *out);
+void cfg_xml_set_text(const struct cfg_xml *c, struct cfg_buf *out);
 /* The curly text of C's merged statements (`load override terminal`;
- * parsed with NC_CONFIG_TREE). */
-void nc_config_curly_text(const struct nc_config *c, struct cfg_buf *out);
-void nc_config_free(struct nc_config *c);
+ * parsed with CFG_XML_TREE). */
+void cfg_xml_curly_text(const struct cfg_xml *c, struct cfg_buf *out);
+void cfg_xml_free(struct cfg_xml *c);
+
+/* TEXT (LEN bytes) is XML (its first non-blank byte is '<'): `load merge|
+ * replace|override|update` read it as configuration XML, as Junos does. */
+bool cfg_xml_detect(const char *text, size_t len);
+/* The XML document TEXT (a <configuration>, possibly inside an
+ * <rpc-reply> as `| display xml` prints it) under schema ROOT as set lines
+ * (CURLY false: merge, with delete lines for replace/delete attributes) or
+ * curly text (CURLY true: override/update) into OUT. 0, or -1 with one
+ * error line "SOURCE: [edit ...] message" in ERRS (nothing to load). */
+int cfg_xml_to_text(const struct cfg_schema *root, const char *text, size_t len, const char *source,
+                    bool curly, struct cfg_buf *out, struct cfg_buf *errs);
 
 #endif

@@ -1,5 +1,5 @@
-/* nc_config — configuration XML into CLI text. See nc_config.h. */
-#include "nc_config.h"
+/* cfg_xml — configuration XML into CLI text. See cfg_xml.h. */
+#include "cfg_xml.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cfg_err.h"
+#include <libxml/parser.h>
 #include "cfg_render.h"
 
 #define MAX_DEPTH 64
@@ -14,7 +15,7 @@
 enum op { OP_NONE, OP_MERGE, OP_REPLACE, OP_CREATE, OP_DELETE, OP_REMOVE };
 
 struct walk {
-	struct nc_config *c;
+	struct cfg_xml *c;
 	struct cfg_step path[MAX_DEPTH];
 	char *vals[MAX_DEPTH]; /* owned copies of path[i].value */
 	size_t n;
@@ -61,7 +62,7 @@ static void path_words(struct cfg_buf *b, const struct walk *w, size_t n, bool w
 
 static int fail(struct walk *w, const char *tag, const char *fmt, ...)
 {
-	struct nc_config *c = w->c;
+	struct cfg_xml *c = w->c;
 	if (c->err_msg)
 		return -1;
 	struct cfg_buf b = {0};
@@ -305,11 +306,11 @@ static int walk_children(struct walk *w, const struct cfg_schema *s, xmlNodePtr 
 	return 0;
 }
 
-int nc_config_parse(struct nc_config *c, const struct cfg_schema *root, xmlNodePtr conf,
+int cfg_xml_parse(struct cfg_xml *c, const struct cfg_schema *root, xmlNodePtr conf,
                     const char *defop, unsigned flags)
 {
 	memset(c, 0, sizeof *c);
-	c->tree = (flags & NC_CONFIG_TREE) != 0;
+	c->tree = (flags & CFG_XML_TREE) != 0;
 	c->sets = cfg_tree_new(root);
 	if (!c->sets)
 		abort();
@@ -342,7 +343,7 @@ int nc_config_parse(struct nc_config *c, const struct cfg_schema *root, xmlNodeP
 	return rc;
 }
 
-void nc_config_set_text(const struct nc_config *c, struct cfg_buf *out)
+void cfg_xml_set_text(const struct cfg_xml *c, struct cfg_buf *out)
 {
 	cfg_buf_add(out, c->deletes.p ? c->deletes.p : "", c->deletes.len);
 	if (c->tree)
@@ -352,13 +353,13 @@ void nc_config_set_text(const struct nc_config *c, struct cfg_buf *out)
 	cfg_buf_add(out, c->activates.p ? c->activates.p : "", c->activates.len);
 }
 
-void nc_config_curly_text(const struct nc_config *c, struct cfg_buf *out)
+void cfg_xml_curly_text(const struct cfg_xml *c, struct cfg_buf *out)
 {
 	cfg_buf_add(out, "", 0);
 	cfg_render_curly(out, cfg_tree_root(c->sets), 0, CFG_R_SECRETS);
 }
 
-void nc_config_free(struct nc_config *c)
+void cfg_xml_free(struct cfg_xml *c)
 {
 	if (!c)
 		return;
@@ -369,4 +370,58 @@ void nc_config_free(struct nc_config *c)
 	free(c->err_path);
 	free(c->err_msg);
 	memset(c, 0, sizeof *c);
+}
+
+bool cfg_xml_detect(const char *text, size_t len)
+{
+	size_t i = 0;
+	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+		i++;
+	return i < len && text[i] == '<';
+}
+
+/* The <configuration> element at or below N (an <rpc-reply> wrapper). */
+static xmlNodePtr find_configuration(xmlNodePtr n)
+{
+	for (; n; n = n->next) {
+		if (!is_elem(n))
+			continue;
+		if (!strcmp((const char *)n->name, "configuration"))
+			return n;
+		xmlNodePtr c = find_configuration(n->children);
+		if (c)
+			return c;
+	}
+	return NULL;
+}
+
+int cfg_xml_to_text(const struct cfg_schema *root, const char *text, size_t len, const char *source,
+                    bool curly, struct cfg_buf *out, struct cfg_buf *errs)
+{
+	if (len > 0x7fffffff)
+		len = 0x7fffffff;
+	xmlDocPtr d = xmlReadMemory(text, (int)len, source, NULL,
+	                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+	                                XML_PARSE_NOBLANKS | XML_PARSE_HUGE);
+	xmlNodePtr conf = d ? find_configuration(xmlDocGetRootElement(d)) : NULL;
+	if (!conf) {
+		const xmlError *e = xmlGetLastError();
+		cfg_buf_printf(errs, "%s:%d: %s\n", source, e ? e->line : 0,
+		               d ? "no <configuration> element" : "malformed XML");
+		xmlFreeDoc(d);
+		return -1;
+	}
+	struct cfg_xml c;
+	int rc = cfg_xml_parse(&c, root, conf, "merge", curly ? CFG_XML_TREE : 0);
+	if (rc < 0) {
+		cfg_buf_printf(errs, "%s: %s\n  %s\n", source, c.err_path, c.err_msg);
+	} else if (curly) {
+		cfg_xml_curly_text(&c, out);
+	} else {
+		cfg_xml_set_text(&c, out);
+		cfg_buf_add(out, "", 0);
+	}
+	cfg_xml_free(&c);
+	xmlFreeDoc(d);
+	return rc;
 }
