@@ -219,11 +219,16 @@ static void errors_from_cli(struct cfg_buf *b, const char *outp, const char *tag
 			}
 			continue;
 		}
-		if (strstr(l, "syntax error") || strstr(l, "error")) {
+		if (!strncmp(l, "load complete", 13) || !strncmp(l, "load failed", 11))
+			continue; /* the count of the errors reported above */
+		if (strstr(l, "error")) {
 			const char *s = l;
 			while (isspace((unsigned char)*s))
 				s++;
-			put_error(b, "application", tag, NULL, s, NULL);
+			/* "terminal:3:(5) error: MSG": the loader's position, then MSG */
+			const char *e = strstr(s, ") error: ");
+			const char *m = e && s[strcspn(s, ":")] == ':' ? e + 9 : s;
+			put_error(b, "application", tag, NULL, m, NULL);
 			n++;
 		}
 	}
@@ -671,6 +676,16 @@ static void op_get_configuration(struct nc_rpc *r, xmlNodePtr op, struct reply *
 	prop(op, "compare", cmp, sizeof cmp);
 	prop(op, "rollback", rb, sizeof rb);
 	bool cand = strcmp(db, "committed") != 0;
+	if (strcmp(fmt, "xml") && strcmp(fmt, "text") && strcmp(fmt, "set")) {
+		put_error(&rp->errs, "protocol", "invalid-value", NULL, "format must be xml, text or set",
+		          "<bad-attribute>format</bad-attribute>");
+		return;
+	}
+	if (strcmp(db, "committed") && strcmp(db, "candidate")) {
+		put_error(&rp->errs, "protocol", "invalid-value", NULL, "database must be committed or candidate",
+		          "<bad-attribute>database</bad-attribute>");
+		return;
+	}
 	struct cfg_buf o = {0}, line = {0};
 	if (!strcmp(cmp, "rollback")) {
 		long n = strtol(rb, NULL, 10);

@@ -278,6 +278,22 @@ elif step == "pyez":
     # lock / unlock
     cu.lock()
     cu.unlock()
+    # a private candidate (open-configuration <private/>), and exclusive
+    with Config(dev, mode="private") as cp:
+        cp.load("set host-os vlans v304 vlan-id 304", format="set")
+        assert "v304" in (cp.diff() or "")
+        cp.commit(comment="private")
+    with Config(dev, mode="exclusive") as cx:
+        cx.load("set host-os vlans v305 vlan-id 305", format="set")
+        cx.commit(comment="exclusive")
+    conf = dev.rpc.get_config(options={"database": "committed"})
+    assert conf.xpath("host-os/vlans/vlan[name='v304']"), etree.tostring(conf)
+    assert conf.xpath("host-os/vlans/vlan[name='v305']"), etree.tostring(conf)
+    # JSON is not served: an error, not a hang
+    try:
+        dev.rpc.get_config(options={"format": "json"})
+    except Exception as e:
+        print("json:", type(e).__name__)
     dev.close()
     print("pyez ok")
 
