@@ -824,7 +824,7 @@ static void op_command(struct nc_rpc *r, xmlNodePtr op, struct reply *rp)
 /* `get-REPLY`: the operational command (no arguments) whose reply is
  * REPLY, as the command line into LINE. */
 static bool find_reply_cmd(const struct cfg_schema *s, const char *reply, struct cfg_buf *line,
-                           size_t depth)
+                           size_t depth, const struct cfg_schema **cmd)
 {
 	for (size_t i = 0; i < s->n_children; i++) {
 		const struct cfg_schema *c = s->children[i];
@@ -834,9 +834,11 @@ static bool find_reply_cmd(const struct cfg_schema *s, const char *reply, struct
 		if (depth)
 			cfg_buf_putc(line, ' ');
 		cfg_buf_puts(line, c->name);
-		if (c->handler && c->reply && !strcmp(c->reply, reply))
+		if (c->handler && c->reply && !strcmp(c->reply, reply)) {
+			*cmd = c;
 			return true;
-		if (find_reply_cmd(c, reply, line, depth + 1))
+		}
+		if (find_reply_cmd(c, reply, line, depth + 1, cmd))
 			return true;
 		line->len = mark;
 		if (line->p)
@@ -851,18 +853,33 @@ static bool op_reply_rpc(struct nc_rpc *r, xmlNodePtr op, struct reply *rp)
 	if (strncmp(name, "get-", 4) || !strcmp(name + 4, "configuration"))
 		return false;
 	struct cfg_buf line = {0};
-	if (!find_reply_cmd(ops_schema(r), name + 4, &line, 0)) {
+	const struct cfg_schema *cmd = NULL;
+	if (!find_reply_cmd(ops_schema(r), name + 4, &line, 0, &cmd)) {
 		cfg_buf_free(&line);
 		return false;
 	}
-	/* arguments: <flag/> words and <keyword>value</keyword> pairs */
+	/* arguments, by the command's schema: <flag/> is the word,
+	   <name>V</name> of a positional argument V, of another `name V` */
 	for (xmlNodePtr k = op->children; k; k = k->next) {
 		if (!is_elem(k))
 			continue;
+		const struct cfg_schema *a = NULL;
+		for (size_t i = 0; i < cmd->n_children && !a; i++)
+			if (!strcmp(cmd->children[i]->name, (const char *)k->name))
+				a = cmd->children[i];
+		if (!a) {
+			char info[160];
+			snprintf(info, sizeof info, "<bad-element>%.100s</bad-element>", (const char *)k->name);
+			put_error(&rp->errs, "protocol", "unknown-element", NULL, "syntax error: unknown argument", info);
+			cfg_buf_free(&line);
+			return true;
+		}
 		char *v = text(k);
-		cfg_buf_putc(&line, ' ');
-		word(&line, (const char *)k->name);
-		if (*v) {
+		if (!(a->flags & CFG_F_POSITIONAL)) {
+			cfg_buf_putc(&line, ' ');
+			word(&line, a->name);
+		}
+		if (*v && a->type != CFG_T_FLAG) {
 			cfg_buf_putc(&line, ' ');
 			word(&line, v);
 		}

@@ -257,6 +257,14 @@ elif step == "pyez":
     out = dev.cli("show virtual-network-functions", warning=False)
     print("cli:", out)
     assert "Name" in out or "VNF" in out, out
+    vi = dev.rpc.get_virtual_network_functions_information()
+    assert vi.tag == "virtual-network-functions-information", vi.tag
+    from jnpr.junos.exception import RpcError
+    try:
+        dev.rpc.get_virtual_network_functions_information(name="nosuch", detail=True)
+        raise AssertionError("a VNF that does not exist")
+    except RpcError as e:
+        assert "does not exist" in str(e), e
     sw = dev.rpc.get_software_information()
     assert sw.findtext("host-name") == "pyez-box", etree.tostring(sw)
     # commit, then rollback(1) + commit undoes it
