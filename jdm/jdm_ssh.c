@@ -170,6 +170,12 @@ void jdm_ssh_validate(void *ctx, const struct cfg_tree *t, const struct cfg_diff
 	(void)ctx;
 	(void)diff;
 	check_keys(cfg_tree_at(t, NULL, "system root-authentication", CFG_AT_ACTIVE), fs);
+	/* every session on the netconf port is a NETCONF session: not port 22
+	   while `system services ssh` serves the CLI there */
+	struct cfg_node *nc = cfg_tree_at(t, NULL, "system services netconf ssh", CFG_AT_ACTIVE);
+	const char *port = cfg_node_value(nc, "port", CFG_AT_ACTIVE);
+	if (port && !strcmp(port, "22") && cfg_tree_at(t, NULL, "system services ssh", CFG_AT_ACTIVE))
+		cfg_findings_add(fs, nc, NULL, "port 22 is the ssh service's; NETCONF needs a port of its own");
 	struct cfg_node *l = cfg_tree_at(t, NULL, "system login", CFG_AT_ACTIVE);
 	for (struct cfg_node *u = cfg_node_child(l, "user", NULL, CFG_AT_ACTIVE); u;
 	     u = cfg_node_next_same(u, CFG_AT_ACTIVE)) {
