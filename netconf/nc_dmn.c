@@ -19,11 +19,13 @@ struct ev {
 struct nc_dmn {
 	int fd;
 	bool over;
+	bool config; /* the last prompt was configuration mode's ("user@host# ") */
 	struct ev *head, *tail;
 };
 
 int nc_dmn_fd(const struct nc_dmn *d) { return d ? d->fd : -1; }
 bool nc_dmn_over(const struct nc_dmn *d) { return d->over; }
+bool nc_dmn_in_config(const struct nc_dmn *d) { return d && d->config; }
 
 static void queue_event(struct nc_dmn *d, char *xml)
 {
@@ -119,6 +121,13 @@ static int until_done(struct nc_dmn *d, const char *input, size_t ilen, struct c
 			break;
 		case CFG_P_DONE: {
 			char st = n ? p[0] : '1';
+			/* status, text, NUL, prompt: the prompt tells the mode */
+			size_t tl = n ? strnlen(p + 1, n - 1) : 0;
+			if (n && tl + 1 < n) {
+				const char *prompt = p + 1 + tl + 1;
+				size_t pl = strlen(prompt);
+				d->config = pl >= 2 && prompt[pl - 2] == '#';
+			}
 			free(p);
 			if (st == 'x')
 				d->over = true;

@@ -44,6 +44,9 @@ int nc_dmn_watch(struct nc_dmn *d, const char *events);
 int nc_dmn_pump(struct nc_dmn *d);
 /* The next queued event's XML (malloc'ed, caller frees), NULL if none. */
 char *nc_dmn_next_event(struct nc_dmn *d);
+/* After the last command the daemon's session is in configuration mode
+ * (its prompt says so: `commit at` and a changed class leave it). */
+bool nc_dmn_in_config(const struct nc_dmn *d);
 /* The session ended on the daemon's side (DONE 'x'). */
 bool nc_dmn_over(const struct nc_dmn *d);
 

@@ -259,6 +259,8 @@ static int run(struct nc_rpc *r, const char *line, const char *in, size_t ilen, 
 		return -1;
 	}
 	int rc = nc_dmn_run(r->d, line, in, ilen, out);
+	if (!nc_dmn_in_config(r->d))
+		r->mode = M_OPER; /* the command left configuration mode */
 	if (rc < 0) {
 		cfg_buf_reset(out);
 		cfg_buf_printf(out, "error: %s\n", cfg_err_msg());
@@ -338,7 +340,7 @@ static int config_xml(struct nc_rpc *r, bool candidate, struct cfg_buf *out, str
 		if (enter_config(r, M_SHARED, errs) < 0)
 			return -1;
 		struct cfg_buf o = {0};
-		rc = run(r, "show | display xml | no-more", NULL, 0, &o);
+		rc = run(r, "show | display xml", NULL, 0, &o); /* tty=0: never paged */
 		if (rc == 0) {
 			/* the CLI's <rpc-reply> wrapper: keep the <configuration> */
 			const char *a = strstr(o.p ? o.p : "", "<configuration");
@@ -433,6 +435,7 @@ struct commit_opts {
 	bool check, confirmed, synchronize;
 	long minutes; /* confirmed: the timeout */
 	char *comment;
+	char *at;     /* Junos <at-time>: `commit at TIME` */
 };
 
 static int do_commit(struct nc_rpc *r, const struct commit_opts *o, struct cfg_buf *errs)
@@ -450,6 +453,10 @@ static int do_commit(struct nc_rpc *r, const struct commit_opts *o, struct cfg_b
 	if (o->comment && *o->comment && !o->check) {
 		cfg_buf_puts(&line, " comment ");
 		word(&line, o->comment);
+	}
+	if (o->at && *o->at && !o->check && !o->confirmed) {
+		cfg_buf_puts(&line, " at ");
+		word(&line, o->at);
 	}
 	int rc = run(r, line.p, NULL, 0, &out);
 	if (rc != 0)
@@ -615,6 +622,7 @@ static void op_commit(struct nc_rpc *r, xmlNodePtr op, struct reply *rp, bool ju
 		free(t);
 		o.comment = text(child(op, "log"));
 		o.synchronize = child(op, "synchronize") || child(op, "force-synchronize");
+		o.at = text(child(op, "at-time"));
 	} else {
 		o.confirmed = child(op, "confirmed") != NULL;
 		char *t = text(child(op, "confirm-timeout"));
@@ -634,6 +642,7 @@ static void op_commit(struct nc_rpc *r, xmlNodePtr op, struct reply *rp, bool ju
 		cfg_buf_puts(&rp->body, "</routing-engine>\n</commit-results>\n");
 	}
 	free(o.comment);
+	free(o.at);
 }
 
 static void op_cancel_commit(struct nc_rpc *r, struct reply *rp)
@@ -695,7 +704,7 @@ static void op_get_configuration(struct nc_rpc *r, xmlNodePtr op, struct reply *
 		}
 		if (enter_config(r, M_SHARED, &rp->errs) < 0)
 			return;
-		cfg_buf_printf(&line, "show | compare rollback %ld | no-more", n);
+		cfg_buf_printf(&line, "show | compare rollback %ld", n);
 		if (run(r, line.p, NULL, 0, &o) != 0) {
 			errors_from_cli(&rp->errs, o.p, "operation-failed");
 		} else {
@@ -709,11 +718,11 @@ static void op_get_configuration(struct nc_rpc *r, xmlNodePtr op, struct reply *
 		if (cand) {
 			rc = enter_config(r, M_SHARED, &rp->errs);
 			if (rc == 0) {
-				cfg_buf_printf(&line, "show%s | no-more", pipe);
+				cfg_buf_printf(&line, "show%s", pipe);
 				rc = run(r, line.p, NULL, 0, &o);
 			}
 		} else {
-			cfg_buf_printf(&line, "show configuration%s | no-more", pipe);
+			cfg_buf_printf(&line, "show configuration%s", pipe);
 			rc = run_op(r, line.p, &o);
 		}
 		if (rc > 0 || (rc < 0 && !rp->errs.len))
@@ -804,11 +813,8 @@ static void op_command(struct nc_rpc *r, xmlNodePtr op, struct reply *rp)
 		else
 			put_filtered(&rp->body, o.p, o.len, NULL);
 	} else {
-		/* scripts read it whole: never paged */
-		struct cfg_buf l = {0};
-		cfg_buf_printf(&l, "%s | no-more", line);
-		int rc = run_op(r, strstr(line, "| no-more") ? line : l.p, &o);
-		cfg_buf_free(&l);
+		/* the session said tty=0: its output is never paged */
+		int rc = run_op(r, line, &o);
 		if (rc != 0)
 			errors_from_cli(&rp->errs, o.p, "operation-failed");
 		else {
