@@ -326,8 +326,6 @@ static int enter_config(struct nc_rpc *r, enum mode want, struct cfg_buf *errs)
 	return 0;
 }
 
-/* The session failed a command: its errors in OUT unless the daemon went away. */
-
 /* ------------------------------------------------------------ config data */
 
 /* The <configuration> element of the candidate (CANDIDATE) or the active
@@ -461,9 +459,6 @@ static int do_commit(struct nc_rpc *r, const struct commit_opts *o, struct cfg_b
 	int rc = run(r, line.p, NULL, 0, &out);
 	if (rc != 0)
 		errors_from_cli(errs, out.p, "operation-failed");
-	else if (r->mode == M_PRIV && !o->check) {
-		/* a private candidate starts again from the new active one */
-	}
 	cfg_buf_free(&line);
 	cfg_buf_free(&out);
 	return rc == 0 ? 0 : -1;

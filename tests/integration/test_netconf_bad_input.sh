@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Bad input to the NETCONF subsystem (nfx-netconf, run as sshd runs it, on
-# the daemon socket of fresh daemons): malformed XML, unknown elements and
+# Bad input to nfx-netconf, the NETCONF subsystem program, run as sshd runs it, on
+# the daemon socket of fresh daemons: malformed XML, unknown elements and
 # RPCs, out-of-range values, entity expansion, a 64 MiB message (either
 # framing), broken chunked framing, no hello, and a client that disconnects
 # mid-commit. Each is an <rpc-error> or a closed session; afterwards the
