@@ -280,16 +280,25 @@ static int run_op(struct nc_rpc *r, const char *line, struct cfg_buf *out)
 	return rc;
 }
 
+static void truncate_to(struct cfg_buf *b, size_t len)
+{
+	if (b->p && len <= b->len) {
+		b->len = len;
+		b->p[len] = '\0';
+	}
+}
+
+/* The reply of LINE as data, appended to OUT (on an error: its text). */
 static int query(struct nc_rpc *r, const char *line, struct cfg_buf *out)
 {
-	cfg_buf_reset(out);
+	size_t mark = out->len;
 	if (!r->d) {
 		cfg_buf_puts(out, "error: no management daemon\n");
 		return -1;
 	}
 	int rc = nc_dmn_query(r->d, line, out);
 	if (rc < 0) {
-		cfg_buf_reset(out);
+		truncate_to(out, mark);
 		cfg_buf_printf(out, "error: %s\n", cfg_err_msg());
 	}
 	return rc;
@@ -355,10 +364,11 @@ static int config_xml(struct nc_rpc *r, bool candidate, struct cfg_buf *out, str
 		cfg_buf_free(&o);
 		return rc == 0 ? 0 : -1;
 	}
+	size_t mark = out->len;
 	rc = query(r, "show configuration", out);
 	if (rc != 0) {
-		errors_from_cli(errs, out->p, "operation-failed");
-		cfg_buf_reset(out);
+		errors_from_cli(errs, out->p ? out->p + mark : "", "operation-failed");
+		truncate_to(out, mark);
 		return -1;
 	}
 	return 0;
@@ -467,7 +477,9 @@ static int do_commit(struct nc_rpc *r, const struct commit_opts *o, struct cfg_b
 /* ------------------------------------------------------------ replies */
 
 struct reply {
-	struct cfg_buf body;  /* the reply's contents */
+	struct cfg_buf *body; /* the reply's contents: appended to the output
+	                         directly, after the <rpc-reply> line (big
+	                         replies are not copied again) */
 	struct cfg_buf errs;  /* <rpc-error>s */
 	bool ok;              /* <ok/> when the body is empty */
 	bool end;             /* the session ends after it */
@@ -500,9 +512,9 @@ static void op_get_config(struct nc_rpc *r, xmlNodePtr op, struct reply *rp, boo
 	xmlNodePtr f = child(op, "filter");
 	if (get && f && child(f, "netconf-state")) {
 		/* RFC 6022: the schemas get-schema serves */
-		cfg_buf_printf(&rp->body, "<data>\n<netconf-state xmlns=\"%s\">\n", NC_NS_MON);
-		nc_yang_schemas(&rp->body);
-		cfg_buf_puts(&rp->body, "</netconf-state>\n</data>\n");
+		cfg_buf_printf(rp->body, "<data>\n<netconf-state xmlns=\"%s\">\n", NC_NS_MON);
+		nc_yang_schemas(rp->body);
+		cfg_buf_puts(rp->body, "</netconf-state>\n</data>\n");
 		return;
 	}
 	char buf[32];
@@ -511,11 +523,21 @@ static void op_get_config(struct nc_rpc *r, xmlNodePtr op, struct reply *rp, boo
 		          "<bad-attribute>type</bad-attribute><bad-element>filter</bad-element>");
 		return;
 	}
+	if (!f) {
+		/* the whole configuration: the daemon's answer lands in the reply */
+		size_t mark = rp->body->len;
+		cfg_buf_puts(rp->body, "<data>\n");
+		if (config_xml(r, !strcmp(src, "candidate"), rp->body, &rp->errs) == 0)
+			cfg_buf_puts(rp->body, "</data>\n");
+		else
+			truncate_to(rp->body, mark);
+		return;
+	}
 	struct cfg_buf c = {0};
 	if (config_xml(r, !strcmp(src, "candidate"), &c, &rp->errs) == 0) {
-		cfg_buf_puts(&rp->body, "<data>\n");
-		put_filtered(&rp->body, c.p, c.len, f);
-		cfg_buf_puts(&rp->body, "</data>\n");
+		cfg_buf_puts(rp->body, "<data>\n");
+		put_filtered(rp->body, c.p, c.len, f);
+		cfg_buf_puts(rp->body, "</data>\n");
 	}
 	cfg_buf_free(&c);
 }
@@ -631,10 +653,10 @@ static void op_commit(struct nc_rpc *r, xmlNodePtr op, struct reply *rp, bool ju
 		o.minutes = (secs + 59) / 60;
 	}
 	if (do_commit(r, &o, &rp->errs) == 0 && junos) {
-		cfg_buf_puts(&rp->body, "<commit-results>\n<routing-engine junos:style=\"normal\">\n"
+		cfg_buf_puts(rp->body, "<commit-results>\n<routing-engine junos:style=\"normal\">\n"
 		                        "<name>re0</name>\n");
-		cfg_buf_puts(&rp->body, o.check ? "<commit-check-success/>\n" : "<commit-success/>\n");
-		cfg_buf_puts(&rp->body, "</routing-engine>\n</commit-results>\n");
+		cfg_buf_puts(rp->body, o.check ? "<commit-check-success/>\n" : "<commit-success/>\n");
+		cfg_buf_puts(rp->body, "</routing-engine>\n</commit-results>\n");
 	}
 	free(o.comment);
 	free(o.at);
@@ -703,9 +725,9 @@ static void op_get_configuration(struct nc_rpc *r, xmlNodePtr op, struct reply *
 		if (run(r, line.p, NULL, 0, &o) != 0) {
 			errors_from_cli(&rp->errs, o.p, "operation-failed");
 		} else {
-			cfg_buf_puts(&rp->body, "<configuration-information>\n<configuration-output>");
-			xml_text(&rp->body, o.len ? o.p : "\n", o.len ? o.len : 1);
-			cfg_buf_puts(&rp->body, "</configuration-output>\n</configuration-information>\n");
+			cfg_buf_puts(rp->body, "<configuration-information>\n<configuration-output>");
+			xml_text(rp->body, o.len ? o.p : "\n", o.len ? o.len : 1);
+			cfg_buf_puts(rp->body, "</configuration-output>\n</configuration-information>\n");
 		}
 	} else if (!strcmp(fmt, "text") || !strcmp(fmt, "set")) {
 		const char *pipe = !strcmp(fmt, "set") ? " | display set" : "";
@@ -724,14 +746,14 @@ static void op_get_configuration(struct nc_rpc *r, xmlNodePtr op, struct reply *
 			errors_from_cli(&rp->errs, o.p, "operation-failed");
 		else if (rc == 0) {
 			const char *el = !strcmp(fmt, "set") ? "configuration-set" : "configuration-text";
-			cfg_buf_printf(&rp->body, "<%s>", el);
-			xml_text(&rp->body, o.p ? o.p : "", o.len);
-			cfg_buf_printf(&rp->body, "</%s>\n", el);
+			cfg_buf_printf(rp->body, "<%s>", el);
+			xml_text(rp->body, o.p ? o.p : "", o.len);
+			cfg_buf_printf(rp->body, "</%s>\n", el);
 		}
 	} else {
 		xmlNodePtr f = child(op, "configuration");
 		if (config_xml(r, cand, &o, &rp->errs) == 0)
-			put_filtered(&rp->body, o.p, o.len, f);
+			put_filtered(rp->body, o.p, o.len, f);
 	}
 	cfg_buf_free(&o);
 	cfg_buf_free(&line);
@@ -789,7 +811,7 @@ static void op_load_configuration(struct nc_rpc *r, xmlNodePtr op, struct reply 
 		}
 	}
 	if (rc == 0)
-		cfg_buf_puts(&rp->body, "<load-configuration-results>\n<load-success/>\n"
+		cfg_buf_puts(rp->body, "<load-configuration-results>\n<load-success/>\n"
 		                        "</load-configuration-results>\n");
 }
 
@@ -806,16 +828,16 @@ static void op_command(struct nc_rpc *r, xmlNodePtr op, struct reply *rp)
 		if (query(r, line, &o) != 0)
 			errors_from_cli(&rp->errs, o.p, "operation-failed");
 		else
-			put_filtered(&rp->body, o.p, o.len, NULL);
+			put_filtered(rp->body, o.p, o.len, NULL);
 	} else {
 		/* the session said tty=0: its output is never paged */
 		int rc = run_op(r, line, &o);
 		if (rc != 0)
 			errors_from_cli(&rp->errs, o.p, "operation-failed");
 		else {
-			cfg_buf_puts(&rp->body, "<output>\n");
-			xml_text(&rp->body, o.p ? o.p : "", o.len);
-			cfg_buf_puts(&rp->body, "</output>\n");
+			cfg_buf_puts(rp->body, "<output>\n");
+			xml_text(rp->body, o.p ? o.p : "", o.len);
+			cfg_buf_puts(rp->body, "</output>\n");
 		}
 	}
 	cfg_buf_free(&o);
@@ -890,7 +912,7 @@ static bool op_reply_rpc(struct nc_rpc *r, xmlNodePtr op, struct reply *rp)
 	if (query(r, line.p, &o) != 0)
 		errors_from_cli(&rp->errs, o.p, "operation-failed");
 	else
-		put_filtered(&rp->body, o.p, o.len, NULL);
+		put_filtered(rp->body, o.p, o.len, NULL);
 	cfg_buf_free(&o);
 	cfg_buf_free(&line);
 	return true;
@@ -907,9 +929,9 @@ static void op_get_schema(struct nc_rpc *r, xmlNodePtr op, struct reply *rp)
 		put_error(&rp->errs, "application", "invalid-value", NULL, "no such schema",
 		          "<bad-element>identifier</bad-element>");
 	} else {
-		cfg_buf_printf(&rp->body, "<data xmlns=\"%s\">", NC_NS_MON);
-		xml_text(&rp->body, y.p, y.len);
-		cfg_buf_puts(&rp->body, "</data>\n");
+		cfg_buf_printf(rp->body, "<data xmlns=\"%s\">", NC_NS_MON);
+		xml_text(rp->body, y.p, y.len);
+		cfg_buf_puts(rp->body, "</data>\n");
 	}
 	cfg_buf_free(&y);
 	free(id);
@@ -1098,19 +1120,20 @@ int nc_rpc_handle(struct nc_rpc *r, const char *msg, size_t len, struct cfg_buf 
 		return 0;
 	}
 	xmlNodePtr op = first_elem(rpc);
+	reply_open(out, rpc);
+	size_t head = out->len;
+	rp.body = out;
 	if (!op)
 		put_error(&rp.errs, "rpc", "missing-element", NULL, "<rpc> holds no operation", NULL);
 	else
 		dispatch(r, op, &rp);
-	reply_open(out, rpc);
-	if (rp.errs.len)
+	if (rp.errs.len) {
+		truncate_to(out, head); /* errors only, no partial data */
 		cfg_buf_add(out, rp.errs.p, rp.errs.len);
-	else if (rp.body.len)
-		cfg_buf_add(out, rp.body.p, rp.body.len);
-	else
+	} else if (out->len == head) {
 		cfg_buf_puts(out, "<ok/>\n");
+	}
 	cfg_buf_puts(out, "</rpc-reply>\n");
-	cfg_buf_free(&rp.body);
 	cfg_buf_free(&rp.errs);
 	xmlFreeDoc(doc);
 	if (r->d && nc_dmn_over(r->d))
