@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -112,6 +113,12 @@ int main(int argc, char **argv)
 	if (!target)
 		target = strstr(path, "jcp.sock") ? "jcp" : "jdm";
 	signal(SIGPIPE, SIG_IGN);
+	/* one short-lived process per session that parses and builds
+	   megabytes at a time: keep big blocks on the heap (no mmap/munmap
+	   and fresh page faults for every large buffer and DOM) */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 128 << 20);
+	mallopt(M_TOP_PAD, 8 << 20);
 	xmlInitParser();
 
 	struct nc_dmn *d = nc_dmn_open(path);
