@@ -16,6 +16,24 @@
  * decided by the daemon. Errors come back as <rpc-error> with error-tag,
  * error-path ([edit ...]) and error-message as the CLI prints them.
  *
+ * Permissions: no RPC has one of its own; each is the CLI command below,
+ * which the daemon checks against the user's class (perm= in cli/schema):
+ *   get-config running, get, get-configuration committed   show configuration (view)
+ *   get-config candidate, get-configuration                configure + show (configure, view)
+ *   edit-config, load-configuration, copy-config to cand.  configure + load set|merge|override
+ *                                                          terminal (configure + the hierarchy's
+ *                                                          FAMILY-control per statement)
+ *   discard-changes, load-configuration rollback=N         rollback N (rollback)
+ *   lock, lock-configuration                               configure exclusive (configure)
+ *   open-configuration <private/>                          configure private (configure)
+ *   validate, commit, commit-configuration, cancel-commit  commit [check|confirmed N|at] (configure)
+ *   command, get-REPLY                                     the operational command's own perm
+ *   create-subscription                                    the daemon's event watch ('W')
+ *   get-schema, <get> netconf-state                        any user the daemon let in (the schema
+ *                                                          is what `?` shows everyone)
+ *   kill-session                                           kill(2): own sessions, root any
+ * Secrets are hidden by the daemon's renderers unless the class has `secret`.
+ *
  * Ownership: nc_rpc_new() returns a session the caller frees with
  * nc_rpc_free() (it closes the daemon connection it was given).
  */
