@@ -137,8 +137,8 @@ static int op_of(struct walk *w, xmlNodePtr n, enum op inherited, enum op *op, i
 			return fail(w, "bad-attribute", "invalid operation '%s'", o);
 	}
 	if ((o = attr(n, "delete")) && !strcmp(o, "delete"))
-		*op = OP_DELETE;
-	if ((o = attr(n, "replace")) && !strcmp(o, "replace") && *op != OP_DELETE)
+		*op = OP_REMOVE; /* Junos: deleting what is not there is no error */
+	if ((o = attr(n, "replace")) && !strcmp(o, "replace") && *op != OP_REMOVE)
 		*op = OP_REPLACE;
 	if ((o = attr(n, "inactive")) && !strcmp(o, "inactive"))
 		*inactive = 1;
@@ -178,6 +178,41 @@ static void add_line(struct walk *w, struct cfg_buf *b, const char *verb)
 
 static int walk_children(struct walk *w, const struct cfg_schema *s, xmlNodePtr parent, enum op op,
                          xmlNodePtr skip_key);
+
+static char *edit_path(const struct walk *w)
+{
+	struct cfg_buf b = {0};
+	cfg_buf_puts(&b, "[edit");
+	if (w->n) {
+		cfg_buf_putc(&b, ' ');
+		path_words(&b, w, w->n, false);
+	}
+	cfg_buf_putc(&b, ']');
+	return cfg_buf_steal(&b);
+}
+
+/* Remember the statement at W's path for cfg_xml_check(). */
+static void add_check(struct walk *w, bool create)
+{
+	struct cfg_xml *c = w->c;
+	struct cfg_xml_check *k = realloc(c->checks, (c->n_checks + 1) * sizeof *k);
+	if (!k)
+		abort();
+	c->checks = k;
+	k += c->n_checks++;
+	k->create = create;
+	k->n = w->n;
+	k->path = calloc(w->n ? w->n : 1, sizeof *k->path);
+	if (!k->path)
+		abort();
+	for (size_t i = 0; i < w->n; i++) {
+		k->path[i].schema = w->path[i].schema;
+		/* a leaf is the statement whatever its value */
+		bool leafval = w->path[i].schema->kind == CFG_LEAF;
+		k->path[i].value = w->path[i].value && !leafval ? strdup(w->path[i].value) : NULL;
+	}
+	k->edit = edit_path(w);
+}
 
 /* The child of S the element NAME stands for: positional statements too
  * (their XML element is named by the schema, as cfg_render_xml writes it). */
@@ -238,6 +273,9 @@ static int walk_elem(struct walk *w, const struct cfg_schema *s, xmlNodePtr n, e
 		return fail(w, "invalid-value", "%s", cfg_err_msg());
 	}
 	int rc = 0;
+	const char *explicit_op = attr(n, "operation");
+	if (explicit_op && (!strcmp(explicit_op, "create") || !strcmp(explicit_op, "delete")))
+		add_check(w, op == OP_CREATE);
 	if (op == OP_DELETE || op == OP_REMOVE) {
 		add_line(w, &w->c->deletes, "delete");
 	} else if (op == OP_NONE && s->kind != CFG_LEAF && s->kind != CFG_LEAFLIST) {
@@ -359,10 +397,35 @@ void cfg_xml_curly_text(const struct cfg_xml *c, struct cfg_buf *out)
 	cfg_render_curly(out, cfg_tree_root(c->sets), 0, CFG_R_SECRETS);
 }
 
+int cfg_xml_check(struct cfg_xml *c, const struct cfg_tree *cand)
+{
+	for (size_t i = 0; i < c->n_checks; i++) {
+		const struct cfg_xml_check *k = &c->checks[i];
+		bool there = cfg_tree_find(cand, NULL, k->path, k->n) != NULL;
+		if (there == k->create) {
+			free(c->err_path);
+			free(c->err_msg);
+			c->err_tag = k->create ? "data-exists" : "data-missing";
+			c->err_path = strdup(k->edit);
+			c->err_msg = strdup(k->create ? "statement exists already (create)"
+			                              : "statement not found (delete)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 void cfg_xml_free(struct cfg_xml *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < c->n_checks; i++) {
+		for (size_t j = 0; j < c->checks[i].n; j++)
+			free((char *)c->checks[i].path[j].value);
+		free(c->checks[i].path);
+		free(c->checks[i].edit);
+	}
+	free(c->checks);
 	cfg_tree_free(c->sets);
 	cfg_buf_free(&c->deletes);
 	cfg_buf_free(&c->lines);

@@ -36,6 +36,14 @@ struct cfg_xml {
 	struct cfg_buf lines;     /* else: its "set PATH\n" lines */
 	struct cfg_buf deletes;   /* "delete PATH\n" lines, before the sets */
 	struct cfg_buf activates; /* "activate PATH\n" lines, after them */
+	/* NETCONF create/delete: what must be absent/present in the candidate */
+	struct cfg_xml_check {
+		bool create;
+		struct cfg_step *path; /* values owned */
+		size_t n;
+		char *edit;            /* its [edit ...] path */
+	} *checks;
+	size_t n_checks;
 	/* the first error: NETCONF error-tag, the [edit ...] path, the message */
 	const char *err_tag;
 	char *err_path, *err_msg;
@@ -51,6 +59,9 @@ struct cfg_xml {
  * -1 with C->err_* set. */
 int cfg_xml_parse(struct cfg_xml *c, const struct cfg_schema *root, xmlNodePtr conf,
                     const char *defop, unsigned flags);
+/* RFC 6241 create (the statement must not exist) and delete (it must) against
+ * the candidate CAND. 0, or -1 with C->err_* set (data-exists, data-missing). */
+int cfg_xml_check(struct cfg_xml *c, const struct cfg_tree *cand);
 /* The `load set terminal` text of C. */
 void cfg_xml_set_text(const struct cfg_xml *c, struct cfg_buf *out);
 /* The curly text of C's merged statements (`load override terminal`;

@@ -13,6 +13,8 @@
 #include <libxml/tree.h>
 
 #include "cfg_err.h"
+#include "cfg_load.h"
+#include "cfg_tree.h"
 #include "cfg_reply.h"
 #include "cfg_schema.h"
 #include "cfg_schema_data.h"
@@ -409,6 +411,30 @@ static int load_text(struct nc_rpc *r, const char *kind, const char *textp, size
 	return rc == 0 ? 0 : -1;
 }
 
+/* create/delete operations of C against the candidate as this user sees
+ * it (`show | display set`). 0, or -1 with the rpc-error in ERRS. */
+static int candidate_check(struct nc_rpc *r, struct cfg_xml *c, struct cfg_buf *errs)
+{
+	if (enter_config(r, M_SHARED, errs) < 0)
+		return -1;
+	struct cfg_buf o = {0};
+	if (run(r, "show | display set", NULL, 0, &o) != 0) {
+		errors_from_cli(errs, o.p, "operation-failed");
+		cfg_buf_free(&o);
+		return -1;
+	}
+	struct cfg_tree *t = cfg_tree_new(config_schema(r));
+	if (!t)
+		abort();
+	cfg_load_set(t, NULL, o.p ? o.p : "", o.len, "candidate", 0, NULL);
+	int rc = cfg_xml_check(c, t);
+	if (rc < 0)
+		put_error(errs, "application", c->err_tag, c->err_path, c->err_msg, NULL);
+	cfg_tree_free(t);
+	cfg_buf_free(&o);
+	return rc;
+}
+
 /* XML configuration CONF with default operation DEFOP (or, OVERRIDE, the
  * whole candidate replaced by it) into the candidate. */
 static int load_xml(struct nc_rpc *r, xmlNodePtr conf, const char *defop, const char *action,
@@ -422,6 +448,10 @@ static int load_xml(struct nc_rpc *r, xmlNodePtr conf, const char *defop, const 
 		return -1;
 	}
 	int rc = 0;
+	if (c.n_checks && candidate_check(r, &c, errs) < 0) {
+		cfg_xml_free(&c);
+		return -1;
+	}
 	if (!test_only) {
 		struct cfg_buf t = {0};
 		if (curly) {

@@ -131,6 +131,27 @@ elif step == "errors":
         print("validate:", e.tag, e.path, e.message)
         assert e.path == "[edit host-os vlans v205]", e.path
         m.discard_changes()
+        # create of what exists, delete of what does not
+        NCOP = 'xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"'
+        e = rpc_error(lambda: m.edit_config(target="candidate", config=(
+            '<config><configuration><host-os><vlans><vlan nc:operation="create" %s>'
+            '<name>v200</name><vlan-id>200</vlan-id></vlan></vlans></host-os></configuration>'
+            '</config>' % NCOP)))
+        assert e is not None and e.tag == "data-exists", e and e.tag
+        assert e.path == "[edit host-os vlans v200]", e.path
+        e = rpc_error(lambda: m.edit_config(target="candidate", config=(
+            '<config><configuration><host-os><vlans><vlan nc:operation="delete" %s>'
+            '<name>v999</name></vlan></vlans></host-os></configuration></config>' % NCOP)))
+        assert e is not None and e.tag == "data-missing", e and e.tag
+        m.edit_config(target="candidate", config=(
+            '<config><configuration><host-os><vlans><vlan nc:operation="remove" %s>'
+            '<name>v999</name></vlan></vlans></host-os></configuration></config>' % NCOP))
+        m.edit_config(target="candidate", config=(
+            '<config><configuration><host-os><vlans><vlan nc:operation="create" %s>'
+            '<name>v206</name><vlan-id>206</vlan-id></vlan></vlans></host-os></configuration>'
+            '</config>' % NCOP))
+        assert has_vlan(m, "candidate", "v206")
+        m.discard_changes()
     print("errors ok")
 
 elif step == "cancel":
