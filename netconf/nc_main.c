@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -31,6 +32,7 @@
 #include "nc_yang.h"
 
 #define DEFAULT_SOCKET "/run/nfx/jdm.sock"
+#define HELLO_TIMEOUT 60 /* seconds */
 
 static int write_all(const char *p, size_t n)
 {
@@ -137,13 +139,29 @@ int main(int argc, char **argv)
 	bool hello = false, chunked = false, done = false;
 	int status = 0;
 	char buf[65536];
+	/* a client that never says <hello> is dropped, as the daemon drops a
+	   connection that never says HELLO */
+	time_t hello_by = time(NULL) + HELLO_TIMEOUT;
 	while (!done) {
 		struct pollfd pf[2] = {{STDIN_FILENO, POLLIN, 0}, {nc_dmn_fd(d), POLLIN, 0}};
-		if (poll(pf, 2, -1) < 0) {
+		int wait = -1;
+		if (!hello) {
+			time_t left = hello_by - time(NULL);
+			if (left <= 0) {
+				fprintf(stderr, "nfx-netconf: no <hello> within %d s\n", HELLO_TIMEOUT);
+				status = 1;
+				break;
+			}
+			wait = (int)left * 1000;
+		}
+		int pr = poll(pf, 2, wait);
+		if (pr < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		if (pr == 0)
+			continue;
 		if (pf[1].revents) {
 			if (nc_dmn_pump(d) < 0)
 				break; /* the daemon ended the session */
