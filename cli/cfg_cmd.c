@@ -22,6 +22,7 @@
 #include "cfg_render.h"
 #include "cfg_reply.h"
 #include "cfg_session.h"
+#include "cfg_xml.h"
 
 #define MAX_PATH_STEPS 256
 
@@ -1649,10 +1650,29 @@ static int do_load(struct cfg_session *s, enum lmode mode, bool relative, const 
 				return cfg_err_set("cannot create the edit level");
 		}
 	}
-	struct cfg_buf errs;
+	struct cfg_buf errs, xml;
 	cfg_buf_init(&errs);
+	cfg_buf_init(&xml);
 	long bad;
 	cfg_err_clear();
+	/* configuration XML (what `| display xml` prints), as Junos's load
+	   takes it: into set lines (merge, replace) or curly text (cfg_xml.h) */
+	bool is_xml = mode != LD_SET && mode != LD_PATCH && cfg_xml_detect(text, len);
+	if (is_xml) {
+		bool curly = mode == LD_OVERRIDE || mode == LD_UPDATE;
+		if (cfg_xml_to_text(cfg_tree_schema(t), text, len, source, curly, &xml, &errs) < 0) {
+			mode = LD_MERGE; /* "load failed (1 errors)" */
+			bad = 1;
+			goto loaded;
+		}
+		text = xml.p ? xml.p : "";
+		len = xml.len;
+		if (!curly) {
+			/* all or nothing, as a curly load */
+			bad = cfg_load_set(t, at, text, len, source, CFG_LOAD_ALL_OR_NOTHING, &errs);
+			goto loaded;
+		}
+	}
 	if (mode == LD_SET) {
 		bad = cfg_load_set(t, at, text, len, source, 0, &errs);
 	} else if (mode == LD_PATCH) {
@@ -1669,6 +1689,8 @@ static int do_load(struct cfg_session *s, enum lmode mode, bool relative, const 
 		                       : mode == LD_REPLACE ? CFG_CURLY_REPLACE : CFG_CURLY_UPDATE;
 		bad = cfg_curly_load(t, at, text, len, source, cm, &errs);
 	}
+loaded:
+	cfg_buf_free(&xml);
 	size_t errs_len = errs.len;
 	if (errs.len)
 		cfg_buf_add(out, errs.p, errs.len);

@@ -1492,7 +1492,8 @@ static void hello(struct cfg_session *s, const char *payload, size_t len)
 					if (c >= 20 && c <= 10000)
 						s->cols = (unsigned)c;
 				} else if (!strcmp(kv, "client") &&
-				           (!strcmp(eq, "cli") || !strcmp(eq, "ssh")))
+				           (!strcmp(eq, "cli") || !strcmp(eq, "ssh") ||
+				            !strcmp(eq, "netconf")))
 					snprintf(s->client, sizeof s->client, "%s", eq);
 			}
 		}

@@ -36,7 +36,8 @@ struct jdm_ssh {
 };
 
 const char *const jdm_ssh_owns[] = {"system services ssh", "system root-authentication",
-                                    "system login", "interfaces jmgmt0", NULL};
+                                    "system login", "interfaces jmgmt0",
+                                    "system services netconf", NULL};
 
 
 static int write_file(const char *path, const char *text, mode_t mode)
@@ -169,6 +170,12 @@ void jdm_ssh_validate(void *ctx, const struct cfg_tree *t, const struct cfg_diff
 	(void)ctx;
 	(void)diff;
 	check_keys(cfg_tree_at(t, NULL, "system root-authentication", CFG_AT_ACTIVE), fs);
+	/* every session on the netconf port is a NETCONF session: not port 22
+	   while `system services ssh` serves the CLI there */
+	struct cfg_node *nc = cfg_tree_at(t, NULL, "system services netconf ssh", CFG_AT_ACTIVE);
+	const char *port = cfg_node_value(nc, "port", CFG_AT_ACTIVE);
+	if (port && !strcmp(port, "22") && cfg_tree_at(t, NULL, "system services ssh", CFG_AT_ACTIVE))
+		cfg_findings_add(fs, nc, NULL, "port 22 is the ssh service's; NETCONF needs a port of its own");
 	struct cfg_node *l = cfg_tree_at(t, NULL, "system login", CFG_AT_ACTIVE);
 	for (struct cfg_node *u = cfg_node_child(l, "user", NULL, CFG_AT_ACTIVE); u;
 	     u = cfg_node_next_same(u, CFG_AT_ACTIVE)) {
@@ -318,7 +325,37 @@ static void write_keys(struct jdm_ssh *s, const struct cfg_tree *t)
 	free(keys);
 }
 
-/* sshd_config for T (SSH: its `system services ssh` node). Caller frees. */
+/* The netconf subsystem program: NFX_NETCONF, else nfx-netconf beside the
+ * cli (installed together, install tag "cli"), else the build tree's
+ * (cli/cli -> netconf/nfx-netconf). Caller frees. */
+static char *netconf_path(const struct jdm_ssh *s)
+{
+	const char *env = getenv("NFX_NETCONF");
+	if (env && *env)
+		return strdup(env);
+	char *dir = strdup(s->cli);
+	char *slash = dir ? strrchr(dir, '/') : NULL;
+	if (!slash) {
+		free(dir);
+		return strdup("nfx-netconf");
+	}
+	*slash = '\0';
+	char *p = jdm_xasprintf("%s/nfx-netconf", dir);
+	if (access(p, X_OK) != 0) {
+		char *q = jdm_xasprintf("%s/../netconf/nfx-netconf", dir);
+		if (access(q, X_OK) == 0) {
+			free(p);
+			p = q;
+		} else {
+			free(q);
+		}
+	}
+	free(dir);
+	return p;
+}
+
+/* sshd_config for T (SSH: its `system services ssh` node, may be NULL when
+ * only netconf is on). Caller frees. */
 static char *sshd_conf(struct jdm_ssh *s, const struct cfg_tree *t, const struct cfg_node *ssh,
                        const char *hostkey)
 {
@@ -341,9 +378,27 @@ static char *sshd_conf(struct jdm_ssh *s, const struct cfg_tree *t, const struct
 		snprintf(listen, sizeof listen, "ListenAddress %.*s\n", (int)strcspn(addrs[0], "/"),
 		         addrs[0]);
 	}
+	/* `system services netconf ssh [port N]`: the netconf subsystem
+	   (nfx-netconf, as the logged-in user, on the daemon socket) on its
+	   own port; every session on that port is a NETCONF session */
+	struct cfg_node *nc = cfg_tree_at(t, NULL, "system services netconf ssh", CFG_AT_ACTIVE);
+	const char *ncport = nc ? cfg_node_value(nc, "port", CFG_AT_ACTIVE) : NULL;
+	char *ncprog = netconf_path(s);
+	struct cfg_buf ports = {0};
+	if (ssh)
+		cfg_buf_puts(&ports, "Port 22\n");
+	if (nc)
+		cfg_buf_printf(&ports, "Port %s\n", ncport ? ncport : "830");
+	char *subsys = nc ? jdm_xasprintf("Subsystem netconf %s --socket %s\n", ncprog, s->sock)
+	                  : strdup("");
+	char *match = nc ? jdm_xasprintf("Match LocalPort %s\n"
+	                                 "    ForceCommand %s --socket %s\n",
+	                                 ncport ? ncport : "830", ncprog, s->sock)
+	                 : strdup("");
+	free(ncprog);
 	char *conf = jdm_xasprintf(
 		"# written by jdmd from the committed configuration; do not edit\n"
-		"Port 22\n%s"
+		"%s%s"
 		"HostKey %s\n"
 		"PidFile none\n"
 		"AuthorizedKeysFile %s/keys/%%u\n"
@@ -360,9 +415,15 @@ static char *sshd_conf(struct jdm_ssh *s, const struct cfg_tree *t, const struct
 		"PermitUserEnvironment no\n"
 		"PrintMotd no\n"
 		"LogLevel VERBOSE\n"
-		"ForceCommand %s --socket %s\n",
-		listen, hostkey, s->dir, root_login, users.p, s->cli, s->sock);
+		"%s"
+		"ForceCommand %s --socket %s\n"
+		"%s",
+		ports.p ? ports.p : "", listen, hostkey, s->dir, root_login, users.p, subsys, s->cli,
+		s->sock, match);
 	cfg_buf_free(&users);
+	cfg_buf_free(&ports);
+	free(subsys);
+	free(match);
 	return conf;
 }
 
@@ -372,7 +433,7 @@ static int sync_sshd(struct jdm_ssh *s, const struct cfg_tree *t, struct cfg_buf
 {
 	(void)out; /* what it does goes to the log, not to the commit's output */
 	struct cfg_node *ssh = cfg_tree_at(t, NULL, "system services ssh", CFG_AT_ACTIVE);
-	if (!ssh) {
+	if (!ssh && !cfg_tree_at(t, NULL, "system services netconf ssh", CFG_AT_ACTIVE)) {
 		stop_sshd(s);
 		free(s->conf);
 		s->conf = NULL;
@@ -431,7 +492,8 @@ static int realise(struct jdm_ssh *s, const struct cfg_tree *t, unsigned what, s
 		return 0;
 	if (mkdir(s->dir, 0700) < 0 && errno != EEXIST)
 		return cfg_err_set("%s: %s", s->dir, strerror(errno));
-	bool ssh = cfg_tree_at(t, NULL, "system services ssh", CFG_AT_ACTIVE) != NULL;
+	bool ssh = cfg_tree_at(t, NULL, "system services ssh", CFG_AT_ACTIVE) != NULL ||
+	           cfg_tree_at(t, NULL, "system services netconf ssh", CFG_AT_ACTIVE) != NULL;
 	if (ssh || cfg_tree_at(t, NULL, "system login", CFG_AT_ACTIVE)) {
 		/* other users reach the CLI socket in the state directory */
 		char *st = strdup(s->dir);
@@ -477,7 +539,8 @@ int jdm_ssh_apply(void *ctx, const struct cfg_diff *diff, struct cfg_buf *out,
 		what |= SSH_ACCOUNTS | SSH_KEYS | SSH_SSHD; /* AllowUsers */
 	if (cfg_diff_touches(diff, "system root-authentication"))
 		what |= SSH_KEYS;
-	if (cfg_diff_touches(diff, "system services ssh"))
+	if (cfg_diff_touches(diff, "system services ssh") ||
+	    cfg_diff_touches(diff, "system services netconf"))
 		what |= SSH_SSHD | SSH_KEYS;
 	if (!what)
 		return 0;

@@ -52,7 +52,8 @@ static void owns_and_validates(void **state)
 	assert_string_equal(jdm_ssh_owns[1], "system root-authentication");
 	assert_string_equal(jdm_ssh_owns[2], "system login");
 	assert_string_equal(jdm_ssh_owns[3], "interfaces jmgmt0");
-	assert_null(jdm_ssh_owns[4]);
+	assert_string_equal(jdm_ssh_owns[4], "system services netconf");
+	assert_null(jdm_ssh_owns[5]);
 	struct cfg_buf out = {0};
 	assert_string_equal(check("set system login user ops class operator\n"
 	                          "set system root-authentication ssh-ed25519 \"" KEY "\"\n", &out), "");
