@@ -69,10 +69,10 @@ vs_pid() { # the ovs-vswitchd of the appliance (its pid file, else its namespace
 	for f in "$state/ovs/ovs-vswitchd.pid" "$state/ovs/vswitchd.pid"; do
 		[[ -f "$f" ]] || continue
 		p="$(tr -dc '0-9' <"$f")"
-		[[ -n "$p" && "$(cat "/proc/$p/comm" 2>/dev/null)" == ovs-vswitchd ]] && { echo "$p"; return 0; }
+		[[ -n "$p" && "$(cat "/proc/$p/comm" 2>/dev/null)" == ovs-vswitchd* ]] && { echo "$p"; return 0; }
 	done
 	for p in $(ip netns pids "$(appns)"); do
-		[[ "$(cat "/proc/$p/comm" 2>/dev/null)" == ovs-vswitchd ]] && { echo "$p"; return 0; }
+		[[ "$(cat "/proc/$p/comm" 2>/dev/null)" == ovs-vswitchd* ]] && { echo "$p"; return 0; }
 	done
 	return 1
 }
