@@ -143,3 +143,12 @@ port_tag() {
 		$1 == "Port" { cur = $2; gsub(/"/, "", cur); next }
 		cur == p && $1 == "tag:" { print $2; exit }'
 }
+# has_tag PORT TAG: OVS port PORT exists with access tag TAG
+has_tag() { [[ "$(port_tag "$1")" == "$2" ]]; }
+# port_trunks PORT: the trunks of OVS port PORT in `ovs-vsctl show` ("[300, 301]")
+port_trunks() {
+	ovsctl show | awk -v p="$1" '
+		$1 == "Port" { cur = $2; gsub(/"/, "", cur); next }
+		cur == p && $1 == "trunks:" { sub(/^[^:]*: */, ""); print; exit }'
+}
+has_trunks() { [[ "$(port_trunks "$1")" == "$2" ]]; }

@@ -49,7 +49,7 @@ h3="$(lan_host ge-0/0/3 198.51.100.3/24)"
 
 echo "--- Figure 29: ovs-vsctl show on $state/ovs/db.sock"
 wait_for 60 test -S "$state/ovs/db.sock" || fail "no OVSDB socket $state/ovs/db.sock"
-wait_for 60 test "$(port_tag vrtr1_eth3)" = 100 || { ovsctl show; fail "no Port vrtr1_eth3 with tag: 100"; }
+wait_for 60 has_tag vrtr1_eth3 100 || { ovsctl show; fail "no Port vrtr1_eth3 with tag: 100"; }
 ovsctl show | sed -n '/Port "\{0,1\}vrtr1_eth3"\{0,1\}$/,/Interface/p'
 
 echo "--- vrtr1 boots (TCG) and applies its day-0 interfaces"
@@ -82,7 +82,7 @@ kill -KILL "$old"
 echo "killed ovs-vswitchd $old"
 wait_for 60 new_vs "$old" || fail "ovs-vswitchd was not started again"
 echo "ovs-vswitchd again: pid $(vs_pid)"
-wait_for 60 test "$(port_tag vrtr1_eth3)" = 100 || { ovsctl show; fail "vrtr1_eth3 did not come back"; }
+wait_for 60 has_tag vrtr1_eth3 100 || { ovsctl show; fail "vrtr1_eth3 did not come back"; }
 wait_for 120 pings "$h2" 198.51.100.10 || fail "the ping did not work again after the vswitchd restart"
 no_ping "$h3" 198.51.100.10 || fail "after the restart the v200 host reaches v100"
 echo "PASS: Figures 27-30 end to end; vswitchd restart recovers the data path"
