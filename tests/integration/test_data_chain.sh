@@ -75,8 +75,9 @@ h5="$(lan_host ge-0/0/5 192.0.2.130/26)"
 echo "--- the VNF ports on ovs-sys-br"
 wait_for 60 has_tag vrtr1_eth3 100 || { ovsctl show; fail "no vrtr1_eth3 with tag 100"; }
 wait_for 60 has_tag vrtr1_eth4 200 || { ovsctl show; fail "no vrtr1_eth4 with tag 200"; }
-wait_for 60 has_tag localserver_eth2 200 || { ovsctl show; fail "no localserver_eth2 with tag 200"; }
-wait_for 60 has_trunks localserver_eth3 "[300, 301]" || { ovsctl show; fail "no localserver_eth3 with trunks [300, 301]"; }
+ls2="$(vnf_port localserver eth2)" ls3="$(vnf_port localserver eth3)"
+wait_for 60 has_tag "$ls2" 200 || { ovsctl show; fail "no localserver eth2 port $ls2 with tag 200"; }
+wait_for 60 has_trunks "$ls3" "[300, 301]" || { ovsctl show; fail "no localserver eth3 port $ls3 with trunks [300, 301]"; }
 
 echo "--- both VNFs boot (TCG) and apply their day-0 files"
 for v in vrtr1 localserver; do
