@@ -8,7 +8,10 @@
  * vlan_mode access; trunk -> trunks [N...], vlan_mode trunk. A port
  * without that is not on the bridge (it switches nothing: a LAN host on it
  * reaches no one). The Linux interface behind each port is platform data
- * (nfx_platform, the `--platform` file); hsxe ports are jdmd's.
+ * (nfx_platform, the `--platform` file); hsxe ports are jdmd's. An sxe
+ * line with `cable patch` (`sxe-0/0/1 sxe1 peer hsxe1 cable patch`) makes
+ * the port an OVS patch port whose peer is the host-os switch's port
+ * (jdmd makes the other half): no veth, no trip through the kernel.
  *
  * apply (commit worker thread): the ports whose settings the diff changes
  * (entries under `interfaces`; every port when `vlans` changed, since a
@@ -37,7 +40,7 @@
  *
  * Ownership: jcp_pfe_new() returns a switch the caller frees with
  * jcp_pfe_free() (NULL accepted) after the daemon stopped; the platform
- * table and the daemon are borrowed and must outlive it.
+ * table and the loop are borrowed and must outlive it.
  */
 #ifndef NFX_JCP_PFE_H
 #define NFX_JCP_PFE_H
@@ -45,7 +48,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cfg_daemon.h"
 #include "cfg_subsys.h"
 #include "nfx_platform.h"
 
@@ -59,9 +61,10 @@ struct jcp_pfe_opts {
 	unsigned wait_ms;                    /* per OVSDB call and cur_cfg wait; 0 = 15000 */
 };
 
-/* A switch for daemon D (borrowed; its loop drives the monitor). NULL with
- * cfg_err set. */
-struct jcp_pfe *jcp_pfe_new(struct cfg_daemon *d, const struct jcp_pfe_opts *o);
+/* A switch whose monitor runs on LOOP (borrowed: the daemon's,
+ * cfg_daemon_loop()). NULL with cfg_err set. */
+struct nfx_loop;
+struct jcp_pfe *jcp_pfe_new(struct nfx_loop *loop, const struct jcp_pfe_opts *o);
 void jcp_pfe_free(struct jcp_pfe *p);
 /* The subsystem row (ctx = P), to add with cfg_daemon_add_subsys(). */
 struct cfg_subsys jcp_pfe_row(struct jcp_pfe *p);
@@ -88,6 +91,10 @@ struct jcp_pfe_stats {
 	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
 };
 bool jcp_pfe_stats(const struct jcp_pfe *p, const char *port, struct jcp_pfe_stats *st);
+/* PORT's link as OVS reports it (Interface link_state, admin_state): 1 up,
+ * 0 down, -1 unknown (not on the bridge). For ports without a Linux
+ * interface (a `cable patch` sxe port). */
+int jcp_pfe_link(const struct jcp_pfe *p, const char *port, bool *admin_up);
 /* The Interface error column of PORT, or NULL. */
 const char *jcp_pfe_error(const struct jcp_pfe *p, const char *port);
 

@@ -84,7 +84,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	struct jcp_pfe_opts po = {.ovs_dir = ovs_dir, .platform = plat};
-	struct jcp_pfe *pfe = jcp_pfe_new(d, &po);
+	struct jcp_pfe *pfe = jcp_pfe_new(cfg_daemon_loop(d), &po);
 	if (!pfe) {
 		fprintf(stderr, "jcpd: %s\n", cfg_err_msg());
 		return 1;
