@@ -25,6 +25,7 @@
 #define HAVE_CONSOLE 1
 #endif
 #include "jdm_domain.h"
+#include "jdm_hostos.h"
 #include "jdm_hugepages.h"
 #include "jdm_intnet.h"
 #include "jdm_kvm.h"
@@ -1917,6 +1918,7 @@ static void visibility_network_text(struct cfg_buf *out, const struct cfg_reply 
 		n++;
 	}
 	jdm_intnet_render_visibility(out, vn, n);
+	jdm_hostos_visibility_text(out, rep);
 }
 
 static void if_el(struct cfg_rel *p, const char *dev, const char *source, const char *mac)
@@ -1952,6 +1954,7 @@ static int show_visibility_network(struct cfg_cmd *c)
 			jdm_domain_ifname(want, tap);
 			if_el(e, tap, "eth0br", r->mac1);
 		}
+		jdm_hostos_visibility(act, node, e);
 		n++;
 	}
 	return cfg_reply_emit(rep, &c->disp, c->out, visibility_network_text, NULL);

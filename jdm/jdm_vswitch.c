@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cfg_diff.h"
 #include "cfg_err.h"
@@ -20,7 +21,10 @@
 
 #define OVSDB_TIMEOUT_MS 20000 /* connecting, answers, and ovs-vswitchd applying a change */
 
-const char *const jdm_vsw_owns[] = {"host-os", "virtual-network-functions", NULL};
+/* `system memory hugepages` too: the DPDK datapath lives on that pool (a
+ * commit that changes it retries a DPDK switch that could not start) */
+const char *const jdm_vsw_owns[] = {"host-os", "virtual-network-functions",
+                                    "system memory hugepages", NULL};
 
 struct port_err {
 	char *name;
@@ -732,6 +736,63 @@ static void scope_entry(void *ctx, enum cfg_diff_op op, const struct cfg_node *o
 	}
 }
 
+/* The last error line of ovs-vswitchd's output (its DPDK EAL messages),
+ * after the last '|', into BUF. */
+static void last_error(const struct jdm_vsw *w, char *buf, size_t n)
+{
+	char path[PATH_MAX + 32], line[512];
+	snprintf(buf, n, "see %s/ovs-vswitchd.log", jdm_ovsproc_dir(w->proc));
+	snprintf(path, sizeof path, "%s/ovs-vswitchd.out", jdm_ovsproc_dir(w->proc));
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof line, f))
+		if (strstr(line, "|ERR|") || strstr(line, "|EMER|")) {
+			line[strcspn(line, "\n")] = '\0';
+			const char *bar = strrchr(line, '|');
+			snprintf(buf, n, "%.380s", bar ? bar + 1 : line);
+		}
+	fclose(f);
+}
+
+/* After ovs-vswitchd-dpdk started: until Open_vSwitch dpdk_initialized is
+ * true. 0, or -1 (cfg_err: why DPDK did not come up). */
+static int wait_dpdk(struct jdm_vsw *w)
+{
+	struct nfx_ovsdb_sync *s =
+	    nfx_ovsdb_sync_open(jdm_ovsproc_db_sock(w->proc), "Open_vSwitch", OVSDB_TIMEOUT_MS);
+	if (!s)
+		return -1;
+	json_t *sel = json_pack("[{s:s, s:s, s:[], s:[s]}]", "op", "select", "table", "Open_vSwitch",
+	                        "where", "columns", "dpdk_initialized");
+	int rc = -1;
+	for (int i = 0; i < OVSDB_TIMEOUT_MS / 200; i++) {
+		json_t *res;
+		if (nfx_ovsdb_sync_transact(s, sel, &res) < 0)
+			break;
+		json_t *v = json_object_get(
+		    json_array_get(json_object_get(json_array_get(res, 0), "rows"), 0), "dpdk_initialized");
+		bool up = json_is_true(v);
+		json_decref(res);
+		if (up) {
+			rc = 0;
+			break;
+		}
+		if (i > 2 && jdm_ovsproc_pid(w->proc, JDM_OVS_SWITCH) < 0)
+			break; /* it gave up: EAL said why */
+		struct timespec ts = {0, 200 * 1000000};
+		nanosleep(&ts, NULL);
+	}
+	json_decref(sel);
+	nfx_ovsdb_sync_close(s);
+	if (rc < 0) {
+		char why[400];
+		last_error(w, why, sizeof why);
+		cfg_err_set("ovs-vswitchd-dpdk did not initialize DPDK: %s", why);
+	}
+	return rc;
+}
+
 /* Start OVS (the build T's datapath needs), then make the bridge match T
  * for SCOPE. */
 static int realise(struct jdm_vsw *w, const struct cfg_tree *t, const struct names *scope,
@@ -757,6 +818,8 @@ static int realise(struct jdm_vsw *w, const struct cfg_tree *t, const struct nam
 			rc = sync_bridge(w, &c, &none, false, &changed);
 		if (rc == 0)
 			rc = jdm_ovsproc_ensure(w->proc, c.dpdk);
+		if (rc == 0 && c.dpdk)
+			rc = wait_dpdk(w);
 	}
 	if (rc == 0)
 		rc = sync_bridge(w, &c, scope, wait, &changed);
@@ -779,7 +842,7 @@ int jdm_vsw_apply(void *ctx, const struct cfg_diff *diff, struct cfg_buf *out,
 	if (w->none)
 		return 0;
 	struct names scope = {0};
-	if (cfg_diff_touches(diff, "host-os"))
+	if (cfg_diff_touches(diff, "host-os") || cfg_diff_touches(diff, "system memory hugepages"))
 		scope.all = true;
 	else {
 		cfg_diff_entries(diff, "virtual-network-functions", scope_entry, &scope);

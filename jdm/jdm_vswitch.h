@@ -6,7 +6,10 @@
  *
  * The row owns `host-os` and the VNFs' interface mappings (the path
  * `virtual-network-functions`, shared with the VNF row, which keeps
- * everything else of a VNF) (jdm_vsw_owns). What the configuration asks
+ * everything else of a VNF), and `system memory hugepages` with the
+ * hugepages row (the DPDK datapath's memory comes from that pool: a change
+ * of it retries a DPDK switch that could not start) (jdm_vsw_owns). What
+ * the configuration asks
  * is jdm_vswcfg's; this module makes it so:
  *   - the OVS processes (jdm_ovsproc: STATE/ovs, the appliance namespace),
  *     started at converge, watched from the tick, restarted when they die,
