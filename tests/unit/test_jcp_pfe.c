@@ -279,6 +279,7 @@ static void fx_open(struct fx *f, const char *ovs_dir)
 
 static void fx_close(struct fx *f)
 {
+	cfg_findings_free(&f->fs);
 	jcp_pfe_free(f->pfe);
 	nfx_platform_free(f->plat);
 	nfx_loop_free(f->loop);
@@ -288,6 +289,7 @@ static void fx_close(struct fx *f)
 static int apply(struct fx *f, const struct cfg_tree *a, const struct cfg_tree *b)
 {
 	struct cfg_diff *d = cfg_diff_new(a, b, CFG_DIFF_EFFECTIVE);
+	cfg_findings_free(&f->fs);
 	memset(&f->fs, 0, sizeof f->fs);
 	int rc = f->row.apply(f->row.ctx, d, &f->out, &f->fs);
 	cfg_diff_free(d);
@@ -343,6 +345,21 @@ static void test_apply_diff(void **state)
 	assert_null(line_of(b2, "ge-0-0-4", l2, sizeof l2));
 	assert_non_null(strstr(line_of(b2, "ge-0-0-3", l2, sizeof l2), " 100 "));
 
+	/* a VLAN's id changes: every port of that VLAN follows, in place */
+	struct cfg_tree *t3 = load(T1);
+	assert_int_equal(cfg_load_set(t3, NULL, "set vlans v100 vlan-id 300\n", strlen("set vlans v100 vlan-id 300\n"),
+	                              "test", 0, NULL), 0);
+	bridge_ports(b1, sizeof b1);
+	assert_int_equal(apply(&f, t1, t3), 0);
+	bridge_ports(b2, sizeof b2);
+	assert_non_null(strstr(line_of(b2, "ge-0-0-2", l2, sizeof l2), " 300 "));
+	assert_non_null(strstr(line_of(b2, "sxe1", l2, sizeof l2), "[\"set\",[]] 300"));
+	line_of(b1, "ge-0-0-2", l1, sizeof l1);
+	line_of(b2, "ge-0-0-2", l2, sizeof l2);
+	assert_memory_equal(l1, l2, strlen("ge-0-0-2 ") + 36);
+	assert_int_equal(apply(&f, t3, t1), 0);
+	cfg_tree_free(t3);
+
 	/* deleting everything leaves the bridge empty */
 	assert_int_equal(apply(&f, t1, t0), 0);
 	bridge_ports(b2, sizeof b2);
@@ -361,7 +378,6 @@ static void test_converge_and_monitor(void **state)
 	struct fx f;
 	fx_open(&f, dir);
 	struct cfg_tree *t1 = load(T1);
-	memset(&f.fs, 0, sizeof f.fs);
 	assert_int_equal(f.row.converge(f.row.ctx, t1, &f.out, &f.fs), 0);
 	/* the converge thread makes the bridge; the monitor sees it */
 	char b[4096], l[256];
