@@ -8,6 +8,22 @@
 #include "cfg_reply.h"
 #include "jdm_vswcfg.h"
 
+static jdm_hostos_port_error_fn port_error_fn;
+static void *port_error_ctx;
+
+void jdm_hostos_set_port_errors(jdm_hostos_port_error_fn fn, void *ctx)
+{
+	port_error_fn = fn;
+	port_error_ctx = ctx;
+}
+
+static void add_error(struct cfg_rel *e, const char *port)
+{
+	const char *err = port_error_fn ? port_error_fn(port_error_ctx, port) : NULL;
+	if (err && *err)
+		cfg_rel_leaf(e, "error", err);
+}
+
 static void host_vlans_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
 {
 	(void)arg;
@@ -24,8 +40,11 @@ static void host_vlans_text(struct cfg_buf *out, const struct cfg_reply *r, void
 			else
 				snprintf(who, sizeof who, "uplink %s, %s", cfg_rel_str(m, "interface-name", ""),
 				         cfg_rel_str(m, "mode", ""));
-			cfg_buf_printf(out, "%*s%s (%s)\n", first ? 1 : 42, "", cfg_rel_str(m, "port-name", ""),
-			               who);
+			const char *ln = cfg_rel_value(m, "long-name");
+			const char *err = cfg_rel_value(m, "error");
+			cfg_buf_printf(out, "%*s%s%s%s (%s)%s%s\n", first ? 1 : 42, "",
+			               cfg_rel_str(m, "port-name", ""), ln ? " = " : "", ln ? ln : "", who,
+			               err ? " error: " : "", err ? err : "");
 			first = false;
 		}
 		if (first)
@@ -54,10 +73,13 @@ static int show_host_vlans(struct cfg_cmd *c)
 				continue;
 			struct cfg_rel *m = cfg_rel_add(e, "member");
 			cfg_rel_leaf(m, "port-name", p->name);
+			if (p->shortened)
+				cfg_rel_leaf(m, "long-name", p->long_name);
 			if (p->vnf)
 				cfg_rel_leaf(m, "vnf-name", p->vnf);
 			cfg_rel_leaf(m, "interface-name", p->ifname);
 			cfg_rel_leaf(m, "mode", strcmp(p->vlan_mode, "access") ? "trunk" : "access");
+			add_error(m, p->name);
 		}
 	}
 	if (have)
@@ -76,11 +98,14 @@ void jdm_hostos_visibility(const struct cfg_tree *t, const struct cfg_node *vnf,
 		jdm_vswcfg_port_vlans(&ps[i], vl, sizeof vl);
 		cfg_rel_leaf(f, "interface-name", ps[i].ifname);
 		cfg_rel_leaf(f, "device", ps[i].name);
+		if (ps[i].shortened)
+			cfg_rel_leaf(f, "long-name", ps[i].long_name);
 		cfg_rel_leaf(f, "type", dpdk ? "vhostuser" : "ethernet");
 		cfg_rel_leaf(f, "source", JDM_VSWCFG_BRIDGE);
 		cfg_rel_leaf(f, "model", "virtio");
 		cfg_rel_leaf(f, "mac-address", ps[i].mac);
 		cfg_rel_leaf(f, "vlans", vl);
+		add_error(f, ps[i].name);
 	}
 	jdm_vswcfg_ports_release(ps, n);
 }
@@ -111,12 +136,16 @@ void jdm_hostos_visibility_text(struct cfg_buf *out, const struct cfg_reply *rep
 	}
 	cfg_buf_putc(out, '\n');
 	for (const struct cfg_rel *e = cfg_rel_child(cfg_reply_root(rep), "vnf"); e; e = cfg_rel_next_same(e))
-		for (const struct cfg_rel *f = cfg_rel_child(e, "data-interface"); f; f = cfg_rel_next_same(f))
-			cfg_buf_printf(out, "%-20s %-15s %-9s %-12s %-10s %-17s %s\n",
+		for (const struct cfg_rel *f = cfg_rel_child(e, "data-interface"); f; f = cfg_rel_next_same(f)) {
+			const char *ln = cfg_rel_value(f, "long-name");
+			const char *err = cfg_rel_value(f, "error");
+			cfg_buf_printf(out, "%-20s %-15s %-9s %-12s %-10s %-17s %s%s%s%s%s\n",
 			               cfg_rel_str(e, "vnf-name", "-"), cfg_rel_str(f, "device", "-"),
 			               cfg_rel_str(f, "type", "-"), cfg_rel_str(f, "source", "-"),
 			               cfg_rel_str(f, "model", "-"), cfg_rel_str(f, "mac-address", "-"),
-			               cfg_rel_str(f, "vlans", "-"));
+			               cfg_rel_str(f, "vlans", "-"), ln ? "  port of " : "", ln ? ln : "",
+			               err ? "  error: " : "", err ? err : "");
+		}
 }
 
 int jdm_hostos_register(struct cfg_daemon *d)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -13,6 +14,8 @@
 
 #include "cfg_diff.h"
 #include "cfg_err.h"
+#include "nfx_log.h"
+#include "jdm_hostos.h"
 #include "jdm_net.h"
 #include "jdm_ovsproc.h"
 #include "jdm_vswcfg.h"
@@ -39,6 +42,7 @@ struct jdm_vsw {
 	struct jdm_ovsproc *proc;
 	pthread_mutex_t mu;      /* the OVS work of apply/converge and tick */
 	bool converged;          /* converge ran (the tick then watches) */
+	bool reconverge;         /* loop thread: an Interface went away: converge the bridge */
 	uid_t qemu_uid;
 	gid_t qemu_gid;
 	/* loop thread: the Interface monitor */
@@ -50,11 +54,16 @@ struct jdm_vsw {
 /* ------------------------------------------------------------ helpers */
 
 /* The Linux interfaces behind hsxe0 and hsxe1 into UP (platform file,
- * else the defaults). */
-static void uplinks(const struct jdm_vsw *w, char up[2][32])
+ * else the defaults), and into PEER (may be NULL) the PFE interface an
+ * uplink is cabled to as an OVS patch port (a line `sxe-0/0/K IF peer
+ * UPLINK cable patch`), else "". */
+static void uplinks_peers(const struct jdm_vsw *w, char up[2][32], char (*peer)[32])
 {
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		snprintf(up[i], 32, "%s", jdm_vswcfg_uplinks[i]);
+		if (peer)
+			peer[i][0] = '\0';
+	}
 	struct nfx_platform *p = nfx_platform_load(w->platform);
 	if (!p)
 		return;
@@ -63,15 +72,34 @@ static void uplinks(const struct jdm_vsw *w, char up[2][32])
 		if (ifn)
 			snprintf(up[i], 32, "%s", ifn);
 	}
+	for (size_t k = 0; peer && k < nfx_platform_count(p); k++) {
+		const struct nfx_platform_port *pp = nfx_platform_at(p, k);
+		const char *pe = nfx_platform_get(pp, "peer");
+		const char *cable = nfx_platform_get(pp, "cable");
+		for (int i = 0; pe && cable && !strcmp(cable, "patch") && i < 2; i++)
+			if (!strcmp(pe, up[i]))
+				snprintf(peer[i], 32, "%s", pp->ifname);
+	}
 	nfx_platform_free(p);
+}
+
+static void uplinks(const struct jdm_vsw *w, char up[2][32])
+{
+	uplinks_peers(w, up, NULL);
 }
 
 static int build(const struct jdm_vsw *w, const struct cfg_tree *t, struct jdm_vswcfg *c)
 {
-	char up[2][32];
-	uplinks(w, up);
+	char up[2][32], peer[2][32];
+	uplinks_peers(w, up, peer);
 	const char *ups[2] = {up[0], up[1]};
-	return jdm_vswcfg_build(t, ups, c);
+	if (jdm_vswcfg_build(t, ups, c) < 0)
+		return -1;
+	for (size_t i = 0; i < c->n; i++)
+		for (int u = 0; c->ports[i].uplink && u < 2; u++)
+			if (!strcmp(c->ports[i].name, up[u]))
+				snprintf(c->ports[i].patch_peer, sizeof c->ports[i].patch_peer, "%.15s", peer[u]);
+	return 0;
 }
 
 /* Names of the ports in scope of one apply: a small set of strings. */
@@ -292,56 +320,69 @@ static bool port_vlans_equal(json_t *row, const struct jdm_vswcfg_port *p)
 	return (!m && !wm) || (m && wm && !strcmp(m, wm));
 }
 
-/* Interface type and options of P under datapath DPDK. */
+/* Interface type and its one option (key "" for none) of P under datapath
+ * DPDK: a system port, a dpdkvhostuserclient port on the VNF's socket, or
+ * (an uplink cabled so) a patch port to the PFE's interface. */
+struct iface {
+	const char *type;
+	const char *key;
+	char val[PATH_MAX];
+};
+
 static void iface_cols(const struct jdm_vsw *w, const struct jdm_vswcfg_port *p, bool dpdk,
-                       const char **type, char *sock, size_t nsock)
+                       struct iface *f)
 {
-	sock[0] = '\0';
-	*type = "";
+	f->type = "";
+	f->key = "";
+	f->val[0] = '\0';
 	if (dpdk && !p->uplink) {
-		*type = "dpdkvhostuserclient";
-		jdm_vswcfg_vhost_path(w->state_dir, p->vnf, p->name, sock, nsock);
+		f->type = "dpdkvhostuserclient";
+		f->key = "vhost-server-path";
+		jdm_vswcfg_vhost_path(w->state_dir, p->vnf, p->name, f->val, sizeof f->val);
+	} else if (p->uplink && p->patch_peer[0]) {
+		f->type = "patch";
+		f->key = "peer";
+		snprintf(f->val, sizeof f->val, "%s", p->patch_peer);
 	}
 }
 
-static json_t *iface_options(const char *sock)
+static json_t *iface_options(const struct iface *f)
 {
 	json_t *o = json_object();
-	if (*sock)
-		json_object_set_new(o, "vhost-server-path", json_string(sock));
+	if (*f->key)
+		json_object_set_new(o, f->key, json_string(f->val));
 	json_t *m = nfx_ovsdb_map(o);
 	json_decref(o);
 	return m;
 }
 
-static bool iface_equal(json_t *ifrow, const char *type, const char *sock)
+static bool iface_equal(json_t *ifrow, const struct iface *f)
 {
 	if (!ifrow)
 		return false;
 	const char *t = json_string_value(json_object_get(ifrow, "type"));
-	if (strcmp(t ? t : "", type))
+	if (strcmp(t ? t : "", f->type))
 		return false;
 	json_t *opts = json_object_get(ifrow, "options");
-	json_t *v = nfx_ovsdb_map_get(opts, "vhost-server-path");
-	const char *have = json_string_value(v);
 	size_t nopts = json_array_size(json_array_get(opts, 1));
-	if (*sock)
-		return have && !strcmp(have, sock) && nopts == 1;
+	if (*f->key) {
+		const char *have = json_string_value(nfx_ovsdb_map_get(opts, f->key));
+		return have && !strcmp(have, f->val) && nopts == 1;
+	}
 	return nopts == 0;
 }
 
 static void op_insert_port(const struct jdm_vsw *w, json_t *ops, json_t *named,
                            const struct jdm_vswcfg_port *p, bool dpdk, unsigned k)
 {
-	const char *type;
-	char sock[PATH_MAX];
-	iface_cols(w, p, dpdk, &type, sock, sizeof sock);
+	struct iface f;
+	iface_cols(w, p, dpdk, &f);
 	char in[32], pn[32];
 	snprintf(in, sizeof in, "i%u", k);
 	snprintf(pn, sizeof pn, "p%u", k);
 	json_array_append_new(ops, json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:o}}", "op", "insert",
 	                                     "table", "Interface", "uuid-name", in, "row", "name",
-	                                     p->name, "type", type, "options", iface_options(sock)));
+	                                     p->name, "type", f.type, "options", iface_options(&f)));
 	json_t *row = port_vlan_cols(p);
 	json_object_set_new(row, "name", json_string(p->name));
 	json_object_set_new(row, "interfaces", nfx_ovsdb_named_uuid(in));
@@ -350,6 +391,7 @@ static void op_insert_port(const struct jdm_vsw *w, json_t *ops, json_t *named,
 	if (p->vnf) {
 		json_object_set_new(ext, "nfx-vnf", json_string(p->vnf));
 		json_object_set_new(ext, "nfx-interface", json_string(p->ifname));
+		json_object_set_new(ext, "nfx-name", json_string(p->long_name));
 	} else {
 		json_object_set_new(ext, "nfx-uplink", json_string(p->ifname));
 	}
@@ -421,15 +463,22 @@ static bool is_tap(const char *name)
 /* Make P's tap (netdev datapath). *MADE: it did not exist before. */
 static int tap_make(const struct jdm_vsw *w, const struct jdm_vswcfg_port *p, bool *made)
 {
-	*made = !is_tap(p->name);
-	if (jdm_net_tap_add(p->name, w->qemu_uid, w->qemu_gid) < 0)
+	*made = if_nametoindex(p->name) == 0;
+	if (!*made && jdm_net_tap_add(p->name, w->qemu_uid, w->qemu_gid) < 0)
 		return -1;
-	if (jdm_net_link_set_alias(p->name, p->name) < 0 || jdm_net_link_up(p->name) < 0)
+	if (*made && jdm_net_tap_new(p->name, w->qemu_uid) < 0)
 		return -1;
-	return 0;
+	return jdm_net_link_up_alias(p->name, p->long_name) < 0 ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ sync */
+
+static long long tnow(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 /* Make ovs-sys-br match C for the ports in SCOPE (all: also remove ports
  * the configuration does not have). One transaction; with WAIT until
@@ -439,6 +488,7 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
                        bool wait, size_t *changed)
 {
 	*changed = 0;
+	long long t_start = tnow();
 	struct nfx_ovsdb_sync *s =
 	    nfx_ovsdb_sync_open(jdm_ovsproc_db_sock(w->proc), "Open_vSwitch", OVSDB_TIMEOUT_MS);
 	if (!s)
@@ -450,6 +500,8 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
 		nfx_ovsdb_sync_close(s);
 		return cfg_err_set("the host-os switch cannot be reached: %s", cfg_err_msg());
 	}
+	if (getenv("NFX_VSW_TIMING"))
+		nfx_log(LOG_DEBUG, "host-os switch timing: read %lld us", (long long)(tnow() - t_start));
 	json_t *ops = json_array();
 	json_t *named = json_array();
 	json_t *del = json_array();
@@ -491,14 +543,13 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
 			                                     port_vlan_cols(p)));
 			touched = true;
 		}
-		const char *type;
-		char sock[PATH_MAX];
-		iface_cols(w, p, c->dpdk, &type, sock, sizeof sock);
-		if (cp->if_uuid && !iface_equal(cp->ifrow, type, sock)) {
+		struct iface f;
+		iface_cols(w, p, c->dpdk, &f);
+		if (cp->if_uuid && !iface_equal(cp->ifrow, &f)) {
 			json_array_append_new(ops, json_pack("{s:s, s:s, s:o, s:{s:s, s:o}}", "op", "update",
 			                                     "table", "Interface", "where",
-			                                     where_uuid(cp->if_uuid), "row", "type", type,
-			                                     "options", iface_options(sock)));
+			                                     where_uuid(cp->if_uuid), "row", "type", f.type,
+			                                     "options", iface_options(&f)));
 			touched = true;
 		}
 		if (touched)
@@ -549,8 +600,12 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
 			                                     "mutations", muts));
 		json_decref(muts);
 	}
+	if (getenv("NFX_VSW_TIMING"))
+		nfx_log(LOG_DEBUG, "host-os switch timing: taps+ops %lld us", (long long)(tnow() - t_start));
 	if (rc == 0 && json_array_size(ops) > 0) {
 		rc = nfx_ovsdb_commit(s, ops, wait, NULL);
+		if (getenv("NFX_VSW_TIMING"))
+			nfx_log(LOG_DEBUG, "host-os switch timing: +commit %lld us", (long long)(tnow() - t_start));
 		if (rc < 0)
 			cfg_err_set("the host-os switch refused the change: %s", cfg_err_msg());
 	}
@@ -628,16 +683,16 @@ static void on_iface_update(void *ctx, json_t *updates, bool initial)
 			continue;
 		if (!nw) {
 			errs_set(w, name, NULL);
+			/* a port of ours that somebody removed comes back (a commit's own
+			   removals make this a no-op) */
+			w->reconverge = true;
 			continue;
 		}
-		json_t *e = json_object_get(nw, "error");
-		const char *es = json_string_value(e); /* a set when there is none */
-		if (es && !old)
-			fprintf(stderr, "jdmd: host-os switch: interface %s: %s\n", name, es);
-		else if (es && old && json_object_get(old, "error"))
-			fprintf(stderr, "jdmd: host-os switch: interface %s: %s\n", name, es);
-		if (json_object_get(nw, "error") || initial)
-			errs_set(w, name, es);
+		/* "new" holds every monitored column; "old" only those that changed */
+		const char *es = json_string_value(json_object_get(nw, "error")); /* a set when none */
+		if (es && (!old || json_object_get(old, "error")))
+			nfx_log(LOG_WARNING, "host-os switch: interface %s: %s", name, es);
+		errs_set(w, name, es);
 	}
 }
 
@@ -652,6 +707,11 @@ static void start_monitor(struct jdm_vsw *w)
 	json_t *req = json_pack("{s:{s:[s, s]}}", "Interface", "columns", "name", "error");
 	nfx_ovsdb_monitor(w->mon, req, on_iface_update, w);
 	json_decref(req);
+}
+
+static const char *port_error(void *ctx, const char *name)
+{
+	return jdm_vsw_port_error(ctx, name);
 }
 
 const char *jdm_vsw_port_error(const struct jdm_vsw *w, const char *name)
@@ -692,6 +752,8 @@ struct jdm_vsw *jdm_vsw_new(struct cfg_daemon *d, const struct jdm_vsw_opts *o)
 		jdm_vsw_free(w);
 		return NULL;
 	}
+	if (!w->none)
+		jdm_hostos_set_port_errors(port_error, w);
 	return w;
 }
 
@@ -699,6 +761,8 @@ void jdm_vsw_free(struct jdm_vsw *w)
 {
 	if (!w)
 		return;
+	if (!w->none)
+		jdm_hostos_set_port_errors(NULL, NULL);
 	nfx_ovsdb_free(w->mon);
 	errs_clear(w);
 	jdm_ovsproc_free(w->proc);
@@ -730,7 +794,7 @@ static void scope_entry(void *ctx, enum cfg_diff_op op, const struct cfg_node *o
 		                                         "interface", NULL, 0);
 		     i; i = cfg_node_next_same(i, 0)) {
 			char pn[JDM_VSWCFG_PORT_MAX + 1];
-			if (i->value && jdm_vswcfg_port_name(e[k]->value, i->value, pn) == 0)
+			if (i->value && jdm_vswcfg_port_name(e[k]->value, i->value, pn) >= 0 && pn[0])
 				names_add(s, pn);
 		}
 	}
@@ -889,18 +953,20 @@ void jdm_vsw_tick(void *ctx)
 	start_monitor(w);
 	int r = jdm_ovsproc_check(w->proc);
 	if (r < 0) {
-		fprintf(stderr, "jdmd: host-os switch: %s\n", cfg_err_msg());
+		nfx_log(LOG_ERR, "host-os switch: %s", cfg_err_msg());
 		return;
 	}
-	if (r == 0)
+	if (r == 0 && !w->reconverge)
 		return;
+	w->reconverge = false;
 	/* it came back: put the bridge back as the configuration has it */
 	struct cfg_findings fs = {0};
 	struct names all = {.all = true};
 	if (realise(w, cfg_daemon_active(w->d), &all, false, NULL, &fs) < 0)
-		fprintf(stderr, "jdmd: host-os switch: %s\n",
+		nfx_log(LOG_ERR, "host-os switch: %s",
 		        fs.n && fs.f[0].msg ? fs.f[0].msg : cfg_err_msg());
 	else
-		fprintf(stderr, "jdmd: host-os switch: ovs-sys-br converged after the restart\n");
+		nfx_log(LOG_NOTICE, "host-os switch: ovs-sys-br converged (%s)",
+		        r > 0 ? "after the restart" : "a port had gone");
 	cfg_findings_free(&fs);
 }

@@ -8,8 +8,9 @@
 # and the domain XML that uses them; a VLAN change on the running vrtr1
 # changes the tag and keeps its QEMU pid; a trunk with native-vlan-id;
 # deleting an interface or a VNF removes exactly its ports (and taps); a
-# VNF whose port name would not fit 15 bytes is refused at commit check
-# and nothing changes.
+# VNF whose port name would not fit 15 bytes gets a stable short name that
+# the shows print beside the long one (the tap's ifAlias is the long one);
+# a bad mapping is refused at commit check and nothing changes.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -64,6 +65,7 @@ NFX_IMAGE_DIR="$img" "$NFX" up --state-dir "$state" >/dev/null
 echo "--- OVS runs in the appliance namespace, on its own run directory"
 wait_for 60 test -S "$state/ovs/db.sock" || fail "no $state/ovs/db.sock"
 for prog in ovsdb-server ovs-vswitchd; do
+	wait_for 60 test -s "$state/ovs/$prog.pid" || fail "no $prog.pid"
 	pid="$(cat "$state/ovs/$prog.pid")"
 	[[ "$(readlink "/proc/$pid/ns/net")" == "$(ip netns exec "$(ns)" readlink /proc/self/ns/net)" ]] ||
 		fail "$prog is not in the appliance namespace"
@@ -120,6 +122,23 @@ grep -q "<acpi index='4'/>" "$xml" || fail "eth3 has no ACPI index 4"
 wait_for 30 bash -c "ip -n $(ns) link show vrtr1_eth3 | grep -q LOWER_UP" || fail "vrtr1_eth3 has no carrier"
 [[ "$(vsctl get interface vrtr1_eth3 error)" == "[]" ]] || fail "vrtr1_eth3 error: $(vsctl get interface vrtr1_eth3 error)"
 
+echo "--- OVS changed behind jdmd's back: an error is shown, a removed port comes back"
+vsctl set interface sdwan_eth3 type=nfx-bogus
+wait_for 60 bash -c "[[ \"\$(timeout 10 ovs-vsctl --db=unix:$state/ovs/db.sock get interface sdwan_eth3 error)\" != '[]' ]]" ||
+	fail "no OVS error for the bogus type"
+err="$(vsctl get interface sdwan_eth3 error | tr -d '"')"
+wait_for 30 bash -c "timeout 20 '$NFX' cli --state-dir '$state' -c 'show host-os vlans' | grep -qF 'sdwan_eth3 (sdwan eth3, access) error: $err'" ||
+	{ cli -c "show host-os vlans"; fail "show host-os vlans does not show the port's error ($err)"; }
+cli -c "show system visibility network" | grep -qF "error: $err" || fail "visibility does not show the port's error"
+grep -qF "host-os switch: interface sdwan_eth3: $err" "$state/jdmd.log" || fail "jdmd did not log the port's error"
+vsctl set interface sdwan_eth3 type='""'
+vsctl del-port ovs-sys-br sdwan_eth2
+wait_for 60 bash -c "timeout 10 ovs-vsctl --db=unix:$state/ovs/db.sock list-ports ovs-sys-br | grep -qx sdwan_eth2" ||
+	fail "the removed port did not come back"
+[[ "$(port_tag sdwan_eth2)" == 100 ]] || fail "sdwan_eth2 came back without its tag"
+wait_for 30 bash -c "! timeout 20 '$NFX' cli --state-dir '$state' -c 'show host-os vlans' | grep -q 'error:'" ||
+	{ cli -c "show host-os vlans"; fail "errors still shown"; }
+
 echo "--- VLAN change on the running vrtr1: tag changes, QEMU pid does not"
 q1="$(qemu_pid vrtr1)"
 commit_ok <<EOF
@@ -153,31 +172,38 @@ commit_ok <<<"delete virtual-network-functions sdwan"
 ip -n "$(ns)" link show sdwan_eth2 >/dev/null 2>&1 && fail "tap sdwan_eth2 left behind"
 [[ "$(qemu_pid vrtr1)" == "$q1" ]] || fail "vrtr1 restarted by the other VNF's removal"
 
-echo "--- a port name longer than 15 bytes is refused at commit check, nothing changes"
-before="$(vsctl show)"
-out="$(cli <<EOF
-configure
+echo "--- a port name longer than 15 bytes: its stable short form, the long name beside it"
+commit_ok <<EOF
 set virtual-network-functions longname123 image $img/sdwan.qcow2
 set virtual-network-functions longname123 no-autostart
 set virtual-network-functions longname123 interfaces eth2 mapping vlan members v100
-commit
 EOF
-)" || true
-grep -q '^\[edit virtual-network-functions longname123 interfaces eth2\]$' <<<"$out" || { echo "$out"; fail "no [edit] path"; }
-grep -q 'port name longname123_eth2 would be 16 characters, longer than a Linux interface name (15)' <<<"$out" ||
-	{ echo "$out"; fail "no clear message"; }
-grep -q 'commit complete' <<<"$out" && fail "the long name was committed"
-[[ "$(vsctl show)" == "$before" ]] || fail "OVS changed by a refused commit"
+short="$(vsctl list-ports ovs-sys-br | grep -E '^longname12-[0-9a-f]{4}$')" || fail "no short port: $(ports)"
+[[ "$(port_tag "$short")" == 100 ]] || fail "$short tag"
+ip -n "$(ns)" -d link show "$short" | grep -q "alias longname123_eth2" || fail "$short has not the long name as ifAlias"
+cli -c "show host-os vlans" | grep -q "$short = longname123_eth2 (longname123 eth2, access)" ||
+	{ cli -c "show host-os vlans"; fail "show host-os vlans without the long name"; }
+cli -c "show system visibility network" | grep -q "$short .*port of longname123_eth2" ||
+	{ cli -c "show system visibility network"; fail "visibility without the long name"; }
+commit_ok <<<"delete virtual-network-functions longname123"
+[[ "$(ports)" == "hsxe0 hsxe1 vrtr1_eth3 " ]] || fail "after longname123: $(ports)"
+ip -n "$(ns)" link show "$short" >/dev/null 2>&1 && fail "tap $short left behind"
+
+echo "--- bad mappings are refused at commit check, nothing changes"
+before="$(vsctl show)"
 # an access interface with two VLANs is refused too
 out="$(cli <<EOF
 configure
-delete virtual-network-functions longname123
 set virtual-network-functions vrtr1 interfaces eth4 mapping vlan mode access
 set virtual-network-functions vrtr1 interfaces eth4 mapping vlan members [ v100 v200 ]
 commit
 EOF
 )" || true
+grep -q '^\[edit virtual-network-functions vrtr1 interfaces eth4\]$' <<<"$out" || { echo "$out"; fail "no [edit] path"; }
 grep -q 'an access interface is a member of exactly one VLAN (2 given)' <<<"$out" || { echo "$out"; fail "two access VLANs accepted"; }
+grep -q 'commit complete' <<<"$out" && fail "two access VLANs committed"
+[[ "$(vsctl show)" == "$before" ]] || fail "OVS changed by a refused commit"
+cli <<<$'configure\nrollback 0\ncommit' >/dev/null
 
 echo "--- jdmd restarted: nothing duplicated, ports as configured"
 "$NFX" down --state-dir "$state" >/dev/null
