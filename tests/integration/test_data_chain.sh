@@ -16,16 +16,16 @@
 # h5 each reach their VLAN's sub-interface on the trunk; after `delete
 # virtual-network-functions vrtr1 interfaces eth4` (committed) vrtr1 still
 # answers h2 but localserver is no longer reachable.
-# The thesis' "localserver" is called lserver here: jdmd refuses data
-# interfaces of VNFs whose names are longer than 10 characters (the OVS port
-# name VNF_ethN must fit a Linux interface name).
+# localserver's ports have names longer than a Linux interface name
+# (localserver_eth2: 16 characters): jdmd gives them their stable short form
+# (jdm_domain_ifname: localserve-XXXX), which vnf_port computes.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 # shellcheck source=tests/integration/data_lib.bash
 . "$ROOT/tests/integration/data_lib.bash"
 fail() { data_fail "$@"; }
-LS=lserver
+LS=localserver
 
 data_init chain
 vnf_image vrtr1
