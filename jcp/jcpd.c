@@ -6,6 +6,8 @@
  * user's home: the JCP has no image directory), shared with jdmd.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cfg_daemon.h"
 #include "cfg_err.h"
@@ -15,6 +17,26 @@
 #include "cfg_system.h"
 #include "jcp_ops.h"
 #include "jcp_ports.h"
+#include "nfx_platform.h"
+
+/* jcpd's own options, taken out of ARGV before the daemon core parses it:
+ * --platform FILE (the platform file, default STATE/platform.conf) and
+ * --platform-default (print the default platform file and exit: what
+ * ./nfx up writes). */
+static void own_opts(int *argc, char **argv, const char **platform, bool *print_default)
+{
+	int j = 1;
+	for (int i = 1; i < *argc; i++) {
+		if (i + 1 < *argc && !strcmp(argv[i], "--platform"))
+			*platform = argv[++i];
+		else if (!strcmp(argv[i], "--platform-default"))
+			*print_default = true;
+		else
+			argv[j++] = argv[i];
+	}
+	argv[j] = NULL;
+	*argc = j;
+}
 
 int main(int argc, char **argv)
 {
@@ -26,6 +48,13 @@ int main(int argc, char **argv)
 		.cfgmode_xml = cfg_schema_cfgmode, .cfgmode_len = cfg_schema_cfgmode_len,
 		.commit_says_check = true,
 	};
+	const char *platform_path = NULL;
+	bool print_default = false;
+	own_opts(&argc, argv, &platform_path, &print_default);
+	if (print_default) {
+		fputs(nfx_platform_default_text(), stdout);
+		return fflush(stdout) ? 1 : 0;
+	}
 	if (cfg_daemon_parse_args(argc, argv, &o) < 0)
 		return 2;
 	struct cfg_daemon *d = cfg_daemon_new(&o);
