@@ -5,6 +5,7 @@
  *   accounts   jdm_ssh        system login, root-authentication, services ssh,
  *                             interfaces jmgmt0 (sshd + Unix accounts)
  *   hugepages  jdm_hugepages  system memory hugepages (the pool; the budget)
+ *   sriov      jdm_sriov      the VFs of VNF interfaces mapped to hsxe0/hsxe1 (order 40)
  *   vnfs       jdm_vnf        virtual-network-functions, system virtualization
  * `request system reboot|halt|power-off` (cfg_system) ends the loop; jdmd
  * then stops its VNFs and exits with the status that tells its supervisor
@@ -31,6 +32,7 @@
 #include "jdm_hugepages.h"
 #include "cfg_shell.h"
 #include "jdm_ssh.h"
+#include "jdm_sriov.h"
 #include "jdm_vnf.h"
 
 /* The `cli` binary: NFX_CLI, else beside the build tree of this jdmd
@@ -78,9 +80,27 @@ static void own_opts(int *argc, char **argv, struct jdm_vnf_opts *vo)
 	*argc = j;
 }
 
+/* --platform FILE (env NFX_PLATFORM; default STATE/platform.conf): which
+ * devices hsxe0/hsxe1 are, for the SR-IOV row. Taken out of ARGV. */
+static const char *platform_opt(int *argc, char **argv)
+{
+	const char *p = getenv("NFX_PLATFORM");
+	int j = 1;
+	for (int i = 1; i < *argc; i++) {
+		if (i + 1 < *argc && !strcmp(argv[i], "--platform"))
+			p = argv[++i];
+		else
+			argv[j++] = argv[i];
+	}
+	argv[j] = NULL;
+	*argc = j;
+	return p && *p ? p : NULL;
+}
+
 int main(int argc, char **argv)
 {
 	struct jdm_vnf_opts vo = {0};
+	const char *platform = platform_opt(&argc, argv);
 	own_opts(&argc, argv, &vo);
 	struct cfg_daemon_opts o = {
 		.name = "jdm",
@@ -101,6 +121,10 @@ int main(int argc, char **argv)
 	char cli[PATH_MAX];
 	struct jdm_ssh *ssh = jdm_ssh_new(cfg_daemon_state_dir(d), cli_path(cli, sizeof cli),
 	                                  cfg_daemon_socket_path(d));
+	struct jdm_sriov_opts so = {.sysfs_root = vo.sysfs_root, .platform = platform,
+	                            .realise = !(vo.uri && !strcmp(vo.uri, "none"))};
+	struct jdm_sriov *sriov = jdm_sriov_new(d, &so);
+	vo.sriov = sriov;
 	struct jdm_vnf *vnf = jdm_vnf_new(d, &vo);
 	struct jdm_huge *huge = jdm_huge_new(jdm_vnf_sysfs_root(vnf), !jdm_vnf_config_only(vnf),
 	                                     jdm_vnf_huge_in_use, vnf);
@@ -112,6 +136,9 @@ int main(int argc, char **argv)
 		{.name = "hugepages", .order = 20, .owns = jdm_huge_owns, .reads = jdm_huge_reads,
 		 .ctx = huge, .validate = jdm_huge_validate, .apply = jdm_huge_apply,
 		 .converge = jdm_huge_converge},
+		{.name = "sriov", .order = 40, .owns = jdm_sriov_owns, .ctx = sriov,
+		 .validate = jdm_sriov_validate, .apply = jdm_sriov_apply, .undo = jdm_sriov_undo,
+		 .converge = jdm_sriov_converge},
 		{.name = "vnfs", .order = 50, .owns = jdm_vnf_owns, .reads = jdm_vnf_reads, .ctx = vnf,
 		 .validate = jdm_vnf_validate, .apply = jdm_vnf_apply, .converge = jdm_vnf_converge,
 		 .tick = jdm_vnf_tick},
@@ -138,6 +165,7 @@ int main(int argc, char **argv)
 	}
 	int status = cfg_system_exit_status(sys, rc);
 	jdm_vnf_free(vnf);
+	jdm_sriov_free(sriov);
 	jdm_huge_free(huge);
 	jdm_ssh_free(ssh);
 	cfg_system_free(sys);
