@@ -590,6 +590,8 @@ int jdm_sriov_nic(struct jdm_sriov *s, const char *vnf, const struct cfg_node *i
 	if (pfi < 0 || !ifn->value)
 		return 0;
 	pthread_mutex_lock(&s->mu);
+	if (!s->loaded && sriov_alloc_load(s->tab, cfg_daemon_store(s->d)) == 0)
+		s->loaded = true;
 	const struct sriov_alloc_ent *e = sriov_alloc_find(s->tab, vnf, ifn->value);
 	struct sriov_alloc_ent ent;
 	bool have = e && !strcmp(e->pf, pf_names[pfi]);
