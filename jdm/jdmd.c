@@ -33,6 +33,7 @@
 #include "cfg_shell.h"
 #include "jdm_ssh.h"
 #include "jdm_sriov.h"
+#include "jdm_sriov_ovs.h"
 #include "jdm_vnf.h"
 
 /* The `cli` binary: NFX_CLI, else beside the build tree of this jdmd
@@ -124,6 +125,11 @@ int main(int argc, char **argv)
 	struct jdm_sriov_opts so = {.sysfs_root = vo.sysfs_root, .platform = platform,
 	                            .realise = !(vo.uri && !strcmp(vo.uri, "none"))};
 	struct jdm_sriov *sriov = jdm_sriov_new(d, &so);
+	/* emulated VFs: tagged ports on the host-os switch (STATE/ovs/db.sock) */
+	char ovsdb[PATH_MAX];
+	snprintf(ovsdb, sizeof ovsdb, "%s/ovs/db.sock", cfg_daemon_state_dir(d));
+	struct jdm_sriov_ovs *sriov_ovs = jdm_sriov_ovs_new(ovsdb, "ovs-sys-br");
+	jdm_sriov_set_emu(sriov, &jdm_sriov_ovs_ops, sriov_ovs);
 	vo.sriov = sriov;
 	struct jdm_vnf *vnf = jdm_vnf_new(d, &vo);
 	struct jdm_huge *huge = jdm_huge_new(jdm_vnf_sysfs_root(vnf), !jdm_vnf_config_only(vnf),
@@ -166,6 +172,7 @@ int main(int argc, char **argv)
 	int status = cfg_system_exit_status(sys, rc);
 	jdm_vnf_free(vnf);
 	jdm_sriov_free(sriov);
+	jdm_sriov_ovs_free(sriov_ovs);
 	jdm_huge_free(huge);
 	jdm_ssh_free(ssh);
 	cfg_system_free(sys);
