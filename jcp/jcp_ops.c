@@ -9,6 +9,8 @@
 
 #include "cfg_cmd.h"
 #include "cfg_reply.h"
+#include "jcp_ifstate.h"
+#include "jcp_pfe.h"
 
 /* The port groups of the box: prefix, first and last number, what they are
  * (`show chassis hardware`). Every list of ports is made from this table. */
@@ -142,15 +144,40 @@ static void interfaces_text(struct cfg_buf *out, const struct cfg_reply *r, void
 	bool terse = *(const bool *)arg;
 	if (terse)
 		cfg_buf_printf(out, "%-23s %-5s %-4s %s\n", "Interface", "Admin", "Link", "Proto");
+	bool first = true;
 	for (const struct cfg_rel *p = cfg_rel_child(cfg_reply_root(r), "physical-interface"); p;
 	     p = cfg_rel_next_same(p)) {
 		const char *name = cfg_rel_str(p, "name", "");
-		if (terse)
+		const char *oper = cfg_rel_value(p, "oper-status");
+		if (terse) {
 			cfg_buf_printf(out, "%-23s %-5s %s\n", name, cfg_rel_str(p, "admin-status", ""),
-			               cfg_rel_str(p, "oper-status", "-"));
-		else
-			cfg_buf_printf(out, "Physical interface: %s, Enabled, Physical link is %s\n", name,
-			               cfg_rel_str(p, "oper-status", "not reported by this release"));
+			               oper ? oper : "-");
+		} else {
+			if (!first)
+				cfg_buf_putc(out, '\n');
+			first = false;
+			bool up = !strcmp(cfg_rel_str(p, "admin-status", "up"), "up");
+			cfg_buf_printf(out, "Physical interface: %s, %s, Physical link is %s\n", name,
+			               up ? "Enabled" : "Administratively down",
+			               !oper ? "not reported by this release" : !strcmp(oper, "up") ? "Up" : "Down");
+			const char *idx = cfg_rel_value(p, "local-index");
+			if (idx)
+				cfg_buf_printf(out, "  Interface index: %s, SNMP ifIndex: %s\n", idx,
+				               cfg_rel_str(p, "snmp-index", idx));
+			const char *desc = cfg_rel_value(p, "description");
+			if (desc)
+				cfg_buf_printf(out, "  Description: %s\n", desc);
+			const char *mtu = cfg_rel_value(p, "mtu");
+			if (mtu)
+				cfg_buf_printf(out, "  Link-level type: Ethernet, MTU: %s\n", mtu);
+			const char *mac = cfg_rel_value(p, "current-physical-address");
+			if (mac)
+				cfg_buf_printf(out, "  Current address: %s, Hardware address: %s\n", mac,
+				               cfg_rel_str(p, "hardware-physical-address", mac));
+			const char *err = cfg_rel_value(p, "interface-error");
+			if (err)
+				cfg_buf_printf(out, "  Active alarms  : %s\n", err);
+		}
 		for (const struct cfg_rel *u = cfg_rel_child(p, "logical-interface"); u; u = cfg_rel_next_same(u)) {
 			const char *fam = cfg_rel_value(u, "address-family");
 			if (terse) {
@@ -159,7 +186,12 @@ static void interfaces_text(struct cfg_buf *out, const struct cfg_reply *r, void
 				               fam ? fam : "");
 				continue;
 			}
-			cfg_buf_printf(out, "  Logical interface %s\n", cfg_rel_str(u, "name", ""));
+			cfg_buf_printf(out, "\n  Logical interface %s\n", cfg_rel_str(u, "name", ""));
+			const struct cfg_rel *ts = cfg_rel_child(u, "traffic-statistics");
+			if (ts) {
+				cfg_buf_printf(out, "    Input packets : %s\n", cfg_rel_str(ts, "input-packets", "0"));
+				cfg_buf_printf(out, "    Output packets: %s\n", cfg_rel_str(ts, "output-packets", "0"));
+			}
 			if (fam) {
 				cfg_buf_printf(out, "    Protocol %s, Interface mode: %s, VLANs:", fam,
 				               cfg_rel_str(u, "interface-mode", "access"));
@@ -171,25 +203,68 @@ static void interfaces_text(struct cfg_buf *out, const struct cfg_reply *r, void
 	}
 }
 
-/* `show interfaces [NAME] [terse]`: the ports and their configured units. */
+/* Counters of a port: OVS's Interface statistics when the port is on the
+ * PFE bridge, else the kernel's (rtnetlink). */
+static void add_stats(struct cfg_rel *e, struct jcp_pfe *pfe, const char *port, const struct jcp_ifstate *st)
+{
+	struct jcp_pfe_stats ps;
+	struct cfg_rel *ts;
+	if (pfe && jcp_pfe_stats(pfe, port, &ps)) {
+		ts = cfg_rel_add(e, "traffic-statistics");
+		cfg_rel_leaff(ts, "input-bytes", "%llu", (unsigned long long)ps.rx_bytes);
+		cfg_rel_leaff(ts, "output-bytes", "%llu", (unsigned long long)ps.tx_bytes);
+		cfg_rel_leaff(ts, "input-packets", "%llu", (unsigned long long)ps.rx_packets);
+		cfg_rel_leaff(ts, "output-packets", "%llu", (unsigned long long)ps.tx_packets);
+	} else if (st) {
+		ts = cfg_rel_add(e, "traffic-statistics");
+		cfg_rel_leaff(ts, "input-bytes", "%llu", (unsigned long long)st->rx_bytes);
+		cfg_rel_leaff(ts, "output-bytes", "%llu", (unsigned long long)st->tx_bytes);
+		cfg_rel_leaff(ts, "input-packets", "%llu", (unsigned long long)st->rx_packets);
+		cfg_rel_leaff(ts, "output-packets", "%llu", (unsigned long long)st->tx_packets);
+	}
+}
+
+/* `show interfaces [NAME] [terse]`: the ports, their state (the Linux
+ * interface behind each, when jcpd runs with the PFE switch) and their
+ * configured units. */
 static int show_interfaces(struct cfg_cmd *c)
 {
 	const char *want = cfg_cmd_value(c, "name");
 	bool terse = cfg_cmd_has(c, "terse");
+	struct jcp_pfe *pfe = c->ctx;
 	const struct cfg_node *root = cfg_tree_root(cfg_daemon_active(c->d));
 	const struct cfg_node *ifs = cfg_node_child(root, "interfaces", NULL, 0);
 	if (want && !jcp_ops_port_exists(want)) {
 		return cfg_err_set("device %s not found", want);
 	}
+	struct jcp_ifstate_tab *links = pfe ? jcp_ifstate_dump() : NULL;
 	struct cfg_reply *r = cfg_reply_new("interface-information");
 	for (size_t p = 0; p < jcp_ops_port_count(); p++) {
 		const char *port = jcp_ops_port(p);
 		if (want && strcmp(want, port))
 			continue;
+		const struct jcp_ifstate *st = jcp_ifstate_find(links, jcp_pfe_ifname(pfe, port));
+		const struct cfg_node *pn = cfg_node_child(ifs, "interface", port, 0);
 		struct cfg_rel *pe = cfg_rel_add(cfg_reply_root(r), "physical-interface");
 		cfg_rel_leaf(pe, "name", port);
-		cfg_rel_leaf(pe, "admin-status", "up");
-		const struct cfg_node *pn = cfg_node_child(ifs, "interface", port, 0);
+		cfg_rel_leaf(pe, "admin-status", !st || st->admin_up ? "up" : "down");
+		if (st)
+			cfg_rel_leaf(pe, "oper-status", st->link_up ? "up" : "down");
+		if (!terse) {
+			if (st) {
+				cfg_rel_leaff(pe, "local-index", "%d", st->ifindex);
+				cfg_rel_leaff(pe, "snmp-index", "%d", st->ifindex);
+			}
+			cfg_rel_leaf(pe, "description", cfg_node_value(pn, "description", CFG_AT_ACTIVE));
+			if (st) {
+				cfg_rel_leaff(pe, "mtu", "%u", st->mtu + 14); /* Junos counts the Ethernet header */
+				if (st->mac[0]) {
+					cfg_rel_leaf(pe, "current-physical-address", st->mac);
+					cfg_rel_leaf(pe, "hardware-physical-address", st->mac);
+				}
+			}
+			cfg_rel_leaf(pe, "interface-error", pfe ? jcp_pfe_error(pfe, port) : NULL);
+		}
 		for (const struct cfg_node *u = pn ? pn->child : NULL; u; u = u->next) {
 			if (strcmp(u->schema->name, "unit") || (u->flags & CFG_N_INACTIVE))
 				continue;
@@ -197,6 +272,10 @@ static int show_interfaces(struct cfg_cmd *c)
 			struct cfg_rel *ue = cfg_rel_add(pe, "logical-interface");
 			cfg_rel_leaff(ue, "name", "%s.%s", port, u->value);
 			cfg_rel_leaf(ue, "admin-status", "up");
+			if (st)
+				cfg_rel_leaf(ue, "oper-status", st->link_up ? "up" : "down");
+			if (!terse && st && !strcmp(u->value, "0"))
+				add_stats(ue, pfe, port, st);
 			if (!es)
 				continue;
 			cfg_rel_leaf(ue, "address-family", "eth-switch");
@@ -206,6 +285,7 @@ static int show_interfaces(struct cfg_cmd *c)
 				cfg_rel_leaf(ue, "vlan-member", m->value);
 		}
 	}
+	jcp_ifstate_free(links);
 	return cfg_reply_emit(r, &c->disp, c->out, interfaces_text, &terse);
 }
 
@@ -227,13 +307,49 @@ static void eth_table_text(struct cfg_buf *out, const struct cfg_reply *r, void 
 		               cfg_rel_str(e, "interface-name", ""));
 }
 
-/* `show ethernet-switching table`: the learned MACs. This release does not
- * run the PFE switch's learning, so the table is empty. */
+/* The name of the VLAN with id ID in the configuration ROOT, or NULL. */
+static const char *vlan_name(const struct cfg_node *root, int id)
+{
+	const struct cfg_node *vlans = cfg_node_child(root, "vlans", NULL, CFG_AT_ACTIVE);
+	for (const struct cfg_node *v = cfg_node_child(vlans, "vlan", NULL, CFG_AT_ACTIVE); v;
+	     v = cfg_node_next_same(v, CFG_AT_ACTIVE)) {
+		const char *s = cfg_node_value(v, "vlan-id", CFG_AT_ACTIVE);
+		if (s && strtol(s, NULL, 10) == id)
+			return v->value;
+	}
+	return NULL;
+}
+
+/* `show ethernet-switching table`: the MACs the PFE bridge has learned
+ * (ovs-vswitchd's table, jcp_pfe_macs), by VLAN name. Empty when the
+ * switch is not running. */
 static int show_ethernet_switching_table(struct cfg_cmd *c)
 {
+	struct jcp_pfe *pfe = c->ctx;
+	static struct jcp_pfe_mac macs[4096]; /* loop thread only */
+	int n = pfe ? jcp_pfe_macs(pfe, macs, 4096) : 0;
+	if (n < 0)
+		n = 0;
+	const struct cfg_node *root = cfg_tree_root(cfg_daemon_active(c->d));
 	struct cfg_reply *r = cfg_reply_new("ethernet-switching-table-information");
 	cfg_rel_leaf(cfg_reply_root(r), "vlan-instance", "default-switch");
-	cfg_rel_leaf(cfg_reply_root(r), "mac-count", "0");
+	int shown = 0;
+	for (int i = 0; i < n; i++)
+		shown += macs[i].vlan >= 1 && macs[i].vlan <= 4094;
+	cfg_rel_leaff(cfg_reply_root(r), "mac-count", "%d", shown);
+	for (int i = 0; i < n; i++) {
+		if (macs[i].vlan < 1 || macs[i].vlan > 4094)
+			continue;
+		struct cfg_rel *e = cfg_rel_add(cfg_reply_root(r), "mac-table-entry");
+		const char *vn = vlan_name(root, macs[i].vlan);
+		if (vn)
+			cfg_rel_leaf(e, "vlan-name", vn);
+		else
+			cfg_rel_leaff(e, "vlan-name", "vlan-%d", macs[i].vlan);
+		cfg_rel_leaf(e, "mac-address", macs[i].mac);
+		cfg_rel_leaf(e, "mac-flags", "D");
+		cfg_rel_leaff(e, "interface-name", "%s.0", macs[i].port);
+	}
 	return cfg_reply_emit(r, &c->disp, c->out, eth_table_text, NULL);
 }
 
@@ -263,6 +379,14 @@ static int show_chassis_hardware(struct cfg_cmd *c)
 		              GROUPS[g].hi);
 	}
 	return cfg_reply_emit(r, &c->disp, c->out, chassis_text, NULL);
+}
+
+int jcp_ops_set_pfe(struct cfg_daemon *d, struct jcp_pfe *pfe)
+{
+	if (cfg_daemon_register_ctx(d, "show_interfaces", show_interfaces, pfe) < 0 ||
+	    cfg_daemon_register_ctx(d, "show_ethernet_switching_table", show_ethernet_switching_table, pfe) < 0)
+		return -1;
+	return 0;
 }
 
 int jcp_ops_register(struct cfg_daemon *d)

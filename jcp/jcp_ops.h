@@ -7,7 +7,10 @@
  * The ports of the NFX250: ge-0/0/0..11, xe-0/0/12..13 and the internal
  * sxe-0/0/0 (facing hsxe0) and sxe-0/0/1 (facing hsxe1).
  *
- * Reads only the daemon's active configuration; no state of its own.
+ * Reads the daemon's active configuration and, once jcp_ops_set_pfe()
+ * gave it the PFE switch, the live state: link state, addresses and kernel
+ * counters over rtnetlink (jcp_ifstate), OVS's counters and learned MACs
+ * (jcp_pfe). No state of its own.
  */
 #ifndef NFX_JCP_OPS_H
 #define NFX_JCP_OPS_H
@@ -31,5 +34,9 @@ long jcp_ops_vlan_id(const struct cfg_node *root, const char *member);
 
 /* Register the JCP show handlers with D. 0 or -1. */
 int jcp_ops_register(struct cfg_daemon *d);
+/* Give `show interfaces` and `show ethernet-switching table` the PFE
+ * switch PFE (borrowed; it must outlive D's handlers). 0 or -1. */
+struct jcp_pfe;
+int jcp_ops_set_pfe(struct cfg_daemon *d, struct jcp_pfe *pfe);
 
 #endif

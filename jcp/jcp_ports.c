@@ -41,6 +41,39 @@ static void ports_validate(void *ctx, const struct cfg_tree *t, const struct cfg
 			cfg_findings_add(fs, i, NULL, "interface %s does not exist (%s)", i->value,
 			                 jcp_ops_port_ranges());
 
+	/* what the PFE switch can realise: ethernet-switching on unit 0, an
+	 * access port in one VLAN */
+	for (const struct cfg_node *i = cfg_node_child(ifs, "interface", NULL, A); i; i = cfg_node_next_same(i, A))
+		for (const struct cfg_node *u = cfg_node_child(i, "unit", NULL, A); u; u = cfg_node_next_same(u, A)) {
+			const struct cfg_node *es =
+			    cfg_node_child(cfg_node_child(u, "family", NULL, A), "ethernet-switching", NULL, A);
+			if (!es)
+				continue;
+			if (strcmp(u->value ? u->value : "", "0")) {
+				cfg_findings_add(fs, u, "'family ethernet-switching'",
+				                 "family ethernet-switching is supported on unit 0 only (%s.%s)", i->value,
+				                 u->value);
+				continue;
+			}
+			const char *mode = cfg_node_value(es, "interface-mode", A);
+			if (mode && !strcmp(mode, "trunk"))
+				continue;
+			static struct unitvlans uv; /* loop thread only */
+			collect(root, u, &uv);
+			size_t distinct = 0;
+			for (size_t k = 0; k < uv.n; k++) {
+				bool dup = false;
+				for (size_t j = 0; j < k && !dup; j++)
+					dup = uv.ids[j] == uv.ids[k];
+				distinct += !dup;
+			}
+			if (distinct > 1)
+				cfg_findings_add(fs, es, "'vlan'",
+				                 "Access interface %s.%s can be a member of one VLAN only "
+				                 "(interface-mode trunk carries several)",
+				                 i->value, u->value);
+		}
+
 	const struct cfg_node *a = cfg_node_child(ifs, "interface", "sxe-0/0/0", A);
 	const struct cfg_node *b = cfg_node_child(ifs, "interface", "sxe-0/0/1", A);
 	if (!a || !b)

@@ -1,13 +1,16 @@
 /* jcpd — the JCP control-plane daemon (the vjunos0 switch of the NFX250).
  *
  * The configuration database and CLI of the JCP (cfg_daemon), its operational
- * commands (jcp_ops) and its subsystem rows: the ports (jcp_ports); `start
+ * commands (jcp_ops) and its subsystem rows: the ports (jcp_ports, the
+ * commit checks) and the PFE switch (jcp_pfe, an OVS bridge of its own on
+ * the interfaces of the platform file, lib/nfx_platform.h); `start
  * shell` (cfg_shell) and the `file` commands (cfg_filecmd, confined to the
  * user's home: the JCP has no image directory), shared with jdmd.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg_daemon.h"
 #include "cfg_err.h"
@@ -16,6 +19,7 @@
 #include "cfg_shell.h"
 #include "cfg_system.h"
 #include "jcp_ops.h"
+#include "jcp_pfe.h"
 #include "jcp_ports.h"
 #include "nfx_platform.h"
 
@@ -62,10 +66,35 @@ int main(int argc, char **argv)
 		fprintf(stderr, "jcpd: %s\n", cfg_err_msg());
 		return 1;
 	}
+	/* the platform file: which Linux interface is behind each port */
+	char *ppath = NULL, *ovs_dir = NULL;
+	if (asprintf(&ppath, "%s/platform.conf", o.state_dir) < 0 ||
+	    asprintf(&ovs_dir, "%s/ovs", o.state_dir) < 0)
+		return 1;
+	struct nfx_platform *plat = NULL;
+	if (!platform_path && access(ppath, F_OK) != 0) {
+		fprintf(stderr, "jcpd: no %s: using the default ports\n", ppath);
+		plat = nfx_platform_parse(nfx_platform_default_text(), strlen(nfx_platform_default_text()),
+		                          "default platform");
+	} else {
+		plat = nfx_platform_load(platform_path ? platform_path : ppath);
+	}
+	if (!plat) {
+		fprintf(stderr, "jcpd: %s\n", cfg_err_msg());
+		return 1;
+	}
+	struct jcp_pfe_opts po = {.ovs_dir = ovs_dir, .platform = plat};
+	struct jcp_pfe *pfe = jcp_pfe_new(cfg_daemon_loop(d), &po);
+	if (!pfe) {
+		fprintf(stderr, "jcpd: %s\n", cfg_err_msg());
+		return 1;
+	}
 	jcp_ops_register(d);
+	jcp_ops_set_pfe(d, pfe);
 	cfg_shell_register(d);
-	/* the subsystem rows (the PFE switch joins them with the data side) */
-	if (cfg_daemon_add_subsys(d, &jcp_ports_row) < 0) {
+	/* the subsystem rows: the commit checks of the ports, then the PFE switch */
+	struct cfg_subsys pfe_row = jcp_pfe_row(pfe);
+	if (cfg_daemon_add_subsys(d, &jcp_ports_row) < 0 || cfg_daemon_add_subsys(d, &pfe_row) < 0) {
 		fprintf(stderr, "jcpd: %s\n", cfg_err_msg());
 		return 1;
 	}
@@ -82,6 +111,10 @@ int main(int argc, char **argv)
 	int status = cfg_system_exit_status(sys, rc);
 	cfg_system_free(sys);
 	cfg_filecmd_free(files);
+	jcp_pfe_free(pfe);
 	cfg_daemon_free(d);
+	nfx_platform_free(plat);
+	free(ppath);
+	free(ovs_dir);
 	return status;
 }
