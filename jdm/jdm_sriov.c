@@ -675,6 +675,41 @@ int jdm_sriov_nics(struct jdm_sriov *s, const struct cfg_node *vnf, struct jdm_d
 	return n;
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return x < y ? -1 : x > y;
+}
+
+size_t jdm_sriov_emu_vlans(const struct cfg_tree *t, const char *platform, const char *pf,
+                           int *out, size_t max)
+{
+	int k = pf_index(pf ? pf : "");
+	if (k < 0 || !t || !platform)
+		return 0;
+	struct jdm_sriov s = {.platform = (char *)platform, .sysfs_root = (char *)"/"};
+	struct pfinfo pi[N_PF];
+	load_pfs(&s, pi, false);
+	if (!pi[k].known || !pi[k].pf.emulated)
+		return 0;
+	struct want *w = calloc(MAX_WANT, sizeof *w);
+	if (!w)
+		abort();
+	size_t n = collect(t, w, NULL), m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (w[i].pfi != k || w[i].vlan <= 0)
+			continue;
+		bool dup = false;
+		for (size_t j = 0; j < m && !dup; j++)
+			dup = out[j] == w[i].vlan;
+		if (!dup && m < max)
+			out[m++] = w[i].vlan;
+	}
+	free(w);
+	qsort(out, m, sizeof *out, cmp_int);
+	return m;
+}
+
 /* ------------------------------------------------------------ shows */
 
 void jdm_sriov_visibility(struct jdm_sriov *s, struct cfg_rel *root)

@@ -111,6 +111,14 @@ int jdm_sriov_nics(struct jdm_sriov *s, const struct cfg_node *vnf, struct jdm_d
 /* Is interface IFN mapped to a VF (hsxe0 or hsxe1 virtual-function)? */
 bool jdm_sriov_mapped(const struct cfg_node *ifn);
 
+/* For the host-os switch row (its uplink trunks): the vlan-ids of the
+ * emulated VFs of PF ("hsxe0"/"hsxe1") in configuration T, as the
+ * platform file PLATFORM says which PFs are emulated (none when PF is a
+ * real one or not declared). Into OUT (at most MAX, ascending, each once);
+ * returns how many. Pure: reads T and the file only; any thread. */
+size_t jdm_sriov_emu_vlans(const struct cfg_tree *t, const char *platform, const char *pf,
+                           int *out, size_t max);
+
 /* How emulated VFs are realised on the host-os switch (commit thread).
  * port_add: an access port PORT (the TAP name) with tag VLAN (0: untagged)
  * carried toward PF's JCP port; port_del: remove it. Both 0 or -1 with

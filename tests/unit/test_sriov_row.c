@@ -395,6 +395,21 @@ static void apply_stable_free_undo(void **state)
 	free(r);
 	assert_int_equal(last_vlan, 7);
 	assert_string_equal(last_pf, "hsxe1");
+	/* what the host-os switch trunks on each uplink: the emulated VFs' VLANs
+	   of that PF only (hsxe0 is a real PF here) */
+	struct cfg_tree *t4 = tree(f, VFV("a", "eth2", "hsxe1", "30") VFV("b", "eth2", "hsxe1", "10")
+	                              VFV("c", "eth3", "hsxe1", "30") VFV("d", "eth2", "hsxe0", "99"));
+	int vl[8];
+	assert_int_equal(jdm_sriov_emu_vlans(t4, f->platform, "hsxe1", vl, 8), 2);
+	assert_int_equal(vl[0], 10);
+	assert_int_equal(vl[1], 30);
+	assert_int_equal(jdm_sriov_emu_vlans(t4, f->platform, "hsxe0", vl, 8), 0);
+	write_platform(f, "hsxe0 hsxe0 vfs 4 vf-mode emulated\n");
+	assert_int_equal(jdm_sriov_emu_vlans(t4, f->platform, "hsxe0", vl, 8), 1);
+	assert_int_equal(vl[0], 99);
+	assert_int_equal(jdm_sriov_emu_vlans(t4, f->platform, "hsxe1", vl, 8), 0);
+	write_platform(f, PLATFORM);
+	cfg_tree_free(t4);
 	cfg_findings_free(&fs);
 	cfg_buf_free(&out);
 	cfg_tree_free(t3);
