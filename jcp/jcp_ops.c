@@ -108,9 +108,13 @@ static void vlans_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg
 	}
 }
 
-/* `show vlans`: each VLAN with its tag and member interfaces (committed). */
+/* `show vlans`: each VLAN with its tag and member interfaces (committed);
+ * as on Junos, a member whose link is up is marked with `*` (with the PFE
+ * switch: the link of the interface behind the port). */
 static int show_vlans(struct cfg_cmd *c)
 {
+	struct jcp_pfe *pfe = c->ctx;
+	struct jcp_ifstate_tab *links = pfe ? jcp_ifstate_dump() : NULL;
 	const struct cfg_node *root = cfg_tree_root(cfg_daemon_active(c->d));
 	const struct cfg_node *ifs = cfg_node_child(root, "interfaces", NULL, 0);
 	struct cfg_reply *r = cfg_reply_new("vlan-information");
@@ -130,10 +134,15 @@ static int show_vlans(struct cfg_cmd *c)
 					continue;
 				const struct cfg_node *vl = cfg_node_child(eth_switching(u), "vlan", NULL, 0);
 				for (const struct cfg_node *m = vl ? vl->child : NULL; m; m = m->next)
-					if (m->value && jcp_ops_vlan_id(root, m->value) == want)
-						cfg_rel_leaff(e, "vlan-member-interface", "%s.%s", i->value, u->value);
+					if (m->value && jcp_ops_vlan_id(root, m->value) == want) {
+						const struct jcp_ifstate *st =
+						    jcp_ifstate_find(links, jcp_pfe_ifname(pfe, i->value));
+						cfg_rel_leaff(e, "vlan-member-interface", "%s.%s%s", i->value, u->value,
+						              st && st->link_up ? "*" : "");
+					}
 			}
 	}
+	jcp_ifstate_free(links);
 	return cfg_reply_emit(r, &c->disp, c->out, vlans_text, NULL);
 }
 
@@ -384,6 +393,7 @@ static int show_chassis_hardware(struct cfg_cmd *c)
 int jcp_ops_set_pfe(struct cfg_daemon *d, struct jcp_pfe *pfe)
 {
 	if (cfg_daemon_register_ctx(d, "show_interfaces", show_interfaces, pfe) < 0 ||
+	    cfg_daemon_register_ctx(d, "show_vlans", show_vlans, pfe) < 0 ||
 	    cfg_daemon_register_ctx(d, "show_ethernet_switching_table", show_ethernet_switching_table, pfe) < 0)
 		return -1;
 	return 0;

@@ -66,6 +66,12 @@ grep -Eq '^ge-0/0/2 +up +up$' <<<"$terse" || fail "ge-0/0/2 not up/up"
 grep -Eq '^ge-0/0/2\.0 +up +up +eth-switch$' <<<"$terse" || fail "ge-0/0/2.0 not up/up eth-switch"
 grep -Eq '^ge-0/0/5 +up +down$' <<<"$terse" || fail "uncabled ge-0/0/5 not up/down"
 
+step "show vlans: members with a link marked *"
+vl="$(jcli -c 'show vlans')"
+echo "$vl"
+grep -Eq '^ +ge-0/0/2\.0\*$' <<<"$vl" || fail "ge-0/0/2.0 not marked up in show vlans"
+grep -Eq '^ +sxe-0/0/1\.0\*$' <<<"$vl" || fail "sxe-0/0/1.0 not marked up in show vlans"
+
 step "show interfaces ge-0/0/2: counters grow"
 inpk() { jcli -c 'show interfaces ge-0/0/2' | awk '/Input packets :/ {print $4}'; }
 jcli -c 'show interfaces ge-0/0/2'
