@@ -494,6 +494,16 @@ static int go(struct jdm_sriov *s, const struct cfg_tree *tree, bool force, stru
 			struct cfg_findings ignore = {0};
 			realise(s, next, old, pi, false, tree, NULL, &ignore);
 			cfg_findings_free(&ignore);
+			/* VFs this apply enabled on a PF none of whose VFs is held */
+			for (int k = 0; k < N_PF; k++) {
+				struct sriov_pf now;
+				if (!pi[k].known || pi[k].pf.emulated || pi[k].pf.num_vfs != 0 ||
+				    sriov_alloc_used(old, pf_names[k], NULL) ||
+				    sriov_pf_read(s->sysfs_root, pf_names[k],
+				                  pi[k].pf.pci[0] ? pi[k].pf.pci : pi[k].pf.netdev, &now) < 0)
+					continue;
+				sriov_pf_disable(s->sysfs_root, &now);
+			}
 		}
 	}
 	if (force && s->realise && old) {

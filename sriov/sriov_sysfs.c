@@ -255,3 +255,18 @@ int sriov_pf_enable(const char *root, struct sriov_pf *pf, unsigned want, bool i
 		                   want);
 	return 0;
 }
+
+int sriov_pf_disable(const char *root, struct sriov_pf *pf)
+{
+	if (pf->emulated || pf->num_vfs == 0)
+		return 0;
+	if (!root || !*root)
+		root = "/";
+	char p[PATH_MAX];
+	if (pathf(p, sizeof p, root, "/sys/bus/pci/devices/%s/sriov_numvfs", pf->pci, NULL) < 0)
+		return -1;
+	if (write_numvfs(p, pf->name, 0) < 0)
+		return -1;
+	pf->num_vfs = 0;
+	return 0;
+}

@@ -68,4 +68,9 @@ int sriov_vf_read(const char *root, const struct sriov_pf *pf, unsigned index, s
  * sriov_totalvfs, the kernel refusing the write). */
 int sriov_pf_enable(const char *root, struct sriov_pf *pf, unsigned want, bool in_use);
 
+/* Disable every VF of PF (write 0 to sriov_numvfs): what jdmd does to put a
+ * PF back when it enabled VFs for a commit that then failed, and no VF of
+ * the PF is held. Emulated: nothing. 0, or -1 with cfg_err set. */
+int sriov_pf_disable(const char *root, struct sriov_pf *pf);
+
 #endif

@@ -516,7 +516,12 @@ static void real_pf_refused_nothing_kept(void **state)
 	assert_non_null(strstr(err, "VLAN 1100): Operation not supported (the device has no SR-IOV "
 	                            "virtual functions)\n"));
 	free(err);
-	/* nothing kept: no allocation stored, none in the table */
+	/* nothing kept: the VFs it enabled disabled again, no allocation
+	   stored, none in the table */
+	char p[PATH_MAX], b[16];
+	snprintf(p, sizeof p, "%s/sys/bus/pci/devices/0000:03:00.0/sriov_numvfs", f->sys);
+	getf(p, b, sizeof b);
+	assert_string_equal(b, "0\n");
 	r = stored(f);
 	assert_string_equal(r, "");
 	free(r);
