@@ -685,7 +685,7 @@ static xmlNodePtr new_nic(struct bld *b, xmlDocPtr doc, const struct jdm_domain_
 				xmlNodePtr tg = el(b, ifc, "target");
 				attr(b, tg, "dev", tap);
 				if (!n->ovs_bridge && !n->bridge)
-					attr(b, tg, "managed", "yes");
+					attr(b, tg, "managed", n->tap_exists ? "no" : "yes");
 			}
 		}
 		attr(b, el(b, ifc, "model"), "type", n->model ? n->model : "virtio");
@@ -694,6 +694,8 @@ static xmlNodePtr new_nic(struct bld *b, xmlDocPtr doc, const struct jdm_domain_
 		if (n->mtu)
 			attr_num(b, el(b, ifc, "mtu"), "size", n->mtu);
 	}
+	if (n->acpi_index)
+		attr_num(b, el(b, ifc, "acpi"), "index", n->acpi_index);
 	if (alias_ok(n->name)) {
 		char al[80];
 		snprintf(al, sizeof al, "ua-%s", n->name);

@@ -79,6 +79,9 @@ struct jdm_domain_nic {
 	                           shortened by jdm_domain_ifname(); NULL: libvirt's */
 	const char *model;      /* "virtio" when NULL (not used for hostdev) */
 	bool link_down;         /* <link state='down'/> (`link disable`) */
+	bool tap_exists;        /* type='ethernet': target_dev is a tap jdmd made
+	                           (host-os switch port): <target managed='no'/> */
+	unsigned acpi_index;    /* <acpi index='N'/> (the guest's ethN-1), 0: none */
 	unsigned mtu;           /* 0 = default */
 };
 

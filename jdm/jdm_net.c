@@ -3,6 +3,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <sys/ioctl.h>
 #include <linux/if_addr.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -454,4 +457,54 @@ int jdm_net_link_master(const char *ifname, char *buf, size_t n)
 		name[0] = '\0';
 	snprintf(buf, n, "%s", name);
 	return 0;
+}
+
+/* --- taps (the host-os switch's VNF ports) ---------------------------- */
+
+int jdm_net_link_set_alias(const char *name, const char *alias)
+{
+	int ifindex = (int)if_nametoindex(name);
+	if (!ifindex)
+		return 1;
+	size_t len = strlen(alias);
+	if (len >= 128)
+		return cfg_err_set("%s: alias too long", name);
+	int fd = nl_open();
+	if (fd < 0)
+		return -1;
+	struct linkreq req;
+	linkreq_init(&req, RTM_NEWLINK, 0, ifindex);
+	add_attr(&req.h, IFLA_IFALIAS, alias, len);
+	int e = nl_talk(fd, &req.h);
+	close(fd);
+	if (e < 0)
+		return cfg_err_set("%s: cannot set the alias: %s", name, strerror(-e));
+	return 0;
+}
+
+int jdm_net_tap_add(const char *name, uid_t owner, gid_t group)
+{
+	if (strlen(name) >= IFNAMSIZ)
+		return cfg_err_set("tap name %s longer than %d characters", name, IFNAMSIZ - 1);
+	char kind[32];
+	int k = jdm_net_link_kind(name, kind, sizeof kind);
+	if (k == 0)
+		return strcmp(kind, "tun") == 0 ? 0 : cfg_err_set("%s exists and is not a tap", name);
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return cfg_err_set("/dev/net/tun: %s", strerror(errno));
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+	int rc = 0;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+		rc = cfg_err_set("cannot create tap %s: %s", name, strerror(errno));
+	else if ((owner != (uid_t)-1 && ioctl(fd, TUNSETOWNER, (unsigned long)owner) < 0) ||
+	         (group != (gid_t)-1 && ioctl(fd, TUNSETGROUP, (unsigned long)group) < 0))
+		rc = cfg_err_set("tap %s: cannot set its owner: %s", name, strerror(errno));
+	else if (ioctl(fd, TUNSETPERSIST, 1) < 0)
+		rc = cfg_err_set("tap %s: cannot make it persistent: %s", name, strerror(errno));
+	close(fd);
+	return rc;
 }

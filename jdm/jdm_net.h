@@ -6,6 +6,7 @@
 #define NFX_JDM_NET_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Make the IPv4 addresses of link IFNAME exactly ADDRS (N strings
  * "A.B.C.D/N"), and set the link up. Returns 0, 1 when the link does not
@@ -43,5 +44,18 @@ int jdm_net_link_kind(const char *name, char *buf, size_t n);
 /* The master (bridge) of link IFNAME as a name into BUF (size N); "" when
  * it has none. 0, 1 when the link does not exist, -1 on error. */
 int jdm_net_link_master(const char *ifname, char *buf, size_t n);
+
+/* --- taps (added for the host-os switch) ------------------------------- */
+
+/* Set the interface alias (IFLA_IFALIAS, IF-MIB ifAlias) of link NAME.
+ * 0, 1 when the link does not exist, -1 on error (cfg_err set). */
+int jdm_net_link_set_alias(const char *name, const char *alias);
+
+/* Create a persistent tap NAME (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR) owned by
+ * OWNER:GROUP ((uid_t)-1 / (gid_t)-1: nobody in particular), so that QEMU
+ * (or libvirt for it) attaches to it later. Idempotent: an existing tap is
+ * left as it is. 0, or -1 (cfg_err set), also when NAME exists and is no
+ * tap. Delete it with jdm_net_link_del(). */
+int jdm_net_tap_add(const char *name, uid_t owner, gid_t group);
 
 #endif

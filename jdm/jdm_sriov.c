@@ -590,6 +590,8 @@ int jdm_sriov_converge(void *ctx, const struct cfg_tree *active, struct cfg_buf 
 
 /* ------------------------------------------------------- the domain */
 
+static long eth_num(const char *s);
+
 int jdm_sriov_nic(struct jdm_sriov *s, const char *vnf, const struct cfg_node *ifn,
                   struct jdm_domain_nic *nic, struct jdm_sriov_nicbuf *buf)
 {
@@ -621,6 +623,9 @@ int jdm_sriov_nic(struct jdm_sriov *s, const char *vnf, const struct cfg_node *i
 	snprintf(buf->mac, sizeof buf->mac, "%s", ent.mac);
 	nic->name = buf->name;
 	nic->mac = strcmp(buf->mac, "-") ? buf->mac : NULL;
+	long eth = eth_num(ifn->value);
+	if (eth < 1000)
+		nic->acpi_index = (unsigned)eth + 1; /* the guest's ethN, as the host-os switch's NICs */
 	if (pi[pfi].pf.emulated) {
 		emu_port(&ent, buf->tap);
 		nic->target_dev = buf->tap;

@@ -37,9 +37,11 @@
 #include "cfg_reply.h"
 #include "cfg_session.h"
 #include "jdm_virt.h"
+#include "jdm_vswcfg.h"
 #include "vnfimg.h"
 
 #define MAX_STORAGE 16
+#define JDM_VNF_MAX_DATA_NICS 24 /* data interfaces (eth2...) of one VNF */
 #define MAX_IMAGE_DIRS 8
 #define MAX_DESCRIPTOR (1 << 20) /* bytes of an init-descriptor */
 #define MAX_PIN 64
@@ -130,7 +132,8 @@ struct jdm_vnf {
 	struct jdm_sriov *sriov; /* VFs of the data interfaces (borrowed; may be NULL) */
 };
 
-const char *const jdm_vnf_owns[] = {"virtual-network-functions", "system virtualization", NULL};
+const char *const jdm_vnf_owns[] = {"virtual-network-functions", "system virtualization",
+                                     "host-os datapath", NULL};
 const char *const jdm_vnf_reads[] = {"system memory", "host-os", NULL};
 
 /* ------------------------------------------------------------- helpers */
@@ -813,7 +816,7 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 			return -1;
 		s.config_data_disk = cdisk;
 	}
-	struct jdm_domain_nic nics[2 + JDM_SRIOV_MAX_NICS];
+	struct jdm_domain_nic nics[2 + JDM_VNF_MAX_DATA_NICS + JDM_SRIOV_MAX_NICS];
 	char tap0[64], tap1[64];
 	memset(nics, 0, sizeof nics);
 	if (!child(n, "no-default-interfaces")) {
@@ -826,13 +829,32 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 		s.nics = nics;
 		s.n_nics = 2;
 	}
+	/* data interfaces on the host-os switch (jdm_vswcfg), in ethN order:
+	   a tap jdmd made (netdev) or the port's vhost-user socket (dpdk) */
+	struct jdm_vswcfg_port dports[JDM_VNF_MAX_DATA_NICS];
+	char vsock[JDM_VNF_MAX_DATA_NICS][PATH_MAX];
+	size_t ndp = jdm_vswcfg_vnf_ports(t, n, dports, JDM_VNF_MAX_DATA_NICS);
+	bool dpdk = jdm_vswcfg_is_dpdk(t);
+	for (size_t k = 0; k < ndp; k++) {
+		struct jdm_domain_nic *dn = &nics[s.n_nics++];
+		*dn = (struct jdm_domain_nic){.name = dports[k].ifname, .mac = dports[k].mac, .vlan = -1,
+		                              .link_down = dports[k].link_down, .mtu = dports[k].mtu,
+		                              .acpi_index = dports[k].eth + 1};
+		if (dpdk && jdm_vswcfg_vhost_path(v->state_dir, n->value, dports[k].name, vsock[k],
+		                                  sizeof vsock[k]) == 0) {
+			dn->vhostuser_socket = vsock[k];
+		} else {
+			dn->target_dev = dports[k].name;
+			dn->tap_exists = true;
+		}
+	}
+	s.nics = nics;
 	/* data interfaces mapped to SR-IOV VFs (jdm_sriov), in ethN order */
 	struct jdm_sriov_nicbuf vfbuf[JDM_SRIOV_MAX_NICS];
 	int nvf = v->sriov ? jdm_sriov_nics(v->sriov, n, nics + s.n_nics, vfbuf, JDM_SRIOV_MAX_NICS) : 0;
 	if (nvf < 0)
 		return -1;
 	s.n_nics += (size_t)nvf;
-	s.nics = s.n_nics ? nics : NULL;
 	char log[PATH_MAX];
 	if (vnf_dir(v, n->value, log, sizeof log) < 0)
 		return -1;
@@ -871,6 +893,7 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 		s.init_descriptor_xml = init;
 	}
 	int rc = jdm_domain_xml(&s, xml);
+	jdm_vswcfg_ports_release(dports, ndp);
 	free(init);
 	return rc;
 }
@@ -944,7 +967,8 @@ static void check_vnf(struct jdm_vnf *v, const struct cfg_node *n, struct cfg_fi
 	for (struct cfg_node *i = cfg_node_child(ifs, "interface", NULL, CFG_AT_ACTIVE); i;
 	     i = cfg_node_next_same(i, CFG_AT_ACTIVE))
 		if (i->value && strcmp(i->value, "eth0") && strcmp(i->value, "eth1") && child(i, "mapping") &&
-		    !(v->sriov && jdm_sriov_mapped(i)))
+		    !child(child(i, "mapping"), "vlan") && /* vlan: the host-os switch (jdm_vswitch) */
+		    !(v->sriov && jdm_sriov_mapped(i)))       /* hsxeK: SR-IOV (jdm_sriov) */
 			cfg_findings_warn(fs, i, NULL,
 			                  "data interface %s is kept in the configuration; the data "
 			                  "path (host-os switch, SR-IOV) is not realised by this release",
@@ -1389,7 +1413,9 @@ static int apply_diff(struct jdm_vnf *v, const struct cfg_diff *diff, struct cfg
 	if (b <= 0)
 		return b;
 	struct work w = {.v = v, .t = t, .out = out, .fs = fs};
-	struct entries e = {.w = &w, .all = cfg_diff_touches(diff, "system virtualization")};
+	/* the datapath decides every data NIC (tap or vhost-user) */
+	struct entries e = {.w = &w, .all = cfg_diff_touches(diff, "system virtualization") ||
+	                                    cfg_diff_touches(diff, "host-os datapath")};
 	cfg_diff_entries(diff, "virtual-network-functions", apply_entry, &e);
 	if (e.all)
 		for (struct cfg_node *n = vnf_first_active(t); n && w.rc == 0;

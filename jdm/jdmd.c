@@ -5,6 +5,8 @@
  *   accounts   jdm_ssh        system login, root-authentication, services ssh,
  *                             interfaces jmgmt0 (sshd + Unix accounts)
  *   hugepages  jdm_hugepages  system memory hugepages (the pool; the budget)
+ *   host-os-switch jdm_vswitch host-os, the VNFs' interface mappings (OVS
+ *                             ovs-sys-br, its processes, VNF ports and taps)
  *   sriov      jdm_sriov      the VFs of VNF interfaces mapped to hsxe0/hsxe1 (order 40)
  *   vnfs       jdm_vnf        virtual-network-functions, system virtualization
  * `request system reboot|halt|power-off` (cfg_system) ends the loop; jdmd
@@ -35,6 +37,7 @@
 #include "jdm_sriov.h"
 #include "jdm_sriov_ovs.h"
 #include "jdm_vnf.h"
+#include "jdm_vswitch.h"
 
 /* The `cli` binary: NFX_CLI, else beside the build tree of this jdmd
  * (BUILD/jdm/jdmd -> BUILD/cli/cli), else /usr/bin/cli. Writes into BUF. */
@@ -134,7 +137,14 @@ int main(int argc, char **argv)
 	struct jdm_vnf *vnf = jdm_vnf_new(d, &vo);
 	struct jdm_huge *huge = jdm_huge_new(jdm_vnf_sysfs_root(vnf), !jdm_vnf_config_only(vnf),
 	                                     jdm_vnf_huge_in_use, vnf);
-	/* orders leave room for the host-os switch (30), SR-IOV (40), SNMP (60), IPsec (70) */
+	struct jdm_vsw_opts wo = {.state_dir = cfg_daemon_state_dir(d), .platform = platform,
+	                          .config_only = jdm_vnf_config_only(vnf)};
+	struct jdm_vsw *vsw = jdm_vsw_new(d, &wo);
+	if (!vsw) {
+		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
+		return 1;
+	}
+	/* orders leave room for SNMP (60), IPsec (70) */
 	const struct cfg_subsys rows[] = {
 		{.name = "accounts", .order = 10, .owns = jdm_ssh_owns, .ctx = ssh,
 		 .validate = jdm_ssh_validate, .apply = jdm_ssh_apply, .converge = jdm_ssh_converge,
@@ -142,6 +152,9 @@ int main(int argc, char **argv)
 		{.name = "hugepages", .order = 20, .owns = jdm_huge_owns, .reads = jdm_huge_reads,
 		 .ctx = huge, .validate = jdm_huge_validate, .apply = jdm_huge_apply,
 		 .converge = jdm_huge_converge},
+		{.name = "host-os-switch", .order = 30, .owns = jdm_vsw_owns, .ctx = vsw,
+		 .validate = jdm_vsw_validate, .apply = jdm_vsw_apply, .converge = jdm_vsw_converge,
+		 .tick = jdm_vsw_tick},
 		{.name = "sriov", .order = 40, .owns = jdm_sriov_owns, .ctx = sriov,
 		 .validate = jdm_sriov_validate, .apply = jdm_sriov_apply, .undo = jdm_sriov_undo,
 		 .converge = jdm_sriov_converge},
@@ -173,6 +186,7 @@ int main(int argc, char **argv)
 	jdm_vnf_free(vnf);
 	jdm_sriov_free(sriov);
 	jdm_sriov_ovs_free(sriov_ovs);
+	jdm_vsw_free(vsw);
 	jdm_huge_free(huge);
 	jdm_ssh_free(ssh);
 	cfg_system_free(sys);

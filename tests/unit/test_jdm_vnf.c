@@ -251,7 +251,9 @@ static void rows_say_what_they_own(void **state)
 	(void)state;
 	assert_string_equal(jdm_vnf_owns[0], "virtual-network-functions");
 	assert_string_equal(jdm_vnf_owns[1], "system virtualization");
-	assert_null(jdm_vnf_owns[2]);
+	/* the datapath of the host-os switch decides every data NIC (tap or vhost-user) */
+	assert_string_equal(jdm_vnf_owns[2], "host-os datapath");
+	assert_null(jdm_vnf_owns[3]);
 	assert_string_equal(jdm_vnf_reads[0], "system memory");
 }
 
