@@ -94,6 +94,19 @@ static const struct cfg_node *eth_switching(const struct cfg_node *unit)
 	return cfg_node_child(cfg_node_child(unit, "family", NULL, 0), "ethernet-switching", NULL, 0);
 }
 
+/* The admin state and link of PORT: from the Linux interface behind it
+ * (ST), else from OVS (a patch port has no Linux interface). The link: 1
+ * up, 0 down, -1 not known. */
+static int port_link(struct jcp_pfe *pfe, const char *port, const struct jcp_ifstate *st, bool *admin)
+{
+	*admin = true;
+	if (st) {
+		*admin = st->admin_up;
+		return st->link_up;
+	}
+	return pfe ? jcp_pfe_link(pfe, port, admin) : -1;
+}
+
 /* ----------------------------------------------------------- show vlans */
 
 static void vlans_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
@@ -137,8 +150,9 @@ static int show_vlans(struct cfg_cmd *c)
 					if (m->value && jcp_ops_vlan_id(root, m->value) == want) {
 						const struct jcp_ifstate *st =
 						    jcp_ifstate_find(links, jcp_pfe_ifname(pfe, i->value));
+						bool admin;
 						cfg_rel_leaff(e, "vlan-member-interface", "%s.%s%s", i->value, u->value,
-						              st && st->link_up ? "*" : "");
+						              port_link(pfe, i->value, st, &admin) == 1 ? "*" : "");
 					}
 			}
 	}
@@ -256,9 +270,11 @@ static int show_interfaces(struct cfg_cmd *c)
 		const struct cfg_node *pn = cfg_node_child(ifs, "interface", port, 0);
 		struct cfg_rel *pe = cfg_rel_add(cfg_reply_root(r), "physical-interface");
 		cfg_rel_leaf(pe, "name", port);
-		cfg_rel_leaf(pe, "admin-status", !st || st->admin_up ? "up" : "down");
-		if (st)
-			cfg_rel_leaf(pe, "oper-status", st->link_up ? "up" : "down");
+		bool admin;
+		int link = port_link(pfe, port, st, &admin);
+		cfg_rel_leaf(pe, "admin-status", admin ? "up" : "down");
+		if (link >= 0)
+			cfg_rel_leaf(pe, "oper-status", link ? "up" : "down");
 		if (!terse) {
 			if (st) {
 				cfg_rel_leaff(pe, "local-index", "%d", st->ifindex);
@@ -281,9 +297,9 @@ static int show_interfaces(struct cfg_cmd *c)
 			struct cfg_rel *ue = cfg_rel_add(pe, "logical-interface");
 			cfg_rel_leaff(ue, "name", "%s.%s", port, u->value);
 			cfg_rel_leaf(ue, "admin-status", "up");
-			if (st)
-				cfg_rel_leaf(ue, "oper-status", st->link_up ? "up" : "down");
-			if (!terse && st && !strcmp(u->value, "0"))
+			if (link >= 0)
+				cfg_rel_leaf(ue, "oper-status", link ? "up" : "down");
+			if (!terse && (st || link >= 0) && !strcmp(u->value, "0"))
 				add_stats(ue, pfe, port, st);
 			if (!es)
 				continue;
@@ -300,20 +316,24 @@ static int show_interfaces(struct cfg_cmd *c)
 
 /* ----------------------------------------- show ethernet-switching table */
 
+/* The Junos (ELS) layout of `show ethernet-switching table`. */
 static void eth_table_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
 {
 	(void)arg;
 	const struct cfg_rel *root = cfg_reply_root(r);
-	cfg_buf_puts(out, "MAC flags (S - static MAC, D - dynamic MAC, L - locally learned)\n\n");
+	cfg_buf_puts(out, "MAC flags (S - static MAC, D - dynamic MAC, L - locally learned, P - Persistent static\n"
+	                  "           SE - statistics enabled, NM - non configured MAC, R - remote PE MAC, O - ovsdb MAC)\n\n\n");
 	cfg_buf_printf(out, "Ethernet switching table : %s entries, %s learned\n",
 	               cfg_rel_str(root, "mac-count", "0"), cfg_rel_str(root, "mac-count", "0"));
 	cfg_buf_printf(out, "Routing instance : %s\n", cfg_rel_str(root, "vlan-instance", ""));
-	cfg_buf_printf(out, "   %-19s %-19s %-11s %s\n", "Vlan", "MAC", "MAC", "Logical");
-	cfg_buf_printf(out, "   %-19s %-19s %-11s %s\n", "name", "address", "flags", "interface");
+	cfg_buf_printf(out, "   %-19s %-19s %-11s %-6s %-22s %-9s %s\n", "Vlan", "MAC", "MAC", "Age", "Logical", "NH",
+	               "RTR");
+	cfg_buf_printf(out, "   %-19s %-19s %-11s %-6s %-22s %-9s %s\n", "name", "address", "flags", "", "interface",
+	               "Index", "ID");
 	for (const struct cfg_rel *e = cfg_rel_child(root, "mac-table-entry"); e; e = cfg_rel_next_same(e))
-		cfg_buf_printf(out, "   %-19s %-19s %-11s %s\n", cfg_rel_str(e, "vlan-name", ""),
+		cfg_buf_printf(out, "   %-19s %-19s %-11s %6s   %-22s %-9s %s\n", cfg_rel_str(e, "vlan-name", ""),
 		               cfg_rel_str(e, "mac-address", ""), cfg_rel_str(e, "mac-flags", ""),
-		               cfg_rel_str(e, "interface-name", ""));
+		               cfg_rel_str(e, "mac-age", "-"), cfg_rel_str(e, "interface-name", ""), "0", "0");
 }
 
 /* The name of the VLAN with id ID in the configuration ROOT, or NULL. */
@@ -357,6 +377,7 @@ static int show_ethernet_switching_table(struct cfg_cmd *c)
 			cfg_rel_leaff(e, "vlan-name", "vlan-%d", macs[i].vlan);
 		cfg_rel_leaf(e, "mac-address", macs[i].mac);
 		cfg_rel_leaf(e, "mac-flags", "D");
+		cfg_rel_leaff(e, "mac-age", "%d", macs[i].age);
 		cfg_rel_leaff(e, "interface-name", "%s.0", macs[i].port);
 	}
 	return cfg_reply_emit(r, &c->disp, c->out, eth_table_text, NULL);

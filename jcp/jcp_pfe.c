@@ -28,6 +28,7 @@ struct jcp_pfe {
 	unsigned wait_ms;
 	/* the ports of the box that the platform file places: name, ifname */
 	const char *port[MAXP], *ifname[MAXP];
+	const char *patch_peer[MAXP]; /* `cable patch`: the OVS patch port's peer, else NULL */
 	size_t nport;
 
 	pthread_mutex_t ovs_mu;   /* one writer to OVSDB at a time (apply, converge thread) */
@@ -165,31 +166,74 @@ static bool row_matches(json_t *row, const struct jcp_pfe_want *w)
 	return !memcmp(v, w->vids, sizeof v);
 }
 
+/* Interface columns: type "" (a system interface) or, for a `cable patch`
+ * port, type patch with options:peer PEER. New reference. */
+static json_t *iface_cols(const char *peer)
+{
+	json_t *opts = json_object();
+	if (peer)
+		json_object_set_new(opts, "peer", json_string(peer));
+	json_t *row = json_pack("{s:s,s:o}", "type", peer ? "patch" : "", "options", nfx_ovsdb_map(opts));
+	json_decref(opts);
+	return row;
+}
+
+/* Does the Interface row IR (type, options) say what iface_cols(PEER) says? */
+static bool iface_matches(json_t *ir, const char *peer)
+{
+	json_t *t = json_object_get(ir, "type");
+	const char *ts = json_is_string(t) ? json_string_value(t) : "";
+	if (strcmp(ts, peer ? "patch" : ""))
+		return false;
+	json_t *pv = nfx_ovsdb_map_get(json_object_get(ir, "options"), "peer");
+	if (!peer)
+		return !pv;
+	return json_is_string(pv) && !strcmp(json_string_value(pv), peer);
+}
+
+/* The row in IROWS of the (first) interface of the Port row PR, or NULL. */
+static json_t *iface_row(json_t *irows, json_t *pr)
+{
+	const char *u = nfx_ovsdb_uuid_str(nfx_ovsdb_set_at(json_object_get(pr, "interfaces"), 0));
+	for (size_t r = 0; u && r < json_array_size(irows); r++) {
+		json_t *ir = json_array_get(irows, r);
+		const char *iu = nfx_ovsdb_uuid_str(json_object_get(ir, "_uuid"));
+		if (iu && !strcmp(iu, u))
+			return ir;
+	}
+	return NULL;
+}
+
 static json_t *where_eq(const char *col, json_t *val)
 {
 	return json_pack("[[s,s,o]]", col, "==", val);
 }
 
 /* Bring the bridge's ports in SEL (all when NULL) to WANT, in one
- * transaction, on a connection of its own. FULL: also remove ports of the
+ * transaction, on a connection of its own whose every wait (connect,
+ * reply, cur_cfg) is at most WAIT_MS. FULL: also remove ports of the
  * bridge that are none of ours. 0, or -1 with cfg_err set. Caller holds
  * ovs_mu. */
 static int pfe_sync(struct jcp_pfe *p, const struct jcp_pfe_want *want, const bool *sel, bool full,
-                    int *changed)
+                    unsigned wait_ms, int *changed)
 {
 	*changed = 0;
-	struct nfx_ovsdb_sync *s = nfx_ovsdb_sync_open(p->sock, "Open_vSwitch", (int)p->wait_ms);
+	struct nfx_ovsdb_sync *s = nfx_ovsdb_sync_open(p->sock, "Open_vSwitch", (int)wait_ms);
 	if (!s)
 		return -1;
 	int rc = -1;
 	json_t *res = NULL, *ops = json_array();
-	json_t *rd = json_pack("[{s:s,s:s,s:o,s:[s,s]},{s:s,s:s,s:[],s:[s,s,s,s,s]},{s:s,s:s,s:[],s:[s]}]",
+	json_t *rd = json_pack(
+	    "[{s:s,s:s,s:o,s:[s,s]},{s:s,s:s,s:[],s:[s,s,s,s,s,s]},{s:s,s:s,s:[],s:[s]},{s:s,s:s,s:[],s:[s,s,s]}]",
 	    "op", "select", "table", "Bridge", "where", where_eq("name", json_string(JCP_PFE_BRIDGE)),
 	    "columns", "_uuid", "ports",
 	    "op", "select", "table", "Port", "where", "columns", "_uuid", "name", "tag", "trunks", "vlan_mode",
-	    "op", "select", "table", "Open_vSwitch", "where", "columns", "_uuid");
-	if (nfx_ovsdb_sync_transact(s, rd, &res) < 0 || nfx_ovsdb_txn_check(res, 3) < 0)
+	    "interfaces",
+	    "op", "select", "table", "Open_vSwitch", "where", "columns", "_uuid",
+	    "op", "select", "table", "Interface", "where", "columns", "_uuid", "type", "options");
+	if (nfx_ovsdb_sync_transact(s, rd, &res) < 0 || nfx_ovsdb_txn_check(res, 4) < 0)
 		goto out;
+	json_t *irows = json_object_get(json_array_get(res, 3), "rows");
 	json_t *brows = json_object_get(json_array_get(res, 0), "rows");
 	json_t *prows = json_object_get(json_array_get(res, 1), "rows");
 	json_t *orows = json_object_get(json_array_get(res, 2), "rows");
@@ -225,6 +269,14 @@ static int pfe_sync(struct jcp_pfe *p, const struct jcp_pfe_want *want, const bo
 			continue;
 		const struct jcp_pfe_want *w = &want[i];
 		if (w->on && have[i]) {
+			json_t *ir = iface_row(irows, have[i]);
+			if (ir && !iface_matches(ir, p->patch_peer[i])) {
+				json_array_append_new(ops, json_pack("{s:s,s:s,s:o,s:o}", "op", "update", "table",
+				                                     "Interface", "where",
+				                                     where_eq("_uuid", json_incref(json_object_get(ir, "_uuid"))),
+				                                     "row", iface_cols(p->patch_peer[i])));
+				(*changed)++;
+			}
 			if (row_matches(have[i], w))
 				continue;
 			const char *u = nfx_ovsdb_uuid_str(json_object_get(have[i], "_uuid"));
@@ -236,8 +288,10 @@ static int pfe_sync(struct jcp_pfe *p, const struct jcp_pfe_want *want, const bo
 			char iname[32], pname[32];
 			snprintf(iname, sizeof iname, "iface%zu", i);
 			snprintf(pname, sizeof pname, "port%zu", i);
-			json_array_append_new(ops, json_pack("{s:s,s:s,s:s,s:{s:s}}", "op", "insert", "table",
-			                                     "Interface", "uuid-name", iname, "row", "name", p->ifname[i]));
+			json_t *icols = iface_cols(p->patch_peer[i]);
+			json_object_set_new(icols, "name", json_string(p->ifname[i]));
+			json_array_append_new(ops, json_pack("{s:s,s:s,s:s,s:o}", "op", "insert", "table",
+			                                     "Interface", "uuid-name", iname, "row", icols));
 			json_t *cols = port_cols(w);
 			json_object_set_new(cols, "name", json_string(p->ifname[i]));
 			json_object_set_new(cols, "interfaces", nfx_ovsdb_named_uuid(iname));
@@ -350,7 +404,7 @@ static int pfe_apply(void *ctx, const struct cfg_diff *diff, struct cfg_buf *out
 	pthread_mutex_lock(&p->ovs_mu);
 	int rc = 0, changed = 0;
 	if (any && sock_exists(p)) {
-		rc = pfe_sync(p, nw, t.sel, false, &changed);
+		rc = pfe_sync(p, nw, t.sel, false, p->wait_ms, &changed);
 		if (rc < 0)
 			cfg_findings_add_line(fs, "PFE switch %s: %s", JCP_PFE_BRIDGE, cfg_err_msg());
 	} else if (any) {
@@ -427,7 +481,8 @@ static void *converge_thread(void *arg)
 		p->dirty = false;
 		pthread_mutex_unlock(&p->state_mu);
 		int changed = 0;
-		int rc = pfe_sync(p, w, NULL, true, &changed);
+		/* short waits: it retries, and jcpd's shutdown waits for it */
+		int rc = pfe_sync(p, w, NULL, true, p->wait_ms < 5000 ? p->wait_ms : 5000, &changed);
 		pthread_mutex_unlock(&p->ovs_mu);
 		if (rc < 0)
 			fprintf(stderr, "jcpd: %s: converging failed, retrying: %s\n", JCP_PFE_BRIDGE, cfg_err_msg());
@@ -583,6 +638,10 @@ struct jcp_pfe *jcp_pfe_new(struct nfx_loop *loop, const struct jcp_pfe_opts *o)
 			continue;
 		}
 		p->port[p->nport] = port;
+		const struct nfx_platform_port *pl = nfx_platform_find(o->platform, port);
+		const char *cable = nfx_platform_get(pl, "cable");
+		if (cable && !strcmp(cable, "patch"))
+			p->patch_peer[p->nport] = nfx_platform_get(pl, "peer");
 		p->ifname[p->nport++] = ifn;
 	}
 	pthread_mutex_init(&p->ovs_mu, NULL);
@@ -672,6 +731,18 @@ bool jcp_pfe_stats(const struct jcp_pfe *p, const char *port, struct jcp_pfe_sta
 	STAT(rx_packets) STAT(tx_packets) STAT(rx_bytes) STAT(tx_bytes)
 #undef STAT
 	return any;
+}
+
+int jcp_pfe_link(const struct jcp_pfe *p, const char *port, bool *admin_up)
+{
+	const char *ifn = jcp_pfe_ifname(p, port);
+	json_t *ir = ifn && p->rep_valid ? port_iface(p, bridge_port(p, ifn)) : NULL;
+	json_t *ls = ir ? nfx_ovsdb_set_at(json_object_get(ir, "link_state"), 0) : NULL;
+	json_t *as = ir ? nfx_ovsdb_set_at(json_object_get(ir, "admin_state"), 0) : NULL;
+	if (!json_is_string(ls))
+		return -1;
+	*admin_up = !json_is_string(as) || !strcmp(json_string_value(as), "up");
+	return !strcmp(json_string_value(ls), "up");
 }
 
 const char *jcp_pfe_error(const struct jcp_pfe *p, const char *port)

@@ -8,7 +8,10 @@
  * vlan_mode access; trunk -> trunks [N...], vlan_mode trunk. A port
  * without that is not on the bridge (it switches nothing: a LAN host on it
  * reaches no one). The Linux interface behind each port is platform data
- * (nfx_platform, the `--platform` file); hsxe ports are jdmd's.
+ * (nfx_platform, the `--platform` file); hsxe ports are jdmd's. An sxe
+ * line with `cable patch` (`sxe-0/0/1 sxe1 peer hsxe1 cable patch`) makes
+ * the port an OVS patch port whose peer is the host-os switch's port
+ * (jdmd makes the other half): no veth, no trip through the kernel.
  *
  * apply (commit worker thread): the ports whose settings the diff changes
  * (entries under `interfaces`; every port when `vlans` changed, since a
@@ -88,6 +91,10 @@ struct jcp_pfe_stats {
 	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
 };
 bool jcp_pfe_stats(const struct jcp_pfe *p, const char *port, struct jcp_pfe_stats *st);
+/* PORT's link as OVS reports it (Interface link_state, admin_state): 1 up,
+ * 0 down, -1 unknown (not on the bridge). For ports without a Linux
+ * interface (a `cable patch` sxe port). */
+int jcp_pfe_link(const struct jcp_pfe *p, const char *port, bool *admin_up);
 /* The Interface error column of PORT, or NULL. */
 const char *jcp_pfe_error(const struct jcp_pfe *p, const char *port);
 

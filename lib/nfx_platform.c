@@ -47,8 +47,9 @@ static const char DEFAULT_TEXT[] =
     "# the internal ports of the PFE switch, cabled to the host-os switch's ports\n"
     "sxe-0/0/0 sxe0 peer hsxe0\n"
     "sxe-0/0/1 sxe1 peer hsxe1\n"
-    "hsxe0 hsxe0\n"
-    "hsxe1 hsxe1\n";
+    "# the host-os switch's ends of those cables; emulated SR-IOV VFs (sriov)\n"
+    "hsxe0 hsxe0 vfs 8 vf-mode emulated\n"
+    "hsxe1 hsxe1 vfs 8 vf-mode emulated\n";
 
 const char *nfx_platform_default_text(void)
 {
@@ -147,6 +148,11 @@ static int parse_line(struct nfx_platform *p, char *line, const char *src, size_
 			peer = w[i + 1];
 	if (peer && !ifname_ok(peer))
 		return cfg_err_set("%s:%zu: peer '%s' is not a Linux interface name", src, ln, peer);
+	for (size_t i = 2; i < n; i += 2)
+		if (!strcmp(w[i], "cable") && strcmp(w[i + 1], "veth") && strcmp(w[i + 1], "patch"))
+			return cfg_err_set("%s:%zu: cable '%s' is neither veth nor patch", src, ln, w[i + 1]);
+		else if (!strcmp(w[i], "cable") && !peer)
+			return cfg_err_set("%s:%zu: cable without a peer", src, ln);
 
 	if (p->n == p->cap) {
 		p->cap = p->cap ? 2 * p->cap : 32;
@@ -266,6 +272,17 @@ const struct nfx_platform_port *nfx_platform_find_ifname(const struct nfx_platfo
 	for (size_t i = 0; p && ifname && i < p->n; i++)
 		if (!strcmp(p->e[i].ifname, ifname))
 			return &p->e[i].pub;
+	return NULL;
+}
+
+const struct nfx_platform_port *nfx_platform_peer_of(const struct nfx_platform *p,
+                                                     const char *ifname)
+{
+	for (size_t i = 0; p && ifname && i < p->n; i++) {
+		const char *peer = nfx_platform_get(&p->e[i].pub, "peer");
+		if (peer && !strcmp(peer, ifname))
+			return &p->e[i].pub;
+	}
 	return NULL;
 }
 

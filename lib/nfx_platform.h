@@ -20,6 +20,10 @@
  * for their readers (nfx_platform_get()); keys this module knows of:
  *     peer IFNAME   the port is cabled inside the appliance to IFNAME (the
  *                   sxe<->hsxe veth pairs `./nfx up` makes)
+ *     cable patch   (with peer) no veth: the port and its peer are an OVS
+ *                   patch-port pair (type patch, options:peer) on the two
+ *                   bridges of the one ovs-vswitchd; `cable veth` (the
+ *                   default) is the veth pair
  * Others (vfs, vf-mode, pci, ...) belong to their readers (sriov).
  * Malformed lines are rejected as "FILE:LINE: message": a line with only a
  * name, a key without a value, a duplicate NAME, IFNAME or key.
@@ -62,6 +66,10 @@ const struct nfx_platform_port *nfx_platform_at(const struct nfx_platform *p, si
 const struct nfx_platform_port *nfx_platform_find(const struct nfx_platform *p, const char *name);
 const struct nfx_platform_port *nfx_platform_find_ifname(const struct nfx_platform *p,
                                                          const char *ifname);
+/* The port whose `peer` is IFNAME (the sxe line of an hsxe interface), or
+ * NULL. */
+const struct nfx_platform_port *nfx_platform_peer_of(const struct nfx_platform *p,
+                                                     const char *ifname);
 /* The interface behind NAME, or NULL. */
 const char *nfx_platform_ifname(const struct nfx_platform *p, const char *name);
 /* The value of KEY on PORT's line, or NULL when the line has no KEY. */

@@ -69,11 +69,13 @@ pfe_cleanup() {
 	fi
 }
 
-# ./nfx up in a new state dir, OVS there, jcpd's bridge made.
+# ./nfx up in a new state dir (with platform file $1 if given), OVS there,
+# jcpd's bridge made.
 pfe_up() {
 	command -v ovs-vswitchd >/dev/null || { echo "SKIP: no Open vSwitch"; exit 77; }
 	[[ "$(id -u)" -eq 0 ]] || { echo "SKIP: needs root"; exit 77; }
 	state="$(mktemp -d /tmp/nfx-it-pfe.XXXXXX)"
+	[[ -z "${1:-}" ]] || cp "$1" "$state/platform.conf"
 	"$NFX" up --state-dir "$state" || fail "./nfx up failed"
 	ns="$(cat "$state/netns-appliance")"
 	if ! wait_for 15 test -S "$state/ovs/db.sock"; then

@@ -27,7 +27,7 @@ set vlans v200 vlan-id 200
 set interfaces ge-0/0/2 unit 0 family ethernet-switching interface-mode access vlan members v100
 set interfaces ge-0/0/3 unit 0 family ethernet-switching interface-mode access vlan members v200
 set interfaces ge-0/0/4 unit 0 family ethernet-switching interface-mode access vlan members v100
-set interfaces sxe-0/0/1 unit 0 family ethernet-switching interface-mode trunk vlan members [ v100 v200 ]
+set interfaces sxe-0/0/1.0 family ethernet-switching interface-mode trunk vlan members [ v100 v200 ]
 commit
 EOF2
 )" || { echo "$out"; fail "commit failed"; }
@@ -66,6 +66,36 @@ grep -Eq '^ge-0/0/2 +up +up$' <<<"$terse" || fail "ge-0/0/2 not up/up"
 grep -Eq '^ge-0/0/2\.0 +up +up +eth-switch$' <<<"$terse" || fail "ge-0/0/2.0 not up/up eth-switch"
 grep -Eq '^ge-0/0/5 +up +down$' <<<"$terse" || fail "uncabled ge-0/0/5 not up/down"
 
+step "TCP across the PFE (a LAN host's offloads are off)"
+srv_pid=""
+trap '[[ -z "$srv_pid" ]] || kill "$srv_pid" 2>/dev/null || true; pfe_cleanup' EXIT
+ip netns exec "$h4" python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("192.0.2.14", 5201)); s.listen(1); s.settimeout(60)
+c, _ = s.accept(); c.sendall(b"x" * 200000); c.close()' &
+srv_pid=$!
+got=0
+for ((i = 0; i < 50; i++)); do
+	got="$(ip netns exec "$h2" timeout 20 python3 -c '
+import socket, sys
+try:
+    c = socket.create_connection(("192.0.2.14", 5201), timeout=5)
+except OSError:
+    print(0); sys.exit()
+n = 0
+while True:
+    b = c.recv(65536)
+    if not b: break
+    n += len(b)
+print(n)' || echo 0)"
+	[[ "$got" == 0 ]] || break
+	sleep 0.2
+done
+[[ "$got" == 200000 ]] || fail "TCP across pfe-br: got $got of 200000 bytes"
+wait "$srv_pid" 2>/dev/null || true
+srv_pid=""
+
 step "show vlans: members with a link marked *"
 vl="$(jcli -c 'show vlans')"
 echo "$vl"
@@ -86,8 +116,8 @@ step "show ethernet-switching table: the hosts' MACs on their ports"
 table="$(jcli -c 'show ethernet-switching table')"
 echo "$table"
 m2="$(host_mac "$h2")" m4="$(host_mac "$h4")"
-grep -Eq "^ +v100 +$m2 +D +ge-0/0/2\.0$" <<<"$table" || fail "MAC $m2 not on ge-0/0/2.0 in v100"
-grep -Eq "^ +v100 +$m4 +D +ge-0/0/4\.0$" <<<"$table" || fail "MAC $m4 not on ge-0/0/4.0 in v100"
+grep -Eq "^ +v100 +$m2 +D +[0-9]+ +ge-0/0/2\.0 +0 +0$" <<<"$table" || fail "MAC $m2 not on ge-0/0/2.0 in v100"
+grep -Eq "^ +v100 +$m4 +D +[0-9]+ +ge-0/0/4\.0 +0 +0$" <<<"$table" || fail "MAC $m4 not on ge-0/0/4.0 in v100"
 
 step "ge-0/0/4 to v200 touches only that port"
 uuids() { vsctl --format=csv --no-headings --columns=_uuid,name,tag,trunks,vlan_mode list Port | sort; }

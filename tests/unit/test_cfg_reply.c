@@ -26,6 +26,8 @@
 #include "cfg_schema_data.h"
 #include "cfg_session.h"
 #include "jcp_ops.h"
+#include "jcp_pfe.h"
+#include "nfx_platform.h"
 #include "jdm_hostos.h"
 #include "jdm_vnf.h"
 
@@ -499,6 +501,47 @@ static void test_jcp_handlers(void **state)
 	fx_down(&f);
 }
 
+/* The JCP handlers with the PFE switch's live state: ge-0/0/0 is `lo` here
+ * (a platform file of the test), so link state, addresses and counters
+ * are in the replies; no OVS (the ovs directory does not exist). */
+static void test_jcp_handlers_live(void **state)
+{
+	(void)state;
+	struct fx f = {0};
+	fx_up(&f, false);
+	static const char plat_text[] = "ge-0/0/0 lo\nsxe-0/0/0 sxe0 peer hsxe0\n";
+	struct nfx_platform *plat = nfx_platform_parse(plat_text, strlen(plat_text), "test");
+	assert_non_null(plat);
+	char ovs[600];
+	snprintf(ovs, sizeof ovs, "%s/no-ovs", f.dir);
+	struct jcp_pfe_opts po = {.ovs_dir = ovs, .platform = plat, .wait_ms = 1000};
+	struct jcp_pfe *pfe = jcp_pfe_new(cfg_daemon_loop(f.d), &po);
+	assert_non_null(pfe);
+	assert_int_equal(jcp_ops_set_pfe(f.d, pfe), 0);
+	static const char *const cfg[] = {
+		"set vlans v1100 vlan-id 1100",
+		"set interfaces ge-0/0/0 description loopback",
+		"set interfaces ge-0/0/0 unit 0 family ethernet-switching vlan members v1100",
+		NULL,
+	};
+	commit_lines(&f, cfg);
+	check_cmd(&f, "show interfaces");
+	check_cmd(&f, "show interfaces ge-0/0/0");
+	check_cmd(&f, "show interfaces terse");
+	check_cmd(&f, "show vlans");
+	check_cmd(&f, "show ethernet-switching table");
+	char st;
+	char *t = run(&f, CFG_P_LINE, "show interfaces ge-0/0/0", &st);
+	assert_non_null(t);
+	assert_non_null(strstr(t, "Physical interface: ge-0/0/0, Enabled, Physical link is Up"));
+	assert_non_null(strstr(t, "Description: loopback"));
+	assert_non_null(strstr(t, "Input packets : "));
+	free(t);
+	jcp_pfe_free(pfe); /* before the daemon: its monitor is on the daemon's loop */
+	fx_down(&f);
+	nfx_platform_free(plat);
+}
+
 /* The <commit-event> a commit publishes is declared. */
 static void test_commit_event(void **state)
 {
@@ -523,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_vocab_complete),
 		cmocka_unit_test(test_jdm_handlers),
 		cmocka_unit_test(test_jcp_handlers),
+		cmocka_unit_test(test_jcp_handlers_live),
 		cmocka_unit_test(test_commit_event),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -279,6 +279,7 @@ static void fx_open(struct fx *f, const char *ovs_dir)
 
 static void fx_close(struct fx *f)
 {
+	cfg_findings_free(&f->fs);
 	jcp_pfe_free(f->pfe);
 	nfx_platform_free(f->plat);
 	nfx_loop_free(f->loop);
@@ -288,6 +289,7 @@ static void fx_close(struct fx *f)
 static int apply(struct fx *f, const struct cfg_tree *a, const struct cfg_tree *b)
 {
 	struct cfg_diff *d = cfg_diff_new(a, b, CFG_DIFF_EFFECTIVE);
+	cfg_findings_free(&f->fs);
 	memset(&f->fs, 0, sizeof f->fs);
 	int rc = f->row.apply(f->row.ctx, d, &f->out, &f->fs);
 	cfg_diff_free(d);
@@ -361,7 +363,6 @@ static void test_converge_and_monitor(void **state)
 	struct fx f;
 	fx_open(&f, dir);
 	struct cfg_tree *t1 = load(T1);
-	memset(&f.fs, 0, sizeof f.fs);
 	assert_int_equal(f.row.converge(f.row.ctx, t1, &f.out, &f.fs), 0);
 	/* the converge thread makes the bridge; the monitor sees it */
 	char b[4096], l[256];

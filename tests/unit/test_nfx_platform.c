@@ -27,7 +27,11 @@ static void test_default(void **state)
 	assert_string_equal(nfx_platform_ifname(p, "sxe-0/0/1"), "sxe1");
 	assert_string_equal(nfx_platform_get(nfx_platform_find(p, "sxe-0/0/0"), "peer"), "hsxe0");
 	assert_null(nfx_platform_get(nfx_platform_find(p, "hsxe0"), "peer"));
+	assert_string_equal(nfx_platform_get(nfx_platform_find(p, "hsxe1"), "vfs"), "8");
+	assert_string_equal(nfx_platform_get(nfx_platform_find(p, "hsxe1"), "vf-mode"), "emulated");
 	assert_string_equal(nfx_platform_find_ifname(p, "hsxe1")->name, "hsxe1");
+	assert_string_equal(nfx_platform_peer_of(p, "hsxe1")->name, "sxe-0/0/1");
+	assert_null(nfx_platform_peer_of(p, "sxe1"));
 	assert_null(nfx_platform_find(p, "ge-0/0/12"));
 	assert_null(nfx_platform_ifname(p, "nope"));
 	assert_null(nfx_platform_at(p, 18));
@@ -88,6 +92,8 @@ static void test_errors(void **state)
 	             "pf.conf:1: 'this-is-far-too-long0' is not a Linux interface name (1..15 of A-Z a-z 0-9 . _ -)");
 	expect_error("a ge/0\n", "pf.conf:1: 'ge/0' is not a Linux interface name (1..15 of A-Z a-z 0-9 . _ -)");
 	expect_error("a b peer x/y\n", "pf.conf:1: peer 'x/y' is not a Linux interface name");
+	expect_error("a b peer c cable fibre\n", "pf.conf:1: cable 'fibre' is neither veth nor patch");
+	expect_error("a b cable patch\n", "pf.conf:1: cable without a peer");
 	struct nfx_platform *p = nfx_platform_parse("a b\0c d\n", 8, "pf.conf");
 	assert_null(p);
 	assert_string_equal(cfg_err_msg(), "pf.conf:1: NUL byte in the line");
