@@ -22,7 +22,8 @@
  * `[edit virtual-network-functions V interfaces ethN mapping hsxeK
  * virtual-function]`, and nothing changes): the PF missing from the
  * platform file or from the machine, a PF without SR-IOV, an interface
- * mapped twice (hsxe0 and hsxe1, or a VF and a host-os VLAN), eth0/eth1 (the
+ * mapped twice (hsxe0 and hsxe1; a VF and a host-os VLAN is refused by the
+ * host-os switch row), eth0/eth1 (the
  * internal interfaces), a vlan-id out of 1..4094, and the VF budget of the
  * whole commit: every mapping of the new configuration must fit in its
  * PF's VFs (interfaces that hold a VF keep it; the others, in order, take
