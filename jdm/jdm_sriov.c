@@ -760,6 +760,29 @@ void jdm_sriov_visibility(struct jdm_sriov *s, struct cfg_rel *root)
 	sriov_alloc_free(t);
 }
 
+void jdm_sriov_vnf_interfaces(struct jdm_sriov *s, const char *vnf, struct cfg_rel *e)
+{
+	struct cfg_reply *r = cfg_reply_new("network-visibility-information");
+	jdm_sriov_visibility(s, cfg_reply_root(r));
+	for (const struct cfg_rel *v = cfg_rel_child(cfg_reply_root(r), "sriov-vf"); v;
+	     v = cfg_rel_next_same(v)) {
+		if (strcmp(cfg_rel_str(v, "vnf-name", ""), vnf))
+			continue;
+		struct cfg_rel *f = cfg_rel_add(e, "vnf-interface");
+		cfg_rel_leaf(f, "interface-name", cfg_rel_value(v, "interface-name"));
+		cfg_rel_leaf(f, "mac-address", cfg_rel_value(v, "mac-address"));
+		bool emu = cfg_rel_child(v, "emulated") != NULL;
+		cfg_rel_leaff(f, "bridge", "%s VF %s %s", cfg_rel_str(v, "pf-name", "-"),
+		              cfg_rel_str(v, "vf-number", "-"),
+		              emu ? "emulated" : cfg_rel_str(v, "pci-address", "-"));
+		if (cfg_rel_child(v, "vlan-id"))
+			cfg_rel_leaff(f, "role", "sr-iov, VLAN %s", cfg_rel_str(v, "vlan-id", ""));
+		else
+			cfg_rel_leaf(f, "role", "sr-iov");
+	}
+	cfg_reply_free(r);
+}
+
 void jdm_sriov_visibility_text(struct cfg_buf *out, const struct cfg_reply *rep)
 {
 	const struct cfg_rel *root = cfg_reply_root(rep);

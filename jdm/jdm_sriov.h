@@ -137,6 +137,10 @@ void jdm_sriov_set_emu(struct jdm_sriov *s, const struct jdm_sriov_emu_ops *ops,
 void jdm_sriov_visibility(struct jdm_sriov *s, struct cfg_rel *root);
 void jdm_sriov_visibility_text(struct cfg_buf *out, const struct cfg_reply *rep);
 void jdm_sriov_inventory(struct jdm_sriov *s, struct cfg_rel *root);
+/* `show virtual-network-functions NAME detail`: a <vnf-interface> below E
+ * for each VF interface of VNF (bridge "hsxe0 VF 0 emulated" or
+ * "hsxe0 VF 2 0000:03:10.2", role "sr-iov"). Loop thread. */
+void jdm_sriov_vnf_interfaces(struct jdm_sriov *s, const char *vnf, struct cfg_rel *e);
 void jdm_sriov_inventory_text(struct cfg_buf *out, const struct cfg_reply *rep);
 
 #endif

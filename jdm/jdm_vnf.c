@@ -1805,6 +1805,8 @@ static void vnf_info(struct jdm_vnf *v, struct cfg_rel *root, struct cfg_node *n
 			cfg_rel_leaf(f, "bridge", "eth0br");
 			cfg_rel_leaf(f, "role", "management");
 		}
+		if (v->sriov)
+			jdm_sriov_vnf_interfaces(v->sriov, name, e);
 		cfg_rel_leaff(e, "console-log", "%s/vnf/%s/console.log", v->state_dir, name);
 	}
 }

@@ -94,6 +94,9 @@ inv="$(cli -c "show system inventory")"
 grep -Eq '^hsxe1 +hsxe1 +emulated +sxe-0/0/1 +emulated +2 +2 +2$' <<<"$inv" || { echo "$inv"; fail "hsxe1 in the inventory"; }
 grep -Eq '^hsxe0 +hsxe0 +emulated +sxe-0/0/0 +emulated +8 +8 +1$' <<<"$inv" || { echo "$inv"; fail "hsxe0 in the inventory"; }
 mac_va="$(grep -E '^va ' <<<"$vis" | awk '{print $NF}')"
+det="$(cli -c "show virtual-network-functions va detail")"
+grep -Eq "^Interface eth2: +$mac_va \(hsxe1 VF 0 emulated, sr-iov, VLAN 10\)\$" <<<"$det" ||
+	{ echo "$det"; fail "va's VF in show virtual-network-functions va detail"; }
 
 step "restart: the same VFs and MACs"
 "$NFX" down --state-dir "$state" >/dev/null
