@@ -121,4 +121,17 @@ wait_for 30 no_ping "$h0" 198.51.100.10 || fail "the LAN host reaches vrtr1 with
 echo "--- v1100 back on sxe-0/0/0: the ping works again"
 commit_to jcp "set interfaces sxe-0/0/0 unit 0 family ethernet-switching vlan members v1100"
 wait_for 120 pings "$h0" 198.51.100.10 || fail "no ping after v1100 is back on sxe-0/0/0"
+
+echo "--- the box restarts (./nfx down, up): the same VF and MAC, the port again, the ping again"
+mac1="$(grep -E '^vrtr1 +eth2 ' <<<"$vis" | awk '{print $NF}')"
+[[ $own_ovs -eq 0 ]] || { echo "(the stand-in OVS does not survive ./nfx down: not restarted)"; echo "PASS: Figure 30 on an emulated VF of hsxe0"; exit 0; }
+"$NFX" down --state-dir "$state" >/dev/null || fail "./nfx down"
+data_up
+wait_for 60 test "$(port_tag vrtr1_eth2)" = 1100 || { ovsctl show; fail "vrtr1_eth2 not back after the restart"; }
+vis2="$(jdm -c "show system visibility network")"
+grep -Eq "^vrtr1 +eth2 +emulated +hsxe0 +0 +emulated +1100 +$mac1\$" <<<"$vis2" ||
+	{ echo "$vis2"; fail "another VF or MAC after the restart"; }
+h0="$(lan_host ge-0/0/0 198.51.100.2/24)"
+wait_for 240 ready vrtr1 2 || fail "vrtr1 did not boot again after the restart"
+wait_for 120 pings "$h0" 198.51.100.10 || fail "no ping after the restart"
 echo "PASS: Figure 30 on an emulated VF of hsxe0"
