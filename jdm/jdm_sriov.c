@@ -790,6 +790,8 @@ void jdm_sriov_visibility_text(struct cfg_buf *out, const struct cfg_reply *rep)
 	if (!v)
 		return;
 	cfg_buf_puts(out, "\nVNF SR-IOV Virtual Functions\n");
+	cfg_buf_puts(out, "-----------------------------------------------------------------------"
+	                  "---------------\n");
 	cfg_buf_printf(out, "%-20s %-9s %-8s %-5s %-3s %-12s %-4s %s\n", "VNF", "Interface", "Type",
 	               "PF", "VF", "PCI address", "VLAN", "MAC");
 	cfg_buf_puts(out, "-------------------- --------- -------- ----- --- ------------ ---- "
@@ -844,6 +846,7 @@ void jdm_sriov_inventory_text(struct cfg_buf *out, const struct cfg_reply *rep)
 	if (!p)
 		return;
 	cfg_buf_puts(out, "\nSR-IOV Physical Functions\n");
+	cfg_buf_puts(out, "-------------------------\n");
 	cfg_buf_printf(out, "%-5s %-10s %-12s %-9s %-9s %-5s %-7s %-4s\n", "PF", "Device",
 	               "PCI address", "JCP port", "Mode", "Total", "Enabled", "Used");
 	cfg_buf_puts(out, "----- ---------- ------------ --------- --------- ----- ------- ----\n");
