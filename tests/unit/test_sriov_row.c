@@ -395,6 +395,21 @@ static void apply_stable_free_undo(void **state)
 	free(r);
 	assert_int_equal(last_vlan, 7);
 	assert_string_equal(last_pf, "hsxe1");
+	/* the domain's VF interfaces in ethN order (not configuration order),
+	   each with the ACPI index that makes it the guest's ethN */
+	struct cfg_tree *t5 = tree(f, VF("vo", "eth4", "hsxe1") VF("vo", "eth2", "hsxe1"));
+	assert_int_equal(apply(f, t3, t5, NULL, NULL), 0);
+	struct cfg_node *von = cfg_tree_at(t5, NULL, "virtual-network-functions vo", 0);
+	assert_int_equal(jdm_sriov_nics(f->s, von, nics, bufs, 4), 2);
+	assert_string_equal(nics[0].name, "eth2");
+	assert_int_equal(nics[0].acpi_index, 3);
+	assert_string_equal(nics[1].name, "eth4");
+	assert_int_equal(nics[1].acpi_index, 5);
+	assert_string_equal(nics[1].target_dev, "vo_eth4");
+	assert_int_equal(jdm_sriov_nics(f->s, von, nics, bufs, 1), -1);
+	assert_int_equal(apply(f, t5, t3, NULL, NULL), 0);
+	cfg_tree_free(t5);
+
 	/* what the host-os switch trunks on each uplink: the emulated VFs' VLANs
 	   of that PF only (hsxe0 is a real PF here) */
 	struct cfg_tree *t4 = tree(f, VFV("a", "eth2", "hsxe1", "30") VFV("b", "eth2", "hsxe1", "10")
