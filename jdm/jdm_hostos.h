@@ -1,5 +1,8 @@
 /* jdm_hostos — operational commands of the host OS switch: `show host-os
- * vlans` (reply <host-os-vlan-information>, cli/schema/ops-jdm.xml).
+ * vlans` (reply <host-os-vlan-information>, cli/schema/ops-jdm.xml: each
+ * VLAN with the ports of ovs-sys-br that carry it, jdm_vswcfg), and the
+ * data interfaces of `show system visibility network` (<data-interface>
+ * of each <vnf>, and the "VNF Data Interfaces" table).
  *
  * Reads only the daemon's active configuration. No state of its own.
  */
@@ -7,8 +10,16 @@
 #define NFX_JDM_HOSTOS_H
 
 #include "cfg_daemon.h"
+#include "cfg_reply.h"
 
 /* Register the handler show_host_vlans with D. 0 or -1. */
 int jdm_hostos_register(struct cfg_daemon *d);
+
+/* Add VNF's data interfaces (host-os switch ports) to its <vnf> element E,
+ * from configuration T. */
+void jdm_hostos_visibility(const struct cfg_tree *t, const struct cfg_node *vnf, struct cfg_rel *e);
+/* The "VNF Data Interfaces" table of a network-visibility reply (nothing
+ * when no VNF has one). */
+void jdm_hostos_visibility_text(struct cfg_buf *out, const struct cfg_reply *rep);
 
 #endif

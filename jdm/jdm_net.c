@@ -486,10 +486,12 @@ int jdm_net_tap_add(const char *name, uid_t owner, gid_t group)
 {
 	if (strlen(name) >= IFNAMSIZ)
 		return cfg_err_set("tap name %s longer than %d characters", name, IFNAMSIZ - 1);
-	char kind[32];
-	int k = jdm_net_link_kind(name, kind, sizeof kind);
-	if (k == 0)
-		return strcmp(kind, "tun") == 0 ? 0 : cfg_err_set("%s exists and is not a tap", name);
+	if (if_nametoindex(name)) {
+		char kind[32];
+		int k = jdm_net_link_kind(name, kind, sizeof kind);
+		if (k == 0)
+			return strcmp(kind, "tun") == 0 ? 0 : cfg_err_set("%s exists and is not a tap", name);
+	}
 	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return cfg_err_set("/dev/net/tun: %s", strerror(errno));
@@ -502,6 +504,50 @@ int jdm_net_tap_add(const char *name, uid_t owner, gid_t group)
 		rc = cfg_err_set("cannot create tap %s: %s", name, strerror(errno));
 	else if ((owner != (uid_t)-1 && ioctl(fd, TUNSETOWNER, (unsigned long)owner) < 0) ||
 	         (group != (gid_t)-1 && ioctl(fd, TUNSETGROUP, (unsigned long)group) < 0))
+		rc = cfg_err_set("tap %s: cannot set its owner: %s", name, strerror(errno));
+	else if (ioctl(fd, TUNSETPERSIST, 1) < 0)
+		rc = cfg_err_set("tap %s: cannot make it persistent: %s", name, strerror(errno));
+	close(fd);
+	return rc;
+}
+
+int jdm_net_link_up_alias(const char *name, const char *alias)
+{
+	int ifindex = (int)if_nametoindex(name);
+	if (!ifindex)
+		return 1;
+	size_t len = strlen(alias);
+	if (len >= 128)
+		return cfg_err_set("%s: alias too long", name);
+	static __thread int fd = -1; /* one socket per thread, kept: many taps in a row */
+	if (fd < 0 && (fd = nl_open()) < 0)
+		return -1;
+	struct linkreq req;
+	linkreq_init(&req, RTM_NEWLINK, 0, ifindex);
+	req.i.ifi_flags = IFF_UP;
+	req.i.ifi_change = IFF_UP;
+	add_attr(&req.h, IFLA_IFALIAS, alias, len);
+	int e = nl_talk(fd, &req.h);
+	if (e < 0)
+		return cfg_err_set("%s: cannot set it up with alias %s: %s", name, alias, strerror(-e));
+	return 0;
+}
+
+int jdm_net_tap_new(const char *name, uid_t owner)
+{
+	if (strlen(name) >= IFNAMSIZ)
+		return cfg_err_set("tap name %s longer than %d characters", name, IFNAMSIZ - 1);
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return cfg_err_set("/dev/net/tun: %s", strerror(errno));
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+	int rc = 0;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+		rc = cfg_err_set("cannot create tap %s: %s", name, strerror(errno));
+	else if (owner != (uid_t)-1 && ioctl(fd, TUNSETOWNER, (unsigned long)owner) < 0)
 		rc = cfg_err_set("tap %s: cannot set its owner: %s", name, strerror(errno));
 	else if (ioctl(fd, TUNSETPERSIST, 1) < 0)
 		rc = cfg_err_set("tap %s: cannot make it persistent: %s", name, strerror(errno));

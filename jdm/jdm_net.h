@@ -58,4 +58,13 @@ int jdm_net_link_set_alias(const char *name, const char *alias);
  * tap. Delete it with jdm_net_link_del(). */
 int jdm_net_tap_add(const char *name, uid_t owner, gid_t group);
 
+/* Create the persistent tap NAME, which must not exist, owned by OWNER
+ * (the fast path of jdm_net_tap_add for many new taps). 0 or -1. */
+int jdm_net_tap_new(const char *name, uid_t owner);
+
+/* Set link NAME up and its alias to ALIAS in one request (a netlink
+ * socket kept per thread). 0, 1 when the link does not exist, -1 on error
+ * (cfg_err set). */
+int jdm_net_link_up_alias(const char *name, const char *alias);
+
 #endif

@@ -30,7 +30,13 @@ struct proc {
 	bool child;        /* ours to reap */
 	int64_t since;     /* when we started it (ms): until it has exec'd, its
 	                      command line is still jdmd's */
+	int64_t window;    /* restarts by check() since WINDOW (ms) */
+	int restarts;
+	bool gave_up;      /* too many: check() leaves it until ensure() */
 };
+
+#define RESTART_BURST 5        /* restarts within RESTART_WINDOW_MS, then give up */
+#define RESTART_WINDOW_MS 60000
 
 struct jdm_ovsproc {
 	pthread_mutex_t mu;
@@ -369,21 +375,32 @@ int jdm_ovsproc_check(struct jdm_ovsproc *p)
 {
 	pthread_mutex_lock(&p->mu);
 	int rc = 0;
-	if (p->started) {
-		if (!proc_alive(&p->p[JDM_OVS_DB])) {
-			fprintf(stderr, "jdmd: ovsdb-server is not running: starting it again\n");
-			if (start_db(p) < 0)
-				rc = -1;
-			else
-				rc |= 1 << JDM_OVS_DB;
+	for (int k = 0; p->started && k < 2 && rc >= 0; k++) {
+		struct proc *pr = &p->p[k];
+		if (pr->gave_up || proc_alive(pr))
+			continue;
+		int64_t t = now_ms();
+		if (t - pr->window > RESTART_WINDOW_MS) {
+			pr->window = t;
+			pr->restarts = 0;
 		}
-		if (rc >= 0 && !proc_alive(&p->p[JDM_OVS_SWITCH])) {
-			fprintf(stderr, "jdmd: ovs-vswitchd is not running: starting it again\n");
-			if (start_switch(p) < 0)
-				rc = -1;
-			else
-				rc |= 1 << JDM_OVS_SWITCH;
+		if (pr->restarts >= RESTART_BURST) {
+			fprintf(stderr, "jdmd: %s died %d times within %d s: not starting it again until "
+			        "the next commit (see %s/%s.log)\n", pr->prog, RESTART_BURST,
+			        RESTART_WINDOW_MS / 1000, p->dir, pr->prog);
+			pr->gave_up = true;
+			continue;
 		}
+		int64_t w = pr->window;
+		int n = pr->restarts + 1;
+		fprintf(stderr, "jdmd: %s is not running: starting it again\n", pr->prog);
+		if ((k == JDM_OVS_DB ? start_db(p) : start_switch(p)) < 0) {
+			rc = -1;
+		} else {
+			rc |= 1 << k;
+		}
+		pr->window = w;
+		pr->restarts = n;
 	}
 	pthread_mutex_unlock(&p->mu);
 	return rc;

@@ -26,6 +26,7 @@
 #define HAVE_CONSOLE 1
 #endif
 #include "jdm_domain.h"
+#include "jdm_hostos.h"
 #include "jdm_hugepages.h"
 #include "jdm_intnet.h"
 #include "jdm_kvm.h"
@@ -829,32 +830,6 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 		s.nics = nics;
 		s.n_nics = 2;
 	}
-	/* data interfaces on the host-os switch (jdm_vswcfg), in ethN order:
-	   a tap jdmd made (netdev) or the port's vhost-user socket (dpdk) */
-	struct jdm_vswcfg_port dports[JDM_VNF_MAX_DATA_NICS];
-	char vsock[JDM_VNF_MAX_DATA_NICS][PATH_MAX];
-	size_t ndp = jdm_vswcfg_vnf_ports(t, n, dports, JDM_VNF_MAX_DATA_NICS);
-	bool dpdk = jdm_vswcfg_is_dpdk(t);
-	for (size_t k = 0; k < ndp; k++) {
-		struct jdm_domain_nic *dn = &nics[s.n_nics++];
-		*dn = (struct jdm_domain_nic){.name = dports[k].ifname, .mac = dports[k].mac, .vlan = -1,
-		                              .link_down = dports[k].link_down, .mtu = dports[k].mtu,
-		                              .acpi_index = dports[k].eth + 1};
-		if (dpdk && jdm_vswcfg_vhost_path(v->state_dir, n->value, dports[k].name, vsock[k],
-		                                  sizeof vsock[k]) == 0) {
-			dn->vhostuser_socket = vsock[k];
-		} else {
-			dn->target_dev = dports[k].name;
-			dn->tap_exists = true;
-		}
-	}
-	s.nics = nics;
-	/* data interfaces mapped to SR-IOV VFs (jdm_sriov), in ethN order */
-	struct jdm_sriov_nicbuf vfbuf[JDM_SRIOV_MAX_NICS];
-	int nvf = v->sriov ? jdm_sriov_nics(v->sriov, n, nics + s.n_nics, vfbuf, JDM_SRIOV_MAX_NICS) : 0;
-	if (nvf < 0)
-		return -1;
-	s.n_nics += (size_t)nvf;
 	char log[PATH_MAX];
 	if (vnf_dir(v, n->value, log, sizeof log) < 0)
 		return -1;
@@ -892,6 +867,35 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 			init = xstrdup(""); /* empty: not valid XML, jdm_domain says so */
 		s.init_descriptor_xml = init;
 	}
+	/* data interfaces on the host-os switch (jdm_vswcfg), in ethN order:
+	   a tap jdmd made (netdev) or the port's vhost-user socket (dpdk) */
+	struct jdm_vswcfg_port dports[JDM_VNF_MAX_DATA_NICS];
+	char vsock[JDM_VNF_MAX_DATA_NICS][108]; /* a unix socket path */
+	size_t ndp = jdm_vswcfg_vnf_ports(t, n, dports, JDM_VNF_MAX_DATA_NICS);
+	bool dpdk = jdm_vswcfg_is_dpdk(t);
+	for (size_t k = 0; k < ndp; k++) {
+		struct jdm_domain_nic *dn = &nics[s.n_nics++];
+		*dn = (struct jdm_domain_nic){.name = dports[k].ifname, .mac = dports[k].mac, .vlan = -1,
+		                              .link_down = dports[k].link_down, .mtu = dports[k].mtu,
+		                              .acpi_index = dports[k].eth + 1};
+		if (dpdk && jdm_vswcfg_vhost_path(v->state_dir, n->value, dports[k].name, vsock[k],
+		                                  sizeof vsock[k]) == 0) {
+			dn->vhostuser_socket = vsock[k];
+		} else {
+			dn->target_dev = dports[k].name;
+			dn->tap_exists = true;
+		}
+	}
+	s.nics = nics;
+	/* data interfaces mapped to SR-IOV VFs (jdm_sriov), in ethN order */
+	struct jdm_sriov_nicbuf vfbuf[JDM_SRIOV_MAX_NICS];
+	int nvf = v->sriov ? jdm_sriov_nics(v->sriov, n, nics + s.n_nics, vfbuf, JDM_SRIOV_MAX_NICS) : 0;
+	if (nvf < 0) {
+		jdm_vswcfg_ports_release(dports, ndp);
+		free(init);
+		return -1;
+	}
+	s.n_nics += (size_t)nvf;
 	int rc = jdm_domain_xml(&s, xml);
 	jdm_vswcfg_ports_release(dports, ndp);
 	free(init);
@@ -1928,6 +1932,7 @@ static void visibility_network_text(struct cfg_buf *out, const struct cfg_reply 
 		n++;
 	}
 	jdm_intnet_render_visibility(out, vn, n);
+	jdm_hostos_visibility_text(out, rep);
 	jdm_sriov_visibility_text(out, rep);
 }
 
@@ -1964,6 +1969,7 @@ static int show_visibility_network(struct cfg_cmd *c)
 			jdm_domain_ifname(want, tap);
 			if_el(e, tap, "eth0br", r->mac1);
 		}
+		jdm_hostos_visibility(act, node, e);
 		n++;
 	}
 	if (v->sriov)

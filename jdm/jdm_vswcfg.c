@@ -36,17 +36,11 @@ static int eth_num(const char *s)
 
 int jdm_vswcfg_port_name(const char *vnf, const char *ifname, char out[JDM_VSWCFG_PORT_MAX + 1])
 {
-	size_t n = strlen(vnf) + 1 + strlen(ifname);
-	if (n > JDM_VSWCFG_PORT_MAX)
-		return cfg_err_set("port name %s_%s would be %zu characters, longer than a Linux "
-		                   "interface name (%d): use a VNF name of at most %zu characters",
-		                   vnf, ifname, n, JDM_VSWCFG_PORT_MAX,
-		                   JDM_VSWCFG_PORT_MAX - 1 - strlen(ifname));
-	size_t lv = strlen(vnf);
-	memcpy(out, vnf, lv);
-	out[lv] = '_';
-	memcpy(out + lv + 1, ifname, strlen(ifname) + 1);
-	return 0;
+	char want[72];
+	snprintf(want, sizeof want, "%s_%s", vnf, ifname);
+	if (jdm_domain_ifname(want, out) < 0)
+		out[0] = '\0';
+	return strcmp(out, want) != 0;
 }
 
 static const struct cfg_node *datapath(const struct cfg_tree *t)
@@ -116,8 +110,10 @@ static int make_port(const struct cfg_tree *t, const char *vnf, const struct cfg
 	memset(p, 0, sizeof *p);
 	const struct cfg_node *vm = vlan_map(i);
 	int eth = eth_num(i->value);
-	if (!vm || eth < 2 || jdm_vswcfg_port_name(vnf, i->value, p->name) < 0)
+	if (!vm || eth < 2)
 		return -1;
+	p->shortened = jdm_vswcfg_port_name(vnf, i->value, p->name) == 1;
+	snprintf(p->long_name, sizeof p->long_name, "%s_%s", vnf, i->value);
 	p->vnf = vnf;
 	p->ifname = i->value;
 	p->eth = (unsigned)eth;
@@ -239,6 +235,7 @@ int jdm_vswcfg_build(const struct cfg_tree *t, const char *const *uplink_ifs,
 			continue;
 		struct jdm_vswcfg_port p = {0};
 		snprintf(p.name, sizeof p.name, "%s", ifn);
+		snprintf(p.long_name, sizeof p.long_name, "%s", ifn);
 		p.ifname = jdm_vswcfg_uplinks[u];
 		p.uplink = true;
 		p.vlan_mode = "trunk";
@@ -394,9 +391,6 @@ void jdm_vswcfg_validate(const struct cfg_tree *t, struct cfg_findings *fs)
 				                 i->value);
 				continue;
 			}
-			char pn[JDM_VSWCFG_PORT_MAX + 1];
-			if (jdm_vswcfg_port_name(v->value, i->value, pn) < 0)
-				cfg_findings_add(fs, i, NULL, "%s", cfg_err_msg());
 			bool trunk = is_trunk(vm);
 			size_t nm = 0;
 			for (struct cfg_node *m = child(vm, "members"); m; m = cfg_node_next_same(m, A))
@@ -424,4 +418,17 @@ void jdm_vswcfg_validate(const struct cfg_tree *t, struct cfg_findings *fs)
 			                 "memory the switch can share; set memory features hugepages",
 			                 v->value);
 	}
+	/* two long names with the same short form (or a short form that is
+	   another port's name) */
+	struct jdm_vswcfg c;
+	if (jdm_vswcfg_build(t, NULL, &c) < 0)
+		return;
+	for (size_t i = 0; i < c.n; i++)
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(c.ports[i].name, c.ports[k].name))
+				cfg_findings_add(fs, c.ports[i].node, NULL,
+				                 "port name %s of %s is already the port name of %s: rename "
+				                 "the VNF", c.ports[i].name, c.ports[i].long_name,
+				                 c.ports[k].long_name);
+	jdm_vswcfg_free(&c);
 }

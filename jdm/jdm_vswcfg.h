@@ -15,8 +15,12 @@
  *   host-os VLAN and the vlan-id of every virtual function mapped to it
  *   (`mapping hsxeK virtual-function vlan-id N`: sriov's ports on this
  *   bridge) (none at all: an OVS trunk without a list, i.e. all).
- * Commit check (jdm_vswcfg_validate): a port name must fit a Linux
- * interface name (15 bytes); eth0/eth1 cannot be mapped; an access port
+ * A port name longer than a Linux interface name (15 bytes) gets a stable
+ * short form (the first 10 characters, '-', 4 hex digits of a hash of the
+ * long name), which the show commands print beside the long one and which
+ * is the tap's name; its ifAlias is the long name.
+ * Commit check (jdm_vswcfg_validate): two ports may not end up with the
+ * same name; eth0/eth1 cannot be mapped; an access port
  * has one VLAN, a trunk at least one; native-vlan-id only on a trunk, and
  * a VLAN of the host-os switch; a VNF with data interfaces on the DPDK
  * datapath needs hugepages (vhost-user shares the guest memory). Findings
@@ -39,7 +43,16 @@
 #define JDM_VSWCFG_PORT_MAX 15 /* IFNAMSIZ - 1 */
 
 struct jdm_vswcfg_port {
-	char name[JDM_VSWCFG_PORT_MAX + 1]; /* "vrtr1_eth3", "hsxe0" (the Linux interface) */
+	char name[JDM_VSWCFG_PORT_MAX + 1]; /* "vrtr1_eth3", "hsxe0": the OVS port, its
+	                                       interface and the tap (a Linux name) */
+	char long_name[72];          /* "<vnf>_<ethN>" even when longer than 15 (then NAME is
+	                                its stable short form, jdm_domain_ifname:
+	                                "localserve-4d0d"); the uplink's NAME otherwise */
+	bool shortened;              /* NAME != LONG_NAME */
+	char patch_peer[JDM_VSWCFG_PORT_MAX + 1]; /* uplink cabled as an OVS patch port to
+	                                             this interface of the PFE (platform file,
+	                                             filled in by jdm_vswitch), "" for a
+	                                             system port */
 	const char *vnf;             /* owning VNF, NULL for an uplink */
 	const char *ifname;          /* "eth3" (VNF) or "hsxe0" (uplink: its box name) */
 	unsigned eth;                /* N of ethN (VNF ports) */
@@ -66,8 +79,8 @@ struct jdm_vswcfg {
 /* The default uplinks (box name and Linux interface). */
 extern const char *const jdm_vswcfg_uplinks[2];
 
-/* The port name of VNF's interface IFNAME into OUT: 0, or -1 (cfg_err
- * set) when it would be longer than 15 bytes. */
+/* The port name of VNF's interface IFNAME into OUT ("<vnf>_<ifname>", or its
+ * stable short form when longer than 15 bytes). 1 when shortened, else 0. */
 int jdm_vswcfg_port_name(const char *vnf, const char *ifname, char out[JDM_VSWCFG_PORT_MAX + 1]);
 
 /* Is the datapath of T the DPDK one? */

@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cfg_diff.h"
 #include "cfg_err.h"
@@ -20,7 +22,10 @@
 
 #define OVSDB_TIMEOUT_MS 20000 /* connecting, answers, and ovs-vswitchd applying a change */
 
-const char *const jdm_vsw_owns[] = {"host-os", "virtual-network-functions", NULL};
+/* `system memory hugepages` too: the DPDK datapath lives on that pool (a
+ * commit that changes it retries a DPDK switch that could not start) */
+const char *const jdm_vsw_owns[] = {"host-os", "virtual-network-functions",
+                                    "system memory hugepages", NULL};
 
 struct port_err {
 	char *name;
@@ -46,11 +51,16 @@ struct jdm_vsw {
 /* ------------------------------------------------------------ helpers */
 
 /* The Linux interfaces behind hsxe0 and hsxe1 into UP (platform file,
- * else the defaults). */
-static void uplinks(const struct jdm_vsw *w, char up[2][32])
+ * else the defaults), and into PEER (may be NULL) the PFE interface an
+ * uplink is cabled to as an OVS patch port (a line `sxe-0/0/K IF peer
+ * UPLINK cable patch`), else "". */
+static void uplinks_peers(const struct jdm_vsw *w, char up[2][32], char (*peer)[32])
 {
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		snprintf(up[i], 32, "%s", jdm_vswcfg_uplinks[i]);
+		if (peer)
+			peer[i][0] = '\0';
+	}
 	struct nfx_platform *p = nfx_platform_load(w->platform);
 	if (!p)
 		return;
@@ -59,15 +69,34 @@ static void uplinks(const struct jdm_vsw *w, char up[2][32])
 		if (ifn)
 			snprintf(up[i], 32, "%s", ifn);
 	}
+	for (size_t k = 0; peer && k < nfx_platform_count(p); k++) {
+		const struct nfx_platform_port *pp = nfx_platform_at(p, k);
+		const char *pe = nfx_platform_get(pp, "peer");
+		const char *cable = nfx_platform_get(pp, "cable");
+		for (int i = 0; pe && cable && !strcmp(cable, "patch") && i < 2; i++)
+			if (!strcmp(pe, up[i]))
+				snprintf(peer[i], 32, "%s", pp->ifname);
+	}
 	nfx_platform_free(p);
+}
+
+static void uplinks(const struct jdm_vsw *w, char up[2][32])
+{
+	uplinks_peers(w, up, NULL);
 }
 
 static int build(const struct jdm_vsw *w, const struct cfg_tree *t, struct jdm_vswcfg *c)
 {
-	char up[2][32];
-	uplinks(w, up);
+	char up[2][32], peer[2][32];
+	uplinks_peers(w, up, peer);
 	const char *ups[2] = {up[0], up[1]};
-	return jdm_vswcfg_build(t, ups, c);
+	if (jdm_vswcfg_build(t, ups, c) < 0)
+		return -1;
+	for (size_t i = 0; i < c->n; i++)
+		for (int u = 0; c->ports[i].uplink && u < 2; u++)
+			if (!strcmp(c->ports[i].name, up[u]))
+				snprintf(c->ports[i].patch_peer, sizeof c->ports[i].patch_peer, "%.15s", peer[u]);
+	return 0;
 }
 
 /* Names of the ports in scope of one apply: a small set of strings. */
@@ -288,56 +317,69 @@ static bool port_vlans_equal(json_t *row, const struct jdm_vswcfg_port *p)
 	return (!m && !wm) || (m && wm && !strcmp(m, wm));
 }
 
-/* Interface type and options of P under datapath DPDK. */
+/* Interface type and its one option (key "" for none) of P under datapath
+ * DPDK: a system port, a dpdkvhostuserclient port on the VNF's socket, or
+ * (an uplink cabled so) a patch port to the PFE's interface. */
+struct iface {
+	const char *type;
+	const char *key;
+	char val[PATH_MAX];
+};
+
 static void iface_cols(const struct jdm_vsw *w, const struct jdm_vswcfg_port *p, bool dpdk,
-                       const char **type, char *sock, size_t nsock)
+                       struct iface *f)
 {
-	sock[0] = '\0';
-	*type = "";
+	f->type = "";
+	f->key = "";
+	f->val[0] = '\0';
 	if (dpdk && !p->uplink) {
-		*type = "dpdkvhostuserclient";
-		jdm_vswcfg_vhost_path(w->state_dir, p->vnf, p->name, sock, nsock);
+		f->type = "dpdkvhostuserclient";
+		f->key = "vhost-server-path";
+		jdm_vswcfg_vhost_path(w->state_dir, p->vnf, p->name, f->val, sizeof f->val);
+	} else if (p->uplink && p->patch_peer[0]) {
+		f->type = "patch";
+		f->key = "peer";
+		snprintf(f->val, sizeof f->val, "%s", p->patch_peer);
 	}
 }
 
-static json_t *iface_options(const char *sock)
+static json_t *iface_options(const struct iface *f)
 {
 	json_t *o = json_object();
-	if (*sock)
-		json_object_set_new(o, "vhost-server-path", json_string(sock));
+	if (*f->key)
+		json_object_set_new(o, f->key, json_string(f->val));
 	json_t *m = nfx_ovsdb_map(o);
 	json_decref(o);
 	return m;
 }
 
-static bool iface_equal(json_t *ifrow, const char *type, const char *sock)
+static bool iface_equal(json_t *ifrow, const struct iface *f)
 {
 	if (!ifrow)
 		return false;
 	const char *t = json_string_value(json_object_get(ifrow, "type"));
-	if (strcmp(t ? t : "", type))
+	if (strcmp(t ? t : "", f->type))
 		return false;
 	json_t *opts = json_object_get(ifrow, "options");
-	json_t *v = nfx_ovsdb_map_get(opts, "vhost-server-path");
-	const char *have = json_string_value(v);
 	size_t nopts = json_array_size(json_array_get(opts, 1));
-	if (*sock)
-		return have && !strcmp(have, sock) && nopts == 1;
+	if (*f->key) {
+		const char *have = json_string_value(nfx_ovsdb_map_get(opts, f->key));
+		return have && !strcmp(have, f->val) && nopts == 1;
+	}
 	return nopts == 0;
 }
 
 static void op_insert_port(const struct jdm_vsw *w, json_t *ops, json_t *named,
                            const struct jdm_vswcfg_port *p, bool dpdk, unsigned k)
 {
-	const char *type;
-	char sock[PATH_MAX];
-	iface_cols(w, p, dpdk, &type, sock, sizeof sock);
+	struct iface f;
+	iface_cols(w, p, dpdk, &f);
 	char in[32], pn[32];
 	snprintf(in, sizeof in, "i%u", k);
 	snprintf(pn, sizeof pn, "p%u", k);
 	json_array_append_new(ops, json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:o}}", "op", "insert",
 	                                     "table", "Interface", "uuid-name", in, "row", "name",
-	                                     p->name, "type", type, "options", iface_options(sock)));
+	                                     p->name, "type", f.type, "options", iface_options(&f)));
 	json_t *row = port_vlan_cols(p);
 	json_object_set_new(row, "name", json_string(p->name));
 	json_object_set_new(row, "interfaces", nfx_ovsdb_named_uuid(in));
@@ -346,6 +388,7 @@ static void op_insert_port(const struct jdm_vsw *w, json_t *ops, json_t *named,
 	if (p->vnf) {
 		json_object_set_new(ext, "nfx-vnf", json_string(p->vnf));
 		json_object_set_new(ext, "nfx-interface", json_string(p->ifname));
+		json_object_set_new(ext, "nfx-name", json_string(p->long_name));
 	} else {
 		json_object_set_new(ext, "nfx-uplink", json_string(p->ifname));
 	}
@@ -417,15 +460,22 @@ static bool is_tap(const char *name)
 /* Make P's tap (netdev datapath). *MADE: it did not exist before. */
 static int tap_make(const struct jdm_vsw *w, const struct jdm_vswcfg_port *p, bool *made)
 {
-	*made = !is_tap(p->name);
-	if (jdm_net_tap_add(p->name, w->qemu_uid, w->qemu_gid) < 0)
+	*made = if_nametoindex(p->name) == 0;
+	if (!*made && jdm_net_tap_add(p->name, w->qemu_uid, w->qemu_gid) < 0)
 		return -1;
-	if (jdm_net_link_set_alias(p->name, p->name) < 0 || jdm_net_link_up(p->name) < 0)
+	if (*made && jdm_net_tap_new(p->name, w->qemu_uid) < 0)
 		return -1;
-	return 0;
+	return jdm_net_link_up_alias(p->name, p->long_name) < 0 ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ sync */
+
+static long long tnow(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 /* Make ovs-sys-br match C for the ports in SCOPE (all: also remove ports
  * the configuration does not have). One transaction; with WAIT until
@@ -435,6 +485,7 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
                        bool wait, size_t *changed)
 {
 	*changed = 0;
+	long long t_start = tnow();
 	struct nfx_ovsdb_sync *s =
 	    nfx_ovsdb_sync_open(jdm_ovsproc_db_sock(w->proc), "Open_vSwitch", OVSDB_TIMEOUT_MS);
 	if (!s)
@@ -446,6 +497,8 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
 		nfx_ovsdb_sync_close(s);
 		return cfg_err_set("the host-os switch cannot be reached: %s", cfg_err_msg());
 	}
+	if (getenv("NFX_VSW_TIMING"))
+		fprintf(stderr, "vsw timing: read %lld us\n", (long long)(tnow() - t_start));
 	json_t *ops = json_array();
 	json_t *named = json_array();
 	json_t *del = json_array();
@@ -487,14 +540,13 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
 			                                     port_vlan_cols(p)));
 			touched = true;
 		}
-		const char *type;
-		char sock[PATH_MAX];
-		iface_cols(w, p, c->dpdk, &type, sock, sizeof sock);
-		if (cp->if_uuid && !iface_equal(cp->ifrow, type, sock)) {
+		struct iface f;
+		iface_cols(w, p, c->dpdk, &f);
+		if (cp->if_uuid && !iface_equal(cp->ifrow, &f)) {
 			json_array_append_new(ops, json_pack("{s:s, s:s, s:o, s:{s:s, s:o}}", "op", "update",
 			                                     "table", "Interface", "where",
-			                                     where_uuid(cp->if_uuid), "row", "type", type,
-			                                     "options", iface_options(sock)));
+			                                     where_uuid(cp->if_uuid), "row", "type", f.type,
+			                                     "options", iface_options(&f)));
 			touched = true;
 		}
 		if (touched)
@@ -545,8 +597,12 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
 			                                     "mutations", muts));
 		json_decref(muts);
 	}
+	if (getenv("NFX_VSW_TIMING"))
+		fprintf(stderr, "vsw timing: taps+ops %lld us\n", (long long)(tnow() - t_start));
 	if (rc == 0 && json_array_size(ops) > 0) {
 		rc = nfx_ovsdb_commit(s, ops, wait, NULL);
+		if (getenv("NFX_VSW_TIMING"))
+			fprintf(stderr, "vsw timing: +commit %lld us\n", (long long)(tnow() - t_start));
 		if (rc < 0)
 			cfg_err_set("the host-os switch refused the change: %s", cfg_err_msg());
 	}
@@ -726,10 +782,67 @@ static void scope_entry(void *ctx, enum cfg_diff_op op, const struct cfg_node *o
 		                                         "interface", NULL, 0);
 		     i; i = cfg_node_next_same(i, 0)) {
 			char pn[JDM_VSWCFG_PORT_MAX + 1];
-			if (i->value && jdm_vswcfg_port_name(e[k]->value, i->value, pn) == 0)
+			if (i->value && jdm_vswcfg_port_name(e[k]->value, i->value, pn) >= 0 && pn[0])
 				names_add(s, pn);
 		}
 	}
+}
+
+/* The last error line of ovs-vswitchd's output (its DPDK EAL messages),
+ * after the last '|', into BUF. */
+static void last_error(const struct jdm_vsw *w, char *buf, size_t n)
+{
+	char path[PATH_MAX + 32], line[512];
+	snprintf(buf, n, "see %s/ovs-vswitchd.log", jdm_ovsproc_dir(w->proc));
+	snprintf(path, sizeof path, "%s/ovs-vswitchd.out", jdm_ovsproc_dir(w->proc));
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof line, f))
+		if (strstr(line, "|ERR|") || strstr(line, "|EMER|")) {
+			line[strcspn(line, "\n")] = '\0';
+			const char *bar = strrchr(line, '|');
+			snprintf(buf, n, "%.380s", bar ? bar + 1 : line);
+		}
+	fclose(f);
+}
+
+/* After ovs-vswitchd-dpdk started: until Open_vSwitch dpdk_initialized is
+ * true. 0, or -1 (cfg_err: why DPDK did not come up). */
+static int wait_dpdk(struct jdm_vsw *w)
+{
+	struct nfx_ovsdb_sync *s =
+	    nfx_ovsdb_sync_open(jdm_ovsproc_db_sock(w->proc), "Open_vSwitch", OVSDB_TIMEOUT_MS);
+	if (!s)
+		return -1;
+	json_t *sel = json_pack("[{s:s, s:s, s:[], s:[s]}]", "op", "select", "table", "Open_vSwitch",
+	                        "where", "columns", "dpdk_initialized");
+	int rc = -1;
+	for (int i = 0; i < OVSDB_TIMEOUT_MS / 200; i++) {
+		json_t *res;
+		if (nfx_ovsdb_sync_transact(s, sel, &res) < 0)
+			break;
+		json_t *v = json_object_get(
+		    json_array_get(json_object_get(json_array_get(res, 0), "rows"), 0), "dpdk_initialized");
+		bool up = json_is_true(v);
+		json_decref(res);
+		if (up) {
+			rc = 0;
+			break;
+		}
+		if (i > 2 && jdm_ovsproc_pid(w->proc, JDM_OVS_SWITCH) < 0)
+			break; /* it gave up: EAL said why */
+		struct timespec ts = {0, 200 * 1000000};
+		nanosleep(&ts, NULL);
+	}
+	json_decref(sel);
+	nfx_ovsdb_sync_close(s);
+	if (rc < 0) {
+		char why[400];
+		last_error(w, why, sizeof why);
+		cfg_err_set("ovs-vswitchd-dpdk did not initialize DPDK: %s", why);
+	}
+	return rc;
 }
 
 /* Start OVS (the build T's datapath needs), then make the bridge match T
@@ -757,6 +870,8 @@ static int realise(struct jdm_vsw *w, const struct cfg_tree *t, const struct nam
 			rc = sync_bridge(w, &c, &none, false, &changed);
 		if (rc == 0)
 			rc = jdm_ovsproc_ensure(w->proc, c.dpdk);
+		if (rc == 0 && c.dpdk)
+			rc = wait_dpdk(w);
 	}
 	if (rc == 0)
 		rc = sync_bridge(w, &c, scope, wait, &changed);
@@ -779,7 +894,7 @@ int jdm_vsw_apply(void *ctx, const struct cfg_diff *diff, struct cfg_buf *out,
 	if (w->none)
 		return 0;
 	struct names scope = {0};
-	if (cfg_diff_touches(diff, "host-os"))
+	if (cfg_diff_touches(diff, "host-os") || cfg_diff_touches(diff, "system memory hugepages"))
 		scope.all = true;
 	else {
 		cfg_diff_entries(diff, "virtual-network-functions", scope_entry, &scope);

@@ -6,7 +6,10 @@
  *
  * The row owns `host-os` and the VNFs' interface mappings (the path
  * `virtual-network-functions`, shared with the VNF row, which keeps
- * everything else of a VNF) (jdm_vsw_owns). What the configuration asks
+ * everything else of a VNF), and `system memory hugepages` with the
+ * hugepages row (the DPDK datapath's memory comes from that pool: a change
+ * of it retries a DPDK switch that could not start) (jdm_vsw_owns). What
+ * the configuration asks
  * is jdm_vswcfg's; this module makes it so:
  *   - the OVS processes (jdm_ovsproc: STATE/ovs, the appliance namespace),
  *     started at converge, watched from the tick, restarted when they die,
@@ -18,8 +21,11 @@
  *     at (all of them when `host-os` changed), and a port whose VLANs did
  *     not change is not written;
  *   - the taps of the VNF ports (netdev datapath): made by jdmd, persistent,
- *     owned by QEMU's user (libvirt-qemu:kvm), interface alias = port name
- *     (IF-MIB ifAlias), up; the domain XML uses them unmanaged. With the
+ *     owned by QEMU's user (libvirt-qemu:kvm), interface alias = the long
+ *     port name <vnf>_<ethN> (IF-MIB ifAlias), up; the domain XML uses them
+ *     unmanaged. An uplink whose sxe cable the platform file declares
+ *     `cable patch` is an OVS patch port (options:peer = the PFE's sxe
+ *     interface) instead of a system port. With the
  *     dpdk datapath the ports are dpdkvhostuserclient ports on the VNF's
  *     vhost-user socket, and ovs-vswitchd-dpdk runs with dpdk-init,
  *     dpdk-socket-mem, dpdk-lcore-mask and dpdk-extra --no-pci from the

@@ -8,8 +8,9 @@
 # and the domain XML that uses them; a VLAN change on the running vrtr1
 # changes the tag and keeps its QEMU pid; a trunk with native-vlan-id;
 # deleting an interface or a VNF removes exactly its ports (and taps); a
-# VNF whose port name would not fit 15 bytes is refused at commit check
-# and nothing changes.
+# VNF whose port name would not fit 15 bytes gets a stable short name that
+# the shows print beside the long one (the tap's ifAlias is the long one);
+# a bad mapping is refused at commit check and nothing changes.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -64,6 +65,7 @@ NFX_IMAGE_DIR="$img" "$NFX" up --state-dir "$state" >/dev/null
 echo "--- OVS runs in the appliance namespace, on its own run directory"
 wait_for 60 test -S "$state/ovs/db.sock" || fail "no $state/ovs/db.sock"
 for prog in ovsdb-server ovs-vswitchd; do
+	wait_for 60 test -s "$state/ovs/$prog.pid" || fail "no $prog.pid"
 	pid="$(cat "$state/ovs/$prog.pid")"
 	[[ "$(readlink "/proc/$pid/ns/net")" == "$(ip netns exec "$(ns)" readlink /proc/self/ns/net)" ]] ||
 		fail "$prog is not in the appliance namespace"
@@ -153,31 +155,38 @@ commit_ok <<<"delete virtual-network-functions sdwan"
 ip -n "$(ns)" link show sdwan_eth2 >/dev/null 2>&1 && fail "tap sdwan_eth2 left behind"
 [[ "$(qemu_pid vrtr1)" == "$q1" ]] || fail "vrtr1 restarted by the other VNF's removal"
 
-echo "--- a port name longer than 15 bytes is refused at commit check, nothing changes"
-before="$(vsctl show)"
-out="$(cli <<EOF
-configure
+echo "--- a port name longer than 15 bytes: its stable short form, the long name beside it"
+commit_ok <<EOF
 set virtual-network-functions longname123 image $img/sdwan.qcow2
 set virtual-network-functions longname123 no-autostart
 set virtual-network-functions longname123 interfaces eth2 mapping vlan members v100
-commit
 EOF
-)" || true
-grep -q '^\[edit virtual-network-functions longname123 interfaces eth2\]$' <<<"$out" || { echo "$out"; fail "no [edit] path"; }
-grep -q 'port name longname123_eth2 would be 16 characters, longer than a Linux interface name (15)' <<<"$out" ||
-	{ echo "$out"; fail "no clear message"; }
-grep -q 'commit complete' <<<"$out" && fail "the long name was committed"
-[[ "$(vsctl show)" == "$before" ]] || fail "OVS changed by a refused commit"
+short="$(vsctl list-ports ovs-sys-br | grep -E '^longname12-[0-9a-f]{4}$')" || fail "no short port: $(ports)"
+[[ "$(port_tag "$short")" == 100 ]] || fail "$short tag"
+ip -n "$(ns)" -d link show "$short" | grep -q "alias longname123_eth2" || fail "$short has not the long name as ifAlias"
+cli -c "show host-os vlans" | grep -q "$short = longname123_eth2 (longname123 eth2, access)" ||
+	{ cli -c "show host-os vlans"; fail "show host-os vlans without the long name"; }
+cli -c "show system visibility network" | grep -q "$short .*port of longname123_eth2" ||
+	{ cli -c "show system visibility network"; fail "visibility without the long name"; }
+commit_ok <<<"delete virtual-network-functions longname123"
+[[ "$(ports)" == "hsxe0 hsxe1 vrtr1_eth3 " ]] || fail "after longname123: $(ports)"
+ip -n "$(ns)" link show "$short" >/dev/null 2>&1 && fail "tap $short left behind"
+
+echo "--- bad mappings are refused at commit check, nothing changes"
+before="$(vsctl show)"
 # an access interface with two VLANs is refused too
 out="$(cli <<EOF
 configure
-delete virtual-network-functions longname123
 set virtual-network-functions vrtr1 interfaces eth4 mapping vlan mode access
 set virtual-network-functions vrtr1 interfaces eth4 mapping vlan members [ v100 v200 ]
 commit
 EOF
 )" || true
+grep -q '^\[edit virtual-network-functions vrtr1 interfaces eth4\]$' <<<"$out" || { echo "$out"; fail "no [edit] path"; }
 grep -q 'an access interface is a member of exactly one VLAN (2 given)' <<<"$out" || { echo "$out"; fail "two access VLANs accepted"; }
+grep -q 'commit complete' <<<"$out" && fail "two access VLANs committed"
+[[ "$(vsctl show)" == "$before" ]] || fail "OVS changed by a refused commit"
+cli <<<$'configure\nrollback 0\ncommit' >/dev/null
 
 echo "--- jdmd restarted: nothing duplicated, ports as configured"
 "$NFX" down --state-dir "$state" >/dev/null

@@ -204,9 +204,6 @@ static void commit_check(void **state)
 	struct cfg_tree *t = tree(set);
 	char *msg = check(t);
 	const char *want[] = {
-	    "[edit virtual-network-functions longname123 interfaces eth2]\n"
-	    "  port name longname123_eth2 would be 16 characters, longer than a Linux interface name "
-	    "(15): use a VNF name of at most 10 characters\n",
 	    "[edit virtual-network-functions a interfaces eth1]\n"
 	    "  eth1 is a default interface (internal network, management); data interfaces on the "
 	    "host-os switch start at eth2\n",
@@ -225,19 +222,35 @@ static void commit_check(void **state)
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		if (!strstr(msg, want[i]))
 			fail_msg("missing:\n%s\nin:\n%s", want[i], msg);
-	assert_null(strstr(msg, "longname12 interfaces"));
+	assert_null(strstr(msg, "longname12"));
 	free(msg);
-	/* invalid ports are left out of what is built */
+	/* invalid ports are left out of what is built; a long name gets its
+	   stable short form */
 	struct jdm_vswcfg c;
 	assert_int_equal(jdm_vswcfg_build(t, NULL, &c), 0);
 	assert_null(jdm_vswcfg_find(&c, "a_eth2"));
-	assert_non_null(jdm_vswcfg_find(&c, "longname12_eth2"));
+	const struct jdm_vswcfg_port *p = jdm_vswcfg_find(&c, "longname12_eth2");
+	assert_non_null(p);
+	assert_false(p->shortened);
+	char pn[JDM_VSWCFG_PORT_MAX + 1];
+	assert_int_equal(jdm_vswcfg_port_name("longname123", "eth2", pn), 1);
+	assert_int_equal(strlen(pn), 15);
+	assert_memory_equal(pn, "longname12-", 11);
+	p = jdm_vswcfg_find(&c, pn);
+	assert_non_null(p);
+	assert_true(p->shortened);
+	assert_string_equal(p->long_name, "longname123_eth2");
 	jdm_vswcfg_free(&c);
 	cfg_tree_free(t);
-	char pn[JDM_VSWCFG_PORT_MAX + 1];
 	assert_int_equal(jdm_vswcfg_port_name("abcdefghij", "eth2", pn), 0);
 	assert_string_equal(pn, "abcdefghij_eth2");
-	assert_int_equal(jdm_vswcfg_port_name("abcdefghij", "eth10", pn), -1);
+	/* the same short form every time; another one for another name */
+	char pn2[JDM_VSWCFG_PORT_MAX + 1];
+	assert_int_equal(jdm_vswcfg_port_name("localserver", "eth2", pn), 1);
+	assert_int_equal(jdm_vswcfg_port_name("localserver", "eth2", pn2), 1);
+	assert_string_equal(pn, pn2);
+	assert_int_equal(jdm_vswcfg_port_name("localserver", "eth3", pn2), 1);
+	assert_string_not_equal(pn, pn2);
 }
 
 static void dpdk_datapath(void **state)
