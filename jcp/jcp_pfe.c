@@ -458,6 +458,7 @@ static void *converge_thread(void *arg)
 {
 	struct jcp_pfe *p = arg;
 	bool failed = false;
+	char last_err[512] = "";
 	pthread_mutex_lock(&p->state_mu);
 	while (!p->stop) {
 		if (!p->dirty || !p->have_want || failed) {
@@ -484,9 +485,14 @@ static void *converge_thread(void *arg)
 		/* short waits: it retries, and jcpd's shutdown waits for it */
 		int rc = pfe_sync(p, w, NULL, true, p->wait_ms < 5000 ? p->wait_ms : 5000, &changed);
 		pthread_mutex_unlock(&p->ovs_mu);
-		if (rc < 0)
+		/* a failure is logged once until it changes or the bridge converged */
+		if (rc < 0 && strcmp(last_err, cfg_err_msg())) {
 			fprintf(stderr, "jcpd: %s: converging failed, retrying: %s\n", JCP_PFE_BRIDGE, cfg_err_msg());
-		else if (changed)
+			snprintf(last_err, sizeof last_err, "%s", cfg_err_msg());
+		} else if (rc == 0) {
+			last_err[0] = '\0';
+		}
+		if (rc == 0 && changed)
 			fprintf(stderr, "jcpd: %s: converged (%d change%s)\n", JCP_PFE_BRIDGE, changed,
 			        changed == 1 ? "" : "s");
 		pthread_mutex_lock(&p->state_mu);

@@ -17,7 +17,8 @@
  * (entries under `interfaces`; every port when `vlans` changed, since a
  * VLAN id may have moved), compared old vs new so that a VLAN change on
  * one port touches that one Port row; one OVSDB transaction with the
- * whole change (nfx_ovsdb_commit: next_cfg += 1, then wait for cur_cfg).
+ * whole change (nfx_ovsdb_commit: next_cfg += 1, then wait for cur_cfg),
+ * computed against the rows a read just before found.
  * When the ovsdb socket does not exist yet the commit is kept as desired
  * state and realised when the server comes (what a switch chip that is
  * still booting does); a server that is there but refuses fails the

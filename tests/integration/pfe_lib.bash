@@ -1,9 +1,9 @@
 # Shared by the tests/integration/test_pfe_*.sh tests (sourced, not run):
 # an appliance from ./nfx up with Open vSwitch in its namespace, and helpers.
 #
-# OVS: jdmd starts ovsdb-server and ovs-vswitchd itself (STATE/ovs, the ovs
-# branch); where this jdmd does not (yet), the test starts them the same way
-# in the appliance namespace (files under STATE/ovs) and stops them by PID.
+# OVS: jdmd starts ovsdb-server and ovs-vswitchd itself (STATE/ovs,
+# jdm_ovsproc); should this jdmd not, the test starts them the same way in
+# the appliance namespace (files under STATE/ovs) and stops them by PID.
 # pfe_restart_vswitchd / pfe_restart_ovsdb kill the daemon and, when the
 # test runs OVS itself, start it again (as jdmd would).
 

@@ -151,6 +151,18 @@ EOF2
 if vsctl port-to-br ge-0-0-3 2>/dev/null; then fail "ge-0-0-3 still on the bridge without VLANs"; fi
 if can_ping "$h3" 192.0.2.14; then fail "ge-0/0/3 still switches"; fi
 
+step "a port whose interface is gone: the error is shown, jcpd stays up"
+ip -n "$ns" link del ge-0-0-7
+jcli <<'EOF2' | grep -q '^commit complete$' || fail "commit ge-0/0/7 failed"
+configure
+set interfaces ge-0/0/7 unit 0 family ethernet-switching vlan members v100
+commit
+EOF2
+alarm() { jcli -c 'show interfaces ge-0/0/7' | grep -q 'Active alarms  : .*ge-0-0-7'; }
+wait_for 30 alarm || { jcli -c 'show interfaces ge-0/0/7'; fail "no alarm for the missing ge-0-0-7"; }
+jcli -c 'show interfaces ge-0/0/7'
+jcli -c 'show interfaces terse' | grep -Eq '^ge-0/0/2 +up +up$' || fail "jcpd not answering after the error"
+
 step "kill ovs-vswitchd: the ports come back"
 pfe_restart_vswitchd
 jcli <<'EOF2' | grep -q '^commit complete$' || fail "commit ge-0/0/4 v100 failed"

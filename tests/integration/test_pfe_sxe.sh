@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The data path of the thesis (section 6.2) through the JCP half: a LAN host
 # in v100 on ge-0/0/2 reaches, through pfe-br and the sxe-0/0/1<->hsxe1
-# link, a "VNF" port tagged 100 on a host-os switch; a host in v200 does
-# not, and neither does the v100 host once sxe-0/0/1 stops carrying v100.
-# The host-os switch here is a stand-in bridge the test makes with
-# ovs-vsctl (hsxe1 trunk 100, a veth to a namespace tagged 100), because
-# jdmd's own ovs-sys-br is the ovs engineer's; when jdmd already has hsxe1
-# on its bridge the test is skipped (the chain tests cover that path).
+# link, a "VNF" port (a veth to a namespace) tagged 100 on the host-os
+# switch; a host in v200 does not, and neither does the v100 host once
+# sxe-0/0/1 stops carrying v100. The host-os switch is jdmd's ovs-sys-br
+# (its hsxe1 trunk carries the JDM's `host-os vlans office vlan-id 100`: the
+# VLAN joins the two switches by its id, the names differ), the VNF port
+# added by the test with external_ids nfx-owner=test (jdmd leaves such
+# ports alone); where this jdmd has no ovs-sys-br with hsxe1, a stand-in
+# bridge the test makes (hsxe1 trunk 100).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -14,7 +16,10 @@ ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 . "$ROOT/tests/integration/pfe_lib.bash"
 vnf=""
 cleanup() {
-	if [[ -n "$state" && -S "$state/ovs/db.sock" ]]; then vsctl --if-exists del-br test-sys-br || true; fi
+	if [[ -n "$state" && -S "$state/ovs/db.sock" ]]; then
+		vsctl --if-exists del-br test-sys-br || true
+		vsctl --if-exists del-port vnf0 || true
+	fi
 	if [[ -n "$vnf" ]] && ip netns list | awk '{print $1}' | grep -qxF "$vnf"; then ip netns del "$vnf"; fi
 	pfe_cleanup
 }
@@ -24,8 +29,21 @@ trap 'exit 143' TERM
 
 step "up, with OVS"
 pfe_up
-if vsctl port-to-br hsxe1 >/dev/null 2>&1; then
-	echo "SKIP: hsxe1 is on jdmd's bridge $(vsctl port-to-br hsxe1): the end-to-end tests cover it"
+sysbr=""
+if [[ "$(vsctl port-to-br hsxe1 2>/dev/null || true)" == ovs-sys-br ]]; then
+	sysbr=ovs-sys-br
+	step "JDM: host-os vlans office vlan-id 100 (hsxe1 trunks it)"
+	out="$(timeout 60 "$NFX" cli --state-dir "$state" <<'EOF2'
+configure
+set host-os vlans office vlan-id 100
+commit
+EOF2
+)" || { echo "$out"; fail "JDM commit failed"; }
+	grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "JDM commit failed"; }
+	trunk100() { [[ "$(vsctl get Port hsxe1 trunks)" == *100* ]]; }
+	wait_for 30 trunk100 || fail "hsxe1 does not trunk 100: $(vsctl get Port hsxe1 trunks)"
+elif vsctl port-to-br hsxe1 >/dev/null 2>&1; then
+	echo "SKIP: hsxe1 is on a bridge $(vsctl port-to-br hsxe1) this test does not know"
 	exit 77
 fi
 
@@ -40,7 +58,7 @@ set interfaces sxe-0/0/1 unit 0 family ethernet-switching interface-mode trunk v
 commit
 EOF2
 
-step "a stand-in host-os switch: hsxe1 trunk 100, a VNF port tagged 100"
+step "a VNF port tagged 100 on the host-os switch ${sysbr:-(a stand-in: hsxe1 trunk 100)}"
 vnf="${ns}-vnf"
 ip netns add "$vnf"
 ip -n "$vnf" link set lo up
@@ -50,9 +68,14 @@ ip netns exec "$ns" sysctl -qw net.ipv6.conf.vnf0.disable_ipv6=1 >/dev/null
 ip -n "$ns" link set vnf0 up
 ip -n "$vnf" addr add 192.0.2.100/24 dev eth0
 ip -n "$vnf" link set eth0 up
-vsctl add-br test-sys-br -- set Bridge test-sys-br datapath_type=netdev \
-	-- add-port test-sys-br hsxe1 trunks=100 -- add-port test-sys-br vnf0 tag=100 ||
-	fail "cannot make the stand-in host-os switch"
+if [[ -n "$sysbr" ]]; then
+	vsctl add-port "$sysbr" vnf0 tag=100 -- set Port vnf0 external_ids:nfx-owner=test ||
+		fail "cannot add the VNF port to $sysbr"
+else
+	vsctl add-br test-sys-br -- set Bridge test-sys-br datapath_type=netdev \
+		-- add-port test-sys-br hsxe1 trunks=100 -- add-port test-sys-br vnf0 tag=100 ||
+		fail "cannot make the stand-in host-os switch"
+fi
 
 step "LAN hosts"
 h2="$("$NFX" host --state-dir "$state" ge-0/0/2)"

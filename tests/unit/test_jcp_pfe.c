@@ -345,6 +345,21 @@ static void test_apply_diff(void **state)
 	assert_null(line_of(b2, "ge-0-0-4", l2, sizeof l2));
 	assert_non_null(strstr(line_of(b2, "ge-0-0-3", l2, sizeof l2), " 100 "));
 
+	/* a VLAN's id changes: every port of that VLAN follows, in place */
+	struct cfg_tree *t3 = load(T1);
+	assert_int_equal(cfg_load_set(t3, NULL, "set vlans v100 vlan-id 300\n", strlen("set vlans v100 vlan-id 300\n"),
+	                              "test", 0, NULL), 0);
+	bridge_ports(b1, sizeof b1);
+	assert_int_equal(apply(&f, t1, t3), 0);
+	bridge_ports(b2, sizeof b2);
+	assert_non_null(strstr(line_of(b2, "ge-0-0-2", l2, sizeof l2), " 300 "));
+	assert_non_null(strstr(line_of(b2, "sxe1", l2, sizeof l2), "[\"set\",[]] 300"));
+	line_of(b1, "ge-0-0-2", l1, sizeof l1);
+	line_of(b2, "ge-0-0-2", l2, sizeof l2);
+	assert_memory_equal(l1, l2, strlen("ge-0-0-2 ") + 36);
+	assert_int_equal(apply(&f, t3, t1), 0);
+	cfg_tree_free(t3);
+
 	/* deleting everything leaves the bridge empty */
 	assert_int_equal(apply(&f, t1, t0), 0);
 	bridge_ports(b2, sizeof b2);
