@@ -143,3 +143,29 @@ port_tag() {
 		$1 == "Port" { cur = $2; gsub(/"/, "", cur); next }
 		cur == p && $1 == "tag:" { print $2; exit }'
 }
+# has_tag PORT TAG: OVS port PORT exists with access tag TAG
+has_tag() { [[ "$(port_tag "$1")" == "$2" ]]; }
+# port_trunks PORT: the trunks of OVS port PORT in `ovs-vsctl show` ("[300, 301]")
+port_trunks() {
+	ovsctl show | awk -v p="$1" '
+		$1 == "Port" { cur = $2; gsub(/"/, "", cur); next }
+		cur == p && $1 == "trunks:" { sub(/^[^:]*: */, ""); print; exit }'
+}
+has_trunks() { [[ "$(port_trunks "$1")" == "$2" ]]; }
+# vnf_port VNF ethN: the OVS port (the TAP) of that VNF interface: VNF_ethN,
+# or, longer than 15 characters, what jdm_domain_ifname() makes of it (the
+# first 10 characters, "-" and 16 bits of its FNV-1a hash)
+vnf_port() {
+	python3 - "$1_$2" <<'PY'
+import sys
+w = sys.argv[1]
+if len(w) <= 15:
+    print(w)
+else:
+    h = 0xcbf29ce484222325
+    for c in w.encode():
+        h = ((h ^ c) * 0x100000001b3) & 0xffffffffffffffff
+    h16 = (h ^ (h >> 16) ^ (h >> 32) ^ (h >> 48)) & 0xffff
+    print("%s-%04x" % (w[:10], h16))
+PY
+}

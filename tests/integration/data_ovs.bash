@@ -20,12 +20,12 @@ povs_start() {
 	# shellcheck disable=SC2046
 	ip netns exec "$ns" env $(povs_env "$dir") ovsdb-server "$dir/conf.db" \
 		--remote="punix:$dir/db.sock" --pidfile="$dir/ovsdb-server.pid" \
-		--unixctl="$dir/ovsdb-server.ctl" --log-file="$dir/ovsdb-server.log" -vconsole:off --detach --no-chdir
+		--unixctl="$dir/ovsdb-server.ctl" --log-file="$dir/ovsdb-server.log" -vconsole:off --detach --no-chdir 2>>"$dir/start.err"
 	povs_vsctl "$dir" --no-wait init
 	# shellcheck disable=SC2046
 	ip netns exec "$ns" env $(povs_env "$dir") ovs-vswitchd "unix:$dir/db.sock" \
 		--pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \
-		--log-file="$dir/ovs-vswitchd.log" -vconsole:off --detach --no-chdir
+		--log-file="$dir/ovs-vswitchd.log" -vconsole:off --detach --no-chdir 2>>"$dir/start.err"
 	for ((i = 0; i < 300; i++)); do
 		povs_vsctl "$dir" --timeout=2 get Open_vSwitch . cur_cfg >/dev/null 2>&1 &&
 			[[ -S "$dir/ovs-vswitchd.ctl" ]] && return 0
