@@ -21,6 +21,7 @@
 #include "cfg_cmd.h"
 #include "cfg_err.h"
 #include "cfg_notify.h"
+#include "nfx_log.h"
 #include "cfg_load.h"
 #include "cfg_proto.h"
 #include "cfg_render.h"
@@ -115,11 +116,10 @@ static void tick_arm(struct cfg_daemon *d, unsigned ms)
 static void logmsg(const struct cfg_daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void logmsg(const struct cfg_daemon *d, const char *fmt, ...)
 {
+	(void)d; /* nfx_log_open() in cfg_daemon_new() named us */
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "%sd: ", d && d->name ? d->name : "cfg");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	nfx_logv(LOG_NOTICE, fmt, ap);
 	va_end(ap);
 }
 
@@ -339,6 +339,11 @@ struct cfg_daemon *cfg_daemon_new(const struct cfg_daemon_opts *o)
 	d->owner = geteuid();
 	d->name = xstrdup(o->name);
 	d->state_dir = xstrdup(o->state_dir);
+	{
+		char ident[64];
+		snprintf(ident, sizeof ident, "%sd", o->name);
+		nfx_log_open(ident, o->state_dir);
+	}
 	d->sock_path = o->socket_path ? xstrdup(o->socket_path) : path_join(o->state_dir, o->name, ".sock");
 	d->pid_path = path_join(o->state_dir, o->name, ".pid");
 	d->db_path = path_join(o->state_dir, o->name, ".db");
@@ -862,6 +867,11 @@ static void job_after_phase(struct cfg_daemon *d, struct job *j)
 	   published to subscribers ==== */
 	cfg_notify_publish(d, cfg_notify_commit_event(cfg_daemon_active_seq(d), j->user, j->client,
 	                                              j->comment, time(NULL)));
+	/* ==== the commit in the log, as Junos writes it (nfx_log.h: syslog when
+	   installed, the appliance's `system syslog` destinations) ==== */
+	nfx_log(LOG_NOTICE | NFX_LOG_INTERACTIVE,
+	        "UI_COMMIT: User '%s' requested 'commit' operation (comment: %s)",
+	        j->user ? j->user : "root", j->comment && *j->comment ? j->comment : "none");
 	/* ==== login classes: the new active configuration may have changed,
 	   deactivated or deleted users' classes; every open session re-reads its
 	   class now (cfg_session.h), right after the new tree is installed ==== */

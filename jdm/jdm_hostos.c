@@ -8,6 +8,22 @@
 #include "cfg_reply.h"
 #include "jdm_vswcfg.h"
 
+static jdm_hostos_port_error_fn port_error_fn;
+static void *port_error_ctx;
+
+void jdm_hostos_set_port_errors(jdm_hostos_port_error_fn fn, void *ctx)
+{
+	port_error_fn = fn;
+	port_error_ctx = ctx;
+}
+
+static void add_error(struct cfg_rel *e, const char *port)
+{
+	const char *err = port_error_fn ? port_error_fn(port_error_ctx, port) : NULL;
+	if (err && *err)
+		cfg_rel_leaf(e, "error", err);
+}
+
 static void host_vlans_text(struct cfg_buf *out, const struct cfg_reply *r, void *arg)
 {
 	(void)arg;
@@ -25,8 +41,10 @@ static void host_vlans_text(struct cfg_buf *out, const struct cfg_reply *r, void
 				snprintf(who, sizeof who, "uplink %s, %s", cfg_rel_str(m, "interface-name", ""),
 				         cfg_rel_str(m, "mode", ""));
 			const char *ln = cfg_rel_value(m, "long-name");
-			cfg_buf_printf(out, "%*s%s%s%s (%s)\n", first ? 1 : 42, "", cfg_rel_str(m, "port-name", ""),
-			               ln ? " = " : "", ln ? ln : "", who);
+			const char *err = cfg_rel_value(m, "error");
+			cfg_buf_printf(out, "%*s%s%s%s (%s)%s%s\n", first ? 1 : 42, "",
+			               cfg_rel_str(m, "port-name", ""), ln ? " = " : "", ln ? ln : "", who,
+			               err ? " error: " : "", err ? err : "");
 			first = false;
 		}
 		if (first)
@@ -61,6 +79,7 @@ static int show_host_vlans(struct cfg_cmd *c)
 				cfg_rel_leaf(m, "vnf-name", p->vnf);
 			cfg_rel_leaf(m, "interface-name", p->ifname);
 			cfg_rel_leaf(m, "mode", strcmp(p->vlan_mode, "access") ? "trunk" : "access");
+			add_error(m, p->name);
 		}
 	}
 	if (have)
@@ -86,6 +105,7 @@ void jdm_hostos_visibility(const struct cfg_tree *t, const struct cfg_node *vnf,
 		cfg_rel_leaf(f, "model", "virtio");
 		cfg_rel_leaf(f, "mac-address", ps[i].mac);
 		cfg_rel_leaf(f, "vlans", vl);
+		add_error(f, ps[i].name);
 	}
 	jdm_vswcfg_ports_release(ps, n);
 }
@@ -118,11 +138,13 @@ void jdm_hostos_visibility_text(struct cfg_buf *out, const struct cfg_reply *rep
 	for (const struct cfg_rel *e = cfg_rel_child(cfg_reply_root(rep), "vnf"); e; e = cfg_rel_next_same(e))
 		for (const struct cfg_rel *f = cfg_rel_child(e, "data-interface"); f; f = cfg_rel_next_same(f)) {
 			const char *ln = cfg_rel_value(f, "long-name");
-			cfg_buf_printf(out, "%-20s %-15s %-9s %-12s %-10s %-17s %s%s%s\n",
+			const char *err = cfg_rel_value(f, "error");
+			cfg_buf_printf(out, "%-20s %-15s %-9s %-12s %-10s %-17s %s%s%s%s%s\n",
 			               cfg_rel_str(e, "vnf-name", "-"), cfg_rel_str(f, "device", "-"),
 			               cfg_rel_str(f, "type", "-"), cfg_rel_str(f, "source", "-"),
 			               cfg_rel_str(f, "model", "-"), cfg_rel_str(f, "mac-address", "-"),
-			               cfg_rel_str(f, "vlans", "-"), ln ? "  port of " : "", ln ? ln : "");
+			               cfg_rel_str(f, "vlans", "-"), ln ? "  port of " : "", ln ? ln : "",
+			               err ? "  error: " : "", err ? err : "");
 		}
 }
 

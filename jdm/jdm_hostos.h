@@ -15,6 +15,12 @@
 /* Register the handler show_host_vlans with D. 0 or -1. */
 int jdm_hostos_register(struct cfg_daemon *d);
 
+/* Where the shows learn a port's OVS error (the Interface table's error
+ * column, as jdm_vswitch's monitor last saw it): FN(CTX, port) returns the
+ * text or NULL (borrowed, loop thread). NULL FN: no errors shown. */
+typedef const char *(*jdm_hostos_port_error_fn)(void *ctx, const char *port);
+void jdm_hostos_set_port_errors(jdm_hostos_port_error_fn fn, void *ctx);
+
 /* Add VNF's data interfaces (host-os switch ports) to its <vnf> element E,
  * from configuration T. */
 void jdm_hostos_visibility(const struct cfg_tree *t, const struct cfg_node *vnf, struct cfg_rel *e);

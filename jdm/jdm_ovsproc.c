@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cfg_err.h"
+#include "nfx_log.h"
 #include "nfx_ovsdb.h"
 
 #define OVSDB_SERVER "/usr/sbin/ovsdb-server"
@@ -385,15 +386,15 @@ int jdm_ovsproc_check(struct jdm_ovsproc *p)
 			pr->restarts = 0;
 		}
 		if (pr->restarts >= RESTART_BURST) {
-			fprintf(stderr, "jdmd: %s died %d times within %d s: not starting it again until "
-			        "the next commit (see %s/%s.log)\n", pr->prog, RESTART_BURST,
+			nfx_log(LOG_ERR, "%s died %d times within %d s: not starting it again until "
+			        "the next commit (see %s/%s.log)", pr->prog, RESTART_BURST,
 			        RESTART_WINDOW_MS / 1000, p->dir, pr->prog);
 			pr->gave_up = true;
 			continue;
 		}
 		int64_t w = pr->window;
 		int n = pr->restarts + 1;
-		fprintf(stderr, "jdmd: %s is not running: starting it again\n", pr->prog);
+		nfx_log(LOG_WARNING, "%s is not running: starting it again", pr->prog);
 		if ((k == JDM_OVS_DB ? start_db(p) : start_switch(p)) < 0) {
 			rc = -1;
 		} else {

@@ -14,6 +14,8 @@
 
 #include "cfg_diff.h"
 #include "cfg_err.h"
+#include "nfx_log.h"
+#include "jdm_hostos.h"
 #include "jdm_net.h"
 #include "jdm_ovsproc.h"
 #include "jdm_vswcfg.h"
@@ -40,6 +42,7 @@ struct jdm_vsw {
 	struct jdm_ovsproc *proc;
 	pthread_mutex_t mu;      /* the OVS work of apply/converge and tick */
 	bool converged;          /* converge ran (the tick then watches) */
+	bool reconverge;         /* loop thread: an Interface went away: converge the bridge */
 	uid_t qemu_uid;
 	gid_t qemu_gid;
 	/* loop thread: the Interface monitor */
@@ -498,7 +501,7 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
 		return cfg_err_set("the host-os switch cannot be reached: %s", cfg_err_msg());
 	}
 	if (getenv("NFX_VSW_TIMING"))
-		fprintf(stderr, "vsw timing: read %lld us\n", (long long)(tnow() - t_start));
+		nfx_log(LOG_DEBUG, "host-os switch timing: read %lld us", (long long)(tnow() - t_start));
 	json_t *ops = json_array();
 	json_t *named = json_array();
 	json_t *del = json_array();
@@ -598,11 +601,11 @@ static int sync_bridge(struct jdm_vsw *w, const struct jdm_vswcfg *c, const stru
 		json_decref(muts);
 	}
 	if (getenv("NFX_VSW_TIMING"))
-		fprintf(stderr, "vsw timing: taps+ops %lld us\n", (long long)(tnow() - t_start));
+		nfx_log(LOG_DEBUG, "host-os switch timing: taps+ops %lld us", (long long)(tnow() - t_start));
 	if (rc == 0 && json_array_size(ops) > 0) {
 		rc = nfx_ovsdb_commit(s, ops, wait, NULL);
 		if (getenv("NFX_VSW_TIMING"))
-			fprintf(stderr, "vsw timing: +commit %lld us\n", (long long)(tnow() - t_start));
+			nfx_log(LOG_DEBUG, "host-os switch timing: +commit %lld us", (long long)(tnow() - t_start));
 		if (rc < 0)
 			cfg_err_set("the host-os switch refused the change: %s", cfg_err_msg());
 	}
@@ -680,16 +683,16 @@ static void on_iface_update(void *ctx, json_t *updates, bool initial)
 			continue;
 		if (!nw) {
 			errs_set(w, name, NULL);
+			/* a port of ours that somebody removed comes back (a commit's own
+			   removals make this a no-op) */
+			w->reconverge = true;
 			continue;
 		}
-		json_t *e = json_object_get(nw, "error");
-		const char *es = json_string_value(e); /* a set when there is none */
-		if (es && !old)
-			fprintf(stderr, "jdmd: host-os switch: interface %s: %s\n", name, es);
-		else if (es && old && json_object_get(old, "error"))
-			fprintf(stderr, "jdmd: host-os switch: interface %s: %s\n", name, es);
-		if (json_object_get(nw, "error") || initial)
-			errs_set(w, name, es);
+		/* "new" holds every monitored column; "old" only those that changed */
+		const char *es = json_string_value(json_object_get(nw, "error")); /* a set when none */
+		if (es && (!old || json_object_get(old, "error")))
+			nfx_log(LOG_WARNING, "host-os switch: interface %s: %s", name, es);
+		errs_set(w, name, es);
 	}
 }
 
@@ -704,6 +707,11 @@ static void start_monitor(struct jdm_vsw *w)
 	json_t *req = json_pack("{s:{s:[s, s]}}", "Interface", "columns", "name", "error");
 	nfx_ovsdb_monitor(w->mon, req, on_iface_update, w);
 	json_decref(req);
+}
+
+static const char *port_error(void *ctx, const char *name)
+{
+	return jdm_vsw_port_error(ctx, name);
 }
 
 const char *jdm_vsw_port_error(const struct jdm_vsw *w, const char *name)
@@ -744,6 +752,8 @@ struct jdm_vsw *jdm_vsw_new(struct cfg_daemon *d, const struct jdm_vsw_opts *o)
 		jdm_vsw_free(w);
 		return NULL;
 	}
+	if (!w->none)
+		jdm_hostos_set_port_errors(port_error, w);
 	return w;
 }
 
@@ -751,6 +761,8 @@ void jdm_vsw_free(struct jdm_vsw *w)
 {
 	if (!w)
 		return;
+	if (!w->none)
+		jdm_hostos_set_port_errors(NULL, NULL);
 	nfx_ovsdb_free(w->mon);
 	errs_clear(w);
 	jdm_ovsproc_free(w->proc);
@@ -941,18 +953,20 @@ void jdm_vsw_tick(void *ctx)
 	start_monitor(w);
 	int r = jdm_ovsproc_check(w->proc);
 	if (r < 0) {
-		fprintf(stderr, "jdmd: host-os switch: %s\n", cfg_err_msg());
+		nfx_log(LOG_ERR, "host-os switch: %s", cfg_err_msg());
 		return;
 	}
-	if (r == 0)
+	if (r == 0 && !w->reconverge)
 		return;
+	w->reconverge = false;
 	/* it came back: put the bridge back as the configuration has it */
 	struct cfg_findings fs = {0};
 	struct names all = {.all = true};
 	if (realise(w, cfg_daemon_active(w->d), &all, false, NULL, &fs) < 0)
-		fprintf(stderr, "jdmd: host-os switch: %s\n",
+		nfx_log(LOG_ERR, "host-os switch: %s",
 		        fs.n && fs.f[0].msg ? fs.f[0].msg : cfg_err_msg());
 	else
-		fprintf(stderr, "jdmd: host-os switch: ovs-sys-br converged after the restart\n");
+		nfx_log(LOG_NOTICE, "host-os switch: ovs-sys-br converged (%s)",
+		        r > 0 ? "after the restart" : "a port had gone");
 	cfg_findings_free(&fs);
 }

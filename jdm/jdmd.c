@@ -4,6 +4,8 @@
  * of its subsystems (cfg_subsys.h), in the order a commit applies them:
  *   accounts   jdm_ssh        system login, root-authentication, services ssh,
  *                             interfaces jmgmt0 (sshd + Unix accounts)
+ *   system     jdm_syslog     system syslog (the appliance's rsyslogd), host-name,
+ *                             name-server, ntp (files in --etc-dir)
  *   hugepages  jdm_hugepages  system memory hugepages (the pool; the budget)
  *   host-os-switch jdm_vswitch host-os, the VNFs' interface mappings (OVS
  *                             ovs-sys-br, its processes, VNF ports and taps)
@@ -36,6 +38,7 @@
 #include "jdm_ssh.h"
 #include "jdm_sriov.h"
 #include "jdm_sriov_ovs.h"
+#include "jdm_syslog.h"
 #include "jdm_vnf.h"
 #include "jdm_vswitch.h"
 
@@ -65,8 +68,14 @@ static const char *cli_path(char *buf, size_t n)
 	return "/usr/bin/cli";
 }
 
+/* `system syslog`, host-name, name-server, ntp (jdm_syslog.h): --log-dir DIR
+ * (files; default STATE/log), --etc-dir DIR (default STATE/etc; /etc only
+ * in the installed layout, as the systemd unit says). */
+static const char *syslog_log_dir, *syslog_etc_dir;
+
 /* jdmd's own options, taken out of ARGV before the daemon core parses it:
- * --hypervisor URI|none (env NFX_HYPERVISOR), --image-dir DIR (NFX_IMAGE_DIR). */
+ * --hypervisor URI|none (env NFX_HYPERVISOR), --image-dir DIR (NFX_IMAGE_DIR),
+ * --log-dir DIR, --etc-dir DIR (jdm_syslog). */
 static void own_opts(int *argc, char **argv, struct jdm_vnf_opts *vo)
 {
 	vo->uri = getenv("NFX_HYPERVISOR");
@@ -77,6 +86,10 @@ static void own_opts(int *argc, char **argv, struct jdm_vnf_opts *vo)
 			vo->uri = argv[++i];
 		else if (i + 1 < *argc && !strcmp(argv[i], "--image-dir"))
 			vo->image_dir = argv[++i];
+		else if (i + 1 < *argc && !strcmp(argv[i], "--log-dir"))
+			syslog_log_dir = argv[++i];
+		else if (i + 1 < *argc && !strcmp(argv[i], "--etc-dir"))
+			syslog_etc_dir = argv[++i];
 		else
 			argv[j++] = argv[i];
 	}
@@ -135,6 +148,7 @@ int main(int argc, char **argv)
 	jdm_sriov_set_emu(sriov, &jdm_sriov_ovs_ops, sriov_ovs);
 	vo.sriov = sriov;
 	struct jdm_vnf *vnf = jdm_vnf_new(d, &vo);
+	struct jdm_syslog *slog = jdm_syslog_new(cfg_daemon_state_dir(d), syslog_log_dir, syslog_etc_dir);
 	struct jdm_huge *huge = jdm_huge_new(jdm_vnf_sysfs_root(vnf), !jdm_vnf_config_only(vnf),
 	                                     jdm_vnf_huge_in_use, vnf);
 	struct jdm_vsw_opts wo = {.state_dir = cfg_daemon_state_dir(d), .platform = platform,
@@ -149,6 +163,9 @@ int main(int argc, char **argv)
 		{.name = "accounts", .order = 10, .owns = jdm_ssh_owns, .ctx = ssh,
 		 .validate = jdm_ssh_validate, .apply = jdm_ssh_apply, .converge = jdm_ssh_converge,
 		 .tick = jdm_ssh_tick},
+		{.name = "system", .order = 15, .owns = jdm_syslog_owns, .ctx = slog,
+		 .validate = jdm_syslog_validate, .apply = jdm_syslog_apply,
+		 .converge = jdm_syslog_converge, .tick = jdm_syslog_tick},
 		{.name = "hugepages", .order = 20, .owns = jdm_huge_owns, .reads = jdm_huge_reads,
 		 .ctx = huge, .validate = jdm_huge_validate, .apply = jdm_huge_apply,
 		 .converge = jdm_huge_converge},
@@ -189,6 +206,7 @@ int main(int argc, char **argv)
 	jdm_vsw_free(vsw);
 	jdm_huge_free(huge);
 	jdm_ssh_free(ssh);
+	jdm_syslog_free(slog);
 	cfg_system_free(sys);
 	cfg_filecmd_free(files);
 	cfg_daemon_free(d);

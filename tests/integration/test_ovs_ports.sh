@@ -122,6 +122,23 @@ grep -q "<acpi index='4'/>" "$xml" || fail "eth3 has no ACPI index 4"
 wait_for 30 bash -c "ip -n $(ns) link show vrtr1_eth3 | grep -q LOWER_UP" || fail "vrtr1_eth3 has no carrier"
 [[ "$(vsctl get interface vrtr1_eth3 error)" == "[]" ]] || fail "vrtr1_eth3 error: $(vsctl get interface vrtr1_eth3 error)"
 
+echo "--- OVS changed behind jdmd's back: an error is shown, a removed port comes back"
+vsctl set interface sdwan_eth3 type=nfx-bogus
+wait_for 60 bash -c "[[ \"\$(timeout 10 ovs-vsctl --db=unix:$state/ovs/db.sock get interface sdwan_eth3 error)\" != '[]' ]]" ||
+	fail "no OVS error for the bogus type"
+err="$(vsctl get interface sdwan_eth3 error | tr -d '"')"
+wait_for 30 bash -c "timeout 20 '$NFX' cli --state-dir '$state' -c 'show host-os vlans' | grep -qF 'sdwan_eth3 (sdwan eth3, access) error: $err'" ||
+	{ cli -c "show host-os vlans"; fail "show host-os vlans does not show the port's error ($err)"; }
+cli -c "show system visibility network" | grep -qF "error: $err" || fail "visibility does not show the port's error"
+grep -qF "host-os switch: interface sdwan_eth3: $err" "$state/jdmd.log" || fail "jdmd did not log the port's error"
+vsctl set interface sdwan_eth3 type='""'
+vsctl del-port ovs-sys-br sdwan_eth2
+wait_for 60 bash -c "timeout 10 ovs-vsctl --db=unix:$state/ovs/db.sock list-ports ovs-sys-br | grep -qx sdwan_eth2" ||
+	fail "the removed port did not come back"
+[[ "$(port_tag sdwan_eth2)" == 100 ]] || fail "sdwan_eth2 came back without its tag"
+wait_for 30 bash -c "! timeout 20 '$NFX' cli --state-dir '$state' -c 'show host-os vlans' | grep -q 'error:'" ||
+	{ cli -c "show host-os vlans"; fail "errors still shown"; }
+
 echo "--- VLAN change on the running vrtr1: tag changes, QEMU pid does not"
 q1="$(qemu_pid vrtr1)"
 commit_ok <<EOF
