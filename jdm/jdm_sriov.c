@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg_commit.h"
 #include "cfg_diff.h"
@@ -109,12 +110,21 @@ static int pf_index(const char *name)
 static void load_pfs(const struct jdm_sriov *s, struct pfinfo pi[N_PF], bool host)
 {
 	memset(pi, 0, N_PF * sizeof *pi);
-	struct nfx_platform *p = nfx_platform_load(s->platform);
+	/* no file, or one without ports (the package's commented template):
+	   the built-in default table, as jcpd does */
+	struct nfx_platform *p = access(s->platform, F_OK) == 0 ? nfx_platform_load(s->platform) : NULL;
+	const char *src = s->platform;
+	if ((!p && access(s->platform, F_OK) != 0) || (p && nfx_platform_count(p) == 0)) {
+		nfx_platform_free(p);
+		const char *def = nfx_platform_default_text();
+		p = nfx_platform_parse(def, strlen(def), "default platform");
+		src = "the default platform";
+	}
 	for (int i = 0; i < N_PF; i++) {
 		const struct nfx_platform_port *port = p ? nfx_platform_find(p, pf_names[i]) : NULL;
 		if (!port) {
 			snprintf(pi[i].err, sizeof pi[i].err, "PF %s is not in the platform file (%s)",
-			         pf_names[i], p ? s->platform : cfg_err_msg());
+			         pf_names[i], p ? src : cfg_err_msg());
 			continue;
 		}
 		pi[i].declared = true;

@@ -16,7 +16,9 @@
  *                              the host-os switch toward the sxe port
  *     vfs N                    number of emulated VFs (1..256)
  *     pci ADDR                 the PF's PCI address (real PFs)
- * A real PF without SR-IOV is an error, never an emulation.
+ * A real PF without SR-IOV is an error, never an emulation. No platform
+ * file, or one without ports: the built-in default table
+ * (nfx_platform_default_text(): emulated VFs on hsxe0/hsxe1), as jcpd.
  *
  * Commit check (validate; every finding under the interface's
  * `[edit virtual-network-functions V interfaces ethN mapping hsxeK

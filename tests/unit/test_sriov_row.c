@@ -227,6 +227,16 @@ static void admission_errors(void **state)
 	r = check(f, t0, ok);
 	assert_non_null(strstr(r, "  PF hsxe0: emulated virtual functions need `vfs N` (1 to 256)"));
 	free(r);
+	/* no platform file, or one with comments only: the built-in default
+	   (emulated VFs on hsxe0 and hsxe1): fine */
+	unlink(f->platform);
+	r = check(f, t0, ok);
+	assert_string_equal(r, "");
+	free(r);
+	write_platform(f, "# hsxe0 hsxe0 vfs 8\n");
+	r = check(f, t0, ok);
+	assert_string_equal(r, "");
+	free(r);
 	write_platform(f, PLATFORM);
 
 	/* nothing was taken by any of it */
