@@ -958,6 +958,12 @@ void jdm_vsw_tick(void *ctx)
 	}
 	if (r == 0 && !w->reconverge)
 		return;
+	/* while a commit runs, the active tree is the one it replaces (and this
+	   row may have applied the new one already): converge after it */
+	if (cfg_daemon_commit_busy(w->d)) {
+		w->reconverge = true;
+		return;
+	}
 	w->reconverge = false;
 	/* it came back: put the bridge back as the configuration has it */
 	struct cfg_findings fs = {0};

@@ -76,12 +76,8 @@ appns() { head -n1 "$state/netns-appliance" 2>/dev/null || head -n1 "$state/netn
 # test unless the commit completes.
 commit_to() {
 	local who="$1" lines="$2" out
-	out="$("$who" <<<"configure
-load set terminal
-$lines
-"$'\004'"
-commit
-exit")" || { echo "$out"; data_fail "$who commit failed"; }
+	out="$(printf 'configure\nload set terminal\n%s\n\004\ncommit\nexit\n' "$lines" | "$who")" ||
+		{ echo "$out"; data_fail "$who commit failed"; }
 	grep -q '^commit complete$' <<<"$out" || { echo "$out"; data_fail "$who: no commit complete"; }
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A service chain through two real QEMU/TCG guests on real OVS, and a trunk
-# VNF interface, on one appliance:
+# VNF interface, on one appliance whose sxe<->hsxe cables are OVS patch-port
+# pairs (platform file `cable patch`):
 #
 #   LAN host h2 (ge-0/0/2, v100, 198.51.100.2, gateway vrtr1)
 #     -> JCP ge-0/0/2 access v100 -> sxe-0/0/1 trunk -> hsxe1 -> ovs-sys-br
@@ -16,20 +17,25 @@
 # h5 each reach their VLAN's sub-interface on the trunk; after `delete
 # virtual-network-functions vrtr1 interfaces eth4` (committed) vrtr1 still
 # answers h2 but localserver is no longer reachable.
-# The thesis' "localserver" is called lserver here: jdmd refuses data
-# interfaces of VNFs whose names are longer than 10 characters (the OVS port
-# name VNF_ethN must fit a Linux interface name).
+# localserver's ports have names longer than a Linux interface name
+# (localserver_eth2: 16 characters): jdmd gives them their stable short form
+# (jdm_domain_ifname: localserve-XXXX), which vnf_port computes.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 # shellcheck source=tests/integration/data_lib.bash
 . "$ROOT/tests/integration/data_lib.bash"
 fail() { data_fail "$@"; }
-LS=lserver
+LS=localserver
 
 data_init chain
 vnf_image vrtr1
 vnf_image "$LS"
+# This appliance's sxe<->hsxe cables are OVS patch-port pairs (`cable patch`
+# in the platform file; test_data_fig30 runs on the default veth pairs).
+"${NFX_JCPD:-$ROOT/build/jcp/jcpd}" --platform-default |
+	sed -E '/^sxe-0\/0\/[01] /s/$/ cable patch/' >"$state/platform.conf"
+grep -q '^sxe-0/0/1 .* cable patch$' "$state/platform.conf" || fail "no cable patch in platform.conf"
 data_up
 
 echo "--- JDM: host-os VLANs, vrtr1 (eth3 v100, eth4 v200, forwarding), $LS (eth2 v200, eth3 trunk v300 v301)"
@@ -76,6 +82,11 @@ h2="$(lan_host ge-0/0/2 198.51.100.2/24 198.51.100.10)"
 h4="$(lan_host ge-0/0/4 192.0.2.66/26)"
 h5="$(lan_host ge-0/0/5 192.0.2.130/26)"
 
+echo "--- the sxe-0/0/1 cable is a patch-port pair"
+patch_cable() {
+	[[ "$(ovsctl get interface hsxe1 type)" == patch && "$(ovsctl get interface sxe1 type)" == patch ]]
+}
+wait_for 60 patch_cable || { ovsctl show; fail "hsxe1/sxe1 are not patch ports"; }
 echo "--- the VNF ports on ovs-sys-br"
 wait_for 60 has_tag vrtr1_eth3 100 || { ovsctl show; fail "no vrtr1_eth3 with tag 100"; }
 wait_for 60 has_tag vrtr1_eth4 200 || { ovsctl show; fail "no vrtr1_eth4 with tag 200"; }
