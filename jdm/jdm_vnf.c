@@ -1,5 +1,6 @@
 /* jdm_vnf — VNFs on libvirt. See jdm_vnf.h. */
 #include "jdm_vnf.h"
+#include "jdm_sriov.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -129,6 +130,7 @@ struct jdm_vnf {
 	struct vnf_rt **rt;
 	size_t nrt;
 	bool seen_all;        /* converge has looked at every configured VNF (MU) */
+	struct jdm_sriov *sriov; /* VFs of the data interfaces (borrowed; may be NULL) */
 };
 
 const char *const jdm_vnf_owns[] = {"virtual-network-functions", "system virtualization",
@@ -815,7 +817,7 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 			return -1;
 		s.config_data_disk = cdisk;
 	}
-	struct jdm_domain_nic nics[2 + JDM_VNF_MAX_DATA_NICS];
+	struct jdm_domain_nic nics[2 + JDM_VNF_MAX_DATA_NICS + JDM_SRIOV_MAX_NICS];
 	char tap0[64], tap1[64];
 	memset(nics, 0, sizeof nics);
 	if (!child(n, "no-default-interfaces")) {
@@ -885,6 +887,15 @@ static int vnf_xml(struct jdm_vnf *v, const struct cfg_tree *t, const struct cfg
 		}
 	}
 	s.nics = nics;
+	/* data interfaces mapped to SR-IOV VFs (jdm_sriov), in ethN order */
+	struct jdm_sriov_nicbuf vfbuf[JDM_SRIOV_MAX_NICS];
+	int nvf = v->sriov ? jdm_sriov_nics(v->sriov, n, nics + s.n_nics, vfbuf, JDM_SRIOV_MAX_NICS) : 0;
+	if (nvf < 0) {
+		jdm_vswcfg_ports_release(dports, ndp);
+		free(init);
+		return -1;
+	}
+	s.n_nics += (size_t)nvf;
 	int rc = jdm_domain_xml(&s, xml);
 	jdm_vswcfg_ports_release(dports, ndp);
 	free(init);
@@ -960,7 +971,8 @@ static void check_vnf(struct jdm_vnf *v, const struct cfg_node *n, struct cfg_fi
 	for (struct cfg_node *i = cfg_node_child(ifs, "interface", NULL, CFG_AT_ACTIVE); i;
 	     i = cfg_node_next_same(i, CFG_AT_ACTIVE))
 		if (i->value && strcmp(i->value, "eth0") && strcmp(i->value, "eth1") && child(i, "mapping") &&
-		    !child(child(i, "mapping"), "vlan")) /* vlan: the host-os switch (jdm_vswitch) */
+		    !child(child(i, "mapping"), "vlan") && /* vlan: the host-os switch (jdm_vswitch) */
+		    !(v->sriov && jdm_sriov_mapped(i)))       /* hsxeK: SR-IOV (jdm_sriov) */
 			cfg_findings_warn(fs, i, NULL,
 			                  "data interface %s is kept in the configuration; the data "
 			                  "path (host-os switch, SR-IOV) is not realised by this release",
@@ -1797,6 +1809,8 @@ static void vnf_info(struct jdm_vnf *v, struct cfg_rel *root, struct cfg_node *n
 			cfg_rel_leaf(f, "bridge", "eth0br");
 			cfg_rel_leaf(f, "role", "management");
 		}
+		if (v->sriov)
+			jdm_sriov_vnf_interfaces(v->sriov, name, e);
 		cfg_rel_leaff(e, "console-log", "%s/vnf/%s/console.log", v->state_dir, name);
 	}
 }
@@ -1919,6 +1933,7 @@ static void visibility_network_text(struct cfg_buf *out, const struct cfg_reply 
 	}
 	jdm_intnet_render_visibility(out, vn, n);
 	jdm_hostos_visibility_text(out, rep);
+	jdm_sriov_visibility_text(out, rep);
 }
 
 static void if_el(struct cfg_rel *p, const char *dev, const char *source, const char *mac)
@@ -1957,6 +1972,8 @@ static int show_visibility_network(struct cfg_cmd *c)
 		jdm_hostos_visibility(act, node, e);
 		n++;
 	}
+	if (v->sriov)
+		jdm_sriov_visibility(v->sriov, cfg_reply_root(rep));
 	return cfg_reply_emit(rep, &c->disp, c->out, visibility_network_text, NULL);
 }
 
@@ -2109,9 +2126,17 @@ static void confinement_info(struct jdm_vnf *v, struct cfg_rel *e)
 	pthread_mutex_unlock(&v->virt_mu);
 }
 
+static void inventory_text_base(struct cfg_buf *out, const struct cfg_reply *rep);
+
 static void inventory_text(struct cfg_buf *out, const struct cfg_reply *rep, void *arg)
 {
 	(void)arg;
+	inventory_text_base(out, rep);
+	jdm_sriov_inventory_text(out, rep);
+}
+
+static void inventory_text_base(struct cfg_buf *out, const struct cfg_reply *rep)
+{
 	const struct cfg_rel *e = cfg_reply_root(rep);
 	cfg_buf_puts(out, "System Inventory\n----------------\n");
 	cfg_buf_printf(out, "%-20s%s\n", "Platform:", cfg_rel_str(e, "platform", ""));
@@ -2195,6 +2220,8 @@ static int show_inventory(struct cfg_cmd *c)
 	cfg_rel_leaf(e, "hypervisor", v->none ? "none" : v->uri);
 	if (!v->none)
 		confinement_info(v, e);
+	if (v->sriov)
+		jdm_sriov_inventory(v->sriov, e);
 	return cfg_reply_emit(rep, &c->disp, c->out, inventory_text, NULL);
 }
 
@@ -2242,6 +2269,7 @@ struct jdm_vnf *jdm_vnf_new(struct cfg_daemon *d, const struct jdm_vnf_opts *o)
 		v->image_dirs[v->n_image_dirs++] = xstrdup(DEFAULT_IMAGE_DIR);
 	v->image_dir = xstrdup(v->image_dirs[0]);
 	v->sysfs_root = xstrdup(o && o->sysfs_root ? o->sysfs_root : "/");
+	v->sriov = o ? o->sriov : NULL;
 	const char *uri = o ? o->uri : NULL;
 	if (uri && !strcmp(uri, "none")) {
 		v->none = true;

@@ -63,6 +63,7 @@
 #include "cfg_daemon.h"
 
 struct cfg_diff;
+struct jdm_sriov;
 
 struct jdm_vnf;
 
@@ -76,6 +77,8 @@ struct jdm_vnf_opts {
 	                            must lie in one (after realpath), backing
 	                            files in the image's one */
 	const char *sysfs_root;  /* "/" (tests: a fake tree) */
+	struct jdm_sriov *sriov; /* the SR-IOV row (jdm_sriov.h): the VFs of data
+	                            interfaces mapped to hsxe0/hsxe1; NULL: none */
 };
 
 /* Connect to the hypervisor, bring up the internal network and register the

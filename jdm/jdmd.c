@@ -9,6 +9,7 @@
  *   hugepages  jdm_hugepages  system memory hugepages (the pool; the budget)
  *   host-os-switch jdm_vswitch host-os, the VNFs' interface mappings (OVS
  *                             ovs-sys-br, its processes, VNF ports and taps)
+ *   sriov      jdm_sriov      the VFs of VNF interfaces mapped to hsxe0/hsxe1 (order 40)
  *   vnfs       jdm_vnf        virtual-network-functions, system virtualization
  *   snmp       jdm_snmp       snmp (snmpd as AgentX master, the nfx subagent)
  *   ztp        jdm_ztp        system ztp (zero-touch provisioning of a
@@ -39,6 +40,8 @@
 #include "jdm_hugepages.h"
 #include "cfg_shell.h"
 #include "jdm_ssh.h"
+#include "jdm_sriov.h"
+#include "jdm_sriov_ovs.h"
 #include "jdm_syslog.h"
 #include "jdm_snmp.h"
 #include "jdm_vnf.h"
@@ -141,11 +144,29 @@ static int ztp_identity(const char *state_dir)
 	return 0;
 }
 
+/* --platform FILE (env NFX_PLATFORM; default STATE/platform.conf): which
+ * devices hsxe0/hsxe1 are, for the SR-IOV row. Taken out of ARGV. */
+static const char *platform_opt(int *argc, char **argv)
+{
+	const char *p = getenv("NFX_PLATFORM");
+	int j = 1;
+	for (int i = 1; i < *argc; i++) {
+		if (i + 1 < *argc && !strcmp(argv[i], "--platform"))
+			p = argv[++i];
+		else
+			argv[j++] = argv[i];
+	}
+	argv[j] = NULL;
+	*argc = j;
+	return p && *p ? p : NULL;
+}
+
 int main(int argc, char **argv)
 {
 	struct jdm_vnf_opts vo = {0};
 	struct jdm_ztp_opts zo = {0};
 	bool identity = false;
+	const char *platform = platform_opt(&argc, argv);
 	own_opts(&argc, argv, &vo, &zo, &identity);
 	struct cfg_daemon_opts o = {
 		.name = "jdm",
@@ -172,6 +193,15 @@ int main(int argc, char **argv)
 	char cli[PATH_MAX];
 	struct jdm_ssh *ssh = jdm_ssh_new(cfg_daemon_state_dir(d), cli_path(cli, sizeof cli),
 	                                  cfg_daemon_socket_path(d));
+	struct jdm_sriov_opts so = {.sysfs_root = vo.sysfs_root, .platform = platform,
+	                            .realise = !(vo.uri && !strcmp(vo.uri, "none"))};
+	struct jdm_sriov *sriov = jdm_sriov_new(d, &so);
+	/* emulated VFs: tagged ports on the host-os switch (STATE/ovs/db.sock) */
+	char ovsdb[PATH_MAX];
+	snprintf(ovsdb, sizeof ovsdb, "%s/ovs/db.sock", cfg_daemon_state_dir(d));
+	struct jdm_sriov_ovs *sriov_ovs = jdm_sriov_ovs_new(ovsdb, "ovs-sys-br");
+	jdm_sriov_set_emu(sriov, &jdm_sriov_ovs_ops, sriov_ovs);
+	vo.sriov = sriov;
 	struct jdm_vnf *vnf = jdm_vnf_new(d, &vo);
 	struct jdm_syslog *slog = jdm_syslog_new(cfg_daemon_state_dir(d), syslog_log_dir, syslog_etc_dir);
 	struct jdm_huge *huge = jdm_huge_new(jdm_vnf_sysfs_root(vnf), !jdm_vnf_config_only(vnf),
@@ -180,14 +210,14 @@ int main(int argc, char **argv)
 	snprintf(jcp_sock, sizeof jcp_sock, "%s/jcp.sock", cfg_daemon_state_dir(d));
 	struct jdm_snmp *snmp = jdm_snmp_new(d, cfg_daemon_state_dir(d), cfg_daemon_socket_path(d), jcp_sock);
 	struct jdm_ztp *ztp = jdm_ztp_new(d, &zo);
-	struct jdm_vsw_opts wo = {.state_dir = cfg_daemon_state_dir(d),
+	struct jdm_vsw_opts wo = {.state_dir = cfg_daemon_state_dir(d), .platform = platform,
 	                          .config_only = jdm_vnf_config_only(vnf)};
 	struct jdm_vsw *vsw = jdm_vsw_new(d, &wo);
 	if (!vsw) {
 		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
 		return 1;
 	}
-	/* orders leave room for SR-IOV (40), SNMP (60), IPsec (70) */
+	/* orders leave room for SNMP (60), IPsec (70) */
 	const struct cfg_subsys rows[] = {
 		{.name = "accounts", .order = 10, .owns = jdm_ssh_owns, .ctx = ssh,
 		 .validate = jdm_ssh_validate, .apply = jdm_ssh_apply, .converge = jdm_ssh_converge,
@@ -201,6 +231,9 @@ int main(int argc, char **argv)
 		{.name = "host-os-switch", .order = 30, .owns = jdm_vsw_owns, .ctx = vsw,
 		 .validate = jdm_vsw_validate, .apply = jdm_vsw_apply, .converge = jdm_vsw_converge,
 		 .tick = jdm_vsw_tick},
+		{.name = "sriov", .order = 40, .owns = jdm_sriov_owns, .ctx = sriov,
+		 .validate = jdm_sriov_validate, .apply = jdm_sriov_apply, .undo = jdm_sriov_undo,
+		 .converge = jdm_sriov_converge},
 		{.name = "vnfs", .order = 50, .owns = jdm_vnf_owns, .reads = jdm_vnf_reads, .ctx = vnf,
 		 .validate = jdm_vnf_validate, .apply = jdm_vnf_apply, .converge = jdm_vnf_converge,
 		 .tick = jdm_vnf_tick},
@@ -234,6 +267,8 @@ int main(int argc, char **argv)
 	jdm_snmp_free(snmp);
 	jdm_ztp_free(ztp);
 	jdm_vnf_free(vnf);
+	jdm_sriov_free(sriov);
+	jdm_sriov_ovs_free(sriov_ovs);
 	jdm_vsw_free(vsw);
 	jdm_huge_free(huge);
 	jdm_ssh_free(ssh);
