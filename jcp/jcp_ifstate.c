@@ -134,8 +134,13 @@ struct jcp_ifstate_tab *jcp_ifstate_dump(void)
 			cfg_err_set("rtnetlink: %s", strerror(errno));
 			goto fail;
 		}
-		int len = (int)n;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+		/* NLMSG_OK/NLMSG_NEXT written out with sizes, so every compiler's
+		   sign checks pass (clang -Wsign-compare in the fuzz build) */
+		struct nlmsghdr *h;
+		for (size_t off = 0;
+		     off + sizeof *h <= (size_t)n && (h = (struct nlmsghdr *)(buf + off))->nlmsg_len >= sizeof *h &&
+		     h->nlmsg_len <= (size_t)n - off;
+		     off += NLMSG_ALIGN(h->nlmsg_len)) {
 			if (h->nlmsg_type == NLMSG_DONE)
 				goto done;
 			if (h->nlmsg_type == NLMSG_ERROR) {

@@ -526,7 +526,7 @@ int main(int argc, char **argv)
 	const char *agentx = NULL, *jdm = NULL, *jcp = NULL, *user = NULL, *root = NFX_SNMP_ROOT;
 	int ping = 1;
 	A.refresh = 10;
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v)
 			goto usage;
@@ -546,7 +546,6 @@ int main(int argc, char **argv)
 			ping = atoi(v) > 0 ? atoi(v) : 1;
 		else
 			goto usage;
-		i++;
 	}
 	if (!agentx || !jdm)
 		goto usage;
