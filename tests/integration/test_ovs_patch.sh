@@ -57,6 +57,9 @@ commit
 EOF2
 no_err() { [[ "$(vsctl get Interface hsxe1 error)" == "[]" ]]; }
 wait_for 30 no_err || fail "hsxe1: $(vsctl get Interface hsxe1 error)"
+# a patch port has no Linux interface: jcpd reports its link from OVS
+terse_up() { jcli -c 'show interfaces terse' | grep -Eq '^sxe-0/0/1 +up +up$'; }
+wait_for 30 terse_up || { jcli -c 'show interfaces terse'; fail "sxe-0/0/1 (patch) not up/up"; }
 
 step "a VNF port tagged 100 on ovs-sys-br"
 vnf="${ns}-vnf"
