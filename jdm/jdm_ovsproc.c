@@ -1,5 +1,6 @@
 /* jdm_ovsproc — ovsdb-server and ovs-vswitchd of the appliance. See jdm_ovsproc.h. */
 #include "jdm_ovsproc.h"
+#include "nfx_netns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -60,14 +61,6 @@ static void nap(int ms)
 {
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
 	nanosleep(&ts, NULL);
-}
-
-static bool in_host_netns(void)
-{
-	struct stat a, b;
-	if (stat("/proc/self/ns/net", &a) < 0 || stat("/proc/1/ns/net", &b) < 0)
-		return false;
-	return a.st_ino == b.st_ino && a.st_dev == b.st_dev;
 }
 
 /* Is PID alive (not a zombie) and running program PROG? */
@@ -334,9 +327,10 @@ static bool running_dpdk(pid_t pid)
 
 int jdm_ovsproc_ensure(struct jdm_ovsproc *p, bool dpdk)
 {
-	if (in_host_netns())
-		return cfg_err_set("jdmd runs in the host's network namespace: Open vSwitch is not "
-		                   "started there (./nfx up runs jdmd in the appliance's namespace)");
+	if (!nfx_netns_may_network())
+		return cfg_err_set("jdmd does not run in a network namespace made for the appliance: "
+		                   "Open vSwitch is not started here (./nfx up runs jdmd in the "
+		                   "appliance's namespace; NFX_ALLOW_HOST_NETNS=1 on an installed box)");
 	pthread_mutex_lock(&p->mu);
 	int rc = 0;
 	if (mkdir(p->dir, 0750) < 0 && errno != EEXIST) {

@@ -1,5 +1,6 @@
 /* jdm_vnf — VNFs on libvirt. See jdm_vnf.h. */
 #include "jdm_vnf.h"
+#include "nfx_netns.h"
 #include "jdm_sriov.h"
 
 #include <errno.h>
@@ -198,14 +199,6 @@ static struct cfg_node *vnf_first_active(const struct cfg_tree *t)
 {
 	struct cfg_node *c = cfg_tree_at(t, NULL, "virtual-network-functions", CFG_AT_ACTIVE);
 	return cfg_node_child(c, "vnf", NULL, CFG_AT_ACTIVE);
-}
-
-static bool in_host_netns(void)
-{
-	struct stat a, b;
-	if (stat("/proc/self/ns/net", &a) < 0 || stat("/proc/1/ns/net", &b) < 0)
-		return false;
-	return a.st_ino == b.st_ino && a.st_dev == b.st_dev;
 }
 
 static void kv_key(char *buf, size_t n, const char *name, const char *what)
@@ -476,9 +469,9 @@ static int ensure_net(struct jdm_vnf *v)
 	pthread_mutex_lock(&v->net_mu);
 	int rc = 0;
 	if (!v->net_up) {
-		if (in_host_netns() && !getenv("NFX_ALLOW_HOST_NETNS")) {
-			rc = cfg_err_set("jdmd runs in the host's network namespace: VNF networks are made "
-			                 "only in the appliance's namespace (start it with ./nfx up)");
+		if (!nfx_netns_may_network()) {
+			rc = cfg_err_set("jdmd does not run in a network namespace made for the appliance: "
+			                 "VNF networks are made only there (start it with ./nfx up)");
 		} else {
 			if (!v->net)
 				v->net = jdm_intnet_new(v->state_dir);

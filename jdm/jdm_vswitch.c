@@ -1,5 +1,6 @@
 /* jdm_vswitch — the host-os switch on Open vSwitch. See jdm_vswitch.h. */
 #include "jdm_vswitch.h"
+#include "nfx_netns.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -732,7 +733,13 @@ struct jdm_vsw *jdm_vsw_new(struct cfg_daemon *d, const struct jdm_vsw_opts *o)
 		return NULL;
 	}
 	w->d = d;
-	w->none = o->config_only;
+	/* outside a network namespace made for the appliance (a jdmd a test
+	   starts by hand in the machine's own), the host-os switch is
+	   configuration only, as with no hypervisor: no OVS is started there */
+	w->none = o->config_only || !nfx_netns_may_network();
+	if (w->none && !o->config_only)
+		fprintf(stderr, "jdmd: not in the appliance's network namespace: the host-os switch "
+		                "is configuration only (no Open vSwitch)\n");
 	pthread_mutex_init(&w->mu, NULL);
 	snprintf(w->state_dir, sizeof w->state_dir, "%s", o->state_dir);
 	if (o->platform)

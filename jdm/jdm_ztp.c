@@ -1,6 +1,7 @@
 /* jdm_ztp — zero-touch provisioning: state machine, DHCP client, commit.
  * See jdm_ztp.h. */
 #include "jdm_ztp.h"
+#include "nfx_netns.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -111,29 +112,6 @@ static bool ztp_flag(const struct cfg_tree *t, const char *name)
 {
 	struct cfg_node *z = cfg_tree_at(t, NULL, "system ztp", CFG_AT_ACTIVE);
 	return z && cfg_node_child(z, name, NULL, CFG_AT_ACTIVE) != NULL;
-}
-
-/* jdmd runs in a named network namespace (one `ip netns add` made, as
- * ./nfx up and the tests do: /run/netns/NAME), not the host's own? */
-static bool own_netns(void)
-{
-	struct stat self, ns;
-	if (stat("/proc/self/ns/net", &self) < 0)
-		return false;
-	DIR *dir = opendir("/run/netns");
-	if (!dir)
-		return false;
-	bool found = false;
-	struct dirent *e;
-	while (!found && (e = readdir(dir))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char p[PATH_MAX];
-		snprintf(p, sizeof p, "/run/netns/%s", e->d_name);
-		found = stat(p, &ns) == 0 && ns.st_ino == self.st_ino && ns.st_dev == self.st_dev;
-	}
-	closedir(dir);
-	return found;
 }
 
 static const char *anchor_path(const struct jdm_ztp *z, char *buf, size_t n)
@@ -604,7 +582,7 @@ struct jdm_ztp *jdm_ztp_new(struct cfg_daemon *d, const struct jdm_ztp_opts *o)
 	z->backoff = z->retry_s;
 	const char *mode = o && o->mode ? o->mode : "auto";
 	z->off = !strcmp(mode, "off");
-	z->host_ok = !strcmp(mode, "on") || own_netns();
+	z->host_ok = !strcmp(mode, "on") || nfx_netns_own();
 	z->st = Z_CONFIGURED;
 	if (!z->off && jdm_ztp_factory(cfg_daemon_active(d))) {
 		z->st = Z_WAITING; /* the first tick starts the first attempt */

@@ -111,4 +111,9 @@ set -e
 [[ $rc -ne 0 ]] && grep -q 'permission denied' <<<"$r" || { echo "$r"; fail "read-only user entered configuration mode"; }
 printf 'configure\ndelete system login\ncommit\n' | cli >/dev/null
 id "$RO" >/dev/null 2>&1 && fail "$RO not removed"
+# this jdmd runs in the machine's own network namespace (started by hand,
+# not by ./nfx up): its host-os switch stays configuration only; no Open
+# vSwitch, no ovs-sys-br appears here (lib/nfx_netns.h)
+grep -q 'host-os switch is configuration only' "$state/jdmd.log" || fail "jdmd did not say its host-os switch is configuration only"
+! ip link show ovs-sys-br >/dev/null 2>&1 || fail "ovs-sys-br appeared in the machine's own network namespace"
 echo "sessions test passed"
