@@ -1,5 +1,6 @@
 /* jdm_ovsproc — ovsdb-server and ovs-vswitchd of the appliance. See jdm_ovsproc.h. */
 #include "jdm_ovsproc.h"
+#include "jdm_proc.h"
 #include "nfx_netns.h"
 
 #include <errno.h>
@@ -135,40 +136,10 @@ static pid_t read_pidfile(const char *dir, const char *name)
 	return v > 1 ? (pid_t)v : -1;
 }
 
-/* fork + execve ARGV with P's environment, stderr to LOG. */
+/* ARGV with P's environment (the private OVS run directory), stderr to LOG. */
 static pid_t spawn(struct jdm_ovsproc *p, const char *const *argv, const char *log)
 {
-	int logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		if (logfd >= 0)
-			close(logfd);
-		cfg_err_set("fork: %s", strerror(e));
-		return -1;
-	}
-	if (pid == 0) {
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2};
-		for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-			signal(sigs[i], SIG_DFL);
-		setpgid(0, 0);
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-		}
-		dup2(logfd >= 0 ? logfd : null, 2);
-		closefrom(3);
-		execve(argv[0], (char *const *)argv, p->env);
-		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	if (logfd >= 0)
-		close(logfd);
-	return pid;
+	return jdm_proc_spawn_env(argv, log, p->env);
 }
 
 static int run_wait(struct jdm_ovsproc *p, const char *const *argv, const char *log)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +26,11 @@ char *jdm_xasprintf(const char *fmt, ...)
 }
 
 pid_t jdm_proc_spawn(const char *const *argv, const char *log)
+{
+	return jdm_proc_spawn_env(argv, log, NULL);
+}
+
+pid_t jdm_proc_spawn_env(const char *const *argv, const char *log, char *const *envp)
 {
 	int logfd = log ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
 	pid_t pid = fork();
@@ -50,7 +56,10 @@ pid_t jdm_proc_spawn(const char *const *argv, const char *log)
 		}
 		dup2(logfd >= 0 ? logfd : null, 2);
 		closefrom(3);
-		execv(argv[0], (char *const *)argv);
+		if (envp)
+			execve(argv[0], (char *const *)argv, envp);
+		else
+			execv(argv[0], (char *const *)argv);
 		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
@@ -71,4 +80,33 @@ int jdm_proc_run(const char *const *argv)
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		return cfg_err_set("%s failed (status %d)", argv[0], WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	return 0;
+}
+
+int jdm_write_file(const char *path, const char *text, mode_t mode)
+{
+	char *tmp = jdm_xasprintf("%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0) {
+		free(tmp);
+		return cfg_err_set("%s: %s", path, strerror(errno));
+	}
+	size_t len = strlen(text), off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, text + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			close(fd);
+			unlink(tmp);
+			free(tmp);
+			return cfg_err_set("%s: %s", path, strerror(errno));
+		}
+		off += (size_t)w;
+	}
+	fchmod(fd, mode);
+	fsync(fd);
+	close(fd);
+	int rc = rename(tmp, path) < 0 ? cfg_err_set("%s: %s", path, strerror(errno)) : 0;
+	free(tmp);
+	return rc;
 }

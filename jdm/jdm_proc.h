@@ -14,10 +14,16 @@
 /* Start ARGV (absolute path first) in the background. Returns its pid, or
  * -1 with cfg_err set. The caller reaps it. */
 pid_t jdm_proc_spawn(const char *const *argv, const char *log);
+/* jdm_proc_spawn with the environment ENVP (borrowed; NULL: this process's). */
+pid_t jdm_proc_spawn_env(const char *const *argv, const char *log, char *const *envp);
 /* Run ARGV and wait for it. 0 when it exited 0, else -1 with cfg_err set
  * ("/usr/sbin/useradd failed (status 9)"). */
 int jdm_proc_run(const char *const *argv);
 /* asprintf that aborts on out-of-memory. Caller frees. */
+/* Write TEXT to PATH atomically (PATH.tmp, fsync, rename) with MODE; 0 or
+ * -1 with a recorded error. */
+int jdm_write_file(const char *path, const char *text, mode_t mode);
+
 char *jdm_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -344,34 +344,6 @@ void jdm_snmp_validate(void *ctx, const struct cfg_tree *t, const struct cfg_dif
 
 /* ------------------------------------------------------------ processes */
 
-static int write_file(const char *path, const char *text, mode_t mode)
-{
-	char *tmp = jdm_xasprintf("%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0) {
-		free(tmp);
-		return cfg_err_set("%s: %s", path, strerror(errno));
-	}
-	size_t len = strlen(text), off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			close(fd);
-			unlink(tmp);
-			free(tmp);
-			return cfg_err_set("%s: %s", path, strerror(errno));
-		}
-		off += (size_t)w;
-	}
-	fchmod(fd, mode);
-	close(fd);
-	int rc = rename(tmp, path) < 0 ? cfg_err_set("%s: %s", path, strerror(errno)) : 0;
-	free(tmp);
-	return rc;
-}
-
 /* The subagent binary: NFX_SNMP_AGENT, else beside this jdmd's build tree
  * (BUILD/jdm/jdmd -> BUILD/snmp/nfx-snmp-agent), else /usr/lib/nfx/. */
 static char *agent_path(void)
@@ -473,7 +445,7 @@ static void write_pid(struct jdm_snmp *s, const struct proc *p)
 	char *path = jdm_xasprintf("%s/%s", s->dir, p->pidfile);
 	char b[32];
 	snprintf(b, sizeof b, "%d\n", (int)p->pid);
-	write_file(path, b, 0644);
+	jdm_write_file(path, b, 0644);
 	free(path);
 }
 
@@ -626,7 +598,7 @@ static int realise(struct jdm_snmp *s, const struct cfg_tree *t)
 	}
 	if (!s->conf || strcmp(b.p, s->conf) != 0 || s->snmpd.pid <= 0) {
 		char *path = jdm_xasprintf("%s/snmpd.conf", s->dir);
-		if (write_file(path, b.p, 0600) < 0) {
+		if (jdm_write_file(path, b.p, 0600) < 0) {
 			rc = -1;
 		} else {
 			/* restarted, not HUPed: USM users are created at start;

@@ -40,35 +40,6 @@ const char *const jdm_ssh_owns[] = {"system services ssh", "system root-authenti
                                     "system services netconf", NULL};
 
 
-static int write_file(const char *path, const char *text, mode_t mode)
-{
-	char *tmp = jdm_xasprintf("%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0) {
-		free(tmp);
-		return cfg_err_set("%s: %s", path, strerror(errno));
-	}
-	size_t len = strlen(text), off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			close(fd);
-			unlink(tmp);
-			free(tmp);
-			return cfg_err_set("%s: %s", path, strerror(errno));
-		}
-		off += (size_t)w;
-	}
-	fchmod(fd, mode);
-	fsync(fd);
-	close(fd);
-	int rc = rename(tmp, path) < 0 ? cfg_err_set("%s: %s", path, strerror(errno)) : 0;
-	free(tmp);
-	return rc;
-}
-
 struct jdm_ssh *jdm_ssh_new(const char *state_dir, const char *cli_path, const char *socket_path)
 {
 	struct jdm_ssh *s = calloc(1, sizeof *s);
@@ -261,7 +232,7 @@ static int sync_accounts(struct jdm_ssh *s, const struct cfg_node *login, struct
 	}
 	free(copy);
 	char *path = jdm_xasprintf("%s/accounts", s->dir);
-	if (write_file(path, now.p + 1, 0600) < 0 && rc == 0)
+	if (jdm_write_file(path, now.p + 1, 0600) < 0 && rc == 0)
 		rc = -1;
 	free(path);
 	free(made);
@@ -308,7 +279,7 @@ static void write_keys(struct jdm_ssh *s, const struct cfg_tree *t)
 	struct cfg_buf kb = {0};
 	key_lines(cfg_tree_at(t, NULL, "system root-authentication", CFG_AT_ACTIVE), &kb);
 	char *kpath = jdm_xasprintf("%s/root", keys);
-	write_file(kpath, kb.p ? kb.p : "", 0644);
+	jdm_write_file(kpath, kb.p ? kb.p : "", 0644);
 	free(kpath);
 	struct cfg_node *login = cfg_tree_at(t, NULL, "system login", CFG_AT_ACTIVE);
 	for (struct cfg_node *u = cfg_node_child(login, "user", NULL, CFG_AT_ACTIVE); u;
@@ -318,7 +289,7 @@ static void write_keys(struct jdm_ssh *s, const struct cfg_tree *t)
 		cfg_buf_reset(&kb);
 		key_lines(cfg_node_child(u, "authentication", NULL, CFG_AT_ACTIVE), &kb);
 		kpath = jdm_xasprintf("%s/%s", keys, u->value);
-		write_file(kpath, kb.p ? kb.p : "", 0644);
+		jdm_write_file(kpath, kb.p ? kb.p : "", 0644);
 		free(kpath);
 	}
 	cfg_buf_free(&kb);
@@ -454,7 +425,7 @@ static int sync_sshd(struct jdm_ssh *s, const struct cfg_tree *t, struct cfg_buf
 	int rc = 0;
 	if (!s->conf || strcmp(conf, s->conf) != 0 || s->pid <= 0) {
 		char *conf_path = jdm_xasprintf("%s/sshd_config", s->dir);
-		if (write_file(conf_path, conf, 0600) < 0) {
+		if (jdm_write_file(conf_path, conf, 0600) < 0) {
 			rc = -1;
 		} else if (s->pid > 0) {
 			kill(s->pid, SIGHUP); /* sshd re-reads its configuration */
