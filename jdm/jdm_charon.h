@@ -4,9 +4,15 @@
  *
  * The container: namespaces made and owned by jdmd (libvirt's LXC driver
  * fails on this machine's cgroup layout):
- *   network  with opts.netns set, a namespace /run/netns/NETNS that jdmd
- *            creates (unshare + bind mount) when missing and removes with
- *            jdm_charon_destroy(); NULL: jdmd's own network namespace;
+ *   network  with opts.own_netns, a new network namespace made when charon
+ *            is first started (clone CLONE_NEWNET) and kept alive by a file
+ *            descriptor jdmd holds (jdm_charon_netns_fd()), so its
+ *            interfaces survive a charon restart; it goes away with
+ *            jdm_charon_destroy() or with jdmd. No /run/netns name: jdmd runs
+ *            under `ip netns exec`, whose mount namespace is a slave of the
+ *            machine's, so a bind mount made there is seen by nobody else.
+ *            Tests enter it with nsenter --net=/proc/PID/ns/net (PID from
+ *            charon.pid). Without own_netns: jdmd's own network namespace;
  *   mount    private; a tmpfs over /run (charon's compiled-in pid file
  *            /var/run/charon.pid is the container's own), a new /proc;
  *   PID      charon is PID 1 of its own PID namespace.
@@ -24,7 +30,8 @@
  * Threads: one thread at a time per handle (the owning row serialises).
  * Ownership: the handle owns the charon process and, with opts.netns, the
  * namespace; jdm_charon_free() stops charon (SIGTERM, then SIGKILL, by its
- * PID) but keeps the namespace; jdm_charon_destroy() removes it as well.
+ * PID) and closes the namespace's descriptor (the namespace ends with its
+ * last user); jdm_charon_destroy() also deletes STATE/NAME's runtime files.
  * Strings in opts are copied.
  */
 #ifndef NFX_JDM_CHARON_H
@@ -42,7 +49,7 @@ enum jdm_charon_esp {
 struct jdm_charon_opts {
 	const char *name;      /* "ipsec-nm", "l2ext": STATE/NAME/, log prefix */
 	const char *state_dir; /* jdmd's state directory */
-	const char *netns;     /* /run/netns name for the container, or NULL */
+	bool own_netns;        /* a network namespace of its own (ipsec-nm) */
 	/* Traffic selectors that equal the IKE peer (the layer-2 extension
 	 * protects UDP 4789 between the two WAN addresses): kernel-libipsec's
 	 * allow_peer_ts, and FWMARK on charon's own packets so that routing
@@ -54,9 +61,10 @@ struct jdm_charon;
 
 /* A handle; nothing started. NULL with cfg_err set. */
 struct jdm_charon *jdm_charon_new(const struct jdm_charon_opts *opts);
-/* Stop charon (by PID), keep the namespace; free. Accepts NULL. */
+/* Stop charon (by PID); free. Accepts NULL. */
 void jdm_charon_free(struct jdm_charon *c);
-/* Stop charon and remove the container's network namespace (opts.netns). */
+/* Stop charon and drop the container's network namespace (with own_netns:
+ * its interfaces go with it); the handle can start again (a new one). */
 int jdm_charon_destroy(struct jdm_charon *c);
 
 /* Make the namespaces if missing, write strongswan.conf, start charon and
@@ -74,7 +82,9 @@ unsigned jdm_charon_deaths(const struct jdm_charon *c);
 pid_t jdm_charon_pid(const struct jdm_charon *c); /* -1 when not running */
 
 const char *jdm_charon_vici_path(const struct jdm_charon *c); /* STATE/NAME/vici */
-const char *jdm_charon_netns(const struct jdm_charon *c);     /* opts.netns or NULL */
+/* The container's network namespace (an open fd on it; owned by the handle),
+ * or -1 without own_netns or before the first start. */
+int jdm_charon_netns_fd(const struct jdm_charon *c);
 enum jdm_charon_esp jdm_charon_esp(const struct jdm_charon *c);
 const char *jdm_charon_esp_name(enum jdm_charon_esp e); /* "kernel", "userspace (kernel-libipsec, UDP 4500)" */
 
