@@ -5,7 +5,8 @@
  * socket snmpd has in jdmd's state directory, serving VM-MIB (RFC 7666) and
  * the nfx MIB from a cache (snmp_cache.h, snmp_snap.h) that replies as data
  * fill: jdmd's and jcpd's sockets, queried ('Q') as a read-only user and
- * subscribed to ('W') for vnf-event and commit-event (snmp_conn.h). An
+ * subscribed to ('W') for vnf-event, commit-event and ipsec-event
+ * (snmp_conn.h). An
  * event refreshes what it touches and may become a notification
  * (snmp_trap.h); everything is refreshed every --refresh seconds too.
  * A walk reads the cache only. When snmpd goes away the library pings and
@@ -38,6 +39,12 @@
 #include "snmp_snap.h"
 #include "snmp_trap.h"
 
+/* ipsec-nm's ipsec-event (cli/schema/ops-jdm.xml): the VPN, its new
+ * state, why */
+#define IPSEC_EVENT_VPN_EL "vpn-name"
+#define IPSEC_EVENT_STATE_EL "state"
+#define IPSEC_EVENT_REASON_EL "reason"
+
 #ifndef NFX_SNMP_ROOT
 #define NFX_SNMP_ROOT "1.3.6.1.3.2501"
 #endif
@@ -51,8 +58,17 @@ struct vstate {
 	bool seen;     /* in the newest list */
 };
 
+/* What the subagent last knew of one IPsec VPN: its child SA state
+ * (snmp_ipsec_state), for nfxIpsecTunnelUp/Down on a change. */
+struct tstate {
+	char name[64];
+	int child;
+};
+
 static struct {
 	struct snmp_cache *cache;
+	struct tstate *t;
+	size_t nt;
 	struct snmp_snap *snap;
 	struct snmp_conn *jdm, *jcp;
 	struct vstate *v;
@@ -101,6 +117,7 @@ static void refresh_jdm(void)
 	snmp_conn_query(A.jdm, "network", "show system visibility network");
 	snmp_conn_query(A.jdm, "commit", "show system commit");
 	snmp_conn_query(A.jdm, "vlans", "show host-os vlans");
+	snmp_conn_query(A.jdm, "ipsec", "show security ipsec security-associations");
 }
 
 static void refresh_jcp(void)
@@ -247,6 +264,55 @@ static void on_memory(const struct cfg_reply *r)
 	}
 }
 
+/* VPN NAME's child SA is now CHILD (snmp_ipsec_state): the notification
+ * when it went up or came down from up. The event and the periodic reply
+ * both come here: one notification per change, whichever is first. The
+ * first sight of a VPN is news only when it is up and the subagent had
+ * already loaded the list (a VPN configured later). */
+static void tunnel_news(const char *name, const char *gw, int child, const char *reason)
+{
+	struct tstate *t = NULL;
+	for (size_t i = 0; i < A.nt && !t; i++)
+		if (!strcmp(A.t[i].name, name))
+			t = &A.t[i];
+	int prev = t ? t->child : 4;
+	if (!t) {
+		struct tstate *n = realloc(A.t, (A.nt + 1) * sizeof *n);
+		if (!n)
+			abort();
+		A.t = n;
+		t = &A.t[A.nt++];
+		snprintf(t->name, sizeof t->name, "%s", name);
+	}
+	t->child = child;
+	int which = 0;
+	if (child == 1 && prev != 1)
+		which = SNMP_NFX_IPSEC_UP;
+	else if (child != 1 && prev == 1)
+		which = SNMP_NFX_IPSEC_DOWN;
+	if (!which)
+		return;
+	fprintf(stderr, "nfx-snmp-agent: IPsec VPN %s %s\n", name, which == SNMP_NFX_IPSEC_UP ? "up" : "down");
+	snmp_trap_ipsec(which, snmp_cache_tunnel_index(A.cache, name), name, gw, child, reason);
+}
+
+static void on_ipsec(const struct cfg_reply *r)
+{
+	for (const struct cfg_rel *e = snmp_ipsec_first(r); e; e = cfg_rel_next_same(e)) {
+		const char *name = snmp_ipsec_name(e);
+		if (name)
+			tunnel_news(name, snmp_ipsec_gateway(e), snmp_ipsec_child(e), snmp_ipsec_reason(e));
+	}
+	/* a VPN no longer listed (deleted, disabled) is down */
+	for (size_t i = 0; i < A.nt; i++) {
+		bool listed = false;
+		for (const struct cfg_rel *e = snmp_ipsec_first(r); e && !listed; e = cfg_rel_next_same(e))
+			listed = !strcmp(snmp_ipsec_name(e) ? snmp_ipsec_name(e) : "", A.t[i].name);
+		if (!listed)
+			tunnel_news(A.t[i].name, NULL, 2, "not configured");
+	}
+}
+
 /* ------------------------------------------------------------ callbacks */
 
 static void conn_up(void *arg, struct snmp_conn *c)
@@ -278,6 +344,8 @@ static void conn_reply(void *arg, struct snmp_conn *c, const char *key, struct c
 		on_detail(key + 4, r);
 	else if (!strcmp(key, "memory"))
 		on_memory(r);
+	else if (!strcmp(key, "ipsec"))
+		on_ipsec(r);
 	if (!strncmp(key, "vnf:", 4) && !vs(key + 4, false)) {
 		cfg_reply_free(r); /* deleted meanwhile */
 		return;
@@ -307,6 +375,22 @@ static void conn_event(void *arg, struct snmp_conn *c, struct cfg_reply *ev)
 		snmp_cache_put(A.cache, "commit-event", ev);
 		refresh_jdm();
 		refresh_jcp();
+	} else if (!strcmp(e->name, "ipsec-event")) {
+		/* a tunnel's state changed: the event says which and how; the
+		   reply asked for right away fills the table */
+		const char *name = cfg_rel_value(e, IPSEC_EVENT_VPN_EL);
+		const char *st = cfg_rel_value(e, IPSEC_EVENT_STATE_EL);
+		if (name && st) {
+			/* the gateway: from the table as last known */
+			const char *gw = NULL;
+			for (const struct cfg_rel *t = snmp_ipsec_first(snmp_cache_get(A.cache, "ipsec")); t;
+			     t = cfg_rel_next_same(t))
+				if (!strcmp(snmp_ipsec_name(t) ? snmp_ipsec_name(t) : "", name))
+					gw = snmp_ipsec_gateway(t);
+			tunnel_news(name, gw, snmp_ipsec_state(st), cfg_rel_value(e, IPSEC_EVENT_REASON_EL));
+		}
+		snmp_conn_query(A.jdm, "ipsec", "show security ipsec security-associations");
+		cfg_reply_free(ev);
 	} else {
 		cfg_reply_free(ev);
 	}
@@ -355,6 +439,11 @@ static int handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 		case ASN_OBJECT_ID:
 			snmp_set_var_typed_value(vb, ASN_OBJECT_ID, (const u_char *)v->objid, v->objlen * sizeof(oid));
 			break;
+		case ASN_COUNTER64: {
+			struct counter64 c64 = {(u_long)((unsigned long long)v->l >> 32), (u_long)(v->l & 0xffffffffL)};
+			snmp_set_var_typed_value(vb, ASN_COUNTER64, (const u_char *)&c64, sizeof c64);
+			break;
+		}
 		case ASN_TIMETICKS:
 		case ASN_GAUGE:
 		case ASN_COUNTER: { /* ASN_UNSIGNED is ASN_GAUGE */
@@ -563,7 +652,7 @@ int main(int argc, char **argv)
 	A.snap = snmp_snap_new(A.root, A.rootlen);
 	snmp_trap_set_root(A.root, A.rootlen);
 	const struct snmp_conn_cbs cbs = {conn_up, conn_down, conn_reply, conn_event};
-	A.jdm = snmp_conn_new(jdm, "vnf-event commit-event", &cbs, NULL);
+	A.jdm = snmp_conn_new(jdm, "vnf-event commit-event ipsec-event", &cbs, NULL);
 	if (jcp)
 		A.jcp = snmp_conn_new(jcp, NULL, &cbs, NULL);
 
@@ -649,6 +738,7 @@ int main(int argc, char **argv)
 	snmp_snap_free(A.snap);
 	snmp_cache_free(A.cache);
 	free(A.v);
+	free(A.t);
 	return 0;
 usage:
 	fprintf(stderr, "usage: nfx-snmp-agent --agentx SOCK --jdm SOCK [--jcp SOCK] [--user NAME] "

@@ -20,6 +20,8 @@ struct snmp_cache {
 	size_t n, cap;
 	struct vidx *v;
 	size_t nv, capv;
+	struct vidx *t; /* the IPsec VPNs' indexes */
+	size_t nt, capt;
 	unsigned long gen;
 	time_t last_change;
 };
@@ -59,8 +61,11 @@ void snmp_cache_free(struct snmp_cache *c)
 	}
 	for (size_t i = 0; i < c->nv; i++)
 		free(c->v[i].name);
+	for (size_t i = 0; i < c->nt; i++)
+		free(c->t[i].name);
 	free(c->e);
 	free(c->v);
+	free(c->t);
 	free(c);
 }
 
@@ -113,25 +118,35 @@ void snmp_cache_drop_prefix(struct snmp_cache *c, const char *prefix, bool (*kee
 	}
 }
 
-static struct vidx *find(const struct snmp_cache *c, const char *name)
+static struct vidx *find_in(struct vidx *v, size_t n, const char *name)
 {
-	for (size_t i = 0; i < c->nv; i++)
-		if (strcmp(c->v[i].name, name) == 0)
-			return &c->v[i];
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return &v[i];
 	return NULL;
 }
 
-int snmp_cache_index(struct snmp_cache *c, const char *name)
+static struct vidx *find(const struct snmp_cache *c, const char *name) { return find_in(c->v, c->nv, name); }
+
+/* NAME's index in the map V (N entries, CAP allocated): found or appended */
+static int index_in(struct vidx **v, size_t *n, size_t *cap, const char *name)
 {
-	struct vidx *v = find(c, name);
-	if (v)
-		return v->index;
-	if (c->nv == c->capv) {
-		c->capv = c->capv ? 2 * c->capv : 16;
-		c->v = xrealloc(c->v, c->capv * sizeof *c->v);
+	struct vidx *e = find_in(*v, *n, name);
+	if (e)
+		return e->index;
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		*v = xrealloc(*v, *cap * sizeof **v);
 	}
-	c->v[c->nv] = (struct vidx){xstrdup(name), (int)c->nv + 1, 0};
-	return c->v[c->nv++].index;
+	(*v)[*n] = (struct vidx){xstrdup(name), (int)*n + 1, 0};
+	return (*v)[(*n)++].index;
+}
+
+int snmp_cache_index(struct snmp_cache *c, const char *name) { return index_in(&c->v, &c->nv, &c->capv, name); }
+
+int snmp_cache_tunnel_index(struct snmp_cache *c, const char *name)
+{
+	return index_in(&c->t, &c->nt, &c->capt, name);
 }
 
 time_t snmp_cache_up_since(const struct snmp_cache *c, const char *name)

@@ -3,7 +3,8 @@
  * jdmd and jcpd, keyed by a short name ("vnfs", "vnf:NAME", "memory",
  * "cpu", "network", "commit", "vlans", "jcp-ifs", "jcp-vlans"), and the
  * stable SNMP index of every VNF it has seen (vmIndex: by name, kept for
- * the subagent's life, as RFC 7666 asks). A walk reads only this cache
+ * the subagent's life, as RFC 7666 asks), and the same of every IPsec VPN
+ * ("ipsec": show security ipsec security-associations; nfxIpsecTunnelIndex). A walk reads only this cache
  * (snmp_snap.h), never a daemon.
  *
  * Also per VNF: when the subagent saw it start running (vmUpTime).
@@ -35,6 +36,10 @@ void snmp_cache_drop_prefix(struct snmp_cache *c, const char *prefix, bool (*kee
 
 /* The vmIndex of VNF NAME (1, 2, ... in the order first seen). */
 int snmp_cache_index(struct snmp_cache *c, const char *name);
+
+/* The nfxIpsecTunnelIndex of VPN NAME (1, 2, ... in the order first seen;
+ * its own numbering, apart from the VNFs'). */
+int snmp_cache_tunnel_index(struct snmp_cache *c, const char *name);
 
 /* When VNF NAME was last seen to start running (0: unknown/not running). */
 time_t snmp_cache_up_since(const struct snmp_cache *c, const char *name);

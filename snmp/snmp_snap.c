@@ -2,6 +2,7 @@
 #include "snmp_snap.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <dirent.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -315,6 +316,89 @@ static void build_vnf(struct snmp_snap *s, struct snmp_cache *c, const struct cf
 #undef COL
 }
 
+/* ------------------------------------------------------------ IPsec */
+
+/* The vocabulary of ipsec-nm's `show security ipsec security-associations`
+ * (cli/schema/ops-jdm.xml, /work/notes/ipsec-reply.md): one element per
+ * VPN and, in it, these. */
+#define IPSEC_VPN_EL "ipsec-vpn"
+#define IPSEC_NAME_EL "vpn-name"
+#define IPSEC_GW_EL "gateway-address"
+#define IPSEC_IKE_EL "ike-state"
+#define IPSEC_CHILD_EL "child-state"
+#define IPSEC_MODE_EL "esp-mode"
+#define IPSEC_IN_OCTETS_EL "input-bytes"
+#define IPSEC_OUT_OCTETS_EL "output-bytes"
+#define IPSEC_IN_PKTS_EL "input-packets"
+#define IPSEC_OUT_PKTS_EL "output-packets"
+#define IPSEC_REASON_EL "reason"
+
+int snmp_ipsec_state(const char *st)
+{
+	if (!st || !*st)
+		return 4; /* unknown */
+	static const char *const up[] = {"up", "established", "installed", "Up", "UP", NULL};
+	static const char *const down[] = {"down", "deleting", "destroying", "failed", "Down", "DOWN", NULL};
+	for (size_t i = 0; up[i]; i++)
+		if (!strcmp(st, up[i]))
+			return 1;
+	for (size_t i = 0; down[i]; i++)
+		if (!strcmp(st, down[i]))
+			return 2;
+	return 3; /* connecting, rekeying, created, installing... */
+}
+
+int snmp_ipsec_mode(const char *m)
+{
+	if (!m || !*m)
+		return 3;
+	if (strstr(m, "libipsec") || strstr(m, "userspace") || strstr(m, "user"))
+		return 2;
+	if (strstr(m, "kernel"))
+		return 1;
+	return 3;
+}
+
+static long counter(const char *t)
+{
+	if (!t)
+		return 0;
+	char *end;
+	unsigned long long v = strtoull(t, &end, 10);
+	return end == t || v > (unsigned long long)LONG_MAX ? 0 : (long)v;
+}
+
+const struct cfg_rel *snmp_ipsec_first(const struct cfg_reply *r)
+{
+	return cfg_rel_child(r ? cfg_reply_root(r) : NULL, IPSEC_VPN_EL);
+}
+
+const char *snmp_ipsec_name(const struct cfg_rel *vpn) { return cfg_rel_value(vpn, IPSEC_NAME_EL); }
+const char *snmp_ipsec_gateway(const struct cfg_rel *vpn) { return cfg_rel_value(vpn, IPSEC_GW_EL); }
+int snmp_ipsec_child(const struct cfg_rel *vpn) { return snmp_ipsec_state(cfg_rel_value(vpn, IPSEC_CHILD_EL)); }
+const char *snmp_ipsec_reason(const struct cfg_rel *vpn) { return cfg_rel_value(vpn, IPSEC_REASON_EL); }
+
+/* nfxIpsecTunnelTable root.1.6.1.COL.index */
+static void build_ipsec(struct snmp_snap *s, struct snmp_cache *c, const oid *b, size_t bl)
+{
+	for (const struct cfg_rel *t = snmp_ipsec_first(snmp_cache_get(c, "ipsec")); t; t = cfg_rel_next_same(t)) {
+		const char *name = snmp_ipsec_name(t);
+		if (!name)
+			continue;
+		oid ix = (oid)snmp_cache_tunnel_index(c, name);
+		add_text(s, b, bl, (oid[]){2, ix}, 2, name);
+		add_text(s, b, bl, (oid[]){3, ix}, 2, snmp_ipsec_gateway(t));
+		add_int(s, ASN_INTEGER, b, bl, (oid[]){4, ix}, 2, snmp_ipsec_state(cfg_rel_value(t, IPSEC_IKE_EL)));
+		add_int(s, ASN_INTEGER, b, bl, (oid[]){5, ix}, 2, snmp_ipsec_child(t));
+		add_int(s, ASN_INTEGER, b, bl, (oid[]){6, ix}, 2, snmp_ipsec_mode(cfg_rel_value(t, IPSEC_MODE_EL)));
+		add_int(s, ASN_COUNTER64, b, bl, (oid[]){7, ix}, 2, counter(cfg_rel_value(t, IPSEC_IN_OCTETS_EL)));
+		add_int(s, ASN_COUNTER64, b, bl, (oid[]){8, ix}, 2, counter(cfg_rel_value(t, IPSEC_OUT_OCTETS_EL)));
+		add_int(s, ASN_COUNTER64, b, bl, (oid[]){9, ix}, 2, counter(cfg_rel_value(t, IPSEC_IN_PKTS_EL)));
+		add_int(s, ASN_COUNTER64, b, bl, (oid[]){10, ix}, 2, counter(cfg_rel_value(t, IPSEC_OUT_PKTS_EL)));
+		add_text(s, b, bl, (oid[]){11, ix}, 2, snmp_ipsec_reason(t));
+	}
+}
+
 /* nfx root + SUB... */
 static void nfx_oid(const struct snmp_snap *s, oid *out, size_t *len, const oid *sub, size_t n)
 {
@@ -433,6 +517,8 @@ void snmp_snap_update(struct snmp_snap *s, struct snmp_cache *c)
 	add_int(s, ASN_UNSIGNED, b, bl, (oid[]){1, 0}, 2, num(cfg_rel_value(evr, "sequence-number"), 0));
 	add_text(s, b, bl, (oid[]){2, 0}, 2, cfg_rel_value(newest, "date-time"));
 	add_text(s, b, bl, (oid[]){3, 0}, 2, cfg_rel_value(newest, "user"));
+	nfx_oid(s, b, &bl, (oid[]){1, 6, 1}, 3);
+	build_ipsec(s, c, b, bl);
 	qsort(s->v, s->n, sizeof *s->v, cmp_val);
 	s->gen = snmp_cache_gen(c);
 	s->built = true;

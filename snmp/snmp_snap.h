@@ -25,6 +25,10 @@
  *                interface-mode, vlan-member); ifIndex: the interface whose
  *                alias (ifAlias) or name is the port's name
  *   nfxConfig    show system commit (newest commit-history)
+ *   nfxIpsecTunnelTable show security ipsec security-associations (key
+ *                "ipsec"; one element per VPN: name, gateway, IKE and child
+ *                SA states, ESP mode, counters, reason; the element names
+ *                are in snmp_snap.c, from ipsec-nm's ops vocabulary)
  *
  * Ownership: snmp_snap_new() returns a snapshot freed by snmp_snap_free().
  */
@@ -43,7 +47,8 @@ extern const size_t snmp_vm_mib_len;
 struct snap_val {
 	oid name[MAX_OID_LEN];
 	size_t len;
-	u_char type;   /* ASN_INTEGER, ASN_OCTET_STR, ASN_TIMETICKS, ASN_GAUGE, ASN_COUNTER, ASN_OBJECT_ID */
+	u_char type;   /* ASN_INTEGER, ASN_OCTET_STR, ASN_TIMETICKS, ASN_GAUGE, ASN_COUNTER, ASN_COUNTER64
+	                  (l: 0..LONG_MAX), ASN_OBJECT_ID */
 	long l;
 	char *s;       /* octets (malloc'ed) */
 	size_t slen;
@@ -72,5 +77,18 @@ long snmp_snap_ticks(const struct snap_val *v);
 int snmp_oper_state(const char *state);
 /* 16 octets of a textual UUID into OUT; false when it is not one. */
 bool snmp_uuid_bytes(const char *text, unsigned char out[16]);
+
+/* nfxIpsecTunnel{Ike,Child}State of a state word: up(1) down(2)
+ * connecting(3) unknown(4); nfxIpsecTunnelEspMode: kernel(1) userspace(2)
+ * unknown(3). */
+int snmp_ipsec_state(const char *state);
+int snmp_ipsec_mode(const char *mode);
+/* The first VPN element of an ipsec reply R (then cfg_rel_next_same), and
+ * what the subagent's notifications need of one. */
+const struct cfg_rel *snmp_ipsec_first(const struct cfg_reply *r);
+const char *snmp_ipsec_name(const struct cfg_rel *vpn);
+const char *snmp_ipsec_gateway(const struct cfg_rel *vpn);
+int snmp_ipsec_child(const struct cfg_rel *vpn);
+const char *snmp_ipsec_reason(const struct cfg_rel *vpn);
 
 #endif

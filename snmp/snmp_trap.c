@@ -101,3 +101,29 @@ void snmp_trap_huge(long size_kib, long total, long free_pages)
 	snmp_varlist_add_variable(&v, o, l, ASN_GAUGE, (u_char *)&f, sizeof f);
 	send_vars(v);
 }
+
+static void add_text(netsnmp_variable_list **v, const oid *o, size_t l, const char *t)
+{
+	snmp_varlist_add_variable(v, o, l, ASN_OCTET_STR, (const u_char *)(t ? t : ""), t ? strlen(t) : 0);
+}
+
+void snmp_trap_ipsec(int which, long index, const char *name, const char *gateway, long child,
+                     const char *reason)
+{
+	oid o[MAX_OID_LEN];
+	size_t l;
+	netsnmp_variable_list *v = NULL;
+	l = mk(o, root, rootlen, (oid[]){0, (oid)which}, 2);
+	snmp_varlist_add_variable(&v, trap_oid, 11, ASN_OBJECT_ID, (u_char *)o, l * sizeof(oid));
+	l = mk(o, root, rootlen, (oid[]){1, 6, 1, 2, (oid)index}, 5);
+	add_text(&v, o, l, name);
+	l = mk(o, root, rootlen, (oid[]){1, 6, 1, 3, (oid)index}, 5);
+	add_text(&v, o, l, gateway);
+	l = mk(o, root, rootlen, (oid[]){1, 6, 1, 5, (oid)index}, 5);
+	snmp_varlist_add_variable(&v, o, l, ASN_INTEGER, (u_char *)&child, sizeof child);
+	if (which == SNMP_NFX_IPSEC_DOWN) {
+		l = mk(o, root, rootlen, (oid[]){1, 6, 1, 11, (oid)index}, 5);
+		add_text(&v, o, l, reason);
+	}
+	send_vars(v);
+}

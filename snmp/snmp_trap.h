@@ -18,7 +18,7 @@ enum {
 /* nfx MIB nfxNotifications numbers */
 enum {
 	SNMP_NFX_LIVE_UP = 1, SNMP_NFX_LIVE_DOWN = 2, SNMP_NFX_RESTARTED = 3, SNMP_NFX_COMMIT = 4,
-	SNMP_NFX_HUGE_LOW = 5,
+	SNMP_NFX_HUGE_LOW = 5, SNMP_NFX_IPSEC_UP = 6, SNMP_NFX_IPSEC_DOWN = 7,
 };
 
 /* The nfx MIB's root (set once at start). */
@@ -35,5 +35,11 @@ void snmp_trap_vnf(int which, long index, const char *name, long value);
 void snmp_trap_commit(long revision, const char *user);
 /* nfxHugepagesLow (nfxHugepageTotal, nfxHugepageFree of SIZE_KIB). */
 void snmp_trap_huge(long size_kib, long total, long free_pages);
+
+/* nfxIpsecTunnelUp/Down (WHICH) of tunnel INDEX: nfxIpsecTunnelVpnName,
+ * nfxIpsecTunnelGateway, nfxIpsecTunnelChildState (CHILD), and for Down
+ * nfxIpsecTunnelReason. NULL strings are sent empty. */
+void snmp_trap_ipsec(int which, long index, const char *name, const char *gateway, long child,
+                     const char *reason);
 
 #endif

@@ -3,7 +3,9 @@
  * as its key, never as itself), snmpd.conf from the `snmp` tree (no
  * password, no newline injection, communities and trap sinks), the row's
  * commit check, and the subagent's snapshot (replies as data -> sorted
- * OIDs: GET, GETNEXT, VM-MIB's state mapping, stable vmIndex). */
+ * OIDs: GET, GETNEXT, VM-MIB's state mapping, stable vmIndex), and the
+ * IPsec tunnel table from ipsec-nm's reply (states, ESP mode, Counter64
+ * counters, a stable index of its own). */
 #include "test_common.h"
 
 #include <stdio.h>
@@ -266,6 +268,87 @@ static void snapshot(void **state)
 	snmp_cache_free(c);
 }
 
+/* ipsec-nm's `show security ipsec security-associations` as data */
+#define IPSEC_REPLY(hq_state, hq_in)                                                                       \
+	"<ipsec-security-associations-information>"                                                          \
+	"<ipsec-vpn><vpn-name>hq</vpn-name><gateway-address>203.0.113.1</gateway-address>"                  \
+	"<ike-state>established</ike-state><child-state>" hq_state "</child-state>"                          \
+	"<esp-mode>userspace (kernel-libipsec)</esp-mode><input-bytes>" hq_in "</input-bytes>"              \
+	"<output-bytes>2048</output-bytes><input-packets>12</input-packets>"                                 \
+	"<output-packets>13</output-packets></ipsec-vpn>"                                                    \
+	"<ipsec-vpn><vpn-name>dc2</vpn-name><gateway-address>192.0.2.1</gateway-address>"                   \
+	"<ike-state>connecting</ike-state><child-state>down</child-state><esp-mode>kernel</esp-mode>"       \
+	"<reason>authentication failed</reason></ipsec-vpn>"                                                  \
+	"</ipsec-security-associations-information>"
+
+static void ipsec_table(void **state)
+{
+	(void)state;
+	struct snmp_cache *c = snmp_cache_new();
+	struct snmp_snap *s = snmp_snap_new(root, 6);
+	snmp_cache_put(c, "vnfs", xml("<virtual-network-functions-information><vnf-information>"
+	                              "<vnf-name>vrtr1</vnf-name><vnf-state>running</vnf-state>"
+	                              "</vnf-information></virtual-network-functions-information>"));
+	snmp_cache_put(c, "ipsec", xml(IPSEC_REPLY("installed", "6000000000")));
+	snmp_snap_update(s, c);
+	/* root.1.6.1.COL.INDEX; hq 1, dc2 2 (first sight), VNFs numbered apart */
+	const oid name1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 2, 1}, gw2[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 3, 2};
+	assert_string_equal(snmp_snap_find(s, name1, 11, false)->s, "hq");
+	assert_string_equal(snmp_snap_find(s, gw2, 11, false)->s, "192.0.2.1");
+	assert_int_equal(snmp_cache_index(c, "vrtr1"), 1);
+	const oid ike1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 4, 1}, ike2[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 4, 2};
+	const oid ch1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 5, 1}, ch2[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 5, 2};
+	const oid md1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 6, 1}, md2[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 6, 2};
+	assert_int_equal(int_at(s, ike1, 11), 1);
+	assert_int_equal(int_at(s, ike2, 11), 3);
+	assert_int_equal(int_at(s, ch1, 11), 1);
+	assert_int_equal(int_at(s, ch2, 11), 2);
+	assert_int_equal(int_at(s, md1, 11), 2); /* kernel-libipsec is userspace */
+	assert_int_equal(int_at(s, md2, 11), 1);
+	/* Counter64: past 2^32 */
+	const oid in1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 7, 1};
+	const struct snap_val *v = snmp_snap_find(s, in1, 11, false);
+	assert_int_equal(v->type, ASN_COUNTER64);
+	assert_true(v->l == 6000000000L);
+	const oid op1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 10, 1}, in2[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 9, 2};
+	assert_int_equal(int_at(s, op1, 11), 13);
+	assert_int_equal(int_at(s, in2, 11), 0); /* no counters: 0 */
+	const oid rs2[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 11, 2}, rs1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 11, 1};
+	assert_string_equal(snmp_snap_find(s, rs2, 11, false)->s, "authentication failed");
+	assert_string_equal(snmp_snap_find(s, rs1, 11, false)->s, "");
+	/* a walk of the table: column by column, rows in index order */
+	const oid tbl[] = {1, 3, 6, 1, 3, 2501, 1, 6};
+	const struct snap_val *n = snmp_snap_find(s, tbl, 8, true);
+	assert_string_equal(n->s, "hq");
+	n = snmp_snap_find(s, n->name, n->len, true);
+	assert_string_equal(n->s, "dc2");
+	/* the reply again with the VPNs in the other order: the same indexes */
+	snmp_cache_put(c, "ipsec",
+	               xml("<ipsec-security-associations-information>"
+	                   "<ipsec-vpn><vpn-name>dc2</vpn-name><child-state>up</child-state></ipsec-vpn>"
+	                   "<ipsec-vpn><vpn-name>hq</vpn-name><child-state>down</child-state></ipsec-vpn>"
+	                   "</ipsec-security-associations-information>"));
+	snmp_snap_update(s, c);
+	assert_int_equal(int_at(s, ch1, 11), 2);
+	assert_int_equal(int_at(s, ch2, 11), 1);
+	/* no ipsec reply (ipsec-nm disabled): no rows */
+	snmp_cache_put(c, "ipsec", NULL);
+	snmp_snap_update(s, c);
+	assert_null(snmp_snap_find(s, name1, 11, false));
+	n = snmp_snap_find(s, tbl, 8, true);
+	assert_true(n == NULL || snmp_oid_compare(n->name, 8, tbl, 8) != 0);
+	/* the word mappings */
+	assert_int_equal(snmp_ipsec_state(NULL), 4);
+	assert_int_equal(snmp_ipsec_state("up"), 1);
+	assert_int_equal(snmp_ipsec_state("deleting"), 2);
+	assert_int_equal(snmp_ipsec_state("rekeying"), 3);
+	assert_int_equal(snmp_ipsec_mode("kernel"), 1);
+	assert_int_equal(snmp_ipsec_mode("kernel-libipsec"), 2);
+	assert_int_equal(snmp_ipsec_mode(""), 3);
+	snmp_snap_free(s);
+	snmp_cache_free(c);
+}
+
 int main(void)
 {
 	schema = test_schema_jdm();
@@ -275,6 +358,7 @@ int main(void)
 		cmocka_unit_test(conf_from_tree),
 		cmocka_unit_test(validate),
 		cmocka_unit_test(snapshot),
+		cmocka_unit_test(ipsec_table),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	cfg_schema_free(schema);
