@@ -39,12 +39,6 @@
 #include "snmp_snap.h"
 #include "snmp_trap.h"
 
-/* ipsec-nm's ipsec-event (cli/schema/ops-jdm.xml): the VPN, its new
- * state, why */
-#define IPSEC_EVENT_VPN_EL "vpn-name"
-#define IPSEC_EVENT_STATE_EL "state"
-#define IPSEC_EVENT_REASON_EL "reason"
-
 #ifndef NFX_SNMP_ROOT
 #define NFX_SNMP_ROOT "1.3.6.1.3.2501"
 #endif
@@ -58,10 +52,10 @@ struct vstate {
 	bool seen;     /* in the newest list */
 };
 
-/* What the subagent last knew of one IPsec VPN: its child SA state
+/* What the subagent last knew of one IPsec tunnel ("VPN/TS"): its state
  * (snmp_ipsec_state), for nfxIpsecTunnelUp/Down on a change. */
 struct tstate {
-	char name[64];
+	char name[160];
 	int child;
 };
 
@@ -117,6 +111,7 @@ static void refresh_jdm(void)
 	snmp_conn_query(A.jdm, "network", "show system visibility network");
 	snmp_conn_query(A.jdm, "commit", "show system commit");
 	snmp_conn_query(A.jdm, "vlans", "show host-os vlans");
+	snmp_conn_query(A.jdm, "ike", "show security ike security-associations");
 	snmp_conn_query(A.jdm, "ipsec", "show security ipsec security-associations");
 }
 
@@ -264,16 +259,17 @@ static void on_memory(const struct cfg_reply *r)
 	}
 }
 
-/* VPN NAME's child SA is now CHILD (snmp_ipsec_state): the notification
- * when it went up or came down from up. The event and the periodic reply
- * both come here: one notification per change, whichever is first. The
- * first sight of a VPN is news only when it is up and the subagent had
- * already loaded the list (a VPN configured later). */
-static void tunnel_news(const char *name, const char *gw, int child, const char *reason)
+/* Tunnel KEY ("VPN/TS") is now CHILD (snmp_ipsec_state): the
+ * notification when it went up or came down from up. The event and the
+ * periodic reply both come here: one notification per change, whichever
+ * is first. The first sight of a tunnel that is up is news (configured
+ * later, or the subagent started with it up: the NOC learns it is up). */
+static void tunnel_news(const char *key, const char *vpn, const char *ts, const char *gw, int child,
+                        const char *reason)
 {
 	struct tstate *t = NULL;
 	for (size_t i = 0; i < A.nt && !t; i++)
-		if (!strcmp(A.t[i].name, name))
+		if (!strcmp(A.t[i].name, key))
 			t = &A.t[i];
 	int prev = t ? t->child : 4;
 	if (!t) {
@@ -282,7 +278,7 @@ static void tunnel_news(const char *name, const char *gw, int child, const char 
 			abort();
 		A.t = n;
 		t = &A.t[A.nt++];
-		snprintf(t->name, sizeof t->name, "%s", name);
+		snprintf(t->name, sizeof t->name, "%s", key);
 	}
 	t->child = child;
 	int which = 0;
@@ -292,24 +288,34 @@ static void tunnel_news(const char *name, const char *gw, int child, const char 
 		which = SNMP_NFX_IPSEC_DOWN;
 	if (!which)
 		return;
-	fprintf(stderr, "nfx-snmp-agent: IPsec VPN %s %s\n", name, which == SNMP_NFX_IPSEC_UP ? "up" : "down");
-	snmp_trap_ipsec(which, snmp_cache_tunnel_index(A.cache, name), name, gw, child, reason);
+	fprintf(stderr, "nfx-snmp-agent: IPsec tunnel %s %s%s%s\n", key, which == SNMP_NFX_IPSEC_UP ? "up" : "down",
+	        reason && which == SNMP_NFX_IPSEC_DOWN ? ": " : "", reason && which == SNMP_NFX_IPSEC_DOWN ? reason : "");
+	snmp_trap_ipsec(which, snmp_cache_tunnel_index(A.cache, key), vpn, ts, gw, child, reason);
 }
 
 static void on_ipsec(const struct cfg_reply *r)
 {
+	char key[160];
 	for (const struct cfg_rel *e = snmp_ipsec_first(r); e; e = cfg_rel_next_same(e)) {
-		const char *name = snmp_ipsec_name(e);
-		if (name)
-			tunnel_news(name, snmp_ipsec_gateway(e), snmp_ipsec_child(e), snmp_ipsec_reason(e));
+		if (!snmp_ipsec_name(e))
+			continue;
+		snmp_ipsec_key(e, key, sizeof key);
+		tunnel_news(key, snmp_ipsec_name(e), cfg_rel_value(e, "traffic-selector-name"), snmp_ipsec_gateway(e),
+		            snmp_ipsec_child(e), snmp_ipsec_reason(e));
 	}
-	/* a VPN no longer listed (deleted, disabled) is down */
+	/* a tunnel no longer listed (deleted, ipsec-nm disabled) is down */
 	for (size_t i = 0; i < A.nt; i++) {
 		bool listed = false;
-		for (const struct cfg_rel *e = snmp_ipsec_first(r); e && !listed; e = cfg_rel_next_same(e))
-			listed = !strcmp(snmp_ipsec_name(e) ? snmp_ipsec_name(e) : "", A.t[i].name);
-		if (!listed)
-			tunnel_news(A.t[i].name, NULL, 2, "not configured");
+		for (const struct cfg_rel *e = snmp_ipsec_first(r); e && !listed; e = cfg_rel_next_same(e)) {
+			snmp_ipsec_key(e, key, sizeof key);
+			listed = !strcmp(key, A.t[i].name);
+		}
+		if (!listed && A.t[i].child == 1) {
+			char vpn[64];
+			snprintf(vpn, sizeof vpn, "%.*s", (int)strcspn(A.t[i].name, "/"), A.t[i].name);
+			const char *slash = strchr(A.t[i].name, '/');
+			tunnel_news(A.t[i].name, vpn, slash ? slash + 1 : NULL, NULL, 2, "not configured");
+		}
 	}
 }
 
@@ -376,19 +382,17 @@ static void conn_event(void *arg, struct snmp_conn *c, struct cfg_reply *ev)
 		refresh_jdm();
 		refresh_jcp();
 	} else if (!strcmp(e->name, "ipsec-event")) {
-		/* a tunnel's state changed: the event says which and how; the
-		   reply asked for right away fills the table */
-		const char *name = cfg_rel_value(e, IPSEC_EVENT_VPN_EL);
-		const char *st = cfg_rel_value(e, IPSEC_EVENT_STATE_EL);
-		if (name && st) {
-			/* the gateway: from the table as last known */
-			const char *gw = NULL;
-			for (const struct cfg_rel *t = snmp_ipsec_first(snmp_cache_get(A.cache, "ipsec")); t;
-			     t = cfg_rel_next_same(t))
-				if (!strcmp(snmp_ipsec_name(t) ? snmp_ipsec_name(t) : "", name))
-					gw = snmp_ipsec_gateway(t);
-			tunnel_news(name, gw, snmp_ipsec_state(st), cfg_rel_value(e, IPSEC_EVENT_REASON_EL));
+		/* a tunnel went up or down: the event says which and why; the
+		   replies asked for right away fill the table */
+		const char *vpn = cfg_rel_value(e, "vpn-name"), *ts = cfg_rel_value(e, "traffic-selector-name");
+		const char *st = cfg_rel_value(e, "tunnel-state");
+		if (vpn && st) {
+			char key[160];
+			snprintf(key, sizeof key, "%s%s%s", vpn, ts ? "/" : "", ts ? ts : "");
+			tunnel_news(key, vpn, ts, cfg_rel_value(e, "remote-address"), snmp_ipsec_state(st),
+			            cfg_rel_value(e, "reason"));
 		}
+		snmp_conn_query(A.jdm, "ike", "show security ike security-associations");
 		snmp_conn_query(A.jdm, "ipsec", "show security ipsec security-associations");
 		cfg_reply_free(ev);
 	} else {

@@ -37,8 +37,8 @@ void snmp_cache_drop_prefix(struct snmp_cache *c, const char *prefix, bool (*kee
 /* The vmIndex of VNF NAME (1, 2, ... in the order first seen). */
 int snmp_cache_index(struct snmp_cache *c, const char *name);
 
-/* The nfxIpsecTunnelIndex of VPN NAME (1, 2, ... in the order first seen;
- * its own numbering, apart from the VNFs'). */
+/* The nfxIpsecTunnelIndex of tunnel NAME ("VPN/TS"; 1, 2, ... in the
+ * order first seen; its own numbering, apart from the VNFs'). */
 int snmp_cache_tunnel_index(struct snmp_cache *c, const char *name);
 
 /* When VNF NAME was last seen to start running (0: unknown/not running). */

@@ -318,27 +318,22 @@ static void build_vnf(struct snmp_snap *s, struct snmp_cache *c, const struct cf
 
 /* ------------------------------------------------------------ IPsec */
 
-/* The vocabulary of ipsec-nm's `show security ipsec security-associations`
- * (cli/schema/ops-jdm.xml, /work/notes/ipsec-reply.md): one element per
- * VPN and, in it, these. */
-#define IPSEC_VPN_EL "ipsec-vpn"
-#define IPSEC_NAME_EL "vpn-name"
-#define IPSEC_GW_EL "gateway-address"
-#define IPSEC_IKE_EL "ike-state"
-#define IPSEC_CHILD_EL "child-state"
-#define IPSEC_MODE_EL "esp-mode"
-#define IPSEC_IN_OCTETS_EL "input-bytes"
-#define IPSEC_OUT_OCTETS_EL "output-bytes"
-#define IPSEC_IN_PKTS_EL "input-packets"
-#define IPSEC_OUT_PKTS_EL "output-packets"
-#define IPSEC_REASON_EL "reason"
+/* ipsec-nm's vocabulary (cli/schema/ops-jdm.xml): both show replies carry
+ * <ipsec-nm-status> (esp-mode kernel|userspace) and one <ipsec-nm-tunnel>
+ * per configured VPN and traffic selector (vpn-name,
+ * traffic-selector-name, gateway-name, remote-address, tunnel-state
+ * up|down, reason); the ipsec reply one <ipsec-security-associations-block>
+ * per CHILD SA (sa-vpn-name, sa-traffic-selector-name, and per direction
+ * an <ipsec-security-associations>: sa-direction < in, > out, sa-bytes,
+ * sa-packets); the ike reply one <ike-security-associations> per IKE SA
+ * (ike-sa-gateway-name, ike-sa-state UP|DOWN). */
 
 int snmp_ipsec_state(const char *st)
 {
 	if (!st || !*st)
 		return 4; /* unknown */
-	static const char *const up[] = {"up", "established", "installed", "Up", "UP", NULL};
-	static const char *const down[] = {"down", "deleting", "destroying", "failed", "Down", "DOWN", NULL};
+	static const char *const up[] = {"up", "established", "installed", "UP", "ESTABLISHED", "INSTALLED", NULL};
+	static const char *const down[] = {"down", "deleting", "destroying", "failed", "DOWN", "DELETING", NULL};
 	for (size_t i = 0; up[i]; i++)
 		if (!strcmp(st, up[i]))
 			return 1;
@@ -352,7 +347,7 @@ int snmp_ipsec_mode(const char *m)
 {
 	if (!m || !*m)
 		return 3;
-	if (strstr(m, "libipsec") || strstr(m, "userspace") || strstr(m, "user"))
+	if (strstr(m, "libipsec") || strstr(m, "userspace"))
 		return 2;
 	if (strstr(m, "kernel"))
 		return 1;
@@ -370,32 +365,79 @@ static long counter(const char *t)
 
 const struct cfg_rel *snmp_ipsec_first(const struct cfg_reply *r)
 {
-	return cfg_rel_child(r ? cfg_reply_root(r) : NULL, IPSEC_VPN_EL);
+	return cfg_rel_child(r ? cfg_reply_root(r) : NULL, "ipsec-nm-tunnel");
 }
 
-const char *snmp_ipsec_name(const struct cfg_rel *vpn) { return cfg_rel_value(vpn, IPSEC_NAME_EL); }
-const char *snmp_ipsec_gateway(const struct cfg_rel *vpn) { return cfg_rel_value(vpn, IPSEC_GW_EL); }
-int snmp_ipsec_child(const struct cfg_rel *vpn) { return snmp_ipsec_state(cfg_rel_value(vpn, IPSEC_CHILD_EL)); }
-const char *snmp_ipsec_reason(const struct cfg_rel *vpn) { return cfg_rel_value(vpn, IPSEC_REASON_EL); }
+void snmp_ipsec_key(const struct cfg_rel *t, char *out, size_t n)
+{
+	const char *ts = cfg_rel_value(t, "traffic-selector-name");
+	snprintf(out, n, "%s%s%s", cfg_rel_str(t, "vpn-name", ""), ts ? "/" : "", ts ? ts : "");
+}
+
+const char *snmp_ipsec_name(const struct cfg_rel *t) { return cfg_rel_value(t, "vpn-name"); }
+const char *snmp_ipsec_gateway(const struct cfg_rel *t) { return cfg_rel_value(t, "remote-address"); }
+int snmp_ipsec_child(const struct cfg_rel *t) { return snmp_ipsec_state(cfg_rel_value(t, "tunnel-state")); }
+const char *snmp_ipsec_reason(const struct cfg_rel *t) { return cfg_rel_value(t, "reason"); }
+
+/* The CHILD SA block of tunnel T in reply R, or NULL */
+static const struct cfg_rel *sa_block(const struct cfg_reply *r, const struct cfg_rel *t)
+{
+	const char *vpn = cfg_rel_str(t, "vpn-name", ""), *ts = cfg_rel_str(t, "traffic-selector-name", "");
+	for (const struct cfg_rel *b = cfg_rel_child(cfg_reply_root(r), "ipsec-security-associations-block"); b;
+	     b = cfg_rel_next_same(b))
+		if (!strcmp(cfg_rel_str(b, "sa-vpn-name", ""), vpn) &&
+		    !strcmp(cfg_rel_str(b, "sa-traffic-selector-name", ""), ts))
+			return b;
+	return NULL;
+}
+
+/* IKE SA state of gateway GW in the ike reply IKE: up(1) if one is UP,
+ * down(2) if there is none or none is up, unknown(4) without a reply */
+static int ike_state(const struct cfg_reply *ike, const char *gw)
+{
+	if (!ike)
+		return 4;
+	int st = 2;
+	for (const struct cfg_rel *e = cfg_rel_child(cfg_reply_root(ike), "ike-security-associations"); e;
+	     e = cfg_rel_next_same(e))
+		if (gw && !strcmp(cfg_rel_str(e, "ike-sa-gateway-name", ""), gw)) {
+			int s = snmp_ipsec_state(cfg_rel_value(e, "ike-sa-state"));
+			if (s == 1 || st == 2)
+				st = s;
+		}
+	return st;
+}
 
 /* nfxIpsecTunnelTable root.1.6.1.COL.index */
 static void build_ipsec(struct snmp_snap *s, struct snmp_cache *c, const oid *b, size_t bl)
 {
-	for (const struct cfg_rel *t = snmp_ipsec_first(snmp_cache_get(c, "ipsec")); t; t = cfg_rel_next_same(t)) {
-		const char *name = snmp_ipsec_name(t);
-		if (!name)
+	const struct cfg_reply *r = snmp_cache_get(c, "ipsec"), *ike = snmp_cache_get(c, "ike");
+	const struct cfg_rel *st = cfg_rel_child(r ? cfg_reply_root(r) : NULL, "ipsec-nm-status");
+	int mode = snmp_ipsec_mode(cfg_rel_value(st, "esp-mode"));
+	for (const struct cfg_rel *t = snmp_ipsec_first(r); t; t = cfg_rel_next_same(t)) {
+		char key[160];
+		if (!snmp_ipsec_name(t))
 			continue;
-		oid ix = (oid)snmp_cache_tunnel_index(c, name);
-		add_text(s, b, bl, (oid[]){2, ix}, 2, name);
+		snmp_ipsec_key(t, key, sizeof key);
+		oid ix = (oid)snmp_cache_tunnel_index(c, key);
+		long cnt[4] = {0, 0, 0, 0}; /* in octets, out octets, in packets, out packets */
+		const struct cfg_rel *blk = sa_block(r, t);
+		for (const struct cfg_rel *d = cfg_rel_child(blk, "ipsec-security-associations"); d;
+		     d = cfg_rel_next_same(d)) {
+			bool out = !strcmp(cfg_rel_str(d, "sa-direction", ""), ">");
+			cnt[out ? 1 : 0] += counter(cfg_rel_value(d, "sa-bytes"));
+			cnt[out ? 3 : 2] += counter(cfg_rel_value(d, "sa-packets"));
+		}
+		int child = snmp_ipsec_child(t);
+		add_text(s, b, bl, (oid[]){2, ix}, 2, snmp_ipsec_name(t));
 		add_text(s, b, bl, (oid[]){3, ix}, 2, snmp_ipsec_gateway(t));
-		add_int(s, ASN_INTEGER, b, bl, (oid[]){4, ix}, 2, snmp_ipsec_state(cfg_rel_value(t, IPSEC_IKE_EL)));
-		add_int(s, ASN_INTEGER, b, bl, (oid[]){5, ix}, 2, snmp_ipsec_child(t));
-		add_int(s, ASN_INTEGER, b, bl, (oid[]){6, ix}, 2, snmp_ipsec_mode(cfg_rel_value(t, IPSEC_MODE_EL)));
-		add_int(s, ASN_COUNTER64, b, bl, (oid[]){7, ix}, 2, counter(cfg_rel_value(t, IPSEC_IN_OCTETS_EL)));
-		add_int(s, ASN_COUNTER64, b, bl, (oid[]){8, ix}, 2, counter(cfg_rel_value(t, IPSEC_OUT_OCTETS_EL)));
-		add_int(s, ASN_COUNTER64, b, bl, (oid[]){9, ix}, 2, counter(cfg_rel_value(t, IPSEC_IN_PKTS_EL)));
-		add_int(s, ASN_COUNTER64, b, bl, (oid[]){10, ix}, 2, counter(cfg_rel_value(t, IPSEC_OUT_PKTS_EL)));
-		add_text(s, b, bl, (oid[]){11, ix}, 2, snmp_ipsec_reason(t));
+		add_int(s, ASN_INTEGER, b, bl, (oid[]){4, ix}, 2, ike_state(ike, cfg_rel_value(t, "gateway-name")));
+		add_int(s, ASN_INTEGER, b, bl, (oid[]){5, ix}, 2, child);
+		add_int(s, ASN_INTEGER, b, bl, (oid[]){6, ix}, 2, mode);
+		for (oid k = 0; k < 4; k++)
+			add_int(s, ASN_COUNTER64, b, bl, (oid[]){7 + k, ix}, 2, cnt[k]);
+		add_text(s, b, bl, (oid[]){11, ix}, 2, child == 1 ? "" : snmp_ipsec_reason(t));
+		add_text(s, b, bl, (oid[]){12, ix}, 2, cfg_rel_value(t, "traffic-selector-name"));
 	}
 }
 

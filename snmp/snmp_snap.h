@@ -26,9 +26,10 @@
  *                alias (ifAlias) or name is the port's name
  *   nfxConfig    show system commit (newest commit-history)
  *   nfxIpsecTunnelTable show security ipsec security-associations (key
- *                "ipsec"; one element per VPN: name, gateway, IKE and child
- *                SA states, ESP mode, counters, reason; the element names
- *                are in snmp_snap.c, from ipsec-nm's ops vocabulary)
+ *                "ipsec": ipsec-nm-status esp-mode, ipsec-nm-tunnel per
+ *                VPN/traffic selector, the CHILD SA blocks' sa-bytes and
+ *                sa-packets) and show security ike security-associations
+ *                (key "ike": ike-sa-state of the tunnel's gateway)
  *
  * Ownership: snmp_snap_new() returns a snapshot freed by snmp_snap_free().
  */
@@ -83,9 +84,11 @@ bool snmp_uuid_bytes(const char *text, unsigned char out[16]);
  * unknown(3). */
 int snmp_ipsec_state(const char *state);
 int snmp_ipsec_mode(const char *mode);
-/* The first VPN element of an ipsec reply R (then cfg_rel_next_same), and
- * what the subagent's notifications need of one. */
+/* The first tunnel (<ipsec-nm-tunnel>) of an ipsec reply R (then
+ * cfg_rel_next_same), and what the subagent's notifications need of one;
+ * its key "VPN/TS" (the tunnel index is by key) into OUT. */
 const struct cfg_rel *snmp_ipsec_first(const struct cfg_reply *r);
+void snmp_ipsec_key(const struct cfg_rel *tunnel, char *out, size_t n);
 const char *snmp_ipsec_name(const struct cfg_rel *vpn);
 const char *snmp_ipsec_gateway(const struct cfg_rel *vpn);
 int snmp_ipsec_child(const struct cfg_rel *vpn);

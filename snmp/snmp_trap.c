@@ -107,7 +107,7 @@ static void add_text(netsnmp_variable_list **v, const oid *o, size_t l, const ch
 	snmp_varlist_add_variable(v, o, l, ASN_OCTET_STR, (const u_char *)(t ? t : ""), t ? strlen(t) : 0);
 }
 
-void snmp_trap_ipsec(int which, long index, const char *name, const char *gateway, long child,
+void snmp_trap_ipsec(int which, long index, const char *name, const char *ts, const char *gateway, long child,
                      const char *reason)
 {
 	oid o[MAX_OID_LEN];
@@ -117,6 +117,8 @@ void snmp_trap_ipsec(int which, long index, const char *name, const char *gatewa
 	snmp_varlist_add_variable(&v, trap_oid, 11, ASN_OBJECT_ID, (u_char *)o, l * sizeof(oid));
 	l = mk(o, root, rootlen, (oid[]){1, 6, 1, 2, (oid)index}, 5);
 	add_text(&v, o, l, name);
+	l = mk(o, root, rootlen, (oid[]){1, 6, 1, 12, (oid)index}, 5);
+	add_text(&v, o, l, ts);
 	l = mk(o, root, rootlen, (oid[]){1, 6, 1, 3, (oid)index}, 5);
 	add_text(&v, o, l, gateway);
 	l = mk(o, root, rootlen, (oid[]){1, 6, 1, 5, (oid)index}, 5);

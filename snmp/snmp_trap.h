@@ -37,9 +37,10 @@ void snmp_trap_commit(long revision, const char *user);
 void snmp_trap_huge(long size_kib, long total, long free_pages);
 
 /* nfxIpsecTunnelUp/Down (WHICH) of tunnel INDEX: nfxIpsecTunnelVpnName,
- * nfxIpsecTunnelGateway, nfxIpsecTunnelChildState (CHILD), and for Down
- * nfxIpsecTunnelReason. NULL strings are sent empty. */
-void snmp_trap_ipsec(int which, long index, const char *name, const char *gateway, long child,
+ * nfxIpsecTunnelSelector (TS), nfxIpsecTunnelGateway,
+ * nfxIpsecTunnelChildState (CHILD), and for Down nfxIpsecTunnelReason.
+ * NULL strings are sent empty. */
+void snmp_trap_ipsec(int which, long index, const char *name, const char *ts, const char *gateway, long child,
                      const char *reason);
 
 #endif

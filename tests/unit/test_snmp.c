@@ -268,17 +268,25 @@ static void snapshot(void **state)
 	snmp_cache_free(c);
 }
 
-/* ipsec-nm's `show security ipsec security-associations` as data */
+/* ipsec-nm's `show security ipsec security-associations` as data
+ * (/work/notes/ipsec-reply.md): hq-vpn/ts1 up with its CHILD SA, dc2/ts1
+ * down (no SA) */
 #define IPSEC_REPLY(hq_state, hq_in)                                                                       \
 	"<ipsec-security-associations-information>"                                                          \
-	"<ipsec-vpn><vpn-name>hq</vpn-name><gateway-address>203.0.113.1</gateway-address>"                  \
-	"<ike-state>established</ike-state><child-state>" hq_state "</child-state>"                          \
-	"<esp-mode>userspace (kernel-libipsec)</esp-mode><input-bytes>" hq_in "</input-bytes>"              \
-	"<output-bytes>2048</output-bytes><input-packets>12</input-packets>"                                 \
-	"<output-packets>13</output-packets></ipsec-vpn>"                                                    \
-	"<ipsec-vpn><vpn-name>dc2</vpn-name><gateway-address>192.0.2.1</gateway-address>"                   \
-	"<ike-state>connecting</ike-state><child-state>down</child-state><esp-mode>kernel</esp-mode>"       \
-	"<reason>authentication failed</reason></ipsec-vpn>"                                                  \
+	"<ipsec-nm-status><container-state>running</container-state><esp-mode>userspace</esp-mode>"          \
+	"</ipsec-nm-status><total-active-tunnels>1</total-active-tunnels>"                                    \
+	"<ipsec-security-associations-block><sa-block-state>up</sa-block-state>"                             \
+	"<sa-vpn-name>hq-vpn</sa-vpn-name><sa-traffic-selector-name>ts1</sa-traffic-selector-name>"         \
+	"<ipsec-security-associations><sa-direction>&lt;</sa-direction><sa-bytes>" hq_in "</sa-bytes>"       \
+	"<sa-packets>12</sa-packets></ipsec-security-associations>"                                          \
+	"<ipsec-security-associations><sa-direction>&gt;</sa-direction><sa-bytes>2048</sa-bytes>"            \
+	"<sa-packets>13</sa-packets></ipsec-security-associations></ipsec-security-associations-block>"      \
+	"<ipsec-nm-tunnel><vpn-name>hq-vpn</vpn-name><traffic-selector-name>ts1</traffic-selector-name>"    \
+	"<gateway-name>hq</gateway-name><remote-address>203.0.113.1</remote-address>"                       \
+	"<tunnel-state>" hq_state "</tunnel-state></ipsec-nm-tunnel>"                                        \
+	"<ipsec-nm-tunnel><vpn-name>dc2</vpn-name><traffic-selector-name>ts1</traffic-selector-name>"       \
+	"<gateway-name>dc</gateway-name><remote-address>192.0.2.1</remote-address>"                         \
+	"<tunnel-state>down</tunnel-state><reason>AUTHENTICATION_FAILED</reason></ipsec-nm-tunnel>"        \
 	"</ipsec-security-associations-information>"
 
 static void ipsec_table(void **state)
@@ -289,22 +297,25 @@ static void ipsec_table(void **state)
 	snmp_cache_put(c, "vnfs", xml("<virtual-network-functions-information><vnf-information>"
 	                              "<vnf-name>vrtr1</vnf-name><vnf-state>running</vnf-state>"
 	                              "</vnf-information></virtual-network-functions-information>"));
-	snmp_cache_put(c, "ipsec", xml(IPSEC_REPLY("installed", "6000000000")));
+	snmp_cache_put(c, "ipsec", xml(IPSEC_REPLY("up", "6000000000")));
+	snmp_cache_put(c, "ike", xml("<ike-security-associations-information><ike-security-associations>"
+	                             "<ike-sa-gateway-name>hq</ike-sa-gateway-name><ike-sa-state>UP</ike-sa-state>"
+	                             "</ike-security-associations></ike-security-associations-information>"));
 	snmp_snap_update(s, c);
 	/* root.1.6.1.COL.INDEX; hq 1, dc2 2 (first sight), VNFs numbered apart */
 	const oid name1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 2, 1}, gw2[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 3, 2};
-	assert_string_equal(snmp_snap_find(s, name1, 11, false)->s, "hq");
+	assert_string_equal(snmp_snap_find(s, name1, 11, false)->s, "hq-vpn");
 	assert_string_equal(snmp_snap_find(s, gw2, 11, false)->s, "192.0.2.1");
 	assert_int_equal(snmp_cache_index(c, "vrtr1"), 1);
 	const oid ike1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 4, 1}, ike2[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 4, 2};
 	const oid ch1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 5, 1}, ch2[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 5, 2};
 	const oid md1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 6, 1}, md2[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 6, 2};
 	assert_int_equal(int_at(s, ike1, 11), 1);
-	assert_int_equal(int_at(s, ike2, 11), 3);
+	assert_int_equal(int_at(s, ike2, 11), 2); /* no IKE SA of its gateway */
 	assert_int_equal(int_at(s, ch1, 11), 1);
 	assert_int_equal(int_at(s, ch2, 11), 2);
-	assert_int_equal(int_at(s, md1, 11), 2); /* kernel-libipsec is userspace */
-	assert_int_equal(int_at(s, md2, 11), 1);
+	assert_int_equal(int_at(s, md1, 11), 2); /* userspace (kernel-libipsec) */
+	assert_int_equal(int_at(s, md2, 11), 2);
 	/* Counter64: past 2^32 */
 	const oid in1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 7, 1};
 	const struct snap_val *v = snmp_snap_find(s, in1, 11, false);
@@ -314,19 +325,23 @@ static void ipsec_table(void **state)
 	assert_int_equal(int_at(s, op1, 11), 13);
 	assert_int_equal(int_at(s, in2, 11), 0); /* no counters: 0 */
 	const oid rs2[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 11, 2}, rs1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 11, 1};
-	assert_string_equal(snmp_snap_find(s, rs2, 11, false)->s, "authentication failed");
+	assert_string_equal(snmp_snap_find(s, rs2, 11, false)->s, "AUTHENTICATION_FAILED");
 	assert_string_equal(snmp_snap_find(s, rs1, 11, false)->s, "");
+	const oid ts1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 12, 1};
+	assert_string_equal(snmp_snap_find(s, ts1, 11, false)->s, "ts1");
 	/* a walk of the table: column by column, rows in index order */
 	const oid tbl[] = {1, 3, 6, 1, 3, 2501, 1, 6};
 	const struct snap_val *n = snmp_snap_find(s, tbl, 8, true);
-	assert_string_equal(n->s, "hq");
+	assert_string_equal(n->s, "hq-vpn");
 	n = snmp_snap_find(s, n->name, n->len, true);
 	assert_string_equal(n->s, "dc2");
 	/* the reply again with the VPNs in the other order: the same indexes */
 	snmp_cache_put(c, "ipsec",
 	               xml("<ipsec-security-associations-information>"
-	                   "<ipsec-vpn><vpn-name>dc2</vpn-name><child-state>up</child-state></ipsec-vpn>"
-	                   "<ipsec-vpn><vpn-name>hq</vpn-name><child-state>down</child-state></ipsec-vpn>"
+	                   "<ipsec-nm-tunnel><vpn-name>dc2</vpn-name><traffic-selector-name>ts1</traffic-selector-name>"
+	                   "<tunnel-state>up</tunnel-state></ipsec-nm-tunnel>"
+	                   "<ipsec-nm-tunnel><vpn-name>hq-vpn</vpn-name><traffic-selector-name>ts1</traffic-selector-name>"
+	                   "<tunnel-state>down</tunnel-state></ipsec-nm-tunnel>"
 	                   "</ipsec-security-associations-information>"));
 	snmp_snap_update(s, c);
 	assert_int_equal(int_at(s, ch1, 11), 2);
@@ -343,6 +358,7 @@ static void ipsec_table(void **state)
 	assert_int_equal(snmp_ipsec_state("deleting"), 2);
 	assert_int_equal(snmp_ipsec_state("rekeying"), 3);
 	assert_int_equal(snmp_ipsec_mode("kernel"), 1);
+	assert_int_equal(snmp_ipsec_mode("userspace"), 2);
 	assert_int_equal(snmp_ipsec_mode("kernel-libipsec"), 2);
 	assert_int_equal(snmp_ipsec_mode(""), 3);
 	snmp_snap_free(s);
