@@ -239,7 +239,7 @@ set security ipsec-nm ike policy ike-pol pre-shared-key ascii-text \"$psk\"
 set security ipsec-nm ike gateway hq ike-policy ike-pol
 set security ipsec-nm ike gateway hq address $HQ_WAN
 set security ipsec-nm ike gateway hq version v2-only
-set security ipsec-nm ike gateway hq dead-peer-detection interval 3
+set security ipsec-nm ike gateway hq dead-peer-detection interval 2
 set security ipsec-nm ike gateway hq dead-peer-detection threshold 3
 set security ipsec-nm ipsec proposal esp-p1 protocol esp
 set security ipsec-nm ipsec proposal esp-p1 encryption-algorithm aes-256-cbc
@@ -284,15 +284,21 @@ set snmp trap-group noc version v2 targets $NOC_ADDR
 set snmp trap-group noc destination-port 16200"
 }
 
-# The branch's shows
-ipsec_sas() { jdm show security ipsec security-associations 2>&1; }
-ike_sas() { jdm show security ike security-associations 2>&1; }
-# the VPN's child SA is up (the show's vocabulary: ipsec-reply.md)
-child_up() { ipsec_sas | grep -Eiq "$VPN.*\\b(up|installed)\\b|\\b(up|installed)\\b.*$VPN"; }
-ike_up() { ike_sas | grep -Eiq '\b(up|established)\b'; }
-# both ends agree: the branch says up and HQ has the child SA
+# The branch's shows (ipsec-reply.md)
+ipsec_sas() { jdm -c "show security ipsec security-associations" 2>&1; }
+ike_sas() { jdm -c "show security ike security-associations" 2>&1; }
+ipsec_xml() { jdm -c "show security ipsec security-associations | display xml" 2>/dev/null; }
+ike_xml() { jdm -c "show security ike security-associations | display xml" 2>/dev/null; }
+# the VPN's tunnel (its one traffic selector) is up / the IKE SA is UP
+child_up() { ipsec_xml | grep -q '<tunnel-state>up</tunnel-state>'; }
+ike_up() { ike_xml | grep -q '<ike-sa-state>UP</ike-sa-state>'; }
+# both ends agree: the branch says up and HQ has the child SA installed
 tunnel_up() { child_up && hq_child_up; }
-tunnel_down() { ! hq_child_up; }
+# sa_sum ELEMENT: the sum of ELEMENT (sa-bytes, sa-packets) over the SAs
+sa_sum() { ipsec_xml | sed -n "s/.*<$1>\([0-9]*\)<\/$1>.*/\1/p" | awk '{s += $1} END {print s + 0}'; }
+# nm_row: ipsec-nm's row of show virtual-network-functions
+nm_row() { jdm -c "show virtual-network-functions" 2>&1 | grep -w 'ipsec-nm'; }
+nm_running() { nm_row | grep -Eiq 'running +alive'; }
 
 # noc_pings ADDR: one ping answered from the NOC host
 noc_pings() { pings "$noc" "$1"; }
