@@ -214,16 +214,23 @@ static int esp_probe(void)
 	sa->lft.hard_byte_limit = XFRM_INF;
 	sa->lft.soft_packet_limit = XFRM_INF;
 	sa->lft.hard_packet_limit = XFRM_INF;
-	struct {
-		struct xfrm_algo a;
-		char key[32];
-	} crypt = {0}, auth = {0};
-	strcpy(crypt.a.alg_name, "cbc(aes)");
-	crypt.a.alg_key_len = 128;
-	strcpy(auth.a.alg_name, "hmac(sha256)");
-	auth.a.alg_key_len = 256;
-	mnl_attr_put(nlh, XFRMA_ALG_CRYPT, sizeof crypt.a + 16, &crypt);
-	mnl_attr_put(nlh, XFRMA_ALG_AUTH, sizeof auth.a + 32, &auth);
+	/* cbc(aes) and hmac(sha256) with zero keys (a throwaway SA) */
+	struct xfrm_algo *crypt = calloc(1, sizeof *crypt + 16);
+	struct xfrm_algo *auth = calloc(1, sizeof *auth + 32);
+	if (!crypt || !auth) {
+		free(crypt);
+		free(auth);
+		mnl_socket_close(nl);
+		return ENOMEM;
+	}
+	strcpy(crypt->alg_name, "cbc(aes)");
+	crypt->alg_key_len = 128;
+	strcpy(auth->alg_name, "hmac(sha256)");
+	auth->alg_key_len = 256;
+	mnl_attr_put(nlh, XFRMA_ALG_CRYPT, sizeof *crypt + 16, crypt);
+	mnl_attr_put(nlh, XFRMA_ALG_AUTH, sizeof *auth + 32, auth);
+	free(crypt);
+	free(auth);
 	if (xfrm_talk(nl, nlh) < 0)
 		e = errno ? errno : EIO;
 
