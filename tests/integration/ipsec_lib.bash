@@ -32,7 +32,7 @@ BR_GW=198.51.100.1       # ipsec-nm heth1: the management network's gateway
 VNF_ADDR=198.51.100.10
 HOST_ADDR=198.51.100.3   # host-os interfaces mgmt0 (snmpd)
 IPSEC_PSK="${IPSEC_PSK:-Hq-Br4nch-Key-$$-q7Zx}"
-VPN=hq-vpn
+VPN="hq-vpn"
 hq=""        # HQ's namespace (./nfx host ge-0/0/3)
 noc=""       # the NOC host's namespace
 hqdir=""
@@ -94,6 +94,7 @@ ipsec_init() {
 # trap policies): unique=replace, so the branch's new IKE SA after its
 # container restarted replaces the dead one at once; DPD clears.
 # Proposals: a few, so that the branch's choice (ipsec-reply.md) matches.
+# shellcheck disable=SC2120 # the key: IPSEC_PSK unless given
 ipsec_hq_conf() {
 	cat >"$hqdir/strongswan.conf" <<EOF
 charon {
