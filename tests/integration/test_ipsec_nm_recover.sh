@@ -6,6 +6,7 @@
 #     (authentication failed); the right key committed: the tunnel is up;
 #   - HQ's charon killed (by its PID): the branch sees the tunnel down,
 #     nfxIpsecTunnelDown reaches snmptrapd (management LAN, v2c); HQ's
+#     nothing of the management network leaves on the WAN in clear meanwhile;
 #     charon started again: the tunnel comes back by itself (DPD, restart)
 #     within a bounded wait and nfxIpsecTunnelUp arrives;
 #   - ipsec-nm's charon killed by the PID in STATE/ipsec-nm/charon.pid:
@@ -24,6 +25,8 @@ fail() { ipsec_fail "$@"; }
 
 ipsec_init ipsecrec
 data_up
+have_hostif=""
+compgen -G "$ROOT/jdm/jdm_hostif*.c" >/dev/null && have_hostif=1
 ipsec_jcp
 ipsec_hq_up
 lan="$(cat "$state/netns-mgmt")"
@@ -43,6 +46,7 @@ echo "--- a wrong pre-shared key: no tunnel, the show says why"
 WRONG="Wrong-Key-$$-r2D"
 commit_to jdm "$(ipsec_host_lines)
 $(ipsec_nm_lines "$WRONG")
+${have_hostif:+$(ipsec_hostif_lines)}
 $(ipsec_snmp_lines)"
 auth_failed() { { ike_sas; ipsec_sas; } | grep -Eiq 'authentication.failed'; }
 wait_for 45 auth_failed || { ike_sas; ipsec_sas; fail "no 'authentication failed' in the shows"; }
@@ -61,6 +65,7 @@ echo "nfxIpsecTunnelUp received"
 echo "--- HQ's charon killed: down (and nfxIpsecTunnelDown), started again: back by itself"
 d0="$(traps "$DOWN_OID")"
 u0="$(traps "$UP_OID")"
+capture_start "$hqdir/down.pcap"
 ipsec_hq_kill
 t0=$(date +%s)
 branch_down() { ! child_up; }
@@ -68,6 +73,12 @@ wait_for 45 branch_down || { ipsec_sas; fail "the branch does not see the tunnel
 echo "branch: down after $(($(date +%s) - t0)) s: $(ipsec_sas | grep -i 'down' | head -n 1)"
 wait_for 30 more_traps "$DOWN_OID" "$d0" || { cat "$state/traps.log"; fail "no nfxIpsecTunnelDown trap"; }
 echo "nfxIpsecTunnelDown received"
+# the tunnel is down: management traffic to HQ must not leave in clear
+# (snmpd's trap to the NOC above; a ping from the appliance if it has mgmt0)
+[[ -n "$have_hostif" ]] && ip netns exec "$(appns)" ping -c 2 -i 0.3 -W 1 "$NOC_ADDR" >/dev/null 2>&1 || true
+capture_stop
+clear="$(tcpdump -r "$hqdir/down.pcap" -nn 2>/dev/null | grep -E '198\.51\.100\.|203\.0\.113\.(129|1[3-9][0-9])' || true)"
+[[ -z "$clear" ]] || { head -n 5 <<<"$clear"; fail "with the tunnel down, management traffic went out on the WAN in clear"; }
 ipsec_hq_start
 t0=$(date +%s)
 wait_for 60 tunnel_up || { hq_sas; fail "the tunnel did not come back within 60 s of HQ's charon restart"; }
