@@ -12,7 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
 #include <libmnl/libmnl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -127,4 +132,21 @@ int jdm_ipsecnm_net_forwarding(int on)
 	int ok = write(fd, on ? "1\n" : "0\n", 2) == 2;
 	close(fd);
 	return ok ? 0 : cfg_err_set("ip_forward: cannot set it");
+}
+
+int jdm_ipsecnm_net_tx_csum_off(const char *ifname)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return cfg_err_set("socket: %s", strerror(errno));
+	struct ethtool_value ev = {.cmd = ETHTOOL_STXCSUM, .data = 0};
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
+	ifr.ifr_data = (void *)&ev;
+	int rc = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? cfg_err_set("%s: cannot turn off tx checksumming: %s",
+	                                                          ifname, strerror(errno))
+	                                           : 0;
+	close(fd);
+	return rc;
 }

@@ -17,6 +17,11 @@ int jdm_ipsecnm_net_veth(const char *outer, const char *inner, int netns_fd);
 /* Add (replace) or delete route DST ("A.B.C.D/N") via VIA. Deleting a
  * route that is not there is no error. */
 int jdm_ipsecnm_net_route(const char *dst, const char *via, int add);
+/* Turn off TX checksum offload of link IFNAME (this thread's namespace):
+ * ovs-sys-br's userspace (netdev) datapath forwards a veth's packets with
+ * the checksum still to be filled in, and the receiver drops UDP (IKE,
+ * ESP-in-UDP) with a bad checksum. (ethtool -K IFNAME tx off) */
+int jdm_ipsecnm_net_tx_csum_off(const char *ifname);
 /* net.ipv4.ip_forward of this thread's namespace. */
 int jdm_ipsecnm_net_forwarding(int on);
 

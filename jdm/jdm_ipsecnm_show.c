@@ -394,6 +394,19 @@ bool jdm_ipsecnm_ike_present(const json_t *sas, const char *conn)
 	return false;
 }
 
+const char *jdm_ipsecnm_ike_state(const json_t *sas, const char *conn, char *id, size_t n)
+{
+	const json_t *ike;
+	FOREACH_IKE(sas, name, ike) {
+		if (!strcmp(name, conn)) {
+			snprintf(id, n, "%s", sd(ike, "uniqueid", ""));
+			return sd(ike, "state", "");
+		}
+	}
+	id[0] = '\0';
+	return NULL;
+}
+
 void jdm_ipsecnm_failure_reason(const json_t *log, const char *errmsg, char *buf, size_t n)
 {
 	buf[0] = '\0';
@@ -420,8 +433,7 @@ void jdm_ipsecnm_failure_reason(const json_t *log, const char *errmsg, char *buf
 			snprintf(buf, n, "no pre-shared key for these identities (%s)", m);
 			return;
 		}
-		if (strstr(m, "verification of AUTH payload") || strstr(m, "authentication of") ||
-		    strstr(m, "failed") || strstr(m, "no proposal") || strstr(m, "unable"))
+		if (strstr(m, "failed") || strstr(m, "no proposal") || strstr(m, "unable"))
 			generic = m;
 	}
 	if (generic)

@@ -59,6 +59,9 @@ void jdm_ipsecnm_stats_text(struct cfg_buf *out, const struct cfg_reply *r, void
 bool jdm_ipsecnm_child_up(const json_t *sas, const char *child);
 /* Does SAS hold an IKE SA (any state) of connection CONN? */
 bool jdm_ipsecnm_ike_present(const json_t *sas, const char *conn);
+/* The state ("ESTABLISHED", "CONNECTING", ...) of the first IKE SA of
+ * connection CONN in SAS, its unique id in ID; NULL when none. */
+const char *jdm_ipsecnm_ike_state(const json_t *sas, const char *conn, char *id, size_t n);
 /* Why an initiate failed, from its control-log events LOG (array of
  * {"msg": ...}) and its reply's errmsg ERRMSG (may be NULL), into BUF. */
 void jdm_ipsecnm_failure_reason(const json_t *log, const char *errmsg, char *buf, size_t n);
