@@ -177,8 +177,11 @@ static void count_restart(struct jdm_ipsecnm *m)
 	pthread_mutex_unlock(&m->st);
 }
 
-/* Tunnel CHILD is UP (or down for REASON); an event when it changed. */
-static void note_tunnel(struct jdm_ipsecnm *m, const char *child, bool up, const char *reason)
+/* Tunnel CHILD is UP (or down for REASON; a WEAK reason does not replace a
+ * better one found before, such as an initiate's failure); an event when
+ * it changed. */
+static void note_tunnel_w(struct jdm_ipsecnm *m, const char *child, bool up, const char *reason,
+                          bool weak)
 {
 	pthread_mutex_lock(&m->st);
 	for (size_t i = 0; i < m->n_tun; i++) {
@@ -189,14 +192,21 @@ static void note_tunnel(struct jdm_ipsecnm *m, const char *child, bool up, const
 			m->ts[i].since = time(NULL);
 			if (up)
 				m->ts[i].reason[0] = '\0';
-			else if (reason)
-				snprintf(m->ts[i].reason, sizeof m->ts[i].reason, "%s", reason);
+			else
+				snprintf(m->ts[i].reason, sizeof m->ts[i].reason, "%s",
+				         reason ? reason : "the IPsec SA went away (deleted by the peer, rekey or DPD)");
 			queue_event(m, &m->tun[i], up, up ? "" : m->ts[i].reason);
-		} else if (!up && reason && reason[0]) {
+		} else if (!up && reason && reason[0] &&
+		           (!weak || !m->ts[i].reason[0] || !strcmp(m->ts[i].reason, "not established yet"))) {
 			snprintf(m->ts[i].reason, sizeof m->ts[i].reason, "%s", reason);
 		}
 	}
 	pthread_mutex_unlock(&m->st);
+}
+
+static void note_tunnel(struct jdm_ipsecnm *m, const char *child, bool up, const char *reason)
+{
+	note_tunnel_w(m, child, up, reason, false);
 }
 
 /* Every tunnel down for REASON. */
@@ -461,8 +471,8 @@ static void poll_sas(struct jdm_ipsecnm *m)
 	for (size_t i = 0; i < m->cur.n_tun; i++) {
 		const struct jdm_ipsecnm_tunnel *t = &m->cur.tun[i];
 		bool up = jdm_ipsecnm_child_up(sas, t->child);
-		note_tunnel(m, t->child, up, up ? NULL
-		                                : (jdm_ipsecnm_ike_present(sas, t->gateway) ? NULL : "no IKE SA with the peer"));
+		note_tunnel_w(m, t->child, up,
+		              up || jdm_ipsecnm_ike_present(sas, t->gateway) ? NULL : "no IKE SA with the peer", true);
 	}
 	time_t now = time(NULL);
 	const char *k;
@@ -548,6 +558,24 @@ static int bring_up(struct jdm_ipsecnm *m, const struct cfg_tree *t, struct cfg_
 			nfx_log(LOG_ERR, NAME ": loading the previous configuration again: %s", cfg_err_msg());
 		jdm_ipsecnm_plan_free(&np);
 		return -1;
+	}
+	/* a gateway whose key changed authenticates again with it now (a wrong
+	   key shows at once, a fixed one brings the tunnel up) */
+	if (m->have_cur) {
+		const char *k;
+		json_t *val;
+		json_object_foreach(np.shared, k, val) {
+			json_t *o = json_object_get(m->cur.shared, k);
+			if (o && !json_equal(o, val) && !strncmp(k, "psk-", 4)) {
+				struct nfx_vici *v = vici(m);
+				json_t *a = json_pack("{s:s, s:s, s:s}", "ike", k + 4, "force", "yes", "timeout", "-1");
+				if (v)
+					vcall(v, "terminate", a);
+				json_decref(a);
+				nfx_vici_close(v);
+				gi_touch(m, k + 4, 0);
+			}
+		}
 	}
 	if (m->have_cur)
 		jdm_ipsecnm_plan_free(&m->cur);
@@ -740,7 +768,8 @@ static void status(struct jdm_ipsecnm *m, struct cfg_rel *root, char *vpath, siz
 		abort();
 	for (size_t i = 0; i < m->n_tun; i++)
 		t[i] = (struct jdm_ipsecnm_tstate){m->tun[i].vpn, m->tun[i].ts, m->tun[i].gateway, m->tun[i].remote,
-		                                   m->tun[i].note, m->ts[i].up, m->ts[i].reason, m->ts[i].since};
+		                                   m->tun[i].note, m->ts[i].up, m->ts[i].reason[0] ? m->ts[i].reason : NULL,
+		                                   m->ts[i].since};
 	jdm_ipsecnm_show_status(root, &s, t, m->n_tun);
 	free(t);
 	snprintf(vpath, n, "%s", !strcmp(m->state, "running") ? m->vici : "");
