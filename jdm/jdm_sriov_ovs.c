@@ -110,7 +110,10 @@ int jdm_ovs_owned_port_add(const char *db_sock, const char *bridge, const char *
 	if (found < 0)
 		goto fail;
 	if (found && !ours) {
-		cfg_err_set("port %s on %s is not %s's", port, bridge, owner);
+		if (!strcmp(owner, "sriov"))
+			cfg_err_set("port %s on %s is not an emulated virtual function's", port, bridge);
+		else
+			cfg_err_set("port %s on %s is not %s's", port, bridge, owner);
 		goto fail;
 	}
 	json_t *ext = pf ? map_of(json_pack("{s:s, s:s}", "nfx-owner", owner, "nfx-pf", pf))
