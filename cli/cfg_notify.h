@@ -6,6 +6,7 @@
  *                   (jdm_vnf.c)
  *   <commit-event>  a commit completed (cfg_daemon.c)
  *   <ztp-event>     zero-touch provisioning changed state (jdm_ztp.c)
+ *   <ipsec-event>   an ipsec-nm tunnel went up or down, and why (jdm_ipsecnm.c)
  * Their elements are declared in cli/schema/ops-*.xml like every reply.
  * cfg_notify_publish() sends one to every session of the daemon that
  * subscribed to its name, as an 'N' frame (the daemon's loop writes it on
@@ -24,6 +25,7 @@
 
 #define CFG_EVENT_VNF "vnf-event"
 #define CFG_EVENT_COMMIT "commit-event"
+#define CFG_EVENT_IPSEC "ipsec-event"
 
 /* Send R (taken, freed) to every subscriber of its root element's name.
  * D NULL or R NULL: nothing (R freed). */

@@ -39,19 +39,20 @@ void jdm_sriov_ovs_free(struct jdm_sriov_ovs *o)
 	free(o);
 }
 
-static struct nfx_ovsdb_sync *connect_db(const struct jdm_sriov_ovs *o)
+static struct nfx_ovsdb_sync *connect_db(const char *sock)
 {
-	struct nfx_ovsdb_sync *s = access(o->sock, F_OK) == 0
-	                               ? nfx_ovsdb_sync_open(o->sock, "Open_vSwitch", OVS_TIMEOUT_MS)
+	struct nfx_ovsdb_sync *s = access(sock, F_OK) == 0
+	                               ? nfx_ovsdb_sync_open(sock, "Open_vSwitch", OVS_TIMEOUT_MS)
 	                               : NULL;
 	if (!s)
-		cfg_err_set("the host-os switch is not running (no OVSDB server at %s)", o->sock);
+		cfg_err_set("the host-os switch is not running (no OVSDB server at %s)", sock);
 	return s;
 }
 
-/* The UUID (into OUT) of the Port named PORT, and whether it is ours:
+/* The UUID (into OUT) of the Port named PORT, and whether OWNER's:
  * 1 found, 0 not, -1 error. */
-static int find_port(struct nfx_ovsdb_sync *s, const char *port, char out[64], bool *ours)
+static int find_port(struct nfx_ovsdb_sync *s, const char *port, const char *owner, char out[64],
+                     bool *ours)
 {
 	json_t *ops = json_pack("[{s:s, s:s, s:[[s,s,s]], s:[s,s]}]", "op", "select", "table", "Port",
 	                        "where", "name", "==", port, "columns", "_uuid", "external_ids");
@@ -70,8 +71,8 @@ static int find_port(struct nfx_ovsdb_sync *s, const char *port, char out[64], b
 	}
 	const char *u = nfx_ovsdb_uuid_str(json_object_get(row, "_uuid"));
 	snprintf(out, 64, "%s", u ? u : "");
-	json_t *owner = nfx_ovsdb_map_get(json_object_get(row, "external_ids"), "nfx-owner");
-	*ours = json_is_string(owner) && !strcmp(json_string_value(owner), "sriov");
+	json_t *o = nfx_ovsdb_map_get(json_object_get(row, "external_ids"), "nfx-owner");
+	*ours = json_is_string(o) && !strcmp(json_string_value(o), owner);
 	json_decref(res);
 	return 1;
 }
@@ -96,23 +97,27 @@ static json_t *tag_value(int vlan)
 	return vlan > 0 ? json_integer(vlan) : set_of(json_array());
 }
 
-int jdm_sriov_ovs_port_add(void *ctx, const char *port, int vlan, const char *pf)
+int jdm_ovs_owned_port_add(const char *db_sock, const char *bridge, const char *port, int vlan,
+                           const char *owner, const char *pf)
 {
-	struct jdm_sriov_ovs *o = ctx;
-	struct nfx_ovsdb_sync *s = connect_db(o);
+	struct nfx_ovsdb_sync *s = connect_db(db_sock);
 	if (!s)
 		return -1;
 	char uuid[64];
 	bool ours = false;
-	int found = find_port(s, port, uuid, &ours);
+	int found = find_port(s, port, owner, uuid, &ours);
 	json_t *ops = NULL;
 	if (found < 0)
 		goto fail;
 	if (found && !ours) {
-		cfg_err_set("port %s on %s is not an emulated virtual function's", port, o->bridge);
+		if (!strcmp(owner, "sriov"))
+			cfg_err_set("port %s on %s is not an emulated virtual function's", port, bridge);
+		else
+			cfg_err_set("port %s on %s is not %s's", port, bridge, owner);
 		goto fail;
 	}
-	json_t *ext = map_of(json_pack("{s:s, s:s}", "nfx-owner", "sriov", "nfx-pf", pf));
+	json_t *ext = pf ? map_of(json_pack("{s:s, s:s}", "nfx-owner", owner, "nfx-pf", pf))
+	                 : map_of(json_pack("{s:s}", "nfx-owner", owner));
 	if (found) {
 		ops = json_pack("[{s:s, s:s, s:[[s,s,o]], s:{s:o, s:o}}]", "op", "update", "table", "Port",
 		                "where", "_uuid", "==", nfx_ovsdb_uuid(uuid), "row", "tag",
@@ -125,7 +130,7 @@ int jdm_sriov_ovs_port_add(void *ctx, const char *port, int vlan, const char *pf
 			"op", "insert", "table", "Port", "row", "name", port, "interfaces",
 			nfx_ovsdb_named_uuid("iface"), "tag", tag_value(vlan), "external_ids", ext,
 			"uuid-name", "port",
-			"op", "mutate", "table", "Bridge", "where", "name", "==", o->bridge, "mutations",
+			"op", "mutate", "table", "Bridge", "where", "name", "==", bridge, "mutations",
 			"ports", "insert", set_of(json_pack("[o]", nfx_ovsdb_named_uuid("port"))));
 	}
 	json_t *res = NULL;
@@ -138,7 +143,7 @@ int jdm_sriov_ovs_port_add(void *ctx, const char *port, int vlan, const char *pf
 	/* the bridge must have been there: the mutate counted one row */
 	if (!found && json_integer_value(json_object_get(json_array_get(res, 2), "count")) != 1) {
 		json_decref(res);
-		cfg_err_set("the host-os switch has no bridge %s", o->bridge);
+		cfg_err_set("the host-os switch has no bridge %s", bridge);
 		goto fail;
 	}
 	json_decref(res);
@@ -151,19 +156,25 @@ fail:
 	return -1;
 }
 
-int jdm_sriov_ovs_port_del(void *ctx, const char *port)
+int jdm_sriov_ovs_port_add(void *ctx, const char *port, int vlan, const char *pf)
 {
 	struct jdm_sriov_ovs *o = ctx;
-	struct nfx_ovsdb_sync *s = connect_db(o);
+	return jdm_ovs_owned_port_add(o->sock, o->bridge, port, vlan, "sriov", pf);
+}
+
+int jdm_ovs_owned_port_del(const char *db_sock, const char *bridge, const char *port,
+                           const char *owner)
+{
+	struct nfx_ovsdb_sync *s = connect_db(db_sock);
 	if (!s)
 		return -1;
 	char uuid[64];
 	bool ours = false;
-	int found = find_port(s, port, uuid, &ours);
+	int found = find_port(s, port, owner, uuid, &ours);
 	int rc = found < 0 ? -1 : 0;
 	if (found > 0 && ours) {
 		json_t *ops = json_pack("[{s:s, s:s, s:[[s,s,s]], s:[[s,s,o]]}]", "op", "mutate", "table",
-		                        "Bridge", "where", "name", "==", o->bridge, "mutations", "ports",
+		                        "Bridge", "where", "name", "==", bridge, "mutations", "ports",
 		                        "delete", set_of(json_pack("[o]", nfx_ovsdb_uuid(uuid))));
 		json_t *res = NULL;
 		if (!ops || nfx_ovsdb_commit(s, ops, true, &res) < 0)
@@ -173,4 +184,10 @@ int jdm_sriov_ovs_port_del(void *ctx, const char *port)
 	}
 	nfx_ovsdb_sync_close(s);
 	return rc;
+}
+
+int jdm_sriov_ovs_port_del(void *ctx, const char *port)
+{
+	struct jdm_sriov_ovs *o = ctx;
+	return jdm_ovs_owned_port_del(o->sock, o->bridge, port, "sriov");
 }

@@ -36,4 +36,14 @@ extern const struct jdm_sriov_emu_ops jdm_sriov_ovs_ops;
 int jdm_sriov_ovs_port_add(void *ctx, const char *port, int vlan, const char *pf);
 int jdm_sriov_ovs_port_del(void *ctx, const char *port);
 
+/* The same for any row of jdmd that plugs its own links into the host-os
+ * switch (jdm_ipsecnm's veths): access port PORT on BRIDGE with tag VLAN,
+ * external_ids nfx-owner=OWNER (and nfx-pf=PF unless NULL), added or
+ * retagged in one transaction; a port of that name owned by someone else is
+ * refused. Del removes PORT only when OWNER's (absent: nothing). 0 or -1. */
+int jdm_ovs_owned_port_add(const char *db_sock, const char *bridge, const char *port, int vlan,
+                           const char *owner, const char *pf);
+int jdm_ovs_owned_port_del(const char *db_sock, const char *bridge, const char *port,
+                           const char *owner);
+
 #endif

@@ -110,6 +110,8 @@ struct vnf_rt {
 
 struct jdm_vnf {
 	struct cfg_daemon *d;
+	jdm_vnf_extra_fn extra; /* rows that are no VNF (ipsec-nm), loop thread */
+	void *extra_ctx;
 	char *state_dir, *image_dir, *sysfs_root, *uri;
 	char *image_dirs[MAX_IMAGE_DIRS]; /* where host files named by the
 	                                     configuration may lie (image_dir first) */
@@ -1815,18 +1817,28 @@ static int show_vnfs(struct cfg_cmd *c)
 	const struct cfg_tree *act = cfg_daemon_active(c->d);
 	struct vnfs_view vw = {.one = name != NULL, .detail = cmd_has(c, "detail")};
 	struct cfg_node *one = NULL;
-	if (name && !(one = vnf_node(act, name))) {
+	struct cfg_reply *r = cfg_reply_new("virtual-network-functions-information");
+	if (name && !(one = vnf_node(act, name)) &&
+	    !(v->extra && v->extra(v->extra_ctx, cfg_reply_root(r), name) > 0)) {
+		cfg_reply_free(r);
 		return cfg_err_set("virtual network function %s does not exist", name);
 	}
-	struct cfg_reply *r = cfg_reply_new("virtual-network-functions-information");
 	if (one) {
 		vnf_info(v, cfg_reply_root(r), one, true, vw.detail);
-	} else {
+	} else if (!name) {
 		for (struct cfg_node *n = vnfs_first(act); n; n = n->next)
 			if (n->value && !(n->flags & CFG_N_INACTIVE))
 				vnf_info(v, cfg_reply_root(r), n, false, false);
+		if (v->extra)
+			v->extra(v->extra_ctx, cfg_reply_root(r), NULL);
 	}
 	return cfg_reply_emit(r, &c->disp, c->out, vnfs_text, &vw);
+}
+
+void jdm_vnf_set_extra_rows(struct jdm_vnf *v, jdm_vnf_extra_fn fn, void *ctx)
+{
+	v->extra = fn;
+	v->extra_ctx = ctx;
 }
 
 static int request_vnf(struct cfg_cmd *c, const char *what)

@@ -106,6 +106,14 @@ void jdm_vnf_tick(void *ctx);
 unsigned long jdm_vnf_huge_in_use(void *ctx, unsigned page_kib);
 /* Hypervisor "none": configuration only. */
 bool jdm_vnf_config_only(const struct jdm_vnf *v);
+
+/* Rows of `show virtual-network-functions` that are not VNFs (the ipsec-nm
+ * container, jdm_ipsecnm.h): FN(CTX, ROOT, NAME) adds its
+ * <vnf-information> to ROOT for NAME (NULL: every row it has) and returns
+ * how many it added. Called on the loop thread. CTX is borrowed. */
+struct cfg_rel;
+typedef int (*jdm_vnf_extra_fn)(void *ctx, struct cfg_rel *root, const char *name);
+void jdm_vnf_set_extra_rows(struct jdm_vnf *v, jdm_vnf_extra_fn fn, void *ctx);
 /* The sysfs root (options), for the hugepages row. Borrowed. */
 const char *jdm_vnf_sysfs_root(const struct jdm_vnf *v);
 /* The internal address of the configured (active) VNF NAME into IP (N

@@ -12,6 +12,8 @@
  *   sriov      jdm_sriov      the VFs of VNF interfaces mapped to hsxe0/hsxe1 (order 40)
  *   vnfs       jdm_vnf        virtual-network-functions, system virtualization
  *   snmp       jdm_snmp       snmp (snmpd as AgentX master, the nfx subagent)
+ *   ipsec-nm   jdm_ipsecnm    security ipsec-nm (the IPsec management container:
+ *                             charon in namespaces of jdmd's, order 70)
  *   ztp        jdm_ztp        system ztp (zero-touch provisioning of a
  *                             factory-default box; its tick does the work)
  * `request system reboot|halt|power-off` (cfg_system) ends the loop; jdmd
@@ -38,6 +40,8 @@
 #include "cfg_subsys.h"
 #include "cfg_system.h"
 #include "jdm_hugepages.h"
+#include "jdm_ipsecnm.h"
+#include "jdm_ipsecnm_psk.h"
 #include "cfg_shell.h"
 #include "jdm_ssh.h"
 #include "jdm_sriov.h"
@@ -179,6 +183,11 @@ int main(int argc, char **argv)
 		return 2;
 	if (identity)
 		return ztp_identity(o.state_dir);
+	/* the pre-shared keys' transform, before the store loads (jdm_ipsecnm_psk.h) */
+	if (jdm_ipsecnm_psk_init(o.state_dir) < 0) {
+		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
+		return 1;
+	}
 	if (jdm_ztp_fetch_init() < 0) {
 		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
 		return 1;
@@ -213,6 +222,8 @@ int main(int argc, char **argv)
 	struct jdm_vsw_opts wo = {.state_dir = cfg_daemon_state_dir(d), .platform = platform,
 	                          .config_only = jdm_vnf_config_only(vnf)};
 	struct jdm_vsw *vsw = jdm_vsw_new(d, &wo);
+	struct jdm_ipsecnm *ipsecnm = jdm_ipsecnm_new(d, jdm_vnf_config_only(vnf));
+	jdm_vnf_set_extra_rows(vnf, jdm_ipsecnm_vnf_rows, ipsecnm);
 	if (!vsw) {
 		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
 		return 1;
@@ -240,6 +251,9 @@ int main(int argc, char **argv)
 		{.name = "snmp", .order = 60, .owns = jdm_snmp_owns, .ctx = snmp,
 		 .validate = jdm_snmp_validate, .apply = jdm_snmp_apply, .converge = jdm_snmp_converge,
 		 .tick = jdm_snmp_tick},
+		{.name = "ipsec-nm", .order = 70, .owns = jdm_ipsecnm_owns, .reads = jdm_ipsecnm_reads,
+		 .ctx = ipsecnm, .validate = jdm_ipsecnm_validate, .apply = jdm_ipsecnm_apply,
+		 .converge = jdm_ipsecnm_converge, .tick = jdm_ipsecnm_tick},
 		{.name = "ztp", .order = 90, .owns = jdm_ztp_owns, .ctx = ztp, .apply = jdm_ztp_apply,
 		 .converge = jdm_ztp_converge, .tick = jdm_ztp_tick},
 	};
@@ -265,6 +279,7 @@ int main(int argc, char **argv)
 	}
 	int status = cfg_system_exit_status(sys, rc);
 	jdm_snmp_free(snmp);
+	jdm_ipsecnm_free(ipsecnm);
 	jdm_ztp_free(ztp);
 	jdm_vnf_free(vnf);
 	jdm_sriov_free(sriov);

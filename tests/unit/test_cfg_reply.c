@@ -31,6 +31,7 @@
 #include "jdm_hostos.h"
 #include "jdm_vnf.h"
 #include "jdm_ztp.h"
+#include "jdm_ipsecnm.h"
 
 /* ------------------------------------------------------------ rendering */
 
@@ -238,6 +239,7 @@ struct fx {
 	struct cfg_daemon *d;
 	struct jdm_vnf *vnf;
 	struct jdm_ztp *ztp;
+	struct jdm_ipsecnm *ipsecnm;
 	struct cfg_session *s;
 	struct cfg_reply_vocab *v;
 	struct cfg_schema *ops;
@@ -293,6 +295,7 @@ static void fx_up(struct fx *f, bool jdm)
 		assert_int_equal(jdm_hostos_register(f->d), 0);
 		struct jdm_ztp_opts zo = {.mode = "off", .image_dir = f->dir};
 		f->ztp = jdm_ztp_new(f->d, &zo); /* show system ztp */
+		f->ipsecnm = jdm_ipsecnm_new(f->d, true); /* show security ... (config only) */
 	} else {
 		assert_int_equal(jcp_ops_register(f->d), 0);
 	}
@@ -312,6 +315,7 @@ static void fx_down(struct fx *f)
 {
 	cfg_session_free(f->s);
 	jdm_ztp_free(f->ztp);
+	jdm_ipsecnm_free(f->ipsecnm);
 	jdm_vnf_free(f->vnf);
 	cfg_daemon_free(f->d);
 	cfg_reply_vocab_free(f->v);

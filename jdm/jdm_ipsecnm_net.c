@@ -1,0 +1,152 @@
+/* jdm_ipsecnm_net — veths and routes of the ipsec-nm container over
+ * rtnetlink (libmnl). See jdm_ipsecnm_net.h. */
+#include "jdm_ipsecnm_net.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+
+#include "cfg_err.h"
+
+/* Send one request, wait for its ACK: 0 or -errno. */
+static int transact(struct nlmsghdr *nlh)
+{
+	char rb[8192];
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl)
+		return -errno;
+	int rc = 0;
+	static _Thread_local uint32_t seq;
+	nlh->nlmsg_seq = ++seq ^ (uint32_t)time(NULL);
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 || mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	unsigned portid = mnl_socket_get_portid(nl);
+	for (;;) {
+		ssize_t r = mnl_socket_recvfrom(nl, rb, sizeof rb);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			break;
+		}
+		int cr = mnl_cb_run(rb, (size_t)r, nlh->nlmsg_seq, portid, NULL, NULL);
+		if (cr == MNL_CB_ERROR) {
+			rc = -errno;
+			break;
+		}
+		if (cr == MNL_CB_STOP)
+			break;
+	}
+out:
+	mnl_socket_close(nl);
+	return rc;
+}
+
+int jdm_ipsecnm_net_veth(const char *outer, const char *inner, int netns_fd)
+{
+	if (strlen(outer) >= IFNAMSIZ || strlen(inner) >= IFNAMSIZ)
+		return cfg_err_set("interface name too long: %s", outer);
+	if (if_nametoindex(outer))
+		return 1;
+	char buf[1024];
+	memset(buf, 0, sizeof buf);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, outer);
+	struct nlattr *li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	struct nlattr *peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	struct ifinfomsg *pi = mnl_nlmsg_put_extra_header(nlh, sizeof *pi);
+	pi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, inner);
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)netns_fd);
+	mnl_attr_nest_end(nlh, peer);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, li);
+	int e = transact(nlh);
+	if (e < 0)
+		return cfg_err_set("cannot make the veth %s/%s: %s", outer, inner, strerror(-e));
+	return 0;
+}
+
+int jdm_ipsecnm_net_route(const char *dst, const char *via, int add)
+{
+	char b[32];
+	snprintf(b, sizeof b, "%s", dst);
+	char *sl = strchr(b, '/');
+	struct in_addr d, g;
+	if (!sl)
+		return cfg_err_set("bad route %s", dst);
+	*sl = '\0';
+	int len = atoi(sl + 1);
+	if (inet_pton(AF_INET, b, &d) != 1 || inet_pton(AF_INET, via, &g) != 1 || len < 0 || len > 32)
+		return cfg_err_set("bad route %s via %s", dst, via);
+	char buf[512];
+	memset(buf, 0, sizeof buf);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_REPLACE : 0);
+	struct rtmsg *rt = mnl_nlmsg_put_extra_header(nlh, sizeof *rt);
+	rt->rtm_family = AF_INET;
+	rt->rtm_dst_len = (unsigned char)len;
+	rt->rtm_table = RT_TABLE_MAIN;
+	rt->rtm_protocol = RTPROT_STATIC;
+	rt->rtm_scope = RT_SCOPE_UNIVERSE;
+	rt->rtm_type = RTN_UNICAST;
+	mnl_attr_put(nlh, RTA_DST, 4, &d);
+	mnl_attr_put(nlh, RTA_GATEWAY, 4, &g);
+	int e = transact(nlh);
+	if (e < 0 && !(e == -ESRCH && !add))
+		return cfg_err_set("cannot %s route %s via %s: %s", add ? "add" : "delete", dst, via,
+		                   strerror(-e));
+	return 0;
+}
+
+int jdm_ipsecnm_net_forwarding(int on)
+{
+	int fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cfg_err_set("ip_forward: %s", strerror(errno));
+	int ok = write(fd, on ? "1\n" : "0\n", 2) == 2;
+	close(fd);
+	return ok ? 0 : cfg_err_set("ip_forward: cannot set it");
+}
+
+int jdm_ipsecnm_net_tx_csum_off(const char *ifname)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return cfg_err_set("socket: %s", strerror(errno));
+	struct ethtool_value ev = {.cmd = ETHTOOL_STXCSUM, .data = 0};
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
+	ifr.ifr_data = (void *)&ev;
+	int rc = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? cfg_err_set("%s: cannot turn off tx checksumming: %s",
+	                                                          ifname, strerror(errno))
+	                                           : 0;
+	close(fd);
+	return rc;
+}
