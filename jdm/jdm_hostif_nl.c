@@ -304,7 +304,8 @@ static int link_get(int ifindex, struct link_info *li)
 {
 	memset(li, 0, sizeof *li);
 	char buf[NLBUF];
-	struct nlmsghdr *nlh = msg(buf, RTM_GETLINK, 0);
+	/* with the ACK after the answer: talk() stops at it */
+	struct nlmsghdr *nlh = msg(buf, RTM_GETLINK, NLM_F_ACK);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
