@@ -69,7 +69,8 @@ ipsec_fail() {
 			[[ -s "$f" ]] && { echo "---- $f" >&2; tail -n 20 "$f" >&2; }
 		done
 		echo "---- show security ipsec security-associations" >&2
-		jdm show security ipsec security-associations >&2 2>&1 || true
+		jdm -c "show security ipsec security-associations" >&2 2>&1 || true
+		jdm -c "show security ike security-associations" >&2 2>&1 || true
 	fi
 	exit 1
 }
@@ -276,6 +277,17 @@ $(day0 "$1" interfaces "eth3 $VNF_ADDR/26")
 $(day0 "$1" routes "$HQ_NET via $BR_GW")"
 }
 
+# snmp_on_hostif: this tree's snmp has `interface` (snmpd also listens on
+# those host-os interfaces' addresses: the NOC reaches mgmt0 through the tunnel)
+snmp_on_hostif() {
+	python3 - "$ROOT/cli/schema/jdm.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+snmp = [e for e in root.iter() if e.get("name") == "snmp"]
+sys.exit(0 if snmp and any(c.get("name") == "interface" for c in snmp[0]) else 1)
+PY
+}
+
 # ipsec_snmp_lines: snmpd (v2c community nocRead) and a trap group to the
 # management LAN (192.0.2.1:16200, reachable with or without the tunnel)
 # and to the NOC (through it)
@@ -286,6 +298,7 @@ set snmp trap-group lan version v2 targets 192.0.2.1
 set snmp trap-group lan destination-port 16200
 set snmp trap-group noc version v2 targets $NOC_ADDR
 set snmp trap-group noc destination-port 16200"
+	if snmp_on_hostif && compgen -G "$ROOT/jdm/jdm_hostif*.c" >/dev/null; then echo "set snmp interface mgmt0"; fi
 }
 
 # The branch's shows (ipsec-reply.md)
