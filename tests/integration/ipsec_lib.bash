@@ -39,6 +39,10 @@ hqdir=""
 hq_pid=""
 ipsec_pids=() # other processes a test starts (tcpdump, snmptrapd, iperf3 -s): ended by PID
 
+# has GREP-ARGS: grep that reads all its input (grep -q in a pipeline under
+# pipefail makes the writer die of SIGPIPE: a false "no")
+has() { grep "$@" >/dev/null; }
+
 ipsec_cleanup() {
 	local p
 	for p in "${ipsec_pids[@]}" "$hq_pid"; do
@@ -56,7 +60,7 @@ ipsec_cleanup() {
 		fi
 		rm -rf "$hqdir"
 	fi
-	if [[ -n "$noc" ]] && ip netns list | awk '{print $1}' | grep -qxF "$noc"; then ip netns del "$noc"; fi
+	if [[ -n "$noc" ]] && ip netns list | awk '{print $1}' | has -xF "$noc"; then ip netns del "$noc"; fi
 	return 0
 }
 
@@ -177,7 +181,7 @@ ipsec_hq_kill() {
 
 # hq_sas: HQ's view of its SAs (swanctl --list-sas)
 hq_sas() { STRONGSWAN_CONF="$hqdir/strongswan.conf" swanctl --list-sas --uri "unix://$hqdir/vici" 2>/dev/null; }
-hq_child_up() { hq_sas | grep -q 'INSTALLED, TUNNEL'; }
+hq_child_up() { hq_sas | has 'INSTALLED, TUNNEL'; }
 
 # ipsec_jcp: JCP's VLAN wan (20) on the WAN port ge-0/0/3 and on the sxe-0/0/0
 # trunk to the host (hsxe0 trunks every host-os VLAN), mgmt (10) defined
@@ -307,15 +311,15 @@ ike_sas() { jdm -c "show security ike security-associations" 2>&1; }
 ipsec_xml() { jdm -c "show security ipsec security-associations | display xml" 2>/dev/null; }
 ike_xml() { jdm -c "show security ike security-associations | display xml" 2>/dev/null; }
 # the VPN's tunnel (its one traffic selector) is up / the IKE SA is UP
-child_up() { ipsec_xml | grep -q '<tunnel-state>up</tunnel-state>'; }
-ike_up() { ike_xml | grep -q '<ike-sa-state>UP</ike-sa-state>'; }
+child_up() { ipsec_xml | has '<tunnel-state>up</tunnel-state>'; }
+ike_up() { ike_xml | has '<ike-sa-state>UP</ike-sa-state>'; }
 # both ends agree: the branch says up and HQ has the child SA installed
 tunnel_up() { child_up && hq_child_up; }
 # sa_sum ELEMENT: the sum of ELEMENT (sa-bytes, sa-packets) over the SAs
 sa_sum() { ipsec_xml | sed -n "s/.*<$1>\([0-9]*\)<\/$1>.*/\1/p" | awk '{s += $1} END {print s + 0}'; }
 # nm_row: ipsec-nm's row of show virtual-network-functions
 nm_row() { jdm -c "show virtual-network-functions" 2>&1 | grep -w 'ipsec-nm'; }
-nm_running() { nm_row | grep -Eiq 'running +alive'; }
+nm_running() { nm_row | has -Ei 'running +alive'; }
 
 # noc_pings ADDR: one ping answered from the NOC host
 noc_pings() { pings "$noc" "$1"; }

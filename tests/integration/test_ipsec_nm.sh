@@ -52,7 +52,7 @@ echo "tunnel up $(( ($(date +%s%N) - t0) / 1000000 )) ms after the commit starte
 ike_up || { ike_sas; fail "no IKE SA UP in show security ike security-associations"; }
 ike_sas
 ipsec_sas
-ipsec_sas | grep -q 'ESP: userspace' || ipsec_sas | grep -q 'ESP: kernel' || fail "the show does not say which ESP"
+ipsec_sas | has 'ESP: userspace' || ipsec_sas | has 'ESP: kernel' || fail "the show does not say which ESP"
 wait_for 30 nm_running || { jdm -c "show virtual-network-functions"; fail "ipsec-nm is not running/alive"; }
 nm_row
 
@@ -89,8 +89,8 @@ if [[ -n "$have_hostif" ]] && snmp_on_hostif; then
 	noc_sys() { noc_v2 snmpget -Oqv 1.3.6.1.2.1.1.5.0; }
 	wait_for 60 noc_sys || fail "the NOC host gets no SNMP answer from $HOST_ADDR through the tunnel"
 	noc_v2 snmpwalk -On 1.3.6.1.2.1.1 | head -n 3
-	noc_v2 snmpwalk -On "$T.5" | grep -q "= INTEGER: 1" || fail "NOC: nfxIpsecTunnelChildState not up(1)"
-	noc_v2 snmpwalk -On 1.3.6.1.2.1.236.1.4.1.2 | grep -q '"vnf1"' || fail "NOC: vmName has no vnf1"
+	noc_v2 snmpwalk -On "$T.5" | has "= INTEGER: 1" || fail "NOC: nfxIpsecTunnelChildState not up(1)"
+	noc_v2 snmpwalk -On 1.3.6.1.2.1.236.1.4.1.2 | has '"vnf1"' || fail "NOC: vmName has no vnf1"
 elif [[ -n "$have_hostif" ]]; then
 	echo "--- (this tree's snmpd has no 'snmp interface': it does not listen on mgmt0, the NOC walk is left out)"
 	echo "--- the NOC host pings the appliance (mgmt0 $HOST_ADDR) through the tunnel"
@@ -120,7 +120,7 @@ for v in "show configuration" "show configuration | display set" "show configura
 	grep -qF -- "$IPSEC_PSK" <<<"$out" && leak+=" '$v';"
 	[[ "$v" == *"display set" ]] && { grep -q 'pre-shared-key' <<<"$out" || leak+=" no pre-shared-key line in '$v';"; }
 done
-ps -eo args | grep -v grep | grep -qF -- "$IPSEC_PSK" && leak+=" a command line;"
+ps -eo args | grep -v grep | has -F -- "$IPSEC_PSK" && leak+=" a command line;"
 for f in /var/log/syslog /var/log/messages /var/log/daemon.log; do
 	[[ -r "$f" ]] && grep -qaF -- "$IPSEC_PSK" "$f" && leak+=" $f;"
 done

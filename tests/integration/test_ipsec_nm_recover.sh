@@ -10,7 +10,8 @@
 #     charon started again: the tunnel comes back by itself (DPD, restart)
 #     within a bounded wait and nfxIpsecTunnelUp arrives;
 #   - ipsec-nm's charon killed by the PID in STATE/ipsec-nm/charon.pid:
-#     jdmd starts it again (charon-restarts counts it), the tunnel is back;
+#     jdmd starts it again (charon-restarts counts it), the tunnel is back,
+#     nfxIpsecTunnelDown and nfxIpsecTunnelUp reach snmptrapd;
 #   - the key never in plain text in the state directory (store, logs,
 #     charon logs) or on a command line, after all of that;
 #   - `set security ipsec-nm disable`: no container (the charon gone, no
@@ -21,6 +22,9 @@ ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 # shellcheck source=tests/integration/ipsec_lib.bash
 . "$ROOT/tests/integration/ipsec_lib.bash"
 fail() { ipsec_fail "$@"; }
+# a failure of one step that the next steps do not depend on: reported at the end
+soft=()
+soft_fail() { echo "FAIL (continuing): $*" >&2; soft+=("$*"); }
 [[ -x /usr/sbin/snmpd && -x /usr/sbin/snmptrapd ]] || { echo "SKIP: no snmpd/snmptrapd"; exit 77; }
 
 ipsec_init ipsecrec
@@ -48,7 +52,7 @@ commit_to jdm "$(ipsec_host_lines)
 $(ipsec_nm_lines "$WRONG")
 ${have_hostif:+$(ipsec_hostif_lines)}
 $(ipsec_snmp_lines)"
-auth_failed() { { ike_sas; ipsec_sas; } | grep -Eiq 'authentication.failed'; }
+auth_failed() { { ike_sas; ipsec_sas; } | has -Ei 'authentication.failed'; }
 wait_for 45 auth_failed || { ike_sas; ipsec_sas; fail "no 'authentication failed' in the shows"; }
 { ike_sas; ipsec_sas; } | grep -Ei 'authentication.failed' | head -n 2
 ! hq_child_up || fail "HQ has a CHILD SA with a wrong key"
@@ -62,35 +66,52 @@ wait_for 30 noc_pings "$BR_GW" || fail "NOC cannot ping $BR_GW through the tunne
 wait_for 40 more_traps "$UP_OID" "$u0" || { cat "$state/traps.log"; fail "no nfxIpsecTunnelUp trap"; }
 echo "nfxIpsecTunnelUp received"
 
-echo "--- HQ's charon killed: down (and nfxIpsecTunnelDown), started again: back by itself"
-d0="$(traps "$DOWN_OID")"
-u0="$(traps "$UP_OID")"
-capture_start "$hqdir/down.pcap"
-ipsec_hq_kill
-t0=$(date +%s)
-branch_down() { ! child_up; }
-wait_for 45 branch_down || { ipsec_sas; fail "the branch does not see the tunnel down 45 s after HQ's charon died"; }
-echo "branch: down after $(($(date +%s) - t0)) s: $(ipsec_sas | grep -i 'down' | head -n 1)"
-wait_for 30 more_traps "$DOWN_OID" "$d0" || { cat "$state/traps.log"; fail "no nfxIpsecTunnelDown trap"; }
-echo "nfxIpsecTunnelDown received"
-# the tunnel is down: management traffic to HQ must not leave in clear
-# (snmpd's trap to the NOC above; a ping from the appliance if it has mgmt0)
-[[ -n "$have_hostif" ]] && ip netns exec "$(appns)" ping -c 2 -i 0.3 -W 1 "$NOC_ADDR" >/dev/null 2>&1 || true
-capture_stop
-clear="$(tcpdump -r "$hqdir/down.pcap" -nn 2>/dev/null | grep -E '198\.51\.100\.|203\.0\.113\.(129|1[3-9][0-9])' || true)"
-[[ -z "$clear" ]] || { head -n 5 <<<"$clear"; fail "with the tunnel down, management traffic went out on the WAN in clear"; }
-ipsec_hq_start
-t0=$(date +%s)
-wait_for 60 tunnel_up || { hq_sas; fail "the tunnel did not come back within 60 s of HQ's charon restart"; }
-wait_for 30 noc_pings "$BR_GW" || fail "no ping through the tunnel after HQ's restart"
-echo "back after $(($(date +%s) - t0)) s"
-wait_for 40 more_traps "$UP_OID" "$u0" || { cat "$state/traps.log"; fail "no nfxIpsecTunnelUp trap after HQ's restart"; }
-echo "nfxIpsecTunnelUp received"
+# IPSEC_SKIP_HQ_RESTART=1: leave this step out (to look at the later ones alone)
+if [[ "${IPSEC_SKIP_HQ_RESTART:-}" == 1 ]]; then
+	soft_fail "HQ restart step skipped (IPSEC_SKIP_HQ_RESTART=1)"
+else
+	echo "--- HQ's charon killed: down (and nfxIpsecTunnelDown), started again: back by itself"
+	d0="$(traps "$DOWN_OID")"
+	u0="$(traps "$UP_OID")"
+	capture_start "$hqdir/down.pcap"
+	ipsec_hq_kill
+	t0=$(date +%s)
+	branch_down() { ! child_up; }
+	if wait_for 45 branch_down; then
+		echo "branch: down after $(($(date +%s) - t0)) s: $(ipsec_sas | grep -i 'down' | head -n 1)"
+		if wait_for 30 more_traps "$DOWN_OID" "$d0"; then
+			echo "nfxIpsecTunnelDown received"
+		else
+			cat "$state/traps.log"
+			soft_fail "no nfxIpsecTunnelDown trap"
+		fi
+	else
+		ipsec_sas
+		soft_fail "the branch does not see the tunnel down 45 s after HQ's charon died (DPD)"
+	fi
+	# the tunnel is down: management traffic to HQ must not leave in clear
+	# (snmpd's trap to the NOC above; a ping from the appliance if it has mgmt0)
+	[[ -n "$have_hostif" ]] && ip netns exec "$(appns)" ping -c 2 -i 0.3 -W 1 "$NOC_ADDR" >/dev/null 2>&1 || true
+	capture_stop
+	clear="$(tcpdump -r "$hqdir/down.pcap" -nn 2>/dev/null | grep -E '198\.51\.100\.|203\.0\.113\.(129|1[3-9][0-9])' || true)"
+	[[ -z "$clear" ]] || { head -n 5 <<<"$clear"; fail "with the tunnel down, management traffic went out on the WAN in clear"; }
+	ipsec_hq_start
+	t0=$(date +%s)
+	wait_for 60 tunnel_up || { hq_sas; fail "the tunnel did not come back within 60 s of HQ's charon restart"; }
+	wait_for 30 noc_pings "$BR_GW" || fail "no ping through the tunnel after HQ's restart"
+	echo "back after $(($(date +%s) - t0)) s"
+	if ((${#soft[@]} == 0)); then
+		wait_for 40 more_traps "$UP_OID" "$u0" || { cat "$state/traps.log"; fail "no nfxIpsecTunnelUp trap after HQ's restart"; }
+		echo "nfxIpsecTunnelUp received"
+	fi
+fi
 
 echo "--- ipsec-nm's charon killed by its pid: jdmd starts it again, the tunnel is back"
 old="$(ipsec_nm_pid)" || fail "no live charon in $state/ipsec-nm/charon.pid"
 restarts() { ipsec_xml | sed -n 's/.*<charon-restarts>\([0-9]*\)<.*/\1/p' | head -n 1; }
 r0="$(restarts)"
+d0="$(traps "$DOWN_OID")"
+u0="$(traps "$UP_OID")"
 kill -KILL "$old"
 t0=$(date +%s)
 new_charon() { local p; p="$(ipsec_nm_pid)" && [[ "$p" != "$old" ]]; }
@@ -100,14 +121,17 @@ echo "charon $old -> $(ipsec_nm_pid), restarts ${r0:-?} -> $(restarts)"
 fresh_up() { child_up && noc_pings "$BR_GW"; }
 wait_for 60 fresh_up || { ipsec_sas; hq_sas; fail "the tunnel did not come back after ipsec-nm's charon restart"; }
 echo "back after $(($(date +%s) - t0)) s"
+wait_for 30 more_traps "$DOWN_OID" "$d0" || soft_fail "no nfxIpsecTunnelDown trap when ipsec-nm's charon died"
+wait_for 30 more_traps "$UP_OID" "$u0" || soft_fail "no nfxIpsecTunnelUp trap when the tunnel was back"
+echo "traps: nfxIpsecTunnelDown $d0 -> $(traps "$DOWN_OID"), nfxIpsecTunnelUp $u0 -> $(traps "$UP_OID")"
 
 echo "--- the key is nowhere in plain text"
-ps -eo args | grep -v grep | grep -qF -- "$IPSEC_PSK" && fail "the key on a command line"
+ps -eo args | grep -v grep | has -F -- "$IPSEC_PSK" && fail "the key on a command line"
 for k in "$IPSEC_PSK" "$WRONG"; do
 	f="$(grep -rlaF -- "$k" "$state" 2>/dev/null || true)"
 	[[ -z "$f" ]] || fail "a key in plain text in: $f"
 	for v in "show configuration | display set" "show configuration | display json"; do
-		jdm -c "$v" 2>&1 | grep -qF -- "$k" && fail "a key in '$v'"
+		jdm -c "$v" 2>&1 | has -F -- "$k" && fail "a key in '$v'"
 	done
 done
 
@@ -116,4 +140,8 @@ old="$(ipsec_nm_pid)" || fail "no charon before disable"
 commit_to jdm "set security ipsec-nm disable"
 gone() { ! kill -0 "$old" 2>/dev/null && ! ipsec_nm_pid && ! nm_row; }
 wait_for 30 gone || { nm_row; fail "ipsec-nm still there after disable (charon $old)"; }
+if ((${#soft[@]})); then
+	printf 'FAIL: %s\n' "${soft[@]}" >&2
+	exit 1
+fi
 echo "PASS: wrong key refused with its reason, HQ restart and container restart recovered, the key hidden, disable removes the container"
