@@ -875,6 +875,7 @@ int jdm_ipsecnm_vnf_rows(void *ctx, struct cfg_rel *root, const char *name)
 	cfg_rel_leaf(e, "vnf-name", NAME);
 	cfg_rel_leaf(e, "vnf-state", run ? "running" : "shut off");
 	cfg_rel_leaf(e, "vnf-liveliness", run ? "alive" : "down");
+	cfg_rel_flag(e, "vnf-container");
 	return 1;
 }
 
