@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -874,6 +875,7 @@ int jdm_ipsecnm_vnf_rows(void *ctx, struct cfg_rel *root, const char *name)
 	cfg_rel_leaf(e, "vnf-name", NAME);
 	cfg_rel_leaf(e, "vnf-state", run ? "running" : "shut off");
 	cfg_rel_leaf(e, "vnf-liveliness", run ? "alive" : "down");
+	cfg_rel_flag(e, "vnf-container");
 	return 1;
 }
 
@@ -902,7 +904,14 @@ struct jdm_ipsecnm *jdm_ipsecnm_new(struct cfg_daemon *d, bool config_only)
 			snprintf(m->state, sizeof m->state, "config-only");
 		} else {
 			snprintf(m->vici, sizeof m->vici, "%s", jdm_charon_vici_path(m->ch));
+			/* signals stay with the daemon's signalfd: the supervisor
+			   blocks them all (a SIGTERM delivered to it would kill jdmd
+			   without its clean exit, leaving charon behind) */
+			sigset_t all, old;
+			sigfillset(&all);
+			pthread_sigmask(SIG_SETMASK, &all, &old);
 			m->thr_on = pthread_create(&m->thr, NULL, supervise, m) == 0;
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
 		}
 	}
 	cfg_daemon_register_ctx(d, "show_ike_sas", show_ike, m);

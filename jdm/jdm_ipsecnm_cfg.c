@@ -310,7 +310,7 @@ static bool plan_gateway(struct cfg_node *nm, struct cfg_node *gw, bool libipsec
 		ok = false;
 	}
 	struct cfg_node *pol = polname ? cfg_node_child(ike, "policy", polname, A) : NULL;
-	if (!ok || !pol)
+	if (!pol)
 		return false; /* a missing policy: the schema's ref check */
 	const char *ext = cfg_node_value(gw, "external-interface", A);
 	int xi = ext && !strcmp(ext, "heth1") ? 0 : 1;
@@ -338,6 +338,14 @@ static bool plan_gateway(struct cfg_node *nm, struct cfg_node *gw, bool libipsec
 	}
 	unsigned life = 0;
 	json_t *props = ike_props(ike, pol, v1, &life, fs);
+	if (!addr) { /* everything else checked: nothing to load */
+		json_decref(props);
+		if (key) {
+			explicit_bzero(key, strlen(key));
+			free(key);
+		}
+		return false;
+	}
 	const char *lid = identity(gw, "local-identity", local[0] ? local : "%any");
 	const char *rid = identity(gw, "remote-identity", addr);
 	json_t *c = json_object();
@@ -399,6 +407,7 @@ int jdm_ipsecnm_plan(const struct cfg_tree *t, bool libipsec, bool open_keys,
 	plan_ifs(t, nm, p, fs);
 	struct cfg_node *ike = cfg_node_child(nm, "ike", NULL, A);
 	struct cfg_node *ipsec = cfg_node_child(nm, "ipsec", NULL, A);
+	json_t *failed = json_object(); /* gateways that cannot be loaded */
 	/* two gateways to the same peer: a responder picks one of them */
 	for (struct cfg_node *g = cfg_node_child(ike, "gateway", NULL, A); g; g = cfg_node_next_same(g, A)) {
 		const char *a = cfg_node_value(g, "address", A);
@@ -419,11 +428,14 @@ int jdm_ipsecnm_plan(const struct cfg_tree *t, bool libipsec, bool open_keys,
 		struct cfg_node *gw = cfg_node_child(ike, "gateway", gname, A);
 		if (!gw)
 			continue; /* ref */
-		if (!json_object_get(p->conns, gname) && !plan_gateway(nm, gw, libipsec, open_keys, p, fs))
-			continue;
+		if (!json_object_get(p->conns, gname) && !json_object_get(failed, gname) &&
+		    !plan_gateway(nm, gw, libipsec, open_keys, p, fs))
+			json_object_set_new(failed, gname, json_true());
+		/* without a connection (its gateway failed) the vpn is still checked */
 		json_t *conn = json_object_get(json_object_get(p->conns, gname), gname);
+		json_t *scratch = conn ? NULL : json_pack("{s:{}}", "children");
 		if (!conn)
-			continue;
+			conn = scratch;
 		const char *pname = cfg_node_value(vi, "ipsec-policy", A);
 		struct cfg_node *pol = pname ? cfg_node_child(ipsec, "policy", pname, A) : NULL;
 		if (pname && !pol)
@@ -462,13 +474,16 @@ int jdm_ipsecnm_plan(const struct cfg_tree *t, bool libipsec, bool open_keys,
 			char cname[256];
 			snprintf(cname, sizeof cname, "%s/%s", v->value, ts->value);
 			json_object_set_new(json_object_get(conn, "children"), cname, ch);
-			add_tunnel(p, v->value, ts->value, gname, cfg_node_value(gw, "address", A), note);
+			if (!scratch)
+				add_tunnel(p, v->value, ts->value, gname, cfg_node_value(gw, "address", A), note);
 		}
 		json_decref(esp);
+		json_decref(scratch);
 		if (!n_ts)
 			cfg_findings_add(fs, v, "'traffic-selector'",
 			                 "the vpn needs a traffic-selector (local-ip and remote-ip)");
 	}
+	json_decref(failed);
 	/* a gateway whose vpns all failed has no child: not loaded */
 	const char *k;
 	json_t *val;
