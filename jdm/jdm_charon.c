@@ -132,8 +132,9 @@ char *jdm_charon_conf(const struct jdm_charon_opts *o, enum jdm_charon_esp esp)
 	    "# written by jdmd (jdm_charon) for %s: do not edit\n"
 	    "charon {\n"
 	    "  load_modular = no\n"
+	    "  # '!': critical, charon does not start without it\n"
 	    "  load = random nonce openssl kdf pem pkcs1 x509 revocation constraints pubkey%s "
-	    "kernel-netlink socket-default vici\n"
+	    "kernel-netlink socket-default vici!\n"
 	    "  # level 1 everywhere: higher levels of ike/enc/knl print key material\n"
 	    "  filelog {\n"
 	    "    charon {\n"
@@ -152,7 +153,7 @@ char *jdm_charon_conf(const struct jdm_charon_opts *o, enum jdm_charon_esp esp)
 	    "  }\n"
 	    "  install_routes = yes\n"
 	    "}\n",
-	    o->name, lib ? " kernel-libipsec" : "", dir, dir,
+	    o->name, lib ? " kernel-libipsec!" : "", dir, dir,
 	    lib ? "    kernel-libipsec {\n      load = yes\n" : "",
 	    lib && o->fwmark ? "      allow_peer_ts = yes\n" : "", lib ? "    }\n" : "", fw);
 	free(fw);
@@ -377,7 +378,9 @@ static bool gone(pid_t pid)
 	return false;
 }
 
-/* The last non-empty line of charon.log, into BUF. */
+/* The last non-empty line of charon.log into BUF (or, when that is charon's
+ * generic "initialization failed", the first line of the last 1 KiB that
+ * says what failed). */
 static void last_line(const char *path, char *buf, size_t n)
 {
 	snprintf(buf, n, "(no log)");
@@ -396,6 +399,18 @@ static void last_line(const char *path, char *buf, size_t n)
 		tail[--r] = 0;
 	char *nl = strrchr(tail, '\n');
 	const char *l = nl ? nl + 1 : tail;
+	/* charon's own last words are generic: name the first failure instead */
+	if (strstr(l, "initialization failed") || strstr(l, "critical plugin")) {
+		char *first = strstr(tail, " failed");
+		while (first && first > tail && first[-1] != '\n')
+			first--;
+		if (first) {
+			char *end = strchr(first, '\n');
+			if (end)
+				*end = 0;
+			l = first;
+		}
+	}
 	size_t len = strlen(l);
 	if (len >= n)
 		len = n - 1;

@@ -18,7 +18,7 @@ static void test_conf_kernel(void **state)
 	struct jdm_charon_opts o = {.name = "ipsec-nm", .state_dir = "/var/lib/nfx", .own_netns = true};
 	char *s = jdm_charon_conf(&o, JDM_CHARON_ESP_KERNEL);
 	assert_non_null(strstr(s, "load_modular = no"));
-	assert_non_null(strstr(s, "pubkey kernel-netlink socket-default vici\n"));
+	assert_non_null(strstr(s, "pubkey kernel-netlink socket-default vici!\n"));
 	assert_null(strstr(s, "libipsec"));
 	assert_non_null(strstr(s, " kdf "));
 	assert_non_null(strstr(s, "vici { socket = unix:///var/lib/nfx/ipsec-nm/vici }"));
@@ -36,7 +36,7 @@ static void test_conf_libipsec_fwmark(void **state)
 	(void)state;
 	struct jdm_charon_opts o = {.name = "l2ext", .state_dir = "/s", .fwmark = 0x42};
 	char *s = jdm_charon_conf(&o, JDM_CHARON_ESP_LIBIPSEC);
-	assert_non_null(strstr(s, "pubkey kernel-libipsec kernel-netlink socket-default vici\n"));
+	assert_non_null(strstr(s, "pubkey kernel-libipsec! kernel-netlink socket-default vici!\n"));
 	assert_non_null(strstr(s, "kernel-libipsec {\n      load = yes\n      allow_peer_ts = yes\n    }"));
 	assert_non_null(strstr(s, "socket-default { fwmark = 0x42 }"));
 	assert_non_null(strstr(s, "kernel-netlink { fwmark = !0x42 }"));
