@@ -418,6 +418,54 @@ static void last_line(const char *path, char *buf, size_t n)
 	buf[len] = 0;
 }
 
+/* A charon left running by an earlier jdmd for this handle (its pid file
+ * names a process whose environment carries our STRONGSWAN_CONF): stop it,
+ * so that it does not keep the VICI socket's name or its routes. */
+static void stop_stale(struct jdm_charon *c)
+{
+	char buf[32] = "";
+	int fd = open(c->pidfile, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = 0;
+	long pid = strtol(buf, NULL, 10);
+	if (pid <= 1)
+		return;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%ld/environ", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	char env[8192];
+	n = read(fd, env, sizeof env - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	env[n] = 0;
+	char *want = jdm_xasprintf("STRONGSWAN_CONF=%s", c->conf);
+	bool ours = false;
+	for (char *e = env; e < env + n; e += strlen(e) + 1)
+		if (strcmp(e, want) == 0)
+			ours = true;
+	free(want);
+	if (!ours)
+		return;
+	nfx_log(LOG_WARNING, "charon %s: stopping pid %ld left by an earlier run", c->name, pid);
+	kill((pid_t)pid, SIGTERM);
+	for (int i = 0; i < 150 && kill((pid_t)pid, 0) == 0; i++) {
+		waitpid((pid_t)pid, NULL, WNOHANG); /* in case it is our child after all */
+		sleep_ms(20);
+	}
+	if (kill((pid_t)pid, 0) == 0) {
+		kill((pid_t)pid, SIGKILL);
+		waitpid((pid_t)pid, NULL, WNOHANG);
+	}
+}
+
 static bool vici_answers(const char *path)
 {
 	struct nfx_vici *v = nfx_vici_connect(path, 0);
@@ -483,6 +531,7 @@ int jdm_charon_start(struct jdm_charon *c, int timeout_ms)
 	free(conf);
 	if (w < 0)
 		return -1;
+	stop_stale(c);
 	unlink(c->vici);
 	unlink(c->pidfile);
 

@@ -475,9 +475,13 @@ static int send_packet(struct nfx_vici *v, unsigned type, const char *name, cons
 		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			struct pollfd pfd = {.fd = v->fd, .events = POLLOUT};
 			int r = poll(&pfd, 1, left_ms(deadline));
-			if (r == 0) {
+			if (r == 0 || (r < 0 && errno != EINTR)) {
+				int pe = errno;
 				free(p);
-				cfg_err_set("VICI: timed out sending");
+				if (r == 0)
+					cfg_err_set("VICI: timed out sending");
+				else
+					cfg_err_set("VICI: poll: %s", strerror(pe));
 				return broken(v);
 			}
 			continue;

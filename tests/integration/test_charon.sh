@@ -11,7 +11,8 @@
 # through nfx_vici (load-conn, load-shared, initiate streamed, list-sas
 # streamed shows the CHILD_SA INSTALLED) and a ping crosses it; a kept
 # connection gets ike-updown. A charon that cannot bind its VICI socket
-# fails to start with charon's reason. Freeing the handles leaves no process
+# fails to start with charon's reason; one left by an earlier jdmd (its
+# charon.pid, our STRONGSWAN_CONF) is stopped by the next start. Freeing the handles leaves no process
 # behind. (A second charon in a namespace where one runs disturbs the first:
 # its routes in table 220 went when it stopped; the failing one has a
 # namespace of its own.)
@@ -26,6 +27,7 @@ PROBE_BIN="$BUILD/tests/charon-probe"
 command -v nsenter >/dev/null || { echo "no nsenter"; exit 77; }
 
 ns="nfx-it-charon-$$"
+ns2="nfx-it-charon2-$$"
 state="$(mktemp -d /tmp/nfx-it-charon.XXXXXX)"
 chmod 0700 "$state"
 probe=""
@@ -43,7 +45,9 @@ cleanup() {
 	fi
 	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
 	for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+	for p in $(ip netns pids "$ns2" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
 	ip netns del "$ns" 2>/dev/null
+	ip netns del "$ns2" 2>/dev/null
 	if [[ $rc -ne 0 ]]; then
 		for n in a b; do
 			[[ -f "$state/$n/charon.log" ]] && { echo "--- charon $n"; tail -25 "$state/$n/charon.log"; } >&2
@@ -211,6 +215,30 @@ ask alive c
 [[ "$R" == no ]] || fail "failed charon c alive"
 ok free c
 echo "failed start: $why"
+
+# --- a charon left by an earlier jdmd (named by charon.pid, started with our
+# STRONGSWAN_CONF; here by hand in a namespace of its own) is stopped by start
+ok new d "$state" own
+ok start d 60000
+ok stop d
+ip netns add "$ns2"
+ip netns exec "$ns2" unshare -m --propagation private sh -c \
+	'mount -t tmpfs tmpfs /run && exec env -i STRONGSWAN_CONF="$1" /usr/lib/ipsec/charon' \
+	sh "$state/d/strongswan.conf" >>"$state/d/stale.out" 2>&1 &
+stale=$!
+pids+=("$stale")
+wait_for 30 test -S "$state/d/vici" || fail "the hand-started charon made no socket"
+echo "$stale" >"$state/d/charon.pid"
+ok start d 60000
+wait "$stale" || true
+[[ ! -e "/proc/$stale" ]] || fail "the stale charon $stale still runs"
+pd="$(tr -dc 0-9 <"$state/d/charon.pid")"
+pids+=("$pd")
+[[ "$pd" != "$stale" ]] || fail "charon.pid still names the stale charon"
+ask call d version
+[[ "$(jget 'j["daemon"]' <<<"$R")" == charon ]] || fail "version d: $R"
+ok free d
+echo "stale charon $stale stopped, $pd started"
 
 # --- free: nothing left
 ok free a
