@@ -152,6 +152,11 @@ char *jdm_charon_conf(const struct jdm_charon_opts *o, enum jdm_charon_esp esp)
 	    "%s"
 	    "  }\n"
 	    "  install_routes = yes\n"
+	    "  # IKE retransmits after 2, 2.8, 3.9, 5.5, 7.5 s, then gives up (~22 s, not\n"
+	    "  # ~165 s): the owner re-initiates, a tunnel comes back in a bounded time\n"
+	    "  retransmit_timeout = 2.0\n"
+	    "  retransmit_base = 1.4\n"
+	    "  retransmit_tries = 5\n"
 	    "}\n",
 	    o->name, lib ? " kernel-libipsec!" : "", dir, dir,
 	    lib ? "    kernel-libipsec {\n      load = yes\n" : "",

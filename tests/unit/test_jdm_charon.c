@@ -25,6 +25,7 @@ static void test_conf_kernel(void **state)
 	assert_non_null(strstr(s, "path = /var/lib/nfx/ipsec-nm/charon.log"));
 	assert_non_null(strstr(s, "default = 1\n"));
 	assert_null(strstr(s, "fwmark"));
+	assert_non_null(strstr(s, "retransmit_timeout = 2.0\n  retransmit_base = 1.4\n  retransmit_tries = 5\n"));
 	/* never a level that prints keys */
 	assert_null(strstr(s, "= 4"));
 	assert_null(strstr(s, "enc ="));
