@@ -5,8 +5,10 @@
  * The container: namespaces made and owned by jdmd (libvirt's LXC driver
  * fails on this machine's cgroup layout):
  *   network  with opts.own_netns, a new network namespace made when charon
- *            is first started (clone CLONE_NEWNET) and kept alive by a file
- *            descriptor jdmd holds (jdm_charon_netns_fd()), so its
+ *            is first started (unshare(CLONE_NEWNET) on the calling
+ *            thread, which returns with setns; the ESP probe runs there
+ *            before strongswan.conf is written; charon setns()es into it)
+ *            and kept alive by a file descriptor jdmd holds (jdm_charon_netns_fd()), so its
  *            interfaces survive a charon restart; it goes away with
  *            jdm_charon_destroy() or with jdmd. No /run/netns name: jdmd runs
  *            under `ip netns exec`, whose mount namespace is a slave of the
