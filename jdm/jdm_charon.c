@@ -31,6 +31,7 @@
 
 #define CHARON_EXE "/usr/lib/ipsec/charon"
 #define CHILD_STACK (64 * 1024)
+#define LOG_KEEP (4 * 1024 * 1024) /* charon.log larger than this at a start: charon.log.1 */
 
 struct jdm_charon {
 	char *name, *dir, *conf, *log, *pidfile, *vici;
@@ -540,6 +541,13 @@ int jdm_charon_start(struct jdm_charon *c, int timeout_ms)
 	unlink(c->vici);
 	unlink(c->pidfile);
 
+	/* one old log is kept: charon.log.1 */
+	struct stat lst;
+	if (stat(c->log, &lst) == 0 && lst.st_size > LOG_KEEP) {
+		char *old = jdm_xasprintf("%s.1", c->log);
+		rename(c->log, old);
+		free(old);
+	}
 	int logfd = open(c->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (logfd < 0)
 		return cfg_err_set("charon %s: %s: %s", c->name, c->log, strerror(errno));
@@ -673,6 +681,7 @@ int jdm_charon_destroy(struct jdm_charon *c)
 	unlink(c->conf);
 	unlink(c->vici);
 	unlink(c->pidfile);
+	/* charon.log(.1) stay: the record of what happened */
 	return 0;
 }
 

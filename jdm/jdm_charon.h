@@ -20,7 +20,8 @@
  *   PID      charon is PID 1 of its own PID namespace.
  * Its files are under STATE/NAME/ (0700): strongswan.conf (written here,
  * charon reads it through STRONGSWAN_CONF; only the plugins it needs,
- * load_modular = no), charon.log, the VICI socket "vici", and charon.pid
+ * load_modular = no), charon.log (moved to charon.log.1 at a start when
+ * over 4 MiB), the VICI socket "vici", and charon.pid
  * holding charon's PID as jdmd sees it (tests kill it by that PID).
  *
  * ESP: jdm_charon_start() finds out whether the kernel can hold an ESP SA
