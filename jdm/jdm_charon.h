@@ -26,7 +26,8 @@
  *
  * ESP: jdm_charon_start() finds out whether the kernel can hold an ESP SA
  * in the container's network namespace (an XFRM_MSG_NEWSA probe, removed
- * again); where it cannot (this machine: ENOSYS), charon runs with the
+ * again); where it cannot (this machine: no NETLINK_XFRM, EPROTONOSUPPORT),
+ * charon runs with the
  * userspace kernel-libipsec plugin (a TUN device ipsec0, routes in table
  * 220, ESP in UDP 4500: connections must set encap = yes).
  *
