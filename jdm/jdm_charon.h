@@ -26,10 +26,10 @@
  *
  * ESP: jdm_charon_start() finds out whether the kernel can hold an ESP SA
  * in the container's network namespace (an XFRM_MSG_NEWSA probe, removed
- * again); where it cannot (this machine: no NETLINK_XFRM, EPROTONOSUPPORT),
- * charon runs with the
- * userspace kernel-libipsec plugin (a TUN device ipsec0, routes in table
- * 220, ESP in UDP 4500: connections must set encap = yes).
+ * again); where it cannot (this machine: no NETLINK_XFRM, EPROTONOSUPPORT;
+ * jdm_charon_esp_errno()), charon runs with the userspace kernel-libipsec
+ * plugin (a TUN device ipsec0, routes in table 220, ESP in UDP 4500:
+ * connections must set encap = yes).
  *
  * Threads: one thread at a time per handle (the owning row serialises).
  * Ownership: the handle owns the charon process and, with opts.netns, the
