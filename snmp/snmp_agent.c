@@ -206,8 +206,8 @@ static void on_list(const struct cfg_reply *r)
 	for (const struct cfg_rel *e = cfg_rel_child(cfg_reply_root(r), "vnf-information"); e;
 	     e = cfg_rel_next_same(e)) {
 		const char *name = cfg_rel_value(e, "vnf-name");
-		if (!name)
-			continue;
+		if (!name || snmp_is_container(e))
+			continue; /* a container (ipsec-nm) is no VM */
 		if (!vs(name, false))
 			rows_changed = true; /* a new row */
 		vnf_news(name, cfg_rel_value(e, "vnf-state"), cfg_rel_value(e, "vnf-liveliness"), NULL);

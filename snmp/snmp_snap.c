@@ -113,6 +113,8 @@ static long num(const char *t, long dflt)
 	return *end ? dflt : v;
 }
 
+bool snmp_is_container(const struct cfg_rel *vnf) { return cfg_rel_child(vnf, "vnf-container") != NULL; }
+
 int snmp_oper_state(const char *st)
 {
 	if (!st)
@@ -479,6 +481,8 @@ void snmp_snap_update(struct snmp_snap *s, struct snmp_cache *c)
 	long nvnf = 0;
 	for (const struct cfg_rel *e = cfg_rel_child(list ? cfg_reply_root(list) : NULL, "vnf-information"); e;
 	     e = cfg_rel_next_same(e)) {
+		if (snmp_is_container(e))
+			continue; /* ipsec-nm: not a VM (its tunnels: nfxIpsecTunnelTable) */
 		nvnf++;
 		build_vnf(s, c, e);
 	}

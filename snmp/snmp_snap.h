@@ -8,7 +8,8 @@
  * when served.
  *
  * What each object is made of (the replies, by element name):
- *   vmTable      show virtual-network-functions NAME detail (vnf-name,
+ *   vmTable      show virtual-network-functions (rows without <vnf-container/>)
+ *                and NAME detail (vnf-name,
  *                vnf-uuid, vnf-state, vnf-autostart, vnf-vcpus,
  *                vnf-maximum-memory, vnf-used-memory)
  *   vmCpuAffinityTable  show system visibility cpu (vnf/pinning)
@@ -73,6 +74,11 @@ size_t snmp_snap_count(const struct snmp_snap *s);
 
 /* The value V as it is served now (TimeTicks computed). */
 long snmp_snap_ticks(const struct snap_val *v);
+
+/* A row of show virtual-network-functions that is a container of jdmd's
+ * (<vnf-container/>: ipsec-nm), not a VM: VM-MIB and nfxVnfTable leave it
+ * out. */
+bool snmp_is_container(const struct cfg_rel *vnf);
 
 /* VM-MIB's VirtualMachineOperState of a vnf-state ("running" -> 4...). */
 int snmp_oper_state(const char *state);

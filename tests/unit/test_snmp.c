@@ -294,7 +294,11 @@ static void ipsec_table(void **state)
 	(void)state;
 	struct snmp_cache *c = snmp_cache_new();
 	struct snmp_snap *s = snmp_snap_new(root, 6);
+	/* the ipsec-nm container's row is no VM: not in VM-MIB */
 	snmp_cache_put(c, "vnfs", xml("<virtual-network-functions-information><vnf-information>"
+	                              "<vnf-id>509</vnf-id><vnf-name>ipsec-nm</vnf-name><vnf-state>running</vnf-state>"
+	                              "<vnf-liveliness>alive</vnf-liveliness><vnf-container/></vnf-information>"
+	                              "<vnf-information>"
 	                              "<vnf-name>vrtr1</vnf-name><vnf-state>running</vnf-state>"
 	                              "</vnf-information></virtual-network-functions-information>"));
 	snmp_cache_put(c, "ipsec", xml(IPSEC_REPLY("up", "6000000000")));
@@ -307,6 +311,9 @@ static void ipsec_table(void **state)
 	assert_string_equal(snmp_snap_find(s, name1, 11, false)->s, "hq-vpn");
 	assert_string_equal(snmp_snap_find(s, gw2, 11, false)->s, "192.0.2.1");
 	assert_int_equal(snmp_cache_index(c, "vrtr1"), 1);
+	const oid vmnum[] = {1, 3, 6, 1, 2, 1, 236, 1, 2, 0}, vmname1[] = {1, 3, 6, 1, 2, 1, 236, 1, 4, 1, 2, 1};
+	assert_int_equal(int_at(s, vmnum, 10), 1);
+	assert_string_equal(snmp_snap_find(s, vmname1, 12, false)->s, "vrtr1");
 	const oid ike1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 4, 1}, ike2[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 4, 2};
 	const oid ch1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 5, 1}, ch2[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 5, 2};
 	const oid md1[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 6, 1}, md2[] = {1, 3, 6, 1, 3, 2501, 1, 6, 1, 6, 2};
