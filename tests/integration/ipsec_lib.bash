@@ -311,7 +311,11 @@ set snmp trap-group lan version v2 targets 192.0.2.1
 set snmp trap-group lan destination-port 16200
 set snmp trap-group noc version v2 targets $NOC_ADDR
 set snmp trap-group noc destination-port 16200"
-	if snmp_on_hostif && compgen -G "$ROOT/jdm/jdm_hostif*.c" >/dev/null; then echo "set snmp interface mgmt0"; fi
+	# snmp interface: the addresses snmpd listens on (jmgmt0 for the LAN, mgmt0 for the NOC)
+	if snmp_on_hostif && compgen -G "$ROOT/jdm/jdm_hostif*.c" >/dev/null; then
+		echo "set snmp interface jmgmt0
+set snmp interface mgmt0"
+	fi
 }
 
 # The branch's shows (ipsec-reply.md)
