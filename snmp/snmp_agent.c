@@ -113,6 +113,7 @@ static void refresh_jdm(void)
 	snmp_conn_query(A.jdm, "vlans", "show host-os vlans");
 	snmp_conn_query(A.jdm, "ike", "show security ike security-associations");
 	snmp_conn_query(A.jdm, "ipsec", "show security ipsec security-associations");
+	snmp_conn_query(A.jdm, "l2ext", "show host-os l2-extension");
 }
 
 static void refresh_jcp(void)

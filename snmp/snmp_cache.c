@@ -20,8 +20,10 @@ struct snmp_cache {
 	size_t n, cap;
 	struct vidx *v;
 	size_t nv, capv;
-	struct vidx *t; /* the IPsec VPNs' indexes */
+	struct vidx *t; /* the IPsec tunnels' indexes */
 	size_t nt, capt;
+	struct vidx *l; /* the layer-2 extension sites' indexes */
+	size_t nl, capl;
 	unsigned long gen;
 	time_t last_change;
 };
@@ -63,6 +65,9 @@ void snmp_cache_free(struct snmp_cache *c)
 		free(c->v[i].name);
 	for (size_t i = 0; i < c->nt; i++)
 		free(c->t[i].name);
+	for (size_t i = 0; i < c->nl; i++)
+		free(c->l[i].name);
+	free(c->l);
 	free(c->e);
 	free(c->v);
 	free(c->t);
@@ -148,6 +153,8 @@ int snmp_cache_tunnel_index(struct snmp_cache *c, const char *name)
 {
 	return index_in(&c->t, &c->nt, &c->capt, name);
 }
+
+int snmp_cache_site_index(struct snmp_cache *c, const char *name) { return index_in(&c->l, &c->nl, &c->capl, name); }
 
 time_t snmp_cache_up_since(const struct snmp_cache *c, const char *name)
 {

@@ -40,6 +40,8 @@ int snmp_cache_index(struct snmp_cache *c, const char *name);
 /* The nfxIpsecTunnelIndex of tunnel NAME ("VPN/TS"; 1, 2, ... in the
  * order first seen; its own numbering, apart from the VNFs'). */
 int snmp_cache_tunnel_index(struct snmp_cache *c, const char *name);
+/* The nfxL2SiteIndex of layer-2 extension site NAME (the same way). */
+int snmp_cache_site_index(struct snmp_cache *c, const char *name);
 
 /* When VNF NAME was last seen to start running (0: unknown/not running). */
 time_t snmp_cache_up_since(const struct snmp_cache *c, const char *name);

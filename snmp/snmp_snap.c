@@ -335,6 +335,7 @@ int snmp_ipsec_state(const char *st)
 	if (!st || !*st)
 		return 4; /* unknown */
 	static const char *const up[] = {"up", "established", "installed", "UP", "ESTABLISHED", "INSTALLED", NULL};
+	/* charon's CONNECTING, REKEYING, INSTALLING...: connecting(3) below */
 	static const char *const down[] = {"down", "deleting", "destroying", "failed", "DOWN", "DELETING", NULL};
 	for (size_t i = 0; up[i]; i++)
 		if (!strcmp(st, up[i]))
@@ -440,6 +441,36 @@ static void build_ipsec(struct snmp_snap *s, struct snmp_cache *c, const oid *b,
 			add_int(s, ASN_COUNTER64, b, bl, (oid[]){7 + k, ix}, 2, cnt[k]);
 		add_text(s, b, bl, (oid[]){11, ix}, 2, child == 1 ? "" : snmp_ipsec_reason(t));
 		add_text(s, b, bl, (oid[]){12, ix}, 2, cfg_rel_value(t, "traffic-selector-name"));
+	}
+}
+
+/* ------------------------------------------------------------ L2 sites */
+
+/* nfxL2SiteTable root.1.7.1.COL.index from `show host-os l2-extension`
+ * (key "l2ext"; /work/notes/l2ext-reply.md: <site> site-name, address,
+ * local-address, ike-state, child-state, esp-mode, bytes-in/-out,
+ * packets-in/-out, vni-list) */
+static void build_l2sites(struct snmp_snap *s, struct snmp_cache *c, const oid *b, size_t bl)
+{
+	const struct cfg_reply *r = snmp_cache_get(c, "l2ext");
+	const struct cfg_rel *root = r ? cfg_reply_root(r) : NULL;
+	const char *mode_all = cfg_rel_value(root, "esp-mode");
+	for (const struct cfg_rel *t = cfg_rel_child(root, "site"); t; t = cfg_rel_next_same(t)) {
+		const char *name = cfg_rel_value(t, "site-name");
+		if (!name)
+			continue;
+		oid ix = (oid)snmp_cache_site_index(c, name);
+		const char *mode = cfg_rel_value(t, "esp-mode");
+		add_text(s, b, bl, (oid[]){2, ix}, 2, name);
+		add_text(s, b, bl, (oid[]){3, ix}, 2, cfg_rel_value(t, "address"));
+		add_text(s, b, bl, (oid[]){4, ix}, 2, cfg_rel_value(t, "local-address"));
+		add_int(s, ASN_INTEGER, b, bl, (oid[]){5, ix}, 2, snmp_ipsec_state(cfg_rel_value(t, "ike-state")));
+		add_int(s, ASN_INTEGER, b, bl, (oid[]){6, ix}, 2, snmp_ipsec_state(cfg_rel_value(t, "child-state")));
+		add_int(s, ASN_INTEGER, b, bl, (oid[]){7, ix}, 2, snmp_ipsec_mode(mode ? mode : mode_all));
+		static const char *const cnt[] = {"bytes-in", "bytes-out", "packets-in", "packets-out"};
+		for (oid k = 0; k < 4; k++)
+			add_int(s, ASN_COUNTER64, b, bl, (oid[]){8 + k, ix}, 2, counter(cfg_rel_value(t, cnt[k])));
+		add_text(s, b, bl, (oid[]){12, ix}, 2, cfg_rel_value(t, "vni-list"));
 	}
 }
 
@@ -565,6 +596,8 @@ void snmp_snap_update(struct snmp_snap *s, struct snmp_cache *c)
 	add_text(s, b, bl, (oid[]){3, 0}, 2, cfg_rel_value(newest, "user"));
 	nfx_oid(s, b, &bl, (oid[]){1, 6, 1}, 3);
 	build_ipsec(s, c, b, bl);
+	nfx_oid(s, b, &bl, (oid[]){1, 7, 1}, 3);
+	build_l2sites(s, c, b, bl);
 	qsort(s->v, s->n, sizeof *s->v, cmp_val);
 	s->gen = snmp_cache_gen(c);
 	s->built = true;

@@ -31,6 +31,7 @@
  *                VPN/traffic selector, the CHILD SA blocks' sa-bytes and
  *                sa-packets) and show security ike security-associations
  *                (key "ike": ike-sa-state of the tunnel's gateway)
+ *   nfxL2SiteTable      show host-os l2-extension (key "l2ext": <site>)
  *
  * Ownership: snmp_snap_new() returns a snapshot freed by snmp_snap_free().
  */

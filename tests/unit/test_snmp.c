@@ -5,7 +5,7 @@
  * commit check, and the subagent's snapshot (replies as data -> sorted
  * OIDs: GET, GETNEXT, VM-MIB's state mapping, stable vmIndex), and the
  * IPsec tunnel table from ipsec-nm's reply (states, ESP mode, Counter64
- * counters, a stable index of its own). */
+ * counters, a stable index of its own) and the layer-2 extension's sites. */
 #include "test_common.h"
 
 #include <stdio.h>
@@ -385,6 +385,47 @@ static void ipsec_table(void **state)
 	snmp_cache_free(c);
 }
 
+/* `show host-os l2-extension` (/work/notes/l2ext-reply.md) -> nfxL2SiteTable */
+static void l2_sites(void **state)
+{
+	(void)state;
+	struct snmp_cache *c = snmp_cache_new();
+	struct snmp_snap *s = snmp_snap_new(root, 6);
+	snmp_cache_put(c, "l2ext",
+	               xml("<host-os-l2-extension-information><state>running</state>"
+	                   "<esp-mode>userspace (kernel-libipsec, UDP 4500)</esp-mode>"
+	                   "<site><site-name>siteB</site-name><address>203.0.113.2</address>"
+	                   "<local-address>203.0.113.1</local-address><ike-state>ESTABLISHED</ike-state>"
+	                   "<child-state>INSTALLED</child-state><bytes-in>3504</bytes-in><bytes-out>3505</bytes-out>"
+	                   "<packets-in>20</packets-in><packets-out>21</packets-out><vni-list>10100 10200</vni-list></site>"
+	                   "<site><site-name>siteC</site-name><address>192.0.2.7</address>"
+	                   "<ike-state>CONNECTING</ike-state><child-state>down</child-state><esp-mode>kernel</esp-mode></site>"
+	                   "</host-os-l2-extension-information>"));
+	snmp_snap_update(s, c);
+	const oid n1[] = {1, 3, 6, 1, 3, 2501, 1, 7, 1, 2, 1}, a2[] = {1, 3, 6, 1, 3, 2501, 1, 7, 1, 3, 2};
+	assert_string_equal(snmp_snap_find(s, n1, 11, false)->s, "siteB");
+	assert_string_equal(snmp_snap_find(s, a2, 11, false)->s, "192.0.2.7");
+	const oid ike1[] = {1, 3, 6, 1, 3, 2501, 1, 7, 1, 5, 1}, ike2[] = {1, 3, 6, 1, 3, 2501, 1, 7, 1, 5, 2};
+	const oid ch1[] = {1, 3, 6, 1, 3, 2501, 1, 7, 1, 6, 1}, ch2[] = {1, 3, 6, 1, 3, 2501, 1, 7, 1, 6, 2};
+	const oid md1[] = {1, 3, 6, 1, 3, 2501, 1, 7, 1, 7, 1}, md2[] = {1, 3, 6, 1, 3, 2501, 1, 7, 1, 7, 2};
+	assert_int_equal(int_at(s, ike1, 11), 1);
+	assert_int_equal(int_at(s, ike2, 11), 3);
+	assert_int_equal(int_at(s, ch1, 11), 1);
+	assert_int_equal(int_at(s, ch2, 11), 2);
+	assert_int_equal(int_at(s, md1, 11), 2); /* the reply's esp-mode */
+	assert_int_equal(int_at(s, md2, 11), 1); /* the site's own */
+	const oid out1[] = {1, 3, 6, 1, 3, 2501, 1, 7, 1, 9, 1}, pin1[] = {1, 3, 6, 1, 3, 2501, 1, 7, 1, 10, 1};
+	assert_int_equal(int_at(s, out1, 11), 3505);
+	assert_int_equal(int_at(s, pin1, 11), 20);
+	const oid vn1[] = {1, 3, 6, 1, 3, 2501, 1, 7, 1, 12, 1};
+	assert_string_equal(snmp_snap_find(s, vn1, 11, false)->s, "10100 10200");
+	/* sites and tunnels are numbered apart */
+	assert_int_equal(snmp_cache_tunnel_index(c, "hq-vpn/ts1"), 1);
+	assert_int_equal(snmp_cache_site_index(c, "siteC"), 2);
+	snmp_snap_free(s);
+	snmp_cache_free(c);
+}
+
 int main(void)
 {
 	schema = test_schema_jdm();
@@ -395,6 +436,7 @@ int main(void)
 		cmocka_unit_test(validate),
 		cmocka_unit_test(snapshot),
 		cmocka_unit_test(ipsec_table),
+		cmocka_unit_test(l2_sites),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	cfg_schema_free(schema);
