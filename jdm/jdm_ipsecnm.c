@@ -33,6 +33,7 @@
 #define VICI_MS 10000
 #define POLL_S 2
 #define INIT_EVERY_S 5   /* a connection without an IKE SA is initiated again after this */
+#define RETRY_S 5        /* a realisation that failed is tried again after this */
 #define STUCK_S 20       /* an IKE SA CONNECTING longer is terminated and initiated again */
 
 const char *const jdm_ipsecnm_owns[] = {"security ipsec-nm", NULL};
@@ -72,6 +73,9 @@ struct jdm_ipsecnm {
 	bool have_cur;
 	bool want;                   /* the container should run */
 	bool started;                /* charon was started (a death is a restart) */
+	struct cfg_tree *want_tree;  /* the configuration to realise (a failed attempt
+	                                is tried again by the supervisor) */
+	time_t last_try;
 	struct jdm_ipsecnm_route *routes; /* routes set in the namespace */
 	size_t n_routes;
 	struct gwinit *gi;
@@ -620,6 +624,9 @@ static int realise(struct jdm_ipsecnm *m, const struct cfg_tree *t, struct cfg_f
 		m->want = true;
 		rc = bring_up(m, t, fs, nm);
 	}
+	cfg_tree_free(m->want_tree);
+	m->want_tree = m->want ? cfg_tree_dup(t) : NULL;
+	m->last_try = time(NULL);
 	pthread_mutex_unlock(&m->work);
 	pthread_mutex_lock(&m->st);
 	m->kick = true;
@@ -668,6 +675,13 @@ static void *supervise(void *arg)
 				m->cur = keep;
 				m->have_cur = true;
 				m->last_poll = 0;
+			}
+			if (m->want && !m->have_cur && m->want_tree && time(NULL) - m->last_try >= RETRY_S) {
+				/* converge or a commit could not finish (the host-os
+				   switch not up yet, charon not starting): again */
+				m->last_try = time(NULL);
+				if (bring_up(m, m->want_tree, NULL, NULL) == 0)
+					nfx_log(LOG_INFO, NAME ": configured on a later attempt");
 			}
 			if (m->want && m->have_cur && jdm_charon_alive(m->ch) &&
 			    (kick || time(NULL) - m->last_poll >= POLL_S))
@@ -932,6 +946,7 @@ void jdm_ipsecnm_free(struct jdm_ipsecnm *m)
 	if (m->thr_on)
 		pthread_join(m->thr, NULL);
 	jdm_charon_free(m->ch);
+	cfg_tree_free(m->want_tree);
 	if (m->have_cur)
 		jdm_ipsecnm_plan_free(&m->cur);
 	free_tunnels(m);
