@@ -31,6 +31,7 @@
 
 #define CHARON_EXE "/usr/lib/ipsec/charon"
 #define CHILD_STACK (64 * 1024)
+#define LOG_KEEP (4 * 1024 * 1024) /* charon.log larger than this at a start: charon.log.1 */
 
 struct jdm_charon {
 	char *name, *dir, *conf, *log, *pidfile, *vici;
@@ -132,8 +133,9 @@ char *jdm_charon_conf(const struct jdm_charon_opts *o, enum jdm_charon_esp esp)
 	    "# written by jdmd (jdm_charon) for %s: do not edit\n"
 	    "charon {\n"
 	    "  load_modular = no\n"
+	    "  # '!': critical, charon does not start without it\n"
 	    "  load = random nonce openssl kdf pem pkcs1 x509 revocation constraints pubkey%s "
-	    "kernel-netlink socket-default vici\n"
+	    "kernel-netlink socket-default vici!\n"
 	    "  # level 1 everywhere: higher levels of ike/enc/knl print key material\n"
 	    "  filelog {\n"
 	    "    charon {\n"
@@ -151,8 +153,13 @@ char *jdm_charon_conf(const struct jdm_charon_opts *o, enum jdm_charon_esp esp)
 	    "%s"
 	    "  }\n"
 	    "  install_routes = yes\n"
+	    "  # IKE retransmits after 2, 2.8, 3.9, 5.5, 7.5 s, then gives up (~22 s, not\n"
+	    "  # ~165 s): the owner re-initiates, a tunnel comes back in a bounded time\n"
+	    "  retransmit_timeout = 2.0\n"
+	    "  retransmit_base = 1.4\n"
+	    "  retransmit_tries = 5\n"
 	    "}\n",
-	    o->name, lib ? " kernel-libipsec" : "", dir, dir,
+	    o->name, lib ? " kernel-libipsec!" : "", dir, dir,
 	    lib ? "    kernel-libipsec {\n      load = yes\n" : "",
 	    lib && o->fwmark ? "      allow_peer_ts = yes\n" : "", lib ? "    }\n" : "", fw);
 	free(fw);
@@ -214,16 +221,23 @@ static int esp_probe(void)
 	sa->lft.hard_byte_limit = XFRM_INF;
 	sa->lft.soft_packet_limit = XFRM_INF;
 	sa->lft.hard_packet_limit = XFRM_INF;
-	struct {
-		struct xfrm_algo a;
-		char key[32];
-	} crypt = {0}, auth = {0};
-	strcpy(crypt.a.alg_name, "cbc(aes)");
-	crypt.a.alg_key_len = 128;
-	strcpy(auth.a.alg_name, "hmac(sha256)");
-	auth.a.alg_key_len = 256;
-	mnl_attr_put(nlh, XFRMA_ALG_CRYPT, sizeof crypt.a + 16, &crypt);
-	mnl_attr_put(nlh, XFRMA_ALG_AUTH, sizeof auth.a + 32, &auth);
+	/* cbc(aes) and hmac(sha256) with zero keys (a throwaway SA) */
+	struct xfrm_algo *crypt = calloc(1, sizeof *crypt + 16);
+	struct xfrm_algo *auth = calloc(1, sizeof *auth + 32);
+	if (!crypt || !auth) {
+		free(crypt);
+		free(auth);
+		mnl_socket_close(nl);
+		return ENOMEM;
+	}
+	strcpy(crypt->alg_name, "cbc(aes)");
+	crypt->alg_key_len = 128;
+	strcpy(auth->alg_name, "hmac(sha256)");
+	auth->alg_key_len = 256;
+	mnl_attr_put(nlh, XFRMA_ALG_CRYPT, sizeof *crypt + 16, crypt);
+	mnl_attr_put(nlh, XFRMA_ALG_AUTH, sizeof *auth + 32, auth);
+	free(crypt);
+	free(auth);
 	if (xfrm_talk(nl, nlh) < 0)
 		e = errno ? errno : EIO;
 
@@ -370,7 +384,9 @@ static bool gone(pid_t pid)
 	return false;
 }
 
-/* The last non-empty line of charon.log, into BUF. */
+/* The last non-empty line of charon.log into BUF (or, when that is charon's
+ * generic "initialization failed", the first line of the last 1 KiB that
+ * says what failed). */
 static void last_line(const char *path, char *buf, size_t n)
 {
 	snprintf(buf, n, "(no log)");
@@ -389,11 +405,71 @@ static void last_line(const char *path, char *buf, size_t n)
 		tail[--r] = 0;
 	char *nl = strrchr(tail, '\n');
 	const char *l = nl ? nl + 1 : tail;
+	/* charon's own last words are generic: name the first failure instead */
+	if (strstr(l, "initialization failed") || strstr(l, "critical plugin")) {
+		char *first = strstr(tail, " failed");
+		while (first && first > tail && first[-1] != '\n')
+			first--;
+		if (first) {
+			char *end = strchr(first, '\n');
+			if (end)
+				*end = 0;
+			l = first;
+		}
+	}
 	size_t len = strlen(l);
 	if (len >= n)
 		len = n - 1;
 	memcpy(buf, l, len);
 	buf[len] = 0;
+}
+
+/* A charon left running by an earlier jdmd for this handle (its pid file
+ * names a process whose environment carries our STRONGSWAN_CONF): stop it,
+ * so that it does not keep the VICI socket's name or its routes. */
+static void stop_stale(struct jdm_charon *c)
+{
+	char buf[32] = "";
+	int fd = open(c->pidfile, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = 0;
+	long pid = strtol(buf, NULL, 10);
+	if (pid <= 1)
+		return;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%ld/environ", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	char env[8192];
+	n = read(fd, env, sizeof env - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	env[n] = 0;
+	char *want = jdm_xasprintf("STRONGSWAN_CONF=%s", c->conf);
+	bool ours = false;
+	for (char *e = env; e < env + n; e += strlen(e) + 1)
+		if (strcmp(e, want) == 0)
+			ours = true;
+	free(want);
+	if (!ours)
+		return;
+	nfx_log(LOG_WARNING, "charon %s: stopping pid %ld left by an earlier run", c->name, pid);
+	kill((pid_t)pid, SIGTERM);
+	for (int i = 0; i < 150 && kill((pid_t)pid, 0) == 0; i++) {
+		waitpid((pid_t)pid, NULL, WNOHANG); /* in case it is our child after all */
+		sleep_ms(20);
+	}
+	if (kill((pid_t)pid, 0) == 0) {
+		kill((pid_t)pid, SIGKILL);
+		waitpid((pid_t)pid, NULL, WNOHANG);
+	}
 }
 
 static bool vici_answers(const char *path)
@@ -461,9 +537,17 @@ int jdm_charon_start(struct jdm_charon *c, int timeout_ms)
 	free(conf);
 	if (w < 0)
 		return -1;
+	stop_stale(c);
 	unlink(c->vici);
 	unlink(c->pidfile);
 
+	/* one old log is kept: charon.log.1 */
+	struct stat lst;
+	if (stat(c->log, &lst) == 0 && lst.st_size > LOG_KEEP) {
+		char *old = jdm_xasprintf("%s.1", c->log);
+		rename(c->log, old);
+		free(old);
+	}
 	int logfd = open(c->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (logfd < 0)
 		return cfg_err_set("charon %s: %s: %s", c->name, c->log, strerror(errno));
@@ -597,6 +681,7 @@ int jdm_charon_destroy(struct jdm_charon *c)
 	unlink(c->conf);
 	unlink(c->vici);
 	unlink(c->pidfile);
+	/* charon.log(.1) stay: the record of what happened */
 	return 0;
 }
 

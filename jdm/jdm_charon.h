@@ -5,8 +5,10 @@
  * The container: namespaces made and owned by jdmd (libvirt's LXC driver
  * fails on this machine's cgroup layout):
  *   network  with opts.own_netns, a new network namespace made when charon
- *            is first started (clone CLONE_NEWNET) and kept alive by a file
- *            descriptor jdmd holds (jdm_charon_netns_fd()), so its
+ *            is first started (unshare(CLONE_NEWNET) on the calling
+ *            thread, which returns with setns; the ESP probe runs there
+ *            before strongswan.conf is written; charon setns()es into it)
+ *            and kept alive by a file descriptor jdmd holds (jdm_charon_netns_fd()), so its
  *            interfaces survive a charon restart; it goes away with
  *            jdm_charon_destroy() or with jdmd. No /run/netns name: jdmd runs
  *            under `ip netns exec`, whose mount namespace is a slave of the
@@ -18,14 +20,16 @@
  *   PID      charon is PID 1 of its own PID namespace.
  * Its files are under STATE/NAME/ (0700): strongswan.conf (written here,
  * charon reads it through STRONGSWAN_CONF; only the plugins it needs,
- * load_modular = no), charon.log, the VICI socket "vici", and charon.pid
+ * load_modular = no), charon.log (moved to charon.log.1 at a start when
+ * over 4 MiB), the VICI socket "vici", and charon.pid
  * holding charon's PID as jdmd sees it (tests kill it by that PID).
  *
  * ESP: jdm_charon_start() finds out whether the kernel can hold an ESP SA
  * in the container's network namespace (an XFRM_MSG_NEWSA probe, removed
- * again); where it cannot (this machine: ENOSYS), charon runs with the
- * userspace kernel-libipsec plugin (a TUN device ipsec0, routes in table
- * 220, ESP in UDP 4500: connections must set encap = yes).
+ * again); where it cannot (this machine: no NETLINK_XFRM, EPROTONOSUPPORT;
+ * jdm_charon_esp_errno()), charon runs with the userspace kernel-libipsec
+ * plugin (a TUN device ipsec0, routes in table 220, ESP in UDP 4500:
+ * connections must set encap = yes).
  *
  * Threads: one thread at a time per handle (the owning row serialises).
  * Ownership: the handle owns the charon process and, with opts.netns, the

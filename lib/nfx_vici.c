@@ -475,9 +475,13 @@ static int send_packet(struct nfx_vici *v, unsigned type, const char *name, cons
 		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			struct pollfd pfd = {.fd = v->fd, .events = POLLOUT};
 			int r = poll(&pfd, 1, left_ms(deadline));
-			if (r == 0) {
+			if (r == 0 || (r < 0 && errno != EINTR)) {
+				int pe = errno;
 				free(p);
-				cfg_err_set("VICI: timed out sending");
+				if (r == 0)
+					cfg_err_set("VICI: timed out sending");
+				else
+					cfg_err_set("VICI: poll: %s", strerror(pe));
 				return broken(v);
 			}
 			continue;
@@ -687,11 +691,14 @@ int nfx_vici_call(struct nfx_vici *v, const char *cmd, const json_t *args, json_
 	return do_call(v, cmd, args, reply, deadline_of(timeout_ms), NULL, NULL);
 }
 
-static int reg(struct nfx_vici *v, unsigned type, const char *event, long long deadline)
+/* EVENT_REGISTER or EVENT_UNREGISTER EVENT; events named EVENT meanwhile go
+ * to STREAM when given (the tail of a streamed command). */
+static int reg(struct nfx_vici *v, unsigned type, const char *event, long long deadline,
+               json_t *stream)
 {
 	if (send_packet(v, type, event, NULL, 0, deadline) < 0)
 		return -1;
-	int r = await(v, event, deadline, NULL, NULL, NULL);
+	int r = await(v, event, deadline, NULL, event, stream);
 	if (r < 0)
 		return -1;
 	if (r == PK_EVENT_UNKNOWN)
@@ -711,13 +718,13 @@ int nfx_vici_call_stream(struct nfx_vici *v, const char *cmd, const char *event,
 	long long deadline = deadline_of(timeout_ms);
 	/* already subscribed (nfx_vici_register): keep that subscription */
 	bool mine = !json_object_get(v->registered, event);
-	if (mine && reg(v, PK_EVENT_REGISTER, event, deadline) < 0)
+	if (mine && reg(v, PK_EVENT_REGISTER, event, deadline, NULL) < 0)
 		return -1;
 	json_t *stream = json_array();
 	int r = do_call(v, cmd, args, reply, deadline, event, stream);
 	if (mine && !v->broken) {
 		/* the unregister's confirmation may follow more of this stream */
-		if (reg(v, PK_EVENT_UNREGISTER, event, deadline) < 0 && r == 0)
+		if (reg(v, PK_EVENT_UNREGISTER, event, deadline, stream) < 0 && r == 0)
 			r = -1;
 	}
 	if (r < 0) {
@@ -736,7 +743,7 @@ int nfx_vici_register(struct nfx_vici *v, const char *event)
 		return cfg_err_set("VICI: no connection or event");
 	if (json_object_get(v->registered, event))
 		return 0;
-	if (reg(v, PK_EVENT_REGISTER, event, deadline_of(5000)) < 0)
+	if (reg(v, PK_EVENT_REGISTER, event, deadline_of(5000), NULL) < 0)
 		return -1;
 	json_object_set_new(v->registered, event, json_true());
 	return 0;

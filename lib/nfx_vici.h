@@ -10,9 +10,9 @@
  * SECTION_END / KEY_VALUE / LIST_START / LIST_ITEM / LIST_END elements.
  *
  * Messages are jansson values, both ways: a section is a JSON object, a
- * key-value a JSON string (values that are not UTF-8 are refused on encode
- * and carried as-is, with json_stringn_nocheck, on decode), a list a JSON
- * array of strings. On encode, an integer is also taken (decimal) and
+ * key-value a JSON string (values that are not UTF-8 are carried as-is,
+ * with json_stringn_nocheck, on decode, and sent back as they came), a
+ * list a JSON array of strings. On encode, an integer is also taken (decimal) and
  * true/false (as "yes"/"no"). Timeouts: a negative TIMEOUT_MS waits without
  * limit; a command that times out breaks the connection (its late answer
  * would be taken for the next one's): reconnect. Key order is kept (jansson keeps insertion order).

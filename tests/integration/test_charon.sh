@@ -9,8 +9,13 @@
 # same held namespace (a bridge made there with jdm_charon_in_netns is still
 # there). Then a and b, joined by a veth, bring up an IKEv2 PSK tunnel
 # through nfx_vici (load-conn, load-shared, initiate streamed, list-sas
-# streamed shows the CHILD_SA INSTALLED) and a ping crosses it. Freeing the
-# handles leaves no process behind.
+# streamed shows the CHILD_SA INSTALLED) and a ping crosses it; a kept
+# connection gets ike-updown. A charon that cannot bind its VICI socket
+# fails to start with charon's reason; one left by an earlier jdmd (its
+# charon.pid, our STRONGSWAN_CONF) is stopped by the next start. Freeing the handles leaves no process
+# behind. (A second charon in a namespace where one runs disturbs the first:
+# its routes in table 220 went when it stopped; the failing one has a
+# namespace of its own.)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -22,6 +27,7 @@ PROBE_BIN="$BUILD/tests/charon-probe"
 command -v nsenter >/dev/null || { echo "no nsenter"; exit 77; }
 
 ns="nfx-it-charon-$$"
+ns2="nfx-it-charon2-$$"
 state="$(mktemp -d /tmp/nfx-it-charon.XXXXXX)"
 chmod 0700 "$state"
 probe=""
@@ -39,7 +45,9 @@ cleanup() {
 	fi
 	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
 	for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+	for p in $(ip netns pids "$ns2" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
 	ip netns del "$ns" 2>/dev/null
+	ip netns del "$ns2" 2>/dev/null
 	if [[ $rc -ne 0 ]]; then
 		for n in a b; do
 			[[ -f "$state/$n/charon.log" ]] && { echo "--- charon $n"; tail -25 "$state/$n/charon.log"; } >&2
@@ -143,7 +151,7 @@ in_a ip addr add 192.0.2.1/32 dev lo
 ip -n "$ns" addr add 198.51.100.1/24 dev wb
 ip -n "$ns" link set wb up
 ip -n "$ns" addr add 203.0.113.1/32 dev lo
-wait_for 30 in_a ping -c1 -W1 198.51.100.1 || fail "no ping over the veth"
+wait_for 30 in_a ping -c1 -W0.2 198.51.100.1 || fail "no ping over the veth"
 
 conn() { # NAME LOCAL REMOTE LID RID LTS RTS
 	cat <<EOF
@@ -179,7 +187,13 @@ st="$(child_state a)"
 st="$(child_state b)"
 [[ "$st" == *INSTALLED* ]] || fail "b: CHILD_SA not installed: $st ($R)"
 echo "tunnel: CHILD_SA INSTALLED on both ends"
-wait_for 30 in_a ping -c1 -W1 -I 192.0.2.1 203.0.113.1 || fail "no ping through the tunnel"
+pinged=""
+for _ in $(seq 30); do in_a ping -c1 -W1 -I 192.0.2.1 203.0.113.1 >/dev/null 2>&1 && { pinged=1; break; }; done
+if [[ -z "$pinged" ]]; then
+	in_a ip route show table 220 >&2; in_a ip -br addr >&2; ip -n "$ns" route show table 220 >&2
+	ip -n "$ns" -br addr >&2
+	fail "no ping through the tunnel"
+fi
 echo "tunnel: ping 192.0.2.1 -> 203.0.113.1"
 
 # --- events on a kept connection: terminating the IKE SA reports ike-updown
@@ -188,6 +202,43 @@ ask call a terminate '{"ike":"hq","timeout":"10000"}'
 [[ "$(jget 'j["success"]' <<<"$R")" == yes ]] || fail "terminate: $R"
 ask event a 10000
 [[ "$R" == *'"name":"ike-updown"'* ]] || fail "no ike-updown event: $R"
+
+# --- a charon that dies while starting (its VICI socket cannot be bound):
+# the error names why, nothing is left running
+mkdir -p "$state/c/vici/blocked"
+ok new c "$state" own
+ask start c 30000
+[[ "$R" == "err charon c exited while starting: "*"binding socket"*"vici"* ]] || fail "start c: $R"
+[[ ! -e "$state/c/charon.pid" ]] || fail "charon.pid left by a failed start"
+why="${R#err }"
+ask alive c
+[[ "$R" == no ]] || fail "failed charon c alive"
+ok free c
+echo "failed start: $why"
+
+# --- a charon left by an earlier jdmd (named by charon.pid, started with our
+# STRONGSWAN_CONF; here by hand in a namespace of its own) is stopped by start
+ok new d "$state" own
+ok start d 60000
+ok stop d
+ip netns add "$ns2"
+ip netns exec "$ns2" unshare -m --propagation private sh -c \
+	'mount -t tmpfs tmpfs /run && exec env -i STRONGSWAN_CONF="$1" /usr/lib/ipsec/charon' \
+	sh "$state/d/strongswan.conf" >>"$state/d/stale.out" 2>&1 &
+stale=$!
+pids+=("$stale")
+wait_for 30 test -S "$state/d/vici" || fail "the hand-started charon made no socket"
+echo "$stale" >"$state/d/charon.pid"
+ok start d 60000
+wait "$stale" || true
+[[ ! -e "/proc/$stale" ]] || fail "the stale charon $stale still runs"
+pd="$(tr -dc 0-9 <"$state/d/charon.pid")"
+pids+=("$pd")
+[[ "$pd" != "$stale" ]] || fail "charon.pid still names the stale charon"
+ask call d version
+[[ "$(jget 'j["daemon"]' <<<"$R")" == charon ]] || fail "version d: $R"
+ok free d
+echo "stale charon $stale stopped, $pd started"
 
 # --- free: nothing left
 ok free a

@@ -5,12 +5,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "cfg_err.h"
 #include "jdm_charon.h"
+#include "nfx_netns.h"
 
 static void test_conf_kernel(void **state)
 {
@@ -18,13 +21,14 @@ static void test_conf_kernel(void **state)
 	struct jdm_charon_opts o = {.name = "ipsec-nm", .state_dir = "/var/lib/nfx", .own_netns = true};
 	char *s = jdm_charon_conf(&o, JDM_CHARON_ESP_KERNEL);
 	assert_non_null(strstr(s, "load_modular = no"));
-	assert_non_null(strstr(s, "pubkey kernel-netlink socket-default vici\n"));
+	assert_non_null(strstr(s, "pubkey kernel-netlink socket-default vici!\n"));
 	assert_null(strstr(s, "libipsec"));
 	assert_non_null(strstr(s, " kdf "));
 	assert_non_null(strstr(s, "vici { socket = unix:///var/lib/nfx/ipsec-nm/vici }"));
 	assert_non_null(strstr(s, "path = /var/lib/nfx/ipsec-nm/charon.log"));
 	assert_non_null(strstr(s, "default = 1\n"));
 	assert_null(strstr(s, "fwmark"));
+	assert_non_null(strstr(s, "retransmit_timeout = 2.0\n  retransmit_base = 1.4\n  retransmit_tries = 5\n"));
 	/* never a level that prints keys */
 	assert_null(strstr(s, "= 4"));
 	assert_null(strstr(s, "enc ="));
@@ -36,7 +40,7 @@ static void test_conf_libipsec_fwmark(void **state)
 	(void)state;
 	struct jdm_charon_opts o = {.name = "l2ext", .state_dir = "/s", .fwmark = 0x42};
 	char *s = jdm_charon_conf(&o, JDM_CHARON_ESP_LIBIPSEC);
-	assert_non_null(strstr(s, "pubkey kernel-libipsec kernel-netlink socket-default vici\n"));
+	assert_non_null(strstr(s, "pubkey kernel-libipsec! kernel-netlink socket-default vici!\n"));
 	assert_non_null(strstr(s, "kernel-libipsec {\n      load = yes\n      allow_peer_ts = yes\n    }"));
 	assert_non_null(strstr(s, "socket-default { fwmark = 0x42 }"));
 	assert_non_null(strstr(s, "kernel-netlink { fwmark = !0x42 }"));
@@ -84,12 +88,35 @@ static void test_new_checks(void **state)
 	                    "userspace (kernel-libipsec, UDP 4500)");
 }
 
+/* Outside a namespace made for nfx, start refuses before touching anything. */
+static void test_start_refused_in_host_netns(void **state)
+{
+	(void)state;
+	if (nfx_netns_may_network())
+		skip(); /* run inside a test namespace: the integration test covers it */
+	char dir[] = "/tmp/nfx-ut-charon.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct jdm_charon_opts o = {.name = "ipsec-nm", .state_dir = dir, .own_netns = true};
+	struct jdm_charon *c = jdm_charon_new(&o);
+	assert_non_null(c);
+	assert_int_equal(jdm_charon_start(c, 1000), -1);
+	assert_non_null(strstr(cfg_err_msg(), "machine's own network namespace"));
+	assert_int_equal(jdm_charon_pid(c), -1);
+	assert_int_equal(jdm_charon_netns_fd(c), -1);
+	char sub[64];
+	snprintf(sub, sizeof sub, "%s/ipsec-nm", dir);
+	assert_int_equal(access(sub, F_OK), -1);
+	jdm_charon_free(c);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_conf_kernel),
 	    cmocka_unit_test(test_conf_libipsec_fwmark),
 	    cmocka_unit_test(test_new_checks),
+	    cmocka_unit_test(test_start_refused_in_host_netns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

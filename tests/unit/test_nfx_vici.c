@@ -120,8 +120,9 @@ static void test_decode_malformed(void **state)
 {
 	(void)state;
 	const uint8_t good[] = {1, 3, 's', 'e', 'c', 3, 1, 'k', 0, 2, 'v', 'v', 4, 1, 'l', 5, 0, 1, 'x', 6, 2};
-	assert_non_null(nfx_vici_decode(good, sizeof good));
-	json_decref(nfx_vici_decode(good, sizeof good));
+	json_t *g = nfx_vici_decode(good, sizeof good);
+	assert_non_null(g);
+	json_decref(g);
 	/* every cut inside is refused */
 	for (size_t i = 1; i < sizeof good; i++) {
 		cfg_err_clear();
@@ -245,7 +246,7 @@ static void test_ok(void **state)
 
 /* ------------------------------------------------------------ fake charon */
 
-enum script { S_VERSION, S_UNKNOWN, S_STREAM, S_SILENT, S_EVENTS, S_BADLEN };
+enum script { S_VERSION, S_UNKNOWN, S_STREAM, S_SILENT, S_EVENTS, S_BADLEN, S_CALLQ };
 
 static char dir[64], sock_path[80];
 static int lsock = -1;
@@ -380,6 +381,8 @@ static void *serve(void *arg)
 		put_packet(fd, 7, "ike-updown", up, sizeof up); /* not the stream's: queued */
 		put_packet(fd, 7, "list-sa", sa1, sizeof sa1);
 		put_packet(fd, 1, NULL, NULL, 0);
+		/* a late one of the stream, before the unregister's confirmation */
+		put_packet(fd, 7, "list-sa", sa1, sizeof sa1);
 		expect(fd, 4, "list-sa");
 		put_packet(fd, 5, NULL, NULL, 0);
 		/* then one more event, read from the socket */
@@ -396,6 +399,19 @@ static void *serve(void *arg)
 		put_packet(fd, 5, NULL, NULL, 0);
 		get_packet(fd, n, b, &bl); /* until the client closes */
 		break;
+	case S_CALLQ: {
+		/* events before a plain command's response */
+		expect(fd, 3, "log");
+		put_packet(fd, 5, NULL, NULL, 0);
+		expect(fd, 0, "version");
+		const uint8_t l1[] = {3, 3, 'm', 's', 'g', 0, 1, '1'};
+		const uint8_t l2[] = {3, 3, 'm', 's', 'g', 0, 1, '2'};
+		put_packet(fd, 7, "log", l1, sizeof l1);
+		put_packet(fd, 7, "log", l2, sizeof l2);
+		put_packet(fd, 1, NULL, version_body, sizeof version_body);
+		get_packet(fd, n, b, &bl); /* until the client closes */
+		break;
+	}
 	case S_BADLEN: {
 		expect(fd, 0, "version");
 		const uint8_t h[] = {0x7f, 0, 0, 0, 1};
@@ -507,7 +523,7 @@ static void test_stream_and_queue(void **state)
 	assert_int_equal(nfx_vici_register(v, "ike-updown"), 0);
 	json_t *events = NULL, *reply = NULL;
 	assert_int_equal(nfx_vici_call_stream(v, "list-sas", "list-sa", NULL, &events, &reply, 5000), 0);
-	assert_int_equal(json_array_size(events), 2);
+	assert_int_equal(json_array_size(events), 3);
 	assert_string_equal(
 	    json_string_value(json_object_get(json_object_get(json_array_get(events, 1), "hq"), "state")),
 	    "ESTABLISHED");
@@ -531,6 +547,36 @@ static void test_stream_and_queue(void **state)
 	assert_string_equal(name, "ike-updown");
 	free(name);
 	json_decref(msg);
+	nfx_vici_close(v);
+	stop_server();
+}
+
+static void test_call_queues_events(void **state)
+{
+	(void)state;
+	assert_int_equal(start_server(S_CALLQ), 0);
+	struct nfx_vici *v = nfx_vici_connect(sock_path, 2000);
+	assert_non_null(v);
+	assert_int_equal(nfx_vici_register(v, "log"), 0);
+	json_t *r = NULL;
+	assert_int_equal(nfx_vici_call(v, "version", NULL, &r, 5000), 0);
+	assert_string_equal(json_string_value(json_object_get(r, "daemon")), "charon");
+	json_decref(r);
+	assert_int_equal(nfx_vici_pending(v), 2);
+	for (int i = 1; i <= 2; i++) {
+		char *name;
+		json_t *msg;
+		assert_int_equal(nfx_vici_read_event(v, &name, &msg, 0), 1);
+		assert_string_equal(name, "log");
+		char want[2] = {(char)('0' + i), 0};
+		assert_string_equal(json_string_value(json_object_get(msg, "msg")), want);
+		free(name);
+		json_decref(msg);
+	}
+	assert_int_equal(nfx_vici_pending(v), 0);
+	char *name;
+	json_t *msg;
+	assert_int_equal(nfx_vici_read_event(v, &name, &msg, 50), 0);
 	nfx_vici_close(v);
 	stop_server();
 }
@@ -599,6 +645,7 @@ int main(void)
 	    cmocka_unit_test(test_connect_missing),
 	    cmocka_unit_test(test_unknown),
 	    cmocka_unit_test(test_stream_and_queue),
+	    cmocka_unit_test(test_call_queues_events),
 	    cmocka_unit_test(test_timeout),
 	    cmocka_unit_test(test_events_timeout),
 	    cmocka_unit_test(test_bad_length),
