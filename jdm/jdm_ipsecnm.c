@@ -134,6 +134,7 @@ static void free_tunnels(struct jdm_ipsecnm *m)
 		free(m->tun[i].gateway);
 		free(m->tun[i].child);
 		free(m->tun[i].remote);
+		free(m->tun[i].remote_ts);
 		free(m->tun[i].note);
 		free(m->ts[i].child);
 	}
@@ -157,7 +158,7 @@ static void set_tunnels(struct jdm_ipsecnm *m, const struct jdm_ipsecnm_plan *p)
 	for (size_t i = 0; i < p->n_tun; i++) {
 		const struct jdm_ipsecnm_tunnel *s = &p->tun[i];
 		tun[i] = (struct jdm_ipsecnm_tunnel){dup0(s->vpn), dup0(s->ts), dup0(s->gateway), dup0(s->child),
-		                                     dup0(s->remote), dup0(s->note)};
+		                                     dup0(s->remote), dup0(s->remote_ts), dup0(s->note)};
 		ts[i].child = strdup(s->child);
 		snprintf(ts[i].reason, sizeof ts[i].reason, "not established yet");
 		ts[i].since = time(NULL);
@@ -249,10 +250,10 @@ static int ns_setup(void *arg)
 		for (size_t k = 0; k < p->n_routes && !keep; k++)
 			keep = !strcmp(p->routes[k].dst, m->routes[i].dst) && !strcmp(p->routes[k].via, m->routes[i].via);
 		if (!keep)
-			jdm_ipsecnm_net_route(m->routes[i].dst, m->routes[i].via, 0);
+			jdm_ipsecnm_net_route(m->routes[i].dst, m->routes[i].via[0] ? m->routes[i].via : NULL, 0);
 	}
 	for (size_t k = 0; k < p->n_routes; k++)
-		if (jdm_ipsecnm_net_route(p->routes[k].dst, p->routes[k].via, 1) < 0)
+		if (jdm_ipsecnm_net_route(p->routes[k].dst, p->routes[k].via[0] ? p->routes[k].via : NULL, 1) < 0)
 			return -1;
 	return jdm_ipsecnm_net_forwarding(1);
 }
