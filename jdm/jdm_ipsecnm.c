@@ -661,21 +661,22 @@ static void *supervise(void *arg)
 				struct jdm_ipsecnm_plan keep = m->cur; /* the configuration it had */
 				m->have_cur = false;
 				set_state(m, "stopped");
-				if (!jdm_charon_alive(m->ch)) {
-					count_restart(m);
-					if (jdm_charon_start(m->ch, START_MS) == 0) {
-						set_state(m, "running");
-						const char *bad;
-						/* its namespace (and links) stayed: only the configuration */
-						if (load(m, NULL, &keep, &bad) < 0)
-							nfx_log(LOG_ERR, NAME ": reloading charon: %s", cfg_err_msg());
-					} else {
-						nfx_log(LOG_ERR, NAME ": restarting charon: %s", cfg_err_msg());
-					}
+				count_restart(m);
+				if (jdm_charon_start(m->ch, START_MS) == 0) {
+					set_state(m, "running");
+					const char *bad;
+					/* its namespace (and links) stayed: only the configuration */
+					if (load(m, NULL, &keep, &bad) < 0)
+						nfx_log(LOG_ERR, NAME ": reloading charon: %s", cfg_err_msg());
+					m->cur = keep;
+					m->have_cur = true;
+					m->last_poll = 0;
+				} else {
+					/* tried again from the configuration, every RETRY_S */
+					nfx_log(LOG_ERR, NAME ": restarting charon: %s", cfg_err_msg());
+					jdm_ipsecnm_plan_free(&keep);
+					m->last_try = time(NULL);
 				}
-				m->cur = keep;
-				m->have_cur = true;
-				m->last_poll = 0;
 			}
 			if (m->want && !m->have_cur && m->want_tree && time(NULL) - m->last_try >= RETRY_S) {
 				/* converge or a commit could not finish (the host-os
