@@ -95,6 +95,7 @@ struct jdm_ipsecnm {
 	struct event *ev;
 	size_t n_ev;
 	char vici[PATH_MAX];
+	char mgmt[32];  /* heth1's address, "" when none */
 	pthread_t thr;
 	bool thr_on;
 };
@@ -588,6 +589,9 @@ static int bring_up(struct jdm_ipsecnm *m, const struct cfg_tree *t, struct cfg_
 	m->cur = np;
 	m->have_cur = true;
 	set_tunnels(m, &m->cur);
+	pthread_mutex_lock(&m->st);
+	snprintf(m->mgmt, sizeof m->mgmt, "%.*s", (int)strcspn(np.ifs[0].addr, "/"), np.ifs[0].on ? np.ifs[0].addr : "");
+	pthread_mutex_unlock(&m->st);
 	return 0;
 }
 
@@ -882,6 +886,8 @@ int jdm_ipsecnm_vnf_rows(void *ctx, struct cfg_rel *root, const char *name)
 	pthread_mutex_lock(&m->st);
 	bool run = !strcmp(m->state, "running"), stopped = !strcmp(m->state, "stopped");
 	int pid = m->pid;
+	char mgmt[32];
+	snprintf(mgmt, sizeof mgmt, "%s", m->mgmt);
 	pthread_mutex_unlock(&m->st);
 	if (!run && !stopped)
 		return 0;
@@ -891,6 +897,8 @@ int jdm_ipsecnm_vnf_rows(void *ctx, struct cfg_rel *root, const char *name)
 	cfg_rel_leaf(e, "vnf-name", NAME);
 	cfg_rel_leaf(e, "vnf-state", run ? "running" : "shut off");
 	cfg_rel_leaf(e, "vnf-liveliness", run ? "alive" : "down");
+	if (mgmt[0])
+		cfg_rel_leaf(e, "vnf-ip-address", mgmt); /* heth1: the management network's gateway */
 	cfg_rel_flag(e, "vnf-container");
 	return 1;
 }
