@@ -96,6 +96,17 @@ static bool skip_node(const struct cfg_node *n, unsigned opts)
 	return (opts & CFG_R_NOINACTIVE) && (n->flags & CFG_N_INACTIVE);
 }
 
+/* A leaf's, leaf-list item's or list entry's keyword (unless positional or
+ * NOKW) and value: `vlan-id 200`, `v200`. */
+static void put_kw_value(struct cfg_buf *b, const struct cfg_node *n, unsigned opts, bool nokw)
+{
+	if (!positional(n->schema) && !nokw) {
+		cfg_buf_puts(b, n->schema->name);
+		cfg_buf_putc(b, ' ');
+	}
+	put_value(b, n, opts);
+}
+
 /* ------------------------------------------------------------------ */
 /* paths                                                               */
 
@@ -110,11 +121,7 @@ static void step_words(struct cfg_buf *b, const struct cfg_node *n, bool leafval
 		break;
 	case CFG_LIST:
 	case CFG_LEAFLIST:
-		if (!positional(s)) {
-			cfg_buf_puts(b, s->name);
-			cfg_buf_putc(b, ' ');
-		}
-		put_value(b, n, opts);
+		put_kw_value(b, n, opts, false);
 		break;
 	case CFG_LEAF:
 		if (is_flag(s) || !n->value) {
@@ -264,11 +271,7 @@ static void curly_node(struct curly *c, const struct cfg_node *n, unsigned inden
 		if (is_flag(s) || !n->value) {
 			cfg_buf_puts(c->b, s->name);
 		} else {
-			if (!positional(s)) {
-				cfg_buf_puts(c->b, s->name);
-				cfg_buf_putc(c->b, ' ');
-			}
-			put_value(c->b, n, c->opts);
+			put_kw_value(c->b, n, c->opts, false);
 		}
 		cfg_buf_putc(c->b, ';');
 		if (is_secret(s) && n->value && !hidden(n, c->opts))
@@ -276,19 +279,11 @@ static void curly_node(struct curly *c, const struct cfg_node *n, unsigned inden
 		cfg_buf_putc(c->b, '\n');
 		return;
 	case CFG_LEAFLIST: /* a single item (callers group runs) */
-		if (!positional(s)) {
-			cfg_buf_puts(c->b, s->name);
-			cfg_buf_putc(c->b, ' ');
-		}
-		put_value(c->b, n, c->opts);
+		put_kw_value(c->b, n, c->opts, false);
 		cfg_buf_puts(c->b, ";\n");
 		return;
 	case CFG_LIST:
-		if (!positional(s) && !nokw) {
-			cfg_buf_puts(c->b, s->name);
-			cfg_buf_putc(c->b, ' ');
-		}
-		put_value(c->b, n, c->opts);
+		put_kw_value(c->b, n, c->opts, nokw);
 		break;
 	case CFG_CONTAINER:
 		cfg_buf_puts(c->b, s->name);
@@ -568,21 +563,13 @@ static void cmp_head_line(struct cmp *c, char sign, const char *what, const stru
 		if (is_flag(s) || !n->value) {
 			cfg_buf_puts(c->b, s->name);
 		} else {
-			if (!positional(s)) {
-				cfg_buf_puts(c->b, s->name);
-				cfg_buf_putc(c->b, ' ');
-			}
-			put_value(c->b, n, c->opts);
+			put_kw_value(c->b, n, c->opts, false);
 		}
 		cfg_buf_puts(c->b, ";\n");
 		return;
 	case CFG_LEAFLIST:
 	case CFG_LIST:
-		if (!positional(s) && !kwlist) {
-			cfg_buf_puts(c->b, s->name);
-			cfg_buf_putc(c->b, ' ');
-		}
-		put_value(c->b, n, c->opts);
+		put_kw_value(c->b, n, c->opts, kwlist);
 		break;
 	case CFG_CONTAINER:
 		cfg_buf_puts(c->b, s->name);

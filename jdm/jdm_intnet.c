@@ -100,38 +100,6 @@ void jdm_intnet_set_dns_port(struct jdm_intnet *in, int port)
 
 /* --- files ------------------------------------------------------------- */
 
-static int write_file(const char *path, const char *text)
-{
-	char *tmp = jdm_xasprintf("%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		cfg_err_set("%s: %s", tmp, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	size_t len = strlen(text), off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			cfg_err_set("%s: %s", tmp, strerror(errno));
-			close(fd);
-			unlink(tmp);
-			free(tmp);
-			return -1;
-		}
-		off += (size_t)w;
-	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		cfg_err_set("%s: %s", path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
-}
 
 static int write_host_files(const struct jdm_intnet *in, const struct host *h, size_t n)
 {
@@ -144,9 +112,9 @@ static int write_host_files(const struct jdm_intnet *in, const struct host *h, s
 		cfg_buf_printf(&dh, "%s,%s,%s\n", h[i].mac, h[i].ip, h[i].name);
 		cfg_buf_printf(&hs, "%s %s\n", h[i].ip, h[i].name);
 	}
-	int rc = write_file(in->p_dhcp, dh.p);
+	int rc = jdm_write_file(in->p_dhcp, dh.p, 0644);
 	if (rc == 0)
-		rc = write_file(in->p_hosts, hs.p);
+		rc = jdm_write_file(in->p_hosts, hs.p, 0644);
 	cfg_buf_free(&dh);
 	cfg_buf_free(&hs);
 	return rc;

@@ -48,10 +48,14 @@ struct jdm_snmp {
 	char *conf;    /* last written snmpd.conf; NULL: snmp not configured */
 };
 
-/* jmgmt0's address is snmpd's listen address: a change of it alone must
- * reach apply (the accounts row, earlier in the order, sets it on the
- * interface; this row only rewrites snmpd.conf), so it is owned here too */
-const char *const jdm_snmp_owns[] = {"snmp", "interfaces jmgmt0", NULL};
+/* snmpd listens on 127.0.0.1 and on the addresses of the interfaces that
+ * `snmp interface` names (Junos: the interfaces SNMP requests are accepted
+ * on): jmgmt0 or host-os interfaces (jdm_hostif); without it, jmgmt0's.
+ * Never on every address: a host-os interface may be on the WAN. A change of
+ * those addresses alone must reach apply (other rows, earlier in the order,
+ * set them on the interfaces; this row only rewrites snmpd.conf), so they are
+ * owned here too. */
+const char *const jdm_snmp_owns[] = {"snmp", "interfaces jmgmt0", "host-os interfaces", NULL};
 
 /* ------------------------------------------------------------ keys */
 
@@ -148,6 +152,21 @@ static const char *first_addr(const struct cfg_tree *t, char *buf, size_t n)
 	return buf;
 }
 
+/* The address (without its prefix length) of listen interface NAME: jmgmt0
+ * or a host-os interface. NULL when it has none. */
+static const char *iface_addr(const struct cfg_tree *t, const char *name, char *buf, size_t n)
+{
+	if (!strcmp(name, "jmgmt0"))
+		return first_addr(t, buf, n);
+	struct cfg_node *ifs = cfg_tree_at(t, NULL, "host-os interfaces", CFG_AT_ACTIVE);
+	const char *a = cfg_node_value(cfg_node_child(ifs, "interface", name, CFG_AT_ACTIVE), "address",
+	                               CFG_AT_ACTIVE);
+	if (!a)
+		return NULL;
+	snprintf(buf, n, "%.*s", (int)strcspn(a, "/"), a);
+	return buf;
+}
+
 /* The auth hash of user U: "sha1", "sha256" or NULL; its stored key in *KEY. */
 static const char *user_auth(const struct cfg_node *u, const char **key)
 {
@@ -202,10 +221,18 @@ void jdm_snmp_conf(const struct cfg_tree *t, const char *agentx, struct cfg_buf 
 	if (!port)
 		port = "161";
 	char ab[64];
-	const char *addr = first_addr(t, ab, sizeof ab);
 	cfg_buf_printf(b, "agentaddress udp:127.0.0.1:%s", port);
-	if (addr)
-		cfg_buf_printf(b, ",udp:%s:%s", addr, port);
+	struct cfg_node *li = cfg_node_child(snmp, "interface", NULL, CFG_AT_ACTIVE);
+	if (!li) {
+		const char *addr = first_addr(t, ab, sizeof ab);
+		if (addr)
+			cfg_buf_printf(b, ",udp:%s:%s", addr, port);
+	}
+	for (; li; li = cfg_node_next_same(li, CFG_AT_ACTIVE)) {
+		const char *addr = li->value ? iface_addr(t, li->value, ab, sizeof ab) : NULL;
+		if (addr)
+			cfg_buf_printf(b, ",udp:%s:%s", addr, port);
+	}
 	cfg_buf_puts(b, "\n");
 	cfg_buf_puts(b, "master agentx\n");
 	cfg_buf_printf(b, "agentXSocket unix:%s\n", agentx);
@@ -317,6 +344,19 @@ void jdm_snmp_validate(void *ctx, const struct cfg_tree *t, const struct cfg_dif
 		if (c->value && !conf_text_ok(c->value, true))
 			cfg_findings_add(fs, snmp, NULL,
 			                 "community names are printable, without spaces, quotes, '#' or backslashes");
+	char ab[64];
+	for (struct cfg_node *li = cfg_node_child(snmp, "interface", NULL, CFG_AT_ACTIVE); li;
+	     li = cfg_node_next_same(li, CFG_AT_ACTIVE))
+		if (li->value && !iface_addr(t, li->value, ab, sizeof ab)) {
+			bool known = !strcmp(li->value, "jmgmt0") ||
+			             cfg_node_child(cfg_tree_at(t, NULL, "host-os interfaces", CFG_AT_ACTIVE),
+			                            "interface", li->value, CFG_AT_ACTIVE);
+			if (known)
+				cfg_findings_add(fs, li, NULL, "interface %s has no address to listen on", li->value);
+			else
+				cfg_findings_add(fs, li, NULL, "interface %s is neither jmgmt0 nor a host-os interface",
+				                 li->value);
+		}
 	for (struct cfg_node *g = cfg_node_child(snmp, "trap-group", NULL, CFG_AT_ACTIVE); g;
 	     g = cfg_node_next_same(g, CFG_AT_ACTIVE)) {
 		const char *ver = cfg_node_value(g, "version", CFG_AT_ACTIVE);
@@ -645,7 +685,8 @@ int jdm_snmp_apply(void *ctx, const struct cfg_diff *diff, struct cfg_buf *out,
 {
 	(void)out;
 	struct jdm_snmp *s = ctx;
-	if (!cfg_diff_touches(diff, "snmp") && !cfg_diff_touches(diff, "interfaces jmgmt0"))
+	if (!cfg_diff_touches(diff, "snmp") && !cfg_diff_touches(diff, "interfaces jmgmt0") &&
+	    !cfg_diff_touches(diff, "host-os interfaces"))
 		return 0;
 	const struct cfg_tree *t = cfg_diff_new_tree(diff);
 	pthread_mutex_lock(&s->mu);

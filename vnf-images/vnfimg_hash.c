@@ -1,4 +1,4 @@
-/* vnfimg_hash — SHA-256 (FIPS 180-4) and MD5 (RFC 1321), streaming. */
+/* vnfimg_hash — SHA-256 and MD5 over OpenSSL's EVP digests (libcrypto). */
 #include "vnfimg_hash.h"
 
 #include <errno.h>
@@ -7,209 +7,46 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "cfg_err.h"
 
 #define CHUNK (1024 * 1024)
 
-/* ---- SHA-256 ------------------------------------------------------------ */
-
-static const uint32_t sha256_k[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-static inline uint32_t ror32(uint32_t x, unsigned n)
+int vnfimg_hash_init(struct vnfimg_hash *h, enum vnfimg_hash_algo algo)
 {
-	return (x >> n) | (x << (32 - n));
+	h->algo = algo;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	h->ctx = ctx;
+	if (!ctx)
+		return cfg_err_set("cannot hash: out of memory");
+	if (EVP_DigestInit_ex(ctx, algo == VNFIMG_HASH_MD5 ? EVP_md5() : EVP_sha256(), NULL) != 1) {
+		vnfimg_hash_abort(h);
+		return cfg_err_set("cannot hash: OpenSSL has no %s", vnfimg_hash_name(algo));
+	}
+	return 0;
 }
 
-static void sha256_block(uint32_t h[8], const uint8_t *p)
+int vnfimg_hash_update(struct vnfimg_hash *h, const void *data, size_t n)
 {
-	uint32_t w[64], a, b, c, d, e, f, g, hh;
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
-	for (int i = 16; i < 64; i++) {
-		uint32_t s0 = ror32(w[i - 15], 7) ^ ror32(w[i - 15], 18) ^ (w[i - 15] >> 3);
-		uint32_t s1 = ror32(w[i - 2], 17) ^ ror32(w[i - 2], 19) ^ (w[i - 2] >> 10);
-		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-	}
-	a = h[0]; b = h[1]; c = h[2]; d = h[3]; e = h[4]; f = h[5]; g = h[6]; hh = h[7];
-	for (int i = 0; i < 64; i++) {
-		uint32_t S1 = ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25);
-		uint32_t ch = (e & f) ^ (~e & g);
-		uint32_t t1 = hh + S1 + ch + sha256_k[i] + w[i];
-		uint32_t S0 = ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22);
-		uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
-		uint32_t t2 = S0 + maj;
-		hh = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
-	}
-	h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+	if (!h->ctx || EVP_DigestUpdate(h->ctx, data, n) != 1)
+		return cfg_err_set("cannot hash: %s digest failed", vnfimg_hash_name(h->algo));
+	return 0;
 }
 
-void vnfimg_hash_sha256_init(struct vnfimg_hash_sha256 *c)
+int vnfimg_hash_final(struct vnfimg_hash *h, uint8_t *out)
 {
-	static const uint32_t iv[8] = {
-		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-	};
-	memcpy(c->h, iv, sizeof(iv));
-	c->len = 0;
-	c->fill = 0;
+	unsigned len = 0;
+	int ok = h->ctx && EVP_DigestFinal_ex(h->ctx, out, &len) == 1 &&
+	         len == vnfimg_hash_len(h->algo);
+	vnfimg_hash_abort(h);
+	return ok ? 0 : cfg_err_set("cannot hash: %s digest failed", vnfimg_hash_name(h->algo));
 }
 
-void vnfimg_hash_sha256_update(struct vnfimg_hash_sha256 *c, const void *data, size_t n)
+void vnfimg_hash_abort(struct vnfimg_hash *h)
 {
-	const uint8_t *p = data;
-	c->len += n;
-	if (c->fill) {
-		size_t k = 64 - c->fill < n ? 64 - c->fill : n;
-		memcpy(c->buf + c->fill, p, k);
-		c->fill += k;
-		p += k;
-		n -= k;
-		if (c->fill < 64)
-			return;
-		sha256_block(c->h, c->buf);
-		c->fill = 0;
-	}
-	for (; n >= 64; p += 64, n -= 64)
-		sha256_block(c->h, p);
-	memcpy(c->buf, p, n);
-	c->fill = n;
-}
-
-void vnfimg_hash_sha256_final(struct vnfimg_hash_sha256 *c, uint8_t out[VNFIMG_HASH_SHA256_LEN])
-{
-	uint64_t bits = c->len * 8;
-	c->buf[c->fill++] = 0x80;
-	if (c->fill > 56) {
-		memset(c->buf + c->fill, 0, 64 - c->fill);
-		sha256_block(c->h, c->buf);
-		c->fill = 0;
-	}
-	memset(c->buf + c->fill, 0, 56 - c->fill);
-	for (int i = 0; i < 8; i++)
-		c->buf[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-	sha256_block(c->h, c->buf);
-	for (int i = 0; i < 8; i++) {
-		out[4 * i] = (uint8_t)(c->h[i] >> 24);
-		out[4 * i + 1] = (uint8_t)(c->h[i] >> 16);
-		out[4 * i + 2] = (uint8_t)(c->h[i] >> 8);
-		out[4 * i + 3] = (uint8_t)c->h[i];
-	}
-	c->fill = 0;
-}
-
-/* ---- MD5 ------------------------------------------------------------------ */
-
-static const uint32_t md5_k[64] = {
-	0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
-	0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
-	0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
-	0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
-	0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
-	0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
-	0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
-	0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
-};
-
-static const uint8_t md5_r[64] = {
-	7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
-	5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
-	4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
-	6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
-};
-
-static void md5_block(uint32_t h[4], const uint8_t *p)
-{
-	uint32_t m[16], a = h[0], b = h[1], c = h[2], d = h[3];
-	for (int i = 0; i < 16; i++)
-		m[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-		       (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
-	for (unsigned i = 0; i < 64; i++) {
-		uint32_t f;
-		unsigned g;
-		if (i < 16) {
-			f = (b & c) | (~b & d);
-			g = i;
-		} else if (i < 32) {
-			f = (d & b) | (~d & c);
-			g = (5 * i + 1) % 16;
-		} else if (i < 48) {
-			f = b ^ c ^ d;
-			g = (3 * i + 5) % 16;
-		} else {
-			f = c ^ (b | ~d);
-			g = (7 * i) % 16;
-		}
-		uint32_t t = d;
-		d = c;
-		c = b;
-		uint32_t x = a + f + md5_k[i] + m[g];
-		b = b + ((x << md5_r[i]) | (x >> (32 - md5_r[i])));
-		a = t;
-	}
-	h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-}
-
-void vnfimg_hash_md5_init(struct vnfimg_hash_md5 *c)
-{
-	c->h[0] = 0x67452301;
-	c->h[1] = 0xefcdab89;
-	c->h[2] = 0x98badcfe;
-	c->h[3] = 0x10325476;
-	c->len = 0;
-	c->fill = 0;
-}
-
-void vnfimg_hash_md5_update(struct vnfimg_hash_md5 *c, const void *data, size_t n)
-{
-	const uint8_t *p = data;
-	c->len += n;
-	if (c->fill) {
-		size_t k = 64 - c->fill < n ? 64 - c->fill : n;
-		memcpy(c->buf + c->fill, p, k);
-		c->fill += k;
-		p += k;
-		n -= k;
-		if (c->fill < 64)
-			return;
-		md5_block(c->h, c->buf);
-		c->fill = 0;
-	}
-	for (; n >= 64; p += 64, n -= 64)
-		md5_block(c->h, p);
-	memcpy(c->buf, p, n);
-	c->fill = n;
-}
-
-void vnfimg_hash_md5_final(struct vnfimg_hash_md5 *c, uint8_t out[VNFIMG_HASH_MD5_LEN])
-{
-	uint64_t bits = c->len * 8;
-	c->buf[c->fill++] = 0x80;
-	if (c->fill > 56) {
-		memset(c->buf + c->fill, 0, 64 - c->fill);
-		md5_block(c->h, c->buf);
-		c->fill = 0;
-	}
-	memset(c->buf + c->fill, 0, 56 - c->fill);
-	for (int i = 0; i < 8; i++)
-		c->buf[56 + i] = (uint8_t)(bits >> (8 * i));
-	md5_block(c->h, c->buf);
-	for (int i = 0; i < 4; i++) {
-		out[4 * i] = (uint8_t)c->h[i];
-		out[4 * i + 1] = (uint8_t)(c->h[i] >> 8);
-		out[4 * i + 2] = (uint8_t)(c->h[i] >> 16);
-		out[4 * i + 3] = (uint8_t)(c->h[i] >> 24);
-	}
-	c->fill = 0;
+	EVP_MD_CTX_free(h->ctx);
+	h->ctx = NULL;
 }
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -247,36 +84,37 @@ int vnfimg_hash_file(const char *path, enum vnfimg_hash_algo algo, char *hex, si
 		close(fd);
 		return cfg_err_set("cannot hash %s: out of memory", path);
 	}
-	struct vnfimg_hash_sha256 s;
-	struct vnfimg_hash_md5 m;
-	if (algo == VNFIMG_HASH_MD5)
-		vnfimg_hash_md5_init(&m);
-	else
-		vnfimg_hash_sha256_init(&s);
+	struct vnfimg_hash h;
+	if (vnfimg_hash_init(&h, algo) < 0) {
+		free(buf);
+		close(fd);
+		return -1;
+	}
 	for (;;) {
 		ssize_t r = read(fd, buf, CHUNK);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			int e = errno;
+			vnfimg_hash_abort(&h);
 			free(buf);
 			close(fd);
 			return cfg_err_set("cannot read %s: %s", path, strerror(e));
 		}
 		if (r == 0)
 			break;
-		if (algo == VNFIMG_HASH_MD5)
-			vnfimg_hash_md5_update(&m, buf, (size_t)r);
-		else
-			vnfimg_hash_sha256_update(&s, buf, (size_t)r);
+		if (vnfimg_hash_update(&h, buf, (size_t)r) < 0) {
+			vnfimg_hash_abort(&h);
+			free(buf);
+			close(fd);
+			return -1;
+		}
 	}
 	free(buf);
 	close(fd);
 	uint8_t d[VNFIMG_HASH_SHA256_LEN];
-	if (algo == VNFIMG_HASH_MD5)
-		vnfimg_hash_md5_final(&m, d);
-	else
-		vnfimg_hash_sha256_final(&s, d);
+	if (vnfimg_hash_final(&h, d) < 0)
+		return -1;
 	vnfimg_hash_hex(d, dlen, hex);
 	return 0;
 }

@@ -1,8 +1,8 @@
-/* vnfimg_hash — small streaming SHA-256 and MD5 for image checksums.
+/* vnfimg_hash — SHA-256 and MD5 digests of VNF images (checksum sidecars),
+ * on OpenSSL's EVP interface (libcrypto), streamed in 1 MiB reads.
  *
- * The contexts are plain structs owned by the caller (stack is fine); no
- * function allocates. init → update (any number of times, any sizes) →
- * final. After final the context must be re-initialised before reuse.
+ * A context is a struct owned by the caller (stack is fine) holding an EVP
+ * context that final/abort frees.
  */
 #ifndef NFX_VNFIMG_HASH_H
 #define NFX_VNFIMG_HASH_H
@@ -15,32 +15,25 @@
 /* Longest hex digest plus NUL. */
 #define VNFIMG_HASH_HEX_MAX (2 * VNFIMG_HASH_SHA256_LEN + 1)
 
-struct vnfimg_hash_sha256 {
-	uint32_t h[8];
-	uint64_t len;      /* bytes hashed so far */
-	uint8_t buf[64];
-	size_t fill;       /* bytes in buf */
-};
-
-struct vnfimg_hash_md5 {
-	uint32_t h[4];
-	uint64_t len;
-	uint8_t buf[64];
-	size_t fill;
-};
-
 enum vnfimg_hash_algo {
 	VNFIMG_HASH_SHA256,
 	VNFIMG_HASH_MD5,
 };
 
-void vnfimg_hash_sha256_init(struct vnfimg_hash_sha256 *c);
-void vnfimg_hash_sha256_update(struct vnfimg_hash_sha256 *c, const void *data, size_t n);
-void vnfimg_hash_sha256_final(struct vnfimg_hash_sha256 *c, uint8_t out[VNFIMG_HASH_SHA256_LEN]);
+/* A streaming digest: init, update any number of times with any sizes,
+ * final (which also frees the context; vnfimg_hash_abort() frees one that
+ * is not finished). */
+struct vnfimg_hash {
+	void *ctx; /* OpenSSL EVP_MD_CTX, owned */
+	enum vnfimg_hash_algo algo;
+};
 
-void vnfimg_hash_md5_init(struct vnfimg_hash_md5 *c);
-void vnfimg_hash_md5_update(struct vnfimg_hash_md5 *c, const void *data, size_t n);
-void vnfimg_hash_md5_final(struct vnfimg_hash_md5 *c, uint8_t out[VNFIMG_HASH_MD5_LEN]);
+/* 0, or -1 with cfg_err set (OpenSSL refused, out of memory). */
+int vnfimg_hash_init(struct vnfimg_hash *h, enum vnfimg_hash_algo algo);
+int vnfimg_hash_update(struct vnfimg_hash *h, const void *data, size_t n);
+/* The digest (vnfimg_hash_len(algo) bytes) into OUT; frees the context. */
+int vnfimg_hash_final(struct vnfimg_hash *h, uint8_t *out);
+void vnfimg_hash_abort(struct vnfimg_hash *h);
 
 /* "sha256" / "md5". Static string. */
 const char *vnfimg_hash_name(enum vnfimg_hash_algo algo);

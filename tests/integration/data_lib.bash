@@ -81,6 +81,27 @@ commit_to() {
 	grep -q '^commit complete$' <<<"$out" || { echo "$out"; data_fail "$who: no commit complete"; }
 }
 
+# commit_ok: configure, the configure-mode lines on stdin, commit (jdm);
+# fails the test unless the commit completes.
+commit_ok() {
+	local out
+	out="$(jdm <<<"configure
+$(cat)
+commit")" || { echo "$out"; data_fail "commit"; }
+	grep -q '^commit complete$' <<<"$out" || { echo "$out"; data_fail "no commit complete"; }
+}
+
+appctl() { timeout 30 ovs-appctl -t "$state/ovs/ovs-vswitchd.ctl" "$@"; }
+
+# qemu_pid NAME: the QEMU process of VNF NAME in the appliance namespace
+qemu_pid() {
+	local p
+	for p in $(ip netns pids "$(appns)"); do
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q "guest=$1," && { echo "$p"; return 0; }
+	done
+	return 1
+}
+
 # wait_for SECONDS COMMAND...: until the command succeeds
 wait_for() {
 	local t="$1" end

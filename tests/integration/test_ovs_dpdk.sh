@@ -14,51 +14,28 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-NFX="$ROOT/nfx"
 DPDK=/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk
-[[ "$(id -u)" -eq 0 ]] || { echo "needs root"; exit 77; }
-command -v ovs-vsctl >/dev/null || { echo "no ovs-vsctl (openvswitch-switch)"; exit 77; }
-[[ -x "$DPDK" ]] || { echo "no $DPDK (openvswitch-switch-dpdk)"; exit 77; }
-[[ -w /proc/sys/vm/nr_hugepages ]] || { echo "cannot size the hugepage pool"; exit 77; }
-state="$(mktemp -d /tmp/nfx-it-ovsd.XXXXXX)"
+command -v ovs-vsctl >/dev/null || { echo "SKIP: no ovs-vsctl (openvswitch-switch)"; exit 77; }
+[[ -x "$DPDK" ]] || { echo "SKIP: no $DPDK (openvswitch-switch-dpdk)"; exit 77; }
+[[ -w /proc/sys/vm/nr_hugepages ]] || { echo "SKIP: cannot size the hugepage pool"; exit 77; }
+source "$ROOT/tests/integration/data_lib.bash"
 huge_before="$(cat /proc/sys/vm/nr_hugepages)"
-cleanup() {
-	local rc=$?
-	if [[ $rc -ne 0 && -f "$state/jdmd.log" ]]; then
-		tail -20 "$state/jdmd.log" >&2
-		tail -20 "$state/ovs/ovs-vswitchd.log" >&2 2>/dev/null || true
-	fi
-	"$NFX" down --state-dir "$state" >/dev/null 2>&1 || true
+# before data_cleanup's 'down': pages still in use become surplus and are
+# freed when the VNF goes, so the pool ends as it was
+dpdk_cleanup() {
+	[[ -z "$state" ]] || tail -20 "$state/ovs/ovs-vswitchd.log" >&2 2>/dev/null || true
 	echo "$huge_before" >/proc/sys/vm/nr_hugepages 2>/dev/null || true
-	rm -rf "$state"
-	exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
-cli() { timeout 120 "$NFX" cli --state-dir "$state" "$@"; }
-wait_for() {
-	local t="$1"; shift
-	for _ in $(seq $((t * 5))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
-	return 1
-}
-vsctl() { timeout 30 ovs-vsctl --db="unix:$state/ovs/db.sock" "$@"; }
-appctl() { timeout 30 ovs-appctl -t "$state/ovs/ovs-vswitchd.ctl" "$@"; }
-ns() { cat "$state/netns"; }
+DATA_CLEANUP_HOOK=dpdk_cleanup
+data_init ovsd
+fail() { data_fail "$@"; }
+cli() { jdm "$@"; }
+vsctl() { ovsctl "$@"; }
+ns() { appns; }
 vswitchd_cmd() { tr '\0' ' ' <"/proc/$(tr -dc '0-9' <"$state/ovs/ovs-vswitchd.pid")/cmdline"; }
-commit_ok() {
-	local out
-	out="$(cli <<<"configure
-$(cat)
-commit")" || { echo "$out"; fail "commit"; }
-	grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "no commit complete"; }
-}
 
-mkdir -p "$state/images"
-"$ROOT/vnf-images/make-test-vnf" "$state/images/vd1.qcow2" >/dev/null 2>&1 || fail "make-test-vnf"
-img="$state/images"
-NFX_IMAGE_DIR="$img" "$NFX" up --state-dir "$state" >/dev/null
+vnf_image vd1
+data_up
 wait_for 60 vsctl br-exists ovs-sys-br || fail "no ovs-sys-br"
 [[ "$(vswitchd_cmd)" != *-dpdk* ]] || fail "the DPDK build runs by default"
 

@@ -14,53 +14,20 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-NFX="$ROOT/nfx"
-[[ "$(id -u)" -eq 0 ]] || { echo "needs root"; exit 77; }
-command -v ovs-vsctl >/dev/null || { echo "no ovs-vsctl (openvswitch-switch)"; exit 77; }
-state="$(mktemp -d /tmp/nfx-it-ovs.XXXXXX)"
-cleanup() {
-	local rc=$?
-	if [[ $rc -ne 0 && -f "$state/jdmd.log" ]]; then tail -20 "$state/jdmd.log" >&2; fi
-	"$NFX" down --state-dir "$state" >/dev/null 2>&1 || true
-	rm -rf "$state"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
-cli() { timeout 120 "$NFX" cli --state-dir "$state" "$@"; }
-wait_for() {
-	local t="$1"; shift
-	for _ in $(seq $((t * 5))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
-	return 1
-}
-vsctl() { timeout 30 ovs-vsctl --db="unix:$state/ovs/db.sock" "$@"; }
-ns() { cat "$state/netns"; }
-qemu_pid() {
-	local p
-	for p in $(ip netns pids "$(ns)"); do
-		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q "guest=$1," && { echo "$p"; return 0; }
-	done
-	return 1
-}
+command -v ovs-vsctl >/dev/null || { echo "SKIP: no ovs-vsctl (openvswitch-switch)"; exit 77; }
+source "$ROOT/tests/integration/data_lib.bash"
+data_init ovs
+fail() { data_fail "$@"; }
+cli() { jdm "$@"; }
+vsctl() { ovsctl "$@"; }
+ns() { appns; }
 # the `ovs-vsctl show` stanza of port $1 (its lines up to the next Port)
 port_block() { vsctl show | awk -v p="$1" '$1 == "Port" { on = ($2 == p || $2 == "\"" p "\"") } on'; }
 port_tag() { vsctl get port "$1" tag; }
 ports() { vsctl list-ports ovs-sys-br | sort | tr '\n' ' '; }
-commit_ok() { # commit the configure-mode lines on stdin
-	local out
-	out="$(cli <<<"configure
-$(cat)
-commit")" || { echo "$out"; fail "commit"; }
-	grep -q '^commit complete$' <<<"$out" || { echo "$out"; fail "no commit complete"; }
-}
 
-mkdir -p "$state/images"
-"$ROOT/vnf-images/make-test-vnf" "$state/images/base.qcow2" >/dev/null 2>&1 || fail "make-test-vnf"
-for v in vrtr1 sdwan; do cp "$state/images/base.qcow2" "$state/images/$v.qcow2"; done
-img="$state/images"
-NFX_IMAGE_DIR="$img" "$NFX" up --state-dir "$state" >/dev/null
+for v in vrtr1 sdwan; do vnf_image "$v"; done
+data_up
 
 echo "--- OVS runs in the appliance namespace, on its own run directory"
 wait_for 60 test -S "$state/ovs/db.sock" || fail "no $state/ovs/db.sock"

@@ -9,32 +9,16 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-NFX="$ROOT/nfx"
-[[ "$(id -u)" -eq 0 ]] || { echo "needs root"; exit 77; }
-command -v ovs-vsctl >/dev/null || { echo "no ovs-vsctl (openvswitch-switch)"; exit 77; }
-state="$(mktemp -d /tmp/nfx-it-ovsr.XXXXXX)"
+command -v ovs-vsctl >/dev/null || { echo "SKIP: no ovs-vsctl (openvswitch-switch)"; exit 77; }
+source "$ROOT/tests/integration/data_lib.bash"
 stopped=""
-cleanup() {
-	local rc=$?
-	[[ -z "$stopped" ]] || kill -CONT "$stopped" 2>/dev/null || true
-	if [[ $rc -ne 0 && -f "$state/jdmd.log" ]]; then tail -20 "$state/jdmd.log" >&2; fi
-	"$NFX" down --state-dir "$state" >/dev/null 2>&1 || true
-	rm -rf "$state"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
-cli() { timeout 120 "$NFX" cli --state-dir "$state" "$@"; }
-wait_for() {
-	local t="$1"; shift
-	for _ in $(seq $((t * 5))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
-	return 1
-}
-vsctl() { timeout 30 ovs-vsctl --db="unix:$state/ovs/db.sock" "$@"; }
-appctl() { timeout 30 ovs-appctl -t "$state/ovs/ovs-vswitchd.ctl" "$@"; }
-ns() { cat "$state/netns"; }
+cont_stopped() { [[ -z "$stopped" ]] || kill -CONT "$stopped" 2>/dev/null || true; }
+DATA_CLEANUP_HOOK=cont_stopped
+data_init ovsr
+fail() { data_fail "$@"; }
+cli() { jdm "$@"; }
+vsctl() { ovsctl "$@"; }
+ns() { appns; }
 pidof_ovs() { # running pid of $1 (ovsdb-server|ovs-vswitchd) from its pid file
 	local p
 	p="$(tr -dc '0-9' <"$state/ovs/$1.pid" 2>/dev/null)" || return 1
@@ -47,18 +31,9 @@ port_live() {
 		[[ "$(vsctl get interface "$1" error)" == "[]" ]] &&
 		[[ "$(vsctl get interface "$1" ofport)" -gt 0 ]]
 }
-qemu_pid() {
-	local p
-	for p in $(ip netns pids "$(ns)"); do
-		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q "guest=$1," && { echo "$p"; return 0; }
-	done
-	return 1
-}
 
-mkdir -p "$state/images"
-"$ROOT/vnf-images/make-test-vnf" "$state/images/vrtr1.qcow2" >/dev/null 2>&1 || fail "make-test-vnf"
-img="$state/images"
-NFX_IMAGE_DIR="$img" "$NFX" up --state-dir "$state" >/dev/null
+vnf_image vrtr1
+data_up
 out="$(cli <<EOF
 configure
 set system virtualization accel tcg

@@ -29,9 +29,7 @@
 #include "nfx_platform.h"
 #include "test_netns.h"
 
-#define OVSDB_SERVER "/usr/sbin/ovsdb-server"
-#define OVSDB_TOOL "/usr/bin/ovsdb-tool"
-#define SCHEMA "/usr/share/openvswitch/vswitch.ovsschema"
+#include "test_ovsdb_server.h"
 
 static struct cfg_schema *schema;
 
@@ -81,41 +79,10 @@ static void test_want(void **state)
 
 /* ------------------------------------------------------- against OVSDB */
 
-static char dir[256], sock[300];
-static pid_t server_pid = -1;
 static pthread_t vsw;
 static volatile bool vsw_stop;
 
-static void start_server(void)
-{
-	char db[300], log[300], ctl[300], remote[320];
-	snprintf(db, sizeof db, "%s/conf.db", dir);
-	snprintf(log, sizeof log, "--log-file=%s/ovsdb-server.log", dir);
-	snprintf(ctl, sizeof ctl, "--unixctl=%s/ovsdb-server.ctl", dir);
-	snprintf(remote, sizeof remote, "--remote=punix:%s", sock);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		setenv("OVS_RUNDIR", dir, 1);
-		setenv("OVS_LOGDIR", dir, 1);
-		setenv("OVS_DBDIR", dir, 1);
-		int null = open("/dev/null", O_RDWR);
-		dup2(null, 0);
-		dup2(null, 1);
-		execl(OVSDB_SERVER, OVSDB_SERVER, db, remote, ctl, log, "--no-chdir", (char *)NULL);
-		_exit(127);
-	}
-	server_pid = pid;
-}
 
-static void kill_server(void)
-{
-	if (server_pid > 0) {
-		kill(server_pid, SIGKILL);
-		waitpid(server_pid, NULL, 0);
-		server_pid = -1;
-	}
-}
 
 /* A transact on a connection of its own; the result is the caller's. */
 static json_t *txn(json_t *ops)
@@ -166,19 +133,10 @@ static void *fake_vswitchd(void *arg)
 static int server_setup(void **state)
 {
 	(void)state;
-	if (!ut_ns[0] || access(OVSDB_SERVER, X_OK) != 0 || access(SCHEMA, R_OK) != 0)
+	if (!ovsdb_server_usable())
 		return 0;
-	static int n;
-	snprintf(dir, sizeof dir, "%s/ovs%d", getenv(UT_TMP_ENV), ++n);
-	mkdir(dir, 0700);
-	snprintf(sock, sizeof sock, "%s/db.sock", dir);
-	char db[300];
-	snprintf(db, sizeof db, "%s/conf.db", dir);
-	const char *create[] = {OVSDB_TOOL, "create", db, SCHEMA, NULL};
-	if (ut_run(create, NULL, 0) != 0)
+	if (ovsdb_server_new() < 0)
 		return -1;
-	start_server();
-	json_decref(txn(json_pack("[{s:s, s:s, s:{}}]", "op", "insert", "table", "Open_vSwitch", "row")));
 	vsw_stop = false;
 	pthread_create(&vsw, NULL, fake_vswitchd, NULL);
 	return 0;

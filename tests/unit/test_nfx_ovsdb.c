@@ -35,73 +35,16 @@
 #include "nfx_ovsdb.h"
 #include "test_netns.h"
 
-#define OVSDB_SERVER "/usr/sbin/ovsdb-server"
-#define OVSDB_TOOL "/usr/bin/ovsdb-tool"
-#define SCHEMA "/usr/share/openvswitch/vswitch.ovsschema"
+#include "test_ovsdb_server.h"
 
-static char dir[256];     /* this test's server directory */
-static char sock[300];
-static pid_t server_pid = -1;
 
-static void start_server(void)
-{
-	char db[300], log[300], ctl[300], remote[320];
-	snprintf(db, sizeof db, "%s/conf.db", dir);
-	snprintf(log, sizeof log, "--log-file=%s/ovsdb-server.log", dir);
-	snprintf(ctl, sizeof ctl, "--unixctl=%s/ovsdb-server.ctl", dir);
-	snprintf(remote, sizeof remote, "--remote=punix:%s", sock);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		setenv("OVS_RUNDIR", dir, 1);
-		setenv("OVS_LOGDIR", dir, 1);
-		setenv("OVS_DBDIR", dir, 1);
-		int null = open("/dev/null", O_RDWR);
-		dup2(null, 0);
-		dup2(null, 1);
-		execl(OVSDB_SERVER, OVSDB_SERVER, db, remote, ctl, log, "--no-chdir", (char *)NULL);
-		_exit(127);
-	}
-	server_pid = pid;
-}
-
-static void kill_server(void)
-{
-	if (server_pid > 0) {
-		kill(server_pid, SIGKILL);
-		waitpid(server_pid, NULL, 0);
-		server_pid = -1;
-	}
-}
 
 static int server_setup(void **state)
 {
 	(void)state;
-	if (!ut_ns[0] || access(OVSDB_SERVER, X_OK) != 0 || access(SCHEMA, R_OK) != 0)
+	if (!ovsdb_server_usable())
 		return 0;
-	static int n;
-	snprintf(dir, sizeof dir, "%s/ovs%d", getenv(UT_TMP_ENV), ++n);
-	mkdir(dir, 0700);
-	snprintf(sock, sizeof sock, "%s/db.sock", dir);
-	char db[300];
-	snprintf(db, sizeof db, "%s/conf.db", dir);
-	const char *create[] = {OVSDB_TOOL, "create", db, SCHEMA, NULL};
-	if (ut_run(create, NULL, 0) != 0)
-		return -1;
-	start_server();
-	/* the root row, as ovs-vsctl init makes it */
-	struct nfx_ovsdb_sync *s = nfx_ovsdb_sync_open(sock, "Open_vSwitch", 10000);
-	if (!s)
-		return -1;
-	json_t *ops = json_pack("[{s:s, s:s, s:{}}]", "op", "insert", "table", "Open_vSwitch", "row");
-	json_t *res;
-	int rc = nfx_ovsdb_sync_transact(s, ops, &res);
-	json_decref(ops);
-	if (rc == 0)
-		rc = nfx_ovsdb_txn_check(res, 1);
-	json_decref(res);
-	nfx_ovsdb_sync_close(s);
-	return rc;
+	return ovsdb_server_new();
 }
 
 static int server_teardown(void **state)

@@ -139,8 +139,15 @@ static void conf_from_tree(void **state)
 	assert_non_null(strstr(b.p, "rwcommunity adm default\n"));
 	assert_non_null(strstr(b.p, "trapsink 192.0.2.1:16200 noc\n"));
 	assert_non_null(strstr(b.p, "trap2sink 192.0.2.1:16200 noc\n"));
-	cfg_buf_free(&b);
 	cfg_tree_free(t);
+	/* `snmp interface`: only the named interfaces (and loopback) */
+	t = tree("set interfaces jmgmt0 unit 0 family inet address 192.0.2.10/24\n"
+	         "set snmp interface jmgmt0\n");
+	cfg_buf_reset(&b);
+	jdm_snmp_conf(t, "/st/snmp/agentx.sock", &b);
+	assert_non_null(strstr(b.p, "agentaddress udp:127.0.0.1:161,udp:192.0.2.10:161\n"));
+	cfg_tree_free(t);
+	cfg_buf_free(&b);
 }
 
 static const char *check(const char *set, struct cfg_buf *out)
@@ -159,10 +166,16 @@ static void validate(void **state)
 {
 	(void)state;
 	assert_string_equal(jdm_snmp_owns[0], "snmp");
-	assert_string_equal(jdm_snmp_owns[1], "interfaces jmgmt0"); /* snmpd's address */
-	assert_null(jdm_snmp_owns[2]);
+	assert_string_equal(jdm_snmp_owns[1], "interfaces jmgmt0"); /* snmpd's addresses */
+	assert_string_equal(jdm_snmp_owns[2], "host-os interfaces");
+	assert_null(jdm_snmp_owns[3]);
 	struct cfg_buf out = {0};
 	assert_string_equal(check("set snmp community pub authorization read-only\n", &out), "");
+	/* listen interfaces must have an address */
+	assert_non_null(strstr(check("set snmp interface jmgmt0\n", &out),
+	                       "interface jmgmt0 has no address to listen on"));
+	assert_non_null(strstr(check("set snmp interface nope\n", &out),
+	                       "interface nope is neither jmgmt0 nor a host-os interface"));
 	/* a value that would be a line of its own in snmpd.conf */
 	assert_non_null(strstr(check("set snmp contact \"a\\\"b\"\n", &out), "[edit snmp"));
 	assert_non_null(strstr(check("set snmp community \"a b\" authorization read-only\n", &out),
