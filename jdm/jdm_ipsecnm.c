@@ -36,7 +36,9 @@
 #define RETRY_S 5        /* a realisation that failed is tried again after this */
 #define STUCK_S 20       /* an IKE SA CONNECTING longer is terminated and initiated again */
 
-const char *const jdm_ipsecnm_owns[] = {"security ipsec-nm", NULL};
+/* a VLAN's id changing retags heth1/heth2's ports: owned too (as jdm_snmp
+   owns jmgmt0's address) */
+const char *const jdm_ipsecnm_owns[] = {"security ipsec-nm", "host-os vlans", NULL};
 const char *const jdm_ipsecnm_reads[] = {"host-os", NULL};
 
 static const char *const heth[2] = {"heth1", "heth2"};

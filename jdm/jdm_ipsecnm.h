@@ -6,8 +6,9 @@
  * goes through its IPsec tunnels. The "ipsec-nm" subsystem of jdmd (one row
  * of its registry, cfg_subsys.h, order 70).
  *
- * The row owns `security ipsec-nm` (jdm_ipsecnm_owns) and reads `host-os`
- * (the VLANs of heth1/heth2). The container is enabled by default, as on
+ * The row owns `security ipsec-nm` and `host-os vlans` (a VLAN id that
+ * changes retags heth1/heth2's ports) (jdm_ipsecnm_owns) and reads
+ * `host-os`. The container is enabled by default, as on
  * the NFX (running, no tunnel), whenever jdmd may network
  * (nfx_netns_may_network()) and is not config-only (hypervisor none);
  * `security ipsec-nm disable` removes it. It has:
