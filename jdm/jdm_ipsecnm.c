@@ -420,9 +420,9 @@ static void initiate(struct jdm_ipsecnm *m, const char *conn)
 	json_t *cv;
 	json_object_foreach(children, ck, cv) {
 		(void)cv;
-		json_t *a = json_pack("{s:s, s:s, s:s}", "child", ck, "ike", conn, "timeout", "8000");
+		json_t *a = json_pack("{s:s, s:s, s:s}", "child", ck, "ike", conn, "timeout", "5000");
 		json_t *events = NULL, *reply = NULL;
-		int rc = nfx_vici_call_stream(v, "initiate", "control-log", a, &events, &reply, 12000);
+		int rc = nfx_vici_call_stream(v, "initiate", "control-log", a, &events, &reply, 8000);
 		json_decref(a);
 		if (rc < 0) {
 			json_decref(events);
