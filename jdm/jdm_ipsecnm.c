@@ -33,9 +33,12 @@
 #define VICI_MS 10000
 #define POLL_S 2
 #define INIT_EVERY_S 5   /* a connection without an IKE SA is initiated again after this */
+#define RETRY_S 5        /* a realisation that failed is tried again after this */
 #define STUCK_S 20       /* an IKE SA CONNECTING longer is terminated and initiated again */
 
-const char *const jdm_ipsecnm_owns[] = {"security ipsec-nm", NULL};
+/* a VLAN's id changing retags heth1/heth2's ports: owned too (as jdm_snmp
+   owns jmgmt0's address) */
+const char *const jdm_ipsecnm_owns[] = {"security ipsec-nm", "host-os vlans", NULL};
 const char *const jdm_ipsecnm_reads[] = {"host-os", NULL};
 
 static const char *const heth[2] = {"heth1", "heth2"};
@@ -72,6 +75,9 @@ struct jdm_ipsecnm {
 	bool have_cur;
 	bool want;                   /* the container should run */
 	bool started;                /* charon was started (a death is a restart) */
+	struct cfg_tree *want_tree;  /* the configuration to realise (a failed attempt
+	                                is tried again by the supervisor) */
+	time_t last_try;
 	struct jdm_ipsecnm_route *routes; /* routes set in the namespace */
 	size_t n_routes;
 	struct gwinit *gi;
@@ -91,6 +97,7 @@ struct jdm_ipsecnm {
 	struct event *ev;
 	size_t n_ev;
 	char vici[PATH_MAX];
+	char mgmt[32];  /* heth1's address, "" when none */
 	pthread_t thr;
 	bool thr_on;
 };
@@ -130,6 +137,7 @@ static void free_tunnels(struct jdm_ipsecnm *m)
 		free(m->tun[i].gateway);
 		free(m->tun[i].child);
 		free(m->tun[i].remote);
+		free(m->tun[i].remote_ts);
 		free(m->tun[i].note);
 		free(m->ts[i].child);
 	}
@@ -153,7 +161,7 @@ static void set_tunnels(struct jdm_ipsecnm *m, const struct jdm_ipsecnm_plan *p)
 	for (size_t i = 0; i < p->n_tun; i++) {
 		const struct jdm_ipsecnm_tunnel *s = &p->tun[i];
 		tun[i] = (struct jdm_ipsecnm_tunnel){dup0(s->vpn), dup0(s->ts), dup0(s->gateway), dup0(s->child),
-		                                     dup0(s->remote), dup0(s->note)};
+		                                     dup0(s->remote), dup0(s->remote_ts), dup0(s->note)};
 		ts[i].child = strdup(s->child);
 		snprintf(ts[i].reason, sizeof ts[i].reason, "not established yet");
 		ts[i].since = time(NULL);
@@ -245,10 +253,10 @@ static int ns_setup(void *arg)
 		for (size_t k = 0; k < p->n_routes && !keep; k++)
 			keep = !strcmp(p->routes[k].dst, m->routes[i].dst) && !strcmp(p->routes[k].via, m->routes[i].via);
 		if (!keep)
-			jdm_ipsecnm_net_route(m->routes[i].dst, m->routes[i].via, 0);
+			jdm_ipsecnm_net_route(m->routes[i].dst, m->routes[i].via[0] ? m->routes[i].via : NULL, 0);
 	}
 	for (size_t k = 0; k < p->n_routes; k++)
-		if (jdm_ipsecnm_net_route(p->routes[k].dst, p->routes[k].via, 1) < 0)
+		if (jdm_ipsecnm_net_route(p->routes[k].dst, p->routes[k].via[0] ? p->routes[k].via : NULL, 1) < 0)
 			return -1;
 	return jdm_ipsecnm_net_forwarding(1);
 }
@@ -412,9 +420,9 @@ static void initiate(struct jdm_ipsecnm *m, const char *conn)
 	json_t *cv;
 	json_object_foreach(children, ck, cv) {
 		(void)cv;
-		json_t *a = json_pack("{s:s, s:s, s:s}", "child", ck, "ike", conn, "timeout", "8000");
+		json_t *a = json_pack("{s:s, s:s, s:s}", "child", ck, "ike", conn, "timeout", "5000");
 		json_t *events = NULL, *reply = NULL;
-		int rc = nfx_vici_call_stream(v, "initiate", "control-log", a, &events, &reply, 12000);
+		int rc = nfx_vici_call_stream(v, "initiate", "control-log", a, &events, &reply, 8000);
 		json_decref(a);
 		if (rc < 0) {
 			json_decref(events);
@@ -583,6 +591,9 @@ static int bring_up(struct jdm_ipsecnm *m, const struct cfg_tree *t, struct cfg_
 	m->cur = np;
 	m->have_cur = true;
 	set_tunnels(m, &m->cur);
+	pthread_mutex_lock(&m->st);
+	snprintf(m->mgmt, sizeof m->mgmt, "%.*s", (int)strcspn(np.ifs[0].addr, "/"), np.ifs[0].on ? np.ifs[0].addr : "");
+	pthread_mutex_unlock(&m->st);
 	return 0;
 }
 
@@ -620,6 +631,9 @@ static int realise(struct jdm_ipsecnm *m, const struct cfg_tree *t, struct cfg_f
 		m->want = true;
 		rc = bring_up(m, t, fs, nm);
 	}
+	cfg_tree_free(m->want_tree);
+	m->want_tree = m->want ? cfg_tree_dup(t) : NULL;
+	m->last_try = time(NULL);
 	pthread_mutex_unlock(&m->work);
 	pthread_mutex_lock(&m->st);
 	m->kick = true;
@@ -653,21 +667,29 @@ static void *supervise(void *arg)
 				struct jdm_ipsecnm_plan keep = m->cur; /* the configuration it had */
 				m->have_cur = false;
 				set_state(m, "stopped");
-				if (!jdm_charon_alive(m->ch)) {
-					count_restart(m);
-					if (jdm_charon_start(m->ch, START_MS) == 0) {
-						set_state(m, "running");
-						const char *bad;
-						/* its namespace (and links) stayed: only the configuration */
-						if (load(m, NULL, &keep, &bad) < 0)
-							nfx_log(LOG_ERR, NAME ": reloading charon: %s", cfg_err_msg());
-					} else {
-						nfx_log(LOG_ERR, NAME ": restarting charon: %s", cfg_err_msg());
-					}
+				count_restart(m);
+				if (jdm_charon_start(m->ch, START_MS) == 0) {
+					set_state(m, "running");
+					const char *bad;
+					/* its namespace (and links) stayed: only the configuration */
+					if (load(m, NULL, &keep, &bad) < 0)
+						nfx_log(LOG_ERR, NAME ": reloading charon: %s", cfg_err_msg());
+					m->cur = keep;
+					m->have_cur = true;
+					m->last_poll = 0;
+				} else {
+					/* tried again from the configuration, every RETRY_S */
+					nfx_log(LOG_ERR, NAME ": restarting charon: %s", cfg_err_msg());
+					jdm_ipsecnm_plan_free(&keep);
+					m->last_try = time(NULL);
 				}
-				m->cur = keep;
-				m->have_cur = true;
-				m->last_poll = 0;
+			}
+			if (m->want && !m->have_cur && m->want_tree && time(NULL) - m->last_try >= RETRY_S) {
+				/* converge or a commit could not finish (the host-os
+				   switch not up yet, charon not starting): again */
+				m->last_try = time(NULL);
+				if (bring_up(m, m->want_tree, NULL, NULL) == 0)
+					nfx_log(LOG_INFO, NAME ": configured on a later attempt");
 			}
 			if (m->want && m->have_cur && jdm_charon_alive(m->ch) &&
 			    (kick || time(NULL) - m->last_poll >= POLL_S))
@@ -866,6 +888,8 @@ int jdm_ipsecnm_vnf_rows(void *ctx, struct cfg_rel *root, const char *name)
 	pthread_mutex_lock(&m->st);
 	bool run = !strcmp(m->state, "running"), stopped = !strcmp(m->state, "stopped");
 	int pid = m->pid;
+	char mgmt[32];
+	snprintf(mgmt, sizeof mgmt, "%s", m->mgmt);
 	pthread_mutex_unlock(&m->st);
 	if (!run && !stopped)
 		return 0;
@@ -875,6 +899,8 @@ int jdm_ipsecnm_vnf_rows(void *ctx, struct cfg_rel *root, const char *name)
 	cfg_rel_leaf(e, "vnf-name", NAME);
 	cfg_rel_leaf(e, "vnf-state", run ? "running" : "shut off");
 	cfg_rel_leaf(e, "vnf-liveliness", run ? "alive" : "down");
+	if (mgmt[0])
+		cfg_rel_leaf(e, "vnf-ip-address", mgmt); /* heth1: the management network's gateway */
 	cfg_rel_flag(e, "vnf-container");
 	return 1;
 }
@@ -932,6 +958,7 @@ void jdm_ipsecnm_free(struct jdm_ipsecnm *m)
 	if (m->thr_on)
 		pthread_join(m->thr, NULL);
 	jdm_charon_free(m->ch);
+	cfg_tree_free(m->want_tree);
 	if (m->have_cur)
 		jdm_ipsecnm_plan_free(&m->cur);
 	free_tunnels(m);

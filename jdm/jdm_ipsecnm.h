@@ -6,8 +6,9 @@
  * goes through its IPsec tunnels. The "ipsec-nm" subsystem of jdmd (one row
  * of its registry, cfg_subsys.h, order 70).
  *
- * The row owns `security ipsec-nm` (jdm_ipsecnm_owns) and reads `host-os`
- * (the VLANs of heth1/heth2). The container is enabled by default, as on
+ * The row owns `security ipsec-nm` and `host-os vlans` (a VLAN id that
+ * changes retags heth1/heth2's ports) (jdm_ipsecnm_owns) and reads
+ * `host-os`. The container is enabled by default, as on
  * the NFX (running, no tunnel), whenever jdmd may network
  * (nfx_netns_may_network()) and is not config-only (hypervisor none);
  * `security ipsec-nm disable` removes it. It has:
@@ -15,19 +16,28 @@
  *        in jdmd's namespace are access ports of ovs-sys-br tagged with the
  *        VLAN's id (external_ids nfx-owner=ipsec-nm: jdm_vswitch leaves
  *        them alone), the inner ends carry the configured addresses;
- *   `routing-options static route`, IPv4 forwarding on;
+ *        (TX checksum offload off on both ends: ovs-sys-br's userspace
+ *        datapath would forward UDP with unfinished checksums);
+ *   `routing-options static route`, IPv4 forwarding on, and per remote
+ *        traffic selector an `unreachable` route (metric 4242): while its
+ *        SA is down nothing for headquarters leaves in clear (kernel-
+ *        libipsec's table 220 comes first while it is up);
  *   charon, given the translated configuration over VICI
  *        (jdm_ipsecnm_cfg.h): load-shared (the keys, decrypted only for
- *        this; never logged), load-conn, unload-conn/unload-shared for
+ *        this; never logged; held in jdmd's memory while loaded, to give a
+ *        restarted charon, and wiped when replaced), load-conn,
+ *        unload-conn/unload-shared for
  *        removed ones. A load-conn charon refuses fails the commit with
  *        charon's reason under the gateway's [edit ...] path, and the
  *        previous configuration is loaded again.
  * A supervisor thread of this row keeps it so: a dead charon is started
  * again (counted) and given its configuration; every 2 s it lists the SAs,
  * notes tunnels going up or down and why (the control-log of its
- * initiates: e.g. AUTHENTICATION_FAILED for a wrong key), and initiates the
- * connections that have no IKE SA (userspace ESP drops the packets of
- * on-demand tunnels: tunnels are always initiated). The tick (loop thread)
+ * initiates: e.g. AUTHENTICATION_FAILED for a wrong key), initiates again
+ * the connections that have no IKE SA (every 5 s) or whose IKE SA is stuck
+ * CONNECTING for 20 s (userspace ESP drops the packets of on-demand
+ * tunnels: tunnels are always initiated), and retries a realisation that
+ * failed (every 5 s; e.g. the host-os switch not up yet at start). The tick (loop thread)
  * publishes the `ipsec-event`s (cfg_notify.h) it queued and logs them.
  *
  * Commands: show security ike security-associations [detail], show security

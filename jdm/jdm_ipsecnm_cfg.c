@@ -123,7 +123,7 @@ static json_t *strs1(const char *s)
 }
 
 static void add_tunnel(struct jdm_ipsecnm_plan *p, const char *vpn, const char *ts, const char *gw,
-                       const char *remote, const char *note)
+                       const char *remote, const char *remote_ts, const char *note)
 {
 	p->tun = realloc(p->tun, (p->n_tun + 1) * sizeof *p->tun);
 	if (!p->tun)
@@ -138,6 +138,7 @@ static void add_tunnel(struct jdm_ipsecnm_plan *p, const char *vpn, const char *
 	t->ts = xstrdup(ts);
 	t->gateway = xstrdup(gw);
 	t->remote = xstrdup(remote);
+	t->remote_ts = xstrdup(remote_ts);
 	t->note = note ? xstrdup(note) : NULL;
 }
 
@@ -475,7 +476,7 @@ int jdm_ipsecnm_plan(const struct cfg_tree *t, bool libipsec, bool open_keys,
 			snprintf(cname, sizeof cname, "%s/%s", v->value, ts->value);
 			json_object_set_new(json_object_get(conn, "children"), cname, ch);
 			if (!scratch)
-				add_tunnel(p, v->value, ts->value, gname, cfg_node_value(gw, "address", A), note);
+				add_tunnel(p, v->value, ts->value, gname, cfg_node_value(gw, "address", A), r, note);
 		}
 		json_decref(esp);
 		json_decref(scratch);
@@ -484,6 +485,25 @@ int jdm_ipsecnm_plan(const struct cfg_tree *t, bool libipsec, bool open_keys,
 			                 "the vpn needs a traffic-selector (local-ip and remote-ip)");
 	}
 	json_decref(failed);
+	/* the guards: a remote selector is unreachable unless its SA is up
+	   (not when it holds the peer itself: IKE goes there in clear) */
+	for (size_t i = 0; i < p->n_tun; i++) {
+		struct in_addr d, g;
+		int dl;
+		if (!parse_pfx(p->tun[i].remote_ts, &d, &dl) || inet_pton(AF_INET, p->tun[i].remote, &g) != 1 ||
+		    same_net(d, g, dl))
+			continue;
+		bool dup = false;
+		for (size_t k = 0; k < p->n_routes; k++)
+			dup |= !p->routes[k].via[0] && !strcmp(p->routes[k].dst, p->tun[i].remote_ts);
+		if (dup)
+			continue;
+		p->routes = realloc(p->routes, (p->n_routes + 1) * sizeof *p->routes);
+		if (!p->routes)
+			abort();
+		snprintf(p->routes[p->n_routes].dst, sizeof p->routes[0].dst, "%s", p->tun[i].remote_ts);
+		p->routes[p->n_routes++].via[0] = '\0';
+	}
 	/* a gateway whose vpns all failed has no child: not loaded */
 	const char *k;
 	json_t *val;
@@ -519,6 +539,7 @@ void jdm_ipsecnm_plan_free(struct jdm_ipsecnm_plan *p)
 		free(p->tun[i].gateway);
 		free(p->tun[i].child);
 		free(p->tun[i].remote);
+		free(p->tun[i].remote_ts);
 		free(p->tun[i].note);
 	}
 	free(p->tun);

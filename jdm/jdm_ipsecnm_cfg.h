@@ -58,13 +58,14 @@ struct jdm_ipsecnm_route {
 /* One CHILD SA that the configuration asks for. */
 struct jdm_ipsecnm_tunnel {
 	char *vpn, *ts, *gateway, *child, *remote;
+	char *remote_ts; /* remote-ip: guarded (unreachable) while the SA is down */
 	char *note; /* e.g. on-traffic initiated anyway; may be NULL */
 };
 
 struct jdm_ipsecnm_plan {
 	bool disabled;                   /* `security ipsec-nm disable` */
 	struct jdm_ipsecnm_if ifs[2];    /* heth1, heth2 */
-	struct jdm_ipsecnm_route *routes;
+	struct jdm_ipsecnm_route *routes; /* static routes, then the guards (via "") */
 	size_t n_routes;
 	json_t *conns;                   /* name -> the load-conn message {name: {...}} */
 	json_t *shared;                  /* id -> the load-shared message (holds a key) */

@@ -101,8 +101,9 @@ int jdm_ipsecnm_net_route(const char *dst, const char *via, int add)
 		return cfg_err_set("bad route %s", dst);
 	*sl = '\0';
 	int len = atoi(sl + 1);
-	if (inet_pton(AF_INET, b, &d) != 1 || inet_pton(AF_INET, via, &g) != 1 || len < 0 || len > 32)
-		return cfg_err_set("bad route %s via %s", dst, via);
+	if (inet_pton(AF_INET, b, &d) != 1 || (via && inet_pton(AF_INET, via, &g) != 1) || len < 0 ||
+	    len > 32)
+		return cfg_err_set("bad route %s via %s", dst, via ? via : "(unreachable)");
 	char buf[512];
 	memset(buf, 0, sizeof buf);
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -114,13 +115,16 @@ int jdm_ipsecnm_net_route(const char *dst, const char *via, int add)
 	rt->rtm_table = RT_TABLE_MAIN;
 	rt->rtm_protocol = RTPROT_STATIC;
 	rt->rtm_scope = RT_SCOPE_UNIVERSE;
-	rt->rtm_type = RTN_UNICAST;
+	rt->rtm_type = via ? RTN_UNICAST : RTN_UNREACHABLE;
 	mnl_attr_put(nlh, RTA_DST, 4, &d);
-	mnl_attr_put(nlh, RTA_GATEWAY, 4, &g);
+	if (via)
+		mnl_attr_put(nlh, RTA_GATEWAY, 4, &g);
+	else
+		mnl_attr_put_u32(nlh, RTA_PRIORITY, JDM_IPSECNM_GUARD_METRIC);
 	int e = transact(nlh);
 	if (e < 0 && !(e == -ESRCH && !add))
-		return cfg_err_set("cannot %s route %s via %s: %s", add ? "add" : "delete", dst, via,
-		                   strerror(-e));
+		return cfg_err_set("cannot %s route %s via %s: %s", add ? "add" : "delete", dst,
+		                   via ? via : "(unreachable)", strerror(-e));
 	return 0;
 }
 

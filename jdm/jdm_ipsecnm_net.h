@@ -15,7 +15,11 @@
  * down. An existing OUTER is kept (1). 0 made, 1 kept, -1. */
 int jdm_ipsecnm_net_veth(const char *outer, const char *inner, int netns_fd);
 /* Add (replace) or delete route DST ("A.B.C.D/N") via VIA. Deleting a
- * route that is not there is no error. */
+ * route that is not there is no error. VIA NULL: an "unreachable" route of
+ * metric JDM_IPSECNM_GUARD_METRIC (the guard that keeps traffic for a
+ * remote traffic selector from leaving in clear while its IPsec SA is down:
+ * table 220 of kernel-libipsec comes first while it is up). */
+#define JDM_IPSECNM_GUARD_METRIC 4242
 int jdm_ipsecnm_net_route(const char *dst, const char *via, int add);
 /* Turn off TX checksum offload of link IFNAME (this thread's namespace):
  * ovs-sys-br's userspace (netdev) datapath forwards a veth's packets with

@@ -107,8 +107,13 @@ static void translation(void **state)
 	assert_int_equal(p.ifs[0].vlan_id, 100);
 	assert_int_equal(p.ifs[1].vlan_id, 200);
 	assert_string_equal(p.ifs[1].addr, "203.0.113.2/26");
-	assert_int_equal(p.n_routes, 1);
+	assert_int_equal(p.n_routes, 3);
 	assert_string_equal(p.routes[0].via, "203.0.113.1");
+	/* the guards: remote selectors unreachable (in clear) while their SA is down */
+	assert_string_equal(p.routes[1].dst, "192.0.2.0/24");
+	assert_string_equal(p.routes[1].via, "");
+	assert_string_equal(p.routes[2].dst, "192.0.2.128/25");
+	assert_string_equal(p.tun[0].remote_ts, "192.0.2.0/24");
 	/* one connection for the gateway, named after it */
 	assert_int_equal(json_object_size(p.conns), 1);
 	json_t *c = json_object_get(json_object_get(p.conns, "hq"), "hq");
