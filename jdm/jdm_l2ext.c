@@ -245,6 +245,31 @@ static struct jdm_hostif_rule guard(uint32_t peer)
 	                                .ipproto = IPPROTO_UDP, .dport = JDM_L2EXT_PORT};
 }
 
+/* With userspace ESP the decrypted VXLAN arrives on ipsec0: VXLAN arriving
+ * in clear on the WAN interface IIF is somebody else's and dropped (kernel
+ * ESP drops it by its inbound policy). */
+static struct jdm_hostif_rule guard_in(const char *iif)
+{
+	struct jdm_hostif_rule r = {.priority = JDM_L2EXT_GUARD_IN_PRIO, .ipproto = IPPROTO_UDP,
+	                            .dport = JDM_L2EXT_PORT};
+	snprintf(r.iif, sizeof r.iif, "%s", iif);
+	return r;
+}
+
+/* Is IIF the WAN interface of a used site of C (userspace ESP)? */
+static bool wan_wanted(const struct jdm_l2ext_cfg *c, const struct jdm_hostif_cfg *h,
+                       enum jdm_charon_esp esp, const char *iif)
+{
+	if (esp != JDM_CHARON_ESP_LIBIPSEC)
+		return false;
+	for (size_t i = 0; i < c->nsites; i++) {
+		const struct jdm_hostif_if *f = jdm_hostif_by_addr(h, c->sites[i].local_n);
+		if (c->sites[i].used && f && !strcmp(f->name, iif))
+			return true;
+	}
+	return false;
+}
+
 static bool vni_wanted(const struct jdm_l2ext_cfg *c, const char *name)
 {
 	for (size_t v = 0; v < c->nvnis; v++) {
@@ -286,12 +311,17 @@ static int realise(struct jdm_l2ext *l, const struct cfg_tree *t, struct cfg_fin
 		cfg_findings_free(&chk);
 	}
 	int mtu = jdm_l2ext_mtu(&c, esp);
+	struct jdm_hostif_cfg h;
+	jdm_hostif_build(t, &h);
 	int rc = 0;
-	/* 1. the guard before any VXLAN device can send to the site */
+	/* 1. the guards before any VXLAN device can send to the site */
 	for (size_t i = 0; i < c.nsites && rc == 0; i++)
 		if (c.sites[i].used) {
 			struct jdm_hostif_rule r = guard(c.sites[i].addr_n);
-			if (jdm_hostif_nl_rule_blackhole_add(&r) < 0) {
+			const struct jdm_hostif_if *f = jdm_hostif_by_addr(&h, c.sites[i].local_n);
+			struct jdm_hostif_rule in = guard_in(f ? f->name : "");
+			if (jdm_hostif_nl_rule_blackhole_add(&r) < 0 ||
+			    (f && esp == JDM_CHARON_ESP_LIBIPSEC && jdm_hostif_nl_rule_blackhole_add(&in) < 0)) {
 				cfg_findings_add(fs, c.sites[i].node, NULL, "%s", cfg_err_msg());
 				rc = -1;
 			}
@@ -308,7 +338,8 @@ static int realise(struct jdm_l2ext *l, const struct cfg_tree *t, struct cfg_fin
 		const struct jdm_l2ext_site *s0 = &c.sites[e->sites[0]];
 		struct jdm_hostif_vxlan vx = {.name = name, .vni = e->vni, .local = s0->local_n,
 		                              .port = JDM_L2EXT_PORT, .port_lo = JDM_L2EXT_PORT,
-		                              .port_hi = JDM_L2EXT_PORT + 1, .mtu = mtu};
+		                              .port_hi = JDM_L2EXT_PORT + 1, .mtu = mtu,
+		                              .learning = true};
 		uint32_t dst[JDM_L2EXT_SITES_MAX];
 		for (size_t k = 0; k < e->nsites; k++)
 			dst[k] = c.sites[e->sites[k]].addr_n;
@@ -345,14 +376,15 @@ static int realise(struct jdm_l2ext *l, const struct cfg_tree *t, struct cfg_fin
 	if (rc == 0 && active)
 		rc = load_sites(l, &c, fs);
 	/* 6. guards of sites no VNI uses any more (their devices are gone) */
-	uint32_t cur[64];
-	int nr = jdm_hostif_nl_rule_list(JDM_L2EXT_GUARD_PRIO, cur, 64);
-	for (int i = 0; rc == 0 && i < nr; i++)
-		if (!site_wanted(&c, cur[i])) {
-			struct jdm_hostif_rule r = guard(cur[i]);
-			if (jdm_hostif_nl_rule_blackhole_del(&r) < 0)
-				nfx_log(LOG_ERR, "l2-extension: %s", cfg_err_msg());
-		}
+	struct jdm_hostif_rule cur[64];
+	int nr = rc == 0 ? jdm_hostif_nl_rule_list(JDM_L2EXT_GUARD_PRIO, cur, 64) : 0;
+	for (int i = 0; i < nr; i++)
+		if (!site_wanted(&c, cur[i].dst) && jdm_hostif_nl_rule_blackhole_del(&cur[i]) < 0)
+			nfx_log(LOG_ERR, "l2-extension: %s", cfg_err_msg());
+	nr = rc == 0 ? jdm_hostif_nl_rule_list(JDM_L2EXT_GUARD_IN_PRIO, cur, 64) : 0;
+	for (int i = 0; i < nr; i++)
+		if (!wan_wanted(&c, &h, esp, cur[i].iif) && jdm_hostif_nl_rule_blackhole_del(&cur[i]) < 0)
+			nfx_log(LOG_ERR, "l2-extension: %s", cfg_err_msg());
 	if (rc == 0 && !active && l->ch && jdm_charon_pid(l->ch) > 0)
 		jdm_charon_stop(l->ch);
 	return rc;

@@ -43,6 +43,7 @@
 #define JDM_L2EXT_VXLAN_OVERHEAD 50
 #define JDM_L2EXT_PORT 4789             /* VXLAN (destination, and the source port range start) */
 #define JDM_L2EXT_GUARD_PRIO 221        /* the guard rule, after charon's table-220 rule */
+#define JDM_L2EXT_GUARD_IN_PRIO 222     /* userspace ESP: clear VXLAN arriving on a WAN interface */
 #define JDM_L2EXT_FWMARK 0x42
 #define JDM_L2EXT_DPD_DEFAULT 10
 
