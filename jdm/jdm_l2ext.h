@@ -16,11 +16,16 @@
  *   - the guard: an ip rule (priority 221, after charon's table-220 rule)
  *     to PEER/32 ipproto udp dport 4789 -> blackhole, so VXLAN never leaves
  *     in clear while the SA is down: added before a VXLAN device to the site
- *     exists, removed after the last is gone;
+ *     exists, removed after the last is gone; with userspace ESP also
+ *     (priority 222) iif WAN ipproto udp dport 4789 -> blackhole: VXLAN
+ *     arriving in clear on the WAN interface is dropped (the decrypted
+ *     traffic arrives on ipsec0; kernel ESP has its inbound policy);
  *   - per VNI a kernel VXLAN device vx<VNI> (local = the sites' local
- *     address, dstport 4789, source ports 4789-4790, learning off, MTU = the
- *     inner MTU), head-end replication by all-zeros FDB entries to each site
- *     of the VNI, a port of ovs-sys-br with the VLAN's tag (external_ids
+ *     address, dstport 4789, source ports 4789-4790 so that the selectors
+ *     match both ways, MTU = the inner MTU), head-end replication by
+ *     all-zeros FDB entries to each site of the VNI, MAC learning on (the
+ *     remote MACs of `show`, and unicast to the one site behind a MAC), a
+ *     port of ovs-sys-br with the VLAN's tag (external_ids
  *     nfx-owner=l2-extension, jdm_hostif_ovs).
  * Apply makes the world match the new tree (undo: the old one; a failure
  * puts this row's part back to the old tree); converge the active one.
