@@ -164,13 +164,22 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* A dump the kernel interrupted because the table changed meanwhile
+ * (NLM_F_DUMP_INTR: libmnl says EINTR) is asked again, a few times. */
+#define DUMP_TRIES 5
+
 static int route_dump(struct route_dump *d)
 {
-	char buf[NLBUF];
-	struct nlmsghdr *nlh = msg(buf, RTM_GETROUTE, NLM_F_DUMP);
-	struct rtmsg *rm = mnl_nlmsg_put_extra_header(nlh, sizeof *rm);
-	rm->rtm_family = AF_INET;
-	return talk(nlh, route_cb, d);
+	int e = -EINTR;
+	for (int i = 0; i < DUMP_TRIES && e == -EINTR; i++) {
+		char buf[NLBUF];
+		struct nlmsghdr *nlh = msg(buf, RTM_GETROUTE, NLM_F_DUMP);
+		struct rtmsg *rm = mnl_nlmsg_put_extra_header(nlh, sizeof *rm);
+		rm->rtm_family = AF_INET;
+		d->n = 0;
+		e = talk(nlh, route_cb, d);
+	}
+	return e;
 }
 
 static int route_req(uint16_t type, uint16_t flags, const struct jdm_hostif_route *r)
@@ -460,13 +469,17 @@ int jdm_hostif_nl_fdb_dump(const char *name, struct jdm_hostif_fdb *out, size_t 
 	int ifindex = (int)if_nametoindex(name);
 	if (!ifindex)
 		return cfg_err_set("%s: no such device", name);
-	char buf[NLBUF];
-	struct nlmsghdr *nlh = msg(buf, RTM_GETNEIGH, NLM_F_DUMP);
-	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof *nd);
-	nd->ndm_family = AF_BRIDGE;
-	nd->ndm_ifindex = ifindex;
 	struct fdb_dump d = {.ifindex = ifindex, .v = out, .max = max};
-	int e = talk(nlh, fdb_cb, &d);
+	int e = -EINTR;
+	for (int i = 0; i < DUMP_TRIES && e == -EINTR; i++) {
+		char buf[NLBUF];
+		struct nlmsghdr *nlh = msg(buf, RTM_GETNEIGH, NLM_F_DUMP);
+		struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof *nd);
+		nd->ndm_family = AF_BRIDGE;
+		nd->ndm_ifindex = ifindex;
+		d.n = 0;
+		e = talk(nlh, fdb_cb, &d);
+	}
 	if (e < 0)
 		return cfg_err_set("%s: cannot read the FDB: %s", name, strerror(-e));
 	return (int)d.n;
@@ -629,12 +642,16 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 
 int jdm_hostif_nl_rule_list(uint32_t prio, struct jdm_hostif_rule *out, size_t max)
 {
-	char buf[NLBUF];
-	struct nlmsghdr *nlh = msg(buf, RTM_GETRULE, NLM_F_DUMP);
-	struct fib_rule_hdr *fh = mnl_nlmsg_put_extra_header(nlh, sizeof *fh);
-	fh->family = AF_INET;
 	struct rule_dump d = {.prio = prio, .v = out, .max = max};
-	int e = talk(nlh, rule_cb, &d);
+	int e = -EINTR;
+	for (int i = 0; i < DUMP_TRIES && e == -EINTR; i++) {
+		char buf[NLBUF];
+		struct nlmsghdr *nlh = msg(buf, RTM_GETRULE, NLM_F_DUMP);
+		struct fib_rule_hdr *fh = mnl_nlmsg_put_extra_header(nlh, sizeof *fh);
+		fh->family = AF_INET;
+		d.n = 0;
+		e = talk(nlh, rule_cb, &d);
+	}
 	if (e < 0)
 		return cfg_err_set("cannot read the policy rules: %s", strerror(-e));
 	return (int)d.n;

@@ -45,6 +45,7 @@ struct jdm_l2ext {
 	bool converged;
 	time_t last_tick, last_sa_check;
 	unsigned restarts;
+	int esp;                   /* enum jdm_charon_esp of the last start (atomic: validate reads it) */
 	char reason[512];          /* why charon is not running (loop/commit thread under mu) */
 };
 
@@ -228,6 +229,7 @@ static int ensure_charon(struct jdm_l2ext *l)
 		snprintf(l->reason, sizeof l->reason, "%s", cfg_err_msg());
 	else
 		l->reason[0] = '\0';
+	__atomic_store_n(&l->esp, (int)jdm_charon_esp(l->ch), __ATOMIC_RELEASE);
 	return rc;
 }
 
@@ -419,8 +421,9 @@ void jdm_l2ext_validate(void *ctx, const struct cfg_tree *new_tree, const struct
 {
 	(void)diff;
 	struct jdm_l2ext *l = ctx;
-	/* the ESP mode of a charon that ran (read without the lock: set once) */
-	enum jdm_charon_esp esp = l && l->ch ? jdm_charon_esp(l->ch) : JDM_CHARON_ESP_UNKNOWN;
+	/* the ESP mode of a charon that ran (the loop thread: not under the lock) */
+	enum jdm_charon_esp esp =
+	    l ? (enum jdm_charon_esp)__atomic_load_n(&l->esp, __ATOMIC_ACQUIRE) : JDM_CHARON_ESP_UNKNOWN;
 	jdm_l2ext_validate_tree(new_tree, esp, fs);
 }
 
@@ -589,7 +592,8 @@ static int show_l2ext(struct cfg_cmd *cmd)
 	struct cfg_reply *r = cfg_reply_new("host-os-l2-extension-information");
 	struct cfg_rel *root = cfg_reply_root(r);
 	bool locked = l && !l->none && pthread_mutex_trylock(&l->mu) == 0;
-	enum jdm_charon_esp esp = l && l->ch ? jdm_charon_esp(l->ch) : JDM_CHARON_ESP_UNKNOWN;
+	enum jdm_charon_esp esp =
+	    l ? (enum jdm_charon_esp)__atomic_load_n(&l->esp, __ATOMIC_ACQUIRE) : JDM_CHARON_ESP_UNKNOWN;
 	json_t *sas = NULL;
 	const char *state;
 	if (!l || l->none)
