@@ -636,24 +636,41 @@ static int show_l2ext(struct cfg_cmd *cmd)
 		const struct jdm_hostif_if *f = jdm_hostif_by_addr(&h, s->local_n);
 		if (f)
 			cfg_rel_leaf(e, "local-interface", f->name);
-		json_t *sa = sas ? find_sa(sas, s->name) : NULL;
-		cfg_rel_leaf(e, "ike-state", sa && sa_str(sa, "state") ? sa_str(sa, "state") : "down");
-		json_t *child = NULL;
-		const char *ck;
-		json_t *cv;
-		json_object_foreach(json_object_get(sa, "child-sas"), ck, cv) {
-			const char *n = sa_str(cv, "name");
-			if (n && !strcmp(n, s->name) && (!child || !strcmp(sa_str(cv, "state") ? sa_str(cv, "state") : "", "INSTALLED")))
-				child = cv;
+		/* every IKE SA of the site (both ends initiating make two for a moment)
+		   and every child of it: the best state, the counters summed */
+		const char *ike_state = NULL, *child_state = NULL;
+		unsigned long long ctr[4] = {0};
+		static const char *const ctr_names[] = {"bytes-in", "bytes-out", "packets-in", "packets-out"};
+		size_t ei;
+		json_t *ev;
+		json_array_foreach(sas, ei, ev) {
+			json_t *sa = json_object_get(ev, s->name);
+			if (!sa)
+				continue;
+			const char *st = sa_str(sa, "state");
+			if (st && (!ike_state || !strcmp(st, "ESTABLISHED")))
+				ike_state = st;
+			const char *ck;
+			json_t *cv;
+			json_object_foreach(json_object_get(sa, "child-sas"), ck, cv) {
+				const char *n = sa_str(cv, "name");
+				const char *cs = sa_str(cv, "state");
+				if (!n || strcmp(n, s->name))
+					continue;
+				if (cs && (!child_state || !strcmp(cs, "INSTALLED")))
+					child_state = cs;
+				for (size_t k = 0; k < 4; k++) {
+					const char *vv = sa_str(cv, ctr_names[k]);
+					ctr[k] += vv ? strtoull(vv, NULL, 10) : 0;
+				}
+			}
 		}
-		cfg_rel_leaf(e, "child-state", child && sa_str(child, "state") ? sa_str(child, "state") : "down");
+		cfg_rel_leaf(e, "ike-state", ike_state ? ike_state : "down");
+		cfg_rel_leaf(e, "child-state", child_state ? child_state : "down");
 		if (esp != JDM_CHARON_ESP_UNKNOWN)
 			cfg_rel_leaf(e, "esp-mode", jdm_charon_esp_name(esp));
-		static const char *const ctr[] = {"bytes-in", "bytes-out", "packets-in", "packets-out"};
-		for (size_t k = 0; k < 4; k++) {
-			const char *vv = child ? sa_str(child, ctr[k]) : NULL;
-			cfg_rel_leaf(e, ctr[k], vv ? vv : "0");
-		}
+		for (size_t k = 0; k < 4; k++)
+			cfg_rel_leaff(e, ctr_names[k], "%llu", ctr[k]);
 		char vl[512] = "";
 		size_t off = 0;
 		for (size_t v = 0; v < c.nvnis; v++)
