@@ -183,6 +183,14 @@ static void translation(void **state)
 	jdm_ipsecnm_plan_free(&p);
 	cfg_findings_free(&fs);
 	cfg_tree_free(t);
+	/* a remote selector that holds the peer itself gets no guard (IKE goes
+	   there in clear) */
+	t = tree(BASE "set security ipsec-nm ipsec vpn v traffic-selector b remote-ip 203.0.113.0/24\n");
+	assert_int_equal(jdm_ipsecnm_plan(t, true, false, &p, &fs), 0);
+	assert_int_equal(p.n_routes, 2);
+	assert_string_equal(p.routes[1].dst, "192.0.2.0/24");
+	jdm_ipsecnm_plan_free(&p);
+	cfg_tree_free(t);
 	/* nothing configured: enabled, nothing to load */
 	t = tree("set system host-name x\n");
 	assert_int_equal(jdm_ipsecnm_plan(t, true, true, &p, &fs), 0);
