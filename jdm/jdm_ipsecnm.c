@@ -83,6 +83,7 @@ struct jdm_ipsecnm {
 	struct gwinit *gi;
 	size_t n_gi;
 	time_t last_poll;
+	struct nfx_vici *logv; /* charon's "log" events: DPD retransmits (supervisor only) */
 	/* st: the snapshot for the loop thread */
 	pthread_mutex_t st;
 	pthread_cond_t cv;
@@ -510,6 +511,49 @@ static void poll_sas(struct jdm_ipsecnm *m)
 	json_decref(sas);
 }
 
+/* Junos' dead-peer-detection threshold: an established IKE SA whose DPD
+ * (or other INFORMATIONAL) request went THRESHOLD times unanswered is
+ * dead now, not after charon's global retransmit schedule: terminated and
+ * initiated again. Reads charon's "log" events. (work held) */
+static void watch_dpd(struct jdm_ipsecnm *m)
+{
+	if (!m->logv) {
+		m->logv = nfx_vici_connect(jdm_charon_vici_path(m->ch), 1000);
+		if (m->logv && nfx_vici_register(m->logv, "log") < 0) {
+			nfx_vici_close(m->logv);
+			m->logv = NULL;
+		}
+		if (!m->logv)
+			return;
+	}
+	for (int i = 0; i < 1000; i++) {
+		char *name = NULL;
+		json_t *msg = NULL;
+		int r = nfx_vici_read_event(m->logv, &name, &msg, 0);
+		if (r < 0) {
+			nfx_vici_close(m->logv);
+			m->logv = NULL;
+			return;
+		}
+		if (r == 0)
+			return;
+		char ike[128], id[32];
+		unsigned n = jdm_ipsecnm_retransmit(msg, ike, sizeof ike, id, sizeof id);
+		json_t *th = n ? json_object_get(m->cur.dpd, ike) : NULL;
+		if (th && n >= (unsigned)json_integer_value(th)) {
+			char why[160];
+			snprintf(why, sizeof why, "peer not responding (dead peer detection: %u requests unanswered)", n);
+			nfx_log(LOG_WARNING, NAME ": gateway %s: %s", ike, why);
+			terminate(m, id);
+			note_tunnels_of(m, ike, why);
+			gi_touch(m, ike, 0); /* initiated again at the next poll */
+			m->last_poll = 0;
+		}
+		free(name);
+		json_decref(msg);
+	}
+}
+
 /* ------------------------------------------------------------ realise */
 
 /* Charon running with the namespace's links, and P loaded. (work held) */
@@ -690,6 +734,12 @@ static void *supervise(void *arg)
 				m->last_try = time(NULL);
 				if (bring_up(m, m->want_tree, NULL, NULL) == 0)
 					nfx_log(LOG_INFO, NAME ": configured on a later attempt");
+			}
+			if (m->want && m->have_cur && jdm_charon_alive(m->ch))
+				watch_dpd(m);
+			else if (m->logv) {
+				nfx_vici_close(m->logv);
+				m->logv = NULL;
 			}
 			if (m->want && m->have_cur && jdm_charon_alive(m->ch) &&
 			    (kick || time(NULL) - m->last_poll >= POLL_S))
@@ -957,6 +1007,7 @@ void jdm_ipsecnm_free(struct jdm_ipsecnm *m)
 	pthread_mutex_unlock(&m->st);
 	if (m->thr_on)
 		pthread_join(m->thr, NULL);
+	nfx_vici_close(m->logv);
 	jdm_charon_free(m->ch);
 	cfg_tree_free(m->want_tree);
 	if (m->have_cur)

@@ -37,7 +37,11 @@
  * the connections that have no IKE SA (every 5 s) or whose IKE SA is stuck
  * CONNECTING for 20 s (userspace ESP drops the packets of on-demand
  * tunnels: tunnels are always initiated), and retries a realisation that
- * failed (every 5 s; e.g. the host-os switch not up yet at start). The tick (loop thread)
+ * failed (every 5 s; e.g. the host-os switch not up yet at start). It reads
+ * charon's "log" events for Junos' dead-peer-detection threshold: an
+ * established IKE SA whose DPD requests go `threshold` times unanswered is
+ * ended and initiated again (charon's own retransmit schedule is global and
+ * slower). The tick (loop thread)
  * publishes the `ipsec-event`s (cfg_notify.h) it queued and logs them.
  *
  * Commands: show security ike security-associations [detail], show security

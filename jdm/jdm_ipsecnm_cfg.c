@@ -364,6 +364,7 @@ static bool plan_gateway(struct cfg_node *nm, struct cfg_node *gw, bool libipsec
 		const char *iv = cfg_node_value(dpd, "interval", A), *th = cfg_node_value(dpd, "threshold", A);
 		unsigned i = iv ? (unsigned)atoi(iv) : 10, n = th ? (unsigned)atoi(th) : 5;
 		json_object_set_new(c, "dpd_delay", secs(i));
+		json_object_set_new(p->dpd, gw->value, json_integer(n));
 		if (v1)
 			json_object_set_new(c, "dpd_timeout", secs(i * n));
 	}
@@ -400,6 +401,7 @@ int jdm_ipsecnm_plan(const struct cfg_tree *t, bool libipsec, bool open_keys,
 	memset(p, 0, sizeof *p);
 	p->conns = json_object();
 	p->shared = json_object();
+	p->dpd = json_object();
 	size_t errs0 = cfg_findings_errors(fs);
 	struct cfg_node *nm = ipsecnm(t);
 	if (!nm)
@@ -533,6 +535,7 @@ void jdm_ipsecnm_plan_free(struct jdm_ipsecnm_plan *p)
 	wipe_keys(p->shared);
 	json_decref(p->shared);
 	json_decref(p->conns);
+	json_decref(p->dpd);
 	for (size_t i = 0; i < p->n_tun; i++) {
 		free(p->tun[i].vpn);
 		free(p->tun[i].ts);

@@ -69,6 +69,7 @@ struct jdm_ipsecnm_plan {
 	size_t n_routes;
 	json_t *conns;                   /* name -> the load-conn message {name: {...}} */
 	json_t *shared;                  /* id -> the load-shared message (holds a key) */
+	json_t *dpd;                     /* gateway -> its dead-peer-detection threshold */
 	struct jdm_ipsecnm_tunnel *tun;
 	size_t n_tun;
 };

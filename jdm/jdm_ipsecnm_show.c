@@ -407,6 +407,18 @@ const char *jdm_ipsecnm_ike_state(const json_t *sas, const char *conn, char *id,
 	return NULL;
 }
 
+unsigned jdm_ipsecnm_retransmit(const json_t *msg, char *ike, size_t n, char *id, size_t idn)
+{
+	const char *m = sv(msg, "msg"), *name = sv(msg, "ikesa-name"), *uid = sv(msg, "ikesa-uniqueid");
+	unsigned count = 0, mid = 0;
+	if (!m || !name || !uid || sscanf(m, "retransmit %u of request with message ID %u", &count, &mid) != 2 ||
+	    mid <= 1)
+		return 0;
+	snprintf(ike, n, "%s", name);
+	snprintf(id, idn, "%s", uid);
+	return count;
+}
+
 void jdm_ipsecnm_failure_reason(const json_t *log, const char *errmsg, char *buf, size_t n)
 {
 	buf[0] = '\0';

@@ -62,6 +62,11 @@ bool jdm_ipsecnm_ike_present(const json_t *sas, const char *conn);
 /* The state ("ESTABLISHED", "CONNECTING", ...) of the first IKE SA of
  * connection CONN in SAS, its unique id in ID; NULL when none. */
 const char *jdm_ipsecnm_ike_state(const json_t *sas, const char *conn, char *id, size_t n);
+/* A charon "log" event MSG that says it retransmitted a request of an
+ * established IKE SA (message ID > 1: a DPD or other INFORMATIONAL, not
+ * IKE_SA_INIT/IKE_AUTH): the retransmit count (> 0), the IKE SA's
+ * connection into IKE and unique id into ID. 0 for any other message. */
+unsigned jdm_ipsecnm_retransmit(const json_t *msg, char *ike, size_t n, char *id, size_t idn);
 /* Why an initiate failed, from its control-log events LOG (array of
  * {"msg": ...}) and its reply's errmsg ERRMSG (may be NULL), into BUF. */
 void jdm_ipsecnm_failure_reason(const json_t *log, const char *errmsg, char *buf, size_t n);

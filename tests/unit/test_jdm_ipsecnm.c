@@ -125,6 +125,7 @@ static void translation(void **state)
 	                    "aes128-sha384-ecp256");
 	assert_string_equal(s_at(c, "encap"), "yes");
 	assert_string_equal(s_at(c, "dpd_delay"), "2s");
+	assert_int_equal(json_integer_value(json_object_get(p.dpd, "hq")), 3);
 	assert_null(json_object_get(c, "dpd_timeout")); /* IKEv2: retransmits decide */
 	assert_string_equal(s_at(c, "rekey_time"), "25920s");
 	assert_string_equal(s_at(c, "over_time"), "2880s");
@@ -182,6 +183,14 @@ static void translation(void **state)
 	assert_non_null(p.tun[0].note);
 	jdm_ipsecnm_plan_free(&p);
 	cfg_findings_free(&fs);
+	cfg_tree_free(t);
+	/* a remote selector that holds the peer itself gets no guard (IKE goes
+	   there in clear) */
+	t = tree(BASE "set security ipsec-nm ipsec vpn v traffic-selector b remote-ip 203.0.113.0/24\n");
+	assert_int_equal(jdm_ipsecnm_plan(t, true, false, &p, &fs), 0);
+	assert_int_equal(p.n_routes, 2);
+	assert_string_equal(p.routes[1].dst, "192.0.2.0/24");
+	jdm_ipsecnm_plan_free(&p);
 	cfg_tree_free(t);
 	/* nothing configured: enabled, nothing to load */
 	t = tree("set system host-name x\n");
@@ -437,6 +446,18 @@ static void failure_reasons(void **state)
 	json_decref(log);
 	jdm_ipsecnm_failure_reason(NULL, "timeout", b, sizeof b);
 	assert_string_equal(b, "timeout");
+	/* DPD: retransmits of an established SA's requests (message ID > 1) */
+	char ike[32], id[16];
+	log = json_loads("{\"ikesa-name\": \"hq\", \"ikesa-uniqueid\": \"7\","
+	                 " \"msg\": \"retransmit 3 of request with message ID 5\"}", 0, NULL);
+	assert_int_equal(jdm_ipsecnm_retransmit(log, ike, sizeof ike, id, sizeof id), 3);
+	assert_string_equal(ike, "hq");
+	assert_string_equal(id, "7");
+	json_decref(log);
+	log = json_loads("{\"ikesa-name\": \"hq\", \"ikesa-uniqueid\": \"7\","
+	                 " \"msg\": \"retransmit 2 of request with message ID 0\"}", 0, NULL);
+	assert_int_equal(jdm_ipsecnm_retransmit(log, ike, sizeof ike, id, sizeof id), 0); /* IKE_SA_INIT */
+	json_decref(log);
 }
 
 int main(void)
