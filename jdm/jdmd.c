@@ -9,9 +9,13 @@
  *   hugepages  jdm_hugepages  system memory hugepages (the pool; the budget)
  *   host-os-switch jdm_vswitch host-os, the VNFs' interface mappings (OVS
  *                             ovs-sys-br, its processes, VNF ports and taps)
+ *   host-os-interfaces jdm_hostif host-os interfaces, routing-options (the host's
+ *                             IP interfaces on host-os VLANs, static routes; order 35)
  *   sriov      jdm_sriov      the VFs of VNF interfaces mapped to hsxe0/hsxe1 (order 40)
  *   vnfs       jdm_vnf        virtual-network-functions, system virtualization
  *   snmp       jdm_snmp       snmp (snmpd as AgentX master, the nfx subagent)
+ *   l2-extension jdm_l2ext    host-os l2-extension, host-os vlans V vxlan (VXLAN
+ *                             inside IPsec to other sites; charon "l2ext"; order 75)
  *   ztp        jdm_ztp        system ztp (zero-touch provisioning of a
  *                             factory-default box; its tick does the work)
  * `request system reboot|halt|power-off` (cfg_system) ends the loop; jdmd
@@ -35,6 +39,8 @@
 #include "cfg_session.h"
 #include "cfg_filecmd.h"
 #include "jdm_hostos.h"
+#include "jdm_hostif.h"
+#include "jdm_l2ext.h"
 #include "cfg_subsys.h"
 #include "cfg_system.h"
 #include "jdm_hugepages.h"
@@ -217,6 +223,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
 		return 1;
 	}
+	struct jdm_hostif_opts ho = {.state_dir = cfg_daemon_state_dir(d),
+	                             .config_only = jdm_vnf_config_only(vnf)};
+	struct jdm_hostif *hostif = jdm_hostif_new(d, &ho);
+	jdm_hostif_register(d, hostif);
+	struct jdm_l2ext_opts lo = {.state_dir = cfg_daemon_state_dir(d),
+	                            .config_only = jdm_vnf_config_only(vnf)};
+	struct jdm_l2ext *l2ext = jdm_l2ext_new(d, &lo);
+	jdm_l2ext_register(d, l2ext);
 	/* orders leave room for SNMP (60), IPsec (70) */
 	const struct cfg_subsys rows[] = {
 		{.name = "accounts", .order = 10, .owns = jdm_ssh_owns, .ctx = ssh,
@@ -231,6 +245,9 @@ int main(int argc, char **argv)
 		{.name = "host-os-switch", .order = 30, .owns = jdm_vsw_owns, .ctx = vsw,
 		 .validate = jdm_vsw_validate, .apply = jdm_vsw_apply, .converge = jdm_vsw_converge,
 		 .tick = jdm_vsw_tick},
+		{.name = "host-os-interfaces", .order = 35, .owns = jdm_hostif_owns, .ctx = hostif,
+		 .validate = jdm_hostif_validate, .apply = jdm_hostif_apply,
+		 .converge = jdm_hostif_converge, .tick = jdm_hostif_tick},
 		{.name = "sriov", .order = 40, .owns = jdm_sriov_owns, .ctx = sriov,
 		 .validate = jdm_sriov_validate, .apply = jdm_sriov_apply, .undo = jdm_sriov_undo,
 		 .converge = jdm_sriov_converge},
@@ -240,6 +257,9 @@ int main(int argc, char **argv)
 		{.name = "snmp", .order = 60, .owns = jdm_snmp_owns, .ctx = snmp,
 		 .validate = jdm_snmp_validate, .apply = jdm_snmp_apply, .converge = jdm_snmp_converge,
 		 .tick = jdm_snmp_tick},
+		{.name = "l2-extension", .order = 75, .owns = jdm_l2ext_owns, .reads = jdm_l2ext_reads,
+		 .ctx = l2ext, .validate = jdm_l2ext_validate, .apply = jdm_l2ext_apply,
+		 .converge = jdm_l2ext_converge, .tick = jdm_l2ext_tick},
 		{.name = "ztp", .order = 90, .owns = jdm_ztp_owns, .ctx = ztp, .apply = jdm_ztp_apply,
 		 .converge = jdm_ztp_converge, .tick = jdm_ztp_tick},
 	};
@@ -269,6 +289,8 @@ int main(int argc, char **argv)
 	jdm_vnf_free(vnf);
 	jdm_sriov_free(sriov);
 	jdm_sriov_ovs_free(sriov_ovs);
+	jdm_l2ext_free(l2ext);
+	jdm_hostif_free(hostif);
 	jdm_vsw_free(vsw);
 	jdm_huge_free(huge);
 	jdm_ssh_free(ssh);
