@@ -149,6 +149,14 @@ static void conf_from_tree(void **state)
 	jdm_snmp_conf(t, "/st/snmp/agentx.sock", &b);
 	assert_non_null(strstr(b.p, "agentaddress udp:127.0.0.1:161,udp:192.0.2.10:161\n"));
 	cfg_tree_free(t);
+	t = tree("set interfaces jmgmt0 unit 0 family inet address 192.0.2.10/24\n"
+	         "set host-os vlans mgmt vlan-id 10\n"
+	         "set host-os interfaces mgmt0 vlan mgmt address 198.51.100.3/26\n"
+	         "set snmp interface mgmt0\n");
+	cfg_buf_reset(&b);
+	jdm_snmp_conf(t, "/st/snmp/agentx.sock", &b);
+	assert_non_null(strstr(b.p, "agentaddress udp:127.0.0.1:161,udp:198.51.100.3:161\n"));
+	cfg_tree_free(t);
 	cfg_buf_free(&b);
 }
 
