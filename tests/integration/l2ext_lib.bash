@@ -45,7 +45,6 @@ declare -A L2_GW=([A]=203.0.113.126 [B]=203.0.113.254)
 declare -A L2_V100=([A]=198.51.100.11 [B]=198.51.100.12)
 declare -A L2_V200=([A]=192.0.2.21 [B]=192.0.2.22)
 declare -A L2_PEER=([A]=B [B]=A)
-L2_PSK_FILE=""
 # the LAN and WAN host namespaces, by role: L2_NS[A100] L2_NS[B200] ...
 declare -A L2_NS=()
 
@@ -105,7 +104,6 @@ l2_cleanup() {
 		[[ -n "$n" ]] && ip netns del "$n" 2>/dev/null || true
 	done
 	for s in "$STATE_A" "$STATE_B"; do [[ -z "$s" ]] || rm -rf "$s"; done
-	[[ -z "$L2_PSK_FILE" ]] || rm -f "$L2_PSK_FILE"
 	state=""
 	exit "$rc"
 }
@@ -128,6 +126,7 @@ l2_init() {
 	STATE_A="$(mktemp -d "/tmp/nfx-it-$1-A.XXXXXX")"
 	STATE_B="$(mktemp -d "/tmp/nfx-it-$1-B.XXXXXX")"
 	IMG_A="$STATE_A/images" IMG_B="$STATE_B/images"
+	L2_PSK="$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32)"
 	mkdir -p "$IMG_A/day0" "$IMG_B/day0"
 	if [[ "${2:-}" == vnf ]]; then
 		command -v qemu-system-x86_64 >/dev/null || { echo "SKIP: qemu-system-x86_64 not installed"; exit 77; }
@@ -252,12 +251,9 @@ l2_wan_check() {
 	wait_for 30 pings "${L2_NS[HB]}" "${L2_WAN[A]}" || data_fail "site B's wan0 does not reach site A's ${L2_WAN[A]}"
 }
 
-# l2_psk: a random pre-shared key (never on a command line: the set lines
-# go to the cli on stdin; the key file is 0600 and removed by l2_cleanup)
-l2_psk() {
-	[[ -n "$L2_PSK" ]] || L2_PSK="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32)"
-	echo "$L2_PSK"
-}
+# l2_psk: the pre-shared key of both sites, random, made by l2_init (never
+# on a command line: the set lines go to the cli on stdin)
+l2_psk() { echo "$L2_PSK"; }
 L2_PSK=""
 
 # l2_site_lines A|B: the set lines of the extension at that site (the
@@ -330,3 +326,58 @@ bg() {
 	L2_LAST=$!
 	L2_PIDS+=("$L2_LAST")
 }
+
+# l2_vnf_lines: the set lines of test VNF vb1 at site B, its eth3
+# 198.51.100.22/24 access v100 (image copied into site B's image dir)
+l2_vnf_lines() {
+	at B vnf_image vb1
+	echo "set system virtualization accel tcg
+$(at B vnf_lines vb1)
+set virtual-network-functions vb1 interfaces eth3 mapping vlan mode access
+set virtual-network-functions vb1 interfaces eth3 mapping vlan members v100
+$(at B day0 vb1 interfaces "eth3 198.51.100.22/24")"
+}
+
+# l2_setup [vnf]: the whole topology without the extension: both sites up,
+# their VLANs, (with "vnf": VNF vb1 at B, booting meanwhile), the WAN
+# router, wan0 at both sites, the LAN hosts; checks the WAN host to host and
+# that v100 does not cross yet
+l2_setup() {
+	local vnf="" s
+	step "two appliances up (site A $STATE_A, site B $STATE_B)"
+	l2_up
+	[[ "${1:-}" != vnf ]] || vnf="$(l2_vnf_lines)"
+	step "VLANs wan/v100/v200 at both sites (JDM host-os vlans; JCP ports, sxe-0/0/0 trunk)${vnf:+; VNF vb1 at B (boots meanwhile)}"
+	l2_switching
+	[[ -z "$vnf" ]] || at B commit_to jdm "$vnf"
+	step "the WAN: a router namespace on both ge-0/0/3; wan0 at each site; LAN hosts"
+	l2_router
+	for s in A B; do l2_wan0 "$s"; done
+	have_hostif || echo "(this tree has no host-os interfaces: wan0 is a stand-in port tagged 20 on ovs-sys-br)"
+	l2_lan_hosts
+	l2_wan_check
+	echo "wan0 A ${L2_WAN[A]} <-> router <-> wan0 B ${L2_WAN[B]}: ok"
+	no_ping "${L2_NS[A100]}" "${L2_V100[B]}" || data_fail "v100 crosses without the extension"
+	echo "before the extension: A's v100 host does not reach B's (as it should)"
+}
+
+# l2_extend: the extension at both sites (site lines, v100 VNI 10100), and
+# the SA up at both within a bounded wait
+l2_extend() {
+	local s t0
+	step "the extension: site siteB at A, siteA at B, v100 vxlan vni 10100"
+	for s in A B; do at "$s" commit_to jdm "$(l2_site_lines "$s")"; done
+	t0=$(date +%s)
+	for s in A B; do
+		wait_for 90 l2_sa_up "$s" || { l2show "$s"; data_fail "site $s: the SA is not up within 90 s"; }
+	done
+	echo "SA up at both sites after $(($(date +%s) - t0)) s"
+}
+
+# vxlan_dev NS VNI: the name of the VXLAN device of that VNI in NS (empty if none)
+vxlan_dev() {
+	ip -n "$1" -d -o link show type vxlan 2>/dev/null |
+		awk -v v="$2" '{ for (i = 1; i < NF; i++) if ($i == "id" && $(i + 1) == v && $(i - 1) == "vxlan") { n = $2; sub(/@.*/, "", n); sub(/:$/, "", n); print n; exit } }'
+}
+# host_mac NS: the MAC of eth0 in NS
+host_mac() { ip -n "$1" -br link show eth0 | awk '{ print $3 }'; }
