@@ -20,7 +20,7 @@
 # data_lib.bash's helpers work on ONE appliance, named by its globals $state
 # and $img: `at A|B CMD...` runs CMD with those set to site A's or B's (bash
 # dynamic scoping: `local` in at() shadows them for CMD and what it calls),
-# e.g. `at B commit_to jdm "..."`, `h="$(at A lan_host ge-0/0/2 ADDR)"`.
+# e.g. `at B l2_commit jdm "..."`, `h="$(at A lan_host ge-0/0/2 ADDR)"`.
 # data_lib.bash is used as it is (its data_init/data_cleanup, which know one
 # state dir, are not: l2_init and l2_cleanup are this file's).
 #
@@ -62,6 +62,20 @@ at() {
 	shift
 	"$@"
 }
+# l2_commit jdm|jcp LINES: data_lib's commit_to, and also fails the test when
+# `load set terminal` refused a line (commit_to only wants "commit complete",
+# which a commit of the lines that did load also says)
+l2_commit() {
+	local who="$1" lines="$2" out
+	out="$(printf 'configure\nload set terminal\n%s\n\004\ncommit\nexit\n' "$lines" | "$who")" ||
+		{ l2_mask <<<"$out"; data_fail "$who commit failed"; }
+	grep -q '^commit complete$' <<<"$out" || { l2_mask <<<"$out"; data_fail "$who: no commit complete"; }
+	! grep -Eq '^load complete \([1-9][0-9]* errors?\)' <<<"$out" || { l2_mask <<<"$out"; data_fail "$who: load set terminal refused lines"; }
+}
+
+# l2_mask: stdin to stdout with the run's pre-shared key masked
+l2_mask() { if [[ -n "$L2_PSK" ]]; then sed "s/$L2_PSK/<the PSK>/g"; else cat; fi; }
+
 # st A|B: the state dir of that site
 st() { if [[ "$1" == A ]]; then echo "$STATE_A"; else echo "$STATE_B"; fi; }
 # app A|B: the appliance namespace of that site
@@ -156,11 +170,11 @@ l2_up() {
 l2_switching() {
 	local s
 	for s in A B; do
-		at "$s" commit_to jdm "set host-os vlans wan vlan-id 20
+		at "$s" l2_commit jdm "set host-os vlans wan vlan-id 20
 set host-os vlans v100 vlan-id 100
 set host-os vlans v200 vlan-id 200${1:+
 $1}"
-		at "$s" commit_to jcp "set vlans wan vlan-id 20
+		at "$s" l2_commit jcp "set vlans wan vlan-id 20
 set vlans v100 vlan-id 100
 set vlans v200 vlan-id 200
 set interfaces ge-0/0/3 unit 0 family ethernet-switching interface-mode access
@@ -210,7 +224,7 @@ l2_wan0() {
 	local s="$1" a n
 	a="$(app "$s")"
 	if have_hostif; then
-		at "$s" commit_to jdm "set host-os interfaces wan0 vlan wan
+		at "$s" l2_commit jdm "set host-os interfaces wan0 vlan wan
 set host-os interfaces wan0 address ${L2_WAN[$s]}/25
 set host-os routing-options static route 0.0.0.0/0 next-hop ${L2_GW[$s]}"
 		L2_NS[H$s]="$a"
@@ -349,7 +363,7 @@ l2_setup() {
 	[[ "${1:-}" != vnf ]] || vnf="$(l2_vnf_lines)"
 	step "VLANs wan/v100/v200 at both sites (JDM host-os vlans; JCP ports, sxe-0/0/0 trunk)${vnf:+; VNF vb1 at B (boots meanwhile)}"
 	l2_switching
-	[[ -z "$vnf" ]] || at B commit_to jdm "$vnf"
+	[[ -z "$vnf" ]] || at B l2_commit jdm "$vnf"
 	step "the WAN: a router namespace on both ge-0/0/3; wan0 at each site; LAN hosts"
 	l2_router
 	for s in A B; do l2_wan0 "$s"; done
@@ -366,7 +380,7 @@ l2_setup() {
 l2_extend() {
 	local s t0
 	step "the extension: site siteB at A, siteA at B, v100 vxlan vni 10100"
-	for s in A B; do at "$s" commit_to jdm "$(l2_site_lines "$s")"; done
+	for s in A B; do at "$s" l2_commit jdm "$(l2_site_lines "$s")"; done
 	t0=$(date +%s)
 	for s in A B; do
 		wait_for 90 l2_sa_up "$s" || { l2show "$s"; data_fail "site $s: the SA is not up within 90 s"; }
