@@ -281,33 +281,55 @@ set host-os vlans v100 vxlan vni 10100
 set host-os vlans v100 vxlan sites site$p"
 }
 
-l2show() { at "$1" jdm -c 'show host-os l2-extension' 2>&1; }
+l2show() { at "$1" jdm -c 'show host-os l2-extension' 2>&1 | l2_mask; }
 l2show_fmt() { at "$1" jdm -c "show host-os l2-extension | display $2" 2>&1; }
 
-# l2_sa_up A|B: the site's SA to its peer is up per `show host-os
-# l2-extension | display json` (an SA/IKE state ESTABLISHED or "up" and
-# INSTALLED children)
-l2_sa_up() {
+# l2_query A|B WHAT [VNI]: asks `show host-os l2-extension | display json`
+# (the reply host-os-l2-extension-information, cli/schema/ops-jdm.xml; JSON
+# in the Junos form: each element a list of objects, a value under "data"):
+#   sa-up        exit 0 if a site's ike-state is ESTABLISHED and its
+#                child-state INSTALLED
+#   child-up     exit 0 if a site's child-state is INSTALLED
+#   vni VNI      exit 0 if VNI is in the reply (a vxlan or a site's vni-list)
+#   macs VNI     prints the remote MACs learned for VNI, one a line
+#   mtu          prints the inner MTU
+l2_query() {
 	l2show_fmt "$1" json | python3 -c '
 import json, sys
-txt = sys.stdin.read()
+what, arg = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else "")
 try:
-    d = json.loads(txt)
+    d = json.loads(sys.stdin.read())
 except ValueError:
-    sys.exit(1)
-def walk(v):
-    if isinstance(v, dict):
-        for k, x in v.items():
-            if isinstance(x, str) and k.lower().replace("_", "-") in ("sa-state", "ike-state", "state", "child-state", "status") \
-               and x.upper() in ("ESTABLISHED", "UP", "INSTALLED"):
-                return True
-            if walk(x):
-                return True
-    elif isinstance(v, list):
-        return any(walk(x) for x in v)
-    return False
-sys.exit(0 if walk(d) else 1)'
+    sys.exit(2)
+def kids(n, k):
+    v = n.get(k, []) if isinstance(n, dict) else []
+    return v if isinstance(v, list) else [v]
+def val(n, k):
+    for x in kids(n, k):
+        if isinstance(x, dict) and "data" in x:
+            return str(x["data"])
+    return ""
+info = (kids(d, "host-os-l2-extension-information") or [{}])[0]
+sites, vx = kids(info, "site"), kids(info, "vxlan")
+if what == "sa-up":
+    sys.exit(0 if any(val(s, "ike-state").upper() == "ESTABLISHED" and val(s, "child-state").upper() == "INSTALLED" for s in sites) else 1)
+if what == "child-up":
+    sys.exit(0 if any(val(s, "child-state").upper() == "INSTALLED" for s in sites) else 1)
+if what == "vni":
+    sys.exit(0 if any(val(x, "vni") == arg for x in vx) or any(arg in val(s, "vni-list").split() for s in sites) else 1)
+if what == "macs":
+    for x in vx:
+        if val(x, "vni") == arg:
+            for m in kids(x, "remote-mac"):
+                print(val(m, "mac-address").lower())
+    sys.exit(0)
+if what == "mtu":
+    print(val(info, "mtu"))
+    sys.exit(0)
+sys.exit(2)' "${@:2}"
 }
+# l2_sa_up A|B: the site's SA to its peer is up (IKE ESTABLISHED, child INSTALLED)
+l2_sa_up() { l2_query "$1" sa-up; }
 
 # l2_capture NAME [FILTER]: tcpdump in the router on wanA (the WAN side of
 # site A: everything between the sites crosses it) into a pcap, its file in

@@ -60,7 +60,7 @@ at A l2_commit jdm "delete host-os vlans v100 vxlan"
 gone() { [[ -z "$(vxlan_dev "$a" 10100)" ]]; }
 wait_for 30 gone || { ip -n "$a" -d link show type vxlan; fail "A's VXLAN device $xa of VNI 10100 is still there"; }
 echo "A's VXLAN device $xa is gone (ip -n $a -d link show type vxlan: $(ip -n "$a" -d -o link show type vxlan | wc -l) VXLAN devices of the extension left)"
-no_child() { ! l2_sa_up A || ! l2show_fmt A json | grep -q 10100; }
+no_child() { ! l2_query A child-up && ! l2_query A vni 10100; }
 wait_for 30 no_child || { l2show A; fail "A still has a child SA for VNI 10100"; }
 echo "A's show host-os l2-extension after the delete:"
 l2show A
