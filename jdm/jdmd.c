@@ -9,6 +9,8 @@
  *   hugepages  jdm_hugepages  system memory hugepages (the pool; the budget)
  *   host-os-switch jdm_vswitch host-os, the VNFs' interface mappings (OVS
  *                             ovs-sys-br, its processes, VNF ports and taps)
+ *   host-os-interfaces jdm_hostif host-os interfaces, routing-options (the host's
+ *                             IP interfaces on host-os VLANs, static routes; order 35)
  *   sriov      jdm_sriov      the VFs of VNF interfaces mapped to hsxe0/hsxe1 (order 40)
  *   vnfs       jdm_vnf        virtual-network-functions, system virtualization
  *   snmp       jdm_snmp       snmp (snmpd as AgentX master, the nfx subagent)
@@ -35,6 +37,7 @@
 #include "cfg_session.h"
 #include "cfg_filecmd.h"
 #include "jdm_hostos.h"
+#include "jdm_hostif.h"
 #include "cfg_subsys.h"
 #include "cfg_system.h"
 #include "jdm_hugepages.h"
@@ -217,6 +220,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "jdmd: %s\n", cfg_err_msg());
 		return 1;
 	}
+	struct jdm_hostif_opts ho = {.state_dir = cfg_daemon_state_dir(d),
+	                             .config_only = jdm_vnf_config_only(vnf)};
+	struct jdm_hostif *hostif = jdm_hostif_new(d, &ho);
+	jdm_hostif_register(d, hostif);
 	/* orders leave room for SNMP (60), IPsec (70) */
 	const struct cfg_subsys rows[] = {
 		{.name = "accounts", .order = 10, .owns = jdm_ssh_owns, .ctx = ssh,
@@ -231,6 +238,9 @@ int main(int argc, char **argv)
 		{.name = "host-os-switch", .order = 30, .owns = jdm_vsw_owns, .ctx = vsw,
 		 .validate = jdm_vsw_validate, .apply = jdm_vsw_apply, .converge = jdm_vsw_converge,
 		 .tick = jdm_vsw_tick},
+		{.name = "host-os-interfaces", .order = 35, .owns = jdm_hostif_owns, .ctx = hostif,
+		 .validate = jdm_hostif_validate, .apply = jdm_hostif_apply,
+		 .converge = jdm_hostif_converge, .tick = jdm_hostif_tick},
 		{.name = "sriov", .order = 40, .owns = jdm_sriov_owns, .ctx = sriov,
 		 .validate = jdm_sriov_validate, .apply = jdm_sriov_apply, .undo = jdm_sriov_undo,
 		 .converge = jdm_sriov_converge},
@@ -269,6 +279,7 @@ int main(int argc, char **argv)
 	jdm_vnf_free(vnf);
 	jdm_sriov_free(sriov);
 	jdm_sriov_ovs_free(sriov_ovs);
+	jdm_hostif_free(hostif);
 	jdm_vsw_free(vsw);
 	jdm_huge_free(huge);
 	jdm_ssh_free(ssh);
