@@ -62,15 +62,20 @@ at() {
 	shift
 	"$@"
 }
-# l2_commit jdm|jcp LINES: data_lib's commit_to, and also fails the test when
-# `load set terminal` refused a line (commit_to only wants "commit complete",
-# which a commit of the lines that did load also says)
-l2_commit() {
+# l2_try_commit jdm|jcp LINES: configure, load the set lines, commit; 0 if
+# every line loaded and the commit completed, else 1 with the cli's output
+# (the PSK masked) in L2_COMMIT_OUT. l2_commit: the same, failing the test.
+# (data_lib's commit_to only wants "commit complete", which a commit of the
+# lines that did load also says.)
+L2_COMMIT_OUT=""
+l2_try_commit() {
 	local who="$1" lines="$2" out
-	out="$(printf 'configure\nload set terminal\n%s\n\004\ncommit\nexit\n' "$lines" | "$who")" ||
-		{ l2_mask <<<"$out"; data_fail "$who commit failed"; }
-	grep -q '^commit complete$' <<<"$out" || { l2_mask <<<"$out"; data_fail "$who: no commit complete"; }
-	! grep -Eq '^load complete \([1-9][0-9]* errors?\)' <<<"$out" || { l2_mask <<<"$out"; data_fail "$who: load set terminal refused lines"; }
+	out="$(printf 'configure\nload set terminal\n%s\n\004\ncommit\nexit\n' "$lines" | "$who" 2>&1)" || true
+	L2_COMMIT_OUT="$(l2_mask <<<"$out")"
+	grep -q '^commit complete$' <<<"$out" && ! grep -Eq '^load complete \([1-9][0-9]* errors?\)' <<<"$out"
+}
+l2_commit() {
+	l2_try_commit "$1" "$2" || { echo "$L2_COMMIT_OUT"; data_fail "$1: the commit failed or load refused lines"; }
 }
 
 # l2_mask: stdin to stdout with the run's pre-shared key masked
