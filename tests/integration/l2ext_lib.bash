@@ -120,7 +120,7 @@ l2_cleanup() {
 		[[ -z "$p" ]] || kill "$p" 2>/dev/null || true
 	done
 	for n in "$L2_ROUTER" "${L2_NETNS[@]}"; do
-		[[ -n "$n" ]] && ip netns del "$n" 2>/dev/null || true
+		if [[ -n "$n" ]]; then ip netns del "$n" 2>/dev/null || true; fi
 	done
 	for s in "$STATE_A" "$STATE_B"; do [[ -z "$s" ]] || rm -rf "$s"; done
 	state=""
@@ -172,6 +172,7 @@ l2_up() {
 # l2_switching [EXTRA_JDM [EXTRA_JCP]]: the VLANs of both sites (JDM host-os
 # vlans, JCP vlans and ports, sxe-0/0/0 trunk); EXTRA_* more set lines (the
 # same at both sites)
+# shellcheck disable=SC2120 # bench/l2ext passes the extra lines
 l2_switching() {
 	local s
 	for s in A B; do
@@ -342,6 +343,7 @@ l2_sa_up() { l2_query "$1" sa-up; }
 # l2_capture_stop FILE: stop it (SIGINT, by PID), wait until the file is
 # complete.
 declare -A L2_CAP=()
+# shellcheck disable=SC2034 # read by the tests
 L2_CAPFILE=""
 l2_capture() {
 	local f="$STATE_A/$1.pcap"
@@ -349,6 +351,7 @@ l2_capture() {
 	L2_PIDS+=("$!")
 	L2_CAP[$f]="$!"
 	wait_for 10 grep -q 'listening on' "$STATE_A/$1.tcpdump.log" || data_fail "tcpdump did not start"
+	# shellcheck disable=SC2034 # read by the tests
 	L2_CAPFILE="$f"
 }
 l2_capture_stop() {

@@ -111,9 +111,9 @@ smtu="$(l2_query A mtu || true)"
 [[ -z "$smtu" || "$smtu" == "$mtu" ]] || fail "show host-os l2-extension says inner MTU $smtu, the VXLAN device $xa has $mtu"
 step "MTU: DF pings of $mtu-byte IP packets (the VXLAN device's MTU) cross, 1472-byte ones do not"
 [[ "$mtu" -ge 1400 ]] || echo "NOTE: the inner MTU is $mtu, below issue 14's 1400 (userspace ESP: kernel-libipsec's 1400-byte TUN reads)"
-ip netns exec "$A100" ping -M do -c 3 -i 0.3 -W 2 -s $((mtu - 28)) "${L2_V100[B]}" | tail -n 2 ||
+ip netns exec "$A100" ping -M "do" -c 3 -i 0.3 -W 2 -s $((mtu - 28)) "${L2_V100[B]}" | tail -n 2 ||
 	fail "$mtu-byte DF pings do not cross an extension of MTU $mtu"
-big="$(ip netns exec "$A100" ping -M do -c 3 -i 0.3 -W 1 -s 1444 "${L2_V100[B]}" 2>&1)" &&
+big="$(ip netns exec "$A100" ping -M "do" -c 3 -i 0.3 -W 1 -s 1444 "${L2_V100[B]}" 2>&1)" &&
 	{ echo "$big"; fail "1472-byte DF pings cross an extension of inner MTU $mtu"; }
 if grep -qi 'message too long\|mtu' <<<"$big"; then
 	echo "1472-byte DF pings refused locally by A's v100 host: $(grep -i -m1 'message too long\|mtu' <<<"$big")"
