@@ -60,7 +60,9 @@ at A l2_commit jdm "delete host-os vlans v100 vxlan"
 gone() { [[ -z "$(vxlan_dev "$a" 10100)" ]]; }
 wait_for 30 gone || { ip -n "$a" -d link show type vxlan; fail "A's VXLAN device $xa of VNI 10100 is still there"; }
 echo "A's VXLAN device $xa is gone (ip -n $a -d link show type vxlan: $(ip -n "$a" -d -o link show type vxlan | wc -l) VXLAN devices of the extension left)"
-no_child() { ! l2_query A child-up && ! l2_query A vni 10100; }
+# "no" from l2_query is exit 1 (2: no reply to read, which is no answer)
+q_no() { local rc=0; l2_query "$@" || rc=$?; [[ $rc -eq 1 ]]; }
+no_child() { q_no A child-up && q_no A vni 10100; }
 wait_for 30 no_child || { l2show A; fail "A still has a child SA for VNI 10100"; }
 echo "A's show host-os l2-extension after the delete:"
 l2show A
