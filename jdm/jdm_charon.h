@@ -87,6 +87,11 @@ const char *jdm_charon_vici_path(const struct jdm_charon *c); /* STATE/NAME/vici
 int jdm_charon_netns_fd(const struct jdm_charon *c);
 enum jdm_charon_esp jdm_charon_esp(const struct jdm_charon *c);
 const char *jdm_charon_esp_name(enum jdm_charon_esp e); /* "kernel", "userspace (kernel-libipsec, UDP 4500)" */
+/* Why the kernel could not hold the probe's ESP SA (an errno: ENOSYS here),
+ * 0 with kernel ESP or before the first start. */
+int jdm_charon_esp_errno(const struct jdm_charon *c);
+/* strongswan.conf for OPTS and ESP mode ESP (pure; tests). Caller frees. */
+char *jdm_charon_conf(const struct jdm_charon_opts *opts, enum jdm_charon_esp esp);
 
 /* Run FN(ARG) in the container's network namespace on the calling thread
  * (setns there and back), for making its interfaces and routes with

@@ -193,6 +193,21 @@ static bool wait_link(const char *name, int ms)
 	return if_nametoindex(name) != 0;
 }
 
+/* IPv4 only: no IPv6 link-local address, router solicitations or MLD
+ * reports from the host onto a host-os VLAN (a WAN capture shows only what
+ * nfx sends on purpose). /proc/sys/net is the calling thread's namespace's.
+ * Best effort: a kernel without IPv6 has no such file. */
+static void no_ipv6(const char *name)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/disable_ipv6", name);
+	FILE *f = fopen(path, "we");
+	if (!f)
+		return;
+	fputs("1\n", f);
+	fclose(f);
+}
+
 /* Make the world match T. 0 or -1 with findings. Caller holds mu. */
 static int realise(struct jdm_hostif *h, const struct cfg_tree *t, struct cfg_findings *fs)
 {
@@ -223,6 +238,7 @@ static int realise(struct jdm_hostif *h, const struct cfg_tree *t, struct cfg_fi
 			rc = -1;
 			continue;
 		}
+		no_ipv6(f->name);
 		char a[INET_ADDRSTRLEN + 4];
 		inet_ntop(AF_INET, &f->addr, a, INET_ADDRSTRLEN);
 		snprintf(a + strlen(a), 4, "/%u", f->plen);

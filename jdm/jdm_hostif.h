@@ -10,8 +10,9 @@
  * userspace netdev datapath a tap in jdmd's network namespace), an access
  * port with the VLAN's tag, external_ids nfx-owner=host-os-interfaces (so
  * jdm_vswitch leaves it alone), mtu_request = mtu; its address and link
- * state are set with rtnetlink (jdm_net). Routes go into the main table of
- * jdmd's namespace with protocol JDM_HOSTIF_RTPROT (jdm_hostif_nl): a route
+ * state are set with rtnetlink (jdm_net), IPv6 off (disable_ipv6). Routes
+ * go into the main table of jdmd's namespace with protocol
+ * JDM_HOSTIF_RTPROT (jdm_hostif_nl): a route
  * of that protocol the configuration does not have is removed (also one a
  * previous jdmd left). Apply makes the world match the new tree (undo: the
  * old one); converge the active one; the tick (every few seconds) puts back

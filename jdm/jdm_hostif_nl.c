@@ -164,13 +164,22 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* A dump the kernel interrupted because the table changed meanwhile
+ * (NLM_F_DUMP_INTR: libmnl says EINTR) is asked again, a few times. */
+#define DUMP_TRIES 5
+
 static int route_dump(struct route_dump *d)
 {
-	char buf[NLBUF];
-	struct nlmsghdr *nlh = msg(buf, RTM_GETROUTE, NLM_F_DUMP);
-	struct rtmsg *rm = mnl_nlmsg_put_extra_header(nlh, sizeof *rm);
-	rm->rtm_family = AF_INET;
-	return talk(nlh, route_cb, d);
+	int e = -EINTR;
+	for (int i = 0; i < DUMP_TRIES && e == -EINTR; i++) {
+		char buf[NLBUF];
+		struct nlmsghdr *nlh = msg(buf, RTM_GETROUTE, NLM_F_DUMP);
+		struct rtmsg *rm = mnl_nlmsg_put_extra_header(nlh, sizeof *rm);
+		rm->rtm_family = AF_INET;
+		d->n = 0;
+		e = talk(nlh, route_cb, d);
+	}
+	return e;
 }
 
 static int route_req(uint16_t type, uint16_t flags, const struct jdm_hostif_route *r)
@@ -255,6 +264,7 @@ struct link_info {
 	char kind[32];
 	bool is_vxlan_data;
 	uint32_t vni, local;
+	int learning;  /* -1 unknown */
 };
 
 static int link_data_cb(const struct nlattr *a, void *data)
@@ -264,6 +274,8 @@ static int link_data_cb(const struct nlattr *a, void *data)
 		li->vni = mnl_attr_get_u32(a);
 	else if (mnl_attr_get_type(a) == IFLA_VXLAN_LOCAL && mnl_attr_get_payload_len(a) == 4)
 		memcpy(&li->local, mnl_attr_get_payload(a), 4);
+	else if (mnl_attr_get_type(a) == IFLA_VXLAN_LEARNING && mnl_attr_get_payload_len(a) >= 1)
+		li->learning = mnl_attr_get_u8(a) ? 1 : 0;
 	return MNL_CB_OK;
 }
 
@@ -303,6 +315,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 static int link_get(int ifindex, struct link_info *li)
 {
 	memset(li, 0, sizeof *li);
+	li->learning = -1;
 	char buf[NLBUF];
 	/* with the ACK after the answer: talk() stops at it */
 	struct nlmsghdr *nlh = msg(buf, RTM_GETLINK, NLM_F_ACK);
@@ -376,7 +389,7 @@ static int vxlan_add(const struct jdm_hostif_vxlan *v)
 	mnl_attr_put_u16(nlh, IFLA_VXLAN_PORT, htons(v->port));
 	struct ifla_vxlan_port_range pr = {.low = htons(v->port_lo), .high = htons(v->port_hi)};
 	mnl_attr_put(nlh, IFLA_VXLAN_PORT_RANGE, sizeof pr, &pr);
-	mnl_attr_put_u8(nlh, IFLA_VXLAN_LEARNING, 0);
+	mnl_attr_put_u8(nlh, IFLA_VXLAN_LEARNING, v->learning ? 1 : 0);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, li);
 	return talk(nlh, NULL, NULL);
@@ -392,7 +405,8 @@ int jdm_hostif_nl_vxlan_ensure(const struct jdm_hostif_vxlan *v)
 		int e = link_get(ifindex, &li);
 		if (e < 0)
 			return cfg_err_set("%s: cannot read link: %s", v->name, strerror(-e));
-		if (strcmp(li.kind, "vxlan") || li.vni != v->vni || li.local != v->local) {
+		if (strcmp(li.kind, "vxlan") || li.vni != v->vni || li.local != v->local ||
+		    (li.learning >= 0 && li.learning != (v->learning ? 1 : 0))) {
 			char buf[NLBUF];
 			struct nlmsghdr *nlh = msg(buf, RTM_DELLINK, NLM_F_ACK);
 			struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
@@ -455,13 +469,17 @@ int jdm_hostif_nl_fdb_dump(const char *name, struct jdm_hostif_fdb *out, size_t 
 	int ifindex = (int)if_nametoindex(name);
 	if (!ifindex)
 		return cfg_err_set("%s: no such device", name);
-	char buf[NLBUF];
-	struct nlmsghdr *nlh = msg(buf, RTM_GETNEIGH, NLM_F_DUMP);
-	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof *nd);
-	nd->ndm_family = AF_BRIDGE;
-	nd->ndm_ifindex = ifindex;
 	struct fdb_dump d = {.ifindex = ifindex, .v = out, .max = max};
-	int e = talk(nlh, fdb_cb, &d);
+	int e = -EINTR;
+	for (int i = 0; i < DUMP_TRIES && e == -EINTR; i++) {
+		char buf[NLBUF];
+		struct nlmsghdr *nlh = msg(buf, RTM_GETNEIGH, NLM_F_DUMP);
+		struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof *nd);
+		nd->ndm_family = AF_BRIDGE;
+		nd->ndm_ifindex = ifindex;
+		d.n = 0;
+		e = talk(nlh, fdb_cb, &d);
+	}
 	if (e < 0)
 		return cfg_err_set("%s: cannot read the FDB: %s", name, strerror(-e));
 	return (int)d.n;
@@ -526,10 +544,13 @@ static int rule_req(uint16_t type, uint16_t flags, const struct jdm_hostif_rule 
 	struct nlmsghdr *nlh = msg(buf, type, (uint16_t)(NLM_F_ACK | flags));
 	struct fib_rule_hdr *fh = mnl_nlmsg_put_extra_header(nlh, sizeof *fh);
 	fh->family = AF_INET;
-	fh->dst_len = 32;
+	fh->dst_len = r->dst ? 32 : 0;
 	fh->action = FR_ACT_BLACKHOLE;
 	mnl_attr_put_u32(nlh, FRA_PRIORITY, r->priority);
-	mnl_attr_put(nlh, FRA_DST, 4, &r->dst);
+	if (r->dst)
+		mnl_attr_put(nlh, FRA_DST, 4, &r->dst);
+	if (r->iif[0])
+		mnl_attr_put_strz(nlh, FRA_IIFNAME, r->iif);
 	if (r->ipproto)
 		mnl_attr_put_u8(nlh, FRA_IP_PROTO, r->ipproto);
 	if (r->dport) {
@@ -544,8 +565,8 @@ static void rule_text(const struct jdm_hostif_rule *r, char *buf, size_t n)
 {
 	char d[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &r->dst, d, sizeof d);
-	snprintf(buf, n, "rule %u to %s ipproto %u dport %u blackhole", r->priority, d, r->ipproto,
-	         r->dport);
+	snprintf(buf, n, "rule %u to %s%s%s ipproto %u dport %u blackhole", r->priority,
+	         r->dst ? d : "all", r->iif[0] ? " iif " : "", r->iif, r->ipproto, r->dport);
 }
 
 int jdm_hostif_nl_rule_blackhole_add(const struct jdm_hostif_rule *r)
@@ -574,7 +595,7 @@ int jdm_hostif_nl_rule_blackhole_del(const struct jdm_hostif_rule *r)
 
 struct rule_dump {
 	uint32_t prio;
-	uint32_t *v;
+	struct jdm_hostif_rule *v;
 	size_t n, max;
 };
 
@@ -584,36 +605,53 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	const struct fib_rule_hdr *fh = mnl_nlmsg_get_payload(nlh);
 	if (nlh->nlmsg_type != RTM_NEWRULE || fh->family != AF_INET || fh->action != FR_ACT_BLACKHOLE)
 		return MNL_CB_OK;
-	uint32_t prio = 0, dst = 0;
+	struct jdm_hostif_rule r = {0};
 	unsigned proto = 0;
 	const struct nlattr *a;
 	mnl_attr_for_each(a, nlh, sizeof *fh) {
 		switch (mnl_attr_get_type(a)) {
 		case FRA_PRIORITY:
-			prio = mnl_attr_get_u32(a);
+			r.priority = mnl_attr_get_u32(a);
 			break;
 		case FRA_DST:
 			if (mnl_attr_get_payload_len(a) == 4)
-				memcpy(&dst, mnl_attr_get_payload(a), 4);
+				memcpy(&r.dst, mnl_attr_get_payload(a), 4);
+			break;
+		case FRA_IIFNAME:
+			snprintf(r.iif, sizeof r.iif, "%.*s", (int)mnl_attr_get_payload_len(a),
+			         (const char *)mnl_attr_get_payload(a));
+			break;
+		case FRA_IP_PROTO:
+			r.ipproto = mnl_attr_get_u8(a);
+			break;
+		case FRA_DPORT_RANGE:
+			if (mnl_attr_get_payload_len(a) == sizeof(struct fib_rule_port_range)) {
+				const struct fib_rule_port_range *pr = mnl_attr_get_payload(a);
+				r.dport = pr->start;
+			}
 			break;
 		case FRA_PROTOCOL:
 			proto = mnl_attr_get_u8(a);
 			break;
 		}
 	}
-	if (prio == d->prio && proto == JDM_HOSTIF_RTPROT && d->n < d->max)
-		d->v[d->n++] = dst;
+	if (r.priority == d->prio && proto == JDM_HOSTIF_RTPROT && d->n < d->max)
+		d->v[d->n++] = r;
 	return MNL_CB_OK;
 }
 
-int jdm_hostif_nl_rule_list(uint32_t prio, uint32_t *out, size_t max)
+int jdm_hostif_nl_rule_list(uint32_t prio, struct jdm_hostif_rule *out, size_t max)
 {
-	char buf[NLBUF];
-	struct nlmsghdr *nlh = msg(buf, RTM_GETRULE, NLM_F_DUMP);
-	struct fib_rule_hdr *fh = mnl_nlmsg_put_extra_header(nlh, sizeof *fh);
-	fh->family = AF_INET;
 	struct rule_dump d = {.prio = prio, .v = out, .max = max};
-	int e = talk(nlh, rule_cb, &d);
+	int e = -EINTR;
+	for (int i = 0; i < DUMP_TRIES && e == -EINTR; i++) {
+		char buf[NLBUF];
+		struct nlmsghdr *nlh = msg(buf, RTM_GETRULE, NLM_F_DUMP);
+		struct fib_rule_hdr *fh = mnl_nlmsg_put_extra_header(nlh, sizeof *fh);
+		fh->family = AF_INET;
+		d.n = 0;
+		e = talk(nlh, rule_cb, &d);
+	}
 	if (e < 0)
 		return cfg_err_set("cannot read the policy rules: %s", strerror(-e));
 	return (int)d.n;

@@ -59,10 +59,11 @@ struct jdm_hostif_vxlan {
 	uint16_t port;       /* destination port (4789) */
 	uint16_t port_lo, port_hi; /* source port range (4789, 4790) */
 	int mtu;
+	bool learning;       /* learn remote MACs (MAC -> remote VTEP) from received frames */
 };
 
-/* Create the VXLAN device (learning off, no remote: head-end replication
- * through FDB entries), set its MTU and bring it up. An existing device of
+/* Create the VXLAN device (no remote: head-end replication through FDB
+ * entries; learning as asked), set its MTU and bring it up. An existing device of
  * that name with the same VNI and local address is only set up (MTU, up);
  * one that differs is deleted and made again. 0 or -1. */
 int jdm_hostif_nl_vxlan_ensure(const struct jdm_hostif_vxlan *v);
@@ -86,7 +87,8 @@ int jdm_hostif_nl_fdb_dump(const char *name, struct jdm_hostif_fdb *out, size_t 
 
 struct jdm_hostif_rule {
 	uint32_t priority;
-	uint32_t dst;       /* network order, /32 */
+	uint32_t dst;       /* network order, /32; 0: any destination */
+	char iif[16];       /* input interface ("": any) */
 	uint8_t ipproto;    /* IPPROTO_UDP */
 	uint16_t dport;     /* host order */
 };
@@ -95,8 +97,9 @@ struct jdm_hostif_rule {
 int jdm_hostif_nl_rule_blackhole_add(const struct jdm_hostif_rule *r);
 /* Delete it. 0, 1 when there was none, -1. */
 int jdm_hostif_nl_rule_blackhole_del(const struct jdm_hostif_rule *r);
-/* The destinations (network order) of every blackhole rule of protocol
- * JDM_HOSTIF_RTPROT with priority PRIO, into OUT[0..MAX); the count, or -1. */
-int jdm_hostif_nl_rule_list(uint32_t prio, uint32_t *out, size_t max);
+/* Every blackhole rule of protocol JDM_HOSTIF_RTPROT with priority PRIO
+ * (destination, input interface, ipproto, dport), into OUT[0..MAX); the
+ * count, or -1. */
+int jdm_hostif_nl_rule_list(uint32_t prio, struct jdm_hostif_rule *out, size_t max);
 
 #endif

@@ -25,6 +25,23 @@ char *jdm_xasprintf(const char *fmt, ...)
 	return s;
 }
 
+void jdm_proc_child_setup(int out, int err)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2};
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		signal(sigs[i], SIG_DFL);
+	setpgid(0, 0);
+	int null = open("/dev/null", O_RDWR);
+	if (null >= 0)
+		dup2(null, 0);
+	dup2(out >= 0 ? out : null, 1);
+	dup2(err >= 0 ? err : null, 2);
+	closefrom(3);
+}
+
 pid_t jdm_proc_spawn(const char *const *argv, const char *log)
 {
 	return jdm_proc_spawn_env(argv, log, NULL);
@@ -42,20 +59,7 @@ pid_t jdm_proc_spawn_env(const char *const *argv, const char *log, char *const *
 		return -1;
 	}
 	if (pid == 0) {
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2};
-		for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-			signal(sigs[i], SIG_DFL);
-		setpgid(0, 0);
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-		}
-		dup2(logfd >= 0 ? logfd : null, 2);
-		closefrom(3);
+		jdm_proc_child_setup(-1, logfd);
 		if (envp)
 			execve(argv[0], (char *const *)argv, envp);
 		else

@@ -16,6 +16,12 @@
 pid_t jdm_proc_spawn(const char *const *argv, const char *log);
 /* jdm_proc_spawn with the environment ENVP (borrowed; NULL: this process's). */
 pid_t jdm_proc_spawn_env(const char *const *argv, const char *log, char *const *envp);
+/* The child side of the above, for a child made otherwise (jdm_charon's
+ * clone into new namespaces), between fork/clone and execve: the default
+ * signal mask and handlers, its own process group, /dev/null on stdin,
+ * stdout to OUT and stderr to ERR (each /dev/null when -1), no other
+ * descriptors. Only system calls (safe in the child of a threaded process). */
+void jdm_proc_child_setup(int out, int err);
 /* Run ARGV and wait for it. 0 when it exited 0, else -1 with cfg_err set
  * ("/usr/sbin/useradd failed (status 9)"). */
 int jdm_proc_run(const char *const *argv);

@@ -14,6 +14,8 @@
  *   sriov      jdm_sriov      the VFs of VNF interfaces mapped to hsxe0/hsxe1 (order 40)
  *   vnfs       jdm_vnf        virtual-network-functions, system virtualization
  *   snmp       jdm_snmp       snmp (snmpd as AgentX master, the nfx subagent)
+ *   l2-extension jdm_l2ext    host-os l2-extension, host-os vlans V vxlan (VXLAN
+ *                             inside IPsec to other sites; charon "l2ext"; order 75)
  *   ztp        jdm_ztp        system ztp (zero-touch provisioning of a
  *                             factory-default box; its tick does the work)
  * `request system reboot|halt|power-off` (cfg_system) ends the loop; jdmd
@@ -38,6 +40,7 @@
 #include "cfg_filecmd.h"
 #include "jdm_hostos.h"
 #include "jdm_hostif.h"
+#include "jdm_l2ext.h"
 #include "cfg_subsys.h"
 #include "cfg_system.h"
 #include "jdm_hugepages.h"
@@ -224,6 +227,10 @@ int main(int argc, char **argv)
 	                             .config_only = jdm_vnf_config_only(vnf)};
 	struct jdm_hostif *hostif = jdm_hostif_new(d, &ho);
 	jdm_hostif_register(d, hostif);
+	struct jdm_l2ext_opts lo = {.state_dir = cfg_daemon_state_dir(d),
+	                            .config_only = jdm_vnf_config_only(vnf)};
+	struct jdm_l2ext *l2ext = jdm_l2ext_new(d, &lo);
+	jdm_l2ext_register(d, l2ext);
 	/* orders leave room for SNMP (60), IPsec (70) */
 	const struct cfg_subsys rows[] = {
 		{.name = "accounts", .order = 10, .owns = jdm_ssh_owns, .ctx = ssh,
@@ -250,6 +257,9 @@ int main(int argc, char **argv)
 		{.name = "snmp", .order = 60, .owns = jdm_snmp_owns, .ctx = snmp,
 		 .validate = jdm_snmp_validate, .apply = jdm_snmp_apply, .converge = jdm_snmp_converge,
 		 .tick = jdm_snmp_tick},
+		{.name = "l2-extension", .order = 75, .owns = jdm_l2ext_owns, .reads = jdm_l2ext_reads,
+		 .ctx = l2ext, .validate = jdm_l2ext_validate, .apply = jdm_l2ext_apply,
+		 .converge = jdm_l2ext_converge, .tick = jdm_l2ext_tick},
 		{.name = "ztp", .order = 90, .owns = jdm_ztp_owns, .ctx = ztp, .apply = jdm_ztp_apply,
 		 .converge = jdm_ztp_converge, .tick = jdm_ztp_tick},
 	};
@@ -279,6 +289,7 @@ int main(int argc, char **argv)
 	jdm_vnf_free(vnf);
 	jdm_sriov_free(sriov);
 	jdm_sriov_ovs_free(sriov_ovs);
+	jdm_l2ext_free(l2ext);
 	jdm_hostif_free(hostif);
 	jdm_vsw_free(vsw);
 	jdm_huge_free(huge);

@@ -12,7 +12,10 @@
  * Messages are jansson values, both ways: a section is a JSON object, a
  * key-value a JSON string (values that are not UTF-8 are refused on encode
  * and carried as-is, with json_stringn_nocheck, on decode), a list a JSON
- * array of strings. Key order is kept (jansson keeps insertion order).
+ * array of strings. On encode, an integer is also taken (decimal) and
+ * true/false (as "yes"/"no"). Timeouts: a negative TIMEOUT_MS waits without
+ * limit; a command that times out breaks the connection (its late answer
+ * would be taken for the next one's): reconnect. Key order is kept (jansson keeps insertion order).
  *
  * Secrets (a pre-shared key in load-shared) pass through here; this module
  * never logs a message body.
@@ -72,6 +75,10 @@ int nfx_vici_call_stream(struct nfx_vici *v, const char *cmd, const char *event,
 int nfx_vici_register(struct nfx_vici *v, const char *event);
 int nfx_vici_fd(const struct nfx_vici *v);
 int nfx_vici_read_event(struct nfx_vici *v, char **name, json_t **msg, int timeout_ms);
+/* Events already read and held back (they arrived while a command waited
+ * for its response): the fd does not become readable for them, so drain
+ * with nfx_vici_read_event(v, .., 0) while this is non-zero. */
+size_t nfx_vici_pending(const struct nfx_vici *v);
 
 /* 0 when REPLY says success=yes; else -1 with cfg_err set to the reply's
  * errmsg (strongSwan's reason, as it gives it) or "no reason given". */

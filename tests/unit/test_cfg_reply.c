@@ -28,7 +28,9 @@
 #include "jcp_ops.h"
 #include "jcp_pfe.h"
 #include "nfx_platform.h"
+#include "jdm_hostif.h"
 #include "jdm_hostos.h"
+#include "jdm_l2ext.h"
 #include "jdm_vnf.h"
 #include "jdm_ztp.h"
 
@@ -238,6 +240,8 @@ struct fx {
 	struct cfg_daemon *d;
 	struct jdm_vnf *vnf;
 	struct jdm_ztp *ztp;
+	struct jdm_hostif *hostif;
+	struct jdm_l2ext *l2ext;
 	struct cfg_session *s;
 	struct cfg_reply_vocab *v;
 	struct cfg_schema *ops;
@@ -293,6 +297,13 @@ static void fx_up(struct fx *f, bool jdm)
 		assert_int_equal(jdm_hostos_register(f->d), 0);
 		struct jdm_ztp_opts zo = {.mode = "off", .image_dir = f->dir};
 		f->ztp = jdm_ztp_new(f->d, &zo); /* show system ztp */
+		/* show host-os interfaces, show host-os l2-extension (configuration only) */
+		struct jdm_hostif_opts ho = {.state_dir = f->dir, .config_only = true};
+		f->hostif = jdm_hostif_new(f->d, &ho);
+		assert_int_equal(jdm_hostif_register(f->d, f->hostif), 0);
+		struct jdm_l2ext_opts lo = {.state_dir = f->dir, .config_only = true};
+		f->l2ext = jdm_l2ext_new(f->d, &lo);
+		assert_int_equal(jdm_l2ext_register(f->d, f->l2ext), 0);
 	} else {
 		assert_int_equal(jcp_ops_register(f->d), 0);
 	}
@@ -312,6 +323,8 @@ static void fx_down(struct fx *f)
 {
 	cfg_session_free(f->s);
 	jdm_ztp_free(f->ztp);
+	jdm_l2ext_free(f->l2ext);
+	jdm_hostif_free(f->hostif);
 	jdm_vnf_free(f->vnf);
 	cfg_daemon_free(f->d);
 	cfg_reply_vocab_free(f->v);
