@@ -27,6 +27,7 @@
 #include "jdm_proc.h"
 #include "nfx_log.h"
 #include "nfx_netns.h"
+#include "nfx_nl.h"
 #include "nfx_vici.h"
 
 #define CHARON_EXE "/usr/lib/ipsec/charon"
@@ -169,37 +170,10 @@ char *jdm_charon_conf(const struct jdm_charon_opts *o, enum jdm_charon_esp esp)
 
 /* ------------------------------------------------------------ ESP probe */
 
-static int xfrm_talk(struct mnl_socket *nl, struct nlmsghdr *nlh)
-{
-	unsigned portid = mnl_socket_get_portid(nl);
-	uint32_t seq = nlh->nlmsg_seq;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof buf);
-		if (n < 0)
-			return -1;
-		int r = mnl_cb_run(buf, (size_t)n, seq, portid, NULL, NULL);
-		if (r <= 0)
-			return r; /* -1 with errno from the kernel's error message */
-	}
-}
-
 /* Can this thread's network namespace hold an ESP SA? 0, or an errno. */
 static int esp_probe(void)
 {
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_XFRM);
-	if (!nl)
-		return errno ? errno : EPROTONOSUPPORT;
 	int e = 0;
-	struct timeval tv = {2, 0};
-	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		e = errno;
-		mnl_socket_close(nl);
-		return e;
-	}
 	uint32_t spi = htonl(0xc0de5a01);
 	in_addr_t src = inet_addr("127.0.0.1"), dst = inet_addr("127.0.0.2");
 
@@ -227,7 +201,6 @@ static int esp_probe(void)
 	if (!crypt || !auth) {
 		free(crypt);
 		free(auth);
-		mnl_socket_close(nl);
 		return ENOMEM;
 	}
 	strcpy(crypt->alg_name, "cbc(aes)");
@@ -238,8 +211,7 @@ static int esp_probe(void)
 	mnl_attr_put(nlh, XFRMA_ALG_AUTH, sizeof *auth + 32, auth);
 	free(crypt);
 	free(auth);
-	if (xfrm_talk(nl, nlh) < 0)
-		e = errno ? errno : EIO;
+	e = -nfx_nl_talk(NETLINK_XFRM, nlh, NULL, NULL);
 
 	if (e == 0 || e == EEXIST) { /* remove it again (EEXIST: a leftover of ours) */
 		memset(buf, 0, sizeof buf);
@@ -255,10 +227,9 @@ static int esp_probe(void)
 		xfrm_address_t sad = {0};
 		sad.a4 = src;
 		mnl_attr_put(nlh, XFRMA_SRCADDR, sizeof sad, &sad);
-		xfrm_talk(nl, nlh);
+		nfx_nl_talk(NETLINK_XFRM, nlh, NULL, NULL);
 		e = 0;
 	}
-	mnl_socket_close(nl);
 	return e;
 }
 

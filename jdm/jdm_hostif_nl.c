@@ -18,6 +18,7 @@
 #include <linux/rtnetlink.h>
 
 #include "cfg_err.h"
+#include "nfx_nl.h"
 
 #define NLBUF 8192
 /* linux/if.h's operstates (it clashes with net/if.h) */
@@ -50,65 +51,6 @@ int jdm_hostif_nl_prefix(const char *s, uint32_t *addr, unsigned *plen)
 }
 
 /* ------------------------------------------------------------ transport */
-
-static uint32_t next_seq(void)
-{
-	static _Thread_local uint32_t seq;
-	if (!seq)
-		seq = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 12);
-	return ++seq;
-}
-
-static struct mnl_socket *nl_open(unsigned *portid)
-{
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl)
-		return NULL;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		int e = errno;
-		mnl_socket_close(nl);
-		errno = e;
-		return NULL;
-	}
-	*portid = mnl_socket_get_portid(nl);
-	return nl;
-}
-
-/* Send NLH (its seq set here) and run CB over the replies until the ACK or
- * NLMSG_DONE. 0, or -errno. */
-static int talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	char rb[NLBUF];
-	unsigned portid;
-	struct mnl_socket *nl = nl_open(&portid);
-	if (!nl)
-		return -errno;
-	nlh->nlmsg_seq = next_seq();
-	int rc = 0;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	for (;;) {
-		ssize_t r = mnl_socket_recvfrom(nl, rb, sizeof rb);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			break;
-		}
-		int cr = mnl_cb_run(rb, (size_t)r, nlh->nlmsg_seq, portid, cb, data);
-		if (cr == MNL_CB_ERROR) {
-			rc = -errno;
-			break;
-		}
-		if (cr == MNL_CB_STOP)
-			break;
-	}
-out:
-	mnl_socket_close(nl);
-	return rc;
-}
 
 static struct nlmsghdr *msg(char *buf, uint16_t type, uint16_t flags)
 {
@@ -177,7 +119,7 @@ static int route_dump(struct route_dump *d)
 		struct rtmsg *rm = mnl_nlmsg_put_extra_header(nlh, sizeof *rm);
 		rm->rtm_family = AF_INET;
 		d->n = 0;
-		e = talk(nlh, route_cb, d);
+		e = nfx_nl_talk(NETLINK_ROUTE, nlh, route_cb, d);
 	}
 	return e;
 }
@@ -197,7 +139,7 @@ static int route_req(uint16_t type, uint16_t flags, const struct jdm_hostif_rout
 		mnl_attr_put(nlh, RTA_DST, 4, &r->dst);
 	if (r->gw)
 		mnl_attr_put(nlh, RTA_GATEWAY, 4, &r->gw);
-	return talk(nlh, NULL, NULL);
+	return nfx_nl_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
 static bool route_eq(const struct jdm_hostif_route *a, const struct jdm_hostif_route *b)
@@ -317,12 +259,12 @@ static int link_get(int ifindex, struct link_info *li)
 	memset(li, 0, sizeof *li);
 	li->learning = -1;
 	char buf[NLBUF];
-	/* with the ACK after the answer: talk() stops at it */
+	/* with the ACK after the answer: nfx_nl_talk() stops at it */
 	struct nlmsghdr *nlh = msg(buf, RTM_GETLINK, NLM_F_ACK);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
-	return talk(nlh, link_cb, li);
+	return nfx_nl_talk(NETLINK_ROUTE, nlh, link_cb, li);
 }
 
 int jdm_hostif_nl_link_state(const char *name, bool *up, int *mtu)
@@ -356,7 +298,7 @@ static int link_set(int ifindex, int mtu, bool up)
 	}
 	if (mtu > 0)
 		mnl_attr_put_u32(nlh, IFLA_MTU, (uint32_t)mtu);
-	return talk(nlh, NULL, NULL);
+	return nfx_nl_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
 int jdm_hostif_nl_link_mtu(const char *name, int mtu)
@@ -392,7 +334,7 @@ static int vxlan_add(const struct jdm_hostif_vxlan *v)
 	mnl_attr_put_u8(nlh, IFLA_VXLAN_LEARNING, v->learning ? 1 : 0);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, li);
-	return talk(nlh, NULL, NULL);
+	return nfx_nl_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
 int jdm_hostif_nl_vxlan_ensure(const struct jdm_hostif_vxlan *v)
@@ -412,7 +354,7 @@ int jdm_hostif_nl_vxlan_ensure(const struct jdm_hostif_vxlan *v)
 			struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
 			ifi->ifi_family = AF_UNSPEC;
 			ifi->ifi_index = ifindex;
-			e = talk(nlh, NULL, NULL);
+			e = nfx_nl_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 			if (e < 0 && e != -ENODEV)
 				return cfg_err_set("%s: cannot delete the old device: %s", v->name, strerror(-e));
 			ifindex = 0;
@@ -478,7 +420,7 @@ int jdm_hostif_nl_fdb_dump(const char *name, struct jdm_hostif_fdb *out, size_t 
 		nd->ndm_family = AF_BRIDGE;
 		nd->ndm_ifindex = ifindex;
 		d.n = 0;
-		e = talk(nlh, fdb_cb, &d);
+		e = nfx_nl_talk(NETLINK_ROUTE, nlh, fdb_cb, &d);
 	}
 	if (e < 0)
 		return cfg_err_set("%s: cannot read the FDB: %s", name, strerror(-e));
@@ -497,7 +439,7 @@ static int fdb_req(uint16_t type, uint16_t flags, int ifindex, uint32_t dst)
 	static const unsigned char zero[6];
 	mnl_attr_put(nlh, NDA_LLADDR, 6, zero);
 	mnl_attr_put(nlh, NDA_DST, 4, &dst);
-	return talk(nlh, NULL, NULL);
+	return nfx_nl_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
 int jdm_hostif_nl_fdb_sync(const char *name, const uint32_t *dst, size_t n)
@@ -558,7 +500,7 @@ static int rule_req(uint16_t type, uint16_t flags, const struct jdm_hostif_rule 
 		mnl_attr_put(nlh, FRA_DPORT_RANGE, sizeof pr, &pr);
 	}
 	mnl_attr_put_u8(nlh, FRA_PROTOCOL, JDM_HOSTIF_RTPROT);
-	return talk(nlh, NULL, NULL);
+	return nfx_nl_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
 static void rule_text(const struct jdm_hostif_rule *r, char *buf, size_t n)
@@ -650,7 +592,7 @@ int jdm_hostif_nl_rule_list(uint32_t prio, struct jdm_hostif_rule *out, size_t m
 		struct fib_rule_hdr *fh = mnl_nlmsg_put_extra_header(nlh, sizeof *fh);
 		fh->family = AF_INET;
 		d.n = 0;
-		e = talk(nlh, rule_cb, &d);
+		e = nfx_nl_talk(NETLINK_ROUTE, nlh, rule_cb, &d);
 	}
 	if (e < 0)
 		return cfg_err_set("cannot read the policy rules: %s", strerror(-e));

@@ -14,6 +14,7 @@
 #include <linux/rtnetlink.h>
 
 #include "cfg_err.h"
+#include "nfx_nl.h"
 
 size_t sriov_nl_build(void *buf, size_t size, uint32_t seq, int ifindex,
                       const struct sriov_nl_vf *c)
@@ -66,47 +67,6 @@ int sriov_nl_parse_mac(const char *s, unsigned char mac[6])
 	return 0;
 }
 
-/* Send one request and wait for its ACK. 0, or -errno from the kernel (or
- * of the socket). */
-static int transact(void *buf, size_t len, uint32_t seq)
-{
-	static _Thread_local char rb[8192]; /* MNL_SOCKET_BUFFER_SIZE is a sysconf() call */
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl)
-		return -errno;
-	int rc = 0;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	unsigned portid = mnl_socket_get_portid(nl);
-	if (mnl_socket_sendto(nl, buf, len) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	for (;;) {
-		ssize_t r = mnl_socket_recvfrom(nl, rb, sizeof rb);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			break;
-		}
-		/* mnl_cb_run turns an NLMSG_ERROR with an error code into -1/errno
-		   and an ACK (error 0) into MNL_CB_STOP */
-		int cr = mnl_cb_run(rb, (size_t)r, seq, portid, NULL, NULL);
-		if (cr == MNL_CB_ERROR) {
-			rc = -errno;
-			break;
-		}
-		if (cr == MNL_CB_STOP)
-			break;
-	}
-out:
-	mnl_socket_close(nl);
-	return rc;
-}
-
 static int send_vf(int ifindex, const struct sriov_nl_vf *c)
 {
 	char buf[SRIOV_NL_BUF];
@@ -114,7 +74,7 @@ static int send_vf(int ifindex, const struct sriov_nl_vf *c)
 	size_t len = sriov_nl_build(buf, sizeof buf, seq, ifindex, c);
 	if (!len)
 		return -EINVAL;
-	return transact(buf, len, seq);
+	return nfx_nl_talk(NETLINK_ROUTE, (struct nlmsghdr *)buf, NULL, NULL);
 }
 
 int sriov_nl_set_vf(const char *pf, const char *netdev, const struct sriov_nl_vf *c)
