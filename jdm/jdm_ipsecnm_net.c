@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sys/ioctl.h>
@@ -23,41 +22,13 @@
 #include <linux/veth.h>
 
 #include "cfg_err.h"
+#include "nfx_nl.h"
 
-/* Send one request, wait for its ACK: 0 or -errno. */
+/* One request and its ACK (lib/nfx_nl): 0 or -errno. */
 static int transact(struct nlmsghdr *nlh)
 {
-	char rb[8192];
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl)
-		return -errno;
-	int rc = 0;
-	static _Thread_local uint32_t seq;
-	nlh->nlmsg_seq = ++seq ^ (uint32_t)time(NULL);
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 || mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	unsigned portid = mnl_socket_get_portid(nl);
-	for (;;) {
-		ssize_t r = mnl_socket_recvfrom(nl, rb, sizeof rb);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			break;
-		}
-		int cr = mnl_cb_run(rb, (size_t)r, nlh->nlmsg_seq, portid, NULL, NULL);
-		if (cr == MNL_CB_ERROR) {
-			rc = -errno;
-			break;
-		}
-		if (cr == MNL_CB_STOP)
-			break;
-	}
-out:
-	mnl_socket_close(nl);
-	return rc;
+	nlh->nlmsg_seq = 0; /* nfx_nl numbers it */
+	return nfx_nl_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
 int jdm_ipsecnm_net_veth(const char *outer, const char *inner, int netns_fd)
