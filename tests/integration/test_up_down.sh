@@ -63,6 +63,26 @@ echo "$set_lines"
 grep -qxF 'set host-os vlans v100 vlan-id 100' <<<"$set_lines" || fail "v100 lost across down/up"
 grep -qxF 'set system host-name nfx-it' <<<"$set_lines" || fail "host-name lost across down/up"
 
-step "down"
-"$NFX" down --state-dir "$state"
+step "down after jdmd was killed: the ipsec-nm container's charon goes too"
+# ipsec-nm runs by default where jdmd networks; its charon lives in a
+# network namespace of its own, out of reach of the namespace sweep
+cpid=""
+for _ in $(seq 120); do
+	cpid="$(tr -dc '0-9' <"$state/ipsec-nm/charon.pid" 2>/dev/null || true)"
+	[[ -n "$cpid" ]] && kill -0 "$cpid" 2>/dev/null && break
+	cpid=""
+	sleep 0.5
+done
+if [[ -n "$cpid" ]]; then
+	sup="$(cat "$state/.supervisor.pid")"
+	kill -STOP "$sup" # so it does not start jdmd again
+	kill -KILL "$(cat "$state/jdm.pid")"
+	sleep 0.5
+	kill -CONT "$sup"
+	"$NFX" down --state-dir "$state"
+	if kill -0 "$cpid" 2>/dev/null; then fail "ipsec-nm's charon (pid $cpid) still running after down"; fi
+else
+	echo "NOTE: no ipsec-nm container here (jdmd does not network); skipped"
+	"$NFX" down --state-dir "$state"
+fi
 echo "OK"
