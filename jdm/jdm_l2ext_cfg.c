@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg_err.h"
 #include "jdm_hostif.h"
 #include "jdm_hostif_nl.h"
+#include "jdm_ipsecnm_psk.h"
 
 #define A CFG_AT_ACTIVE
 
@@ -164,9 +166,16 @@ void jdm_l2ext_validate_tree(const struct cfg_tree *t, enum jdm_charon_esp esp,
 			cfg_findings_add(fs, s->node, "'local-address'",
 			                 "local-address %s is the address of no host-os interface "
 			                 "(host-os interfaces NAME address)", s->local);
+		char *key = NULL;
 		if (!s->psk)
 			cfg_findings_add(fs, s->node, "'pre-shared-key'",
 			                 "site %s needs a pre-shared key (pre-shared-key ascii-text)", s->name);
+		else if (jdm_ipsecnm_psk_open(s->psk, &key) < 0)
+			cfg_findings_add(fs, s->node, "'pre-shared-key'", "%s", cfg_err_msg());
+		if (key) {
+			explicit_bzero(key, strlen(key));
+			free(key);
+		}
 		bool gcm_ike = is_gcm(s->ike_enc);
 		if (gcm_ike && s->ike_auth && !strcmp(s->ike_auth, "sha1"))
 			cfg_findings_warn(fs, s->node, NULL, "IKE with GCM uses sha1 as PRF only");
@@ -327,10 +336,14 @@ json_t *jdm_l2ext_conn_msg(const struct jdm_l2ext_site *s, bool encap)
 
 json_t *jdm_l2ext_shared_msg(const struct jdm_l2ext_site *s)
 {
-	if (!s->psk)
+	char *key = NULL;
+	if (!s->psk || jdm_ipsecnm_psk_open(s->psk, &key) < 0)
 		return NULL;
 	char id[80];
 	snprintf(id, sizeof id, "l2ext-%s", s->name);
-	return json_pack("{s:s, s:s, s:s, s:[s]}", "id", id, "type", "IKE", "data", s->psk, "owners",
-	                 s->address ? s->address : "");
+	json_t *m = json_pack("{s:s, s:s, s:s, s:[s]}", "id", id, "type", "IKE", "data", key, "owners",
+	                      s->address ? s->address : "");
+	explicit_bzero(key, strlen(key));
+	free(key);
+	return m;
 }

@@ -106,7 +106,9 @@ void jdm_l2ext_proposals(const struct jdm_l2ext_site *s, char *ike, size_t nike,
  * with the UDP 4789 selectors, tunnel mode, start/restart actions. */
 json_t *jdm_l2ext_conn_msg(const struct jdm_l2ext_site *s, bool encap);
 /* The load-shared message of S's pre-shared key (id "l2ext-NAME", owners
- * = the peer's identity). NULL when S has no key. */
+ * = the peer's identity), the key opened from its stored form (sealed with
+ * the box key, jdm_ipsecnm_psk.h, as ipsec-nm's). NULL when S has no key or
+ * it cannot be opened (validate says why). */
 json_t *jdm_l2ext_shared_msg(const struct jdm_l2ext_site *s);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,14 +17,18 @@
 #include "cfg_load.h"
 #include "cfg_tree.h"
 #include "jdm_hostif.h"
+#include "jdm_ipsecnm_psk.h"
 #include "jdm_l2ext_cfg.h"
 
 static struct cfg_schema *schema;
+static char dir[] = "/tmp/nfx-ut-l2ext.XXXXXX"; /* the box key (jdm_ipsecnm_psk) */
 
 static int setup(void **state)
 {
 	(void)state;
 	schema = test_schema_jdm();
+	if (!mkdtemp(dir) || jdm_ipsecnm_psk_init(dir) < 0)
+		return -1;
 	return 0;
 }
 
@@ -31,6 +36,10 @@ static int teardown(void **state)
 {
 	(void)state;
 	cfg_schema_free(schema);
+	char kp[64];
+	snprintf(kp, sizeof kp, "%s/ipsec-nm.key", dir);
+	unlink(kp);
+	rmdir(dir);
 	return 0;
 }
 
@@ -140,7 +149,10 @@ static void l2ext_build(void **state)
 	jdm_l2ext_build(t, &c);
 	assert_int_equal(c.nsites, 1);
 	assert_true(c.sites[0].used);
-	assert_string_equal(c.sites[0].psk, "nfx-test-only-psk");
+	/* stored sealed with the box key, never in plain text */
+	assert_non_null(c.sites[0].psk);
+	assert_int_equal(strncmp(c.sites[0].psk, JDM_IPSECNM_PSK_TAG, strlen(JDM_IPSECNM_PSK_TAG)), 0);
+	assert_null(strstr(c.sites[0].psk, "nfx-test-only-psk"));
 	assert_int_equal(c.sites[0].dpd, JDM_L2EXT_DPD_DEFAULT);
 	assert_int_equal(c.nvnis, 1);
 	assert_int_equal(c.vnis[0].vni, 10100);
