@@ -101,7 +101,7 @@ echo "--- nothing changed"
 [[ "$(cli -c "show configuration | display set")" == "$cfg_before" ]] || fail "configuration changed"
 [[ ! -e "$state/vnf/p" ]] || fail "STATE/vnf/p made by a refused commit"
 [[ "$(stat -c '%U %G %a %Y %s' /etc/shadow)" == "$shadow_before" ]] || fail "/etc/shadow changed"
-[[ -z "$(cli -c 'show virtual-network-functions' | awk 'NR > 2')" ]] || fail "a VNF is defined"
+[[ -z "$(cli -c 'show virtual-network-functions' | awk 'NR > 2 && $2 != "ipsec-nm"')" ]] || fail "a VNF is defined"
 
 echo "--- the same files inside the image directory pass"
 o="$(printf 'configure\n%s\n%s\ncommit check\nrollback 0\nexit\n' "$base" \
