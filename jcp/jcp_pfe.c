@@ -212,8 +212,9 @@ static json_t *where_eq(const char *col, json_t *val)
 /* Bring the bridge's ports in SEL (all when NULL) to WANT, in one
  * transaction, on a connection of its own whose every wait (connect,
  * reply, cur_cfg) is at most WAIT_MS. FULL: also remove ports of the
- * bridge that are none of ours. 0, or -1 with cfg_err set. Caller holds
- * ovs_mu. */
+ * bridge that are none of ours. 0; 1 when the database has no Open_vSwitch
+ * row yet (jdmd has not initialised it: nothing done, try again later); or
+ * -1 with cfg_err set. Caller holds ovs_mu. */
 static int pfe_sync(struct jcp_pfe *p, const struct jcp_pfe_want *want, const bool *sel, bool full,
                     unsigned wait_ms, int *changed)
 {
@@ -309,9 +310,11 @@ static int pfe_sync(struct jcp_pfe *p, const struct jcp_pfe_want *want, const bo
 		json_t *ovs = json_array_get(orows, 0);
 		const char *ou = ovs ? nfx_ovsdb_uuid_str(json_object_get(ovs, "_uuid")) : NULL;
 		if (!ou) {
-			cfg_err_set("ovsdb: the Open_vSwitch table has no row (database not initialised)");
+			/* jdmd, which owns OVS, has not initialised the database yet
+			   (right after start): like no ovsdb-server, later */
 			json_decref(del);
 			json_decref(ins);
+			rc = 1;
 			goto out;
 		}
 		json_array_append_new(ops, json_pack("{s:s,s:s,s:s,s:{s:s,s:s,s:o}}", "op", "insert", "table",
@@ -403,20 +406,26 @@ static int pfe_apply(void *ctx, const struct cfg_diff *diff, struct cfg_buf *out
 	}
 	pthread_mutex_lock(&p->ovs_mu);
 	int rc = 0, changed = 0;
-	if (any && sock_exists(p)) {
+	bool later = any && !sock_exists(p);
+	if (any && !later) {
 		rc = pfe_sync(p, nw, t.sel, false, p->wait_ms, &changed);
 		if (rc < 0)
 			cfg_findings_add_line(fs, "PFE switch %s: %s", JCP_PFE_BRIDGE, cfg_err_msg());
-	} else if (any) {
-		fprintf(stderr, "jcpd: %s: no ovsdb-server yet (%s): the change is applied when it comes\n",
-		        JCP_PFE_BRIDGE, p->sock);
+		later = rc == 1;
+		if (later)
+			rc = 0;
 	}
+	if (later)
+		fprintf(stderr, "jcpd: %s: no initialised ovsdb-server yet (%s): the change is applied when it comes\n",
+		        JCP_PFE_BRIDGE, p->sock);
 	if (rc == 0) {
 		pthread_mutex_lock(&p->state_mu);
 		memcpy(p->want, nw, sizeof nw);
 		p->have_want = true;
-		if (any && !sock_exists(p))
+		if (later) {
 			p->dirty = true;
+			pthread_cond_signal(&p->cond);
+		}
 		pthread_mutex_unlock(&p->state_mu);
 	}
 	pthread_mutex_unlock(&p->ovs_mu);
@@ -496,7 +505,7 @@ static void *converge_thread(void *arg)
 			fprintf(stderr, "jcpd: %s: converged (%d change%s)\n", JCP_PFE_BRIDGE, changed,
 			        changed == 1 ? "" : "s");
 		pthread_mutex_lock(&p->state_mu);
-		if (rc < 0) {
+		if (rc != 0) { /* failed, or the database is not initialised yet (1) */
 			p->dirty = true;
 			failed = true;
 		}

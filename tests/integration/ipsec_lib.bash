@@ -186,21 +186,16 @@ hq_child_up() { hq_sas | has 'INSTALLED, TUNNEL'; }
 # ipsec_jcp: JCP's VLAN wan (20) on the WAN port ge-0/0/3 and on the sxe-0/0/0
 # trunk to the host (hsxe0 trunks every host-os VLAN), mgmt (10) defined
 ipsec_jcp() {
-	local lines out end=$(($(date +%s) + 60))
+	local lines
 	lines="set vlans mgmt vlan-id 10
 set vlans wan vlan-id 20
 set interfaces ge-0/0/3 unit 0 family ethernet-switching interface-mode access
 set interfaces ge-0/0/3 unit 0 family ethernet-switching vlan members wan
 set interfaces sxe-0/0/0 unit 0 family ethernet-switching interface-mode trunk
 set interfaces sxe-0/0/0 unit 0 family ethernet-switching vlan members wan"
-	# right after ./nfx up the PFE's OVSDB may not be initialised yet: the
-	# commit is refused ("database not initialised"); try again
-	while :; do
-		out="$(printf 'configure\nload set terminal\n%s\n\004\ncommit\nexit\nyes\n' "$lines" | jcp 2>&1)" || true
-		grep -q '^commit complete$' <<<"$out" && return 0
-		(($(date +%s) < end)) || { echo "$out"; ipsec_fail "jcp: no commit complete within 60 s"; }
-		sleep 1
-	done
+	# right after ./nfx up jdmd may not have initialised OVS yet: jcpd takes
+	# the commit and applies it when it has
+	commit_to jcp "$lines"
 }
 
 # ipsec_hq_net: HQ (the LAN host on ge-0/0/3: eth0 203.0.113.1/26) routing,
