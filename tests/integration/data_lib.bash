@@ -73,11 +73,14 @@ ovsctl() { ovs-vsctl --db="unix:$state/ovs/db.sock" --timeout=20 "$@"; }
 appns() { head -n1 "$state/netns-appliance" 2>/dev/null || head -n1 "$state/netns"; }
 
 # commit_to jdm|jcp LINES: configure, load the set lines, commit; fails the
-# test unless the commit completes.
+# test unless every line loaded and the commit completes (a commit of the
+# lines that did load also says "commit complete").
 commit_to() {
 	local who="$1" lines="$2" out
 	out="$(printf 'configure\nload set terminal\n%s\n\004\ncommit\nexit\n' "$lines" | "$who")" ||
 		{ echo "$out"; data_fail "$who commit failed"; }
+	! grep -Eq '^load complete \([1-9][0-9]* errors?\)' <<<"$out" ||
+		{ echo "$out"; data_fail "$who: load set terminal refused lines"; }
 	grep -q '^commit complete$' <<<"$out" || { echo "$out"; data_fail "$who: no commit complete"; }
 }
 
