@@ -22,6 +22,7 @@
 #include <linux/veth.h>
 
 #include "cfg_err.h"
+#include "jdm_hostif_nl.h"
 #include "nfx_nl.h"
 
 /* One request and its ACK (lib/nfx_nl): 0 or -errno. */
@@ -64,16 +65,9 @@ int jdm_ipsecnm_net_veth(const char *outer, const char *inner, int netns_fd)
 
 int jdm_ipsecnm_net_route(const char *dst, const char *via, int add)
 {
-	char b[32];
-	snprintf(b, sizeof b, "%s", dst);
-	char *sl = strchr(b, '/');
-	struct in_addr d, g;
-	if (!sl)
-		return cfg_err_set("bad route %s", dst);
-	*sl = '\0';
-	int len = atoi(sl + 1);
-	if (inet_pton(AF_INET, b, &d) != 1 || (via && inet_pton(AF_INET, via, &g) != 1) || len < 0 ||
-	    len > 32)
+	uint32_t d, g = 0;
+	unsigned len;
+	if (jdm_hostif_nl_prefix(dst, &d, &len) < 0 || (via && jdm_hostif_nl_addr(via, &g) < 0))
 		return cfg_err_set("bad route %s via %s", dst, via ? via : "(unreachable)");
 	char buf[512];
 	memset(buf, 0, sizeof buf);
