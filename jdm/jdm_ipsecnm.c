@@ -741,7 +741,9 @@ static void *supervise(void *arg)
 				nfx_vici_close(m->logv);
 				m->logv = NULL;
 			}
-			if (m->want && m->have_cur && jdm_charon_alive(m->ch) &&
+			/* nothing to watch in an unconfigured container (the default
+			   on every box): no VICI round trip every POLL_S then */
+			if (m->want && m->have_cur && m->cur.n_tun > 0 && jdm_charon_alive(m->ch) &&
 			    (kick || time(NULL) - m->last_poll >= POLL_S))
 				poll_sas(m);
 			pthread_mutex_unlock(&m->work);
